@@ -1,0 +1,2 @@
+//! The connkit command-line tool (being built).
+fn main() {}

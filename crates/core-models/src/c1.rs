@@ -1,0 +1,1 @@
+//! ConductorOne `Connector` models (being built).

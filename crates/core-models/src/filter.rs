@@ -1,0 +1,1 @@
+//! The ISC filter language (being built).

@@ -1,0 +1,3 @@
+//! SailPoint Identity Security Cloud (ISC) models, one module per API version.
+
+pub mod v2024;

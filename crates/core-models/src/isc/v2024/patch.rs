@@ -1,0 +1,103 @@
+//! JSON Patch (RFC 6902) operations for `PATCH /connectors/{scriptName}`.
+
+use serde::{Deserialize, Serialize};
+
+open_enum! {
+    /// A JSON Patch operation name.
+    pub enum JsonPatchOp {
+        /// Add a value.
+        Add => "add",
+        /// Remove a value.
+        Remove => "remove",
+        /// Replace a value.
+        Replace => "replace",
+        /// Move a value (`from` required).
+        Move => "move",
+        /// Copy a value (`from` required).
+        Copy => "copy",
+        /// Test a value.
+        Test => "test",
+    }
+}
+
+/// The only top-level paths the service lets a patch touch.
+pub const PATCHABLE_PATHS: &[&str] = &[
+    "/connectorMetadata",
+    "/applicationXml",
+    "/correlationConfigXml",
+    "/sourceConfigXml",
+];
+
+/// One operation of a JSON Patch document (`JsonPatchOperation`).
+///
+/// The spec omits `from`; RFC 6902 needs it for `move` and `copy`, so it is here.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct JsonPatchOperation {
+    /// The operation.
+    pub op: JsonPatchOp,
+    /// JSON Pointer to the target.
+    pub path: String,
+    /// The value, for `add`, `replace` and `test`; any JSON.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<serde_json::Value>,
+    /// JSON Pointer to the source, for `move` and `copy`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from: Option<String>,
+}
+
+impl JsonPatchOperation {
+    fn with(op: JsonPatchOp, path: impl Into<String>) -> Self {
+        Self {
+            op,
+            path: path.into(),
+            value: None,
+            from: None,
+        }
+    }
+
+    /// `add` `value` at `path`.
+    pub fn add(path: impl Into<String>, value: impl Into<serde_json::Value>) -> Self {
+        Self {
+            value: Some(value.into()),
+            ..Self::with(JsonPatchOp::Add, path)
+        }
+    }
+
+    /// `remove` the value at `path`.
+    pub fn remove(path: impl Into<String>) -> Self {
+        Self::with(JsonPatchOp::Remove, path)
+    }
+
+    /// `replace` the value at `path` with `value`.
+    pub fn replace(path: impl Into<String>, value: impl Into<serde_json::Value>) -> Self {
+        Self {
+            value: Some(value.into()),
+            ..Self::with(JsonPatchOp::Replace, path)
+        }
+    }
+
+    /// `move` the value at `from` to `path`.
+    pub fn move_from(from: impl Into<String>, path: impl Into<String>) -> Self {
+        Self {
+            from: Some(from.into()),
+            ..Self::with(JsonPatchOp::Move, path)
+        }
+    }
+
+    /// `copy` the value at `from` to `path`.
+    pub fn copy_from(from: impl Into<String>, path: impl Into<String>) -> Self {
+        Self {
+            from: Some(from.into()),
+            ..Self::with(JsonPatchOp::Copy, path)
+        }
+    }
+
+    /// `test` that the value at `path` equals `value`.
+    pub fn test(path: impl Into<String>, value: impl Into<serde_json::Value>) -> Self {
+        Self {
+            value: Some(value.into()),
+            ..Self::with(JsonPatchOp::Test, path)
+        }
+    }
+}

@@ -1,0 +1,1 @@
+//! Example validator plugin (being built).
