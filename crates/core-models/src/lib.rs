@@ -24,3 +24,8 @@ pub mod decode;
 pub mod filter;
 pub mod isc;
 pub mod preflight;
+mod proto_int64;
+mod timestamp;
+
+pub use proto_int64::ProtoInt64;
+pub use timestamp::{Timestamp, TimestampError};

@@ -2,6 +2,8 @@
 
 open_enum! {
     /// A locale code. `no` is Norwegian: always a string, never a boolean.
+    /// The default is `en`, the service's fallback.
+    #[derive(Default)]
     pub enum Locale {
         /// German.
         De => "de",
@@ -20,6 +22,7 @@ open_enum! {
         /// Traditional Chinese.
         ZhTw => "zh-TW",
         /// English, the fallback.
+        #[default]
         En => "en",
         /// Italian.
         It => "it",
@@ -41,11 +44,5 @@ open_enum! {
         Da => "da",
         /// Dutch.
         Nl => "nl",
-    }
-}
-
-impl Default for Locale {
-    fn default() -> Self {
-        Locale::En
     }
 }

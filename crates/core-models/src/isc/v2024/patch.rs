@@ -38,12 +38,26 @@ pub struct JsonPatchOperation {
     pub op: JsonPatchOp,
     /// JSON Pointer to the target.
     pub path: String,
-    /// The value, for `add`, `replace` and `test`; any JSON.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// The value, for `add`, `replace` and `test`; any JSON. `Some(Value::Null)` is
+    /// an explicit `"value": null` (RFC 6902 lets `add`/`test` use null), `None`
+    /// leaves the member out.
+    #[serde(
+        default,
+        deserialize_with = "present_value",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub value: Option<serde_json::Value>,
     /// JSON Pointer to the source, for `move` and `copy`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub from: Option<String>,
+}
+
+/// Keeps a present `"value": null` as `Some(Value::Null)`; only an absent member is
+/// `None` (plain `Option<Value>` would fold the two together and drop the null).
+fn present_value<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<serde_json::Value>, D::Error> {
+    serde_json::Value::deserialize(deserializer).map(Some)
 }
 
 impl JsonPatchOperation {

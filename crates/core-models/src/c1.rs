@@ -1,1 +1,0 @@
-//! ConductorOne `Connector` models (being built).
