@@ -1,1 +1,0 @@
-//! The ISC filter language (being built).
