@@ -28,6 +28,19 @@ fn display_names_the_column() {
 }
 
 #[test]
+fn the_first_error_in_text_order_wins() {
+    let lower = "operators are lowercase: write `eq` instead of `EQ`";
+    assert_error(r#"name EQ "unterminated"#, 6, lower);
+    assert_error(r#"name EQ "bad\escape""#, 6, lower);
+    assert_error("name EQ 01", 6, lower);
+    assert_error(
+        "(a eq 1 b eq \"",
+        9,
+        "expected `)` to close the `(` at column 1, found `b`",
+    );
+}
+
+#[test]
 fn empty_input() {
     assert_error("", 1, "empty filter");
     assert_error("   ", 4, "empty filter");

@@ -39,14 +39,15 @@ impl FromStr for Filter {
     /// Parse filter text. Parenthesised chains are kept as written (`(a and b) and c` is an `and`
     /// whose first operand is an `and`), so that rendering gives the same tree back.
     fn from_str(input: &str) -> Result<Self, ParseError> {
-        Parser::new(input)?.parse()
+        Parser::new(input).parse()
     }
 }
 
 struct Parser {
     lexer: Lexer,
-    /// The next, not yet consumed token.
-    current: Token,
+    /// The next, not yet consumed token. A lexing error is held here until the parser looks at
+    /// the token, so that an earlier syntax error is reported first (errors in text order).
+    current: Result<Token, ParseError>,
 }
 
 fn error<T>(column: usize, message: impl Into<String>) -> Result<T, ParseError> {
@@ -70,30 +71,47 @@ fn lowercase_error<T>(column: usize, word: &str, lower: &str) -> Result<T, Parse
 }
 
 impl Parser {
-    fn new(input: &str) -> Result<Self, ParseError> {
+    fn new(input: &str) -> Self {
         let mut lexer = Lexer::new(input);
-        let current = lexer.next_token()?;
-        Ok(Parser { lexer, current })
+        let current = lexer.next_token();
+        Parser { lexer, current }
     }
 
+    /// The next token, without consuming it.
+    fn peek(&self) -> Result<&Token, ParseError> {
+        self.current.as_ref().map_err(Clone::clone)
+    }
+
+    /// Consume the next token.
     fn advance(&mut self) -> Result<Token, ParseError> {
-        let next = self.lexer.next_token()?;
-        Ok(std::mem::replace(&mut self.current, next))
+        self.peek()?;
+        let next = self.lexer.next_token();
+        std::mem::replace(&mut self.current, next)
     }
 
-    fn current_word(&self) -> Option<&str> {
-        match &self.current.kind {
-            TokenKind::Word(w) => Some(w),
+    /// The next token if it is a word (`None` for a lexing error, which surfaces when the
+    /// token is consumed or inspected).
+    fn current_word(&self) -> Option<(&str, usize)> {
+        match &self.current {
+            Ok(Token {
+                kind: TokenKind::Word(w),
+                column,
+            }) => Some((w, *column)),
             _ => None,
         }
     }
 
+    fn current_word_is(&self, keyword: &str) -> bool {
+        self.current_word().is_some_and(|(w, _)| w == keyword)
+    }
+
     fn parse(mut self) -> Result<Filter, ParseError> {
-        if self.current.kind == TokenKind::End {
-            return error(self.current.column, "empty filter");
+        let first = self.peek()?;
+        if first.kind == TokenKind::End {
+            return error(first.column, "empty filter");
         }
         let filter = self.or(0)?;
-        let token = &self.current;
+        let token = self.peek()?;
         match &token.kind {
             TokenKind::End => Ok(filter),
             TokenKind::RParen => error(token.column, "unmatched `)`: there is no `(` to close"),
@@ -109,10 +127,10 @@ impl Parser {
 
     /// Refuse `AND`/`Or`/… where a connective may stand, before the caller reports a vaguer error.
     fn reject_miscased_connective(&self) -> Result<(), ParseError> {
-        if let Some(word) = self.current_word() {
+        if let Some((word, column)) = self.current_word() {
             if let Some(lower) = miscased_keyword(word) {
                 if lower == "and" || lower == "or" {
-                    return lowercase_error(self.current.column, word, &lower);
+                    return lowercase_error(column, word, &lower);
                 }
             }
         }
@@ -121,7 +139,7 @@ impl Parser {
 
     fn or(&mut self, depth: usize) -> Result<Filter, ParseError> {
         let mut operands = vec![self.and(depth)?];
-        while self.current_word() == Some("or") {
+        while self.current_word_is("or") {
             self.advance()?;
             operands.push(self.and(depth)?);
         }
@@ -132,7 +150,7 @@ impl Parser {
         let mut operands = vec![self.unary(depth)?];
         loop {
             self.reject_miscased_connective()?;
-            if self.current_word() != Some("and") {
+            if !self.current_word_is("and") {
                 break;
             }
             self.advance()?;
@@ -142,8 +160,8 @@ impl Parser {
     }
 
     fn unary(&mut self, depth: usize) -> Result<Filter, ParseError> {
-        if self.current_word() == Some("not") {
-            let depth = enter(depth, self.current.column)?;
+        if let Some(("not", column)) = self.current_word() {
+            let depth = enter(depth, column)?;
             self.advance()?;
             return Ok(self.unary(depth)?.not());
         }
@@ -156,20 +174,19 @@ impl Parser {
             TokenKind::LParen => {
                 let inner_depth = enter(depth, token.column)?;
                 let inner = self.or(inner_depth)?;
-                match self.current.kind {
-                    TokenKind::RParen => {
-                        self.advance()?;
-                        Ok(inner)
-                    }
-                    ref other => error(
-                        self.current.column,
+                let close = self.peek()?;
+                if close.kind != TokenKind::RParen {
+                    return error(
+                        close.column,
                         format!(
                             "expected `)` to close the `(` at column {}, found {}",
                             token.column,
-                            other.describe()
+                            close.kind.describe()
                         ),
-                    ),
+                    );
                 }
+                self.advance()?;
+                Ok(inner)
             }
             TokenKind::Word(word) if word == "pr" => {
                 let field = self.advance()?;
@@ -310,9 +327,10 @@ impl Parser {
                 ),
             );
         }
-        if self.current.kind == TokenKind::RParen {
+        let first = self.peek()?;
+        if first.kind == TokenKind::RParen {
             return error(
-                self.current.column,
+                first.column,
                 format!("empty list after `{op}`: give at least one value"),
             );
         }
