@@ -1,2 +1,199 @@
-//! `cargo xtask`: release automation (being built).
-fn main() {}
+//! `cargo xtask`: connkit's maintenance tasks, written in plain Rust (no shell scripts).
+//!
+//! ```text
+//! cargo xtask release <VERSION|major|minor|patch> [--execute] [--skip-checks] [--allow-dirty]
+//! cargo xtask schemas [--check]
+//! ```
+//!
+//! `release` is a dry run unless `--execute` is given: it prints the plan, refuses a dirty
+//! git tree, runs fmt, clippy and the tests, and verifies the bumped crates with
+//! `cargo package` in a scratch git worktree, without touching the working tree. With
+//! `--execute` it then applies the edits, commits them, tags `<crate>-v<version>` and
+//! publishes in dependency order, skipping versions already on crates.io so that a
+//! failed run can be resumed by running the same command with the explicit version.
+//!
+//! `schemas` regenerates `schemas/` from the models' `export_schemas` example; with
+//! `--check` it only reports files that are out of date, missing or extra.
+
+mod cmd;
+mod git;
+mod release;
+mod schemas;
+
+use std::path::PathBuf;
+
+use anyhow::{bail, Context, Result};
+
+const USAGE: &str = "\
+usage:
+  cargo xtask release <VERSION|major|minor|patch> [--execute] [--skip-checks] [--allow-dirty]
+      Dry run unless --execute: print the plan, refuse a dirty tree, run fmt, clippy and
+      tests, verify the bumped crates with `cargo package` in a scratch worktree.
+      --execute      also apply the edits, commit, tag <crate>-v<version> and publish in
+                     order, skipping versions already on crates.io. To resume a failed
+                     run, repeat it with the explicit VERSION.
+      --skip-checks  skip fmt, clippy and tests (for re-runs after they passed)
+      --allow-dirty  dry run only: warn about uncommitted files instead of refusing
+  cargo xtask schemas [--check]
+      Regenerate schemas/ from `connkit-models`' export_schemas example;
+      --check fails listing the files that are out of date, missing or extra.
+";
+
+/// A parsed command line.
+#[derive(Debug, PartialEq, Eq)]
+enum Task {
+    Release(release::Options),
+    Schemas { check: bool },
+    Help,
+}
+
+fn main() {
+    if let Err(err) = try_main() {
+        eprintln!("error: {err:?}");
+        std::process::exit(1);
+    }
+}
+
+fn try_main() -> Result<()> {
+    let task = parse_args(std::env::args().skip(1))?;
+    match task {
+        Task::Help => {
+            print!("{USAGE}");
+            Ok(())
+        }
+        Task::Release(options) => release::run(&workspace_root()?, &options),
+        Task::Schemas { check } => schemas::run(&workspace_root()?, check),
+    }
+}
+
+/// The workspace root: the parent of this crate's manifest directory, as cargo compiled it.
+fn workspace_root() -> Result<PathBuf> {
+    let manifest_dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    manifest_dir
+        .parent()
+        .map(PathBuf::from)
+        .with_context(|| format!("{} has no parent directory", manifest_dir.display()))
+}
+
+fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Task> {
+    let mut args = args.into_iter();
+    let Some(task) = args.next() else {
+        bail!("no task given\n{USAGE}");
+    };
+    let rest: Vec<String> = args.collect();
+    match task.as_str() {
+        "help" | "-h" | "--help" => Ok(Task::Help),
+        "release" => parse_release(rest),
+        "schemas" => {
+            let mut check = false;
+            for arg in rest {
+                match arg.as_str() {
+                    "--check" => check = true,
+                    other => bail!("unexpected argument `{other}` for `schemas`\n{USAGE}"),
+                }
+            }
+            Ok(Task::Schemas { check })
+        }
+        other => bail!("unknown task `{other}`\n{USAGE}"),
+    }
+}
+
+fn parse_release(args: Vec<String>) -> Result<Task> {
+    let mut target = None;
+    let mut execute = false;
+    let mut skip_checks = false;
+    let mut allow_dirty = false;
+    for arg in args {
+        match arg.as_str() {
+            "--execute" => execute = true,
+            "--skip-checks" => skip_checks = true,
+            "--allow-dirty" => allow_dirty = true,
+            flag if flag.starts_with('-') => {
+                bail!("unknown flag `{flag}` for `release`\n{USAGE}")
+            }
+            value => {
+                if target.is_some() {
+                    bail!("`release` takes one version argument, got a second: `{value}`");
+                }
+                target = Some(value.parse::<release::Target>()?);
+            }
+        }
+    }
+    let Some(target) = target else {
+        bail!("`release` needs a version: <VERSION|major|minor|patch>\n{USAGE}");
+    };
+    if execute && allow_dirty {
+        bail!("--allow-dirty is for dry runs only: a release is made from a clean tree");
+    }
+    Ok(Task::Release(release::Options {
+        target,
+        execute,
+        skip_checks,
+        allow_dirty,
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use release::Target;
+
+    fn parse(args: &[&str]) -> Result<Task> {
+        parse_args(args.iter().map(|s| s.to_string()))
+    }
+
+    fn err(args: &[&str]) -> String {
+        format!("{:#}", parse(args).unwrap_err())
+    }
+
+    #[test]
+    fn release_defaults_to_a_dry_run() {
+        let task = parse(&["release", "patch"]).unwrap();
+        assert_eq!(
+            task,
+            Task::Release(release::Options {
+                target: Target::Patch,
+                execute: false,
+                skip_checks: false,
+                allow_dirty: false,
+            })
+        );
+    }
+
+    #[test]
+    fn release_flags_in_any_order() {
+        let task = parse(&["release", "--skip-checks", "1.2.3", "--execute"]).unwrap();
+        assert_eq!(
+            task,
+            Task::Release(release::Options {
+                target: Target::Exact("1.2.3".parse().unwrap()),
+                execute: true,
+                skip_checks: true,
+                allow_dirty: false,
+            })
+        );
+    }
+
+    #[test]
+    fn release_rejects_bad_input() {
+        assert!(err(&["release"]).contains("needs a version"));
+        assert!(err(&["release", "patch", "minor"]).contains("got a second: `minor`"));
+        assert!(err(&["release", "patch", "--force"]).contains("unknown flag `--force`"));
+        assert!(err(&["release", "next"]).contains("`next`"));
+        assert!(err(&["release", "patch", "--execute", "--allow-dirty"])
+            .contains("--allow-dirty is for dry runs only"));
+    }
+
+    #[test]
+    fn schemas_and_help() {
+        assert_eq!(parse(&["schemas"]).unwrap(), Task::Schemas { check: false });
+        assert_eq!(
+            parse(&["schemas", "--check"]).unwrap(),
+            Task::Schemas { check: true }
+        );
+        assert!(err(&["schemas", "--write"]).contains("unexpected argument `--write`"));
+        assert_eq!(parse(&["--help"]).unwrap(), Task::Help);
+        assert!(err(&[]).contains("no task given"));
+        assert!(err(&["deploy"]).contains("unknown task `deploy`"));
+    }
+}

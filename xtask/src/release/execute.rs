@@ -1,0 +1,168 @@
+//! The steps of a release that act: checks, packaging, the release commit, tags and
+//! publishing. Each takes the [`Plan`] made beforehand and decides nothing new.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context, Result};
+
+use super::order::Workspace;
+use super::plan::Plan;
+use crate::{cmd, git};
+
+/// `cargo fmt --check`, `cargo clippy -D warnings` and `cargo test` over the workspace.
+pub fn checks(root: &Path) -> Result<()> {
+    let checks: [&[&str]; 3] = [
+        &["fmt", "--all", "--", "--check"],
+        &[
+            "clippy",
+            "--workspace",
+            "--all-targets",
+            "--",
+            "-D",
+            "warnings",
+        ],
+        &["test", "--workspace"],
+    ];
+    for args in checks {
+        cmd::run(cmd::cargo().args(args).current_dir(root))
+            .context("a pre-release check failed; fix it, or pass --skip-checks to re-run")?;
+    }
+    Ok(())
+}
+
+/// Writes every planned edit under `root`.
+fn write_edits(root: &Path, plan: &Plan) -> Result<()> {
+    for edit in &plan.edits {
+        let path = root.join(&edit.path);
+        fs::write(&path, &edit.contents)
+            .with_context(|| format!("could not write {}", path.display()))?;
+    }
+    Ok(())
+}
+
+/// Applies the plan to the scratch worktree `ws` and packages every released crate there.
+///
+/// All crates go to one `cargo package` run: cargo (1.84 and later) then packages them
+/// together and resolves their dependencies on each other through a local registry of the
+/// `.crate` files it just made, so a crate that depends on an unpublished sibling is still
+/// built from its packaged sources. Another crate of the same name on crates.io with a
+/// higher compatible version would win that resolution; for our own crates there is none.
+pub fn verify(ws: &Workspace, plan: &Plan) -> Result<()> {
+    write_edits(&ws.root, plan)?;
+    let mut cargo = cmd::cargo();
+    // The worktree is dirty by exactly the planned edits.
+    cargo
+        .args(["package", "--allow-dirty"])
+        .current_dir(&ws.root)
+        .env("CARGO_TARGET_DIR", &ws.target_dir);
+    for krate in &plan.crates {
+        cargo.args(["-p", &krate.name]);
+    }
+    cmd::run(&mut cargo).context("`cargo package` failed on the planned release")
+}
+
+/// Applies the plan to the working tree at `root`, refreshes `Cargo.lock` and commits.
+pub fn commit(root: &Path, plan: &Plan) -> Result<()> {
+    if plan.resume {
+        eprintln!("resuming: the release commit of {} exists", plan.version);
+        return Ok(());
+    }
+    write_edits(root, plan)?;
+    cmd::run(
+        cmd::cargo()
+            .args(["update", "--workspace"])
+            .current_dir(root),
+    )?;
+    let mut paths: Vec<PathBuf> = plan.edits.iter().map(|e| e.path.clone()).collect();
+    paths.push(PathBuf::from("Cargo.lock"));
+    git::commit(root, &paths, &format!("Release {}", plan.version))
+}
+
+/// Tags the release commit (`HEAD`) with every planned tag.
+pub fn tag(root: &Path, plan: &Plan) -> Result<()> {
+    plan.tags
+        .iter()
+        .try_for_each(|tag| git::tag_head(root, tag))
+}
+
+/// Publishes the crates in order, skipping those whose version is already on crates.io.
+/// `cargo publish` waits until each crate is in the index, so the next one resolves it.
+pub fn publish(root: &Path, plan: &Plan) -> Result<()> {
+    for krate in &plan.crates {
+        if is_published(&krate.name, &plan.version.to_string())? {
+            eprintln!(
+                "{}@{} is already on crates.io, skipped",
+                krate.name, plan.version
+            );
+            continue;
+        }
+        // Verified by `cargo package` on the very same sources above.
+        cmd::run(
+            cmd::cargo()
+                .args(["publish", "--no-verify", "-p", &krate.name])
+                .current_dir(root),
+        )
+        .with_context(|| {
+            format!(
+                "publishing {} failed; fix the cause and resume with \
+                 `cargo xtask release {} --execute --skip-checks`",
+                krate.name, plan.version
+            )
+        })?;
+    }
+    Ok(())
+}
+
+/// Whether `name@version` is on crates.io, asked with `cargo info` from outside the
+/// workspace (inside it, `cargo info` would describe the local crate).
+fn is_published(name: &str, version: &str) -> Result<bool> {
+    let spec = format!("{name}@{version}");
+    let out = cmd::output(
+        cmd::cargo()
+            .args(["info", "--registry", "crates-io", &spec])
+            .current_dir(std::env::temp_dir()),
+    )?;
+    published_from_info(
+        out.status.success(),
+        &String::from_utf8_lossy(&out.stderr),
+        &spec,
+    )
+}
+
+/// Reads the answer of `cargo info <spec>`: found, not found, or a failure to ask.
+fn published_from_info(success: bool, stderr: &str, spec: &str) -> Result<bool> {
+    if success {
+        Ok(true)
+    } else if stderr.contains(&format!("could not find `{spec}`")) {
+        Ok(false)
+    } else {
+        bail!(
+            "could not tell whether {spec} is on crates.io: `cargo info` failed: {}",
+            stderr.trim()
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cargo_info_answers() {
+        let spec = "connkit-models@0.2.0";
+        assert!(published_from_info(true, "", spec).unwrap());
+        let missing = "    Updating crates.io index\nerror: could not find \
+                       `connkit-models@0.2.0` in registry `crates-io`\n";
+        assert!(!published_from_info(false, missing, spec).unwrap());
+        let offline = "error: failed to query replaced source registry `crates-io`\n";
+        let msg = format!(
+            "{:#}",
+            published_from_info(false, offline, spec).unwrap_err()
+        );
+        assert!(
+            msg.contains("could not tell whether connkit-models@0.2.0 is on crates.io"),
+            "{msg}"
+        );
+    }
+}

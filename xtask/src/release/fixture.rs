@@ -1,0 +1,145 @@
+//! A small workspace written to a temporary directory for the planner's tests:
+//!
+//! - `fx-alpha` (version from the workspace) dev-depends on `fx-beta`, which depends on
+//!   `fx-alpha`: a cycle only through a dev-dependency, which the order must ignore;
+//! - `fx-beta` (version from the workspace) depends on `fx-alpha` through
+//!   `[workspace.dependencies]`;
+//! - `fx-gamma` has its own literal version and a path dependency on `fx-beta` with a
+//!   literal `version`;
+//! - `fx-tool` is `publish = false` and depends on `fx-gamma` with `=0.1.0`.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use crate::cmd;
+
+const FILES: &[(&str, &str)] = &[
+    (
+        "Cargo.toml",
+        r#"[workspace]
+resolver = "2"
+members = ["alpha", "beta", "gamma", "tool"]
+
+[workspace.package]
+version = "0.1.0"
+edition = "2021"
+license = "MIT"
+
+[workspace.dependencies]
+# our crates, released together
+fx-alpha = { path = "alpha", version = "0.1.0" }
+fx-beta = { path = "beta", version = "0.1.0" }
+"#,
+    ),
+    (
+        "alpha/Cargo.toml",
+        r#"[package]
+name = "fx-alpha"
+description = "fixture"
+version.workspace = true
+edition.workspace = true
+license.workspace = true
+
+[dev-dependencies]
+fx-beta.workspace = true
+"#,
+    ),
+    (
+        "beta/Cargo.toml",
+        r#"[package]
+name = "fx-beta"
+description = "fixture"
+version.workspace = true
+edition.workspace = true
+license.workspace = true
+
+[dependencies]
+fx-alpha.workspace = true
+"#,
+    ),
+    (
+        "gamma/Cargo.toml",
+        r#"[package]
+name = "fx-gamma"
+description = "fixture"
+version = "0.1.0"
+edition = "2021"
+license = "MIT"
+
+[dependencies]
+fx-beta = { path = "../beta", version = "0.1.0" }
+"#,
+    ),
+    (
+        "tool/Cargo.toml",
+        r#"[package]
+name = "fx-tool"
+version.workspace = true
+edition.workspace = true
+publish = false
+
+[dependencies]
+fx-gamma = { path = "../gamma", version = "=0.1.0" }
+"#,
+    ),
+    (
+        "CHANGELOG.md",
+        "# Changelog\n\n## [Unreleased]\n\n### Added\n- everything\n",
+    ),
+    ("alpha/src/lib.rs", "//! fixture\n"),
+    ("beta/src/lib.rs", "//! fixture\n"),
+    ("gamma/src/lib.rs", "//! fixture\n"),
+    ("tool/src/lib.rs", "//! fixture\n"),
+];
+
+/// The fixture workspace; deleted on drop.
+pub struct Fixture {
+    dir: tempfile::TempDir,
+}
+
+impl Fixture {
+    /// Writes the workspace into a new temporary directory.
+    pub fn new() -> Self {
+        let fixture = Self {
+            dir: tempfile::tempdir().expect("temporary directory"),
+        };
+        for (path, contents) in FILES {
+            fixture.write(Path::new(path), contents);
+        }
+        fixture
+    }
+
+    /// The workspace root, as cargo reports it.
+    pub fn root(&self) -> PathBuf {
+        self.dir.path().canonicalize().expect("canonical root")
+    }
+
+    /// `cargo metadata --format-version 1 --no-deps --offline` of the workspace.
+    pub fn metadata(&self) -> String {
+        cmd::read(
+            cmd::cargo()
+                .args([
+                    "metadata",
+                    "--format-version",
+                    "1",
+                    "--no-deps",
+                    "--offline",
+                ])
+                .arg("--manifest-path")
+                .arg(self.root().join("Cargo.toml")),
+        )
+        .expect("cargo metadata of the fixture")
+    }
+
+    /// The contents of the file at `path` (relative to the root).
+    pub fn read(&self, path: impl AsRef<Path>) -> String {
+        fs::read_to_string(self.root().join(path)).expect("fixture file")
+    }
+
+    /// Writes the file at `path` (relative to the root), creating directories.
+    pub fn write(&self, path: impl AsRef<Path>, contents: &str) {
+        let path = self.dir.path().join(path);
+        fs::create_dir_all(path.parent().expect("a file has a parent")).expect("mkdir");
+        fs::write(path, contents).expect("write fixture file");
+    }
+}

@@ -1,0 +1,99 @@
+//! `cargo xtask release`: plan, check, verify and (with `--execute`) carry out a release.
+//!
+//! The plan is made from `HEAD`, checked out in a scratch git worktree: `cargo metadata`
+//! there gives the crates and their dependencies, the planner computes every edit, the
+//! edits are written into the worktree and `cargo package` verifies the crates as they
+//! will be published. Only `--execute` touches this working tree, with the same edits.
+
+mod bump;
+mod changelog;
+mod execute;
+#[cfg(test)]
+mod fixture;
+mod order;
+mod plan;
+mod version;
+
+use std::fs;
+use std::path::Path;
+
+use anyhow::{Context, Result};
+
+pub use version::Target;
+
+use crate::{cmd, git};
+use order::Workspace;
+
+/// The options of `cargo xtask release`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Options {
+    pub target: Target,
+    /// Apply, commit, tag and publish; otherwise a dry run that changes nothing here.
+    pub execute: bool,
+    /// Skip fmt, clippy and tests.
+    pub skip_checks: bool,
+    /// Dry run only: warn about uncommitted files instead of refusing.
+    pub allow_dirty: bool,
+}
+
+/// Runs the release of the workspace at `root`.
+pub fn run(root: &Path, options: &Options) -> Result<()> {
+    let dirty = git::dirty_files(root)?;
+    if !dirty.is_empty() && !options.allow_dirty {
+        git::ensure_clean(root)?;
+    }
+
+    let here = metadata(root, None)?;
+    let tree = git::Worktree::of_head(root)?;
+    let ws = metadata(tree.path(), Some(&here.target_dir))?;
+    let read = |path: &Path| {
+        fs::read_to_string(path).with_context(|| format!("could not read {}", path.display()))
+    };
+    let plan = plan::plan(&ws, &read, &options.target, &changelog::today())?;
+    println!("{}", plan.render(options.execute));
+    if !dirty.is_empty() {
+        eprintln!(
+            "warning (--allow-dirty): the plan and the packaging use HEAD; these uncommitted \
+             files are not part of them:\n  {}",
+            dirty.join("\n  ")
+        );
+    }
+
+    if options.skip_checks {
+        eprintln!("skipping fmt, clippy and tests (--skip-checks)");
+    } else {
+        execute::checks(root)?;
+    }
+    execute::verify(&ws, &plan)?;
+    drop(tree);
+
+    if !options.execute {
+        println!(
+            "Dry run complete: the crates package cleanly at {}; nothing here was changed. \
+             Run again with --execute to release.",
+            plan.version
+        );
+        return Ok(());
+    }
+    execute::commit(root, &plan)?;
+    execute::tag(root, &plan)?;
+    execute::publish(root, &plan)?;
+    println!(
+        "Released {}. Push the release commit and its tags: git push --follow-tags",
+        plan.version
+    );
+    Ok(())
+}
+
+/// `cargo metadata --no-deps` of the workspace at `root`, with cargo's target directory
+/// set to `target_dir` when given (so a scratch worktree reuses the build cache).
+fn metadata(root: &Path, target_dir: Option<&Path>) -> Result<Workspace> {
+    let mut cargo = cmd::cargo();
+    cargo
+        .args(["metadata", "--format-version", "1", "--no-deps"])
+        .current_dir(root);
+    if let Some(dir) = target_dir {
+        cargo.env("CARGO_TARGET_DIR", dir);
+    }
+    Workspace::from_metadata(&cmd::read(&mut cargo)?)
+}

@@ -1,0 +1,324 @@
+//! The workspace as `cargo metadata --format-version 1 --no-deps` describes it, and the
+//! order in which its publishable crates must be published.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::PathBuf;
+
+use anyhow::{bail, Context, Result};
+use semver::Version;
+use serde::Deserialize;
+
+/// The workspace members and where they live.
+#[derive(Debug, Clone)]
+pub struct Workspace {
+    /// The directory of the root `Cargo.toml`.
+    pub root: PathBuf,
+    /// Cargo's target directory.
+    pub target_dir: PathBuf,
+    /// Every member, in the order cargo lists them.
+    pub members: Vec<Member>,
+}
+
+/// One workspace member.
+#[derive(Debug, Clone)]
+pub struct Member {
+    pub name: String,
+    pub version: Version,
+    pub manifest_path: PathBuf,
+    /// False for `publish = false` (and for crates that may only go to other registries).
+    pub publishable: bool,
+    /// Dependencies on other workspace members (path dependencies).
+    pub deps: Vec<Dep>,
+}
+
+/// A dependency of a member on another member.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Dep {
+    pub name: String,
+    pub kind: DepKind,
+}
+
+/// The section a dependency is declared in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DepKind {
+    Normal,
+    Build,
+    Dev,
+}
+
+#[derive(Deserialize)]
+struct RawMetadata {
+    packages: Vec<RawPackage>,
+    workspace_root: PathBuf,
+    target_directory: PathBuf,
+}
+
+#[derive(Deserialize)]
+struct RawPackage {
+    name: String,
+    version: String,
+    manifest_path: PathBuf,
+    /// `null`: anywhere; `[]`: `publish = false`; otherwise the allowed registries.
+    publish: Option<Vec<String>>,
+    dependencies: Vec<RawDep>,
+}
+
+#[derive(Deserialize)]
+struct RawDep {
+    name: String,
+    kind: Option<String>,
+    path: Option<PathBuf>,
+}
+
+impl Workspace {
+    /// Reads the output of `cargo metadata --format-version 1 --no-deps`.
+    pub fn from_metadata(json: &str) -> Result<Self> {
+        let raw: RawMetadata =
+            serde_json::from_str(json).context("could not read the `cargo metadata` output")?;
+        let names: BTreeSet<&str> = raw.packages.iter().map(|p| p.name.as_str()).collect();
+        let members = raw
+            .packages
+            .iter()
+            .map(|p| {
+                let version = Version::parse(&p.version)
+                    .with_context(|| format!("crate `{}` has version `{}`", p.name, p.version))?;
+                let deps = p
+                    .dependencies
+                    .iter()
+                    .filter(|d| d.path.is_some() && names.contains(d.name.as_str()))
+                    .map(|d| {
+                        let kind = match d.kind.as_deref() {
+                            None => DepKind::Normal,
+                            Some("build") => DepKind::Build,
+                            Some("dev") => DepKind::Dev,
+                            Some(other) => bail!(
+                                "crate `{}`: unknown dependency kind `{other}` for `{}`",
+                                p.name,
+                                d.name
+                            ),
+                        };
+                        Ok(Dep {
+                            name: d.name.clone(),
+                            kind,
+                        })
+                    })
+                    .collect::<Result<_>>()?;
+                Ok(Member {
+                    name: p.name.clone(),
+                    version,
+                    manifest_path: p.manifest_path.clone(),
+                    publishable: p
+                        .publish
+                        .as_ref()
+                        .is_none_or(|registries| registries.iter().any(|r| r == "crates-io")),
+                    deps,
+                })
+            })
+            .collect::<Result<_>>()?;
+        Ok(Self {
+            root: raw.workspace_root,
+            target_dir: raw.target_directory,
+            members,
+        })
+    }
+}
+
+/// The publishable crates, each after every crate it depends on (normal and build
+/// dependencies; dev-dependencies are stripped by `cargo publish` and so ignored). Among
+/// crates whose dependencies are all placed, names sort alphabetically, so the order is
+/// deterministic.
+pub fn publish_order(ws: &Workspace) -> Result<Vec<&Member>> {
+    let publishable: BTreeMap<&str, &Member> = ws
+        .members
+        .iter()
+        .filter(|m| m.publishable)
+        .map(|m| (m.name.as_str(), m))
+        .collect();
+
+    let mut waiting_on: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
+    for member in publishable.values() {
+        let mut deps = BTreeSet::new();
+        for dep in member.deps.iter().filter(|d| d.kind != DepKind::Dev) {
+            if !publishable.contains_key(dep.name.as_str()) {
+                bail!(
+                    "crate `{}` depends on `{}`, which is not published (publish = false); \
+                     it cannot be published until that dependency is publishable or dropped",
+                    member.name,
+                    dep.name
+                );
+            }
+            deps.insert(dep.name.as_str());
+        }
+        waiting_on.insert(member.name.as_str(), deps);
+    }
+
+    let mut order = Vec::with_capacity(publishable.len());
+    while !waiting_on.is_empty() {
+        let Some(next) = waiting_on
+            .iter()
+            .find(|(_, deps)| deps.is_empty())
+            .map(|(name, _)| *name)
+        else {
+            bail!(
+                "dependency cycle among publishable crates (dev-dependencies excluded): {}",
+                find_cycle(&waiting_on).join(" -> ")
+            );
+        };
+        waiting_on.remove(next);
+        for deps in waiting_on.values_mut() {
+            deps.remove(next);
+        }
+        order.push(publishable[next]);
+    }
+    Ok(order)
+}
+
+/// A cycle in `graph`, given that every node in it has an edge to another node in it.
+/// Starts at the first node and follows first edges until a node repeats.
+fn find_cycle<'a>(graph: &BTreeMap<&'a str, BTreeSet<&'a str>>) -> Vec<&'a str> {
+    let mut path: Vec<&str> = Vec::new();
+    let mut node = *graph
+        .keys()
+        .next()
+        .expect("a graph with a cycle is not empty");
+    loop {
+        if let Some(start) = path.iter().position(|n| *n == node) {
+            let mut cycle = path.split_off(start);
+            cycle.push(node);
+            return cycle;
+        }
+        path.push(node);
+        node = graph[node]
+            .iter()
+            .next()
+            .expect("every node left has an unplaced dependency");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::release::fixture;
+
+    fn member(name: &str, publishable: bool, deps: &[(&str, DepKind)]) -> Member {
+        Member {
+            name: name.to_string(),
+            version: Version::new(0, 1, 0),
+            manifest_path: PathBuf::from(format!("/ws/{name}/Cargo.toml")),
+            publishable,
+            deps: deps
+                .iter()
+                .map(|(name, kind)| Dep {
+                    name: name.to_string(),
+                    kind: *kind,
+                })
+                .collect(),
+        }
+    }
+
+    fn workspace(members: Vec<Member>) -> Workspace {
+        Workspace {
+            root: PathBuf::from("/ws"),
+            target_dir: PathBuf::from("/ws/target"),
+            members,
+        }
+    }
+
+    fn names(order: &[&Member]) -> Vec<String> {
+        order.iter().map(|m| m.name.clone()).collect()
+    }
+
+    #[test]
+    fn fixture_workspace_order_from_real_cargo_metadata() {
+        let fx = fixture::Fixture::new();
+        let ws = Workspace::from_metadata(&fx.metadata()).unwrap();
+        assert_eq!(ws.root, fx.root());
+        let order = publish_order(&ws).unwrap();
+        // fx-alpha dev-depends on fx-beta (which depends on fx-alpha): ignored.
+        // fx-tool is publish = false: excluded.
+        assert_eq!(names(&order), ["fx-alpha", "fx-beta", "fx-gamma"]);
+        let member = |name: &str| ws.members.iter().find(|m| m.name == name).unwrap();
+        assert!(!member("fx-tool").publishable);
+        assert_eq!(
+            member("fx-alpha").deps,
+            [Dep {
+                name: "fx-beta".into(),
+                kind: DepKind::Dev
+            }]
+        );
+    }
+
+    #[test]
+    fn build_dependencies_order_too() {
+        use DepKind::*;
+        let ws = workspace(vec![
+            member("a", true, &[("b", Build)]),
+            member("b", true, &[]),
+        ]);
+        assert_eq!(names(&publish_order(&ws).unwrap()), ["b", "a"]);
+    }
+
+    #[test]
+    fn independent_crates_sort_by_name() {
+        use DepKind::*;
+        let ws = workspace(vec![
+            member("zeta", true, &[]),
+            member("mid", true, &[("zeta", Normal), ("alpha", Normal)]),
+            member("alpha", true, &[]),
+        ]);
+        assert_eq!(
+            names(&publish_order(&ws).unwrap()),
+            ["alpha", "zeta", "mid"]
+        );
+    }
+
+    #[test]
+    fn cycle_is_an_error_naming_it() {
+        use DepKind::*;
+        let ws = workspace(vec![
+            member("root", true, &[]),
+            member("a", true, &[("b", Normal), ("root", Normal)]),
+            member("b", true, &[("c", Normal)]),
+            member("c", true, &[("a", Build)]),
+        ]);
+        let msg = format!("{:#}", publish_order(&ws).unwrap_err());
+        assert_eq!(
+            msg,
+            "dependency cycle among publishable crates (dev-dependencies excluded): \
+             a -> b -> c -> a"
+        );
+    }
+
+    #[test]
+    fn publishable_crate_on_unpublished_crate_is_an_error() {
+        use DepKind::*;
+        let ws = workspace(vec![
+            member("lib", true, &[("internal", Normal)]),
+            member("internal", false, &[]),
+        ]);
+        let msg = format!("{:#}", publish_order(&ws).unwrap_err());
+        assert!(
+            msg.contains("crate `lib` depends on `internal`, which is not published"),
+            "{msg}"
+        );
+    }
+
+    #[test]
+    fn unpublished_dev_dependency_is_fine() {
+        use DepKind::*;
+        let ws = workspace(vec![
+            member("lib", true, &[("test-support", Dev)]),
+            member("test-support", false, &[]),
+        ]);
+        assert_eq!(names(&publish_order(&ws).unwrap()), ["lib"]);
+    }
+
+    #[test]
+    fn bad_metadata_is_a_clear_error() {
+        let msg = format!("{:#}", Workspace::from_metadata("{}").unwrap_err());
+        assert!(
+            msg.contains("could not read the `cargo metadata` output"),
+            "{msg}"
+        );
+    }
+}
