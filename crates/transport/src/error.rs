@@ -1,13 +1,33 @@
-//! `TransportError`: why no complete HTTP response could be had.
+//! `TransportError`: why no complete HTTP response could be had, or why a layer gave up.
+//!
+//! What each piece of the stack returns:
+//!
+//! | source | `Ok` | `Err` |
+//! |---|---|---|
+//! | backend ([`HttpBackend`](crate::HttpBackend)) | every HTTP status | [`Connect`](TransportError::Connect), [`Network`](TransportError::Network), [`Timeout`](TransportError::Timeout) (`Connect` phase), [`InvalidRequest`](TransportError::InvalidRequest); [`NoBackend`](TransportError::NoBackend) at construction |
+//! | [`Timeout`](crate::Timeout) layer | what the inner transport answered | [`Timeout`](TransportError::Timeout) with its phase (`Attempt` or `Operation`), or the inner error |
+//! | [`Retry`](crate::Retry) layer | any response that is not retryable (2xx, 4xx except 429, 501, 5xx on a non-idempotent request) | [`RetriesExhausted`](TransportError::RetriesExhausted) when the last outcome was still retryable; a non-retryable inner error unchanged |
+//! | [`RateLimit`](crate::RateLimit) layer | what the inner transport answered | [`RateLimited`](TransportError::RateLimited) when no slot opens before the request's [`Deadline`](crate::Deadline); the inner error |
+//! | [`AuthLayer`](crate::AuthLayer) | what the inner transport answered, including a 401 that survived one refresh and replay | [`Auth`](TransportError::Auth) when no token could be had; the inner error |
+//! | configuration ([`ConfigSources`](crate::ConfigSources), [`BaseUrl`](crate::BaseUrl), builders) | — | [`Config`](TransportError::Config) |
+
+use std::time::Duration;
+
+use bytes::Bytes;
+use http::{HeaderMap, StatusCode};
 
 /// A boxed error source.
 pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
 
 /// Why a [`Transport`](crate::Transport) could not produce a complete response.
+///
+/// Formatting never shows a secret: tokens and client secrets are kept out of every
+/// variant, and bodies quoted from a token endpoint are scrubbed of the credentials that
+/// were sent to it.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum TransportError {
-    /// The connection could not be established.
+    /// The connection could not be established (refused, DNS, TLS handshake).
     #[error("could not connect to {target}")]
     Connect {
         /// Host and port (or URL) that was tried.
@@ -29,6 +49,53 @@ pub enum TransportError {
         /// What is wrong with it.
         message: String,
     },
+    /// A time limit ran out before a complete response arrived.
+    #[error("timed out after {after:?} ({phase})")]
+    Timeout {
+        /// Which limit fired.
+        phase: TimeoutPhase,
+        /// The limit that was configured.
+        after: Duration,
+    },
+    /// No bearer token could be had: the token endpoint refused, answered something that
+    /// is not a usable token, or could not be reached.
+    #[error("authentication failed at {endpoint}: {problem}")]
+    Auth {
+        /// The token endpoint URL (never carries credentials).
+        endpoint: String,
+        /// What went wrong there.
+        problem: AuthProblem,
+    },
+    /// The retry layer gave up while the outcome was still retryable (429, 5xx other
+    /// than 501 on an idempotent request, connection failure on an idempotent request):
+    /// attempts ran out, the deadline would pass, or the server asked to wait longer
+    /// than allowed.
+    #[error("gave up after {attempts} attempt(s): {last}")]
+    RetriesExhausted {
+        /// How many attempts were made (1 = no retry happened).
+        attempts: u32,
+        /// What the last attempt produced.
+        last: LastAttempt,
+    },
+    /// The client-side rate limiter could not start the request before its deadline.
+    #[error("client-side rate limit: the next request slot opens in {wait:?}, after the deadline")]
+    RateLimited {
+        /// How long the request would have had to wait.
+        wait: Duration,
+    },
+    /// No HTTP backend was compiled in (build with the `reqwest` or `native-tls`
+    /// feature), or the requested TLS backend is not compiled in.
+    #[error("no HTTP backend available: {message}")]
+    NoBackend {
+        /// What is missing and which feature provides it.
+        message: String,
+    },
+    /// Configuration is missing or invalid (base URL, credentials, config file).
+    #[error("configuration error: {message}")]
+    Config {
+        /// What is wrong, naming the source (file, environment variable, argument).
+        message: String,
+    },
 }
 
 impl TransportError {
@@ -36,5 +103,159 @@ impl TransportError {
     /// application logic, so retrying an idempotent request is safe.
     pub fn is_connect(&self) -> bool {
         matches!(self, TransportError::Connect { .. })
+    }
+
+    /// `true` if the failure is about credentials: a token endpoint failure.
+    pub fn is_auth(&self) -> bool {
+        matches!(self, TransportError::Auth { .. })
+    }
+
+    /// `true` for a timeout of any phase.
+    pub fn is_timeout(&self) -> bool {
+        matches!(self, TransportError::Timeout { .. })
+    }
+
+    /// `true` if the client was held back by a rate limit: the client-side limiter, or
+    /// retries that ran out on a 429 (also when that happened at the token endpoint).
+    pub fn is_rate_limited(&self) -> bool {
+        match self {
+            TransportError::RateLimited { .. } => true,
+            TransportError::RetriesExhausted { last, .. } => {
+                last.status() == Some(StatusCode::TOO_MANY_REQUESTS)
+            }
+            TransportError::Auth {
+                problem: AuthProblem::Unreachable(inner),
+                ..
+            } => inner.is_rate_limited(),
+            _ => false,
+        }
+    }
+
+    /// The last HTTP response carried by [`RetriesExhausted`](TransportError::RetriesExhausted),
+    /// if the last attempt produced one.
+    pub fn last_response(&self) -> Option<&LastResponse> {
+        match self {
+            TransportError::RetriesExhausted {
+                last: LastAttempt::Response(response),
+                ..
+            } => Some(response),
+            _ => None,
+        }
+    }
+
+    pub(crate) fn config(message: impl Into<String>) -> Self {
+        TransportError::Config {
+            message: message.into(),
+        }
+    }
+}
+
+/// Which time limit fired.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum TimeoutPhase {
+    /// Establishing the TCP/TLS connection.
+    Connect,
+    /// One attempt: sending the request and receiving the whole response.
+    Attempt,
+    /// The whole operation: every attempt, backoff, token fetch and rate-limit wait.
+    Operation,
+}
+
+impl std::fmt::Display for TimeoutPhase {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            TimeoutPhase::Connect => "connect",
+            TimeoutPhase::Attempt => "per attempt",
+            TimeoutPhase::Operation => "whole operation",
+        })
+    }
+}
+
+/// What went wrong at the token endpoint.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum AuthProblem {
+    /// The endpoint answered with a non-success status.
+    #[error("it answered {status}: {body}")]
+    Rejected {
+        /// The status it answered.
+        status: StatusCode,
+        /// The start of its body (lossy UTF-8, at most 512 bytes), secrets scrubbed.
+        body: String,
+    },
+    /// The endpoint answered 2xx, but not with a usable bearer token (not JSON, no
+    /// `access_token`, an empty token, a `token_type` other than `bearer`).
+    #[error("its answer is not a usable token: {reason}")]
+    BadToken {
+        /// What is wrong with the answer.
+        reason: String,
+    },
+    /// The endpoint could not be reached, or retries ran out there.
+    #[error("the token request failed")]
+    Unreachable(#[source] Box<TransportError>),
+}
+
+/// The outcome of the last attempt, carried by
+/// [`RetriesExhausted`](TransportError::RetriesExhausted).
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum LastAttempt {
+    /// The last attempt got a (retryable) response.
+    Response(Box<LastResponse>),
+    /// The last attempt failed without a response.
+    Error(Box<TransportError>),
+}
+
+impl LastAttempt {
+    /// The status of the last response, if there was one.
+    pub fn status(&self) -> Option<StatusCode> {
+        match self {
+            LastAttempt::Response(r) => Some(r.status),
+            LastAttempt::Error(_) => None,
+        }
+    }
+}
+
+impl std::fmt::Display for LastAttempt {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            LastAttempt::Response(r) => write!(f, "last response was {}", r.status),
+            LastAttempt::Error(e) => write!(f, "last error: {e}"),
+        }
+    }
+}
+
+/// A complete HTTP response kept by [`RetriesExhausted`](TransportError::RetriesExhausted),
+/// so the caller can decode the server's error body (e.g. the 429 `{message}` or a 503
+/// `ErrorResponseDto`).
+#[derive(Debug, Clone)]
+pub struct LastResponse {
+    /// The status code.
+    pub status: StatusCode,
+    /// The response headers (e.g. `Retry-After`).
+    pub headers: HeaderMap,
+    /// The whole response body.
+    pub body: Bytes,
+}
+
+impl LastResponse {
+    /// Rebuilds an `http::Response` from the parts.
+    pub fn to_response(&self) -> http::Response<Bytes> {
+        let mut response = http::Response::new(self.body.clone());
+        *response.status_mut() = self.status;
+        *response.headers_mut() = self.headers.clone();
+        response
+    }
+}
+
+impl From<http::Response<Bytes>> for LastResponse {
+    fn from(response: http::Response<Bytes>) -> Self {
+        let (parts, body) = response.into_parts();
+        LastResponse {
+            status: parts.status,
+            headers: parts.headers,
+            body,
+        }
     }
 }

@@ -1,0 +1,411 @@
+//! `AuthLayer`: puts a bearer token on every request (static, or OAuth2 client
+//! credentials with caching, single-flight refresh and one replay on 401).
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use bytes::Bytes;
+use http::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE};
+use http::{HeaderValue, Method, StatusCode};
+
+use crate::redact::scrub;
+use crate::request::{clone_request, deadline_of};
+use crate::{AuthProblem, BaseUrl, Deadline, Idempotency, Secret, Transport, TransportError};
+
+/// How the [`AuthLayer`] gets its bearer token.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub enum Auth {
+    /// A fixed bearer token (e.g. `--token`). Never refreshed; a 401 is returned as is.
+    Bearer(Secret),
+    /// OAuth2 client credentials against `{root}/oauth/token`.
+    ClientCredentials(ClientCredentials),
+}
+
+impl Auth {
+    /// A fixed bearer token. Refuses an empty one.
+    pub fn bearer(token: impl Into<Secret>) -> Result<Self, TransportError> {
+        let token = token.into();
+        if token.expose().trim().is_empty() {
+            return Err(TransportError::config("the bearer token is empty"));
+        }
+        Ok(Auth::Bearer(token))
+    }
+
+    /// OAuth2 client credentials for the tenant at `base`.
+    pub fn client_credentials(
+        base: &BaseUrl,
+        client_id: impl Into<String>,
+        client_secret: impl Into<Secret>,
+    ) -> Result<Self, TransportError> {
+        ClientCredentials::new(base, client_id, client_secret).map(Auth::ClientCredentials)
+    }
+}
+
+/// OAuth2 client-credentials settings: `POST {root}/oauth/token` with the form
+/// `grant_type=client_credentials&client_id=…&client_secret=…`, answered by
+/// `{access_token, token_type, expires_in}`.
+#[derive(Debug, Clone)]
+pub struct ClientCredentials {
+    token_uri: http::Uri,
+    client_id: String,
+    client_secret: Secret,
+    refresh_margin: Duration,
+}
+
+impl ClientCredentials {
+    /// Settings for the tenant at `base`. Refuses an empty client id or secret.
+    pub fn new(
+        base: &BaseUrl,
+        client_id: impl Into<String>,
+        client_secret: impl Into<Secret>,
+    ) -> Result<Self, TransportError> {
+        let client_id = client_id.into();
+        let client_secret = client_secret.into();
+        if client_id.trim().is_empty() {
+            return Err(TransportError::config("the OAuth2 client id is empty"));
+        }
+        if client_secret.expose().is_empty() {
+            return Err(TransportError::config("the OAuth2 client secret is empty"));
+        }
+        Ok(ClientCredentials {
+            token_uri: base.token_uri().clone(),
+            client_id,
+            client_secret,
+            refresh_margin: Duration::from_secs(60),
+        })
+    }
+
+    /// How long before `expires_in` runs out a cached token is replaced (default 60 s,
+    /// never more than a quarter of the token's lifetime).
+    pub fn refresh_margin(mut self, margin: Duration) -> Self {
+        self.refresh_margin = margin;
+        self
+    }
+
+    /// The token endpoint.
+    pub fn token_uri(&self) -> &http::Uri {
+        &self.token_uri
+    }
+
+    /// The client id (not a secret).
+    pub fn client_id(&self) -> &str {
+        &self.client_id
+    }
+}
+
+/// Puts `Authorization: Bearer …` on every request (replacing any the caller set).
+///
+/// With [`Auth::ClientCredentials`]:
+/// - the token is fetched through the *inner* transport on first use and cached until
+///   shortly before `expires_in` runs out (see [`ClientCredentials::refresh_margin`]);
+/// - however many tasks need a token at once, one token request is in flight (the
+///   others wait for it and share its answer);
+/// - a 401 answer triggers one refresh and one replay of the request; a 401 after the
+///   replay is returned as `Ok(401)`.
+///
+/// Returns what the inner transport returns, or [`TransportError::Auth`] naming the
+/// token endpoint when no usable token could be had (a non-2xx answer, a body that is not
+/// a bearer token, an empty token, an unreachable endpoint). It never sends a request
+/// with an empty token. Tokens are marked sensitive header values and never logged.
+pub struct AuthLayer<T> {
+    inner: T,
+    state: Arc<State>,
+}
+
+// One per layer, behind an `Arc`: the size difference does not matter.
+#[allow(clippy::large_enum_variant)]
+enum State {
+    Static(HeaderValue),
+    OAuth {
+        settings: ClientCredentials,
+        cache: tokio::sync::Mutex<Option<Cached>>,
+    },
+}
+
+struct Cached {
+    header: HeaderValue,
+    generation: u64,
+    refresh_at: Option<Instant>,
+}
+
+/// How many bytes of a token endpoint's error body are quoted in an error.
+const BODY_EXCERPT: usize = 512;
+
+impl<T> AuthLayer<T> {
+    /// Wraps `inner`. Fails only for a static token that cannot be a header value.
+    pub fn new(inner: T, auth: Auth) -> Result<Self, TransportError> {
+        let state = match auth {
+            Auth::Bearer(token) => State::Static(bearer_header(&token).ok_or_else(|| {
+                TransportError::config(
+                    "the bearer token contains characters that cannot go in an HTTP header",
+                )
+            })?),
+            Auth::ClientCredentials(settings) => State::OAuth {
+                settings,
+                cache: tokio::sync::Mutex::new(None),
+            },
+        };
+        Ok(AuthLayer {
+            inner,
+            state: Arc::new(state),
+        })
+    }
+}
+
+impl<T: Clone> Clone for AuthLayer<T> {
+    fn clone(&self) -> Self {
+        AuthLayer {
+            inner: self.inner.clone(),
+            state: Arc::clone(&self.state),
+        }
+    }
+}
+
+impl<T> fmt::Debug for AuthLayer<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &*self.state {
+            State::Static(_) => f.write_str("AuthLayer(Bearer([redacted]))"),
+            State::OAuth { settings, .. } => write!(
+                f,
+                "AuthLayer(ClientCredentials {{ token_uri: {}, client_id: {:?}, client_secret: [redacted] }})",
+                settings.token_uri, settings.client_id
+            ),
+        }
+    }
+}
+
+fn bearer_header(token: &Secret) -> Option<HeaderValue> {
+    let mut value = HeaderValue::from_str(&format!("Bearer {}", token.expose())).ok()?;
+    value.set_sensitive(true);
+    Some(value)
+}
+
+impl<T: Transport> AuthLayer<T> {
+    /// A token header and its generation: the cached one unless it is due for refresh or
+    /// is the generation `stale` (the one a 401 was answered with).
+    async fn token(
+        &self,
+        settings: &ClientCredentials,
+        cache: &tokio::sync::Mutex<Option<Cached>>,
+        stale: Option<u64>,
+        deadline: Option<Instant>,
+    ) -> Result<(HeaderValue, u64), TransportError> {
+        // Holding the lock across the fetch is what makes it single-flight.
+        let mut cached = cache.lock().await;
+        if let Some(c) = cached.as_ref() {
+            let fresh = c.refresh_at.is_none_or(|t| Instant::now() < t);
+            if fresh && Some(c.generation) != stale {
+                return Ok((c.header.clone(), c.generation));
+            }
+        }
+        let generation = cached.as_ref().map_or(1, |c| c.generation + 1);
+        let (header, refresh_at) = self.fetch(settings, deadline).await?;
+        *cached = Some(Cached {
+            header: header.clone(),
+            generation,
+            refresh_at,
+        });
+        Ok((header, generation))
+    }
+
+    async fn fetch(
+        &self,
+        settings: &ClientCredentials,
+        deadline: Option<Instant>,
+    ) -> Result<(HeaderValue, Option<Instant>), TransportError> {
+        let endpoint = settings.token_uri.to_string();
+        let fail = |problem| TransportError::Auth {
+            endpoint: endpoint.clone(),
+            problem,
+        };
+        let form = form_urlencoded::Serializer::new(String::new())
+            .append_pair("grant_type", "client_credentials")
+            .append_pair("client_id", &settings.client_id)
+            .append_pair("client_secret", settings.client_secret.expose())
+            .finish();
+        let mut request = http::Request::new(Bytes::from(form));
+        *request.method_mut() = Method::POST;
+        *request.uri_mut() = settings.token_uri.clone();
+        request.headers_mut().insert(
+            CONTENT_TYPE,
+            HeaderValue::from_static("application/x-www-form-urlencoded"),
+        );
+        request
+            .headers_mut()
+            .insert(ACCEPT, HeaderValue::from_static("application/json"));
+        // Asking for a token twice is harmless, so the retry layer may resend it.
+        request.extensions_mut().insert(Idempotency::Idempotent);
+        if let Some(d) = deadline {
+            request.extensions_mut().insert(Deadline(d));
+        }
+        let requested_at = Instant::now();
+        let response = self
+            .inner
+            .send(request)
+            .await
+            .map_err(|e| fail(AuthProblem::Unreachable(Box::new(e))))?;
+        let status = response.status();
+        if !status.is_success() {
+            let body = response.body();
+            let excerpt = String::from_utf8_lossy(&body[..body.len().min(BODY_EXCERPT)]);
+            return Err(fail(AuthProblem::Rejected {
+                status,
+                body: scrub(&excerpt, &[&settings.client_secret]),
+            }));
+        }
+        let token = parse_token(response.body()).map_err(|reason| {
+            fail(AuthProblem::BadToken {
+                reason: scrub(&reason, &[&settings.client_secret]),
+            })
+        })?;
+        let header = bearer_header(&token.access_token).ok_or_else(|| {
+            fail(AuthProblem::BadToken {
+                reason: "access_token contains characters that cannot go in an HTTP header".into(),
+            })
+        })?;
+        let refresh_at = token.expires_in.map(|lifetime| {
+            let margin = settings.refresh_margin.min(lifetime / 4);
+            requested_at + lifetime.saturating_sub(margin)
+        });
+        tracing::debug!(
+            endpoint = %endpoint,
+            expires_in_s = token.expires_in.map(|d| d.as_secs()),
+            "fetched an OAuth2 access token"
+        );
+        Ok((header, refresh_at))
+    }
+}
+
+struct Token {
+    access_token: Secret,
+    expires_in: Option<Duration>,
+}
+
+/// Reads `{access_token, token_type, expires_in}` leniently: extra fields are ignored,
+/// `expires_in` may be a number or a numeric string, `token_type` may be absent.
+fn parse_token(body: &[u8]) -> Result<Token, String> {
+    let value: serde_json::Value =
+        serde_json::from_slice(body).map_err(|e| format!("the body is not JSON ({e})"))?;
+    let object = value
+        .as_object()
+        .ok_or_else(|| "the body is not a JSON object".to_owned())?;
+    let access_token = match object.get("access_token") {
+        Some(serde_json::Value::String(t)) if !t.trim().is_empty() => Secret::new(t.as_str()),
+        Some(serde_json::Value::String(_)) => return Err("access_token is empty".into()),
+        Some(_) => return Err("access_token is not a string".into()),
+        None => return Err("there is no access_token".into()),
+    };
+    match object.get("token_type") {
+        None | Some(serde_json::Value::Null) => {}
+        Some(serde_json::Value::String(t)) if t.eq_ignore_ascii_case("bearer") => {}
+        Some(serde_json::Value::String(t)) => {
+            return Err(format!("token_type is {t:?}, expected \"bearer\""))
+        }
+        Some(_) => return Err("token_type is not a string".into()),
+    }
+    let expires_in = match object.get("expires_in") {
+        None | Some(serde_json::Value::Null) => None,
+        Some(serde_json::Value::Number(n)) => Some(
+            n.as_f64()
+                .filter(|s| s.is_finite() && *s >= 0.0)
+                .map(Duration::from_secs_f64)
+                .ok_or_else(|| format!("expires_in {n} is not a number of seconds"))?,
+        ),
+        Some(serde_json::Value::String(s)) => Some(
+            s.trim()
+                .parse::<u64>()
+                .map(Duration::from_secs)
+                .map_err(|_| format!("expires_in {s:?} is not a number of seconds"))?,
+        ),
+        Some(_) => return Err("expires_in is not a number".into()),
+    };
+    Ok(Token {
+        access_token,
+        expires_in,
+    })
+}
+
+#[async_trait::async_trait]
+impl<T: Transport> Transport for AuthLayer<T> {
+    async fn send(
+        &self,
+        mut request: http::Request<Bytes>,
+    ) -> Result<http::Response<Bytes>, TransportError> {
+        let (settings, cache) = match &*self.state {
+            State::Static(header) => {
+                request.headers_mut().insert(AUTHORIZATION, header.clone());
+                return self.inner.send(request).await;
+            }
+            State::OAuth { settings, cache } => (settings, cache),
+        };
+        let deadline = deadline_of(&request);
+        let (header, generation) = self.token(settings, cache, None, deadline).await?;
+        let mut first = clone_request(&request);
+        first.headers_mut().insert(AUTHORIZATION, header);
+        let response = self.inner.send(first).await?;
+        if response.status() != StatusCode::UNAUTHORIZED {
+            return Ok(response);
+        }
+        tracing::debug!("401 with a cached token: refreshing it and replaying once");
+        let (header, _) = self
+            .token(settings, cache, Some(generation), deadline)
+            .await?;
+        request.headers_mut().insert(AUTHORIZATION, header);
+        self.inner.send(request).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_a_token_leniently() {
+        let t = parse_token(
+            br#"{"access_token":"abc","token_type":"Bearer","expires_in":749,"jti":"x"}"#,
+        )
+        .unwrap();
+        assert_eq!(t.access_token.expose(), "abc");
+        assert_eq!(t.expires_in, Some(Duration::from_secs(749)));
+        let t = parse_token(br#"{"access_token":"abc","expires_in":"30"}"#).unwrap();
+        assert_eq!(t.expires_in, Some(Duration::from_secs(30)));
+        assert_eq!(
+            parse_token(br#"{"access_token":"abc"}"#)
+                .unwrap()
+                .expires_in,
+            None
+        );
+    }
+
+    #[test]
+    fn refuses_what_is_not_a_bearer_token() {
+        for (body, needle) in [
+            (&b"<html>"[..], "not JSON"),
+            (b"[1]", "not a JSON object"),
+            (br#"{"token_type":"bearer"}"#, "no access_token"),
+            (br#"{"access_token":""}"#, "empty"),
+            (br#"{"access_token":"  "}"#, "empty"),
+            (br#"{"access_token":5}"#, "not a string"),
+            (br#"{"access_token":"a","token_type":"mac"}"#, "mac"),
+            (br#"{"access_token":"a","expires_in":-1}"#, "expires_in"),
+            (br#"{"access_token":"a","expires_in":"soon"}"#, "expires_in"),
+        ] {
+            let err = parse_token(body).err().unwrap();
+            assert!(err.contains(needle), "{err}");
+        }
+    }
+
+    #[test]
+    fn empty_credentials_are_refused_up_front() {
+        let base = BaseUrl::parse("https://t.example").unwrap();
+        assert!(Auth::bearer("").is_err());
+        assert!(Auth::bearer(" ").is_err());
+        assert!(Auth::client_credentials(&base, "", "s").is_err());
+        assert!(Auth::client_credentials(&base, "id", "").is_err());
+        let ok = ClientCredentials::new(&base, "id", "s").unwrap();
+        assert_eq!(ok.token_uri().to_string(), "https://t.example/oauth/token");
+        assert_eq!(ok.client_id(), "id");
+    }
+}

@@ -1,0 +1,333 @@
+//! Configuration resolution: explicit values, then the environment, then `./config.json`.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::{Auth, BaseUrl, Secret, TransportError};
+
+/// Environment variable for the tenant base URL.
+pub const ENV_BASE_URL: &str = "SAIL_BASE_URL";
+/// Environment variable for the OAuth2 client id.
+pub const ENV_CLIENT_ID: &str = "SAIL_CLIENT_ID";
+/// Environment variable for the OAuth2 client secret.
+pub const ENV_CLIENT_SECRET: &str = "SAIL_CLIENT_SECRET";
+/// The config file looked for when none is named.
+pub const DEFAULT_CONFIG_FILE: &str = "config.json";
+
+/// Where a resolved value came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Origin {
+    /// Given explicitly (command-line flag, code).
+    Explicit,
+    /// The named environment variable.
+    Environment(&'static str),
+    /// The config file at this path.
+    File(PathBuf),
+}
+
+impl fmt::Display for Origin {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Origin::Explicit => f.write_str("explicit value"),
+            Origin::Environment(name) => write!(f, "environment variable {name}"),
+            Origin::File(path) => write!(f, "config file {}", path.display()),
+        }
+    }
+}
+
+/// A value and where it came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Resolved<T> {
+    /// The value.
+    pub value: T,
+    /// Its source.
+    pub origin: Origin,
+}
+
+/// Explicit values, each optional. Blank strings count as absent.
+#[derive(Debug, Clone, Default)]
+pub struct ExplicitConfig {
+    /// The tenant base URL.
+    pub base_url: Option<String>,
+    /// The OAuth2 client id.
+    pub client_id: Option<String>,
+    /// The OAuth2 client secret.
+    pub client_secret: Option<Secret>,
+}
+
+/// Looks an environment variable up.
+type EnvLookup<'a> = Box<dyn Fn(&str) -> Option<String> + 'a>;
+
+/// The sources to resolve configuration from, in order of precedence, field by field:
+/// explicit values, then the environment (`SAIL_BASE_URL`, `SAIL_CLIENT_ID`,
+/// `SAIL_CLIENT_SECRET`), then a JSON config file (`BaseURL`, `ClientId`, `ClientSecret`;
+/// other keys ignored; default `./config.json`).
+///
+/// Blank values count as absent in every source. The config file is read only when a
+/// value is still missing after the first two sources. A missing default file is
+/// skipped; a missing file named with [`config_file`](ConfigSources::config_file) is an
+/// error. A malformed file gives an error naming the file, the line and the column.
+///
+/// Both the environment and the file are injectable so tests never touch the process.
+pub struct ConfigSources<'a> {
+    explicit: ExplicitConfig,
+    env: EnvLookup<'a>,
+    file: Option<PathBuf>,
+    file_required: bool,
+    allow_http: bool,
+}
+
+impl fmt::Debug for ConfigSources<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ConfigSources")
+            .field("explicit", &self.explicit)
+            .field("file", &self.file)
+            .field("allow_http", &self.allow_http)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Default for ConfigSources<'_> {
+    fn default() -> Self {
+        ConfigSources::new()
+    }
+}
+
+impl<'a> ConfigSources<'a> {
+    /// No explicit values, the process environment, and `./config.json` if present.
+    pub fn new() -> Self {
+        ConfigSources {
+            explicit: ExplicitConfig::default(),
+            env: Box::new(|name| std::env::var(name).ok()),
+            file: Some(PathBuf::from(DEFAULT_CONFIG_FILE)),
+            file_required: false,
+            allow_http: false,
+        }
+    }
+
+    /// Explicit values (highest precedence).
+    pub fn explicit(mut self, explicit: ExplicitConfig) -> Self {
+        self.explicit = explicit;
+        self
+    }
+
+    /// Looks environment variables up with `lookup` instead of the process environment.
+    pub fn env(mut self, lookup: impl Fn(&str) -> Option<String> + 'a) -> Self {
+        self.env = Box::new(lookup);
+        self
+    }
+
+    /// Reads this config file instead of `./config.json`; it must exist.
+    pub fn config_file(mut self, path: impl Into<PathBuf>) -> Self {
+        self.file = Some(path.into());
+        self.file_required = true;
+        self
+    }
+
+    /// Reads no config file.
+    pub fn no_config_file(mut self) -> Self {
+        self.file = None;
+        self
+    }
+
+    /// Accepts a plain `http://` base URL for non-loopback hosts.
+    pub fn allow_http(mut self, allow: bool) -> Self {
+        self.allow_http = allow;
+        self
+    }
+
+    /// Resolves every field. Fails if no base URL is found, if it is invalid (naming its
+    /// source), if only one of client id and secret is found, or if the config file
+    /// cannot be read or parsed.
+    pub fn resolve(&self) -> Result<ResolvedConfig, TransportError> {
+        let env = |name: &'static str| {
+            non_blank((self.env)(name)).map(|value| Resolved {
+                value,
+                origin: Origin::Environment(name),
+            })
+        };
+        let explicit = |value: Option<&String>| {
+            non_blank(value.cloned()).map(|value| Resolved {
+                value,
+                origin: Origin::Explicit,
+            })
+        };
+        let mut base_url = explicit(self.explicit.base_url.as_ref()).or_else(|| env(ENV_BASE_URL));
+        let mut client_id =
+            explicit(self.explicit.client_id.as_ref()).or_else(|| env(ENV_CLIENT_ID));
+        let mut client_secret = self
+            .explicit
+            .client_secret
+            .as_ref()
+            .filter(|s| !s.expose().trim().is_empty())
+            .map(|s| Resolved {
+                value: s.expose().to_owned(),
+                origin: Origin::Explicit,
+            })
+            .or_else(|| env(ENV_CLIENT_SECRET));
+
+        if base_url.is_none() || client_id.is_none() || client_secret.is_none() {
+            if let Some(file) = self.read_file()? {
+                let path = self.file.clone().unwrap_or_default();
+                let from_file = |value: Option<String>| {
+                    non_blank(value).map(|value| Resolved {
+                        value,
+                        origin: Origin::File(path.clone()),
+                    })
+                };
+                base_url = base_url.or_else(|| from_file(file.base_url));
+                client_id = client_id.or_else(|| from_file(file.client_id));
+                client_secret = client_secret.or_else(|| from_file(file.client_secret));
+            }
+        }
+
+        let base_url = base_url.ok_or_else(|| {
+            TransportError::config(format!(
+                "no base URL: pass one explicitly, set {ENV_BASE_URL}, or put \"BaseURL\" in {}",
+                self.file_name()
+            ))
+        })?;
+        let parsed = if self.allow_http {
+            BaseUrl::parse_allow_http(&base_url.value)
+        } else {
+            BaseUrl::parse(&base_url.value)
+        }
+        .map_err(|e| {
+            TransportError::config(format!("{} (from the {})", message_of(&e), base_url.origin))
+        })?;
+
+        let client_secret = client_secret.map(|s| Resolved {
+            value: Secret::new(s.value),
+            origin: s.origin,
+        });
+        match (&client_id, &client_secret) {
+            (Some(id), None) => {
+                return Err(TransportError::config(format!(
+                    "a client id was found ({}) but no client secret: pass one explicitly, set {ENV_CLIENT_SECRET}, or put \"ClientSecret\" in {}",
+                    id.origin,
+                    self.file_name()
+                )))
+            }
+            (None, Some(secret)) => {
+                return Err(TransportError::config(format!(
+                    "a client secret was found ({}) but no client id: pass one explicitly, set {ENV_CLIENT_ID}, or put \"ClientId\" in {}",
+                    secret.origin,
+                    self.file_name()
+                )))
+            }
+            _ => {}
+        }
+        Ok(ResolvedConfig {
+            base_url: Resolved {
+                value: parsed,
+                origin: base_url.origin,
+            },
+            client_id,
+            client_secret,
+        })
+    }
+
+    fn file_name(&self) -> String {
+        self.file.as_deref().map_or_else(
+            || format!("./{DEFAULT_CONFIG_FILE}"),
+            |p| p.display().to_string(),
+        )
+    }
+
+    fn read_file(&self) -> Result<Option<FileConfig>, TransportError> {
+        let Some(path) = self.file.as_deref() else {
+            return Ok(None);
+        };
+        let bytes = match std::fs::read(path) {
+            Ok(bytes) => bytes,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound && !self.file_required => {
+                return Ok(None)
+            }
+            Err(e) => {
+                return Err(TransportError::config(format!(
+                    "config file {}: cannot read it: {e}",
+                    path.display()
+                )))
+            }
+        };
+        parse_file(path, &bytes).map(Some)
+    }
+}
+
+/// The fields of `config.json` we read.
+#[derive(Deserialize)]
+struct FileConfig {
+    #[serde(rename = "BaseURL", default)]
+    base_url: Option<String>,
+    #[serde(rename = "ClientId", default)]
+    client_id: Option<String>,
+    #[serde(rename = "ClientSecret", default)]
+    client_secret: Option<String>,
+}
+
+/// Parses a config file. Messages never quote values (a mistyped secret must not leak):
+/// syntax errors give serde_json's position message, type errors name the key.
+fn parse_file(path: &Path, bytes: &[u8]) -> Result<FileConfig, TransportError> {
+    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
+    serde_path_to_error::deserialize(&mut deserializer).map_err(|e| {
+        let inner = e.inner();
+        let (line, column) = (inner.line(), inner.column());
+        let what = match inner.classify() {
+            serde_json::error::Category::Data => {
+                format!("\"{}\" must be a string", e.path())
+            }
+            serde_json::error::Category::Eof => "the JSON ends too early".to_owned(),
+            serde_json::error::Category::Syntax | serde_json::error::Category::Io => {
+                // serde_json's syntax messages describe the grammar, never the input.
+                let message = inner.to_string();
+                match message.find(" at line ") {
+                    Some(cut) => message[..cut].to_owned(),
+                    None => message,
+                }
+            }
+        };
+        TransportError::config(format!(
+            "config file {}: line {line}, column {column}: {what}",
+            path.display()
+        ))
+    })
+}
+
+fn non_blank(value: Option<String>) -> Option<String> {
+    value.map(|v| v.trim().to_owned()).filter(|v| !v.is_empty())
+}
+
+fn message_of(error: &TransportError) -> String {
+    match error {
+        TransportError::Config { message } => message.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// The result of [`ConfigSources::resolve`]: a base URL, and client credentials if both
+/// halves were found. Each value says where it came from.
+#[derive(Debug, Clone)]
+pub struct ResolvedConfig {
+    /// The tenant base URL.
+    pub base_url: Resolved<BaseUrl>,
+    /// The OAuth2 client id, if configured.
+    pub client_id: Option<Resolved<String>>,
+    /// The OAuth2 client secret, if configured (present exactly when `client_id` is).
+    pub client_secret: Option<Resolved<Secret>>,
+}
+
+impl ResolvedConfig {
+    /// OAuth2 client-credentials auth for the resolved tenant, if credentials were found.
+    pub fn client_credentials(&self) -> Option<Result<Auth, TransportError>> {
+        match (&self.client_id, &self.client_secret) {
+            (Some(id), Some(secret)) => Some(Auth::client_credentials(
+                &self.base_url.value,
+                id.value.clone(),
+                secret.value.clone(),
+            )),
+            _ => None,
+        }
+    }
+}

@@ -1,0 +1,134 @@
+//! `TransportStack`: every layer stacked in the right order over a backend.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::{
+    Auth, AuthLayer, RateLimit, RateLimiter, Retry, RetryPolicy, Timeout, Traced, Transport,
+    TransportError,
+};
+
+/// Builds the standard stack. From the caller inward:
+///
+/// 1. [`Timeout::operation`] (default 120 s) — the whole call, and sets the
+///    [`Deadline`](crate::Deadline) the layers below respect;
+/// 2. [`AuthLayer`] (only if [`auth`](TransportStackBuilder::auth) was given) — above retry,
+///    so a 401 is refreshed and replayed once, and its token requests go through retry,
+///    rate limiting and tracing like any other request;
+/// 3. [`Retry`] (default [`RetryPolicy::default`]: 4 attempts, 250 ms → 8 s jittered
+///    backoff, `Retry-After` up to 60 s);
+/// 4. [`RateLimit`] (default [`RateLimiter::isc_default`]: 100 starts per 10 s) — below
+///    retry, so every attempt and every token request is counted;
+/// 5. [`Traced`] — one `tracing` span per attempt on the wire;
+/// 6. [`Timeout::per_attempt`] (default 30 s);
+/// 7. the backend (its own connect timeout, 10 s for [`HttpBackend`](crate::HttpBackend)).
+///
+/// ```no_run
+/// # async fn demo() -> Result<(), connkit_transport::TransportError> {
+/// use connkit_transport::{Auth, BaseUrl, HttpBackend, TransportStack};
+///
+/// let base = BaseUrl::parse("https://tenant.api.identitynow.com")?;
+/// let transport = TransportStack::builder(HttpBackend::new()?)
+///     .auth(Auth::client_credentials(&base, "client-id", "client-secret")?)
+///     .build()?;
+/// # let _ = transport; Ok(()) }
+/// ```
+#[derive(Debug, Clone, Copy)]
+pub struct TransportStack;
+
+impl TransportStack {
+    /// Starts a stack over `backend` with every default on and no auth.
+    pub fn builder(backend: impl Transport) -> TransportStackBuilder {
+        TransportStackBuilder {
+            backend: Arc::new(backend),
+            auth: None,
+            retry: RetryPolicy::default(),
+            rate_limiter: Some(RateLimiter::isc_default()),
+            attempt_timeout: TransportStackBuilder::DEFAULT_ATTEMPT_TIMEOUT,
+            operation_timeout: TransportStackBuilder::DEFAULT_OPERATION_TIMEOUT,
+        }
+    }
+}
+
+/// Settings for the stack; see [`TransportStack`].
+pub struct TransportStackBuilder {
+    backend: Arc<dyn Transport>,
+    auth: Option<Auth>,
+    retry: RetryPolicy,
+    rate_limiter: Option<RateLimiter>,
+    attempt_timeout: Duration,
+    operation_timeout: Duration,
+}
+
+impl fmt::Debug for TransportStackBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("TransportStackBuilder")
+            .field("auth", &self.auth)
+            .field("retry", &self.retry)
+            .field("rate_limiter", &self.rate_limiter)
+            .field("attempt_timeout", &self.attempt_timeout)
+            .field("operation_timeout", &self.operation_timeout)
+            .finish_non_exhaustive()
+    }
+}
+
+impl TransportStackBuilder {
+    /// The default limit on one attempt: 30 s.
+    pub const DEFAULT_ATTEMPT_TIMEOUT: Duration = Duration::from_secs(30);
+    /// The default limit on a whole operation: 120 s.
+    pub const DEFAULT_OPERATION_TIMEOUT: Duration = Duration::from_secs(120);
+
+    /// Adds the auth layer.
+    pub fn auth(mut self, auth: Auth) -> Self {
+        self.auth = Some(auth);
+        self
+    }
+
+    /// Replaces the retry policy ([`RetryPolicy::no_retries`] for a single attempt).
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
+    /// Uses this limiter; pass a clone of one limiter to several stacks to share it.
+    pub fn rate_limit(mut self, limiter: RateLimiter) -> Self {
+        self.rate_limiter = Some(limiter);
+        self
+    }
+
+    /// Removes the client-side rate limiter.
+    pub fn no_rate_limit(mut self) -> Self {
+        self.rate_limiter = None;
+        self
+    }
+
+    /// The limit on each attempt.
+    pub fn attempt_timeout(mut self, limit: Duration) -> Self {
+        self.attempt_timeout = limit;
+        self
+    }
+
+    /// The limit on each whole operation.
+    pub fn operation_timeout(mut self, limit: Duration) -> Self {
+        self.operation_timeout = limit;
+        self
+    }
+
+    /// Stacks the layers. Fails only if the auth settings cannot be used (a static token
+    /// that cannot be a header value).
+    pub fn build(self) -> Result<Arc<dyn Transport>, TransportError> {
+        let mut stack: Arc<dyn Transport> = Arc::new(Traced::new(Timeout::per_attempt(
+            self.backend,
+            self.attempt_timeout,
+        )));
+        if let Some(limiter) = self.rate_limiter {
+            stack = Arc::new(RateLimit::new(stack, limiter));
+        }
+        stack = Arc::new(Retry::new(stack, self.retry));
+        if let Some(auth) = self.auth {
+            stack = Arc::new(AuthLayer::new(stack, auth)?);
+        }
+        Ok(Arc::new(Timeout::operation(stack, self.operation_timeout)))
+    }
+}
