@@ -69,13 +69,6 @@ impl Lexer {
         self.pos + 1
     }
 
-    fn error(column: usize, message: impl Into<String>) -> ParseError {
-        ParseError {
-            column,
-            message: message.into(),
-        }
-    }
-
     pub(super) fn next_token(&mut self) -> Result<Token, ParseError> {
         while self.peek_char().is_some_and(char::is_whitespace) {
             self.pos += 1;
@@ -95,13 +88,13 @@ impl Lexer {
             '-' | '0'..='9' => self.number()?,
             c if is_word_start(c) => self.word()?,
             '\'' => {
-                return Err(Self::error(
+                return Err(ParseError::at(
                     column,
                     "unexpected character `'`: strings are written in double quotes",
                 ))
             }
             '=' | '!' | '<' | '>' => {
-                return Err(Self::error(
+                return Err(ParseError::at(
                     column,
                     format!(
                         "unexpected character `{c}`: comparisons are written as words \
@@ -110,7 +103,7 @@ impl Lexer {
                 ))
             }
             c => {
-                return Err(Self::error(
+                return Err(ParseError::at(
                     column,
                     format!("unexpected character `{}`", Visible(c)),
                 ))
@@ -130,7 +123,7 @@ impl Lexer {
         let mut out = String::new();
         loop {
             let Some(c) = self.peek_char() else {
-                return Err(Self::error(
+                return Err(ParseError::at(
                     open,
                     "unterminated string: the `\"` opened here is never closed",
                 ));
@@ -144,7 +137,7 @@ impl Lexer {
                         out.push(escaped);
                     }
                     Some(other) => {
-                        return Err(Self::error(
+                        return Err(ParseError::at(
                             self.pos, // the backslash's column: pos already moved past it
                             format!(
                                 "invalid escape `\\{}` in a string: only `\\\"` and `\\\\` are allowed",
@@ -153,7 +146,7 @@ impl Lexer {
                         ));
                     }
                     None => {
-                        return Err(Self::error(
+                        return Err(ParseError::at(
                             open,
                             "unterminated string: the `\"` opened here is never closed",
                         ))
@@ -183,11 +176,11 @@ impl Lexer {
             .collect();
         let column = start + 1;
         if !is_json_number(&text) {
-            return Err(Self::error(column, format!("malformed number `{text}`")));
+            return Err(ParseError::at(column, format!("malformed number `{text}`")));
         }
         number_value(&text)
             .map(TokenKind::Number)
-            .ok_or_else(|| Self::error(column, format!("number `{text}` is out of range")))
+            .ok_or_else(|| ParseError::at(column, format!("number `{text}` is out of range")))
     }
 
     fn word(&mut self) -> Result<TokenKind, ParseError> {
@@ -201,7 +194,7 @@ impl Lexer {
             }
             self.pos += 1;
             if !self.peek_char().is_some_and(is_word_start) {
-                return Err(Self::error(
+                return Err(ParseError::at(
                     self.column(),
                     "expected a name after `.` in a field name",
                 ));

@@ -50,11 +50,17 @@ struct Parser {
     current: Result<Token, ParseError>,
 }
 
+impl ParseError {
+    pub(super) fn at(column: usize, message: impl Into<String>) -> Self {
+        ParseError {
+            column,
+            message: message.into(),
+        }
+    }
+}
+
 fn error<T>(column: usize, message: impl Into<String>) -> Result<T, ParseError> {
-    Err(ParseError {
-        column,
-        message: message.into(),
-    })
+    Err(ParseError::at(column, message))
 }
 
 /// If `word` is a keyword written in the wrong letter case, its lowercase spelling.
