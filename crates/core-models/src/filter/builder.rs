@@ -21,6 +21,16 @@ pub struct Field {
     name: String,
 }
 
+/// One shorthand method per comparison operator, each a call to [`Field::compare`].
+macro_rules! comparisons {
+    ($($(#[$doc:meta])* $method:ident => $op:ident,)*) => {$(
+        $(#[$doc])*
+        pub fn $method(self, value: impl Into<Literal>) -> Filter {
+            self.compare(CompareOp::$op, value)
+        }
+    )*};
+}
+
 impl Field {
     /// The field name given to [`field`].
     pub fn name(&self) -> &str {
@@ -36,44 +46,23 @@ impl Field {
         }
     }
 
-    /// `field eq value`.
-    pub fn eq(self, value: impl Into<Literal>) -> Filter {
-        self.compare(CompareOp::Eq, value)
-    }
-
-    /// `field ne value`.
-    pub fn ne(self, value: impl Into<Literal>) -> Filter {
-        self.compare(CompareOp::Ne, value)
-    }
-
-    /// `field gt value`.
-    pub fn gt(self, value: impl Into<Literal>) -> Filter {
-        self.compare(CompareOp::Gt, value)
-    }
-
-    /// `field ge value`.
-    pub fn ge(self, value: impl Into<Literal>) -> Filter {
-        self.compare(CompareOp::Ge, value)
-    }
-
-    /// `field lt value`.
-    pub fn lt(self, value: impl Into<Literal>) -> Filter {
-        self.compare(CompareOp::Lt, value)
-    }
-
-    /// `field le value`.
-    pub fn le(self, value: impl Into<Literal>) -> Filter {
-        self.compare(CompareOp::Le, value)
-    }
-
-    /// `field co value` (contains).
-    pub fn co(self, value: impl Into<Literal>) -> Filter {
-        self.compare(CompareOp::Co, value)
-    }
-
-    /// `field sw value` (starts with).
-    pub fn sw(self, value: impl Into<Literal>) -> Filter {
-        self.compare(CompareOp::Sw, value)
+    comparisons! {
+        /// `field eq value`.
+        eq => Eq,
+        /// `field ne value`.
+        ne => Ne,
+        /// `field gt value`.
+        gt => Gt,
+        /// `field ge value`.
+        ge => Ge,
+        /// `field lt value`.
+        lt => Lt,
+        /// `field le value`.
+        le => Le,
+        /// `field co value` (contains).
+        co => Co,
+        /// `field sw value` (starts with).
+        sw => Sw,
     }
 
     /// `field in (v1, v2, …)`. The list should not be empty: `in ()` does not parse and the
