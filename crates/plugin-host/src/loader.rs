@@ -1,0 +1,119 @@
+//! The entry point: load plugins in the chosen mode and get them as validators.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use connkit_models::preflight::Validator;
+use connkit_plugin_abi::PluginInfo;
+
+use crate::library::Library;
+use crate::{discover, InProcessPlugin, LoadError};
+
+/// The per-call timeout a [`Loader`] starts with.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Loads plugins, in-process or isolated, with a per-call timeout.
+///
+/// ```no_run
+/// use connkit_plugin_host::Loader;
+///
+/// let plugin = Loader::in_process().load("target/debug/libmy_plugin.so".as_ref())?;
+/// println!("{} {}", plugin.info().name, plugin.info().version);
+/// let validators = vec![plugin.validator()];
+/// # Ok::<(), connkit_plugin_host::LoadError>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct Loader {
+    timeout: Option<Duration>,
+}
+
+impl Loader {
+    /// Loads plugins into this process, with [`DEFAULT_TIMEOUT`].
+    pub fn in_process() -> Self {
+        Self {
+            timeout: Some(DEFAULT_TIMEOUT),
+        }
+    }
+
+    /// Sets the per-call timeout; `None` runs in-process calls on the caller's thread
+    /// with no timeout (and no copy of the body).
+    pub fn with_timeout(mut self, timeout: Option<Duration>) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// Loads one plugin, refusing it with a [`LoadError`] naming `path` if it is not a
+    /// usable version-1 plugin.
+    pub fn load(&self, path: &Path) -> Result<Plugin, LoadError> {
+        let library = Library::open(path)?;
+        let info = library.info().clone();
+        let validator = Arc::new(InProcessPlugin::new(library, self.timeout));
+        Ok(Plugin {
+            path: path.to_path_buf(),
+            info,
+            validator,
+        })
+    }
+
+    /// Loads each path in order; one result per path.
+    pub fn load_all<I, P>(&self, paths: I) -> Vec<Result<Plugin, LoadError>>
+    where
+        I: IntoIterator<Item = P>,
+        P: AsRef<Path>,
+    {
+        paths.into_iter().map(|p| self.load(p.as_ref())).collect()
+    }
+
+    /// Loads every library directly inside `dir` (see [`discover::libraries_in`]).
+    pub fn load_dir(&self, dir: &Path) -> Vec<Result<Plugin, LoadError>> {
+        match discover::libraries_in(dir) {
+            Ok(paths) => self.load_all(paths),
+            Err(e) => vec![Err(e)],
+        }
+    }
+
+    /// Loads everything `$CONNKIT_PLUGIN_PATH` lists (see [`discover::from_env`]).
+    pub fn load_from_env(&self) -> Vec<Result<Plugin, LoadError>> {
+        discover::from_env()
+            .into_iter()
+            .map(|entry| entry.and_then(|path| self.load(&path)))
+            .collect()
+    }
+}
+
+/// A loaded plugin: where it came from, what it says it is, and the validator to
+/// register with the client's pre-flight.
+#[derive(Clone)]
+pub struct Plugin {
+    path: PathBuf,
+    info: PluginInfo,
+    validator: Arc<dyn Validator>,
+}
+
+impl Plugin {
+    /// The library's path, as given to the loader.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The plugin's name, version, kinds and description.
+    pub fn info(&self) -> &PluginInfo {
+        &self.info
+    }
+
+    /// The plugin as a pre-flight validator. Its findings are tagged with the plugin's
+    /// name; every failure of the plugin is an error finding, never a panic.
+    pub fn validator(&self) -> Arc<dyn Validator> {
+        Arc::clone(&self.validator)
+    }
+}
+
+impl std::fmt::Debug for Plugin {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Plugin")
+            .field("path", &self.path)
+            .field("info", &self.info)
+            .finish_non_exhaustive()
+    }
+}

@@ -1,0 +1,197 @@
+//! What one call to a plugin produced, and how failures become findings.
+//!
+//! Whatever goes wrong on the plugin's side — an error it reports, a panic, a kind it
+//! does not handle, output that is not findings, a timeout, a crash — becomes one
+//! error-severity [`Finding`] that names the plugin. The host never panics on it.
+
+use std::time::Duration;
+
+use connkit_models::preflight::{BodyKind, Finding};
+use serde::{Deserialize, Serialize};
+
+/// Stable codes of the findings the host reports on a plugin's behalf.
+pub mod codes {
+    /// The plugin returned status "plugin error".
+    pub const FAILED: &str = "plugin.failed";
+    /// The plugin panicked (and caught it).
+    pub const PANICKED: &str = "plugin.panicked";
+    /// The plugin was called with a kind it does not handle.
+    pub const UNSUPPORTED_KIND: &str = "plugin.unsupported-kind";
+    /// The plugin returned a status code that ABI version 1 does not define.
+    pub const BAD_STATUS: &str = "plugin.bad-status";
+    /// The plugin's findings were not the JSON array the ABI specifies.
+    pub const BAD_OUTPUT: &str = "plugin.bad-output";
+    /// The plugin did not answer within the per-call timeout.
+    pub const TIMEOUT: &str = "plugin.timeout";
+    /// The isolated worker died during the call (abort, segfault, …).
+    pub const CRASHED: &str = "plugin.crashed";
+    /// The plugin could not be called at all (worker cannot start, too many hung calls).
+    pub const UNAVAILABLE: &str = "plugin.unavailable";
+}
+
+/// Why a call produced no findings of the plugin's own.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "error", content = "detail", rename_all = "kebab-case")]
+pub(crate) enum CallError {
+    /// Status "plugin error", with the plugin's message.
+    Failed(String),
+    /// Status "panicked", with the panic message.
+    Panicked(String),
+    /// Status "unsupported kind".
+    UnsupportedKind,
+    /// A status code outside ABI version 1.
+    BadStatus(u32),
+    /// Status ok, but the buffer is not a JSON array of findings.
+    BadOutput(String),
+    /// No answer within the timeout.
+    Timeout(Duration),
+    /// The worker process died; how, and its last words on stderr.
+    Crashed(String),
+    /// The plugin could not be called.
+    Unavailable(String),
+}
+
+/// The result of one call: the plugin's findings, or why there are none.
+pub(crate) type CallResult = Result<Vec<Finding>, CallError>;
+
+impl CallError {
+    fn into_finding(self, plugin: &str, kind: BodyKind) -> Finding {
+        let (code, message) = match self {
+            CallError::Failed(m) => (
+                codes::FAILED,
+                format!("plugin `{plugin}` could not check the {kind} body{}", detail(&m)),
+            ),
+            CallError::Panicked(m) => (codes::PANICKED, format!("plugin `{plugin}` panicked{}", detail(&m))),
+            CallError::UnsupportedKind => (
+                codes::UNSUPPORTED_KIND,
+                format!("plugin `{plugin}` does not handle {kind} bodies"),
+            ),
+            CallError::BadStatus(code) => (
+                codes::BAD_STATUS,
+                format!("plugin `{plugin}` returned status {code}, which ABI version 1 does not define"),
+            ),
+            CallError::BadOutput(m) => (
+                codes::BAD_OUTPUT,
+                format!("plugin `{plugin}` returned findings that are not a JSON array of findings: {m}"),
+            ),
+            CallError::Timeout(t) => (
+                codes::TIMEOUT,
+                format!("plugin `{plugin}` did not answer within {t:?}"),
+            ),
+            CallError::Crashed(m) => (codes::CRASHED, format!("plugin `{plugin}` crashed: {m}")),
+            CallError::Unavailable(m) => (
+                codes::UNAVAILABLE,
+                format!("plugin `{plugin}` cannot be called: {m}"),
+            ),
+        };
+        Finding::error(code, message)
+    }
+}
+
+fn detail(message: &str) -> String {
+    if message.is_empty() {
+        String::new()
+    } else {
+        format!(": {message}")
+    }
+}
+
+/// Turns a call's result into the findings a [`Validator`](connkit_models::preflight::Validator)
+/// returns, each tagged with the plugin's name (whatever the plugin put there).
+pub(crate) fn into_findings(result: CallResult, plugin: &str, kind: BodyKind) -> Vec<Finding> {
+    let findings = match result {
+        Ok(findings) => findings,
+        Err(error) => vec![error.into_finding(plugin, kind)],
+    };
+    findings
+        .into_iter()
+        .map(|f| f.from_validator(plugin))
+        .collect()
+}
+
+/// At most this many bytes of a plugin's message are kept.
+const MAX_MESSAGE: usize = 4096;
+
+/// A plugin-supplied message as text: lossy UTF-8, cut at a character boundary near
+/// [`MAX_MESSAGE`] bytes.
+pub(crate) fn message_text(bytes: &[u8]) -> String {
+    let text = String::from_utf8_lossy(bytes);
+    let text = text.trim();
+    if text.len() <= MAX_MESSAGE {
+        return text.to_owned();
+    }
+    let mut end = MAX_MESSAGE;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}…", &text[..end])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_failure_is_one_error_finding_naming_the_plugin() {
+        let failures = [
+            (
+                CallError::Failed("no config".into()),
+                codes::FAILED,
+                "no config",
+            ),
+            (
+                CallError::Panicked(String::new()),
+                codes::PANICKED,
+                "panicked",
+            ),
+            (
+                CallError::UnsupportedKind,
+                codes::UNSUPPORTED_KIND,
+                "json-patch",
+            ),
+            (CallError::BadStatus(9), codes::BAD_STATUS, "status 9"),
+            (CallError::BadOutput("eof".into()), codes::BAD_OUTPUT, "eof"),
+            (
+                CallError::Timeout(Duration::from_millis(1500)),
+                codes::TIMEOUT,
+                "1.5s",
+            ),
+            (
+                CallError::Crashed("killed by signal 11 (SIGSEGV)".into()),
+                codes::CRASHED,
+                "SIGSEGV",
+            ),
+            (
+                CallError::Unavailable("busy".into()),
+                codes::UNAVAILABLE,
+                "busy",
+            ),
+        ];
+        for (error, code, needle) in failures {
+            let findings = into_findings(Err(error), "rules", BodyKind::JsonPatch);
+            assert_eq!(findings.len(), 1);
+            let f = &findings[0];
+            assert!(f.is_error());
+            assert_eq!(f.code, code);
+            assert_eq!(f.validator.as_deref(), Some("rules"));
+            assert!(f.message.contains("plugin `rules`"), "{}", f.message);
+            assert!(f.message.contains(needle), "{}", f.message);
+        }
+    }
+
+    #[test]
+    fn the_plugin_name_overrides_whatever_the_plugin_claimed() {
+        let claimed = Finding::warning("x", "y").from_validator("builtin.xml");
+        let findings = into_findings(Ok(vec![claimed]), "rules", BodyKind::SourceConfig);
+        assert_eq!(findings[0].validator.as_deref(), Some("rules"));
+    }
+
+    #[test]
+    fn long_messages_are_cut_at_a_character_boundary() {
+        let long = "é".repeat(MAX_MESSAGE);
+        let text = message_text(long.as_bytes());
+        assert!(text.len() <= MAX_MESSAGE + '…'.len_utf8());
+        assert!(text.ends_with('…'));
+        assert_eq!(message_text(b"  hi\xff "), "hi\u{fffd}");
+    }
+}

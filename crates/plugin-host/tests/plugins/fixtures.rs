@@ -1,0 +1,96 @@
+//! Builds the fixture plugins (and the example plugin) with cargo, once per test run,
+//! into `target/plugin-fixtures` so later runs are incremental.
+
+use std::env::consts::{DLL_PREFIX, DLL_SUFFIX};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::OnceLock;
+
+/// Where the built libraries are.
+pub struct Fixtures {
+    debug_dir: PathBuf,
+    not_a_library: PathBuf,
+}
+
+impl Fixtures {
+    /// The fixture plugin from `tests/fixtures/<name>`.
+    pub fn plugin(&self, name: &str) -> PathBuf {
+        self.library(&format!("fixture_{}", name.replace('-', "_")))
+    }
+
+    /// The example plugin `examples/plugins/source-rules`.
+    pub fn source_rules(&self) -> PathBuf {
+        self.library("connkit_plugin_source_rules")
+    }
+
+    /// A text file named like a library.
+    pub fn not_a_library(&self) -> &Path {
+        &self.not_a_library
+    }
+
+    fn library(&self, crate_name: &str) -> PathBuf {
+        let path = self
+            .debug_dir
+            .join(format!("{DLL_PREFIX}{crate_name}{DLL_SUFFIX}"));
+        assert!(path.is_file(), "{} was not built", path.display());
+        path
+    }
+}
+
+/// The fixtures, built on first use.
+pub fn fixtures() -> &'static Fixtures {
+    static FIXTURES: OnceLock<Fixtures> = OnceLock::new();
+    FIXTURES.get_or_init(build)
+}
+
+fn build() -> Fixtures {
+    let manifest_dir = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let root = manifest_dir
+        .join("../..")
+        .canonicalize()
+        .expect("workspace root");
+    let target_dir = std::env::var_os("CARGO_TARGET_DIR")
+        .map(|dir| root.join(dir))
+        .unwrap_or_else(|| root.join("target"))
+        .join("plugin-fixtures");
+    // A target dir of our own: the outer `cargo test` may hold the lock on the main one.
+    cargo(&[
+        "--manifest-path",
+        &manifest_dir
+            .join("tests/fixtures/Cargo.toml")
+            .to_string_lossy(),
+        "--workspace",
+        "--target-dir",
+        &target_dir.to_string_lossy(),
+    ]);
+    cargo(&[
+        "--manifest-path",
+        &root.join("Cargo.toml").to_string_lossy(),
+        "-p",
+        "connkit-plugin-source-rules",
+        "--target-dir",
+        &target_dir.to_string_lossy(),
+    ]);
+    let debug_dir = target_dir.join("debug");
+    let not_a_library = debug_dir.join(format!("{DLL_PREFIX}not_a_library{DLL_SUFFIX}"));
+    std::fs::write(
+        &not_a_library,
+        "this is a text file, not a shared library\n",
+    )
+    .expect("write the not-a-library fixture");
+    Fixtures {
+        debug_dir,
+        not_a_library,
+    }
+}
+
+fn cargo(args: &[&str]) {
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let status = Command::new(cargo)
+        .arg("build")
+        .arg("--quiet")
+        .args(args)
+        .status()
+        .expect("run cargo");
+    assert!(status.success(), "cargo build {args:?} failed: {status}");
+}

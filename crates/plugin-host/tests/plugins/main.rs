@@ -1,0 +1,6 @@
+//! Integration tests: real plugin libraries, built by cargo from
+//! `tests/fixtures/` (and the example plugin) once per run.
+
+mod example;
+mod fixtures;
+mod in_process;
