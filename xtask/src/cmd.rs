@@ -1,13 +1,20 @@
 //! Running external programs (cargo, git) with their command line echoed and their
 //! failures turned into errors that name the command.
 
+use std::path::Path;
 use std::process::{Command, Output};
 
 use anyhow::{bail, Context, Result};
 
-/// How a command is shown to the user: `$ program arg arg` (with `(in dir)` when set).
+/// How a command is shown to the user: `$ program arg arg` (the program's file name, with
+/// `(in dir)` when a directory is set).
 fn display(cmd: &Command) -> String {
-    let mut line = cmd.get_program().to_string_lossy().into_owned();
+    let program = Path::new(cmd.get_program());
+    let mut line = program
+        .file_name()
+        .unwrap_or(program.as_os_str())
+        .to_string_lossy()
+        .into_owned();
     for arg in cmd.get_args() {
         line.push(' ');
         line.push_str(&arg.to_string_lossy());

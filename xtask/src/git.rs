@@ -42,10 +42,23 @@ pub fn ensure_clean(repo: &Path) -> Result<()> {
         return Ok(());
     }
     bail!(
-        "the git tree at {} has uncommitted changes; commit or remove them first:\n  {}",
+        "the git tree at {} has uncommitted changes; commit or remove them first:\n{}",
         repo.display(),
-        dirty.join("\n  ")
+        list_files(&dirty)
     )
+}
+
+/// At most 20 of `files`, one per indented line, and how many more there are.
+pub fn list_files(files: &[String]) -> String {
+    const SHOWN: usize = 20;
+    let mut lines: Vec<String> = files.iter().take(SHOWN).map(|f| format!("  {f}")).collect();
+    if files.len() > SHOWN {
+        lines.push(format!(
+            "  … and {} more (see `git status`)",
+            files.len() - SHOWN
+        ));
+    }
+    lines.join("\n")
 }
 
 /// The commit id of `HEAD`.
@@ -171,6 +184,19 @@ mod tests {
             ["crates/a/Cargo.toml", "new file.txt", "gone.rs"]
         );
         assert!(parse_porcelain("").is_empty());
+    }
+
+    #[test]
+    fn long_file_lists_are_cut() {
+        let files: Vec<String> = (1..=23).map(|i| format!("f{i}.rs")).collect();
+        let list = list_files(&files);
+        assert_eq!(list.lines().count(), 21, "{list}");
+        assert!(list.starts_with("  f1.rs\n  f2.rs\n"), "{list}");
+        assert!(
+            list.ends_with("  f20.rs\n  … and 3 more (see `git status`)"),
+            "{list}"
+        );
+        assert_eq!(list_files(&files[..2]), "  f1.rs\n  f2.rs");
     }
 
     #[test]

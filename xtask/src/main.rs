@@ -49,7 +49,11 @@ enum Task {
 
 fn main() {
     if let Err(err) = try_main() {
-        eprintln!("error: {err:?}");
+        // The chain without a backtrace: these errors are for the maintainer, not a bug.
+        eprintln!("error: {err}");
+        for cause in err.chain().skip(1) {
+            eprintln!("  caused by: {cause}");
+        }
         std::process::exit(1);
     }
 }

@@ -6,7 +6,7 @@
 //! `version = "…"`. Every dependency on a released crate that states a `version`
 //! (in `[workspace.dependencies]`, `[dependencies]`, `[build-dependencies]`,
 //! `[dev-dependencies]` and their `[target.….…]` forms) gets the new version, keeping its
-//! operator (`=0.1.0` → `=0.2.0`).
+//! operator (`=0.1.0` -> `=0.2.0`).
 
 use std::collections::BTreeSet;
 
@@ -26,7 +26,7 @@ pub struct BumpSpec<'a> {
     pub workspace_version: bool,
 }
 
-/// A manifest's new text and a line per change (`dependencies.foo: 0.1.0 → 0.2.0`).
+/// A manifest's new text and a line per change (`dependencies.foo: 0.1.0 -> 0.2.0`).
 #[derive(Debug)]
 pub struct ManifestEdit {
     pub contents: String,
@@ -171,7 +171,7 @@ fn set_version(value: &mut Value, name: &str, new: &str, changes: &mut Vec<Strin
     let decor = value.decor().clone();
     *value = Value::from(new);
     *value.decor_mut() = decor;
-    changes.push(format!("{name}: {old} → {new}"));
+    changes.push(format!("{name}: {old} -> {new}"));
 }
 
 #[cfg(test)]
@@ -234,9 +234,9 @@ fx-alpha-sys = { path = "sys", version = "0.1.0" }
         assert_eq!(
             edit.changes,
             [
-                "workspace.package.version: 0.1.0 → 0.2.0",
-                "workspace.dependencies.fx-alpha: 0.1.0 → 0.2.0",
-                "workspace.dependencies.fx-b: =0.1.0 → =0.2.0",
+                "workspace.package.version: 0.1.0 -> 0.2.0",
+                "workspace.dependencies.fx-alpha: 0.1.0 -> 0.2.0",
+                "workspace.dependencies.fx-b: =0.1.0 -> =0.2.0",
             ]
         );
     }
@@ -278,10 +278,10 @@ fx-alpha = "~0.2.0"
 "#
         );
         assert_eq!(edit.changes.len(), 4, "{:?}", edit.changes);
-        assert_eq!(edit.changes[0], "package.version: 0.1.0 → 0.2.0");
+        assert_eq!(edit.changes[0], "package.version: 0.1.0 -> 0.2.0");
         assert_eq!(
             edit.changes[3],
-            "target.'cfg(unix)'.dev-dependencies.fx-alpha: ~0.1.0 → ~0.2.0"
+            "target.'cfg(unix)'.dev-dependencies.fx-alpha: ~0.1.0 -> ~0.2.0"
         );
     }
 

@@ -38,11 +38,6 @@ pub struct Options {
 
 /// Runs the release of the workspace at `root`.
 pub fn run(root: &Path, options: &Options) -> Result<()> {
-    let dirty = git::dirty_files(root)?;
-    if !dirty.is_empty() && !options.allow_dirty {
-        git::ensure_clean(root)?;
-    }
-
     let here = metadata(root, None)?;
     let tree = git::Worktree::of_head(root)?;
     let ws = metadata(tree.path(), Some(&here.target_dir))?;
@@ -51,11 +46,16 @@ pub fn run(root: &Path, options: &Options) -> Result<()> {
     };
     let plan = plan::plan(&ws, &read, &options.target, &changelog::today())?;
     println!("{}", plan.render(options.execute));
+
+    if !options.allow_dirty {
+        git::ensure_clean(root)?;
+    }
+    let dirty = git::dirty_files(root)?;
     if !dirty.is_empty() {
         eprintln!(
             "warning (--allow-dirty): the plan and the packaging use HEAD; these uncommitted \
-             files are not part of them:\n  {}",
-            dirty.join("\n  ")
+             files are not part of them:\n{}",
+            git::list_files(&dirty)
         );
     }
 

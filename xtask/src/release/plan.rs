@@ -302,21 +302,21 @@ mod tests {
                 (
                     "Cargo.toml".to_string(),
                     strings(&[
-                        "workspace.package.version: 0.1.0 → 0.2.0",
-                        "workspace.dependencies.fx-alpha: 0.1.0 → 0.2.0",
-                        "workspace.dependencies.fx-beta: 0.1.0 → 0.2.0",
+                        "workspace.package.version: 0.1.0 -> 0.2.0",
+                        "workspace.dependencies.fx-alpha: 0.1.0 -> 0.2.0",
+                        "workspace.dependencies.fx-beta: 0.1.0 -> 0.2.0",
                     ])
                 ),
                 (
                     "gamma/Cargo.toml".to_string(),
                     strings(&[
-                        "package.version: 0.1.0 → 0.2.0",
-                        "dependencies.fx-beta: 0.1.0 → 0.2.0",
+                        "package.version: 0.1.0 -> 0.2.0",
+                        "dependencies.fx-beta: 0.1.0 -> 0.2.0",
                     ])
                 ),
                 (
                     "tool/Cargo.toml".to_string(),
-                    strings(&["dependencies.fx-gamma: =0.1.0 → =0.2.0"])
+                    strings(&["dependencies.fx-gamma: =0.1.0 -> =0.2.0"])
                 ),
                 (
                     "CHANGELOG.md".to_string(),
@@ -384,7 +384,7 @@ mod tests {
             "   1. fx-alpha  0.1.0 -> 0.1.1",
             "   3. fx-gamma  0.1.0 -> 0.1.1",
             "Not published, version follows [workspace.package]: fx-tool",
-            "  gamma/Cargo.toml\n      package.version: 0.1.0 → 0.1.1",
+            "  gamma/Cargo.toml\n      package.version: 0.1.0 -> 0.1.1",
             "Tags (on the release commit): fx-alpha-v0.1.1, fx-beta-v0.1.1, fx-gamma-v0.1.1",
         ] {
             assert!(text.contains(expected), "missing {expected:?} in\n{text}");

@@ -34,7 +34,7 @@ impl Target {
     ///
     /// A level drops pre-release and build metadata. From a pre-release whose lower
     /// components are already zero, the level's release is that same version without the
-    /// pre-release (`1.0.0-rc.1` → `1.0.0` for any level, `0.3.0-rc.1` → `0.3.0` for minor
+    /// pre-release (`1.0.0-rc.1` -> `1.0.0` for any level, `0.3.0-rc.1` -> `0.3.0` for minor
     /// and patch), as `npm version` and `cargo set-version` do.
     pub fn next(&self, current: &Version) -> Version {
         let pre = !current.pre.is_empty();
