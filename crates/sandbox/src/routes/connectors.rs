@@ -1,0 +1,261 @@
+//! The connector resource: list, create, get, delete and JSON-Patch update.
+
+use std::sync::Arc;
+
+use axum::body::Body;
+use axum::extract::State;
+use axum::response::{IntoResponse, Response};
+use connkit_models::decode::from_json;
+use connkit_models::isc::v2024::{
+    ConnectorStatus, JsonPatchOperation, V3CreateConnectorDto, PATCHABLE_PATHS,
+};
+use http::{HeaderMap, HeaderName, HeaderValue, StatusCode, Uri};
+use serde_json::Value;
+
+use super::{body, lookup, query::ListQuery, script_name, ScriptPath};
+use crate::api_error::ApiError;
+use crate::emulator::Emulator;
+use crate::filter_eval::matches;
+use crate::json::json_response;
+use crate::patch;
+use crate::store::Record;
+
+/// `X-Total-Count`.
+static X_TOTAL_COUNT: HeaderName = HeaderName::from_static("x-total-count");
+
+/// `GET /v2024/connectors`: RELEASED connectors only, filtered and paged.
+pub(crate) async fn list(
+    State(emulator): State<Arc<Emulator>>,
+    uri: Uri,
+) -> Result<Response, ApiError> {
+    let query = ListQuery::parse(uri.query().unwrap_or(""))?;
+    let (page, total) = {
+        let store = emulator.read();
+        let mut page = Vec::new();
+        let mut total = 0usize;
+        let listed = store.records().filter(|r| {
+            r.status == ConnectorStatus::Released
+                && query.filter.as_ref().is_none_or(|f| matches(f, r))
+        });
+        for record in listed {
+            if total >= query.offset && page.len() < query.limit {
+                page.push(record.to_dto());
+            }
+            total += 1;
+            if !query.count && total >= query.offset && page.len() == query.limit {
+                break;
+            }
+        }
+        (page, total)
+    };
+    let mut response = json_response(StatusCode::OK, &page);
+    if query.count {
+        response
+            .headers_mut()
+            .insert(X_TOTAL_COUNT.clone(), HeaderValue::from(total));
+    }
+    Ok(response)
+}
+
+/// `POST /v2024/connectors`: 200 with the new `V3ConnectorDto`.
+pub(crate) async fn create(
+    State(emulator): State<Arc<Emulator>>,
+    headers: HeaderMap,
+    request_body: Body,
+) -> Result<Response, ApiError> {
+    body::require_content_type(&headers, &["application/json"])?;
+    let bytes = body::read(&headers, request_body, emulator.max_body_bytes).await?;
+    let dto: V3CreateConnectorDto = from_json(&bytes).map_err(|e| {
+        ApiError::BadRequest(format!("the body is not a V3CreateConnectorDto: {e}"))
+    })?;
+    if dto.name.trim().is_empty() {
+        return Err(ApiError::BadRequest("name must not be empty".to_owned()));
+    }
+    if dto.class_name.trim().is_empty() {
+        return Err(ApiError::BadRequest(
+            "className must not be empty".to_owned(),
+        ));
+    }
+    let status = match dto.status.clone() {
+        None => ConnectorStatus::Released,
+        Some(
+            s @ (ConnectorStatus::Development | ConnectorStatus::Demo | ConnectorStatus::Released),
+        ) => s,
+        Some(other) => {
+            return Err(ApiError::BadRequest(format!(
+                "status '{other}' cannot be set on create (use DEVELOPMENT, DEMO or RELEASED)"
+            )))
+        }
+    };
+    let created = emulator.commit(|store| {
+        if store.has_name(&dto.name) {
+            return Err(ApiError::BadRequest(format!(
+                "a connector named '{}' already exists (names are unique per tenant, \
+                 whatever their case or status)",
+                dto.name
+            )));
+        }
+        let record = Record::custom(
+            dto.name.clone(),
+            store.unique_script_name(&dto.name),
+            dto.effective_type(),
+            dto.class_name.clone(),
+            dto.effective_direct_connect(),
+            status,
+        );
+        let answer = record.to_dto();
+        let undo = store
+            .insert(record)
+            .map_err(|conflict| ApiError::BadRequest(conflict.to_string()))?;
+        Ok((answer, Some(undo)))
+    })?;
+    Ok(json_response(StatusCode::OK, &created))
+}
+
+/// `GET /v2024/connectors/{scriptName}` (`locale` has no effect: the data is not
+/// localized).
+pub(crate) async fn get_one(
+    State(emulator): State<Arc<Emulator>>,
+    path: ScriptPath,
+) -> Result<Response, ApiError> {
+    let script = script_name(path)?;
+    let store = emulator.read();
+    let record = lookup(&store, &script)?;
+    Ok(json_response(StatusCode::OK, &record.to_detail()))
+}
+
+/// `DELETE /v2024/connectors/{scriptName}`: 204, no body.
+pub(crate) async fn delete(
+    State(emulator): State<Arc<Emulator>>,
+    path: ScriptPath,
+) -> Result<Response, ApiError> {
+    let script = script_name(path)?;
+    emulator.commit(|store| {
+        let undo = store
+            .remove(&script)
+            .ok_or_else(|| ApiError::connector_not_found(&script))?;
+        Ok(((), Some(undo)))
+    })?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+/// `true` when a patch may touch `pointer`.
+fn patchable(pointer: &str) -> bool {
+    PATCHABLE_PATHS.iter().any(|allowed| {
+        pointer == *allowed
+            || (*allowed == "/connectorMetadata"
+                && pointer
+                    .strip_prefix(allowed)
+                    .is_some_and(|rest| rest.starts_with('/')))
+    })
+}
+
+/// The patchable part of a connector as one JSON document.
+fn patch_document(record: &Record) -> Value {
+    serde_json::json!({
+        "connectorMetadata": record.connector_metadata,
+        "applicationXml": record.document(crate::store::Document::SourceTemplate),
+        "correlationConfigXml": record.document(crate::store::Document::CorrelationConfig),
+        "sourceConfigXml": record.document(crate::store::Document::SourceConfig),
+    })
+}
+
+/// Takes the patched fields back into a record, checking their types.
+fn apply_document(record: &mut Record, mut doc: Value) -> Result<(), ApiError> {
+    let mut take = |field: &str| doc.get_mut(field).map(Value::take);
+    match take("connectorMetadata") {
+        Some(Value::Object(map)) => record.connector_metadata = map,
+        _ => {
+            return Err(ApiError::BadRequest(
+                "after the patch, connectorMetadata must be a JSON object".to_owned(),
+            ))
+        }
+    }
+    for (field, slot) in [
+        ("applicationXml", &mut record.application_xml),
+        ("correlationConfigXml", &mut record.correlation_config_xml),
+        ("sourceConfigXml", &mut record.source_config_xml),
+    ] {
+        match take(field) {
+            Some(Value::String(text)) => *slot = Some(text),
+            _ => {
+                return Err(ApiError::BadRequest(format!(
+                    "after the patch, {field} must be a string"
+                )))
+            }
+        }
+    }
+    Ok(())
+}
+
+/// `PATCH /v2024/connectors/{scriptName}`: RFC 6902, atomic, patchable fields only.
+pub(crate) async fn update(
+    State(emulator): State<Arc<Emulator>>,
+    path: ScriptPath,
+    headers: HeaderMap,
+    request_body: Body,
+) -> Result<Response, ApiError> {
+    let script = script_name(path)?;
+    body::require_content_type(
+        &headers,
+        &["application/json-patch+json", "application/json"],
+    )?;
+    let bytes = body::read(&headers, request_body, emulator.max_body_bytes).await?;
+    let ops: Vec<JsonPatchOperation> = from_json(&bytes)
+        .map_err(|e| ApiError::BadRequest(format!("the body is not a JSON Patch array: {e}")))?;
+    for (i, op) in ops.iter().enumerate() {
+        for pointer in std::iter::once(&op.path).chain(op.from.as_ref()) {
+            if !patchable(pointer) {
+                return Err(ApiError::BadRequest(format!(
+                    "operation {i} ({} {}): '{pointer}' is not patchable; only {} and paths \
+                     below /connectorMetadata are",
+                    op.op,
+                    op.path,
+                    PATCHABLE_PATHS.join(", ")
+                )));
+            }
+        }
+    }
+    let detail = emulator.commit(|store| {
+        let record = lookup(store, &script)?;
+        let mut doc = patch_document(record);
+        patch::apply(&mut doc, &ops).map_err(|e| ApiError::BadRequest(e.to_string()))?;
+        let mut patched = record.clone();
+        apply_document(&mut patched, doc)?;
+        let detail = patched.to_detail();
+        let undo = store
+            .replace(patched)
+            .ok_or_else(|| ApiError::connector_not_found(&script))?;
+        Ok((detail, Some(undo)))
+    })?;
+    Ok(json_response(StatusCode::OK, &detail))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::patchable;
+
+    #[test]
+    fn only_the_four_fields_and_paths_below_metadata_are_patchable() {
+        for ok in [
+            "/connectorMetadata",
+            "/connectorMetadata/a",
+            "/connectorMetadata/a/0",
+            "/applicationXml",
+            "/correlationConfigXml",
+            "/sourceConfigXml",
+        ] {
+            assert!(patchable(ok), "{ok}");
+        }
+        for bad in [
+            "",
+            "/",
+            "/name",
+            "/connectorMetadataX",
+            "/applicationXml/a",
+            "/status",
+        ] {
+            assert!(!patchable(bad), "{bad}");
+        }
+    }
+}

@@ -1,0 +1,389 @@
+//! The connector store: records keyed by `scriptName`, the name index, script-name
+//! derivation and single-record mutations that can be undone.
+
+use std::borrow::Cow;
+use std::collections::{BTreeMap, HashMap};
+
+use connkit_models::isc::v2024::{ConnectorDetail, ConnectorStatus, JsonObject, V3ConnectorDto};
+use serde::{Deserialize, Serialize};
+
+use crate::templates;
+
+/// One connector as the sandbox keeps it.
+///
+/// Besides the wire fields it keeps `category` and `labels`, which the list filter
+/// accepts but `V3ConnectorDto` does not carry. The three XML documents are `None`
+/// until a PUT or PATCH sets them: reads then answer a template derived from the
+/// connector's name, which keeps 100 000 seeded connectors small in memory.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct Record {
+    pub(crate) name: String,
+    #[serde(rename = "type")]
+    pub(crate) connector_type: String,
+    pub(crate) class_name: String,
+    pub(crate) script_name: String,
+    pub(crate) direct_connect: bool,
+    pub(crate) file_upload: bool,
+    pub(crate) status: ConnectorStatus,
+    pub(crate) features: Vec<String>,
+    pub(crate) category: String,
+    pub(crate) labels: Vec<String>,
+    pub(crate) connector_metadata: JsonObject,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) application_xml: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) correlation_config_xml: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) source_config_xml: Option<String>,
+    /// Translations PUT per locale; `en` falls back to a template when absent.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub(crate) translations: BTreeMap<String, String>,
+}
+
+/// The three XML documents of a connector.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Document {
+    /// `source-config` ↔ `sourceConfigXml`.
+    SourceConfig,
+    /// `source-template` ↔ `applicationXml`.
+    SourceTemplate,
+    /// `correlation-config` ↔ `correlationConfigXml`.
+    CorrelationConfig,
+}
+
+impl Document {
+    /// The file name reported in `UpdateDetail.updatedFiles`.
+    pub(crate) fn file_name(self) -> &'static str {
+        match self {
+            Document::SourceConfig => "source-config.xml",
+            Document::SourceTemplate => "source-template.xml",
+            Document::CorrelationConfig => "correlation-config.xml",
+        }
+    }
+}
+
+impl Record {
+    /// A connector as a create makes it: category `custom`, no labels, features or
+    /// metadata, documents from templates.
+    pub(crate) fn custom(
+        name: String,
+        script_name: String,
+        connector_type: String,
+        class_name: String,
+        direct_connect: bool,
+        status: ConnectorStatus,
+    ) -> Record {
+        Record {
+            name,
+            connector_type,
+            class_name,
+            script_name,
+            direct_connect,
+            file_upload: false,
+            status,
+            features: Vec::new(),
+            category: "custom".to_owned(),
+            labels: Vec::new(),
+            connector_metadata: JsonObject::new(),
+            application_xml: None,
+            correlation_config_xml: None,
+            source_config_xml: None,
+            translations: BTreeMap::new(),
+        }
+    }
+
+    /// The stored document, or the template when none was ever set.
+    pub(crate) fn document(&self, document: Document) -> Cow<'_, str> {
+        let (stored, template): (&Option<String>, fn(&Record) -> String) = match document {
+            Document::SourceConfig => (&self.source_config_xml, templates::source_config_xml),
+            Document::SourceTemplate => (&self.application_xml, templates::application_xml),
+            Document::CorrelationConfig => (
+                &self.correlation_config_xml,
+                templates::correlation_config_xml,
+            ),
+        };
+        match stored {
+            Some(text) => Cow::Borrowed(text),
+            None => Cow::Owned(template(self)),
+        }
+    }
+
+    /// Sets a document.
+    pub(crate) fn set_document(&mut self, document: Document, text: String) {
+        let slot = match document {
+            Document::SourceConfig => &mut self.source_config_xml,
+            Document::SourceTemplate => &mut self.application_xml,
+            Document::CorrelationConfig => &mut self.correlation_config_xml,
+        };
+        *slot = Some(text);
+    }
+
+    /// Translations by locale: what was PUT, plus the `en` template unless `en` was PUT.
+    pub(crate) fn translations(&self) -> BTreeMap<String, Cow<'_, str>> {
+        let mut all: BTreeMap<String, Cow<'_, str>> = self
+            .translations
+            .iter()
+            .map(|(k, v)| (k.clone(), Cow::Borrowed(v.as_str())))
+            .collect();
+        all.entry("en".to_owned())
+            .or_insert_with(|| Cow::Owned(templates::translations_en(self)));
+        all
+    }
+
+    /// The list item / create answer.
+    pub(crate) fn to_dto(&self) -> V3ConnectorDto {
+        V3ConnectorDto {
+            name: Some(self.name.clone()),
+            connector_type: Some(self.connector_type.clone()),
+            script_name: Some(self.script_name.clone()),
+            class_name: Some(self.class_name.clone()),
+            features: Some(self.features.clone()),
+            direct_connect: Some(self.direct_connect),
+            connector_metadata: Some(self.connector_metadata.clone()),
+            status: Some(self.status.clone()),
+        }
+    }
+
+    /// The detail answer (`GET` and `PATCH`).
+    pub(crate) fn to_detail(&self) -> ConnectorDetail {
+        let source_config = self.document(Document::SourceConfig).into_owned();
+        ConnectorDetail {
+            name: Some(self.name.clone()),
+            connector_type: Some(self.connector_type.clone()),
+            class_name: Some(self.class_name.clone()),
+            script_name: Some(self.script_name.clone()),
+            application_xml: Some(self.document(Document::SourceTemplate).into_owned()),
+            correlation_config_xml: Some(self.document(Document::CorrelationConfig).into_owned()),
+            source_config: Some(source_config.clone()),
+            source_config_xml: Some(source_config),
+            source_config_from: Some("sp-connect".to_owned()),
+            s3_location: Some(format!("custom-connector/{}", self.script_name)),
+            uploaded_files: Some(Vec::new()),
+            file_upload: Some(self.file_upload),
+            direct_connect: Some(self.direct_connect),
+            translation_properties: Some(
+                self.translations()
+                    .into_iter()
+                    .map(|(k, v)| (k, serde_json::Value::String(v.into_owned())))
+                    .collect(),
+            ),
+            connector_metadata: Some(self.connector_metadata.clone()),
+            status: Some(self.status.clone()),
+        }
+    }
+}
+
+/// How to take back one mutation when it could not be made durable.
+#[derive(Debug, PartialEq)]
+pub(crate) enum Undo {
+    /// Remove the record that was inserted.
+    Remove(String),
+    /// Put back the record that was removed or replaced.
+    Restore(Box<Record>),
+}
+
+/// All connectors, ordered by `scriptName`.
+#[derive(Debug, Default)]
+pub(crate) struct Store {
+    by_script: BTreeMap<String, Record>,
+    /// Lower-cased name → scriptName: names are unique per tenant, whatever the case.
+    names: HashMap<String, String>,
+}
+
+/// Why records could not be put into a store.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum StoreConflict {
+    /// Another connector already has this name (compared case-insensitively).
+    DuplicateName(String),
+    /// Another connector already has this script name.
+    DuplicateScriptName(String),
+}
+
+impl std::fmt::Display for StoreConflict {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            StoreConflict::DuplicateName(name) => {
+                write!(f, "a connector named '{name}' already exists")
+            }
+            StoreConflict::DuplicateScriptName(script) => {
+                write!(f, "a connector with scriptName '{script}' already exists")
+            }
+        }
+    }
+}
+
+impl Store {
+    /// A store holding `records`, refusing duplicate names or script names.
+    pub(crate) fn from_records(
+        records: impl IntoIterator<Item = Record>,
+    ) -> Result<Self, StoreConflict> {
+        let mut store = Store::default();
+        for record in records {
+            store.insert(record)?;
+        }
+        Ok(store)
+    }
+
+    /// Every record, in `scriptName` order.
+    pub(crate) fn records(&self) -> impl Iterator<Item = &Record> {
+        self.by_script.values()
+    }
+
+    /// The number of records.
+    #[cfg(test)]
+    pub(crate) fn len(&self) -> usize {
+        self.by_script.len()
+    }
+
+    /// The record with this script name.
+    pub(crate) fn get(&self, script_name: &str) -> Option<&Record> {
+        self.by_script.get(script_name)
+    }
+
+    /// `true` when a connector with this name exists (case-insensitively).
+    pub(crate) fn has_name(&self, name: &str) -> bool {
+        self.names.contains_key(&name.to_lowercase())
+    }
+
+    /// A script name derived from `name`, unique in this store: lower case, runs of
+    /// anything but ASCII letters and digits become one `-`, then `-2`, `-3`, … on
+    /// collision.
+    pub(crate) fn unique_script_name(&self, name: &str) -> String {
+        let base = slug(name);
+        if !self.by_script.contains_key(&base) {
+            return base;
+        }
+        (2u64..)
+            .map(|n| format!("{base}-{n}"))
+            .find(|candidate| !self.by_script.contains_key(candidate))
+            .unwrap_or(base)
+    }
+
+    /// Inserts a new record.
+    pub(crate) fn insert(&mut self, record: Record) -> Result<Undo, StoreConflict> {
+        if self.has_name(&record.name) {
+            return Err(StoreConflict::DuplicateName(record.name));
+        }
+        if self.by_script.contains_key(&record.script_name) {
+            return Err(StoreConflict::DuplicateScriptName(record.script_name));
+        }
+        let script = record.script_name.clone();
+        self.names
+            .insert(record.name.to_lowercase(), script.clone());
+        self.by_script.insert(script.clone(), record);
+        Ok(Undo::Remove(script))
+    }
+
+    /// Removes a record.
+    pub(crate) fn remove(&mut self, script_name: &str) -> Option<Undo> {
+        let record = self.by_script.remove(script_name)?;
+        self.names.remove(&record.name.to_lowercase());
+        Some(Undo::Restore(Box::new(record)))
+    }
+
+    /// Replaces a record by one with the same script name and name.
+    pub(crate) fn replace(&mut self, record: Record) -> Option<Undo> {
+        let slot = self.by_script.get_mut(&record.script_name)?;
+        let old = std::mem::replace(slot, record);
+        Some(Undo::Restore(Box::new(old)))
+    }
+
+    /// Takes back one mutation.
+    pub(crate) fn undo(&mut self, undo: Undo) {
+        match undo {
+            Undo::Remove(script) => {
+                self.remove(&script);
+            }
+            Undo::Restore(record) => {
+                let record = *record;
+                if self.by_script.contains_key(&record.script_name) {
+                    self.by_script.insert(record.script_name.clone(), record);
+                } else {
+                    self.names
+                        .insert(record.name.to_lowercase(), record.script_name.clone());
+                    self.by_script.insert(record.script_name.clone(), record);
+                }
+            }
+        }
+    }
+}
+
+/// The URL-friendly form of a name: `"Custom Atlassian Suite - Cloud"` →
+/// `"custom-atlassian-suite-cloud"`; `"connector"` when nothing is left.
+pub(crate) fn slug(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    for c in name.chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c.to_ascii_lowercase());
+        } else if !out.is_empty() && !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    while out.ends_with('-') {
+        out.pop();
+    }
+    if out.is_empty() {
+        out.push_str("connector");
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn record(name: &str, script: &str) -> Record {
+        Record::custom(
+            name.to_owned(),
+            script.to_owned(),
+            "t".to_owned(),
+            "c".to_owned(),
+            true,
+            ConnectorStatus::Released,
+        )
+    }
+
+    #[test]
+    fn slugs_are_url_friendly() {
+        assert_eq!(
+            slug("Custom Atlassian Suite - Cloud"),
+            "custom-atlassian-suite-cloud"
+        );
+        assert_eq!(slug("  ÄÖ  "), "connector");
+        assert_eq!(slug("a/b?c#d%20"), "a-b-c-d-20");
+    }
+
+    #[test]
+    fn script_names_are_unique_and_names_case_insensitively_unique() {
+        let mut store = Store::default();
+        store.insert(record("My Conn", "my-conn")).unwrap();
+        assert_eq!(store.unique_script_name("my conn!"), "my-conn-2");
+        assert!(store.has_name("MY CONN"));
+        assert_eq!(
+            store.insert(record("my conn", "other")),
+            Err(StoreConflict::DuplicateName("my conn".to_owned()))
+        );
+    }
+
+    #[test]
+    fn undo_takes_back_each_mutation() {
+        let mut store = Store::default();
+        let undo = store.insert(record("A", "a")).unwrap();
+        store.undo(undo);
+        assert_eq!(store.len(), 0);
+        assert!(!store.has_name("a"));
+
+        store.insert(record("A", "a")).unwrap();
+        let undo = store.remove("a").unwrap();
+        store.undo(undo);
+        assert!(store.has_name("a"));
+
+        let mut changed = record("A", "a");
+        changed.category = "hr".to_owned();
+        let undo = store.replace(changed).unwrap();
+        assert_eq!(store.get("a").unwrap().category, "hr");
+        store.undo(undo);
+        assert_eq!(store.get("a").unwrap().category, "custom");
+    }
+}
