@@ -147,6 +147,55 @@ fn published_from_info(success: bool, stderr: &str, spec: &str) -> Result<bool> 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::release::fixture::Fixture;
+    use std::process::Command;
+
+    fn git(fx: &Fixture, args: &[&str]) -> String {
+        cmd::read(Command::new("git").arg("-C").arg(fx.root()).args(args)).unwrap()
+    }
+
+    #[test]
+    fn release_commit_and_tags_then_resume() {
+        let fx = Fixture::new();
+        fx.commit_all();
+        let root = fx.root();
+        let plan = fx.plan("minor").unwrap();
+        commit(&root, &plan).unwrap();
+        tag(&root, &plan).unwrap();
+
+        assert!(git::dirty_files(&root).unwrap().is_empty());
+        assert_eq!(
+            git(&fx, &["log", "-1", "--format=%s"]).trim(),
+            "Release 0.2.0"
+        );
+        let committed = git(&fx, &["show", "--name-only", "--format=", "HEAD"]);
+        let mut committed: Vec<&str> = committed.lines().collect();
+        committed.sort();
+        assert_eq!(
+            committed,
+            [
+                "CHANGELOG.md",
+                "Cargo.lock",
+                "Cargo.toml",
+                "gamma/Cargo.toml",
+                "tool/Cargo.toml"
+            ]
+        );
+        assert!(fx
+            .read("Cargo.lock")
+            .contains("name = \"fx-gamma\"\nversion = \"0.2.0\""));
+        let head = git::head(&root).unwrap();
+        for name in ["fx-alpha-v0.2.0", "fx-beta-v0.2.0", "fx-gamma-v0.2.0"] {
+            assert_eq!(git::tag_target(&root, name).unwrap().as_ref(), Some(&head));
+        }
+
+        // A second run at the same version resumes: no new commit, the tags are kept.
+        let resumed = fx.plan("0.2.0").unwrap();
+        assert!(resumed.resume);
+        commit(&root, &resumed).unwrap();
+        tag(&root, &resumed).unwrap();
+        assert_eq!(git::head(&root).unwrap(), head);
+    }
 
     #[test]
     fn cargo_info_answers() {

@@ -1,16 +1,25 @@
 //! A small workspace written to a temporary directory for the planner's tests:
 //!
 //! - `fx-alpha` (version from the workspace) dev-depends on `fx-beta`, which depends on
-//!   `fx-alpha`: a cycle only through a dev-dependency, which the order must ignore;
+//!   `fx-alpha`: a cycle only through a path-only dev-dependency, which cargo strips on
+//!   publish and the order must ignore;
 //! - `fx-beta` (version from the workspace) depends on `fx-alpha` through
 //!   `[workspace.dependencies]`;
 //! - `fx-gamma` has its own literal version and a path dependency on `fx-beta` with a
 //!   literal `version`;
 //! - `fx-tool` is `publish = false` and depends on `fx-gamma` with `=0.1.0`.
+//!
+//! Its `.cargo/config.toml` sets `net.offline`: nothing cargo does in it can reach a
+//! registry, and with only path dependencies nothing needs to.
 
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::process::Command;
 
+use anyhow::{Context, Result};
+
+use super::order::Workspace;
+use super::plan::{self, Plan};
 use crate::cmd;
 
 const FILES: &[(&str, &str)] = &[
@@ -41,7 +50,7 @@ edition.workspace = true
 license.workspace = true
 
 [dev-dependencies]
-fx-beta.workspace = true
+fx-beta = { path = "../beta" }
 "#,
     ),
     (
@@ -86,6 +95,8 @@ fx-gamma = { path = "../gamma", version = "=0.1.0" }
         "CHANGELOG.md",
         "# Changelog\n\n## [Unreleased]\n\n### Added\n- everything\n",
     ),
+    (".cargo/config.toml", "[net]\noffline = true\n"),
+    (".gitignore", "/target\n"),
     ("alpha/src/lib.rs", "//! fixture\n"),
     ("beta/src/lib.rs", "//! fixture\n"),
     ("gamma/src/lib.rs", "//! fixture\n"),
@@ -131,9 +142,33 @@ impl Fixture {
         .expect("cargo metadata of the fixture")
     }
 
+    /// The release plan of the workspace for `target` (`minor`, `0.2.0`, …), dated
+    /// 2026-11-22.
+    pub fn plan(&self, target: &str) -> Result<Plan> {
+        let ws = Workspace::from_metadata(&self.metadata())?;
+        let read = |path: &Path| {
+            fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))
+        };
+        plan::plan(&ws, &read, &target.parse()?, "2026-11-22")
+    }
+
     /// The contents of the file at `path` (relative to the root).
     pub fn read(&self, path: impl AsRef<Path>) -> String {
         fs::read_to_string(self.root().join(path)).expect("fixture file")
+    }
+
+    /// Makes the workspace a git repository with everything committed.
+    pub fn commit_all(&self) {
+        let root = self.root();
+        for args in [
+            &["init", "--quiet"][..],
+            &["config", "user.name", "fixture"],
+            &["config", "user.email", "fixture@example.invalid"],
+            &["add", "."],
+            &["commit", "--quiet", "-m", "fixture"],
+        ] {
+            cmd::read(Command::new("git").arg("-C").arg(&root).args(args)).expect("git");
+        }
     }
 
     /// Writes the file at `path` (relative to the root), creating directories.

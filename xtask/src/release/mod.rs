@@ -16,6 +16,8 @@ mod version;
 
 use std::fs;
 use std::path::Path;
+#[cfg(test)]
+use std::process::Command;
 
 use anyhow::{Context, Result};
 
@@ -96,4 +98,62 @@ fn metadata(root: &Path, target_dir: Option<&Path>) -> Result<Workspace> {
         cargo.env("CARGO_TARGET_DIR", dir);
     }
     Workspace::from_metadata(&cmd::read(&mut cargo)?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use fixture::Fixture;
+
+    fn dry_run() -> Options {
+        Options {
+            target: Target::Minor,
+            execute: false,
+            skip_checks: true,
+            allow_dirty: false,
+        }
+    }
+
+    #[test]
+    fn dry_run_packages_the_bumped_crates_and_changes_nothing_here() {
+        let fx = Fixture::new();
+        fx.commit_all();
+        let root = fx.root();
+        let manifest = fx.read("Cargo.toml");
+        run(&root, &dry_run()).unwrap();
+
+        // fx-gamma 0.2.0 depends on fx-beta 0.2.0, which exists nowhere but in the
+        // packaging run: it was verified against its sibling's package.
+        for krate in ["fx-alpha", "fx-beta", "fx-gamma"] {
+            let packaged = root.join(format!("target/package/{krate}-0.2.0.crate"));
+            assert!(packaged.is_file(), "{} is missing", packaged.display());
+        }
+        assert!(!root.join("target/package/fx-tool-0.2.0.crate").exists());
+        assert!(git::dirty_files(&root).unwrap().is_empty());
+        assert_eq!(fx.read("Cargo.toml"), manifest);
+        let worktrees = cmd::read(
+            Command::new("git")
+                .arg("-C")
+                .arg(&root)
+                .args(["worktree", "list"]),
+        );
+        assert_eq!(worktrees.unwrap().lines().count(), 1);
+    }
+
+    #[test]
+    fn dirty_tree_is_refused_unless_allowed_for_a_dry_run() {
+        let fx = Fixture::new();
+        fx.commit_all();
+        fx.write("gamma/src/lib.rs", "//! edited\n");
+        let msg = format!("{:#}", run(&fx.root(), &dry_run()).unwrap_err());
+        assert!(msg.contains("has uncommitted changes"), "{msg}");
+        assert!(msg.contains("  gamma/src/lib.rs"), "{msg}");
+
+        let allowed = Options {
+            allow_dirty: true,
+            ..dry_run()
+        };
+        run(&fx.root(), &allowed).unwrap();
+        assert_eq!(fx.read("gamma/src/lib.rs"), "//! edited\n");
+    }
 }

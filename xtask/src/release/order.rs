@@ -36,6 +36,19 @@ pub struct Member {
 pub struct Dep {
     pub name: String,
     pub kind: DepKind,
+    /// States a version requirement (directly or through `[workspace.dependencies]`);
+    /// false for a path-only dependency.
+    pub versioned: bool,
+}
+
+impl Dep {
+    /// Whether the dependency must be on the registry before its dependent is packaged.
+    /// Normal and build dependencies must. So must a dev-dependency with a version: cargo
+    /// keeps it in the published manifest and resolves it when packaging. A path-only
+    /// dev-dependency is stripped on publish and orders nothing, so it may form a cycle.
+    fn orders_publishing(&self) -> bool {
+        self.kind != DepKind::Dev || self.versioned
+    }
 }
 
 /// The section a dependency is declared in.
@@ -67,6 +80,8 @@ struct RawPackage {
 struct RawDep {
     name: String,
     kind: Option<String>,
+    /// `*` for a path-only dependency.
+    req: String,
     path: Option<PathBuf>,
 }
 
@@ -100,6 +115,7 @@ impl Workspace {
                         Ok(Dep {
                             name: d.name.clone(),
                             kind,
+                            versioned: d.req != "*",
                         })
                     })
                     .collect::<Result<_>>()?;
@@ -123,10 +139,9 @@ impl Workspace {
     }
 }
 
-/// The publishable crates, each after every crate it depends on (normal and build
-/// dependencies; dev-dependencies are stripped by `cargo publish` and so ignored). Among
-/// crates whose dependencies are all placed, names sort alphabetically, so the order is
-/// deterministic.
+/// The publishable crates, each after every crate it must follow (see
+/// [`Dep::orders_publishing`]: path-only dev-dependencies are ignored). Among crates whose
+/// dependencies are all placed, names sort alphabetically, so the order is deterministic.
 pub fn publish_order(ws: &Workspace) -> Result<Vec<&Member>> {
     let publishable: BTreeMap<&str, &Member> = ws
         .members
@@ -135,19 +150,33 @@ pub fn publish_order(ws: &Workspace) -> Result<Vec<&Member>> {
         .map(|m| (m.name.as_str(), m))
         .collect();
 
-    let mut waiting_on: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
+    let mut waiting_on: Graph<'_> = BTreeMap::new();
     for member in publishable.values() {
-        let mut deps = BTreeSet::new();
-        for dep in member.deps.iter().filter(|d| d.kind != DepKind::Dev) {
+        let mut deps: BTreeMap<&str, DepKind> = BTreeMap::new();
+        for dep in member.deps.iter().filter(|d| d.orders_publishing()) {
             if !publishable.contains_key(dep.name.as_str()) {
+                let how = if dep.kind == DepKind::Dev {
+                    "dev-depends, with a version requirement,"
+                } else {
+                    "depends"
+                };
                 bail!(
-                    "crate `{}` depends on `{}`, which is not published (publish = false); \
-                     it cannot be published until that dependency is publishable or dropped",
+                    "crate `{}` {how} on `{}`, which is not published (publish = false); \
+                     `{}` cannot be published until that dependency is publishable{}",
                     member.name,
-                    dep.name
+                    dep.name,
+                    member.name,
+                    if dep.kind == DepKind::Dev {
+                        " or the dev-dependency is path-only"
+                    } else {
+                        " or dropped"
+                    }
                 );
             }
-            deps.insert(dep.name.as_str());
+            let kind = deps.entry(dep.name.as_str()).or_insert(dep.kind);
+            if dep.kind != DepKind::Dev {
+                *kind = dep.kind;
+            }
         }
         waiting_on.insert(member.name.as_str(), deps);
     }
@@ -159,10 +188,7 @@ pub fn publish_order(ws: &Workspace) -> Result<Vec<&Member>> {
             .find(|(_, deps)| deps.is_empty())
             .map(|(name, _)| *name)
         else {
-            bail!(
-                "dependency cycle among publishable crates (dev-dependencies excluded): {}",
-                find_cycle(&waiting_on).join(" -> ")
-            );
+            bail!("{}", describe_cycle(&waiting_on));
         };
         waiting_on.remove(next);
         for deps in waiting_on.values_mut() {
@@ -173,26 +199,48 @@ pub fn publish_order(ws: &Workspace) -> Result<Vec<&Member>> {
     Ok(order)
 }
 
-/// A cycle in `graph`, given that every node in it has an edge to another node in it.
-/// Starts at the first node and follows first edges until a node repeats.
-fn find_cycle<'a>(graph: &BTreeMap<&'a str, BTreeSet<&'a str>>) -> Vec<&'a str> {
+/// Crate -> the crates it waits for, with the kind of dependency.
+type Graph<'a> = BTreeMap<&'a str, BTreeMap<&'a str, DepKind>>;
+
+/// Names a cycle in `graph`, where every crate left waits for another one left: starts at
+/// the first crate and follows first edges until a crate repeats.
+fn describe_cycle(graph: &Graph<'_>) -> String {
     let mut path: Vec<&str> = Vec::new();
     let mut node = *graph
         .keys()
         .next()
         .expect("a graph with a cycle is not empty");
-    loop {
-        if let Some(start) = path.iter().position(|n| *n == node) {
-            let mut cycle = path.split_off(start);
-            cycle.push(node);
-            return cycle;
-        }
+    while !path.contains(&node) {
         path.push(node);
         node = graph[node]
-            .iter()
+            .keys()
             .next()
-            .expect("every node left has an unplaced dependency");
+            .expect("every crate left waits for another");
     }
+    let start = path.iter().position(|n| *n == node).expect("node repeats");
+    let mut cycle = path.split_off(start);
+    cycle.push(node);
+
+    let mut text = String::from(cycle[0]);
+    let mut through_dev = None;
+    for pair in cycle.windows(2) {
+        if graph[pair[0]][pair[1]] == DepKind::Dev {
+            text.push_str(&format!(" -(dev)-> {}", pair[1]));
+            through_dev.get_or_insert((pair[0], pair[1]));
+        } else {
+            text.push_str(&format!(" -> {}", pair[1]));
+        }
+    }
+    let mut message = format!("dependency cycle among publishable crates: {text}");
+    if let Some((from, to)) = through_dev {
+        message.push_str(&format!(
+            "; `{from}` dev-depends on `{to}` with a version requirement, which cargo \
+             resolves when packaging `{from}`, before `{to}` can be published: make that \
+             dev-dependency path-only (`{to} = {{ path = \"…\" }}`, not `workspace = true` \
+             with a versioned workspace entry) and cargo strips it on publish"
+        ));
+    }
+    message
 }
 
 #[cfg(test)]
@@ -200,6 +248,8 @@ mod tests {
     use super::*;
     use crate::release::fixture;
 
+    /// `deps`: name and kind; a `Dev` dependency is path-only unless named with a `@v`
+    /// suffix (`"b@v"`), every other one is versioned.
     fn member(name: &str, publishable: bool, deps: &[(&str, DepKind)]) -> Member {
         Member {
             name: name.to_string(),
@@ -209,8 +259,9 @@ mod tests {
             deps: deps
                 .iter()
                 .map(|(name, kind)| Dep {
-                    name: name.to_string(),
+                    name: name.trim_end_matches("@v").to_string(),
                     kind: *kind,
+                    versioned: *kind != DepKind::Dev || name.ends_with("@v"),
                 })
                 .collect(),
         }
@@ -243,7 +294,8 @@ mod tests {
             member("fx-alpha").deps,
             [Dep {
                 name: "fx-beta".into(),
-                kind: DepKind::Dev
+                kind: DepKind::Dev,
+                versioned: false,
             }]
         );
     }
@@ -284,9 +336,46 @@ mod tests {
         let msg = format!("{:#}", publish_order(&ws).unwrap_err());
         assert_eq!(
             msg,
-            "dependency cycle among publishable crates (dev-dependencies excluded): \
-             a -> b -> c -> a"
+            "dependency cycle among publishable crates: a -> b -> c -> a"
         );
+    }
+
+    #[test]
+    fn versioned_dev_dependency_orders_publishing() {
+        use DepKind::*;
+        // Like connkit-connectors dev-depending on connkit-sandbox through
+        // `[workspace.dependencies]`: the sandbox must be on crates.io first.
+        let ws = workspace(vec![
+            member(
+                "connectors",
+                true,
+                &[("sandbox@v", Dev), ("models", Normal)],
+            ),
+            member("models", true, &[("models", Dev)]),
+            member("sandbox", true, &[("models", Normal)]),
+        ]);
+        assert_eq!(
+            names(&publish_order(&ws).unwrap()),
+            ["models", "sandbox", "connectors"]
+        );
+    }
+
+    #[test]
+    fn cycle_through_a_versioned_dev_dependency_says_how_to_break_it() {
+        use DepKind::*;
+        let ws = workspace(vec![
+            member("macros", true, &[("core@v", Dev)]),
+            member("core", true, &[("macros", Normal)]),
+        ]);
+        let msg = format!("{:#}", publish_order(&ws).unwrap_err());
+        assert!(
+            msg.starts_with(
+                "dependency cycle among publishable crates: core -> macros -(dev)-> core; \
+                 `macros` dev-depends on `core` with a version requirement"
+            ),
+            "{msg}"
+        );
+        assert!(msg.contains("make that dev-dependency path-only"), "{msg}");
     }
 
     #[test]
@@ -304,13 +393,27 @@ mod tests {
     }
 
     #[test]
-    fn unpublished_dev_dependency_is_fine() {
+    fn unpublished_dev_dependency_is_fine_only_path_only() {
         use DepKind::*;
         let ws = workspace(vec![
             member("lib", true, &[("test-support", Dev)]),
             member("test-support", false, &[]),
         ]);
         assert_eq!(names(&publish_order(&ws).unwrap()), ["lib"]);
+
+        let ws = workspace(vec![
+            member("lib", true, &[("test-support@v", Dev)]),
+            member("test-support", false, &[]),
+        ]);
+        let msg = format!("{:#}", publish_order(&ws).unwrap_err());
+        assert!(
+            msg.contains(
+                "crate `lib` dev-depends, with a version requirement, on `test-support`, \
+                 which is not published"
+            ),
+            "{msg}"
+        );
+        assert!(msg.ends_with("or the dev-dependency is path-only"), "{msg}");
     }
 
     #[test]

@@ -258,16 +258,6 @@ mod tests {
     use super::*;
     use crate::release::fixture::Fixture;
 
-    fn plan_fixture(fx: &Fixture, target: &str) -> Result<Plan> {
-        let ws = Workspace::from_metadata(&fx.metadata()).unwrap();
-        plan(
-            &ws,
-            &|path| std::fs::read_to_string(path).with_context(|| path.display().to_string()),
-            &target.parse().unwrap(),
-            "2026-11-22",
-        )
-    }
-
     fn versions(fx: &Fixture) -> Vec<(String, String)> {
         Workspace::from_metadata(&fx.metadata())
             .unwrap()
@@ -280,7 +270,7 @@ mod tests {
     #[test]
     fn minor_release_of_the_fixture_workspace() {
         let fx = Fixture::new();
-        let plan = plan_fixture(&fx, "minor").unwrap();
+        let plan = fx.plan("minor").unwrap();
         assert_eq!(plan.version, Version::new(0, 2, 0));
         assert!(!plan.resume);
         let names: Vec<&str> = plan.crates.iter().map(|c| c.name.as_str()).collect();
@@ -343,17 +333,17 @@ mod tests {
             .contains("# our crates, released together"));
 
         // ...where the same version again is a resume with nothing to edit,
-        let resumed = plan_fixture(&fx, "0.2.0").unwrap();
+        let resumed = fx.plan("0.2.0").unwrap();
         assert!(resumed.resume);
         assert!(resumed.edits.is_empty());
         assert_eq!(resumed.tags, plan.tags);
         // a lower one is refused, the next patch needs changelog entries first,
-        let msg = format!("{:#}", plan_fixture(&fx, "0.1.5").unwrap_err());
+        let msg = format!("{:#}", fx.plan("0.1.5").unwrap_err());
         assert!(
             msg.contains("crate `fx-alpha` is already at 0.2.0"),
             "{msg}"
         );
-        let msg = format!("{:#}", plan_fixture(&fx, "patch").unwrap_err());
+        let msg = format!("{:#}", fx.plan("patch").unwrap_err());
         assert!(msg.contains("section of CHANGELOG.md is empty"), "{msg}");
         // and then starts from 0.2.0.
         let changelog = fx.read("CHANGELOG.md");
@@ -361,14 +351,14 @@ mod tests {
             "CHANGELOG.md",
             &changelog.replace("## [Unreleased]\n", "## [Unreleased]\n- a fix\n"),
         );
-        let next = plan_fixture(&fx, "patch").unwrap();
+        let next = fx.plan("patch").unwrap();
         assert_eq!(next.version, Version::new(0, 2, 1));
     }
 
     #[test]
     fn resume_needs_the_changelog_section() {
         let fx = Fixture::new();
-        let msg = format!("{:#}", plan_fixture(&fx, "0.1.0").unwrap_err());
+        let msg = format!("{:#}", fx.plan("0.1.0").unwrap_err());
         assert!(
             msg.contains("every crate is already at 0.1.0 but CHANGELOG.md has no `## [0.1.0]`"),
             "{msg}"
@@ -378,7 +368,7 @@ mod tests {
     #[test]
     fn rendered_plan_names_order_files_and_tags() {
         let fx = Fixture::new();
-        let text = plan_fixture(&fx, "patch").unwrap().render(false);
+        let text = fx.plan("patch").unwrap().render(false);
         for expected in [
             "Release plan (dry run): version 0.1.1",
             "   1. fx-alpha  0.1.0 -> 0.1.1",
