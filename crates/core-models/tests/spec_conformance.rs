@@ -129,6 +129,8 @@ struct Tally {
     properties: usize,
     examples: usize,
     problems: Vec<String>,
+    /// Fields we have that this spec revision does not (not a failure).
+    notes: Vec<String>,
 }
 
 #[test]
@@ -174,6 +176,9 @@ fn models_conform_to_the_official_specs() {
             "{file}: {} schemas, {} properties, {} examples checked",
             tally.schemas, tally.properties, tally.examples
         );
+        for note in &tally.notes {
+            eprintln!("  {note}");
+        }
         assert!(
             tally.schemas > 0 && tally.examples > 0,
             "{file}: nothing was checked"
@@ -344,6 +349,18 @@ impl Compare<'_> {
         let Some(props) = spec.get("properties").and_then(Value::as_object) else {
             return;
         };
+        let extras: Vec<_> = our_props
+            .as_object()
+            .into_iter()
+            .flat_map(|o| o.keys())
+            .filter(|k| !props.contains_key(*k))
+            .map(String::as_str)
+            .collect();
+        if !extras.is_empty() {
+            self.tally
+                .notes
+                .push(format!("{at}: ours also has {}", extras.join(", ")));
+        }
         for (name, spec_prop) in props {
             self.tally.properties += 1;
             let path = format!("{at}.{name}");

@@ -23,6 +23,12 @@ pub struct OAuth2AuthorizedAs {
 /// Every field may be absent or `null` on the wire; both decode to `None`, and
 /// `None` is left out when encoding. Fields marked read-only are set by the service
 /// and ignored when sent.
+///
+/// `configUpdatedAt`, `connectorApiVersion` and `parallelSyncWorkerCount` come from
+/// ConductorOne SDK releases newer than both spec revisions in `shared/spec`, which
+/// do not define them. Their types follow the API's conventions: `…At` fields are
+/// `google.protobuf.Timestamp`s ([`Timestamp`]); the two numbers are taken to be
+/// proto3 `int64`s ([`ProtoInt64`]), which also accepts an `int32`-style number.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
