@@ -1,1 +1,47 @@
-//! Criterion benches for connkit; see `benches/`.
+//! Deterministic, realistic inputs for connkit's criterion benches (`benches/benches/`).
+//!
+//! Every generator is a pure function of its arguments: the same call gives the same
+//! bytes on every run and every machine, so figures from different runs compare.
+//!
+//! - [`isc`]: pages of `V3ConnectorDto` and a `ConnectorDetail` carrying a large XML.
+//! - [`c1`]: a ConductorOne `ConnectorService.List` answer.
+//! - [`xml`]: a source-config XML document of an exact size.
+//! - [`FILTER`]: a realistic connector-list filter.
+
+pub mod c1;
+pub mod isc;
+mod mix;
+pub mod xml;
+
+/// A realistic `GET /connectors` filter, as a UI's advanced search would send: every
+/// operator the connector list accepts (`sw`, `co`, `eq`, `ca`), `not`, `and`, `or`,
+/// parentheses, a bare boolean and an escaped quote.
+pub const FILTER: &str = r#"(name sw "Active" or name co "Directory \"EU\"") and type eq "Active Directory - Direct" and directConnect eq true and not (features ca ("PROVISIONING", "PASSWORD") or labels ca ("legacy")) and category eq "directory""#;
+
+use std::time::Duration;
+
+use criterion::Criterion;
+
+/// The criterion settings every bench uses: 20 samples, 1 s of warm-up and 3 s of
+/// measurement per benchmark, so a full `cargo bench -p connkit-benches` stays within
+/// a few minutes on a 2-core machine. Groups with slow iterations lower the sample
+/// count further; command-line options (`--sample-size`, `--measurement-time`, …)
+/// still override these.
+pub fn criterion() -> Criterion {
+    Criterion::default()
+        .sample_size(20)
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(3))
+        .configure_from_args()
+}
+
+/// Runs `targets` with [`criterion()`] and prints criterion's summary: the `main` of
+/// every bench here (what `criterion_group!`/`criterion_main!` would generate, without
+/// an undocumented public function).
+pub fn run(targets: &[fn(&mut Criterion)]) {
+    let mut c = criterion();
+    for target in targets {
+        target(&mut c);
+    }
+    c.final_summary();
+}
