@@ -38,9 +38,8 @@ pub struct JsonPatchOperation {
     pub op: JsonPatchOp,
     /// JSON Pointer to the target.
     pub path: String,
-    /// The value, for `add`, `replace` and `test`; any JSON. `Some(Value::Null)` is
-    /// an explicit `"value": null` (RFC 6902 lets `add`/`test` use null), `None`
-    /// leaves the member out.
+    /// The value, for `add`, `replace` and `test`: any JSON, `null` included (an
+    /// explicit `"value": null` is kept as `Some(Value::Null)`; absent is `None`).
     #[serde(
         default,
         deserialize_with = "present_value",
