@@ -4,10 +4,15 @@
 //!
 //! - [`Loader::in_process`] loads the library into this process. Fast; a plugin panic
 //!   becomes a finding, but an abort or segfault in the plugin ends the process.
+//! - [`Loader::isolated`] runs each plugin in a worker process of its own
+//!   ([`WorkerCommand`] says how to start one; [`worker::run`] is the worker's side).
+//!   A plugin that aborts, segfaults or hangs becomes an error finding, its worker is
+//!   restarted for the next call, and the host and other plugins carry on.
 //! - Every load checks the symbol, ABI version, vtable size and entries before calling
 //!   anything, and refuses with a [`LoadError`] that names the path.
 //! - Every call has a timeout; every plugin failure (error, panic, unsupported kind,
-//!   malformed output, timeout) is an error finding naming the plugin.
+//!   malformed output, timeout, crash) is an error finding naming the plugin, with a
+//!   stable code from [`codes`].
 //! - Libraries are never unloaded.
 //!
 //! Plugins are found by path, in a directory ([`Loader::load_dir`]) or along
@@ -16,12 +21,19 @@
 pub mod discover;
 mod error;
 mod in_process;
+mod isolated;
 mod library;
 mod loader;
 mod outcome;
+mod protocol;
+pub mod worker;
+mod worker_command;
+mod worker_process;
 
 pub use connkit_plugin_abi::PluginInfo;
 pub use error::LoadError;
 pub use in_process::InProcessPlugin;
+pub use isolated::IsolatedPlugin;
 pub use loader::{Loader, Plugin, DEFAULT_TIMEOUT};
 pub use outcome::codes;
+pub use worker_command::WorkerCommand;

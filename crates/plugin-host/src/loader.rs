@@ -8,7 +8,7 @@ use connkit_models::preflight::Validator;
 use connkit_plugin_abi::PluginInfo;
 
 use crate::library::Library;
-use crate::{discover, InProcessPlugin, LoadError};
+use crate::{discover, InProcessPlugin, IsolatedPlugin, LoadError, WorkerCommand};
 
 /// The per-call timeout a [`Loader`] starts with.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
@@ -16,28 +16,55 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
 /// Loads plugins, in-process or isolated, with a per-call timeout.
 ///
 /// ```no_run
-/// use connkit_plugin_host::Loader;
+/// use connkit_plugin_host::{Loader, WorkerCommand};
 ///
+/// // In-process: fast; a plugin abort or segfault ends this process.
 /// let plugin = Loader::in_process().load("target/debug/libmy_plugin.so".as_ref())?;
 /// println!("{} {}", plugin.info().name, plugin.info().version);
-/// let validators = vec![plugin.validator()];
+///
+/// // Isolated: each plugin in a worker process; here the program re-executes itself
+/// // as `<self> __plugin-worker PATH`, which calls `connkit_plugin_host::worker::run`.
+/// let worker = WorkerCommand::current_exe(["__plugin-worker"]).expect("current exe");
+/// let isolated = Loader::isolated(worker).load("target/debug/libmy_plugin.so".as_ref())?;
+///
+/// let validators = vec![plugin.validator(), isolated.validator()];
 /// # Ok::<(), connkit_plugin_host::LoadError>(())
 /// ```
 #[derive(Debug, Clone)]
 pub struct Loader {
+    mode: Mode,
     timeout: Option<Duration>,
 }
 
+#[derive(Debug, Clone)]
+enum Mode {
+    InProcess,
+    Isolated(WorkerCommand),
+}
+
 impl Loader {
-    /// Loads plugins into this process, with [`DEFAULT_TIMEOUT`].
+    /// Loads plugins into this process ([`InProcessPlugin`]), with
+    /// [`DEFAULT_TIMEOUT`].
     pub fn in_process() -> Self {
         Self {
+            mode: Mode::InProcess,
             timeout: Some(DEFAULT_TIMEOUT),
         }
     }
 
-    /// Sets the per-call timeout; `None` runs in-process calls on the caller's thread
-    /// with no timeout (and no copy of the body).
+    /// Runs each plugin in a worker process started by `worker`
+    /// ([`IsolatedPlugin`]), with [`DEFAULT_TIMEOUT`] for the handshake and each call.
+    pub fn isolated(worker: impl Into<WorkerCommand>) -> Self {
+        Self {
+            mode: Mode::Isolated(worker.into()),
+            timeout: Some(DEFAULT_TIMEOUT),
+        }
+    }
+
+    /// Sets the per-call timeout (`None`: wait forever). In-process without a timeout,
+    /// calls run on the caller's thread with no copy of the body; isolated, the timeout
+    /// also bounds the worker's start-up handshake, and a worker that misses it is
+    /// killed.
     pub fn with_timeout(mut self, timeout: Option<Duration>) -> Self {
         self.timeout = timeout;
         self
@@ -46,9 +73,17 @@ impl Loader {
     /// Loads one plugin, refusing it with a [`LoadError`] naming `path` if it is not a
     /// usable version-1 plugin.
     pub fn load(&self, path: &Path) -> Result<Plugin, LoadError> {
-        let library = Library::open(path)?;
-        let info = library.info().clone();
-        let validator = Arc::new(InProcessPlugin::new(library, self.timeout));
+        let (info, validator): (PluginInfo, Arc<dyn Validator>) = match &self.mode {
+            Mode::InProcess => {
+                let library = Library::open(path)?;
+                let info = library.info().clone();
+                (info, Arc::new(InProcessPlugin::new(library, self.timeout)))
+            }
+            Mode::Isolated(worker) => {
+                let plugin = IsolatedPlugin::start(worker.clone(), path, self.timeout)?;
+                (plugin.info().clone(), Arc::new(plugin))
+            }
+        };
         Ok(Plugin {
             path: path.to_path_buf(),
             info,

@@ -35,3 +35,13 @@ fn the_example_plugin_works_in_process() {
     assert_eq!(plugin.info().version, env!("CARGO_PKG_VERSION"));
     check(&*plugin.validator());
 }
+
+#[test]
+fn the_example_plugin_works_isolated() {
+    let worker =
+        connkit_plugin_host::WorkerCommand::new(env!("CARGO_BIN_EXE_connkit-plugin-worker"));
+    let plugin = Loader::isolated(worker)
+        .load(&fixtures().source_rules())
+        .unwrap();
+    check(&*plugin.validator());
+}

@@ -2,34 +2,16 @@
 
 use std::time::Duration;
 
-use connkit_models::preflight::{run_all, BodyKind, Severity, Validator};
+use connkit_models::preflight::{run_all, BodyKind, Validator};
 use connkit_plugin_host::{codes, LoadError, Loader, Plugin};
 
+use crate::checks::only_error;
 use crate::fixtures::fixtures;
 
 fn load(name: &str) -> Plugin {
     Loader::in_process()
         .load(&fixtures().plugin(name))
         .unwrap_or_else(|e| panic!("load {name}: {e}"))
-}
-
-/// The one finding a failed call produces, checked to be an error naming the plugin.
-fn only_error(validator: &dyn Validator, kind: BodyKind, body: &[u8], code: &str) -> String {
-    let findings = validator.validate(kind, body);
-    assert_eq!(findings.len(), 1, "{findings:?}");
-    let f = &findings[0];
-    assert_eq!(
-        (f.severity, f.code.as_str()),
-        (Severity::Error, code),
-        "{f:?}"
-    );
-    assert_eq!(f.validator.as_deref(), Some(validator.name()));
-    assert!(
-        f.message
-            .contains(&format!("plugin `{}`", validator.name())),
-        "{f}"
-    );
-    f.message.clone()
 }
 
 #[test]

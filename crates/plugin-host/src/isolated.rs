@@ -1,0 +1,135 @@
+//! Isolated mode: each plugin runs in a worker process of its own, so an abort, a
+//! segfault or a hang in the plugin costs a finding, never the host.
+
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, PoisonError};
+use std::time::Duration;
+
+use connkit_models::preflight::{BodyKind, Finding, Validator};
+use connkit_plugin_abi::PluginInfo;
+
+use crate::outcome::{into_findings, CallError, CallResult};
+use crate::protocol::{Hello, Request, Response, PROTOCOL_VERSION};
+use crate::worker_process::{Failure, WorkerProcess};
+use crate::{LoadError, WorkerCommand};
+
+/// A plugin running in a child process (see [`worker`](crate::worker) for the child's
+/// side). Host and worker exchange length-prefixed JSON frames over the worker's stdin
+/// and stdout.
+///
+/// Calls to one plugin are serialised over its one worker. A call that does not answer
+/// within the timeout gets the worker killed and a `plugin.timeout` finding; a worker
+/// that dies during a call (abort, segfault, …) is reaped and reported as a
+/// `plugin.crashed` finding saying how it died. Either way the next call starts a
+/// fresh worker. Dropping the plugin ends its worker.
+#[derive(Debug)]
+pub struct IsolatedPlugin {
+    path: PathBuf,
+    info: PluginInfo,
+    command: WorkerCommand,
+    timeout: Option<Duration>,
+    worker: Mutex<Option<WorkerProcess>>,
+}
+
+impl IsolatedPlugin {
+    /// Starts a worker for `path` and waits for its handshake: the worker loads and
+    /// checks the plugin exactly as in-process mode does, and a refusal comes back as
+    /// the same [`LoadError`].
+    pub(crate) fn start(
+        command: WorkerCommand,
+        path: &Path,
+        timeout: Option<Duration>,
+    ) -> Result<Self, LoadError> {
+        let (worker, info) = handshake(&command, path, timeout)?;
+        Ok(Self {
+            path: path.to_path_buf(),
+            info,
+            command,
+            timeout,
+            worker: Mutex::new(Some(worker)),
+        })
+    }
+
+    /// The plugin's self-description, as the worker reported it.
+    pub fn info(&self) -> &PluginInfo {
+        &self.info
+    }
+
+    fn call(&self, kind: u32, body: &[u8]) -> CallResult {
+        let mut slot = self.worker.lock().unwrap_or_else(PoisonError::into_inner);
+        if slot.as_mut().is_some_and(WorkerProcess::has_exited) {
+            // Died between calls (nothing was asked of it): start afresh.
+            *slot = None;
+        }
+        let worker = match &mut *slot {
+            Some(worker) => worker,
+            None => match handshake(&self.command, &self.path, self.timeout) {
+                Ok((worker, _)) => slot.insert(worker),
+                Err(e) => {
+                    return Err(CallError::Unavailable(format!(
+                        "cannot restart its worker: {e}"
+                    )))
+                }
+            },
+        };
+        let answer = worker
+            .send(&Request::new(kind, body))
+            .and_then(|()| worker.receive::<Response>(self.timeout));
+        match answer {
+            Ok(response) => response.into(),
+            Err(failure) => {
+                let how = slot.take().map(WorkerProcess::kill).unwrap_or_default();
+                Err(match failure {
+                    Failure::Timeout => CallError::Timeout(self.timeout.unwrap_or_default()),
+                    Failure::Broken(cause) => CallError::Crashed(format!("{how} ({cause})")),
+                })
+            }
+        }
+    }
+}
+
+/// Starts a worker and reads its hello.
+fn handshake(
+    command: &WorkerCommand,
+    path: &Path,
+    timeout: Option<Duration>,
+) -> Result<(WorkerProcess, PluginInfo), LoadError> {
+    let failed = |reason: String| LoadError::Worker {
+        path: path.to_path_buf(),
+        reason,
+    };
+    let mut worker = WorkerProcess::spawn(command, path)
+        .map_err(|e| failed(format!("cannot start {command}: {e}")))?;
+    match worker.receive::<Hello>(timeout) {
+        Ok(Hello::Ready { protocol, info }) if protocol == PROTOCOL_VERSION => Ok((worker, info)),
+        Ok(Hello::Ready { protocol, .. }) => Err(failed(format!(
+            "the worker speaks protocol {protocol}, this host {PROTOCOL_VERSION}"
+        ))),
+        Ok(Hello::LoadFailed(error)) => Err(error),
+        Err(Failure::Timeout) => {
+            let how = worker.kill();
+            Err(failed(format!(
+                "no handshake within {:?}: {how}",
+                timeout.unwrap_or_default()
+            )))
+        }
+        Err(Failure::Broken(cause)) => {
+            let how = worker.kill();
+            Err(failed(format!("no handshake: {how} ({cause})")))
+        }
+    }
+}
+
+impl Validator for IsolatedPlugin {
+    fn name(&self) -> &str {
+        &self.info.name
+    }
+
+    fn supports(&self, kind: BodyKind) -> bool {
+        self.info.kinds.contains(&kind.as_u32())
+    }
+
+    fn validate(&self, kind: BodyKind, body: &[u8]) -> Vec<Finding> {
+        into_findings(self.call(kind.as_u32(), body), self.name(), kind)
+    }
+}

@@ -1,0 +1,90 @@
+//! The worker process's side of isolated mode.
+//!
+//! A program becomes a worker by calling [`run`] with the plugin's path: this crate's
+//! `connkit-plugin-worker` binary does only that, and the `connkit` CLI does it from a
+//! hidden `__plugin-worker PATH` subcommand so that it can re-execute itself.
+
+use std::io::{self, BufReader, Read, Write};
+use std::path::Path;
+use std::process::ExitCode;
+
+use crate::library::Library;
+use crate::protocol::{
+    decode, read_frame, write_frame, Hello, Request, Response, PROTOCOL_VERSION,
+};
+
+/// Serves the plugin at `plugin` over stdin/stdout until stdin closes, then returns
+/// success. Returns failure if the plugin cannot be loaded (after telling the host
+/// why) or the host breaks the protocol.
+///
+/// Before loading the plugin, the worker keeps private copies of stdin and stdout for
+/// the protocol and points the process's own stdout at stderr and stdin at
+/// `/dev/null` (on Unix), so that a plugin that prints or reads cannot corrupt the
+/// stream.
+pub fn run(plugin: &Path) -> ExitCode {
+    match serve(plugin) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("connkit plugin worker ({}): {e}", plugin.display());
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn serve(plugin: &Path) -> io::Result<ExitCode> {
+    let (input, mut output) = protocol_stdio()?;
+    let mut input = BufReader::new(input);
+    let library = match Library::open(plugin) {
+        Ok(library) => library,
+        Err(error) => {
+            write_frame(&mut output, &Hello::LoadFailed(error))?;
+            return Ok(ExitCode::from(2));
+        }
+    };
+    let hello = Hello::Ready {
+        protocol: PROTOCOL_VERSION,
+        info: library.info().clone(),
+    };
+    write_frame(&mut output, &hello)?;
+    while let Some(frame) = read_frame(&mut input)? {
+        let request: Request = decode(&frame)?;
+        let body = request
+            .body()
+            .map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))?;
+        let response = Response::from(library.call(request.kind, &body));
+        write_frame(&mut output, &response)?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The protocol's input and output, with the process's stdin and stdout moved out of
+/// the plugin's reach.
+#[cfg(unix)]
+#[allow(unsafe_code)]
+fn protocol_stdio() -> io::Result<(Box<dyn Read>, Box<dyn Write>)> {
+    use std::fs::File;
+    use std::os::fd::{AsFd, AsRawFd};
+
+    let input = File::from(io::stdin().as_fd().try_clone_to_owned()?);
+    let output = File::from(io::stdout().as_fd().try_clone_to_owned()?);
+    let null = File::open("/dev/null")?;
+    io::stdout().flush()?;
+    // SAFETY: `dup2` only renumbers descriptors. Both sources are open (we own `null`,
+    // and stderr is the process's). The targets 0 and 1 are the process's standard
+    // streams, which no Rust object owns; we hold our own duplicates of them above.
+    let redirected = unsafe {
+        libc::dup2(null.as_raw_fd(), libc::STDIN_FILENO) >= 0
+            && libc::dup2(libc::STDERR_FILENO, libc::STDOUT_FILENO) >= 0
+    };
+    if !redirected {
+        return Err(io::Error::last_os_error());
+    }
+    Ok((Box::new(input), Box::new(output)))
+}
+
+/// The protocol's input and output (no redirection on this platform: a plugin that
+/// writes to stdout will break the protocol, and its worker will be restarted).
+#[cfg(not(unix))]
+fn protocol_stdio() -> io::Result<(Box<dyn Read>, Box<dyn Write>)> {
+    Ok((Box::new(io::stdin()), Box::new(io::stdout())))
+}

@@ -1,0 +1,140 @@
+//! How to start an isolated worker process.
+
+use std::ffi::{OsStr, OsString};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// The command that starts an isolated worker; the plugin's path is appended as the
+/// last argument, and stdin, stdout and stderr are replaced by pipes.
+///
+/// The worker must call [`worker::run`](crate::worker::run) with that path. Two ways:
+///
+/// - this crate's `connkit-plugin-worker` binary: `WorkerCommand::new(path_to_binary)`;
+/// - a program that re-executes itself with a hidden subcommand, as the `connkit` CLI
+///   does: `WorkerCommand::current_exe(["__plugin-worker"])`, with the subcommand
+///   calling `connkit_plugin_host::worker::run(path)`.
+///
+/// It can also be made from a [`Command`] (program, arguments, environment changes
+/// and working directory are kept; `env_clear` is not visible through `Command`'s
+/// getters and is lost).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WorkerCommand {
+    program: OsString,
+    args: Vec<OsString>,
+    envs: Vec<(OsString, Option<OsString>)>,
+    current_dir: Option<PathBuf>,
+}
+
+impl WorkerCommand {
+    /// Runs `program` (with no arguments before the plugin path).
+    pub fn new(program: impl AsRef<OsStr>) -> Self {
+        Self {
+            program: program.as_ref().to_owned(),
+            args: Vec::new(),
+            envs: Vec::new(),
+            current_dir: None,
+        }
+    }
+
+    /// Re-executes the current program with `args` before the plugin path, e.g.
+    /// `["__plugin-worker"]`.
+    pub fn current_exe<I, S>(args: I) -> std::io::Result<Self>
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<OsStr>,
+    {
+        Ok(Self::new(std::env::current_exe()?).args(args))
+    }
+
+    /// Adds arguments (placed before the plugin path).
+    pub fn args<I, S>(mut self, args: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<OsStr>,
+    {
+        self.args
+            .extend(args.into_iter().map(|a| a.as_ref().to_owned()));
+        self
+    }
+
+    /// The command for a worker serving the plugin at `plugin`.
+    pub(crate) fn command_for(&self, plugin: &Path) -> Command {
+        let mut command = Command::new(&self.program);
+        command.args(&self.args).arg(plugin);
+        for (key, value) in &self.envs {
+            match value {
+                Some(value) => command.env(key, value),
+                None => command.env_remove(key),
+            };
+        }
+        if let Some(dir) = &self.current_dir {
+            command.current_dir(dir);
+        }
+        command
+    }
+}
+
+impl std::fmt::Display for WorkerCommand {
+    /// The program and its arguments, as a person would type them (lossy).
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.program.to_string_lossy())?;
+        for arg in &self.args {
+            write!(f, " {}", arg.to_string_lossy())?;
+        }
+        Ok(())
+    }
+}
+
+impl From<&Command> for WorkerCommand {
+    fn from(command: &Command) -> Self {
+        Self {
+            program: command.get_program().to_owned(),
+            args: command.get_args().map(OsStr::to_owned).collect(),
+            envs: command
+                .get_envs()
+                .map(|(k, v)| (k.to_owned(), v.map(OsStr::to_owned)))
+                .collect(),
+            current_dir: command.get_current_dir().map(Path::to_owned),
+        }
+    }
+}
+
+impl From<Command> for WorkerCommand {
+    fn from(command: Command) -> Self {
+        Self::from(&command)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_command_keeps_its_program_arguments_environment_and_directory() {
+        let mut original = Command::new("/usr/bin/connkit");
+        original
+            .arg("__plugin-worker")
+            .env("RUST_LOG", "debug")
+            .env_remove("HOME")
+            .current_dir("/tmp");
+        let worker = WorkerCommand::from(original);
+        let command = worker.command_for(Path::new("/p/libx.so"));
+        assert_eq!(command.get_program(), "/usr/bin/connkit");
+        let args: Vec<_> = command.get_args().collect();
+        assert_eq!(args, ["__plugin-worker", "/p/libx.so"]);
+        let envs: Vec<_> = command.get_envs().collect();
+        assert!(envs.contains(&(OsStr::new("RUST_LOG"), Some(OsStr::new("debug")))));
+        assert!(envs.contains(&(OsStr::new("HOME"), None)));
+        assert_eq!(command.get_current_dir(), Some(Path::new("/tmp")));
+    }
+
+    #[test]
+    fn current_exe_puts_the_subcommand_before_the_plugin() {
+        let worker = WorkerCommand::current_exe(["__plugin-worker"]).unwrap();
+        let command = worker.command_for(Path::new("libx.so"));
+        assert_eq!(command.get_program(), std::env::current_exe().unwrap());
+        let args: Vec<_> = command.get_args().collect();
+        assert_eq!(args, ["__plugin-worker", "libx.so"]);
+        assert!(worker.to_string().ends_with(" __plugin-worker"), "{worker}");
+    }
+}
