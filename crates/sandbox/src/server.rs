@@ -7,6 +7,7 @@
 //! `Content-Length` and sends half the body.
 
 use std::convert::Infallible;
+use std::future::Future;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::pin::Pin;
 use std::task::{Context, Poll};
@@ -144,16 +145,26 @@ async fn answer(
                 .headers
                 .insert(header::CONTENT_LENGTH, HeaderValue::from(full.len()));
             let half = full.slice(..full.len() / 2);
-            Ok(Response::from_parts(
-                parts,
-                Body::new(Truncated(Some(half))),
-            ))
+            Ok(Response::from_parts(parts, Body::new(Truncated::new(half))))
         }
     }
 }
 
-/// A body that yields its bytes and then fails, so the connection is cut short.
-struct Truncated(Option<Bytes>);
+/// A body that yields its bytes, waits a moment (so the server flushes them), then
+/// fails, so the connection is cut short.
+struct Truncated {
+    data: Option<Bytes>,
+    pause: Pin<Box<tokio::time::Sleep>>,
+}
+
+impl Truncated {
+    fn new(data: Bytes) -> Self {
+        Truncated {
+            data: Some(data),
+            pause: Box::pin(tokio::time::sleep(std::time::Duration::from_millis(20))),
+        }
+    }
+}
 
 impl http_body::Body for Truncated {
     type Data = Bytes;
@@ -161,11 +172,14 @@ impl http_body::Body for Truncated {
 
     fn poll_frame(
         mut self: Pin<&mut Self>,
-        _cx: &mut Context<'_>,
+        cx: &mut Context<'_>,
     ) -> Poll<Option<Result<Frame<Bytes>, InjectedFailure>>> {
-        Poll::Ready(Some(match self.0.take() {
-            Some(bytes) => Ok(Frame::data(bytes)),
-            None => Err(InjectedFailure("response body truncated")),
-        }))
+        if let Some(bytes) = self.data.take() {
+            return Poll::Ready(Some(Ok(Frame::data(bytes))));
+        }
+        match self.pause.as_mut().poll(cx) {
+            Poll::Pending => Poll::Pending,
+            Poll::Ready(()) => Poll::Ready(Some(Err(InjectedFailure("response body truncated")))),
+        }
     }
 }
