@@ -134,9 +134,12 @@ struct Cached {
 const BODY_EXCERPT: usize = 512;
 
 impl<T> AuthLayer<T> {
-    /// Wraps `inner`. Fails only for a static token that cannot be a header value.
+    /// Wraps `inner`. Fails for a static token that is empty or cannot be a header value.
     pub fn new(inner: T, auth: Auth) -> Result<Self, TransportError> {
         let state = match auth {
+            Auth::Bearer(token) if token.expose().trim().is_empty() => {
+                return Err(TransportError::config("the bearer token is empty"))
+            }
             Auth::Bearer(token) => State::Static(bearer_header(&token).ok_or_else(|| {
                 TransportError::config(
                     "the bearer token contains characters that cannot go in an HTTP header",
@@ -404,6 +407,8 @@ mod tests {
         assert!(Auth::bearer(" ").is_err());
         assert!(Auth::client_credentials(&base, "", "s").is_err());
         assert!(Auth::client_credentials(&base, "id", "").is_err());
+        assert!(AuthLayer::new((), Auth::Bearer(Secret::new(""))).is_err());
+        assert!(AuthLayer::new((), Auth::Bearer(Secret::new("a\nb"))).is_err());
         let ok = ClientCredentials::new(&base, "id", "s").unwrap();
         assert_eq!(ok.token_uri().to_string(), "https://t.example/oauth/token");
         assert_eq!(ok.client_id(), "id");

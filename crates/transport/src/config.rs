@@ -331,3 +331,287 @@ impl ResolvedConfig {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    use super::*;
+
+    /// A config file in a fresh temporary directory, removed on drop.
+    struct TempFile(PathBuf);
+
+    impl TempFile {
+        fn new(contents: &str) -> Self {
+            static NEXT: AtomicUsize = AtomicUsize::new(0);
+            let dir = std::env::temp_dir().join(format!(
+                "connkit-transport-config-{}-{}",
+                std::process::id(),
+                NEXT.fetch_add(1, Ordering::SeqCst)
+            ));
+            std::fs::create_dir_all(&dir).unwrap();
+            let path = dir.join("config.json");
+            std::fs::write(&path, contents).unwrap();
+            TempFile(path)
+        }
+    }
+
+    impl Drop for TempFile {
+        fn drop(&mut self) {
+            if let Some(dir) = self.0.parent() {
+                let _ = std::fs::remove_dir_all(dir);
+            }
+        }
+    }
+
+    fn error_of(sources: ConfigSources<'_>) -> String {
+        sources.resolve().unwrap_err().to_string()
+    }
+
+    fn env(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
+        let map: HashMap<String, String> = pairs
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect();
+        move |name| map.get(name).cloned()
+    }
+
+    const FILE: &str = r#"{
+        "BaseURL": "https://file.api.identitynow.com",
+        "ClientId": "file-id",
+        "ClientSecret": "file-secret",
+        "Environments": {"other": "ignored"}
+    }"#;
+
+    const ENV: [(&str, &str); 3] = [
+        ("SAIL_BASE_URL", "https://env.api.identitynow.com/v2024/"),
+        ("SAIL_CLIENT_ID", "env-id"),
+        ("SAIL_CLIENT_SECRET", "env-secret"),
+    ];
+
+    fn explicit_all() -> ExplicitConfig {
+        ExplicitConfig {
+            base_url: Some("https://explicit.api.identitynow.com".into()),
+            client_id: Some("explicit-id".into()),
+            client_secret: Some(Secret::new("explicit-secret")),
+        }
+    }
+
+    fn summary(c: &ResolvedConfig) -> (String, String, String) {
+        (
+            c.base_url.value.root().to_owned(),
+            c.client_id
+                .as_ref()
+                .map(|r| r.value.clone())
+                .unwrap_or_default(),
+            c.client_secret
+                .as_ref()
+                .map(|r| r.value.expose().to_owned())
+                .unwrap_or_default(),
+        )
+    }
+
+    #[test]
+    fn each_source_alone() {
+        let explicit = ConfigSources::new()
+            .env(env(&[]))
+            .no_config_file()
+            .explicit(explicit_all())
+            .resolve()
+            .unwrap();
+        assert_eq!(
+            summary(&explicit),
+            (
+                "https://explicit.api.identitynow.com".into(),
+                "explicit-id".into(),
+                "explicit-secret".into()
+            )
+        );
+        assert_eq!(explicit.base_url.origin, Origin::Explicit);
+
+        let from_env = ConfigSources::new()
+            .env(env(&ENV))
+            .no_config_file()
+            .resolve()
+            .unwrap();
+        assert_eq!(
+            summary(&from_env),
+            (
+                "https://env.api.identitynow.com".into(),
+                "env-id".into(),
+                "env-secret".into()
+            )
+        );
+        assert_eq!(
+            from_env.client_id.unwrap().origin,
+            Origin::Environment(ENV_CLIENT_ID)
+        );
+
+        let file = TempFile::new(FILE);
+        let from_file = ConfigSources::new()
+            .env(env(&[]))
+            .config_file(&file.0)
+            .resolve()
+            .unwrap();
+        assert_eq!(
+            summary(&from_file),
+            (
+                "https://file.api.identitynow.com".into(),
+                "file-id".into(),
+                "file-secret".into()
+            )
+        );
+        assert_eq!(
+            from_file.client_secret.unwrap().origin,
+            Origin::File(file.0.clone())
+        );
+    }
+
+    #[test]
+    fn explicit_beats_env_beats_file_field_by_field() {
+        let file = TempFile::new(FILE);
+        let all = ConfigSources::new()
+            .env(env(&ENV))
+            .config_file(&file.0)
+            .explicit(explicit_all())
+            .resolve()
+            .unwrap();
+        assert_eq!(summary(&all).0, "https://explicit.api.identitynow.com");
+        assert_eq!(summary(&all).1, "explicit-id");
+
+        // Base URL explicit, id from the environment, secret from the file.
+        let mixed = ConfigSources::new()
+            .env(env(&[
+                ("SAIL_CLIENT_ID", "env-id"),
+                ("SAIL_CLIENT_SECRET", "  "),
+            ]))
+            .config_file(&file.0)
+            .explicit(ExplicitConfig {
+                base_url: Some("http://127.0.0.1:9000".into()),
+                client_id: Some(String::new()),
+                client_secret: None,
+            })
+            .resolve()
+            .unwrap();
+        assert_eq!(
+            summary(&mixed),
+            (
+                "http://127.0.0.1:9000".into(),
+                "env-id".into(),
+                "file-secret".into()
+            )
+        );
+        assert_eq!(mixed.base_url.origin, Origin::Explicit);
+        assert_eq!(
+            mixed.client_id.as_ref().unwrap().origin,
+            Origin::Environment(ENV_CLIENT_ID)
+        );
+        assert_eq!(
+            mixed.client_secret.as_ref().unwrap().origin,
+            Origin::File(file.0.clone())
+        );
+        assert!(matches!(
+            mixed.client_credentials(),
+            Some(Ok(Auth::ClientCredentials(_)))
+        ));
+    }
+
+    #[test]
+    fn the_file_is_read_only_when_something_is_missing() {
+        let broken = TempFile::new("{ not json");
+        let resolved = ConfigSources::new()
+            .env(env(&ENV))
+            .config_file(&broken.0)
+            .resolve()
+            .unwrap();
+        assert_eq!(summary(&resolved).1, "env-id");
+    }
+
+    #[test]
+    fn a_malformed_file_names_the_file_line_and_column() {
+        let file =
+            TempFile::new("{\n  \"BaseURL\": \"https://t.example\",\n  \"ClientId\" \"x\"\n}");
+        let err = error_of(ConfigSources::new().env(env(&[])).config_file(&file.0));
+        assert!(err.contains(&file.0.display().to_string()), "{err}");
+        assert!(err.contains("line 3, column 14"), "{err}");
+        assert!(err.contains("expected `:`"), "{err}");
+
+        let truncated = TempFile::new("{\"BaseURL\": ");
+        let err = error_of(ConfigSources::new().env(env(&[])).config_file(&truncated.0));
+        assert!(err.contains("ends too early"), "{err}");
+    }
+
+    #[test]
+    fn a_mistyped_value_names_the_key_but_never_the_value() {
+        let file = TempFile::new(
+            "{\"BaseURL\": \"https://t.example\", \"ClientId\": \"i\", \"ClientSecret\": 918273}",
+        );
+        let err = error_of(ConfigSources::new().env(env(&[])).config_file(&file.0));
+        assert!(err.contains("\"ClientSecret\" must be a string"), "{err}");
+        assert!(err.contains("line 1"), "{err}");
+        assert!(!err.contains("918273"), "{err}");
+    }
+
+    #[test]
+    fn missing_pieces_are_named() {
+        let err = error_of(ConfigSources::new().env(env(&[])).no_config_file());
+        assert!(
+            err.contains("no base URL") && err.contains(ENV_BASE_URL),
+            "{err}"
+        );
+
+        let err = error_of(
+            ConfigSources::new()
+                .env(env(&[
+                    ("SAIL_BASE_URL", "https://t.example"),
+                    ("SAIL_CLIENT_ID", "id"),
+                ]))
+                .no_config_file(),
+        );
+        assert!(
+            err.contains("no client secret") && err.contains("SAIL_CLIENT_ID"),
+            "{err}"
+        );
+
+        let err = error_of(
+            ConfigSources::new()
+                .env(env(&[]))
+                .config_file("/nonexistent/connkit/config.json"),
+        );
+        assert!(err.contains("/nonexistent/connkit/config.json"), "{err}");
+    }
+
+    #[test]
+    fn no_credentials_is_fine_and_a_missing_default_file_is_skipped() {
+        let resolved = ConfigSources::new()
+            .env(env(&[("SAIL_BASE_URL", "https://t.example")]))
+            .resolve()
+            .unwrap();
+        assert!(resolved.client_id.is_none() && resolved.client_secret.is_none());
+        assert!(resolved.client_credentials().is_none());
+    }
+
+    #[test]
+    fn a_bad_base_url_names_its_source_and_http_needs_permission() {
+        let err = error_of(
+            ConfigSources::new()
+                .env(env(&[("SAIL_BASE_URL", "http://tenant.example")]))
+                .no_config_file(),
+        );
+        assert!(
+            err.contains("plain http://") && err.contains(ENV_BASE_URL),
+            "{err}"
+        );
+        let allowed = ConfigSources::new()
+            .env(env(&[("SAIL_BASE_URL", "http://tenant.example")]))
+            .no_config_file()
+            .allow_http(true)
+            .resolve()
+            .unwrap();
+        assert_eq!(
+            allowed.base_url.value.api_root(),
+            "http://tenant.example/v2024"
+        );
+    }
+}

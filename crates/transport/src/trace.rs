@@ -36,8 +36,8 @@ impl<T: Transport> Transport for Traced<T> {
         let span = tracing::debug_span!(
             "http_request",
             method = %request.method(),
-            host = request.uri().host().unwrap_or(""),
-            path = request.uri().path(),
+            host = %request.uri().host().unwrap_or(""),
+            path = %request.uri().path(),
             attempt,
             status = tracing::field::Empty,
             latency_ms = tracing::field::Empty,

@@ -1,0 +1,316 @@
+//! The auth layer against a real token endpoint: caching, refresh, 401 replay,
+//! single flight, endpoint errors.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use connkit_transport::{
+    Auth, AuthProblem, HttpBackend, RetryPolicy, Transport, TransportError, TransportStack,
+};
+use http::Method;
+
+use crate::server::{json, request, respond, serve, TestServer};
+
+pub const CLIENT_ID: &str = "client-7";
+/// Has characters that must be form-encoded.
+pub const CLIENT_SECRET: &str = "s3cr+et&=x";
+
+/// How the fake tenant behaves.
+#[derive(Clone, Copy)]
+pub struct Tenant {
+    pub expires_in: u64,
+    pub token_delay: Duration,
+    /// The status the API answers for a bearer token (`tok-1`, `tok-2`, …).
+    pub api: fn(&str) -> u16,
+}
+
+pub fn accept_any(_: &str) -> u16 {
+    200
+}
+
+/// A tenant with `/oauth/token` (checking the form exactly) and an API under `/v2024`.
+pub async fn tenant(t: Tenant) -> TestServer {
+    let issued = Arc::new(AtomicUsize::new(0));
+    serve(move |seen, _| {
+        let issued = Arc::clone(&issued);
+        async move {
+            if seen.path == "/oauth/token" {
+                let expected = "grant_type=client_credentials&client_id=client-7&client_secret=s3cr%2Bet%26%3Dx";
+                let form_ok = seen.method == Method::POST
+                    && seen.header("content-type") == Some("application/x-www-form-urlencoded")
+                    && seen.body_str() == expected;
+                if !form_ok {
+                    return json(401, r#"{"error":"invalid_client"}"#);
+                }
+                tokio::time::sleep(t.token_delay).await;
+                let n = issued.fetch_add(1, Ordering::SeqCst) + 1;
+                return json(
+                    200,
+                    &format!(
+                        r#"{{"access_token":"tok-{n}","token_type":"bearer","expires_in":{},"scope":"sp:scopes:all"}}"#,
+                        t.expires_in
+                    ),
+                );
+            }
+            let token = seen
+                .header("authorization")
+                .and_then(|h| h.strip_prefix("Bearer "))
+                .unwrap_or("");
+            respond((t.api)(token), &[], format!("hello {token}"))
+        }
+    })
+    .await
+}
+
+pub fn oauth_stack(server: &TestServer, secret: &str) -> Arc<dyn Transport> {
+    TransportStack::builder(HttpBackend::new().unwrap())
+        .auth(Auth::client_credentials(&server.base(), CLIENT_ID, secret).unwrap())
+        .retry(RetryPolicy::no_retries())
+        .build()
+        .unwrap()
+}
+
+fn tokens_used(server: &TestServer) -> Vec<String> {
+    server
+        .seen_at("/v2024/connectors")
+        .iter()
+        .map(|s| s.header("authorization").unwrap_or("").to_owned())
+        .collect()
+}
+
+#[tokio::test]
+async fn the_token_is_cached_then_refreshed_shortly_before_expiry() {
+    // expires_in 1 s: refreshed a quarter of its life early, so after 0.75 s.
+    let server = tenant(Tenant {
+        expires_in: 1,
+        token_delay: Duration::ZERO,
+        api: accept_any,
+    })
+    .await;
+    let transport = oauth_stack(&server, CLIENT_SECRET);
+    for _ in 0..3 {
+        let response = transport
+            .send(request(Method::GET, &server.api("/connectors")))
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200);
+    }
+    assert_eq!(server.seen_at("/oauth/token").len(), 1);
+    tokio::time::sleep(Duration::from_millis(800)).await;
+    transport
+        .send(request(Method::GET, &server.api("/connectors")))
+        .await
+        .unwrap();
+    assert_eq!(server.seen_at("/oauth/token").len(), 2);
+    assert_eq!(
+        tokens_used(&server),
+        [
+            "Bearer tok-1",
+            "Bearer tok-1",
+            "Bearer tok-1",
+            "Bearer tok-2"
+        ]
+    );
+}
+
+fn only_fresh_tokens(token: &str) -> u16 {
+    if token == "tok-1" {
+        401
+    } else {
+        200
+    }
+}
+
+#[tokio::test]
+async fn a_401_refreshes_the_token_and_replays_once() {
+    let server = tenant(Tenant {
+        expires_in: 3600,
+        token_delay: Duration::ZERO,
+        api: only_fresh_tokens,
+    })
+    .await;
+    let transport = oauth_stack(&server, CLIENT_SECRET);
+    let mut put = request(Method::PUT, &server.api("/connectors"));
+    *put.body_mut() = bytes::Bytes::from_static(b"<xml/>");
+    let response = transport.send(put).await.unwrap();
+    assert_eq!(response.status(), 200);
+    assert_eq!(&response.body()[..], b"hello tok-2");
+    assert_eq!(server.seen_at("/oauth/token").len(), 2);
+    assert_eq!(tokens_used(&server), ["Bearer tok-1", "Bearer tok-2"]);
+    // The replay carries the same body.
+    let bodies: Vec<_> = server
+        .seen_at("/v2024/connectors")
+        .iter()
+        .map(|s| s.body_str().to_owned())
+        .collect();
+    assert_eq!(bodies, ["<xml/>", "<xml/>"]);
+}
+
+fn reject_everything(_: &str) -> u16 {
+    401
+}
+
+#[tokio::test]
+async fn a_401_after_the_replay_is_returned_not_looped() {
+    let server = tenant(Tenant {
+        expires_in: 3600,
+        token_delay: Duration::ZERO,
+        api: reject_everything,
+    })
+    .await;
+    let transport = oauth_stack(&server, CLIENT_SECRET);
+    let response = transport
+        .send(request(Method::GET, &server.api("/connectors")))
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 401);
+    assert_eq!(server.seen_at("/oauth/token").len(), 2);
+    assert_eq!(server.seen_at("/v2024/connectors").len(), 2);
+}
+
+#[tokio::test]
+async fn concurrent_first_use_makes_one_token_request() {
+    let server = tenant(Tenant {
+        expires_in: 3600,
+        token_delay: Duration::from_millis(200),
+        api: accept_any,
+    })
+    .await;
+    let transport = oauth_stack(&server, CLIENT_SECRET);
+    let mut tasks = Vec::new();
+    for _ in 0..25 {
+        let transport = Arc::clone(&transport);
+        let uri = server.api("/connectors");
+        tasks.push(tokio::spawn(async move {
+            transport.send(request(Method::GET, &uri)).await
+        }));
+    }
+    for task in tasks {
+        assert_eq!(task.await.unwrap().unwrap().status(), 200);
+    }
+    assert_eq!(server.seen_at("/oauth/token").len(), 1);
+    assert!(tokens_used(&server).iter().all(|t| t == "Bearer tok-1"));
+    assert_eq!(tokens_used(&server).len(), 25);
+}
+
+#[tokio::test]
+async fn a_refused_token_request_names_the_endpoint_and_its_answer() {
+    let server = tenant(Tenant {
+        expires_in: 3600,
+        token_delay: Duration::ZERO,
+        api: accept_any,
+    })
+    .await;
+    let transport = oauth_stack(&server, "wrong-secret");
+    let err = transport
+        .send(request(Method::GET, &server.api("/connectors")))
+        .await
+        .unwrap_err();
+    assert!(err.is_auth(), "{err:?}");
+    let TransportError::Auth { endpoint, problem } = &err else {
+        unreachable!()
+    };
+    assert_eq!(endpoint, &format!("http://{}/oauth/token", server.addr));
+    match problem {
+        AuthProblem::Rejected { status, body } => {
+            assert_eq!(status.as_u16(), 401);
+            assert!(body.contains("invalid_client"), "{body}");
+        }
+        other => panic!("unexpected {other:?}"),
+    }
+    let text = err.to_string();
+    assert!(
+        text.contains("/oauth/token") && text.contains("401"),
+        "{text}"
+    );
+    // Nothing went to the API.
+    assert!(server.seen_at("/v2024/connectors").is_empty());
+}
+
+#[tokio::test]
+async fn an_unusable_token_answer_stops_before_the_api_is_called() {
+    for (answer, needle) in [
+        (
+            r#"{"access_token":"","token_type":"bearer","expires_in":60}"#,
+            "empty",
+        ),
+        (r#"{"token_type":"bearer"}"#, "no access_token"),
+        (r#"<html>login</html>"#, "not JSON"),
+        (r#"{"access_token":"x","token_type":"mac"}"#, "mac"),
+    ] {
+        let server = serve(move |seen, _| async move {
+            if seen.path == "/oauth/token" {
+                json(200, answer)
+            } else {
+                respond(200, &[], "should not be called")
+            }
+        })
+        .await;
+        let transport = oauth_stack(&server, CLIENT_SECRET);
+        let err = transport
+            .send(request(Method::GET, &server.api("/connectors")))
+            .await
+            .unwrap_err();
+        match &err {
+            TransportError::Auth {
+                problem: AuthProblem::BadToken { reason },
+                ..
+            } => assert!(reason.contains(needle), "{reason}"),
+            other => panic!("unexpected {other:?}"),
+        }
+        assert!(server.seen_at("/v2024/connectors").is_empty(), "{answer}");
+    }
+}
+
+#[tokio::test]
+async fn an_unreachable_token_endpoint_is_an_auth_error_with_the_cause() {
+    let addr = crate::server::closed_port().await;
+    let base = connkit_transport::BaseUrl::parse(&format!("http://{addr}")).unwrap();
+    let transport = TransportStack::builder(HttpBackend::new().unwrap())
+        .auth(Auth::client_credentials(&base, CLIENT_ID, CLIENT_SECRET).unwrap())
+        .retry(crate::retry::fast_retries(2))
+        .build()
+        .unwrap();
+    let uri = base.api_uri("/connectors").unwrap().to_string();
+    let err = transport
+        .send(request(Method::GET, &uri))
+        .await
+        .unwrap_err();
+    let TransportError::Auth {
+        problem: AuthProblem::Unreachable(inner),
+        ..
+    } = &err
+    else {
+        panic!("unexpected {err:?}")
+    };
+    // The token request is marked idempotent, so the retry layer below retried it.
+    assert!(
+        matches!(
+            **inner,
+            TransportError::RetriesExhausted { attempts: 2, .. }
+        ),
+        "{inner:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_static_bearer_token_is_sent_and_a_401_returned_as_is() {
+    let server = tenant(Tenant {
+        expires_in: 3600,
+        token_delay: Duration::ZERO,
+        api: |token| if token == "static-tok" { 401 } else { 500 },
+    })
+    .await;
+    let transport = TransportStack::builder(HttpBackend::new().unwrap())
+        .auth(Auth::bearer("static-tok").unwrap())
+        .build()
+        .unwrap();
+    let response = transport
+        .send(request(Method::GET, &server.api("/connectors")))
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 401);
+    assert_eq!(tokens_used(&server), ["Bearer static-tok"]);
+    assert!(server.seen_at("/oauth/token").is_empty());
+}

@@ -1,0 +1,129 @@
+//! Connection failures and timeouts over real sockets.
+
+use std::sync::atomic::Ordering;
+use std::time::{Duration, Instant};
+
+use connkit_transport::{
+    HttpBackend, LastAttempt, RetryPolicy, TimeoutPhase, Transport, TransportError, TransportStack,
+    TransportStackBuilder,
+};
+use http::Method;
+
+use crate::retry::{fast_retries, stack};
+use crate::server::{closed_port, raw_server, request, Raw};
+
+#[tokio::test]
+async fn connection_refused_is_retried_for_get_only() {
+    let addr = closed_port().await;
+    let uri = format!("http://{addr}/v2024/connectors");
+    let transport = stack(fast_retries(3));
+    let err = transport
+        .send(request(Method::GET, &uri))
+        .await
+        .unwrap_err();
+    match &err {
+        TransportError::RetriesExhausted {
+            attempts: 3,
+            last: LastAttempt::Error(inner),
+        } => {
+            assert!(inner.is_connect(), "{inner:?}");
+            assert!(inner.to_string().contains(&addr.to_string()), "{inner}");
+        }
+        other => panic!("unexpected {other:?}"),
+    }
+    let err = transport
+        .send(request(Method::POST, &uri))
+        .await
+        .unwrap_err();
+    assert!(err.is_connect(), "{err:?}");
+}
+
+#[tokio::test]
+async fn a_reset_connection_is_a_network_error_retried_when_idempotent() {
+    let (addr, accepted) = raw_server(|i| if i == 0 { Raw::Reset } else { Raw::Ok }).await;
+    let uri = format!("http://{addr}/v2024/connectors");
+    let response = stack(fast_retries(3))
+        .send(request(Method::GET, &uri))
+        .await
+        .unwrap();
+    assert_eq!(&response.body()[..], b"ok");
+    assert_eq!(accepted.load(Ordering::SeqCst), 2);
+
+    let (addr, accepted) = raw_server(|_| Raw::Reset).await;
+    let uri = format!("http://{addr}/v2024/connectors");
+    let err = stack(fast_retries(3))
+        .send(request(Method::PATCH, &uri))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, TransportError::Network { .. }), "{err:?}");
+    assert_eq!(accepted.load(Ordering::SeqCst), 1);
+}
+
+/// GETs from a server that accepts and never answers, through a stack set up by
+/// `configure`; gives the error and how many connections the server accepted.
+async fn get_from_a_silent_server(
+    configure: impl FnOnce(TransportStackBuilder) -> TransportStackBuilder,
+) -> (TransportError, usize) {
+    let (addr, accepted) = raw_server(|_| Raw::Hang).await;
+    let transport = configure(TransportStack::builder(HttpBackend::new().unwrap()))
+        .build()
+        .unwrap();
+    let err = transport
+        .send(request(
+            Method::GET,
+            &format!("http://{addr}/v2024/connectors"),
+        ))
+        .await
+        .unwrap_err();
+    (err, accepted.load(Ordering::SeqCst))
+}
+
+#[tokio::test]
+async fn a_server_that_never_answers_hits_the_attempt_timeout() {
+    let started = Instant::now();
+    let (err, accepted) = get_from_a_silent_server(|b| {
+        b.retry(fast_retries(2))
+            .attempt_timeout(Duration::from_millis(200))
+    })
+    .await;
+    match &err {
+        TransportError::RetriesExhausted {
+            attempts: 2,
+            last: LastAttempt::Error(inner),
+        } => assert!(
+            matches!(
+                **inner,
+                TransportError::Timeout {
+                    phase: TimeoutPhase::Attempt,
+                    ..
+                }
+            ),
+            "{inner:?}"
+        ),
+        other => panic!("unexpected {other:?}"),
+    }
+    assert!(started.elapsed() < Duration::from_secs(5));
+    assert_eq!(accepted, 2);
+}
+
+#[tokio::test]
+async fn a_server_that_never_answers_hits_the_operation_timeout() {
+    let (err, accepted) = get_from_a_silent_server(|b| {
+        b.retry(RetryPolicy::no_retries())
+            .operation_timeout(Duration::from_millis(250))
+    })
+    .await;
+    assert!(err.is_timeout());
+    assert!(
+        matches!(
+            err,
+            TransportError::Timeout {
+                phase: TimeoutPhase::Operation,
+                after
+            } if after == Duration::from_millis(250)
+        ),
+        "{err:?}"
+    );
+    assert!(err.to_string().contains("whole operation"), "{err}");
+    assert_eq!(accepted, 1);
+}

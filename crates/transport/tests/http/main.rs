@@ -1,0 +1,8 @@
+//! Tests of the transport stack over real HTTP on 127.0.0.1.
+
+mod auth;
+mod failures;
+mod rate_limit;
+mod redaction;
+mod retry;
+mod server;

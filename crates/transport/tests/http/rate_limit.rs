@@ -1,0 +1,54 @@
+//! The sliding-window rate limiter, measured at the server.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use connkit_transport::{HttpBackend, RateLimiter, Transport, TransportStack};
+use http::Method;
+
+use crate::server::{json, request, serve};
+
+const N: usize = 20;
+const WINDOW: Duration = Duration::from_millis(400);
+/// Arrivals lag the limiter's start times by a scheduling-dependent amount.
+const TOLERANCE: Duration = Duration::from_millis(100);
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_burst_of_300_never_puts_more_than_n_in_any_window() {
+    let server = serve(|_, _| async { json(200, "{}") }).await;
+    let limiter = RateLimiter::new(N as u32, WINDOW).unwrap();
+    // Two stacks (and clones of each) sharing one limiter count against one budget.
+    let stacks: Vec<Arc<dyn Transport>> = (0..2)
+        .map(|_| {
+            TransportStack::builder(HttpBackend::new().unwrap())
+                .rate_limit(limiter.clone())
+                .build()
+                .unwrap()
+        })
+        .collect();
+    let mut tasks = Vec::new();
+    for i in 0..300 {
+        let transport = Arc::clone(&stacks[i % 2]);
+        let uri = server.api("/connectors");
+        tasks.push(tokio::spawn(async move {
+            transport.send(request(Method::GET, &uri)).await
+        }));
+    }
+    for task in tasks {
+        assert_eq!(task.await.unwrap().unwrap().status(), 200);
+    }
+    let mut arrivals: Vec<_> = server.seen().iter().map(|s| s.at).collect();
+    arrivals.sort();
+    assert_eq!(arrivals.len(), 300);
+    // Any N+1 consecutive arrivals span at least a window (less the tolerance).
+    let tightest = arrivals.windows(N + 1).map(|w| w[N] - w[0]).min().unwrap();
+    assert!(
+        tightest >= WINDOW - TOLERANCE,
+        "{N}+1 arrivals within {tightest:?}"
+    );
+    // And the limiter did let bursts through: the first N arrived together.
+    assert!(
+        arrivals[N - 1] - arrivals[0] < WINDOW,
+        "the first window was not used"
+    );
+}
