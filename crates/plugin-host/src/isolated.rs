@@ -10,7 +10,7 @@ use connkit_plugin_abi::PluginInfo;
 
 use crate::outcome::{into_findings, CallError, CallResult};
 use crate::protocol::{Hello, Request, Response, PROTOCOL_VERSION};
-use crate::worker_process::{Failure, WorkerProcess};
+use crate::worker_process::{Failure, WorkerProcess, EXIT_GRACE};
 use crate::{LoadError, WorkerCommand};
 
 /// A plugin running in a child process (see [`worker`](crate::worker) for the child's
@@ -78,10 +78,17 @@ impl IsolatedPlugin {
         match answer {
             Ok(response) => response.into(),
             Err(failure) => {
-                let how = slot.take().map(WorkerProcess::kill).unwrap_or_default();
+                let worker = slot.take();
                 Err(match failure {
-                    Failure::Timeout => CallError::Timeout(self.timeout.unwrap_or_default()),
-                    Failure::Broken(cause) => CallError::Crashed(format!("{how} ({cause})")),
+                    Failure::Timeout => {
+                        // Hung: kill it now, and say nothing of how it ended.
+                        drop(worker.map(|w| w.end(Duration::ZERO)));
+                        CallError::Timeout(self.timeout.unwrap_or_default())
+                    }
+                    Failure::Broken(cause) => {
+                        let how = worker.map(|w| w.end(EXIT_GRACE)).unwrap_or_default();
+                        CallError::Crashed(format!("{how} ({cause})"))
+                    }
                 })
             }
         }
@@ -107,14 +114,14 @@ fn handshake(
         ))),
         Ok(Hello::LoadFailed(error)) => Err(error),
         Err(Failure::Timeout) => {
-            let how = worker.kill();
+            let how = worker.end(Duration::ZERO);
             Err(failed(format!(
                 "no handshake within {:?}: {how}",
                 timeout.unwrap_or_default()
             )))
         }
         Err(Failure::Broken(cause)) => {
-            let how = worker.kill();
+            let how = worker.end(EXIT_GRACE);
             Err(failed(format!("no handshake: {how} ({cause})")))
         }
     }

@@ -19,8 +19,9 @@ use crate::WorkerCommand;
 const STDERR_TAIL: usize = 4096;
 /// How much of that tail a crash report quotes.
 const STDERR_QUOTE: usize = 600;
-/// How long a worker whose stream ended gets to finish exiting before it is killed.
-const EXIT_GRACE: Duration = Duration::from_millis(500);
+/// How long a worker whose stream ended gets to finish exiting before it is killed,
+/// and how long its stderr gets to drain.
+pub(crate) const EXIT_GRACE: Duration = Duration::from_millis(500);
 
 /// Why a message did not arrive.
 #[derive(Debug)]
@@ -132,11 +133,11 @@ impl WorkerProcess {
             .map_err(|e| Failure::Broken(format!("the worker sent a malformed message: {e}")))
     }
 
-    /// Ends the worker (killing it if it has not exited by itself) and says how it
-    /// ended, with the tail of its stderr.
-    pub(crate) fn kill(mut self) -> String {
+    /// Ends the worker and says how it ended, with the tail of its stderr. A worker
+    /// that has not exited within `grace` (zero for a hung one) is killed.
+    pub(crate) fn end(mut self, grace: Duration) -> String {
         drop(self.stdin.take());
-        let status = self.reap();
+        let status = self.reap(grace);
         // The stderr drain ends when the worker (and anything it spawned) is gone.
         let _ = self.stderr_done.recv_timeout(EXIT_GRACE);
         let mut report = match status {
@@ -155,12 +156,15 @@ impl WorkerProcess {
         report
     }
 
-    /// Waits briefly for the worker to exit by itself, then kills it; reaps it.
-    fn reap(&mut self) -> io::Result<ExitStatus> {
-        let deadline = Instant::now() + EXIT_GRACE;
-        while Instant::now() < deadline {
+    /// Waits up to `grace` for the worker to exit by itself, then kills it; reaps it.
+    fn reap(&mut self, grace: Duration) -> io::Result<ExitStatus> {
+        let deadline = Instant::now() + grace;
+        loop {
             if let Some(status) = self.child.try_wait()? {
                 return Ok(status);
+            }
+            if Instant::now() >= deadline {
+                break;
             }
             thread::sleep(Duration::from_millis(5));
         }
