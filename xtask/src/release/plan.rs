@@ -106,15 +106,41 @@ pub fn plan(
     }
 
     let released: BTreeSet<String> = order.iter().map(|m| m.name.clone()).collect();
-    let mut manifests: BTreeMap<PathBuf, (String, BumpSpec<'_>)> = BTreeMap::new();
-    let mut inheriting_released = false;
-    let mut inheriting_unpublished = Vec::new();
+    let (mut edits, also_bumped) = manifest_edits(ws, read, &released, &version)?;
+    edits.push(FileEdit {
+        path: PathBuf::from(CHANGELOG),
+        contents: changelog::release(&changelog_text, &version, date)?,
+        changes: vec![format!(
+            "## [Unreleased] moves under `## [{version}] - {date}`"
+        )],
+    });
+    Ok(Plan {
+        version,
+        crates,
+        also_bumped,
+        edits,
+        tags,
+        resume,
+    })
+}
+
+/// The manifest edits that give the `released` crates `version`, and the unpublished
+/// members whose version changes with them (they inherit `[workspace.package]`).
+fn manifest_edits(
+    ws: &Workspace,
+    read: &dyn Fn(&Path) -> Result<String>,
+    released: &BTreeSet<String>,
+    version: &Version,
+) -> Result<(Vec<FileEdit>, Vec<String>)> {
     let spec = |package_version| BumpSpec {
-        released: &released,
-        new: &version,
+        released,
+        new: version,
         package_version,
         workspace_version: false,
     };
+    let mut manifests: BTreeMap<PathBuf, (String, BumpSpec<'_>)> = BTreeMap::new();
+    let mut inheriting_released = false;
+    let mut inheriting_unpublished = Vec::new();
     for member in &ws.members {
         let text = read(&member.manifest_path)?;
         let inherited = bump::version_is_inherited(&text)
@@ -136,7 +162,10 @@ pub fn plan(
     if inheriting_released {
         let (_, root_spec) = manifests.get_mut(&root_manifest).expect("inserted above");
         root_spec.workspace_version = true;
+    } else {
+        inheriting_unpublished.clear();
     }
+    inheriting_unpublished.sort();
 
     let mut edits = Vec::new();
     for (path, (text, spec)) in &manifests {
@@ -150,27 +179,7 @@ pub fn plan(
             });
         }
     }
-    edits.push(FileEdit {
-        path: PathBuf::from(CHANGELOG),
-        contents: changelog::release(&changelog_text, &version, date)?,
-        changes: vec![format!(
-            "## [Unreleased] moves under `## [{version}] - {date}`"
-        )],
-    });
-    inheriting_unpublished.sort();
-
-    Ok(Plan {
-        version,
-        crates,
-        also_bumped: if inheriting_released {
-            inheriting_unpublished
-        } else {
-            Vec::new()
-        },
-        edits,
-        tags,
-        resume,
-    })
+    Ok((edits, inheriting_unpublished))
 }
 
 fn relative(root: &Path, path: &Path) -> Result<PathBuf> {
@@ -203,7 +212,7 @@ impl Plan {
                 self.version
             )?;
         }
-        writeln!(out, "\nPublish order (dev-dependencies ignored):")?;
+        writeln!(out, "\nPublish order (path-only dev-dependencies ignored):")?;
         let width = self.crates.iter().map(|c| c.name.len()).max().unwrap_or(0);
         for (i, krate) in self.crates.iter().enumerate() {
             writeln!(
