@@ -45,7 +45,9 @@
 //!
 //! On a 64-bit target the vtable is 40 bytes: `struct_size` at 0, `abi_version` at 8
 //! (4 bytes of padding follow), `info` at 16, `validate` at 24, `free` at 32. In Rust the
-//! types are [`ValidatorV1`], [`ByteView`] and [`Buffer`].
+//! types are [`ValidatorV1`], [`ByteView`] and [`Buffer`]. A complete plugin in C is
+//! `crates/plugin-host/tests/fixtures/c-plugin/properties.c` in the connkit
+//! repository; the host's tests load it in both modes.
 //!
 //! ## Status codes (`uint32_t`, see [`Status`])
 //!

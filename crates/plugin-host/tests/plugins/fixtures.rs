@@ -1,5 +1,6 @@
-//! Builds the fixture plugins (and the example plugin) with cargo, once per test run,
-//! into `target/plugin-fixtures` so later runs are incremental.
+//! Builds the fixture plugins (and the example plugin) with cargo, and the C plugin
+//! with `cc`, once per test run, into `target/plugin-fixtures` so later runs are
+//! incremental.
 
 use std::env::consts::{DLL_PREFIX, DLL_SUFFIX};
 use std::path::{Path, PathBuf};
@@ -21,6 +22,11 @@ impl Fixtures {
     /// The example plugin `examples/plugins/source-rules`.
     pub fn source_rules(&self) -> PathBuf {
         self.library("connkit_plugin_source_rules")
+    }
+
+    /// The plugin written in C, `tests/fixtures/c-plugin/properties.c`.
+    pub fn c_plugin(&self) -> PathBuf {
+        self.library("c_properties")
     }
 
     /// A text file named like a library.
@@ -72,6 +78,10 @@ fn build() -> Fixtures {
         &target_dir.to_string_lossy(),
     ]);
     let debug_dir = target_dir.join("debug");
+    compile_c_plugin(
+        &manifest_dir.join("tests/fixtures/c-plugin/properties.c"),
+        &debug_dir.join(format!("{DLL_PREFIX}c_properties{DLL_SUFFIX}")),
+    );
     let not_a_library = debug_dir.join(format!("{DLL_PREFIX}not_a_library{DLL_SUFFIX}"));
     std::fs::write(
         &not_a_library,
@@ -82,6 +92,24 @@ fn build() -> Fixtures {
         debug_dir,
         not_a_library,
     }
+}
+
+/// Compiles the C plugin with the C compiler Rust links with (`$CC`, else `cc`).
+fn compile_c_plugin(source: &Path, output: &Path) {
+    let cc = std::env::var_os("CC").unwrap_or_else(|| "cc".into());
+    let status = Command::new(&cc)
+        .args([
+            "-shared", "-fPIC", "-O1", "-Wall", "-Wextra", "-Werror", "-o",
+        ])
+        .arg(output)
+        .arg(source)
+        .status()
+        .unwrap_or_else(|e| panic!("run {cc:?}: {e}"));
+    assert!(
+        status.success(),
+        "{cc:?} {} failed: {status}",
+        source.display()
+    );
 }
 
 fn cargo(args: &[&str]) {

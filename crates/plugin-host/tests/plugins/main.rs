@@ -1,6 +1,8 @@
-//! Integration tests: real plugin libraries, built by cargo from
-//! `tests/fixtures/` (and the example plugin) once per run.
+//! Integration tests: real plugin libraries, built once per run from
+//! `tests/fixtures/` (by cargo, and by the C compiler for the C plugin) and from
+//! `examples/plugins/source-rules`.
 
+mod c_plugin;
 mod checks;
 mod example;
 mod fixtures;
