@@ -1,1 +1,107 @@
-//! (being built)
+//! Client for the SailPoint Identity Security Cloud **v2024 Connectors API**: all 13
+//! operations, pagination, multipart uploads, JSON Patch, typed errors and pre-flight
+//! validation of every body before it leaves.
+//!
+//! ```
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), connkit_connectors::Error> {
+//! use std::sync::Arc;
+//! use connkit_connectors::{Client, ErrorKind};
+//! use connkit_models::isc::v2024::{Locale, V3CreateConnectorDto};
+//! use connkit_sandbox::Sandbox;
+//!
+//! // Any `Transport` will do; here the sandbox, in-process. Against a tenant:
+//! // `Client::builder().base_url(url).client_credentials(id, secret).build()?`.
+//! let sandbox = Sandbox::builder().seed(10).build().unwrap();
+//! let client = Client::new("http://127.0.0.1:1", Arc::new(sandbox))?;
+//!
+//! let created = client
+//!     .create_connector(&V3CreateConnectorDto::new(
+//!         "My connector",
+//!         "sailpoint.connector.OpenConnectorAdapter",
+//!     ))
+//!     .send()
+//!     .await?;
+//! let script = created.script_name.unwrap();
+//!
+//! client
+//!     .put_source_config(&script)
+//!     .xml("<sourceConfig version='1'/>")
+//!     .send()
+//!     .await?;
+//! let xml = client.get_source_config(&script).send().await?;
+//! assert_eq!(&xml[..], b"<sourceConfig version='1'/>");
+//!
+//! let detail = client
+//!     .update_connector(&script)
+//!     .set_metadata("supportsDelta", true)
+//!     .send()
+//!     .await?;
+//! assert_eq!(detail.connector_metadata.unwrap()["supportsDelta"], true);
+//!
+//! // Pre-flight: a malformed body never leaves.
+//! let err = client
+//!     .put_source_config(&script)
+//!     .xml("<sourceConfig>")
+//!     .send()
+//!     .await
+//!     .unwrap_err();
+//! assert_eq!(err.kind(), ErrorKind::PreflightRejected);
+//!
+//! client.delete_connector(&script).send().await?;
+//! let err = client.get_connector(&script).locale(Locale::De).send().await.unwrap_err();
+//! assert_eq!(err.kind(), ErrorKind::NotFound);
+//! # Ok(()) }
+//! ```
+//!
+//! # Layout
+//!
+//! - [`ops`]: each operation as a sans-IO [`Operation`] (typed input →
+//!   `http::Request<Bytes>`, `http::Response<Bytes>` → typed output or [`Error`]).
+//! - [`Client`] / [`ClientBuilder`]: base URL, credentials, transport, validators; the
+//!   fluent [`RequestBuilder`] per operation.
+//! - [`Paginator`] / [`Page`]: every connector, page by page, optionally concurrently.
+//! - [`preflight`]: the built-in validators.
+//! - [`Error`] / [`ErrorKind`]: one error type, classified for exit codes.
+//!
+//! # Operations
+//!
+//! | operationId | fluent call | output |
+//! |---|---|---|
+//! | `getConnectorList` | `client.list_connectors().filter(..).limit(..).offset(..).count(..).locale(..)` | [`Page`]`<V3ConnectorDto>` |
+//! | `createCustomConnector` | `client.create_connector(&dto)` / `create_connector_json(bytes)` | `V3ConnectorDto` |
+//! | `getConnector` | `client.get_connector(s).locale(..)` | `ConnectorDetail` |
+//! | `deleteCustomConnector` | `client.delete_connector(s)` | `()` |
+//! | `updateConnector` | `client.update_connector(s).replace_source_config_xml(..).set_metadata(k, v)` / `update_connector_json(s, bytes)` | `ConnectorDetail` |
+//! | `get…SourceConfig` / `…SourceTemplate` / `…CorrelationConfig` | `client.get_source_config(s)` (…) | `Bytes`, verbatim |
+//! | `put…SourceConfig` / `…SourceTemplate` / `…CorrelationConfig` | `client.put_source_config(s).xml(..)` / `.file(path)` | `UpdateDetail` |
+//! | `getConnectorTranslations` | `client.get_translations(s, locale)` | `String`, verbatim |
+//! | `putConnectorTranslations` | `client.put_translations(s, locale).text(..)` (optional) | `UpdateDetail` |
+//!
+//! An `UpdateDetail` whose status is `ERROR` comes back as [`Error::UpdateFailed`].
+//!
+//! # Features
+//!
+//! - `default-transport` (default): the reqwest backend of `connkit-transport`, used by
+//!   [`ClientBuilder`] when no transport is given.
+
+mod client;
+mod encode;
+mod error;
+mod filter;
+mod fluent;
+mod multipart;
+mod operation;
+pub mod ops;
+mod page;
+mod paginate;
+pub mod preflight;
+
+pub use client::{Client, ClientBuilder};
+pub use error::{Error, ErrorKind, PreflightRejected, Result, RetryAfter, ServiceError};
+pub use filter::FilterArg;
+pub use fluent::RequestBuilder;
+pub use multipart::FilePart;
+pub use operation::Operation;
+pub use page::Page;
+pub use paginate::Paginator;

@@ -1,0 +1,415 @@
+//! [`Client`]: a base URL, a transport and the pre-flight validators; it runs any
+//! [`Operation`].
+
+use std::fmt;
+use std::sync::Arc;
+
+use connkit_models::preflight::{BodyKind, Finding, Validator};
+use connkit_transport::{
+    Auth, AuthLayer, BaseUrl, HttpBackend, ResolvedConfig, Secret, Transport, TransportError,
+    TransportStack, TransportStackBuilder,
+};
+
+use crate::error::{Error, PreflightRejected, Result};
+use crate::operation::Operation;
+use crate::preflight;
+
+/// A client of the Connectors API. Cheap to clone (one `Arc`), `Send + Sync`.
+///
+/// Every operation is a method returning a [`RequestBuilder`](crate::RequestBuilder)
+/// (see the crate docs); [`execute`](Client::execute) runs any sans-IO
+/// [`Operation`] directly. Before a create, update or PUT body leaves, every
+/// validator runs on it; an error finding stops the request and nothing is sent.
+///
+/// ```no_run
+/// # async fn demo() -> Result<(), connkit_connectors::Error> {
+/// use connkit_connectors::Client;
+///
+/// // The default transport: reqwest with auth, retry, rate limit and timeouts.
+/// let client = Client::builder()
+///     .base_url("https://acme.api.identitynow.com")
+///     .client_credentials("client-id", "client-secret")
+///     .build()?;
+/// let connector = client.get_connector("my-connector").send().await?;
+/// # let _ = connector; Ok(()) }
+/// ```
+#[derive(Clone)]
+pub struct Client {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    base: BaseUrl,
+    transport: Arc<dyn Transport>,
+    validators: Vec<Arc<dyn Validator>>,
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let names: Vec<&str> = self.inner.validators.iter().map(|v| v.name()).collect();
+        f.debug_struct("Client")
+            .field("base_url", &self.inner.base)
+            .field("validators", &names)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Client {
+    /// Starts a [`ClientBuilder`].
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::default()
+    }
+
+    /// A client for `base_url` over `transport` as given (no layers added), with the
+    /// built-in validators.
+    pub fn new(base_url: &str, transport: Arc<dyn Transport>) -> Result<Self> {
+        Client::builder()
+            .base_url(base_url)
+            .transport(transport)
+            .build()
+    }
+
+    /// The tenant's base URL.
+    pub fn base_url(&self) -> &BaseUrl {
+        &self.inner.base
+    }
+
+    /// The transport requests go through.
+    pub fn transport(&self) -> &Arc<dyn Transport> {
+        &self.inner.transport
+    }
+
+    /// The validators run before a body leaves, in order.
+    pub fn validators(&self) -> &[Arc<dyn Validator>] {
+        &self.inner.validators
+    }
+
+    /// Runs this client's validators on `body` without sending anything: `Ok` with any
+    /// warnings, or the rejection with every finding.
+    pub fn check_body(
+        &self,
+        kind: BodyKind,
+        body: &[u8],
+    ) -> std::result::Result<Vec<Finding>, PreflightRejected> {
+        preflight::check(&self.inner.validators, kind, body)
+    }
+
+    /// Runs `operation`: builds the request, runs pre-flight on its body, sends it and
+    /// decodes the answer.
+    pub async fn execute<O: Operation + Sync>(&self, operation: &O) -> Result<O::Output> {
+        let request = operation.build_request(&self.inner.base)?;
+        if let Some((kind, body)) = operation.preflight_body(&request) {
+            self.check_body(kind, body)?;
+        }
+        match self.inner.transport.send(request).await {
+            Ok(response) => operation.parse_response(response),
+            Err(source) => Err(self.transport_failure(operation, source)),
+        }
+    }
+
+    /// When retries ran out on an HTTP answer, the answer is decoded as the service
+    /// error it is (noting the attempts); anything else stays a transport error.
+    fn transport_failure<O: Operation>(&self, operation: &O, source: TransportError) -> Error {
+        if let (TransportError::RetriesExhausted { attempts, .. }, Some(last)) =
+            (&source, source.last_response())
+        {
+            if let Err(Error::Service(mut service)) = operation.parse_response(last.to_response()) {
+                service.attempts = Some(*attempts);
+                return Error::Service(service);
+            }
+        }
+        Error::Transport {
+            operation: operation.operation_id(),
+            source,
+        }
+    }
+}
+
+/// How a [`ClientBuilder`] gets its bearer token.
+#[derive(Debug, Clone)]
+enum Credentials {
+    Given(Auth),
+    Bearer(Secret),
+    OAuth(String, Secret),
+}
+
+/// Where a [`ClientBuilder`] sends requests.
+enum TransportChoice {
+    /// The reqwest backend under the standard stack.
+    Default,
+    /// This backend under the standard stack.
+    Backend(Arc<dyn Transport>),
+    /// This transport as is (plus the auth layer if credentials were given).
+    AsIs(Arc<dyn Transport>),
+}
+
+type StackHook = Box<dyn FnOnce(TransportStackBuilder) -> TransportStackBuilder + Send>;
+
+/// Settings for a [`Client`].
+///
+/// The transport is, by choice:
+/// - nothing said: the reqwest [`HttpBackend`] under the standard [`TransportStack`]
+///   (timeouts, auth, retry, rate limit; needs the `default-transport` feature, on by
+///   default);
+/// - [`backend`](ClientBuilder::backend): any transport under that same stack (e.g. the
+///   in-process sandbox with retries);
+/// - [`transport`](ClientBuilder::transport): any transport as is, with only the auth
+///   layer added when credentials are given.
+///
+/// ```
+/// use std::sync::Arc;
+/// use connkit_connectors::{preflight::XmlValidator, Client};
+/// use connkit_transport::test_util::ReplayTransport;
+///
+/// let client = Client::builder()
+///     .base_url("http://127.0.0.1:8080")
+///     .transport(Arc::new(ReplayTransport::new()))
+///     .no_builtin_validators()
+///     .validator(Arc::new(XmlValidator))
+///     .build()
+///     .unwrap();
+/// assert_eq!(client.validators().len(), 1);
+/// assert_eq!(client.base_url().api_root(), "http://127.0.0.1:8080/v2024");
+/// ```
+pub struct ClientBuilder {
+    base_url: Option<String>,
+    base: Option<BaseUrl>,
+    allow_http: bool,
+    credentials: Option<Credentials>,
+    transport: TransportChoice,
+    stack: Option<StackHook>,
+    builtins: bool,
+    validators: Vec<Arc<dyn Validator>>,
+}
+
+impl Default for ClientBuilder {
+    fn default() -> Self {
+        ClientBuilder {
+            base_url: None,
+            base: None,
+            allow_http: false,
+            credentials: None,
+            transport: TransportChoice::Default,
+            stack: None,
+            builtins: true,
+            validators: Vec::new(),
+        }
+    }
+}
+
+impl fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("base_url", &self.base_url)
+            .field("base", &self.base)
+            .field("credentials", &self.credentials)
+            .field("builtins", &self.builtins)
+            .field("validators", &self.validators.len())
+            .finish_non_exhaustive()
+    }
+}
+
+impl ClientBuilder {
+    /// The tenant base URL, e.g. `https://acme.api.identitynow.com` (with or without
+    /// `/v2024`). Plain `http://` is accepted only for loopback hosts unless
+    /// [`allow_http`](ClientBuilder::allow_http) is set.
+    pub fn base_url(mut self, url: impl Into<String>) -> Self {
+        self.base_url = Some(url.into());
+        self.base = None;
+        self
+    }
+
+    /// An already parsed base URL.
+    pub fn base(mut self, base: BaseUrl) -> Self {
+        self.base = Some(base);
+        self.base_url = None;
+        self
+    }
+
+    /// Accepts plain `http://` for any host.
+    pub fn allow_http(mut self, allow: bool) -> Self {
+        self.allow_http = allow;
+        self
+    }
+
+    /// Takes the base URL and client credentials resolved from flags, `SAIL_*`
+    /// environment variables and `./config.json`.
+    pub fn config(mut self, config: &ResolvedConfig) -> Self {
+        self = self.base(config.base_url.value.clone());
+        if let (Some(id), Some(secret)) = (&config.client_id, &config.client_secret) {
+            self = self.client_credentials(id.value.clone(), secret.value.clone());
+        }
+        self
+    }
+
+    /// Authenticates with `auth`.
+    pub fn auth(mut self, auth: Auth) -> Self {
+        self.credentials = Some(Credentials::Given(auth));
+        self
+    }
+
+    /// Authenticates with a fixed bearer token.
+    pub fn token(mut self, token: impl Into<Secret>) -> Self {
+        self.credentials = Some(Credentials::Bearer(token.into()));
+        self
+    }
+
+    /// Authenticates with OAuth2 client credentials at the base URL's `/oauth/token`.
+    pub fn client_credentials(
+        mut self,
+        client_id: impl Into<String>,
+        client_secret: impl Into<Secret>,
+    ) -> Self {
+        self.credentials = Some(Credentials::OAuth(client_id.into(), client_secret.into()));
+        self
+    }
+
+    /// Sends through `backend` under the standard stack (timeouts, auth, retry, rate
+    /// limit) instead of the reqwest backend.
+    pub fn backend(mut self, backend: Arc<dyn Transport>) -> Self {
+        self.transport = TransportChoice::Backend(backend);
+        self
+    }
+
+    /// Sends through `transport` as is; only the auth layer is added, and only when
+    /// credentials are given.
+    pub fn transport(mut self, transport: Arc<dyn Transport>) -> Self {
+        self.transport = TransportChoice::AsIs(transport);
+        self
+    }
+
+    /// Adjusts the standard stack (retry policy, timeouts, rate limit) before it is
+    /// built. Ignored with [`transport`](ClientBuilder::transport).
+    pub fn configure_stack(
+        mut self,
+        hook: impl FnOnce(TransportStackBuilder) -> TransportStackBuilder + Send + 'static,
+    ) -> Self {
+        self.stack = Some(Box::new(hook));
+        self
+    }
+
+    /// Adds a validator, run after the built-ins and any added before it.
+    pub fn validator(mut self, validator: Arc<dyn Validator>) -> Self {
+        self.validators.push(validator);
+        self
+    }
+
+    /// Leaves out the [built-in validators](crate::preflight::builtin_validators).
+    pub fn no_builtin_validators(mut self) -> Self {
+        self.builtins = false;
+        self
+    }
+
+    /// Runs no validator at all: neither the built-ins nor any added.
+    pub fn no_preflight(mut self) -> Self {
+        self.builtins = false;
+        self.validators.clear();
+        self
+    }
+
+    /// Builds the client.
+    pub fn build(self) -> Result<Client> {
+        let base = match (self.base, &self.base_url) {
+            (Some(base), _) => base,
+            (None, Some(url)) if self.allow_http => {
+                BaseUrl::parse_allow_http(url).map_err(config)?
+            }
+            (None, Some(url)) => BaseUrl::parse(url).map_err(config)?,
+            (None, None) => return Err(Error::invalid_input("no base URL was given")),
+        };
+        let auth = match self.credentials {
+            None => None,
+            Some(Credentials::Given(auth)) => Some(auth),
+            Some(Credentials::Bearer(token)) => Some(Auth::bearer(token).map_err(config)?),
+            Some(Credentials::OAuth(id, secret)) => {
+                Some(Auth::client_credentials(&base, id, secret).map_err(config)?)
+            }
+        };
+        let transport: Arc<dyn Transport> = match self.transport {
+            TransportChoice::AsIs(transport) => match auth {
+                Some(auth) => Arc::new(AuthLayer::new(transport, auth).map_err(config)?),
+                None => transport,
+            },
+            TransportChoice::Backend(backend) => stack(backend, auth, self.stack)?,
+            TransportChoice::Default => stack(
+                Arc::new(HttpBackend::new().map_err(config)?),
+                auth,
+                self.stack,
+            )?,
+        };
+        let mut validators = if self.builtins {
+            preflight::builtin_validators()
+        } else {
+            Vec::new()
+        };
+        validators.extend(self.validators);
+        Ok(Client {
+            inner: Arc::new(Inner {
+                base,
+                transport,
+                validators,
+            }),
+        })
+    }
+}
+
+fn stack(
+    backend: Arc<dyn Transport>,
+    auth: Option<Auth>,
+    hook: Option<StackHook>,
+) -> Result<Arc<dyn Transport>> {
+    let mut builder = TransportStack::builder(backend);
+    if let Some(auth) = auth {
+        builder = builder.auth(auth);
+    }
+    if let Some(hook) = hook {
+        builder = hook(builder);
+    }
+    builder.build().map_err(config)
+}
+
+fn config(source: TransportError) -> Error {
+    Error::Config { source }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use connkit_transport::test_util::ReplayTransport;
+
+    #[test]
+    fn configuration_errors_are_usage_errors() {
+        let err = Client::builder().build().unwrap_err();
+        assert_eq!(err.kind(), crate::ErrorKind::InvalidInput);
+        let err = Client::builder()
+            .base_url("http://tenant.example")
+            .transport(Arc::new(ReplayTransport::new()))
+            .build()
+            .unwrap_err();
+        assert!(matches!(err, Error::Config { .. }));
+        assert_eq!(err.kind(), crate::ErrorKind::InvalidInput);
+        let err = Client::builder()
+            .base_url("https://tenant.example")
+            .token("  ")
+            .transport(Arc::new(ReplayTransport::new()))
+            .build()
+            .unwrap_err();
+        assert!(matches!(err, Error::Config { .. }));
+    }
+
+    #[test]
+    fn client_is_cheap_send_sync_and_debug_hides_nothing_secret() {
+        fn assert_send_sync<T: Send + Sync + Clone>() {}
+        assert_send_sync::<Client>();
+        let client = Client::builder()
+            .base_url("https://tenant.example")
+            .token("s3cret-token")
+            .transport(Arc::new(ReplayTransport::new()))
+            .no_preflight()
+            .build()
+            .unwrap();
+        let debug = format!("{client:?}");
+        assert!(!debug.contains("s3cret"), "{debug}");
+        assert!(client.validators().is_empty());
+    }
+}

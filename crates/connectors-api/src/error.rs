@@ -1,0 +1,460 @@
+//! [`Error`]: everything an operation can fail with, and [`ErrorKind`] to classify it.
+
+use std::fmt;
+use std::path::PathBuf;
+use std::time::{Duration, SystemTime};
+
+use bytes::Bytes;
+use connkit_models::decode::DecodeError;
+use connkit_models::filter::{FilterNotAllowed, ParseError};
+use connkit_models::isc::v2024::{
+    ErrorResponseDto, RateLimitError, UnauthorizedError, UpdateDetail,
+};
+use connkit_models::preflight::{BodyKind, Finding};
+use connkit_transport::TransportError;
+use http::StatusCode;
+
+/// A `Result` whose error is this crate's [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Why an operation failed.
+///
+/// Use [`kind`](Error::kind) to classify it (e.g. for a process exit code),
+/// [`is_retryable`](Error::is_retryable) to decide whether trying again later may help,
+/// and [`status`](Error::status) / [`tracking_id`](Error::tracking_id) for what the
+/// service said. The `Display` of every variant is one line; the causes are in
+/// [`std::error::Error::source`].
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// Pre-flight validation found errors in the body; nothing was sent.
+    #[error(transparent)]
+    Preflight(#[from] PreflightRejected),
+    /// The service answered with a non-success status.
+    #[error(transparent)]
+    Service(Box<ServiceError>),
+    /// A PUT answered 200 with an [`UpdateDetail`] whose status is `ERROR`.
+    #[error("{operation}: the service reported status ERROR for connector `{script_name}`: {}", detail.message.as_deref().unwrap_or("(no message)"))]
+    UpdateFailed {
+        /// The spec's operationId, e.g. `putConnectorSourceConfig`.
+        operation: &'static str,
+        /// The connector the update was for.
+        script_name: String,
+        /// The whole answer.
+        detail: Box<UpdateDetail>,
+    },
+    /// A success response whose body is not what the spec says.
+    #[error("{operation}: could not decode the {status} response")]
+    Decode {
+        /// The spec's operationId.
+        operation: &'static str,
+        /// The status of the response.
+        status: StatusCode,
+        /// The raw body.
+        body: Bytes,
+        /// Where and why decoding failed (names the JSON path of the bad field).
+        #[source]
+        source: Box<DecodeError>,
+    },
+    /// A raw filter string did not parse.
+    #[error("invalid filter: {0}")]
+    InvalidFilter(#[source] ParseError),
+    /// A filter uses a field or operator the connector list does not support.
+    #[error("filter not supported by the connector list: {0}")]
+    FilterNotAllowed(#[source] FilterNotAllowed),
+    /// An argument cannot be sent as given (empty script name, bad base URL, …).
+    #[error("invalid input: {message}")]
+    InvalidInput {
+        /// What is wrong.
+        message: String,
+    },
+    /// A file to upload could not be read.
+    #[error("could not read {}", path.display())]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The client could not be configured (base URL, credentials, transport).
+    #[error("invalid client configuration")]
+    Config {
+        /// What the transport crate refused.
+        #[source]
+        source: TransportError,
+    },
+    /// No complete response could be had (connection, timeout, auth, retries, rate limit).
+    #[error("{operation}: no usable response")]
+    Transport {
+        /// The spec's operationId.
+        operation: &'static str,
+        /// What the transport reported.
+        #[source]
+        source: TransportError,
+    },
+}
+
+/// What kind of failure an [`Error`] is, for callers that map failures to outcomes
+/// (the `connkit` CLI maps them to exit codes).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// Pre-flight validation rejected the body; nothing was sent.
+    PreflightRejected,
+    /// The connector (or other resource) does not exist: HTTP 404.
+    NotFound,
+    /// Credentials were refused or no token could be had: HTTP 401/403, token endpoint.
+    Auth,
+    /// Held back by a rate limit (HTTP 429, client-side limiter) or retries ran out.
+    RateLimited,
+    /// The caller's input is wrong: bad filter, bad argument, unreadable file, HTTP 400.
+    InvalidInput,
+    /// Anything else: server errors, undecodable answers, `UpdateDetail` `ERROR`,
+    /// connection failures.
+    Other,
+}
+
+impl Error {
+    /// Classifies the error.
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            Error::Preflight(_) => ErrorKind::PreflightRejected,
+            Error::Service(e) => e.kind(),
+            Error::InvalidFilter(_)
+            | Error::FilterNotAllowed(_)
+            | Error::InvalidInput { .. }
+            | Error::Config { .. }
+            | Error::Io { .. } => ErrorKind::InvalidInput,
+            Error::Transport { source, .. } => {
+                if source.is_auth() {
+                    ErrorKind::Auth
+                } else if source.is_rate_limited()
+                    || matches!(source, TransportError::RetriesExhausted { .. })
+                {
+                    ErrorKind::RateLimited
+                } else {
+                    ErrorKind::Other
+                }
+            }
+            Error::UpdateFailed { .. } | Error::Decode { .. } => ErrorKind::Other,
+        }
+    }
+
+    /// `true` if the failure is transient, so the same request may succeed later:
+    /// 408, 429, 500, 502, 503, 504, and transport failures other than bad
+    /// configuration or a refused token.
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            Error::Service(e) => e.is_retryable(),
+            Error::Transport { source, .. } => match source {
+                TransportError::Connect { .. }
+                | TransportError::Network { .. }
+                | TransportError::Timeout { .. }
+                | TransportError::RateLimited { .. }
+                | TransportError::RetriesExhausted { .. } => true,
+                TransportError::Auth { .. } => source.is_rate_limited(),
+                _ => false,
+            },
+            _ => false,
+        }
+    }
+
+    /// The HTTP status the service answered, if it answered.
+    pub fn status(&self) -> Option<StatusCode> {
+        match self {
+            Error::Service(e) => Some(e.status),
+            Error::Decode { status, .. } => Some(*status),
+            Error::UpdateFailed { .. } => Some(StatusCode::OK),
+            _ => None,
+        }
+    }
+
+    /// The service's `trackingId`, to quote to support.
+    pub fn tracking_id(&self) -> Option<&str> {
+        match self {
+            Error::Service(e) => e.tracking_id.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// The service error, if this is one.
+    pub fn as_service(&self) -> Option<&ServiceError> {
+        match self {
+            Error::Service(e) => Some(e),
+            _ => None,
+        }
+    }
+
+    /// Every finding of a pre-flight rejection (empty for other errors).
+    pub fn findings(&self) -> &[Finding] {
+        match self {
+            Error::Preflight(p) => &p.findings,
+            _ => &[],
+        }
+    }
+
+    pub(crate) fn invalid_input(message: impl Into<String>) -> Self {
+        Error::InvalidInput {
+            message: message.into(),
+        }
+    }
+}
+
+/// Pre-flight validation rejected a body: at least one finding has error severity.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("pre-flight rejected the {kind} body: {}", summary(findings))]
+pub struct PreflightRejected {
+    /// The kind of body that was checked.
+    pub kind: BodyKind,
+    /// Every finding (all severities), in validator order.
+    pub findings: Vec<Finding>,
+}
+
+fn summary(findings: &[Finding]) -> String {
+    let errors: Vec<&Finding> = findings.iter().filter(|f| f.is_error()).collect();
+    match errors.as_slice() {
+        [] => "no error findings".to_owned(),
+        [one] => one.to_string(),
+        [first, rest @ ..] => format!("{first} (and {} more)", rest.len()),
+    }
+}
+
+/// The service answered with an error status.
+///
+/// Decoded from whichever body shape the status uses: `ErrorResponseDto` (400, 403, 404,
+/// 500), `{error}` (401) or `{message}` (429); the raw body is kept either way.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ServiceError {
+    /// The spec's operationId.
+    pub operation: &'static str,
+    /// The HTTP status.
+    pub status: StatusCode,
+    /// The connector the route addressed, for per-connector operations.
+    pub script_name: Option<String>,
+    /// `detailCode`, e.g. `404.0 Object Not Found`.
+    pub detail_code: Option<String>,
+    /// `trackingId`.
+    pub tracking_id: Option<String>,
+    /// The texts of `messages` (or the `error` / `message` of 401 / 429 bodies).
+    pub messages: Vec<String>,
+    /// The texts of `causes`.
+    pub causes: Vec<String>,
+    /// The `Retry-After` header, parsed.
+    pub retry_after: Option<RetryAfter>,
+    /// How many attempts the retry layer made before giving up, if it did.
+    pub attempts: Option<u32>,
+    /// The body exactly as received.
+    pub body: Bytes,
+}
+
+impl ServiceError {
+    /// Decodes an error response. Never fails: an unrecognised body is kept raw.
+    pub fn from_response(
+        operation: &'static str,
+        script_name: Option<&str>,
+        response: &http::Response<Bytes>,
+    ) -> Self {
+        let status = response.status();
+        let body = response.body().clone();
+        let mut error = ServiceError {
+            operation,
+            status,
+            script_name: script_name.map(str::to_owned),
+            detail_code: None,
+            tracking_id: None,
+            messages: Vec::new(),
+            causes: Vec::new(),
+            retry_after: response
+                .headers()
+                .get(http::header::RETRY_AFTER)
+                .and_then(|v| v.to_str().ok())
+                .and_then(RetryAfter::parse),
+            attempts: None,
+            body,
+        };
+        error.decode_body();
+        error
+    }
+
+    fn decode_body(&mut self) {
+        let texts = |list: Option<Vec<connkit_models::isc::v2024::ErrorMessageDto>>| {
+            list.unwrap_or_default()
+                .into_iter()
+                .filter_map(|m| m.text)
+                .collect::<Vec<_>>()
+        };
+        if let Ok(dto) = serde_json::from_slice::<ErrorResponseDto>(&self.body) {
+            if dto.detail_code.is_some() || dto.tracking_id.is_some() || dto.messages.is_some() {
+                self.detail_code = dto.detail_code;
+                self.tracking_id = dto.tracking_id;
+                self.messages = texts(dto.messages);
+                self.causes = texts(dto.causes);
+                return;
+            }
+        }
+        if let Ok(UnauthorizedError { error: Some(e) }) = serde_json::from_slice(&self.body) {
+            self.messages.push(e);
+            return;
+        }
+        if let Ok(RateLimitError { message: Some(m) }) = serde_json::from_slice(&self.body) {
+            self.messages.push(m.trim().to_owned());
+        }
+    }
+
+    /// Classifies by status.
+    pub fn kind(&self) -> ErrorKind {
+        match self.status {
+            StatusCode::NOT_FOUND => ErrorKind::NotFound,
+            StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN => ErrorKind::Auth,
+            StatusCode::TOO_MANY_REQUESTS => ErrorKind::RateLimited,
+            _ if self.attempts.is_some() => ErrorKind::RateLimited,
+            StatusCode::BAD_REQUEST => ErrorKind::InvalidInput,
+            _ => ErrorKind::Other,
+        }
+    }
+
+    /// `true` for 408, 429, 500, 502, 503 and 504.
+    pub fn is_retryable(&self) -> bool {
+        matches!(self.status.as_u16(), 408 | 429 | 500 | 502 | 503 | 504)
+    }
+
+    /// The first message, if any.
+    pub fn first_message(&self) -> Option<&str> {
+        self.messages.first().map(String::as_str)
+    }
+}
+
+impl fmt::Display for ServiceError {
+    /// `operation: status[: connector `s` not found][: detailCode]: first message
+    /// (trackingId: …)[ after N attempts]`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.operation, self.status)?;
+        if let (StatusCode::NOT_FOUND, Some(s)) = (self.status, &self.script_name) {
+            write!(f, ": connector `{s}` not found")?;
+        }
+        if let Some(code) = &self.detail_code {
+            write!(f, ": {code}")?;
+        }
+        if let Some(message) = self.first_message() {
+            write!(f, ": {message}")?;
+        }
+        if let Some(id) = &self.tracking_id {
+            write!(f, " (trackingId: {id})")?;
+        }
+        if let Some(n) = self.attempts {
+            write!(f, " after {n} attempt(s)")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for ServiceError {}
+
+/// A parsed `Retry-After` header: a delay in seconds or an HTTP date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RetryAfter {
+    /// Wait this long.
+    Delay(Duration),
+    /// Wait until then.
+    At(SystemTime),
+}
+
+impl RetryAfter {
+    /// Parses delta-seconds or an HTTP date; `None` for anything else.
+    pub fn parse(value: &str) -> Option<Self> {
+        let value = value.trim();
+        if let Ok(seconds) = value.parse::<u64>() {
+            return Some(RetryAfter::Delay(Duration::from_secs(seconds)));
+        }
+        httpdate::parse_http_date(value).ok().map(RetryAfter::At)
+    }
+
+    /// How long to wait from `now` (zero if the date has passed).
+    pub fn delay_from(&self, now: SystemTime) -> Duration {
+        match self {
+            RetryAfter::Delay(d) => *d,
+            RetryAfter::At(t) => t.duration_since(now).unwrap_or(Duration::ZERO),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn response(status: u16, headers: &[(&str, &str)], body: &str) -> http::Response<Bytes> {
+        let mut builder = http::Response::builder().status(status);
+        for (k, v) in headers {
+            builder = builder.header(*k, *v);
+        }
+        builder.body(Bytes::from(body.to_owned())).unwrap()
+    }
+
+    #[test]
+    fn error_response_dto_is_decoded_and_displayed() {
+        let r = response(
+            404,
+            &[],
+            r#"{"detailCode":"404.0 Object Not Found","trackingId":"t-1","messages":[{"locale":"en-US","localeOrigin":"DEFAULT","text":"The connector was not found."}],"causes":[]}"#,
+        );
+        let e = ServiceError::from_response("getConnector", Some("my-conn"), &r);
+        assert_eq!(e.detail_code.as_deref(), Some("404.0 Object Not Found"));
+        assert_eq!(e.tracking_id.as_deref(), Some("t-1"));
+        assert_eq!(e.kind(), ErrorKind::NotFound);
+        assert!(!e.is_retryable());
+        assert_eq!(
+            e.to_string(),
+            "getConnector: 404 Not Found: connector `my-conn` not found: 404.0 Object Not Found: The connector was not found. (trackingId: t-1)"
+        );
+        let err = Error::Service(Box::new(e));
+        assert_eq!(err.tracking_id(), Some("t-1"));
+        assert_eq!(err.status(), Some(StatusCode::NOT_FOUND));
+    }
+
+    #[test]
+    fn unauthorized_and_rate_limit_bodies_are_decoded() {
+        let e = ServiceError::from_response(
+            "getConnectorList",
+            None,
+            &response(401, &[], r#"{"error":"JWT validation failed"}"#),
+        );
+        assert_eq!(e.first_message(), Some("JWT validation failed"));
+        assert_eq!(e.kind(), ErrorKind::Auth);
+
+        let e = ServiceError::from_response(
+            "getConnectorList",
+            None,
+            &response(
+                429,
+                &[("retry-after", "7")],
+                r#"{"message":" Rate Limit Exceeded "}"#,
+            ),
+        );
+        assert_eq!(e.first_message(), Some("Rate Limit Exceeded"));
+        assert_eq!(
+            e.retry_after,
+            Some(RetryAfter::Delay(Duration::from_secs(7)))
+        );
+        assert_eq!(e.kind(), ErrorKind::RateLimited);
+        assert!(e.is_retryable());
+    }
+
+    #[test]
+    fn unknown_bodies_are_kept_raw() {
+        let e = ServiceError::from_response("getConnector", None, &response(502, &[], "<html>"));
+        assert!(e.messages.is_empty());
+        assert_eq!(&e.body[..], b"<html>");
+        assert_eq!(e.to_string(), "getConnector: 502 Bad Gateway");
+        assert!(e.is_retryable());
+    }
+
+    #[test]
+    fn retry_after_accepts_an_http_date() {
+        let at = RetryAfter::parse("Sun, 06 Nov 1994 08:49:37 GMT").unwrap();
+        let base = httpdate::parse_http_date("Sun, 06 Nov 1994 08:49:30 GMT").unwrap();
+        assert_eq!(at.delay_from(base), Duration::from_secs(7));
+        assert_eq!(RetryAfter::parse("soon"), None);
+    }
+}

@@ -1,0 +1,315 @@
+//! The fluent form: `client.get_connector("s").locale(Locale::De).send().await`.
+//!
+//! Every operation method of [`Client`] returns a [`RequestBuilder`] around the sans-IO
+//! operation; its setters adjust the operation and [`send`](RequestBuilder::send) (or
+//! `.await` on the builder itself) runs it.
+
+use std::future::{Future, IntoFuture};
+use std::path::Path;
+use std::pin::Pin;
+
+use bytes::Bytes;
+use connkit_models::isc::v2024::{JsonObject, JsonPatchOperation, Locale, V3CreateConnectorDto};
+
+use crate::client::Client;
+use crate::error::{Error, Result};
+use crate::filter::FilterArg;
+use crate::operation::Operation;
+use crate::ops::{
+    CreateConnector, DeleteConnector, Document, GetConnector, GetDocument, GetTranslations,
+    ListConnectors, PutDocument, PutFile, PutTranslations, UpdateConnector, UploadTarget,
+};
+use crate::paginate::Paginator;
+
+/// An operation bound to a client, ready to [`send`](RequestBuilder::send).
+#[must_use = "a request does nothing until it is sent"]
+#[derive(Debug)]
+pub struct RequestBuilder<O> {
+    client: Client,
+    operation: O,
+    /// A setter that failed (e.g. a file that could not be read); `send` returns it.
+    error: Option<Error>,
+}
+
+impl<O: Operation + Send + Sync> RequestBuilder<O> {
+    fn new(client: &Client, operation: O) -> Self {
+        RequestBuilder {
+            client: client.clone(),
+            operation,
+            error: None,
+        }
+    }
+
+    fn map(mut self, f: impl FnOnce(O) -> O) -> Self {
+        self.operation = f(self.operation);
+        self
+    }
+
+    /// The operation as built so far.
+    pub fn as_operation(&self) -> &O {
+        &self.operation
+    }
+
+    /// Sends the request: pre-flight, transport, decoding.
+    pub async fn send(self) -> Result<O::Output> {
+        match self.error {
+            Some(error) => Err(error),
+            None => self.client.execute(&self.operation).await,
+        }
+    }
+}
+
+impl<O> IntoFuture for RequestBuilder<O>
+where
+    O: Operation + Send + Sync + 'static,
+    O::Output: Send,
+{
+    type Output = Result<O::Output>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+impl Client {
+    /// `getConnectorList`: one page of connectors; see also
+    /// [`into_paginator`](RequestBuilder::into_paginator).
+    pub fn list_connectors(&self) -> RequestBuilder<ListConnectors> {
+        RequestBuilder::new(self, ListConnectors::new())
+    }
+
+    /// `createCustomConnector`.
+    pub fn create_connector(&self, dto: &V3CreateConnectorDto) -> RequestBuilder<CreateConnector> {
+        RequestBuilder::new(self, CreateConnector::new(dto))
+    }
+
+    /// `createCustomConnector` with the JSON body given as is (pre-flight checks it).
+    pub fn create_connector_json(&self, body: impl Into<Bytes>) -> RequestBuilder<CreateConnector> {
+        RequestBuilder::new(self, CreateConnector::from_json(body))
+    }
+
+    /// `getConnector`.
+    pub fn get_connector(&self, script_name: impl Into<String>) -> RequestBuilder<GetConnector> {
+        RequestBuilder::new(self, GetConnector::new(script_name))
+    }
+
+    /// `deleteCustomConnector`.
+    pub fn delete_connector(
+        &self,
+        script_name: impl Into<String>,
+    ) -> RequestBuilder<DeleteConnector> {
+        RequestBuilder::new(self, DeleteConnector::new(script_name))
+    }
+
+    /// `updateConnector`: add operations with the builder's helpers.
+    pub fn update_connector(
+        &self,
+        script_name: impl Into<String>,
+    ) -> RequestBuilder<UpdateConnector> {
+        RequestBuilder::new(self, UpdateConnector::new(script_name))
+    }
+
+    /// `updateConnector` with the JSON Patch given as is (pre-flight checks it).
+    pub fn update_connector_json(
+        &self,
+        script_name: impl Into<String>,
+        patch: impl Into<Bytes>,
+    ) -> RequestBuilder<UpdateConnector> {
+        RequestBuilder::new(self, UpdateConnector::from_json(script_name, patch))
+    }
+
+    /// `getConnectorSourceConfig`, `getConnectorSourceTemplate` or
+    /// `getConnectorCorrelationConfig`: the XML, verbatim.
+    pub fn get_document(
+        &self,
+        script_name: impl Into<String>,
+        document: Document,
+    ) -> RequestBuilder<GetDocument> {
+        RequestBuilder::new(self, GetDocument::new(script_name, document))
+    }
+
+    /// `putConnectorSourceConfig`, `putConnectorSourceTemplate` or
+    /// `putConnectorCorrelationConfig`: give the XML with `.xml(..)`, `.content(..)` or
+    /// `.file(path)`.
+    pub fn put_document(
+        &self,
+        script_name: impl Into<String>,
+        document: Document,
+    ) -> RequestBuilder<PutDocument> {
+        RequestBuilder::new(self, PutDocument::new(script_name, document))
+    }
+
+    /// `getConnectorSourceConfig`.
+    pub fn get_source_config(&self, script_name: impl Into<String>) -> RequestBuilder<GetDocument> {
+        self.get_document(script_name, Document::SourceConfig)
+    }
+
+    /// `putConnectorSourceConfig`.
+    pub fn put_source_config(&self, script_name: impl Into<String>) -> RequestBuilder<PutDocument> {
+        self.put_document(script_name, Document::SourceConfig)
+    }
+
+    /// `getConnectorSourceTemplate`.
+    pub fn get_source_template(
+        &self,
+        script_name: impl Into<String>,
+    ) -> RequestBuilder<GetDocument> {
+        self.get_document(script_name, Document::SourceTemplate)
+    }
+
+    /// `putConnectorSourceTemplate`.
+    pub fn put_source_template(
+        &self,
+        script_name: impl Into<String>,
+    ) -> RequestBuilder<PutDocument> {
+        self.put_document(script_name, Document::SourceTemplate)
+    }
+
+    /// `getConnectorCorrelationConfig`.
+    pub fn get_correlation_config(
+        &self,
+        script_name: impl Into<String>,
+    ) -> RequestBuilder<GetDocument> {
+        self.get_document(script_name, Document::CorrelationConfig)
+    }
+
+    /// `putConnectorCorrelationConfig`.
+    pub fn put_correlation_config(
+        &self,
+        script_name: impl Into<String>,
+    ) -> RequestBuilder<PutDocument> {
+        self.put_document(script_name, Document::CorrelationConfig)
+    }
+
+    /// `getConnectorTranslations`: the `.properties` text, verbatim.
+    pub fn get_translations(
+        &self,
+        script_name: impl Into<String>,
+        locale: Locale,
+    ) -> RequestBuilder<GetTranslations> {
+        RequestBuilder::new(self, GetTranslations::new(script_name, locale))
+    }
+
+    /// `putConnectorTranslations`: content is optional (`.text(..)`, `.content(..)`,
+    /// `.file(path)`).
+    pub fn put_translations(
+        &self,
+        script_name: impl Into<String>,
+        locale: Locale,
+    ) -> RequestBuilder<PutTranslations> {
+        RequestBuilder::new(self, PutTranslations::new(script_name, locale))
+    }
+}
+
+impl RequestBuilder<ListConnectors> {
+    /// Sets `filters` from a typed filter or text (parsed and checked before sending).
+    pub fn filter(self, filter: impl Into<FilterArg>) -> Self {
+        self.map(|op| op.filter(filter))
+    }
+
+    /// Sets `filters` to `text` verbatim, skipping the local parse and check.
+    pub fn unchecked_filter(self, text: impl Into<String>) -> Self {
+        self.map(|op| op.filter(FilterArg::Unchecked(text.into())))
+    }
+
+    /// Sets `limit` (`0..=250`).
+    pub fn limit(self, limit: u32) -> Self {
+        self.map(|op| op.limit(limit))
+    }
+
+    /// Sets `offset`.
+    pub fn offset(self, offset: u64) -> Self {
+        self.map(|op| op.offset(offset))
+    }
+
+    /// Sets `count`.
+    pub fn count(self, count: bool) -> Self {
+        self.map(|op| op.count(count))
+    }
+
+    /// Sets `locale`.
+    pub fn locale(self, locale: Locale) -> Self {
+        self.map(|op| op.locale(locale))
+    }
+
+    /// Pages through every connector from `offset` on; `limit`, if set, is the page size.
+    pub fn into_paginator(self) -> Paginator {
+        Paginator::new(self.client, self.operation)
+    }
+}
+
+impl RequestBuilder<GetConnector> {
+    /// Sets `locale`.
+    pub fn locale(self, locale: Locale) -> Self {
+        self.map(|op| op.locale(locale))
+    }
+}
+
+impl RequestBuilder<UpdateConnector> {
+    /// Appends any JSON Patch operation.
+    pub fn operation(self, operation: JsonPatchOperation) -> Self {
+        self.map(|op| op.operation(operation))
+    }
+
+    /// `replace` `/applicationXml`.
+    pub fn replace_application_xml(self, xml: impl Into<String>) -> Self {
+        self.map(|op| op.replace_application_xml(xml))
+    }
+
+    /// `replace` `/correlationConfigXml`.
+    pub fn replace_correlation_config_xml(self, xml: impl Into<String>) -> Self {
+        self.map(|op| op.replace_correlation_config_xml(xml))
+    }
+
+    /// `replace` `/sourceConfigXml`.
+    pub fn replace_source_config_xml(self, xml: impl Into<String>) -> Self {
+        self.map(|op| op.replace_source_config_xml(xml))
+    }
+
+    /// `replace` the whole `/connectorMetadata`.
+    pub fn replace_metadata(self, metadata: JsonObject) -> Self {
+        self.map(|op| op.replace_metadata(metadata))
+    }
+
+    /// `add` one `connectorMetadata` key.
+    pub fn set_metadata(self, key: &str, value: impl Into<serde_json::Value>) -> Self {
+        self.map(|op| op.set_metadata(key, value))
+    }
+
+    /// `remove` one `connectorMetadata` key.
+    pub fn remove_metadata(self, key: &str) -> Self {
+        self.map(|op| op.remove_metadata(key))
+    }
+}
+
+impl<T: UploadTarget + Send + Sync> RequestBuilder<PutFile<T>> {
+    /// Uploads `content` (text or bytes) verbatim.
+    pub fn content(mut self, content: impl Into<Bytes>) -> Self {
+        self.operation.set_content(content.into());
+        self
+    }
+
+    /// Uploads the file at `path` (read now, blocking), named after the file. A read
+    /// error is returned by `send`.
+    pub fn file(mut self, path: impl AsRef<Path>) -> Self {
+        if let Err(error) = self.operation.set_path(path.as_ref()) {
+            self.error.get_or_insert(error);
+        }
+        self
+    }
+}
+
+impl RequestBuilder<PutDocument> {
+    /// Uploads `xml` verbatim.
+    pub fn xml(self, xml: impl Into<Bytes>) -> Self {
+        self.content(xml)
+    }
+}
+
+impl RequestBuilder<PutTranslations> {
+    /// Uploads `text` verbatim.
+    pub fn text(self, text: impl Into<Bytes>) -> Self {
+        self.content(text)
+    }
+}

@@ -1,0 +1,278 @@
+//! The sans-IO [`Operation`] trait and the one request/response pipeline every
+//! operation shares.
+//!
+//! An operation turns typed input into an `http::Request<Bytes>` and an
+//! `http::Response<Bytes>` into typed output or an [`Error`]; it never does I/O. The
+//! [`Client`](crate::Client) runs pre-flight on [`Operation::preflight_body`], sends the
+//! request through its transport and hands the response back.
+
+use bytes::Bytes;
+use connkit_models::decode::{from_json, DecodeError};
+use connkit_models::isc::v2024::UpdateDetail;
+use connkit_models::preflight::BodyKind;
+use connkit_transport::BaseUrl;
+use http::header::{HeaderValue, ACCEPT, CONTENT_TYPE};
+use http::Method;
+use serde::de::DeserializeOwned;
+
+use crate::encode::{path_segment, Query};
+use crate::error::{Error, Result, ServiceError};
+
+/// One API operation, without I/O.
+///
+/// ```
+/// use connkit_connectors::ops::GetConnector;
+/// use connkit_connectors::Operation;
+/// use connkit_transport::BaseUrl;
+///
+/// let base = BaseUrl::parse("https://acme.api.identitynow.com").unwrap();
+/// let op = GetConnector::new("my-connector");
+/// let request = op.build_request(&base).unwrap();
+/// assert_eq!(
+///     request.uri(),
+///     "https://acme.api.identitynow.com/v2024/connectors/my-connector"
+/// );
+///
+/// let response = http::Response::builder()
+///     .status(200)
+///     .body(bytes::Bytes::from_static(br#"{"name":"My connector"}"#))
+///     .unwrap();
+/// let detail = op.parse_response(response).unwrap();
+/// assert_eq!(detail.name.as_deref(), Some("My connector"));
+/// ```
+pub trait Operation {
+    /// What a successful response decodes to.
+    type Output;
+
+    /// The spec's `operationId`, e.g. `getConnector`.
+    fn operation_id(&self) -> &'static str;
+
+    /// The body pre-flight validators must see before `request` (built by
+    /// [`build_request`](Operation::build_request)) may leave, if any: the JSON body of
+    /// a create or update, the uploaded file of a PUT.
+    fn preflight_body<'a>(
+        &'a self,
+        request: &'a http::Request<Bytes>,
+    ) -> Option<(BodyKind, &'a [u8])> {
+        let _ = request;
+        None
+    }
+
+    /// Builds the request against `base`.
+    fn build_request(&self, base: &BaseUrl) -> Result<http::Request<Bytes>>;
+
+    /// Decodes the response: a success into [`Self::Output`], anything else into an
+    /// [`Error`].
+    fn parse_response(&self, response: http::Response<Bytes>) -> Result<Self::Output>;
+}
+
+/// What every request is made of; [`RequestSpec::build`] is the only place requests are
+/// assembled.
+pub(crate) struct RequestSpec {
+    pub(crate) method: Method,
+    /// Already-encoded path below the API root, starting with `/`.
+    pub(crate) path: String,
+    pub(crate) query: Query,
+    pub(crate) accept: &'static str,
+    /// `(content type, body)`.
+    pub(crate) body: Option<(String, Bytes)>,
+}
+
+impl RequestSpec {
+    /// A request with no body and no query.
+    pub(crate) fn new(method: Method, path: String, accept: &'static str) -> Self {
+        RequestSpec {
+            method,
+            path,
+            query: Query::default(),
+            accept,
+            body: None,
+        }
+    }
+
+    /// Sets the body and its content type.
+    pub(crate) fn body(mut self, content_type: impl Into<String>, body: Bytes) -> Self {
+        self.body = Some((content_type.into(), body));
+        self
+    }
+
+    /// Assembles the `http::Request`.
+    pub(crate) fn build(self, base: &BaseUrl) -> Result<http::Request<Bytes>> {
+        let uri = base
+            .api_uri(&format!("{}{}", self.path, self.query.as_str()))
+            .map_err(|e| Error::invalid_input(e.to_string()))?;
+        let mut builder = http::Request::builder()
+            .method(self.method)
+            .uri(uri)
+            .header(ACCEPT, HeaderValue::from_static(self.accept));
+        let body = match self.body {
+            Some((content_type, body)) => {
+                builder = builder.header(CONTENT_TYPE, content_type);
+                body
+            }
+            None => Bytes::new(),
+        };
+        builder
+            .body(body)
+            .map_err(|e| Error::invalid_input(e.to_string()))
+    }
+}
+
+/// `/connectors/{scriptName}{suffix}`, refusing an empty script name.
+pub(crate) fn connector_path(script_name: &str, suffix: &str) -> Result<String> {
+    if script_name.is_empty() {
+        return Err(Error::invalid_input("the connector script name is empty"));
+    }
+    Ok(format!("/connectors/{}{suffix}", path_segment(script_name)))
+}
+
+/// Passes a success response through; turns any other status into
+/// [`Error::Service`]. `script_name` names the connector for per-connector routes.
+pub(crate) fn expect_success(
+    operation: &'static str,
+    script_name: Option<&str>,
+    response: http::Response<Bytes>,
+) -> Result<http::Response<Bytes>> {
+    if response.status().is_success() {
+        Ok(response)
+    } else {
+        Err(Error::Service(Box::new(ServiceError::from_response(
+            operation,
+            script_name,
+            &response,
+        ))))
+    }
+}
+
+/// Decodes a JSON success body; errors name the JSON path of the bad field.
+pub(crate) fn decode_json<T: DeserializeOwned>(
+    operation: &'static str,
+    response: http::Response<Bytes>,
+) -> Result<T> {
+    from_json(response.body()).map_err(|source| decode_error(operation, response, source))
+}
+
+/// Decodes a `text/plain` success body as UTF-8, verbatim.
+pub(crate) fn decode_text(
+    operation: &'static str,
+    response: http::Response<Bytes>,
+) -> Result<String> {
+    match std::str::from_utf8(response.body()) {
+        Ok(text) => Ok(text.to_owned()),
+        Err(e) => {
+            let offset = e.valid_up_to();
+            let (line, column) = crate::preflight::line_column(response.body(), offset);
+            let source = DecodeError {
+                path: ".".to_owned(),
+                line: line as usize,
+                column: column as usize,
+                offset,
+                message: "the text is not valid UTF-8".to_owned(),
+                is_eof: e.error_len().is_none(),
+            };
+            Err(decode_error(operation, response, source))
+        }
+    }
+}
+
+fn decode_error(
+    operation: &'static str,
+    response: http::Response<Bytes>,
+    source: DecodeError,
+) -> Error {
+    let status = response.status();
+    Error::Decode {
+        operation,
+        status,
+        body: response.into_body(),
+        source: Box::new(source),
+    }
+}
+
+/// Decodes the answer to a PUT: an error status into [`Error::Service`], an
+/// `UpdateDetail` with `status: ERROR` into [`Error::UpdateFailed`].
+pub(crate) fn decode_update(
+    operation: &'static str,
+    script_name: &str,
+    response: http::Response<Bytes>,
+) -> Result<UpdateDetail> {
+    let response = expect_success(operation, Some(script_name), response)?;
+    let detail: UpdateDetail = decode_json(operation, response)?;
+    if detail.is_error() {
+        return Err(Error::UpdateFailed {
+            operation,
+            script_name: script_name.to_owned(),
+            detail: Box::new(detail),
+        });
+    }
+    Ok(detail)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ok(body: &'static [u8]) -> http::Response<Bytes> {
+        http::Response::new(Bytes::from_static(body))
+    }
+
+    #[test]
+    fn update_detail_error_is_an_error_with_its_message() {
+        let err = decode_update(
+            "putConnectorSourceConfig",
+            "s",
+            ok(br#"{"status":"ERROR","message":"bad xml"}"#),
+        )
+        .unwrap_err();
+        assert!(matches!(err, Error::UpdateFailed { .. }));
+        assert_eq!(
+            err.to_string(),
+            "putConnectorSourceConfig: the service reported status ERROR for connector `s`: bad xml"
+        );
+        let fine = decode_update("x", "s", ok(br#"{"status":"SOMETHING_NEW"}"#)).unwrap();
+        assert!(!fine.is_error());
+    }
+
+    #[test]
+    fn decode_errors_name_the_json_path() {
+        let err = decode_json::<Vec<connkit_models::isc::v2024::V3ConnectorDto>>(
+            "getConnectorList",
+            ok(b"[{\"name\":\"a\"},{\"features\":[1]}]"),
+        )
+        .unwrap_err();
+        match &err {
+            Error::Decode { source, body, .. } => {
+                assert_eq!(source.path, "[1].features[0]");
+                assert_eq!(body.len(), 31);
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn text_must_be_utf8_and_is_otherwise_verbatim() {
+        assert_eq!(
+            decode_text("t", ok("a=é\r\n".as_bytes())).unwrap(),
+            "a=é\r\n"
+        );
+        let err = decode_text("t", ok(b"a=1\nb=\xff")).unwrap_err();
+        match err {
+            Error::Decode { source, .. } => {
+                assert_eq!((source.line, source.column, source.offset), (2, 3, 6));
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn empty_script_names_are_refused() {
+        assert!(matches!(
+            connector_path("", ""),
+            Err(Error::InvalidInput { .. })
+        ));
+        assert_eq!(
+            connector_path("a b/c", "/source-config").unwrap(),
+            "/connectors/a%20b%2Fc/source-config"
+        );
+    }
+}

@@ -1,0 +1,39 @@
+//! [`Page`]: one page of a list answer.
+
+/// One page of a list: its items, where it starts, and the collection's total when the
+/// service said (`count=true` → `X-Total-Count`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Page<T> {
+    /// The items, in service order.
+    pub items: Vec<T>,
+    /// The offset of the first item in the whole collection.
+    pub offset: u64,
+    /// The size of the whole collection, if the service reported it.
+    pub total: Option<u64>,
+}
+
+impl<T> Page<T> {
+    /// The number of items on this page.
+    pub fn len(&self) -> usize {
+        self.items.len()
+    }
+
+    /// `true` when the page holds no item.
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    /// The offset just past this page.
+    pub fn next_offset(&self) -> u64 {
+        self.offset + self.items.len() as u64
+    }
+}
+
+impl<T> IntoIterator for Page<T> {
+    type Item = T;
+    type IntoIter = std::vec::IntoIter<T>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.items.into_iter()
+    }
+}

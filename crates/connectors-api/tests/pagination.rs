@@ -1,0 +1,285 @@
+//! The paginator against the sandbox: for any total, page size, start, cap and
+//! concurrency it yields exactly the collection, in order; with faults and retries too.
+
+mod common;
+
+use std::collections::HashSet;
+use std::sync::Arc;
+
+use common::{fast_retries, Harness, Mode};
+use connkit_connectors::ops::ListConnectors;
+use connkit_connectors::{Client, Operation};
+use connkit_models::isc::v2024::{V3ConnectorDto, V3CreateConnectorDto};
+use connkit_sandbox::{FaultConfig, Sandbox};
+use connkit_transport::test_util::Recorder;
+use connkit_transport::Transport;
+use futures::{StreamExt, TryStreamExt};
+use proptest::prelude::*;
+
+/// The whole collection, read with plain list requests (no paginator involved).
+async fn collection(transport: &dyn Transport) -> Vec<String> {
+    let base = connkit_transport::BaseUrl::parse("http://127.0.0.1:9").expect("base");
+    let mut all = Vec::new();
+    loop {
+        let op = ListConnectors::new().offset(all.len() as u64).limit(250);
+        let request = op.build_request(&base).expect("request");
+        let page = op
+            .parse_response(transport.send(request).await.expect("send"))
+            .expect("page");
+        let n = page.items.len();
+        all.extend(page.items.into_iter().map(script));
+        if n < 250 {
+            return all;
+        }
+    }
+}
+
+fn script(c: V3ConnectorDto) -> String {
+    c.script_name.expect("scriptName")
+}
+
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread()
+        .build()
+        .expect("runtime")
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 40, ..ProptestConfig::default() })]
+
+    #[test]
+    fn yields_the_collection_in_order_without_gaps_or_duplicates(
+        total in prop_oneof![Just(0usize), Just(250), Just(500), 0usize..2000],
+        page_size in prop_oneof![Just(250u32), 1u32..=250],
+        start_fraction in 0.0f64..1.1,
+        cap in proptest::option::of(0u64..2100),
+        concurrency in 1usize..=8,
+    ) {
+        runtime().block_on(async {
+            let sandbox = Sandbox::builder().seed(total).build().expect("sandbox");
+            let expected = collection(&sandbox).await;
+            prop_assert_eq!(expected.len(), total);
+            let start = ((total as f64) * start_fraction) as u64;
+            let recorder = Recorder::new(sandbox.clone());
+            let client = Client::new("http://127.0.0.1:9", Arc::new(recorder.clone())).expect("client");
+
+            let mut paginator = client
+                .list_connectors()
+                .offset(start)
+                .into_paginator()
+                .page_size(page_size)
+                .concurrency(concurrency);
+            if let Some(cap) = cap {
+                paginator = paginator.max_items(cap);
+            }
+            let got: Vec<String> = paginator.try_collect().await.expect("paginate").into_iter().map(script).collect();
+
+            let from = (start as usize).min(total);
+            let to = cap.map_or(total, |c| (from + c as usize).min(total));
+            prop_assert_eq!(&got[..], &expected[from..to]);
+            let unique: HashSet<&String> = got.iter().collect();
+            prop_assert_eq!(unique.len(), got.len());
+
+            // No request past the end: one per page that holds items, and one for an
+            // empty result (unless the cap is 0, which needs none).
+            let pages = (to - from).div_ceil(page_size as usize) as u64;
+            let requests = recorder.len() as u64;
+            let expected_requests = if cap == Some(0) { 0 } else { pages.max(1) };
+            prop_assert_eq!(requests, expected_requests, "requests for {} items", to - from);
+            Ok(())
+        })?;
+    }
+}
+
+#[tokio::test]
+async fn streams_of_items_and_pages_agree_with_try_next() {
+    let sandbox = Sandbox::builder().seed(260).build().expect("sandbox");
+    let client = Client::new("http://127.0.0.1:9", Arc::new(sandbox.clone())).expect("client");
+    let expected = collection(&sandbox).await;
+
+    let items: Vec<String> = client
+        .list_connectors()
+        .into_paginator()
+        .page_size(100)
+        .concurrency(3)
+        .into_stream()
+        .map_ok(script)
+        .try_collect()
+        .await
+        .expect("stream");
+    assert_eq!(items, expected);
+
+    let pages: Vec<(u64, usize, Option<u64>)> = client
+        .list_connectors()
+        .into_paginator()
+        .page_size(100)
+        .into_page_stream()
+        .map_ok(|p| (p.offset, p.len(), p.total))
+        .try_collect()
+        .await
+        .expect("pages");
+    assert_eq!(
+        pages,
+        [(0, 100, Some(260)), (100, 100, None), (200, 60, None)]
+    );
+
+    let mut paginator = client
+        .list_connectors()
+        .into_paginator()
+        .page_size(7)
+        .max_items(9);
+    let mut one_by_one = Vec::new();
+    while let Some(c) = paginator.try_next().await.expect("next") {
+        one_by_one.push(script(c));
+    }
+    assert_eq!(one_by_one, expected[..9]);
+    assert_eq!(paginator.total(), Some(260));
+}
+
+#[tokio::test]
+async fn the_first_error_ends_pagination() {
+    let client = Client::new(
+        "http://127.0.0.1:9",
+        Arc::new(Sandbox::builder().seed(30).build().expect("sandbox")),
+    )
+    .expect("client");
+    let mut paginator = client
+        .list_connectors()
+        .filter(r#"name eq "x""#)
+        .into_paginator();
+    let err = paginator.next_page().await.unwrap_err();
+    assert!(matches!(
+        err,
+        connkit_connectors::Error::FilterNotAllowed(_)
+    ));
+    assert!(paginator.next_page().await.expect("done").is_none());
+
+    // The server refuses the unchecked filter on the first page: one error, then the end.
+    let mut stream = Box::pin(
+        client
+            .list_connectors()
+            .unchecked_filter("owner eq 1")
+            .into_paginator()
+            .into_stream(),
+    );
+    let first = stream.next().await.expect("an item");
+    assert_eq!(
+        first.unwrap_err().status(),
+        Some(http::StatusCode::BAD_REQUEST)
+    );
+    assert!(stream.next().await.is_none());
+}
+
+#[tokio::test]
+async fn a_collection_that_changes_underneath_ends_cleanly() {
+    let h = Harness::new(Mode::InProcess, 40).await;
+    let mut paginator = h.client.list_connectors().into_paginator().page_size(10);
+    let first = paginator.next_page().await.expect("first").expect("a page");
+    assert_eq!(first.total, Some(40));
+    // Grow and shrink the collection while paging.
+    for i in 0..25 {
+        h.client
+            .create_connector(&V3CreateConnectorDto::new(format!("zz grown {i}"), "c"))
+            .send()
+            .await
+            .expect("create");
+    }
+    let mut seen = first.len();
+    let mut pages = 1;
+    while let Some(page) = paginator.next_page().await.expect("page") {
+        seen += page.len();
+        pages += 1;
+        let victim = page.items[0].script_name.clone().expect("script");
+        h.client
+            .delete_connector(victim)
+            .send()
+            .await
+            .expect("delete");
+    }
+    assert!(pages <= 4, "stopped at the total seen first: {pages} pages");
+    assert!(seen <= 40, "{seen}");
+}
+
+#[tokio::test]
+async fn with_faults_and_retries_the_items_are_the_same_and_nothing_is_sent_twice() {
+    let clean = Sandbox::builder().seed(700).build().expect("sandbox");
+    let expected = collection(&clean).await;
+
+    let faults: FaultConfig = "error=0.2,reset=0.05,truncate=0.05,seed=7"
+        .parse()
+        .expect("faults");
+    let sandbox = Sandbox::builder()
+        .seed(700)
+        .faults(faults)
+        .build()
+        .expect("sandbox");
+    let recorder = Recorder::new(Arc::new(sandbox.clone()) as Arc<dyn Transport>);
+    let client = Client::builder()
+        .base_url("http://127.0.0.1:9")
+        .backend(Arc::new(recorder.clone()))
+        .configure_stack(|s| s.retry(fast_retries()).no_rate_limit())
+        .build()
+        .expect("client");
+
+    for concurrency in [1, 4, 8] {
+        let got: Vec<String> = client
+            .list_connectors()
+            .into_paginator()
+            .page_size(45)
+            .concurrency(concurrency)
+            .try_collect()
+            .await
+            .expect("paginate through faults")
+            .into_iter()
+            .map(script)
+            .collect();
+        assert_eq!(got, expected, "concurrency {concurrency}");
+    }
+    let stats = sandbox.stats();
+    assert!(
+        stats.injected_faults.values().sum::<u64>() > 10,
+        "faults were injected: {stats:?}"
+    );
+
+    // Creates and patches are never retried after a 5xx or a dropped connection.
+    let before = recorder.len();
+    let mut attempts = 0u64;
+    let mut created = Vec::new();
+    for i in 0..30 {
+        attempts += 1;
+        let result = client
+            .create_connector(&V3CreateConnectorDto::new(format!("Fault {i}"), "c"))
+            .send()
+            .await;
+        if let Ok(c) = result {
+            created.push(script(c));
+        } else if let Err(e) = result {
+            assert!(e.is_retryable(), "{e:?}");
+        }
+    }
+    for s in &created {
+        attempts += 1;
+        let _ = client.update_connector(s).set_metadata("k", 1).send().await;
+    }
+    let sent: Vec<_> = recorder.requests()[before..].to_vec();
+    let mut bodies = HashSet::new();
+    for r in &sent {
+        assert!(r.method == "POST" || r.method == "PATCH", "{}", r.method);
+        assert!(
+            bodies.insert((r.uri.clone(), r.body.clone())),
+            "sent twice: {} {}",
+            r.method,
+            r.uri
+        );
+    }
+    assert_eq!(sent.len() as u64, attempts);
+    let stats = sandbox.stats();
+    let by_op = |op: &str| stats.by_operation.get(op).copied().unwrap_or(0);
+    assert_eq!(by_op("createCustomConnector"), 30);
+    assert_eq!(by_op("updateConnector"), created.len() as u64);
+    assert!(
+        !created.is_empty() && created.len() < 30,
+        "some creates failed, some not: {}",
+        created.len()
+    );
+}

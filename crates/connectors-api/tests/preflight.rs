@@ -1,0 +1,249 @@
+//! Pre-flight through the client: a rejected body is never sent, and the error carries
+//! every finding with its position.
+
+mod common;
+
+use std::sync::Arc;
+
+use common::{Harness, Mode};
+use connkit_connectors::preflight::{builtin_validators, SizeLimit};
+use connkit_connectors::{Error, ErrorKind};
+use connkit_models::isc::v2024::{Locale, V3CreateConnectorDto};
+use connkit_models::preflight::{BodyKind, Finding, Severity, Validator};
+
+fn rejected(err: Error) -> (BodyKind, Vec<Finding>) {
+    assert_eq!(err.kind(), ErrorKind::PreflightRejected, "{err:?}");
+    match err {
+        Error::Preflight(p) => (p.kind, p.findings),
+        other => panic!("{other:?}"),
+    }
+}
+
+fn code_at(f: &Finding) -> (&str, Option<u32>, Option<u32>) {
+    (f.code.as_str(), f.line, f.column)
+}
+
+#[tokio::test]
+async fn rejected_bodies_are_never_sent() {
+    let h = Harness::new(Mode::InProcess, 0).await;
+    let c = &h.client;
+
+    let err = c
+        .put_source_config("s")
+        .xml("<a>\n  <b></a>")
+        .send()
+        .await
+        .unwrap_err();
+    let (kind, findings) = rejected(err);
+    assert_eq!(kind, BodyKind::SourceConfig);
+    assert_eq!(
+        code_at(&findings[0]),
+        ("xml.not-well-formed", Some(2), Some(6))
+    );
+    assert_eq!(findings[0].validator.as_deref(), Some("builtin.xml"));
+
+    let err = c
+        .put_correlation_config("s")
+        .xml("<!DOCTYPE c [<!ENTITY e SYSTEM \"http://x/\">]>\n<c>&e;</c>")
+        .send()
+        .await
+        .unwrap_err();
+    let (_, findings) = rejected(err);
+    let codes: Vec<_> = findings.iter().map(code_at).collect();
+    assert_eq!(
+        codes,
+        [
+            ("xml.doctype", Some(1), Some(1)),
+            ("xml.external-entity", Some(1), Some(1)),
+            ("xml.undefined-entity", Some(2), Some(4)),
+        ]
+    );
+
+    let err = c
+        .put_source_template("s")
+        .content(&b"<t>\xff</t>"[..])
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(
+        code_at(&rejected(err).1[0]),
+        ("xml.not-utf8", Some(1), Some(4))
+    );
+
+    let err = c
+        .update_connector_json("s", "[{\"op\":\"replace\",\"path\":\"/name\",\"value\":\"x\"},\n {\"op\":\"move\",\"path\":\"/connectorMetadata/a\"}]")
+        .send()
+        .await
+        .unwrap_err();
+    let (kind, findings) = rejected(err);
+    assert_eq!(kind, BodyKind::JsonPatch);
+    let codes: Vec<_> = findings
+        .iter()
+        .map(|f| (f.code.as_str(), f.pointer.as_deref()))
+        .collect();
+    assert_eq!(
+        codes,
+        [
+            ("patch.not-patchable", Some("/0/path")),
+            ("patch.missing-from", Some("/1"))
+        ]
+    );
+
+    let err = c
+        .update_connector("s")
+        .replace_application_xml("<app>\n<unclosed>\n</app>")
+        .send()
+        .await
+        .unwrap_err();
+    let (_, findings) = rejected(err);
+    assert_eq!(
+        code_at(&findings[0]),
+        ("xml.not-well-formed", Some(3), Some(1))
+    );
+    assert_eq!(findings[0].pointer.as_deref(), Some("/0/value"));
+
+    let err = c
+        .update_connector_json("s", "[\n  {\"op\": }]")
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(
+        code_at(&rejected(err).1[0]),
+        ("json.syntax", Some(2), Some(10))
+    );
+
+    let err = c
+        .create_connector(&V3CreateConnectorDto::new(" ", ""))
+        .send()
+        .await
+        .unwrap_err();
+    let (kind, findings) = rejected(err);
+    assert_eq!(kind, BodyKind::CreateConnector);
+    assert_eq!(
+        findings.iter().map(|f| f.code.as_str()).collect::<Vec<_>>(),
+        ["create.empty-field", "create.empty-field"]
+    );
+
+    let err = c
+        .put_translations("s", Locale::Fi)
+        .text("ok=1\nbad=\\u12G4\n")
+        .send()
+        .await
+        .unwrap_err();
+    let (kind, findings) = rejected(err);
+    assert_eq!(kind, BodyKind::Translations);
+    assert_eq!(
+        code_at(&findings[0]),
+        ("properties.bad-unicode-escape", Some(2), Some(5))
+    );
+    assert!(err_display_lists_the_first_finding(&findings));
+
+    assert!(
+        h.sent().is_empty(),
+        "a rejected body was sent: {:?}",
+        h.sent()
+    );
+    assert_eq!(h.sandbox.stats().total, 0);
+}
+
+fn err_display_lists_the_first_finding(findings: &[Finding]) -> bool {
+    let text = Error::Preflight(connkit_connectors::PreflightRejected {
+        kind: BodyKind::Translations,
+        findings: findings.to_vec(),
+    })
+    .to_string();
+    text == "pre-flight rejected the translations body: 2:5: error: properties.bad-unicode-escape: `\\u12` is not a unicode escape: `\\u` needs exactly 4 hex digits"
+}
+
+#[tokio::test]
+async fn warnings_do_not_stop_a_request() {
+    let h = Harness::new(Mode::InProcess, 0).await;
+    let script = h
+        .client
+        .create_connector(&V3CreateConnectorDto::new("W", "c"))
+        .send()
+        .await
+        .expect("create")
+        .script_name
+        .expect("script");
+    let findings = h
+        .client
+        .check_body(BodyKind::Translations, b"a=1\na=2\n")
+        .expect("only warnings");
+    assert_eq!(findings[0].severity, Severity::Warning);
+    h.client
+        .put_translations(&script, Locale::En)
+        .text("a=1\na=2\n")
+        .send()
+        .await
+        .expect("sent despite the warning");
+    assert_eq!(h.sent().len(), 2);
+}
+
+/// Refuses any body containing `FORBIDDEN`.
+struct NoForbidden;
+
+impl Validator for NoForbidden {
+    fn name(&self) -> &str {
+        "test.no-forbidden"
+    }
+    fn supports(&self, _kind: BodyKind) -> bool {
+        true
+    }
+    fn validate(&self, _kind: BodyKind, body: &[u8]) -> Vec<Finding> {
+        if body.windows(9).any(|w| w == b"FORBIDDEN") {
+            vec![Finding::error("test.forbidden", "forbidden word")]
+        } else {
+            Vec::new()
+        }
+    }
+}
+
+#[tokio::test]
+async fn validators_are_removable_and_addable() {
+    let sandbox = connkit_sandbox::Sandbox::builder()
+        .seed(0)
+        .build()
+        .expect("sandbox");
+    let h = Harness::with_sandbox(Mode::InProcess, sandbox, |b| {
+        b.no_builtin_validators()
+            .validator(Arc::new(NoForbidden))
+            .validator(Arc::new(SizeLimit { max_bytes: 64 }))
+    })
+    .await;
+    assert_eq!(h.client.validators().len(), 2);
+    let script = h
+        .client
+        .create_connector(&V3CreateConnectorDto::new("V", "c"))
+        .send()
+        .await
+        .expect("create")
+        .script_name
+        .expect("script");
+    // Not well-formed, but no XML validator runs now: the service stores it.
+    h.client
+        .put_source_config(&script)
+        .xml("<a>")
+        .send()
+        .await
+        .expect("sent without the built-ins");
+    let err = h
+        .client
+        .put_source_config(&script)
+        .xml("<a>FORBIDDEN</a>")
+        .send()
+        .await
+        .unwrap_err();
+    let (_, findings) = rejected(err);
+    assert_eq!(findings[0].validator.as_deref(), Some("test.no-forbidden"));
+    let err = h
+        .client
+        .put_source_config(&script)
+        .xml("x".repeat(65))
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(rejected(err).1[0].code, "body.too-large");
+    assert_eq!(h.sent().len(), 2);
+    assert_eq!(builtin_validators().len(), 5);
+}
