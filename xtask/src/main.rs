@@ -12,8 +12,21 @@
 //! publishes in dependency order, skipping versions already on crates.io so that a
 //! failed run can be resumed by running the same command with the explicit version.
 //!
+//! The publish order comes from `cargo metadata --no-deps`: a crate follows its normal and
+//! build dependencies, and its dev-dependencies that state a version (cargo keeps those in
+//! the published manifest and resolves them when packaging, so they must be on crates.io
+//! first). Path-only dev-dependencies are stripped on publish and ignored, so they may form
+//! cycles; a cycle through a versioned one is reported with the fix. `publish = false`
+//! members are not released.
+//!
 //! `schemas` regenerates `schemas/` from the models' `export_schemas` example; with
 //! `--check` it only reports files that are out of date, missing or extra.
+//!
+//! Like rust-analyzer's xtask this is plain Rust, but leaner still: a few flags need no
+//! parser crate, and `std::process::Command` behind a small echoing helper does what
+//! `xshell` would. The dependencies are `anyhow` (error context), `serde`/`serde_json`
+//! (metadata), `semver` (versions), `toml_edit` (format-preserving manifest edits) and
+//! `tempfile` (scratch directories).
 
 mod cmd;
 mod git;
