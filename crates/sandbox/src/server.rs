@@ -11,6 +11,7 @@ use std::future::Future;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::pin::Pin;
 use std::task::{Context, Poll};
+use std::time::Duration;
 
 use axum::body::Body;
 use axum::response::Response;
@@ -23,14 +24,15 @@ use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::server::graceful::GracefulShutdown;
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
-use tokio::task::JoinHandle;
+use tokio::task::{JoinHandle, JoinSet};
 use tower::ServiceExt;
 
 use crate::error::SandboxError;
 use crate::faults::{InjectedFailure, Sabotage};
 
-/// A running server. [`shutdown`](ServerHandle::shutdown) stops it gracefully;
-/// dropping the handle stops it at once (open connections are closed).
+/// A running server. [`shutdown`](ServerHandle::shutdown) stops it gracefully (requests
+/// in flight get up to 10 s to finish); dropping the handle stops it at once, closing
+/// open connections.
 #[derive(Debug)]
 pub struct ServerHandle {
     local_addr: SocketAddr,
@@ -93,8 +95,14 @@ pub(crate) async fn serve(router: Router, addr: SocketAddr) -> Result<ServerHand
     })
 }
 
+/// How long a graceful shutdown waits for requests in flight before closing anyway.
+const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
+
 async fn accept_loop(listener: TcpListener, router: Router, mut stopped: oneshot::Receiver<()>) {
     let graceful = GracefulShutdown::new();
+    // Owns every connection task: when this task is aborted (the handle was dropped),
+    // dropping the set aborts them too.
+    let mut connections = JoinSet::new();
     let mut http = hyper::server::conn::http1::Builder::new();
     http.title_case_headers(true).timer(TokioTimer::new());
     loop {
@@ -103,10 +111,11 @@ async fn accept_loop(listener: TcpListener, router: Router, mut stopped: oneshot
                 Ok((stream, _)) => stream,
                 // Out of file descriptors and the like: wait a little, keep serving.
                 Err(_) => {
-                    tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+                    tokio::time::sleep(Duration::from_millis(10)).await;
                     continue;
                 }
             },
+            Some(_) = connections.join_next(), if !connections.is_empty() => continue,
             _ = &mut stopped => break,
         };
         let _ = stream.set_nodelay(true);
@@ -115,13 +124,14 @@ async fn accept_loop(listener: TcpListener, router: Router, mut stopped: oneshot
             answer(router.clone(), request)
         });
         let connection = graceful.watch(http.serve_connection(TokioIo::new(stream), service));
-        tokio::spawn(async move {
+        connections.spawn(async move {
             // A failed connection (client gone, injected reset) concerns only itself.
             let _ = connection.await;
         });
     }
     drop(listener);
-    graceful.shutdown().await;
+    let _ = tokio::time::timeout(SHUTDOWN_GRACE, graceful.shutdown()).await;
+    connections.shutdown().await;
 }
 
 /// Answers one request, carrying out injected resets and truncations.
@@ -161,7 +171,7 @@ impl Truncated {
     fn new(data: Bytes) -> Self {
         Truncated {
             data: Some(data),
-            pause: Box::pin(tokio::time::sleep(std::time::Duration::from_millis(20))),
+            pause: Box::pin(tokio::time::sleep(Duration::from_millis(20))),
         }
     }
 }

@@ -11,8 +11,9 @@ use tokio::net::TcpStream;
 
 use crate::harness::{check_spec, Answer};
 
-/// Reads one HTTP/1.1 response (head and Content-Length body) from `stream`.
-async fn read_response(stream: &mut TcpStream) -> std::io::Result<(String, Vec<u8>)> {
+/// Reads one HTTP/1.1 response (head and Content-Length body) to `GET path` from
+/// `stream`, and checks it against the spec.
+async fn read_response(stream: &mut TcpStream, path: &str) -> std::io::Result<(String, Vec<u8>)> {
     let mut buffer = Vec::new();
     let mut chunk = [0u8; 4096];
     let head_end = loop {
@@ -45,7 +46,20 @@ async fn read_response(stream: &mut TcpStream) -> std::io::Result<(String, Vec<u
         }
         body.extend_from_slice(&chunk[..n]);
     }
+    let status = head[9..12].parse().unwrap();
+    let answer = Answer {
+        status,
+        headers: headers_of(&head),
+        body: Bytes::from(body.clone()),
+    };
+    check_spec(&http::Method::GET, path, &answer);
     Ok((head, body))
+}
+
+/// Sends `GET path` on `stream` and reads the answer.
+async fn exchange(stream: &mut TcpStream, path: &str) -> std::io::Result<(String, Vec<u8>)> {
+    stream.write_all(get(path).as_bytes()).await?;
+    read_response(stream, path).await
 }
 
 fn get(path: &str) -> String {
@@ -66,11 +80,9 @@ async fn header_names_are_title_case_and_keep_alive_works() {
     let mut stream = TcpStream::connect(server.local_addr()).await.unwrap();
 
     // Three requests on one connection: keep-alive.
-    stream
-        .write_all(get("/v2024/connectors?limit=2&count=true").as_bytes())
+    let (head, _) = exchange(&mut stream, "/v2024/connectors?limit=2&count=true")
         .await
         .unwrap();
-    let (head, body) = read_response(&mut stream).await.unwrap();
     assert!(head.starts_with("HTTP/1.1 200 OK\r\n"), "{head}");
     assert!(head.contains("\r\nX-Total-Count: 30\r\n"), "{head}");
     assert!(
@@ -78,34 +90,22 @@ async fn header_names_are_title_case_and_keep_alive_works() {
         "{head}"
     );
     assert!(head.contains("\r\nContent-Length: "), "{head}");
-    let answer = Answer {
-        status: 200,
-        headers: headers_of(&head),
-        body: Bytes::from(body),
-    };
-    check_spec(&http::Method::GET, "/v2024/connectors", &answer);
 
-    stream
-        .write_all(get("/v2024/connectors/jdbc/source-config").as_bytes())
+    let (head, body) = exchange(&mut stream, "/v2024/connectors/jdbc/source-config")
         .await
         .unwrap();
-    let (head, body) = read_response(&mut stream).await.unwrap();
     assert!(
         head.contains("\r\nContent-Type: application/xml\r\n"),
         "{head}"
     );
     assert!(body.starts_with(b"<?xml"));
 
-    stream
-        .write_all(get("/v2024/connectors/jdbc").as_bytes())
+    let _ = exchange(&mut stream, "/v2024/connectors/jdbc")
         .await
         .unwrap();
-    let _ = read_response(&mut stream).await.unwrap();
-    stream
-        .write_all(get("/v2024/connectors/jdbc").as_bytes())
+    let (head, body) = exchange(&mut stream, "/v2024/connectors/jdbc")
         .await
         .unwrap();
-    let (head, body) = read_response(&mut stream).await.unwrap();
     assert!(head.starts_with("HTTP/1.1 429 "), "{head}");
     assert!(head.contains("\r\nRetry-After: "), "{head}");
     assert_eq!(body, b"{\"message\":\" Rate Limit Exceeded \"}");
@@ -173,7 +173,9 @@ async fn injected_resets_close_the_connection_without_an_answer() {
 async fn injected_truncations_send_less_than_content_length() {
     let sandbox = faulty("truncate=1");
     let (server, mut stream) = serve_and_list(&sandbox).await;
-    let err = read_response(&mut stream).await.unwrap_err();
+    let err = read_response(&mut stream, "/v2024/connectors")
+        .await
+        .unwrap_err();
     assert!(err.to_string().starts_with("body cut at "), "{err}");
 
     assert_network_error_in_process(&sandbox).await;
@@ -233,7 +235,7 @@ async fn injected_errors_and_latency() {
 }
 
 #[tokio::test]
-async fn shutdown_is_graceful_and_drop_does_not_panic() {
+async fn shutdown_is_graceful_and_drop_closes_connections() {
     let sandbox = Sandbox::new();
     let server = sandbox.serve("127.0.0.1:0".parse().unwrap()).await.unwrap();
     let addr = server.local_addr();
@@ -247,10 +249,43 @@ async fn shutdown_is_graceful_and_drop_does_not_panic() {
         "no longer listening"
     );
 
+    // Dropping the handle closes an open keep-alive connection.
     let dropped = sandbox.serve("127.0.0.1:0".parse().unwrap()).await.unwrap();
+    let mut stream = TcpStream::connect(dropped.local_addr()).await.unwrap();
+    let (head, _) = exchange(&mut stream, "/v2024/connectors/ldap")
+        .await
+        .unwrap();
+    assert!(head.starts_with("HTTP/1.1 200 "), "{head}");
     drop(dropped);
+    let mut rest = Vec::new();
+    let closed = tokio::time::timeout(Duration::from_secs(5), stream.read_to_end(&mut rest)).await;
+    assert!(matches!(closed, Ok(Ok(0)) | Ok(Err(_))), "{closed:?}");
 
     let wildcard = sandbox.serve("0.0.0.0:0".parse().unwrap()).await.unwrap();
     assert!(wildcard.base_url().starts_with("http://127.0.0.1:"));
     wildcard.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_request_in_flight_finishes_during_a_graceful_shutdown() {
+    let sandbox = faulty("latency=300ms");
+    let (server, mut stream) = serve_and_list(&sandbox).await;
+    tokio::time::sleep(Duration::from_millis(50)).await; // the request is in the handler
+    let shutdown = tokio::spawn(server.shutdown());
+    let (head, body) = read_response(&mut stream, "/v2024/connectors")
+        .await
+        .unwrap();
+    assert!(head.starts_with("HTTP/1.1 200 "), "{head}");
+    assert_eq!(
+        serde_json::from_slice::<serde_json::Value>(&body)
+            .unwrap()
+            .as_array()
+            .unwrap()
+            .len(),
+        5
+    );
+    tokio::time::timeout(Duration::from_secs(5), shutdown)
+        .await
+        .unwrap()
+        .unwrap();
 }
