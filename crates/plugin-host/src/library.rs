@@ -4,7 +4,7 @@
 //! directly, isolated from inside the worker process.
 
 use std::mem::{offset_of, size_of};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use connkit_models::preflight::Finding;
 use connkit_plugin_abi::{
@@ -21,29 +21,39 @@ use crate::LoadError;
 /// outlive them. The handle is leaked on purpose; the OS reclaims it at exit.
 #[derive(Debug)]
 pub(crate) struct Library {
-    path: PathBuf,
     info: PluginInfo,
-    info_fn: unsafe extern "C" fn(*mut Buffer) -> u32,
-    validate_fn: unsafe extern "C" fn(u32, ByteView, *mut Buffer) -> u32,
-    free_fn: unsafe extern "C" fn(Buffer),
+    entries: Entries,
+}
+
+/// The vtable's function pointers, checked to be non-null.
+#[derive(Debug, Clone, Copy)]
+struct Entries {
+    info: unsafe extern "C" fn(*mut Buffer) -> u32,
+    validate: unsafe extern "C" fn(u32, ByteView, *mut Buffer) -> u32,
+    free: unsafe extern "C" fn(Buffer),
 }
 
 impl Library {
     /// Loads the library at `path`, checks the symbol, ABI version, struct size and
-    /// entries, then asks the plugin for its info.
+    /// entries, then asks the plugin for its info. Errors name `path` as given.
+    ///
+    /// A relative `path` is made absolute first, so that `libx.so` means the file in
+    /// the current directory, not a search of the system's library path.
     ///
     /// Loading runs the library's initialisers: only load libraries you trust to do
     /// that (or load them in an isolated worker).
     #[allow(unsafe_code)]
     pub(crate) fn open(path: &Path) -> Result<Self, LoadError> {
+        let load_path = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
         let path = path.to_path_buf();
         // SAFETY: loading a library runs its initialisers; trusting them is the
         // documented contract of loading a plugin at all.
-        let library =
-            unsafe { libloading::Library::new(&path) }.map_err(|e| LoadError::NotALibrary {
+        let library = unsafe { libloading::Library::new(&load_path) }.map_err(|e| {
+            LoadError::NotALibrary {
                 path: path.clone(),
                 reason: e.to_string(),
-            })?;
+            }
+        })?;
         let vtable_ptr = {
             // SAFETY: `EntryPoint` is the documented type of the version-1 symbol.
             let entry = unsafe { library.get::<EntryPoint>(SYMBOL_NUL) }.map_err(|e| {
@@ -61,19 +71,19 @@ impl Library {
         // SAFETY: `vtable_ptr` came from the plugin's entry point, which promises a
         // pointer to a static vtable (or null, which `check_vtable` refuses).
         let vtable = unsafe { check_vtable(&path, vtable_ptr) }?;
-        let entry = |name: &str| LoadError::NullEntry {
+        let null = |name: &str| LoadError::NullEntry {
             path: path.clone(),
             entry: name.to_owned(),
         };
-        let mut lib = Library {
-            info_fn: vtable.info.ok_or_else(|| entry("info"))?,
-            validate_fn: vtable.validate.ok_or_else(|| entry("validate"))?,
-            free_fn: vtable.free.ok_or_else(|| entry("free"))?,
-            info: PluginInfo::new("", "", &[]),
-            path,
+        let entries = Entries {
+            info: vtable.info.ok_or_else(|| null("info"))?,
+            validate: vtable.validate.ok_or_else(|| null("validate"))?,
+            free: vtable.free.ok_or_else(|| null("free"))?,
         };
-        lib.info = lib.read_info()?;
-        Ok(lib)
+        let info = entries
+            .read_info()
+            .map_err(|reason| LoadError::BadInfo { path, reason })?;
+        Ok(Library { info, entries })
     }
 
     /// The plugin's self-description.
@@ -81,43 +91,45 @@ impl Library {
         &self.info
     }
 
+    /// Calls the plugin's `validate` on this thread.
+    pub(crate) fn call(&self, kind: u32, body: &[u8]) -> CallResult {
+        self.entries.call(kind, body)
+    }
+}
+
+impl Entries {
     #[allow(unsafe_code)]
-    fn read_info(&self) -> Result<PluginInfo, LoadError> {
-        let bad = |reason: String| LoadError::BadInfo {
-            path: self.path.clone(),
-            reason,
-        };
+    fn read_info(self) -> Result<PluginInfo, String> {
         let mut out = Buffer::EMPTY;
-        // SAFETY: `info_fn` comes from a checked vtable; `out` is a valid place.
-        let code = unsafe { (self.info_fn)(&mut out) };
+        // SAFETY: `info` comes from a checked vtable; `out` is a valid place.
+        let code = unsafe { (self.info)(&mut out) };
         let bytes = self.take(out);
         match Status::from_code(code) {
             Some(Status::Ok) => {}
             Some(Status::Panicked) => {
-                return Err(bad(format!("`info` panicked: {}", message_text(&bytes))))
+                return Err(format!("`info` panicked: {}", message_text(&bytes)))
             }
             _ => {
-                return Err(bad(format!(
+                return Err(format!(
                     "`info` returned status {code}: {}",
                     message_text(&bytes)
-                )))
+                ))
             }
         }
-        let info: PluginInfo = serde_json::from_slice(&bytes)
-            .map_err(|e| bad(format!("not plugin info JSON: {e}")))?;
+        let info: PluginInfo =
+            serde_json::from_slice(&bytes).map_err(|e| format!("not plugin info JSON: {e}"))?;
         if info.name.trim().is_empty() {
-            return Err(bad("the plugin's name is empty".to_owned()));
+            return Err("the plugin's name is empty".to_owned());
         }
         Ok(info)
     }
 
-    /// Calls the plugin's `validate` on this thread.
-    pub(crate) fn call(&self, kind: u32, body: &[u8]) -> CallResult {
+    fn call(self, kind: u32, body: &[u8]) -> CallResult {
         let mut out = Buffer::EMPTY;
         #[allow(unsafe_code)]
-        // SAFETY: `validate_fn` comes from a checked vtable; `body` outlives the call;
+        // SAFETY: `validate` comes from a checked vtable; `body` outlives the call;
         // `out` is a valid place.
-        let code = unsafe { (self.validate_fn)(kind, ByteView::new(body), &mut out) };
+        let code = unsafe { (self.validate)(kind, ByteView::new(body), &mut out) };
         let bytes = self.take(out);
         match Status::from_code(code) {
             Some(Status::Ok) if bytes.is_empty() => Ok(Vec::new()),
@@ -132,14 +144,14 @@ impl Library {
 
     /// Copies a plugin buffer out and gives it back to the plugin.
     #[allow(unsafe_code)]
-    fn take(&self, buffer: Buffer) -> Vec<u8> {
+    fn take(self, buffer: Buffer) -> Vec<u8> {
         if buffer.is_empty() {
             return Vec::new();
         }
         // SAFETY: the plugin wrote this buffer and has not freed it.
         let bytes = unsafe { buffer.as_slice() }.to_vec();
         // SAFETY: freed exactly once, by the library that allocated it.
-        unsafe { (self.free_fn)(buffer) };
+        unsafe { (self.free)(buffer) };
         bytes
     }
 }

@@ -57,8 +57,14 @@ impl WorkerCommand {
         self
     }
 
-    /// The command for a worker serving the plugin at `plugin`.
+    /// The command for a worker serving the plugin at `plugin`. With a working
+    /// directory of its own, the worker gets `plugin` as an absolute path, so that it
+    /// loads the same file the host would.
     pub(crate) fn command_for(&self, plugin: &Path) -> Command {
+        let plugin = match &self.current_dir {
+            Some(_) => std::path::absolute(plugin).unwrap_or_else(|_| plugin.to_path_buf()),
+            None => plugin.to_path_buf(),
+        };
         let mut command = Command::new(&self.program);
         command.args(&self.args).arg(plugin);
         for (key, value) in &self.envs {
@@ -118,10 +124,11 @@ mod tests {
             .env_remove("HOME")
             .current_dir("/tmp");
         let worker = WorkerCommand::from(original);
-        let command = worker.command_for(Path::new("/p/libx.so"));
+        let command = worker.command_for(Path::new("plugins/libx.so"));
         assert_eq!(command.get_program(), "/usr/bin/connkit");
         let args: Vec<_> = command.get_args().collect();
-        assert_eq!(args, ["__plugin-worker", "/p/libx.so"]);
+        let absolute = std::env::current_dir().unwrap().join("plugins/libx.so");
+        assert_eq!(args, [OsStr::new("__plugin-worker"), absolute.as_os_str()]);
         let envs: Vec<_> = command.get_envs().collect();
         assert!(envs.contains(&(OsStr::new("RUST_LOG"), Some(OsStr::new("debug")))));
         assert!(envs.contains(&(OsStr::new("HOME"), None)));
