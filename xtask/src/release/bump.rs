@@ -146,18 +146,22 @@ fn bump_deps(
     Ok(())
 }
 
-/// `old` with its version replaced by `new`, keeping a leading operator (`=`, `^`, `~`,
-/// `>=`).
+/// `old` with its version replaced by `new`, keeping a leading `=`, `^` or `~`.
 fn requirement(old: &str, new: &Version) -> Result<String> {
-    if old.contains(',') || old.contains('*') {
-        bail!(
-            "version requirement `{old}` has several comparators or a wildcard;              state a single version (like \"0.1.0\") to let the release bump it"
-        );
-    }
     let trimmed = old.trim();
     let operator_len = trimmed
-        .find(|c: char| !matches!(c, '=' | '^' | '~' | '>' | '<' | ' '))
+        .find(|c: char| !matches!(c, '=' | '^' | '~' | ' '))
         .unwrap_or(trimmed.len());
+    let version = &trimmed[operator_len..];
+    if !version
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '+'))
+    {
+        bail!(
+            "version requirement `{old}` is not a single version with an optional `=`, `^` \
+             or `~`; state one (like \"0.1.0\") so that the release can bump it"
+        );
+    }
     Ok(format!("{}{new}", &trimmed[..operator_len]))
 }
 
@@ -314,8 +318,14 @@ fx-alpha = "~0.2.0"
         };
         assert!(msg("[package]\nversion.workspace = true\n", true)
             .contains("`package.version` is not a literal version string"));
-        assert!(msg("[dependencies]\nfx-alpha = \">=0.1, <0.3\"\n", false)
-            .contains("`dependencies.fx-alpha`: version requirement `>=0.1, <0.3`"));
+        for req in [">=0.1, <0.3", "<0.3", "0.*"] {
+            let text = format!("[dependencies]\nfx-alpha = \"{req}\"\n");
+            let got = msg(&text, false);
+            let expected = format!(
+                "`dependencies.fx-alpha`: version requirement `{req}` is not a single version"
+            );
+            assert!(got.contains(&expected), "{got}");
+        }
         assert!(msg("[package\n", false).contains("invalid TOML"));
         assert!(
             format!("{:#}", version_is_inherited("[package]\n").unwrap_err())
