@@ -1,2 +1,58 @@
-//! The connkit command-line tool (being built).
-fn main() {}
+//! `connkit`: the command-line tool for identity-platform connectors.
+//!
+//! `main` parses the command line, sets up diagnostics and the async runtime, runs the
+//! command and turns its failure into an exit code (see [`exit`]).
+
+mod args;
+mod commands;
+mod connect;
+mod exit;
+mod output;
+mod progress;
+mod sandbox_home;
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use crate::args::{Cli, Command};
+
+fn main() -> ExitCode {
+    // Usage errors exit 2 and `--help`/`--version` exit 0, as clap does by default.
+    let cli = Cli::parse();
+    if let Command::PluginWorker(args) = &cli.command {
+        // The child of `--isolate-plugins`: stdout is its protocol channel.
+        return commands::plugins::worker(&args.path);
+    }
+    init_diagnostics(cli.global.verbose, cli.global.quiet);
+    match commands::run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(failure) if failure.is_broken_pipe() => ExitCode::SUCCESS,
+        Err(failure) => {
+            let mut stderr = std::io::stderr().lock();
+            // Nothing sensible is left to do if stderr itself is gone.
+            let _ = failure.report(&mut stderr);
+            let _ = stderr.flush();
+            failure.exit().into()
+        }
+    }
+}
+
+/// Routes the libraries' `tracing` events to stderr: errors only with `-q`, warnings by
+/// default, then info, debug and trace for each `-v`.
+fn init_diagnostics(verbose: u8, quiet: bool) {
+    use tracing_subscriber::filter::LevelFilter;
+    let level = match (quiet, verbose) {
+        (true, _) => LevelFilter::ERROR,
+        (false, 0) => LevelFilter::WARN,
+        (false, 1) => LevelFilter::INFO,
+        (false, 2) => LevelFilter::DEBUG,
+        (false, _) => LevelFilter::TRACE,
+    };
+    tracing_subscriber::fmt()
+        .with_max_level(level)
+        .with_writer(std::io::stderr)
+        .without_time()
+        .init();
+}

@@ -1,0 +1,445 @@
+//! The command tree: global options and every subcommand, as clap derives them.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use connkit_models::preflight::BodyKind;
+use connkit_sandbox::{FaultConfig, RateLimitConfig};
+
+/// `connkit`: work with identity-platform connectors over their HTTP APIs.
+#[derive(Debug, Parser)]
+#[command(
+    name = "connkit",
+    version,
+    about = "Work with identity-platform connectors (SailPoint ISC v2024) from the command line",
+    long_about = "Work with identity-platform connectors (SailPoint ISC v2024) from the command line.\n\n\
+                  Try it without a tenant: `connkit --sandbox connectors list` runs against an \
+                  embedded sandbox whose state lives in your data directory.",
+    propagate_version = true
+)]
+pub struct Cli {
+    /// Options that apply to every command.
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Options accepted before or after any subcommand.
+#[derive(Debug, Args)]
+pub struct GlobalArgs {
+    /// Run against the embedded sandbox (in-process; state kept in the data directory).
+    #[arg(long, global = true)]
+    pub sandbox: bool,
+
+    /// API base URL, e.g. https://TENANT.api.identitynow.com/v2024 [env: SAIL_BASE_URL]
+    #[arg(long, global = true, value_name = "URL")]
+    pub base_url: Option<String>,
+
+    /// A bearer token to send as is (skips the client-credentials exchange).
+    #[arg(
+        long,
+        global = true,
+        value_name = "T",
+        env = "CONNKIT_TOKEN",
+        hide_env_values = true
+    )]
+    pub token: Option<String>,
+
+    /// OAuth client id for the client-credentials flow [env: SAIL_CLIENT_ID]
+    #[arg(long, global = true, value_name = "ID")]
+    pub client_id: Option<String>,
+
+    /// OAuth client secret for the client-credentials flow [env: SAIL_CLIENT_SECRET]
+    #[arg(long, global = true, value_name = "SECRET")]
+    pub client_secret: Option<String>,
+
+    /// Output format [default: table on a terminal, json otherwise]
+    #[arg(short = 'o', long = "output", global = true, value_enum)]
+    pub output: Option<OutputFormat>,
+
+    /// Load a validator plugin (a dynamic library) for pre-flight; repeatable.
+    #[arg(long = "plugin", global = true, value_name = "PATH")]
+    pub plugins: Vec<PathBuf>,
+
+    /// Run plugins in a child process, so a crashing or hanging plugin cannot take
+    /// connkit down with it.
+    #[arg(long, global = true)]
+    pub isolate_plugins: bool,
+
+    /// Send bodies without running pre-flight validators.
+    #[arg(long, global = true)]
+    pub no_preflight: bool,
+
+    /// Time limit for a whole operation, e.g. `30s`, `500ms`, `2m` (plain numbers are seconds).
+    #[arg(long, global = true, value_name = "DURATION", value_parser = parse_duration)]
+    pub timeout: Option<Duration>,
+
+    /// How many times to retry a failed request (0 disables retries).
+    #[arg(long, global = true, value_name = "N")]
+    pub retries: Option<u32>,
+
+    /// More diagnostics on stderr (repeat for more).
+    #[arg(short, long, global = true, action = clap::ArgAction::Count, conflicts_with = "quiet")]
+    pub verbose: u8,
+
+    /// Only errors on stderr: no progress, no notes.
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+}
+
+/// How results are written to stdout.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    /// Aligned columns for people.
+    Table,
+    /// One JSON document.
+    Json,
+    /// One JSON value per line, streamed.
+    Ndjson,
+}
+
+/// The top-level commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// The 13 operations of the Connectors API.
+    #[command(subcommand)]
+    Connectors(ConnectorsCommand),
+    /// Pre-flight check of a file, offline, with the built-in validators and any `--plugin`.
+    Validate(ValidateArgs),
+    /// Inspect validator plugins.
+    #[command(subcommand)]
+    Plugins(PluginsCommand),
+    /// Run or reset the sandbox.
+    #[command(subcommand)]
+    Sandbox(SandboxCommand),
+    /// Print the JSON Schema of a model (lists the models when no type is given).
+    Schema(SchemaArgs),
+    /// Print a shell completion script.
+    Completions(CompletionsArgs),
+    /// Internal: the child process of `--isolate-plugins`.
+    #[command(name = "__plugin-worker", hide = true)]
+    PluginWorker(PluginWorkerArgs),
+}
+
+/// `connkit connectors …`
+#[derive(Debug, Subcommand)]
+pub enum ConnectorsCommand {
+    /// List connectors (getConnectorList).
+    List(ListArgs),
+    /// Show one connector (getConnector).
+    Get(GetArgs),
+    /// Delete a custom connector (deleteCustomConnector).
+    Delete(ScriptNameArg),
+    /// Create a custom connector (createCustomConnector).
+    Create(CreateArgs),
+    /// Apply a JSON Patch to a connector (updateConnector).
+    Update(UpdateArgs),
+    /// Get or put a connector's source-config XML.
+    #[command(subcommand)]
+    SourceConfig(XmlDocCommand),
+    /// Get or put a connector's source-template XML.
+    #[command(subcommand)]
+    SourceTemplate(XmlDocCommand),
+    /// Get or put a connector's correlation-config XML.
+    #[command(subcommand)]
+    CorrelationConfig(XmlDocCommand),
+    /// Get or put a connector's translations for a locale.
+    #[command(subcommand)]
+    Translations(TranslationsCommand),
+}
+
+/// `connkit connectors list`
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    /// Filter expression, e.g. `name sw "Active" and directConnect eq true`.
+    #[arg(long, value_name = "F")]
+    pub filter: Option<String>,
+    /// Page size, 0..=250 (the service default is 250; with `--all`, at least 1).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(0..=250))]
+    pub limit: Option<u32>,
+    /// Records to skip.
+    #[arg(long, value_name = "N")]
+    pub offset: Option<u64>,
+    /// Ask for the total count (printed on stderr, or under the table).
+    #[arg(long)]
+    pub count: bool,
+    /// Fetch every page, not just the first.
+    #[arg(long)]
+    pub all: bool,
+    /// With `--all`: pages fetched at a time.
+    #[arg(long, value_name = "N", requires = "all", value_parser = clap::value_parser!(u16).range(1..=64))]
+    pub concurrency: Option<u16>,
+    /// Locale for translated fields, e.g. `en` or `no`.
+    #[arg(long, value_name = "L")]
+    pub locale: Option<String>,
+}
+
+/// A connector's script name.
+#[derive(Debug, Args)]
+pub struct ScriptNameArg {
+    /// The connector's script name.
+    #[arg(value_name = "SCRIPT_NAME")]
+    pub script_name: String,
+}
+
+/// `connkit connectors get`
+#[derive(Debug, Args)]
+pub struct GetArgs {
+    /// The connector's script name.
+    #[arg(value_name = "SCRIPT_NAME")]
+    pub script_name: String,
+    /// Locale for translated fields.
+    #[arg(long, value_name = "L")]
+    pub locale: Option<String>,
+}
+
+/// `connkit connectors create`: flags or a DTO file.
+#[derive(Debug, Args)]
+pub struct CreateArgs {
+    /// Connector name (unique per tenant).
+    #[arg(long, value_name = "N", required_unless_present = "file")]
+    pub name: Option<String>,
+    /// Connector class name, e.g. sailpoint.connector.OpenConnectorAdapter.
+    #[arg(long, value_name = "C", required_unless_present = "file")]
+    pub class_name: Option<String>,
+    /// Connector type [service default: "custom NAME"].
+    #[arg(long = "type", value_name = "T")]
+    pub connector_type: Option<String>,
+    /// Direct-connect source (`true` or `false`) [service default: true].
+    #[arg(long, value_name = "BOOL")]
+    pub direct_connect: Option<bool>,
+    /// Initial status: DEVELOPMENT, DEMO or RELEASED.
+    #[arg(long, value_name = "S")]
+    pub status: Option<String>,
+    /// A V3CreateConnectorDto JSON file (`-` for stdin) instead of the flags.
+    #[arg(
+        long,
+        value_name = "DTO.json",
+        conflicts_with_all = ["name", "class_name", "connector_type", "direct_connect", "status"]
+    )]
+    pub file: Option<PathBuf>,
+}
+
+/// `connkit connectors update`
+#[derive(Debug, Args)]
+pub struct UpdateArgs {
+    /// The connector's script name.
+    #[arg(value_name = "SCRIPT_NAME")]
+    pub script_name: String,
+    /// A JSON Patch document (RFC 6902), `-` for stdin.
+    #[arg(long, value_name = "FILE")]
+    pub patch: PathBuf,
+}
+
+/// `connkit connectors source-config|source-template|correlation-config …`
+#[derive(Debug, Subcommand)]
+pub enum XmlDocCommand {
+    /// Print the XML verbatim.
+    Get(ScriptNameArg),
+    /// Upload an XML file (pre-flight checked first).
+    Put(PutArgs),
+}
+
+/// `… put SCRIPT_NAME FILE`
+#[derive(Debug, Args)]
+pub struct PutArgs {
+    /// The connector's script name.
+    #[arg(value_name = "SCRIPT_NAME")]
+    pub script_name: String,
+    /// The file to upload, `-` for stdin.
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+}
+
+/// `connkit connectors translations …`
+#[derive(Debug, Subcommand)]
+pub enum TranslationsCommand {
+    /// Print the translations text verbatim.
+    Get(TranslationsGetArgs),
+    /// Upload translations (`.properties` text); without FILE an empty body is sent.
+    Put(TranslationsPutArgs),
+}
+
+/// `connkit connectors translations get S L`
+#[derive(Debug, Args)]
+pub struct TranslationsGetArgs {
+    /// The connector's script name.
+    #[arg(value_name = "SCRIPT_NAME")]
+    pub script_name: String,
+    /// The locale, e.g. `en`, `de`, `no`.
+    #[arg(value_name = "LOCALE")]
+    pub locale: String,
+}
+
+/// `connkit connectors translations put S L [FILE]`
+#[derive(Debug, Args)]
+pub struct TranslationsPutArgs {
+    /// The connector's script name.
+    #[arg(value_name = "SCRIPT_NAME")]
+    pub script_name: String,
+    /// The locale, e.g. `en`, `de`, `no`.
+    #[arg(value_name = "LOCALE")]
+    pub locale: String,
+    /// The `.properties` file, `-` for stdin.
+    #[arg(value_name = "FILE")]
+    pub file: Option<PathBuf>,
+}
+
+/// `connkit validate --kind K FILE`
+#[derive(Debug, Args)]
+pub struct ValidateArgs {
+    /// What the file is: source-config, source-template, correlation-config,
+    /// translations, json-patch or create-connector.
+    #[arg(long, value_name = "K")]
+    pub kind: BodyKind,
+    /// The file to check, `-` for stdin.
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+}
+
+/// `connkit plugins …`
+#[derive(Debug, Subcommand)]
+pub enum PluginsCommand {
+    /// List the plugins from CONNKIT_PLUGIN_PATH and `--plugin`, with what each reports.
+    List,
+    /// Load one plugin and print its info, or why it cannot be loaded.
+    Check(PluginPathArg),
+}
+
+/// A plugin library path.
+#[derive(Debug, Args)]
+pub struct PluginPathArg {
+    /// Path to the plugin's dynamic library.
+    #[arg(value_name = "PATH")]
+    pub path: PathBuf,
+}
+
+/// `connkit sandbox …`
+#[derive(Debug, Subcommand)]
+pub enum SandboxCommand {
+    /// Serve the sandbox over HTTP; prints its base URL as the first stdout line and
+    /// runs until Ctrl-C or SIGTERM.
+    Serve(ServeArgs),
+    /// Forget the `--sandbox` state; the next use starts from the demo set again.
+    Reset,
+}
+
+/// `connkit sandbox serve`
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address to listen on (port 0 picks a free port).
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8080")]
+    pub addr: std::net::SocketAddr,
+    /// Number of generated connectors to start with.
+    #[arg(long, value_name = "N")]
+    pub seed: Option<usize>,
+    /// Keep state in this file (loaded if present, written atomically on change).
+    #[arg(long, value_name = "FILE")]
+    pub state: Option<PathBuf>,
+    /// Answer 429 beyond this many requests per sliding window, e.g. `100/10s`.
+    #[arg(long, value_name = "MAX/WINDOW")]
+    pub rate_limit: Option<RateLimitConfig>,
+    /// Inject faults, e.g. `error=0.2,reset=0.05,truncate=0.01,latency=5ms,seed=7`.
+    #[arg(long, value_name = "SPEC")]
+    pub faults: Option<FaultConfig>,
+    /// Require a bearer token on every API request: any token /oauth/token issued, or
+    /// exactly TOKEN when given (`--require-auth=TOKEN`).
+    #[arg(long, value_name = "TOKEN", num_args = 0..=1, require_equals = true)]
+    pub require_auth: Option<Option<String>>,
+}
+
+/// `connkit schema [TYPE]`
+#[derive(Debug, Args)]
+pub struct SchemaArgs {
+    /// The model's name, e.g. V3ConnectorDto; omit to list them.
+    #[arg(value_name = "TYPE")]
+    pub type_name: Option<String>,
+}
+
+/// `connkit completions SHELL`
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to generate for.
+    #[arg(value_name = "SHELL")]
+    pub shell: clap_complete::Shell,
+}
+
+/// `connkit __plugin-worker PATH`
+#[derive(Debug, Args)]
+pub struct PluginWorkerArgs {
+    /// The plugin library to serve over stdio.
+    #[arg(value_name = "PATH")]
+    pub path: PathBuf,
+}
+
+/// Parses `30s`, `500ms`, `2m`, `1h` or a plain number of seconds.
+fn parse_duration(text: &str) -> Result<Duration, String> {
+    let text = text.trim();
+    let split = text
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(text.len());
+    let (number, unit) = text.split_at(split);
+    let value: f64 = number
+        .parse()
+        .map_err(|_| format!("`{text}` is not a duration (try 30s, 500ms, 2m)"))?;
+    let seconds = match unit {
+        "" | "s" => value,
+        "ms" => value / 1000.0,
+        "m" => value * 60.0,
+        "h" => value * 3600.0,
+        other => {
+            return Err(format!(
+                "unknown duration unit `{other}` (use ms, s, m or h)"
+            ))
+        }
+    };
+    Duration::try_from_secs_f64(seconds).map_err(|e| format!("`{text}`: {e}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn command_tree_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn durations_parse_with_units() {
+        assert_eq!(parse_duration("30s"), Ok(Duration::from_secs(30)));
+        assert_eq!(parse_duration("15"), Ok(Duration::from_secs(15)));
+        assert_eq!(parse_duration("500ms"), Ok(Duration::from_millis(500)));
+        assert_eq!(parse_duration("2m"), Ok(Duration::from_secs(120)));
+        assert_eq!(parse_duration("1.5s"), Ok(Duration::from_millis(1500)));
+        assert!(parse_duration("fast")
+            .unwrap_err()
+            .contains("not a duration"));
+        assert!(parse_duration("3d")
+            .unwrap_err()
+            .contains("unknown duration unit"));
+        assert!(parse_duration("-1s").is_err());
+    }
+
+    #[test]
+    fn create_needs_flags_or_file_but_not_both() {
+        let ok = Cli::try_parse_from(["connkit", "connectors", "create", "--file", "x.json"]);
+        assert!(ok.is_ok());
+        let missing = Cli::try_parse_from(["connkit", "connectors", "create", "--name", "a"]);
+        assert!(missing.is_err());
+        let both = Cli::try_parse_from([
+            "connkit",
+            "connectors",
+            "create",
+            "--file",
+            "x",
+            "--name",
+            "a",
+        ]);
+        assert!(both.is_err());
+    }
+}

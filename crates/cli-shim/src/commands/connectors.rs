@@ -1,0 +1,238 @@
+//! `connkit connectors …`: the 13 operations of the Connectors API.
+
+use std::io::Write;
+
+use connkit_connectors::ops::Document;
+use connkit_connectors::Client;
+use connkit_models::isc::v2024::{ConnectorStatus, Locale, V3ConnectorDto, V3CreateConnectorDto};
+
+use crate::args::{
+    ConnectorsCommand, CreateArgs, GlobalArgs, ListArgs, OutputFormat, TranslationsCommand,
+    XmlDocCommand,
+};
+use crate::commands::input::Input;
+use crate::connect::{self, Preflight};
+use crate::exit::Failure;
+use crate::output::{write_object, write_verbatim, ListWriter, Row};
+use crate::progress::Progress;
+
+/// Where results go and how they look.
+pub struct Sink<'a> {
+    /// stdout.
+    pub out: &'a mut dyn Write,
+    /// The output format.
+    pub format: OutputFormat,
+    /// `-q`: no progress, no notes on stderr.
+    pub quiet: bool,
+}
+
+/// Runs one `connectors` subcommand.
+pub async fn run(
+    command: &ConnectorsCommand,
+    global: &GlobalArgs,
+    sink: Sink<'_>,
+) -> Result<(), Failure> {
+    let preflight = match command {
+        ConnectorsCommand::Create(_) | ConnectorsCommand::Update(_) => Preflight::Needed,
+        ConnectorsCommand::SourceConfig(XmlDocCommand::Put(_))
+        | ConnectorsCommand::SourceTemplate(XmlDocCommand::Put(_))
+        | ConnectorsCommand::CorrelationConfig(XmlDocCommand::Put(_))
+        | ConnectorsCommand::Translations(TranslationsCommand::Put(_)) => Preflight::Needed,
+        _ => Preflight::NotNeeded,
+    };
+    let client = connect::client(global, preflight)?;
+    match command {
+        ConnectorsCommand::List(args) => list(&client, args, sink).await,
+        ConnectorsCommand::Get(args) => {
+            let mut request = client.get_connector(&args.script_name);
+            if let Some(locale) = &args.locale {
+                request = request.locale(Locale::from(locale.as_str()));
+            }
+            let detail = request.send().await?;
+            write_object(sink.out, sink.format, &detail).map_err(Failure::write_failed)
+        }
+        ConnectorsCommand::Delete(args) => {
+            client.delete_connector(&args.script_name).send().await?;
+            if !sink.quiet {
+                eprintln!("deleted connector {}", args.script_name);
+            }
+            Ok(())
+        }
+        ConnectorsCommand::Create(args) => create(&client, args, sink).await,
+        ConnectorsCommand::Update(args) => {
+            let input = Input::read(&args.patch)?;
+            let detail = client
+                .update_connector_json(&args.script_name, input.bytes)
+                .send()
+                .await
+                .map_err(|e| Failure::api(e, &input.label))?;
+            write_object(sink.out, sink.format, &detail).map_err(Failure::write_failed)
+        }
+        ConnectorsCommand::SourceConfig(doc) => {
+            document(&client, Document::SourceConfig, doc, sink).await
+        }
+        ConnectorsCommand::SourceTemplate(doc) => {
+            document(&client, Document::SourceTemplate, doc, sink).await
+        }
+        ConnectorsCommand::CorrelationConfig(doc) => {
+            document(&client, Document::CorrelationConfig, doc, sink).await
+        }
+        ConnectorsCommand::Translations(TranslationsCommand::Get(args)) => {
+            let text = client
+                .get_translations(&args.script_name, Locale::from(args.locale.as_str()))
+                .send()
+                .await?;
+            write_verbatim(sink.out, text.as_bytes()).map_err(Failure::write_failed)
+        }
+        ConnectorsCommand::Translations(TranslationsCommand::Put(args)) => {
+            let mut request =
+                client.put_translations(&args.script_name, Locale::from(args.locale.as_str()));
+            let mut label = String::from("(empty body)");
+            if let Some(file) = &args.file {
+                let input = Input::read(file)?;
+                label = input.label;
+                request = request.content(input.bytes);
+            }
+            let mut progress = Progress::new(format!("uploading {label}"), !sink.quiet);
+            progress.show();
+            let detail = request.send().await.map_err(|e| Failure::api(e, &label))?;
+            drop(progress);
+            write_object(sink.out, sink.format, &detail).map_err(Failure::write_failed)
+        }
+    }
+}
+
+/// One page, or every page with `--all`, written as each page arrives.
+async fn list(client: &Client, args: &ListArgs, sink: Sink<'_>) -> Result<(), Failure> {
+    let mut request = client.list_connectors();
+    if let Some(filter) = &args.filter {
+        request = request.filter(filter.as_str());
+    }
+    if let Some(locale) = &args.locale {
+        request = request.locale(Locale::from(locale.as_str()));
+    }
+    if let Some(limit) = args.limit {
+        request = request.limit(limit);
+    }
+    if let Some(offset) = args.offset {
+        request = request.offset(offset);
+    }
+    let mut writer = ListWriter::<V3ConnectorDto>::new(sink.out, sink.format);
+    let total = if args.all {
+        let mut pages = request.into_paginator();
+        if let Some(n) = args.concurrency {
+            pages = pages.concurrency(usize::from(n));
+        }
+        let mut progress = Progress::new("connectors", !sink.quiet);
+        while let Some(page) = pages.next_page().await? {
+            writer.page(&page.items).map_err(Failure::write_failed)?;
+            progress.update(writer.written(), pages.total());
+        }
+        pages.total()
+    } else {
+        let page = request.count(args.count).send().await?;
+        writer.page(&page.items).map_err(Failure::write_failed)?;
+        page.total
+    };
+    let total = total.filter(|_| args.count);
+    let table = sink.format == OutputFormat::Table;
+    writer
+        .finish(total.filter(|_| table))
+        .map_err(Failure::write_failed)?;
+    if let (Some(total), false) = (total, table) {
+        eprintln!("total: {total}");
+    }
+    Ok(())
+}
+
+/// From flags, or the DTO file verbatim (so pre-flight sees the user's own bytes).
+async fn create(client: &Client, args: &CreateArgs, sink: Sink<'_>) -> Result<(), Failure> {
+    let created = match &args.file {
+        Some(file) => {
+            let input = Input::read(file)?;
+            client
+                .create_connector_json(input.bytes)
+                .send()
+                .await
+                .map_err(|e| Failure::api(e, &input.label))?
+        }
+        None => {
+            let (Some(name), Some(class_name)) = (&args.name, &args.class_name) else {
+                return Err(Failure::usage(
+                    "connectors create needs --name and --class-name, or --file",
+                ));
+            };
+            let mut dto = V3CreateConnectorDto::new(name, class_name);
+            dto.connector_type = args.connector_type.clone();
+            dto.direct_connect = args.direct_connect;
+            dto.status = args.status.as_deref().map(ConnectorStatus::from);
+            client
+                .create_connector(&dto)
+                .send()
+                .await
+                .map_err(|e| Failure::api(e, "create request"))?
+        }
+    };
+    write_object(sink.out, sink.format, &created).map_err(Failure::write_failed)
+}
+
+/// `get` prints the XML verbatim; `put` uploads a file after pre-flight.
+async fn document(
+    client: &Client,
+    document: Document,
+    command: &XmlDocCommand,
+    sink: Sink<'_>,
+) -> Result<(), Failure> {
+    match command {
+        XmlDocCommand::Get(args) => {
+            let xml = client
+                .get_document(&args.script_name, document)
+                .send()
+                .await?;
+            write_verbatim(sink.out, &xml).map_err(Failure::write_failed)
+        }
+        XmlDocCommand::Put(args) => {
+            let input = Input::read(&args.file)?;
+            let mut progress = Progress::new(
+                format!("uploading {} ({} bytes)", input.label, input.bytes.len()),
+                !sink.quiet,
+            );
+            progress.show();
+            let detail = client
+                .put_document(&args.script_name, document)
+                .content(input.bytes)
+                .send()
+                .await
+                .map_err(|e| Failure::api(e, &input.label))?;
+            drop(progress);
+            write_object(sink.out, sink.format, &detail).map_err(Failure::write_failed)
+        }
+    }
+}
+
+impl Row for V3ConnectorDto {
+    const HEADERS: &'static [&'static str] = &[
+        "SCRIPT NAME",
+        "NAME",
+        "TYPE",
+        "DIRECT",
+        "STATUS",
+        "CLASS NAME",
+    ];
+    fn cells(&self) -> Vec<String> {
+        let text = |v: &Option<String>| v.clone().unwrap_or_default();
+        vec![
+            text(&self.script_name),
+            text(&self.name),
+            text(&self.connector_type),
+            self.direct_connect
+                .map(|d| d.to_string())
+                .unwrap_or_default(),
+            self.status
+                .as_ref()
+                .map(ToString::to_string)
+                .unwrap_or_default(),
+            text(&self.class_name),
+        ]
+    }
+}

@@ -1,0 +1,48 @@
+//! One module per command family; [`run`] dispatches the parsed command line.
+
+mod completions;
+mod connectors;
+mod input;
+pub mod plugins;
+mod sandbox;
+mod schema;
+mod validate;
+
+use crate::args::{Cli, Command};
+use crate::exit::Failure;
+use crate::output::resolve_format;
+
+/// Runs the command `cli` names; the API commands on a single-threaded Tokio runtime
+/// (the work is I/O-bound, and `--concurrency` interleaves requests on it).
+pub fn run(cli: Cli) -> Result<(), Failure> {
+    let global = &cli.global;
+    let format = resolve_format(global.output);
+    let mut stdout = std::io::stdout().lock();
+    match &cli.command {
+        Command::Connectors(command) => {
+            let sink = connectors::Sink {
+                out: &mut stdout,
+                format,
+                quiet: global.quiet,
+            };
+            runtime()?.block_on(connectors::run(command, global, sink))
+        }
+        Command::Validate(args) => validate::run(args, global, format, &mut stdout),
+        Command::Plugins(command) => plugins::run(command, global, format, &mut stdout),
+        Command::Sandbox(command) => {
+            runtime()?.block_on(sandbox::run(command, global.quiet, &mut stdout))
+        }
+        Command::Schema(args) => schema::run(args, &mut stdout),
+        Command::Completions(args) => completions::run(args, &mut stdout),
+        Command::PluginWorker(_) => Err(Failure::usage(
+            "__plugin-worker is started by connkit itself for --isolate-plugins",
+        )),
+    }
+}
+
+fn runtime() -> Result<tokio::runtime::Runtime, Failure> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Failure::context("starting the async runtime", e))
+}

@@ -1,0 +1,126 @@
+//! From the global options to a [`Client`]: the embedded sandbox (`--sandbox`) or a
+//! tenant resolved from flags, then `SAIL_*` / `CONNKIT_TOKEN`, then `./config.json`.
+
+use std::sync::Arc;
+
+use connkit_connectors::{Client, ClientBuilder};
+use connkit_models::preflight::Validator;
+use connkit_sandbox::{Sandbox, DEMO_SEED};
+use connkit_transport::{
+    ConfigSources, ExplicitConfig, RetryPolicy, Secret, DEFAULT_CONFIG_FILE, ENV_BASE_URL,
+};
+
+use crate::args::GlobalArgs;
+use crate::exit::Failure;
+use crate::sandbox_home;
+
+/// The base URL the in-process sandbox is addressed with. Nothing goes on the network:
+/// the sandbox answers requests as a `Transport`, whatever their host.
+const IN_PROCESS_BASE_URL: &str = "http://127.0.0.1";
+
+/// Whether a command sends bodies, and so needs the pre-flight validators.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Preflight {
+    /// Reads only: no plugin is loaded.
+    NotNeeded,
+    /// Sends a body: built-ins and plugins run first, unless `--no-preflight`.
+    Needed,
+}
+
+/// Builds the client the global options ask for.
+pub fn client(global: &GlobalArgs, preflight: Preflight) -> Result<Client, Failure> {
+    let builder = if global.sandbox {
+        sandbox_client()?
+    } else {
+        tenant_client(global)?
+    };
+    let mut builder = stack_options(builder, global);
+    if let Some(token) = &global.token {
+        builder = builder.token(Secret::new(token.clone()));
+    }
+    builder = match (global.no_preflight, preflight) {
+        (true, _) => builder.no_preflight(),
+        (false, Preflight::NotNeeded) => builder,
+        (false, Preflight::Needed) => {
+            add_validators(builder, crate::commands::plugins::validators(global)?)
+        }
+    };
+    builder.build().map_err(Failure::from)
+}
+
+fn add_validators(builder: ClientBuilder, validators: Vec<Arc<dyn Validator>>) -> ClientBuilder {
+    validators
+        .into_iter()
+        .fold(builder, |builder, validator| builder.validator(validator))
+}
+
+/// The embedded sandbox, its state in the data directory (seeded with the demo set the
+/// first time).
+fn sandbox_client() -> Result<ClientBuilder, Failure> {
+    let state = sandbox_home::state_file()?;
+    let sandbox = Sandbox::builder()
+        .seed(DEMO_SEED)
+        .state_file(&state)
+        .build()
+        .map_err(|e| Failure::context("opening the embedded sandbox", e))?;
+    Ok(Client::builder()
+        .base_url(IN_PROCESS_BASE_URL)
+        .backend(Arc::new(sandbox)))
+}
+
+/// A tenant: explicit flags, then the environment, then `./config.json`.
+fn tenant_client(global: &GlobalArgs) -> Result<ClientBuilder, Failure> {
+    let explicit = ExplicitConfig {
+        base_url: global.base_url.clone(),
+        client_id: global.client_id.clone(),
+        client_secret: global.client_secret.clone().map(Secret::new),
+    };
+    let resolved = ConfigSources::new()
+        .explicit(explicit)
+        .resolve()
+        .map_err(|e| {
+            if nothing_configured(global) {
+                Failure::usage(format!(
+                    "no API base URL is configured: pass --base-url URL, set {ENV_BASE_URL}, \
+                 or put \"BaseURL\" in ./{DEFAULT_CONFIG_FILE} \
+                 (e.g. https://TENANT.api.identitynow.com)\n\
+                 or try the embedded sandbox: connkit --sandbox …"
+                ))
+            } else {
+                Failure::Error {
+                    exit: crate::exit::Exit::Usage,
+                    error: Box::new(e),
+                    tracking_id: None,
+                }
+            }
+        })?;
+    Ok(Client::builder().config(&resolved))
+}
+
+/// `true` when no source names a base URL at all (as opposed to naming a bad one).
+fn nothing_configured(global: &GlobalArgs) -> bool {
+    let blank = |v: Option<String>| v.is_none_or(|v| v.trim().is_empty());
+    blank(global.base_url.clone())
+        && blank(std::env::var(ENV_BASE_URL).ok())
+        && !std::path::Path::new(DEFAULT_CONFIG_FILE).exists()
+}
+
+/// `--timeout` bounds each whole operation; `--retries N` allows N retries (N + 1
+/// attempts).
+fn stack_options(builder: ClientBuilder, global: &GlobalArgs) -> ClientBuilder {
+    let timeout = global.timeout;
+    let retries = global.retries;
+    if timeout.is_none() && retries.is_none() {
+        return builder;
+    }
+    builder.configure_stack(move |mut stack| {
+        if let Some(limit) = timeout {
+            stack = stack.operation_timeout(limit);
+        }
+        match retries {
+            None => stack,
+            Some(0) => stack.retry(RetryPolicy::no_retries()),
+            Some(n) => stack.retry(RetryPolicy::default().max_attempts(n.saturating_add(1))),
+        }
+    })
+}

@@ -1,0 +1,254 @@
+//! Failures and their exit codes: how an error ends the process.
+//!
+//! | code | meaning |
+//! |---|---|
+//! | 0 | success |
+//! | 1 | anything else |
+//! | 2 | usage (bad arguments, missing configuration, a filter refused before sending) |
+//! | 3 | pre-flight rejected the body; nothing was sent |
+//! | 4 | not found |
+//! | 5 | authentication failed |
+//! | 6 | rate-limited, or retries exhausted |
+
+use std::error::Error as StdError;
+use std::fmt;
+use std::io::Write;
+
+use connkit_connectors::{Error as ApiError, ErrorKind};
+use connkit_models::preflight::Finding;
+
+/// A boxed error that can cross threads.
+pub type BoxError = Box<dyn StdError + Send + Sync + 'static>;
+
+/// The process exit codes connkit uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Exit {
+    /// 1: anything not listed below.
+    Other = 1,
+    /// 2: the command line (or the configuration it relies on) is wrong.
+    Usage = 2,
+    /// 3: pre-flight found an error; nothing was sent.
+    Rejected = 3,
+    /// 4: the connector (or other resource) does not exist.
+    NotFound = 4,
+    /// 5: authentication failed.
+    Auth = 5,
+    /// 6: rate-limited, or every retry failed.
+    Exhausted = 6,
+}
+
+impl From<Exit> for std::process::ExitCode {
+    fn from(exit: Exit) -> Self {
+        std::process::ExitCode::from(exit as u8)
+    }
+}
+
+/// Why a command failed.
+#[derive(Debug)]
+pub enum Failure {
+    /// Pre-flight findings with at least one error; `file` labels every line.
+    Rejected {
+        /// The file (or `-`) the body came from.
+        file: String,
+        /// Every finding, errors and the rest.
+        findings: Vec<Finding>,
+    },
+    /// Any other error, with the exit code it deserves and the service's trackingId.
+    Error {
+        /// The exit code.
+        exit: Exit,
+        /// The error and its chain of sources.
+        error: BoxError,
+        /// The service's trackingId, when the error came from a response.
+        tracking_id: Option<String>,
+    },
+}
+
+impl Failure {
+    /// A usage error (exit 2) with a message for the user.
+    pub fn usage(message: impl Into<String>) -> Self {
+        Self::plain(Exit::Usage, message)
+    }
+
+    /// An error with just a message.
+    pub fn plain(exit: Exit, message: impl Into<String>) -> Self {
+        Self::Error {
+            exit,
+            error: message.into().into(),
+            tracking_id: None,
+        }
+    }
+
+    /// An error with exit code 1 whose message is `context`, caused by `source`.
+    pub fn context(context: impl Into<String>, source: impl Into<BoxError>) -> Self {
+        Self::Error {
+            exit: Exit::Other,
+            error: Box::new(Context {
+                message: context.into(),
+                source: source.into(),
+            }),
+            tracking_id: None,
+        }
+    }
+
+    /// An API error, classified: pre-flight findings are reported against `file`.
+    pub fn api(error: ApiError, file: &str) -> Self {
+        let exit = match error.kind() {
+            ErrorKind::PreflightRejected => {
+                return Failure::Rejected {
+                    file: file.to_owned(),
+                    findings: error.findings().to_vec(),
+                }
+            }
+            ErrorKind::NotFound => Exit::NotFound,
+            ErrorKind::Auth => Exit::Auth,
+            ErrorKind::RateLimited => Exit::Exhausted,
+            ErrorKind::InvalidInput => Exit::Usage,
+            _ => Exit::Other,
+        };
+        Failure::Error {
+            exit,
+            tracking_id: error.tracking_id().map(str::to_owned),
+            error: Box::new(error),
+        }
+    }
+
+    /// Writing results to stdout failed.
+    pub fn write_failed(error: std::io::Error) -> Self {
+        Self::context("writing output", error)
+    }
+
+    /// `true` when the reader of our output went away (`connkit … | head`): not worth
+    /// an error message.
+    pub fn is_broken_pipe(&self) -> bool {
+        let Failure::Error { error, .. } = self else {
+            return false;
+        };
+        let mut cause: Option<&(dyn StdError + 'static)> = Some(&**error);
+        while let Some(e) = cause {
+            if e.downcast_ref::<std::io::Error>()
+                .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+            {
+                return true;
+            }
+            cause = e.source();
+        }
+        false
+    }
+
+    /// The exit code this failure ends the process with.
+    pub fn exit(&self) -> Exit {
+        match self {
+            Failure::Rejected { .. } => Exit::Rejected,
+            Failure::Error { exit, .. } => *exit,
+        }
+    }
+
+    /// Writes the failure for a person: every finding, or the whole error chain and the
+    /// trackingId.
+    pub fn report(&self, out: &mut dyn Write) -> std::io::Result<()> {
+        match self {
+            Failure::Rejected { file, findings } => {
+                for finding in findings {
+                    writeln!(out, "{}", finding_line(file, finding))?;
+                }
+                let errors = findings.iter().filter(|f| f.is_error()).count();
+                writeln!(
+                    out,
+                    "error: pre-flight rejected {file} ({errors} error{}); nothing was sent",
+                    if errors == 1 { "" } else { "s" }
+                )
+            }
+            Failure::Error {
+                error, tracking_id, ..
+            } => {
+                writeln!(out, "error: {error}")?;
+                let mut source = error.source();
+                while let Some(cause) = source {
+                    writeln!(out, "  caused by: {cause}")?;
+                    source = cause.source();
+                }
+                if let Some(id) = tracking_id {
+                    writeln!(out, "  trackingId: {id}")?;
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+/// `file:line:column: severity: code: message`, the compiler-style line for a finding
+/// (the position is left out where the validator did not know it).
+pub fn finding_line(file: &str, finding: &Finding) -> String {
+    if finding.line.is_some() {
+        format!("{file}:{finding}")
+    } else {
+        format!("{file}: {finding}")
+    }
+}
+
+impl From<ApiError> for Failure {
+    /// For operations without a body: a pre-flight rejection cannot happen there.
+    fn from(error: ApiError) -> Self {
+        Failure::api(error, "request body")
+    }
+}
+
+/// A message wrapped around the error that caused it.
+#[derive(Debug)]
+struct Context {
+    message: String,
+    source: BoxError,
+}
+
+impl fmt::Display for Context {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl StdError for Context {
+    fn source(&self) -> Option<&(dyn StdError + 'static)> {
+        Some(&*self.source)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn report(failure: &Failure) -> String {
+        let mut out = Vec::new();
+        failure.report(&mut out).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn context_prints_the_whole_chain() {
+        let io = std::io::Error::new(std::io::ErrorKind::NotFound, "no such file");
+        let failure = Failure::context("reading patch.json", io);
+        assert_eq!(failure.exit(), Exit::Other);
+        assert_eq!(
+            report(&failure),
+            "error: reading patch.json\n  caused by: no such file\n"
+        );
+    }
+
+    #[test]
+    fn rejection_prints_every_finding_with_the_file() {
+        let failure = Failure::Rejected {
+            file: "cfg.xml".into(),
+            findings: vec![
+                Finding::error("xml.not-well-formed", "unexpected end").at(3, 7),
+                Finding::warning("xml.size", "large"),
+            ],
+        };
+        assert_eq!(failure.exit(), Exit::Rejected);
+        assert_eq!(
+            report(&failure),
+            "cfg.xml:3:7: error: xml.not-well-formed: unexpected end\n\
+             cfg.xml: warning: xml.size: large\n\
+             error: pre-flight rejected cfg.xml (1 error); nothing was sent\n"
+        );
+    }
+}

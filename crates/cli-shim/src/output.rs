@@ -1,0 +1,257 @@
+//! Writing results to stdout as an aligned table, one JSON document, or NDJSON.
+//!
+//! Lists are written page by page as they arrive: JSON as a streamed array (`[`, one
+//! item per line, `]`), NDJSON as one item per line. Neither keeps items after writing
+//! them, so memory stays flat however many pages there are. Only the table collects
+//! its rows, because column widths depend on every row.
+
+use std::io::{self, IsTerminal, Write};
+
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::args::OutputFormat;
+
+/// The format to use: the one asked for, else a table on a terminal and JSON otherwise.
+pub fn resolve_format(requested: Option<OutputFormat>) -> OutputFormat {
+    requested.unwrap_or(if io::stdout().is_terminal() {
+        OutputFormat::Table
+    } else {
+        OutputFormat::Json
+    })
+}
+
+/// A value that has a row in a table.
+pub trait Row {
+    /// Column headings, in order.
+    const HEADERS: &'static [&'static str];
+    /// This value's cells, one per heading.
+    fn cells(&self) -> Vec<String>;
+}
+
+/// Writes one object: pretty JSON, one NDJSON line, or a two-column `field  value` table.
+pub fn write_object<T: Serialize>(
+    out: &mut dyn Write,
+    format: OutputFormat,
+    value: &T,
+) -> io::Result<()> {
+    match format {
+        OutputFormat::Json => {
+            serde_json::to_writer_pretty(&mut *out, value).map_err(io::Error::from)?;
+            writeln!(out)
+        }
+        OutputFormat::Ndjson => write_line(out, value),
+        OutputFormat::Table => {
+            let value = serde_json::to_value(value).map_err(io::Error::from)?;
+            let rows: Vec<Vec<String>> = match value {
+                Value::Object(map) => map
+                    .into_iter()
+                    .map(|(key, value)| vec![key, cell(&value)])
+                    .collect(),
+                other => vec![vec![String::from("value"), cell(&other)]],
+            };
+            write_table(out, &["FIELD", "VALUE"], &rows)
+        }
+    }
+}
+
+/// Writes a sequence of items page by page; see the module docs for what is kept.
+pub struct ListWriter<'a, T> {
+    out: &'a mut dyn Write,
+    format: OutputFormat,
+    written: u64,
+    rows: Vec<Vec<String>>,
+    _item: std::marker::PhantomData<fn(&T)>,
+}
+
+impl<'a, T: Serialize + Row> ListWriter<'a, T> {
+    /// Starts a list on `out`.
+    pub fn new(out: &'a mut dyn Write, format: OutputFormat) -> Self {
+        Self {
+            out,
+            format,
+            written: 0,
+            rows: Vec::new(),
+            _item: std::marker::PhantomData,
+        }
+    }
+
+    /// Writes (or, for a table, keeps the cells of) one page of items, then flushes.
+    pub fn page(&mut self, items: &[T]) -> io::Result<()> {
+        for item in items {
+            match self.format {
+                OutputFormat::Json => {
+                    self.out
+                        .write_all(if self.written == 0 { b"[\n" } else { b",\n" })?;
+                    serde_json::to_writer(&mut *self.out, item).map_err(io::Error::from)?;
+                }
+                OutputFormat::Ndjson => write_line(self.out, item)?,
+                OutputFormat::Table => self.rows.push(item.cells()),
+            }
+            self.written += 1;
+        }
+        self.out.flush()
+    }
+
+    /// How many items have been written so far.
+    pub fn written(&self) -> u64 {
+        self.written
+    }
+
+    /// Ends the list; a table gets a `N of TOTAL` footer when the total is known.
+    pub fn finish(self, total: Option<u64>) -> io::Result<()> {
+        match self.format {
+            OutputFormat::Json => {
+                self.out
+                    .write_all(if self.written == 0 { b"[]\n" } else { b"\n]\n" })?;
+            }
+            OutputFormat::Ndjson => {}
+            OutputFormat::Table => {
+                write_table(self.out, T::HEADERS, &self.rows)?;
+                if let Some(total) = total {
+                    writeln!(self.out, "{} of {total}", self.written)?;
+                }
+            }
+        }
+        self.out.flush()
+    }
+}
+
+/// Writes text exactly as received (XML documents, translations).
+pub fn write_verbatim(out: &mut dyn Write, text: &[u8]) -> io::Result<()> {
+    out.write_all(text)?;
+    out.flush()
+}
+
+/// One compact JSON value and a newline.
+fn write_line<T: Serialize + ?Sized>(out: &mut dyn Write, value: &T) -> io::Result<()> {
+    serde_json::to_writer(&mut *out, value).map_err(io::Error::from)?;
+    out.write_all(b"\n")
+}
+
+/// A JSON value as a table cell: strings bare, absent as empty, long or multi-line
+/// text summarised so the table stays a table.
+fn cell(value: &Value) -> String {
+    const MAX: usize = 60;
+    let text = match value {
+        Value::Null => return String::new(),
+        Value::String(s) => s.clone(),
+        Value::Array(items) if items.iter().all(Value::is_string) => items
+            .iter()
+            .filter_map(Value::as_str)
+            .collect::<Vec<_>>()
+            .join(","),
+        other => other.to_string(),
+    };
+    if text.contains('\n') || text.chars().count() > MAX {
+        let first: String = text
+            .lines()
+            .next()
+            .unwrap_or_default()
+            .chars()
+            .take(MAX - 20)
+            .collect();
+        format!("{first}… ({} bytes)", text.len())
+    } else {
+        text
+    }
+}
+
+/// Writes aligned columns: every column as wide as its widest cell, two spaces apart,
+/// no trailing spaces.
+fn write_table(out: &mut dyn Write, headers: &[&str], rows: &[Vec<String>]) -> io::Result<()> {
+    let mut widths: Vec<usize> = headers.iter().map(|h| h.chars().count()).collect();
+    for row in rows {
+        for (width, cell) in widths.iter_mut().zip(row) {
+            *width = (*width).max(cell.chars().count());
+        }
+    }
+    let headers: Vec<String> = headers.iter().map(|h| (*h).to_owned()).collect();
+    for row in std::iter::once(&headers).chain(rows) {
+        let mut line = String::new();
+        for (i, (cell, width)) in row.iter().zip(&widths).enumerate() {
+            if i > 0 {
+                line.push_str("  ");
+            }
+            line.push_str(cell);
+            if i + 1 < row.len() {
+                line.extend(std::iter::repeat_n(' ', width - cell.chars().count()));
+            }
+        }
+        writeln!(out, "{}", line.trim_end())?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Serialize)]
+    struct Item {
+        name: &'static str,
+        n: u32,
+    }
+
+    impl Row for Item {
+        const HEADERS: &'static [&'static str] = &["NAME", "N"];
+        fn cells(&self) -> Vec<String> {
+            vec![self.name.to_owned(), self.n.to_string()]
+        }
+    }
+
+    fn list(format: OutputFormat, pages: &[&[Item]], total: Option<u64>) -> String {
+        let mut out = Vec::new();
+        let mut writer = ListWriter::new(&mut out, format);
+        for page in pages {
+            writer.page(page).unwrap();
+        }
+        writer.finish(total).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    const A: Item = Item {
+        name: "alpha",
+        n: 1,
+    };
+    const B: Item = Item { name: "b", n: 1000 };
+
+    #[test]
+    fn json_list_is_one_document_across_pages() {
+        let text = list(OutputFormat::Json, &[&[A], &[B]], None);
+        let parsed: Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(
+            parsed,
+            serde_json::json!([{"name": "alpha", "n": 1}, {"name": "b", "n": 1000}])
+        );
+        let empty: Value = serde_json::from_str(&list(OutputFormat::Json, &[], None)).unwrap();
+        assert_eq!(empty, serde_json::json!([]));
+    }
+
+    #[test]
+    fn ndjson_list_is_one_item_per_line() {
+        let text = list(OutputFormat::Ndjson, &[&[A, B]], Some(2));
+        assert_eq!(
+            text,
+            "{\"name\":\"alpha\",\"n\":1}\n{\"name\":\"b\",\"n\":1000}\n"
+        );
+    }
+
+    #[test]
+    fn table_aligns_columns_and_counts() {
+        let text = list(OutputFormat::Table, &[&[A], &[B]], Some(7));
+        assert_eq!(text, "NAME   N\nalpha  1\nb      1000\n2 of 7\n");
+    }
+
+    #[test]
+    fn object_table_summarises_long_text() {
+        let mut out = Vec::new();
+        let value = serde_json::json!({"name": "x", "tags": ["p", "q"], "xml": "<a>\n</a>"});
+        write_object(&mut out, OutputFormat::Table, &value).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert_eq!(
+            text,
+            "FIELD  VALUE\nname   x\ntags   p,q\nxml    <a>… (8 bytes)\n"
+        );
+    }
+}

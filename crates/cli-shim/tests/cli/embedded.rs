@@ -1,0 +1,260 @@
+//! `--sandbox`: the embedded sandbox, its state in `CONNKIT_DATA_DIR`, behaving like a
+//! tenant across separate invocations.
+
+use serde_json::{json, Value};
+
+use crate::support::{Env, Run};
+
+const OPEN: &str = "sailpoint.connector.OpenConnectorAdapter";
+
+fn script_names(list: &Value) -> Vec<String> {
+    list.as_array()
+        .expect("a JSON array")
+        .iter()
+        .map(|c| c["scriptName"].as_str().expect("scriptName").to_owned())
+        .collect()
+}
+
+/// `connkit --sandbox ARGS…`
+fn sandbox(env: &Env, args: &[&str]) -> Run {
+    let mut all = vec!["--sandbox"];
+    all.extend_from_slice(args);
+    env.run(all)
+}
+
+#[test]
+fn a_session_of_commands_behaves_like_a_tenant() {
+    let env = Env::new();
+    let sb = |args: &[&str]| sandbox(&env, args);
+
+    // First use: the demo set, written to the data directory.
+    let demo = sb(&["connectors", "list", "-o", "json"]).ok().json();
+    let demo_names = script_names(&demo);
+    assert_eq!(demo_names.len(), 50);
+    assert!(env.path().join("data/sandbox.json").is_file());
+
+    // create → get
+    let created = sb(&[
+        "connectors",
+        "create",
+        "--name",
+        "Acme HR",
+        "--class-name",
+        OPEN,
+        "--type",
+        "Acme",
+        "--direct-connect",
+        "false",
+        "-o",
+        "json",
+    ])
+    .ok()
+    .json();
+    assert_eq!(created["scriptName"], "acme-hr");
+    assert_eq!(created["type"], "Acme");
+    assert_eq!(created["directConnect"], false);
+    let detail = sb(&["connectors", "get", "acme-hr", "-o", "json"])
+        .ok()
+        .json();
+    assert_eq!(detail["name"], "Acme HR");
+    assert_eq!(detail["className"], OPEN);
+
+    // put a config, then get it back verbatim (no trailing newline added or removed)
+    let xml = "<?xml version=\"1.0\"?>\n<Form connectorName=\"acme\">\n  <Field name=\"id\" type=\"string\"/>\n</Form>";
+    let file = env.file("source-config.xml", xml);
+    let put = sb(&[
+        "connectors",
+        "source-config",
+        "put",
+        "acme-hr",
+        file.to_str().unwrap(),
+        "-o",
+        "json",
+    ])
+    .ok()
+    .json();
+    assert_eq!(put["status"], "UPDATED");
+    let got = sb(&["connectors", "source-config", "get", "acme-hr"]).ok();
+    assert_eq!(got.stdout, xml);
+
+    // the same for the other two documents and the translations
+    for document in ["source-template", "correlation-config"] {
+        let body = format!("<{document} v=\"1\"/>\n");
+        let file = env.file(&format!("{document}.xml"), &body);
+        sb(&[
+            "connectors",
+            document,
+            "put",
+            "acme-hr",
+            file.to_str().unwrap(),
+        ])
+        .ok();
+        assert_eq!(
+            sb(&["connectors", document, "get", "acme-hr"]).ok().stdout,
+            body
+        );
+    }
+    let props = "# German\nlabel.name=Name\n";
+    let file = env.file("de.properties", props);
+    sb(&[
+        "connectors",
+        "translations",
+        "put",
+        "acme-hr",
+        "de",
+        file.to_str().unwrap(),
+    ])
+    .ok();
+    assert_eq!(
+        sb(&["connectors", "translations", "get", "acme-hr", "de"])
+            .ok()
+            .stdout,
+        props
+    );
+    // without a file: an empty body, which keeps what is stored
+    let empty = sb(&[
+        "connectors",
+        "translations",
+        "put",
+        "acme-hr",
+        "de",
+        "-o",
+        "json",
+    ])
+    .ok()
+    .json();
+    assert_eq!(empty["status"], "UNCHANGED");
+    assert_eq!(
+        sb(&["connectors", "translations", "get", "acme-hr", "de"])
+            .ok()
+            .stdout,
+        props
+    );
+
+    // update with a JSON Patch from stdin
+    let patch = br#"[{"op":"add","path":"/connectorMetadata/owner","value":"hr-team"}]"#;
+    let mut args = vec![
+        "--sandbox",
+        "connectors",
+        "update",
+        "acme-hr",
+        "--patch",
+        "-",
+    ];
+    args.extend(["-o", "json"]);
+    let updated = env.run_with_stdin(&args, patch).ok().json();
+    assert_eq!(updated["connectorMetadata"]["owner"], "hr-team");
+
+    // list: the new connector is there, and a filter finds it
+    let all = sb(&["connectors", "list", "--all", "-o", "json"])
+        .ok()
+        .json();
+    let names = script_names(&all);
+    assert_eq!(names.len(), 51);
+    assert!(names.contains(&"acme-hr".to_owned()));
+    let found = sb(&[
+        "connectors",
+        "list",
+        "--filter",
+        "name sw \"Acme\"",
+        "-o",
+        "json",
+    ])
+    .ok()
+    .json();
+    assert_eq!(script_names(&found), ["acme-hr"]);
+
+    // delete → not found (exit 4) with the service's trackingId
+    sb(&["connectors", "delete", "acme-hr"]).ok();
+    let gone = sb(&["connectors", "get", "acme-hr"]).code(4);
+    assert!(gone.stderr.contains("trackingId: "), "{}", gone.stderr);
+
+    // reset: the demo set again
+    env.run(["sandbox", "reset"]).ok();
+    let again = sb(&["connectors", "list", "-o", "json"]).ok().json();
+    assert_eq!(script_names(&again), demo_names);
+}
+
+#[test]
+fn every_output_format_carries_the_same_data() {
+    let env = Env::new();
+    let json = sandbox(&env, &["connectors", "list", "--limit", "5", "-o", "json"])
+        .ok()
+        .json();
+    let ndjson = sandbox(
+        &env,
+        &["connectors", "list", "--limit", "5", "-o", "ndjson"],
+    )
+    .ok();
+    let lines: Vec<Value> = ndjson
+        .stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("one JSON value per line"))
+        .collect();
+    assert_eq!(Value::Array(lines), json);
+
+    let table = sandbox(
+        &env,
+        &[
+            "connectors",
+            "list",
+            "--limit",
+            "5",
+            "--count",
+            "-o",
+            "table",
+        ],
+    )
+    .ok();
+    let rows: Vec<&str> = table.stdout.lines().collect();
+    assert!(rows[0].starts_with("SCRIPT NAME"), "{}", table.stdout);
+    assert_eq!(rows.len(), 1 + 5 + 1, "{}", table.stdout);
+    assert_eq!(rows[6], "5 of 50");
+    // aligned: the NAME column starts at the same offset on every row
+    let column = rows[0].find("  NAME").expect("NAME column") + 2;
+    for (row, item) in rows[1..6].iter().zip(json.as_array().unwrap()) {
+        let name = item["name"].as_str().unwrap();
+        assert!(row[column..].starts_with(name), "{row}");
+    }
+
+    // one object: pretty JSON, a single NDJSON line, a field table
+    let detail = sandbox(&env, &["connectors", "get", "workday", "-o", "json"])
+        .ok()
+        .json();
+    let line = sandbox(&env, &["connectors", "get", "workday", "-o", "ndjson"]).ok();
+    assert_eq!(line.stdout.lines().count(), 1);
+    assert_eq!(serde_json::from_str::<Value>(&line.stdout).unwrap(), detail);
+    let table = sandbox(&env, &["connectors", "get", "workday", "-o", "table"]).ok();
+    assert!(table
+        .stdout
+        .lines()
+        .any(|l| l.split_whitespace().collect::<Vec<_>>() == ["scriptName", "workday"]));
+
+    // --count with JSON: the document stays an array, the total goes to stderr
+    let counted = sandbox(
+        &env,
+        &[
+            "connectors",
+            "list",
+            "--limit",
+            "1",
+            "--count",
+            "-o",
+            "json",
+        ],
+    )
+    .ok();
+    assert_eq!(counted.json().as_array().unwrap().len(), 1);
+    assert!(counted.stderr.contains("total: 50"), "{}", counted.stderr);
+    assert_eq!(json[0]["status"], json!("RELEASED"));
+}
+
+#[test]
+fn no_configured_tenant_points_at_sandbox() {
+    let env = Env::new();
+    let run = env.run(["connectors", "list"]).code(2);
+    assert!(run.stderr.contains("--base-url"), "{}", run.stderr);
+    assert!(run.stderr.contains("SAIL_BASE_URL"), "{}", run.stderr);
+    assert!(run.stderr.contains("--sandbox"), "{}", run.stderr);
+    assert!(run.stdout.is_empty());
+}

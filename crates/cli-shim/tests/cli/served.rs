@@ -1,0 +1,235 @@
+//! Against `connkit sandbox serve` over real HTTP on 127.0.0.1: exit codes, pre-flight
+//! that sends nothing, and streamed NDJSON on a large seed.
+
+use std::collections::HashSet;
+use std::path::Path;
+
+use serde_json::Value;
+
+use crate::support::{Env, Run, Served};
+
+/// `connkit --base-url URL ARGS…`
+fn at<'a>(served: &'a Served, args: &[&'a str]) -> Vec<&'a str> {
+    let mut all = vec!["--base-url", served.base_url.as_str()];
+    all.extend_from_slice(args);
+    all
+}
+
+/// `connkit --base-url URL OPTIONS… connectors source-config put active-directory FILE`
+fn put_source_config(env: &Env, served: &Served, options: &[&str], file: &Path) -> Run {
+    let mut args = at(served, options);
+    let file = file.to_str().expect("UTF-8 temp path");
+    args.extend([
+        "connectors",
+        "source-config",
+        "put",
+        "active-directory",
+        file,
+    ]);
+    env.run(args)
+}
+
+#[test]
+fn exit_codes_and_preflight_that_sends_nothing() {
+    let env = Env::new();
+    let served = Served::start(&env, &["--seed", "5"]);
+
+    // 0, with JSON parsed back
+    let list = env
+        .run(at(&served, &["connectors", "list", "-o", "json"]))
+        .ok()
+        .json();
+    assert_eq!(list.as_array().map(Vec::len), Some(5));
+
+    // 4: not found, with the whole chain and the trackingId on stderr
+    let missing = env
+        .run(at(&served, &["connectors", "get", "no-such-connector"]))
+        .code(4);
+    assert!(missing.stderr.starts_with("error: "), "{}", missing.stderr);
+    assert!(missing.stderr.contains("404"), "{}", missing.stderr);
+    assert!(
+        missing.stderr.contains("trackingId: "),
+        "{}",
+        missing.stderr
+    );
+    assert!(missing.stdout.is_empty());
+
+    // 3: pre-flight rejects a malformed XML upload and nothing reaches the server
+    let before = served.stats();
+    let bad = env.file("bad.xml", "<Form>\n  <Field name=\"a\">\n</Form>\n");
+    let rejected = put_source_config(&env, &served, &[], &bad).code(3);
+    let first = rejected.stderr.lines().next().unwrap_or_default();
+    let prefix = format!("{}:3:", bad.display());
+    assert!(first.starts_with(&prefix), "{}", rejected.stderr);
+    assert!(first.contains(": error: "), "{}", rejected.stderr);
+    assert!(
+        rejected.stderr.contains("nothing was sent"),
+        "{}",
+        rejected.stderr
+    );
+    // …and a bad patch, and a create without a class name
+    let patch = env.file(
+        "patch.json",
+        r#"[{"op":"replace","path":"/name","value":"x"}]"#,
+    );
+    env.run(at(
+        &served,
+        &[
+            "connectors",
+            "update",
+            "active-directory",
+            "--patch",
+            patch.to_str().unwrap(),
+        ],
+    ))
+    .code(3);
+    let dto = env.file("dto.json", r#"{"name":"x"}"#);
+    env.run(at(
+        &served,
+        &["connectors", "create", "--file", dto.to_str().unwrap()],
+    ))
+    .code(3);
+    assert_eq!(
+        served.stats()["total"],
+        before["total"],
+        "a rejected body was sent"
+    );
+
+    // --no-preflight lets it leave, and the service refuses it (400: exit 2)
+    env.run(at(
+        &served,
+        &[
+            "--no-preflight",
+            "connectors",
+            "update",
+            "active-directory",
+            "--patch",
+            patch.to_str().unwrap(),
+        ],
+    ))
+    .code(2);
+    let after = served.stats()["total"].as_u64().unwrap();
+    assert_eq!(after, before["total"].as_u64().unwrap() + 1);
+
+    // 2: a filter the list does not support is refused before sending
+    let before = served.stats()["total"].clone();
+    let filter = env
+        .run(at(
+            &served,
+            &["connectors", "list", "--filter", "className eq \"x\""],
+        ))
+        .code(2);
+    assert!(filter.stderr.contains("filter"), "{}", filter.stderr);
+    assert_eq!(served.stats()["total"], before);
+
+    // 1: anything else, e.g. a 200 whose UpdateDetail says ERROR (an empty upload)
+    let empty = env.file("empty.xml", "");
+    let failed = put_source_config(&env, &served, &["--no-preflight"], &empty).code(1);
+    assert!(failed.stderr.contains("ERROR"), "{}", failed.stderr);
+
+    // 6 also covers a transport that gave up: nobody listening, no retries left
+    let refused = env
+        .run([
+            "--base-url",
+            "http://127.0.0.1:9",
+            "--retries",
+            "0",
+            "connectors",
+            "list",
+        ])
+        .code(6);
+    assert!(refused.stderr.contains("caused by: "), "{}", refused.stderr);
+}
+
+#[test]
+fn auth_failure_exits_5_and_credentials_work() {
+    let env = Env::new();
+    let served = Served::start(&env, &["--seed", "3", "--require-auth"]);
+    let denied = env
+        .run(at(&served, &["--token", "wrong", "connectors", "list"]))
+        .code(5);
+    assert!(denied.stderr.contains("401"), "{}", denied.stderr);
+    // no credentials at all is refused the same way
+    env.run(at(&served, &["connectors", "list"])).code(5);
+    // client credentials: a token from /oauth/token
+    let list = env
+        .run(at(
+            &served,
+            &[
+                "--client-id",
+                "cli",
+                "--client-secret",
+                "s3cret",
+                "connectors",
+                "list",
+                "-o",
+                "json",
+            ],
+        ))
+        .ok()
+        .json();
+    assert_eq!(list.as_array().map(Vec::len), Some(3));
+
+    // a fixed token, also from CONNKIT_TOKEN
+    let fixed = Served::start(&env, &["--seed", "1", "--require-auth=let-me-in"]);
+    env.run(at(&fixed, &["--token", "let-me-in", "connectors", "list"]))
+        .ok();
+    let from_env = env
+        .cmd(at(&fixed, &["connectors", "list", "-o", "json"]))
+        .env("CONNKIT_TOKEN", "let-me-in")
+        .output()
+        .expect("run connkit");
+    assert!(from_env.status.success());
+}
+
+#[test]
+fn rate_limited_without_retries_exits_6() {
+    let env = Env::new();
+    let served = Served::start(&env, &["--seed", "1", "--rate-limit", "2/10s"]);
+    let args = at(
+        &served,
+        &["--retries", "0", "connectors", "get", "active-directory"],
+    );
+    env.run(&args).ok();
+    env.run(&args).ok();
+    let limited = env.run(&args).code(6);
+    assert!(limited.stderr.contains("429"), "{}", limited.stderr);
+}
+
+#[test]
+fn ndjson_streams_every_connector_of_a_large_seed() {
+    let env = Env::new();
+    let served = Served::start(&env, &["--seed", "20000"]);
+    let run = env
+        .run(at(
+            &served,
+            &[
+                "connectors",
+                "list",
+                "--all",
+                "--concurrency",
+                "4",
+                "-o",
+                "ndjson",
+            ],
+        ))
+        .ok();
+    let mut names = HashSet::new();
+    for line in run.stdout.lines() {
+        let item: Value = serde_json::from_str(line).expect("one JSON value per line");
+        names.insert(item["scriptName"].as_str().expect("scriptName").to_owned());
+    }
+    assert_eq!(run.stdout.lines().count(), 20_000);
+    assert_eq!(names.len(), 20_000, "no connector repeated");
+    // 80 pages of 250 plus nothing past the end
+    assert_eq!(served.stats()["by_operation"]["getConnectorList"], 80);
+}
+
+#[test]
+fn serve_rejects_bad_options_as_usage() {
+    let env = Env::new();
+    env.run(["sandbox", "serve", "--rate-limit", "lots"])
+        .code(2);
+    env.run(["sandbox", "serve", "--faults", "explode=1"])
+        .code(2);
+}

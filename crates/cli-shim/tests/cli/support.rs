@@ -1,0 +1,189 @@
+//! Running the built `connkit` binary: an isolated environment per test, a served
+//! sandbox child process that is always killed, and a minimal HTTP GET for its stats.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+
+/// The binary under test.
+pub const BIN: &str = env!("CARGO_BIN_EXE_connkit");
+
+/// A temporary home for one test: data directory and working directory, so no test
+/// reads `./config.json`, the user's sandbox state or their `SAIL_*` variables.
+pub struct Env {
+    dir: tempfile::TempDir,
+}
+
+impl Env {
+    pub fn new() -> Self {
+        Self {
+            dir: tempfile::tempdir().expect("temp dir"),
+        }
+    }
+
+    /// The temporary directory (also the working directory of every command).
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// Writes `contents` to `name` in the temporary directory and returns its path.
+    pub fn file(&self, name: &str, contents: &str) -> PathBuf {
+        let path = self.dir.path().join(name);
+        std::fs::write(&path, contents).expect("write fixture");
+        path
+    }
+
+    /// `connkit ARGS…` with a clean environment.
+    pub fn cmd<I, S>(&self, args: I) -> Command
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<std::ffi::OsStr>,
+    {
+        let mut cmd = Command::new(BIN);
+        cmd.args(args)
+            .current_dir(self.dir.path())
+            .env("CONNKIT_DATA_DIR", self.dir.path().join("data"))
+            .env_remove("SAIL_BASE_URL")
+            .env_remove("SAIL_CLIENT_ID")
+            .env_remove("SAIL_CLIENT_SECRET")
+            .env_remove("CONNKIT_TOKEN")
+            .env_remove("CONNKIT_PLUGIN_PATH")
+            .stdin(Stdio::null());
+        cmd
+    }
+
+    /// Runs `connkit ARGS…` to completion.
+    pub fn run<I, S>(&self, args: I) -> Run
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<std::ffi::OsStr>,
+    {
+        Run::from(self.cmd(args).output().expect("run connkit"))
+    }
+
+    /// Runs `connkit ARGS…` with `input` on stdin.
+    pub fn run_with_stdin(&self, args: &[&str], input: &[u8]) -> Run {
+        let mut child = self
+            .cmd(args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("spawn connkit");
+        child
+            .stdin
+            .take()
+            .expect("stdin")
+            .write_all(input)
+            .expect("write stdin");
+        Run::from(child.wait_with_output().expect("wait connkit"))
+    }
+}
+
+/// A finished command.
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl From<Output> for Run {
+    fn from(output: Output) -> Self {
+        Run {
+            code: output.status.code().unwrap_or(-1),
+            stdout: String::from_utf8(output.stdout).expect("utf-8 stdout"),
+            stderr: String::from_utf8(output.stderr).expect("utf-8 stderr"),
+        }
+    }
+}
+
+impl Run {
+    /// Asserts the exit code, showing both streams when it differs.
+    #[track_caller]
+    pub fn code(self, expected: i32) -> Self {
+        assert_eq!(
+            self.code, expected,
+            "exit code\n--- stdout\n{}\n--- stderr\n{}",
+            self.stdout, self.stderr
+        );
+        self
+    }
+
+    /// Asserts success.
+    #[track_caller]
+    pub fn ok(self) -> Self {
+        self.code(0)
+    }
+
+    /// stdout parsed as one JSON document.
+    #[track_caller]
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.stdout)
+            .unwrap_or_else(|e| panic!("stdout is not JSON ({e}):\n{}", self.stdout))
+    }
+}
+
+/// A `connkit sandbox serve` child process; killed and reaped when dropped, also when
+/// the test panics.
+pub struct Served {
+    child: Child,
+    /// The base URL it printed as its first stdout line.
+    pub base_url: String,
+}
+
+impl Served {
+    /// Starts `connkit sandbox serve --addr 127.0.0.1:0 EXTRA…` and waits for its URL.
+    pub fn start(env: &Env, extra: &[&str]) -> Self {
+        let mut child = env
+            .cmd(["-q", "sandbox", "serve", "--addr", "127.0.0.1:0"])
+            .args(extra)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("spawn sandbox serve");
+        let stdout = child.stdout.take().expect("stdout");
+        // Guard first, so a failure below still kills the child.
+        let mut served = Served {
+            child,
+            base_url: String::new(),
+        };
+        let mut line = String::new();
+        BufReader::new(stdout)
+            .read_line(&mut line)
+            .expect("read base URL");
+        served.base_url = line.trim().to_owned();
+        assert!(
+            served.base_url.starts_with("http://127.0.0.1:"),
+            "first line should be the base URL, got {line:?}"
+        );
+        served
+    }
+
+    /// `GET {root}/__sandbox/stats`, parsed.
+    pub fn stats(&self) -> serde_json::Value {
+        let rest = self
+            .base_url
+            .strip_prefix("http://")
+            .expect("http base URL");
+        let (authority, _) = rest.split_once('/').unwrap_or((rest, ""));
+        let mut stream = TcpStream::connect(authority).expect("connect to sandbox");
+        write!(
+            stream,
+            "GET /__sandbox/stats HTTP/1.1\r\nHost: {authority}\r\nConnection: close\r\n\r\n"
+        )
+        .expect("send stats request");
+        let mut response = String::new();
+        stream.read_to_string(&mut response).expect("read stats");
+        let (head, body) = response.split_once("\r\n\r\n").expect("HTTP response");
+        assert!(head.starts_with("HTTP/1.1 200"), "stats answered {head}");
+        serde_json::from_str(body).expect("stats JSON")
+    }
+}
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
