@@ -155,22 +155,18 @@ pub fn publish_order(ws: &Workspace) -> Result<Vec<&Member>> {
         let mut deps: BTreeMap<&str, DepKind> = BTreeMap::new();
         for dep in member.deps.iter().filter(|d| d.orders_publishing()) {
             if !publishable.contains_key(dep.name.as_str()) {
-                let how = if dep.kind == DepKind::Dev {
-                    "dev-depends, with a version requirement,"
-                } else {
-                    "depends"
+                let (how, fix) = match dep.kind {
+                    DepKind::Dev => (
+                        "dev-depends, with a version requirement,",
+                        "or the dev-dependency is path-only",
+                    ),
+                    DepKind::Normal | DepKind::Build => ("depends", "or dropped"),
                 };
                 bail!(
-                    "crate `{}` {how} on `{}`, which is not published (publish = false); \
-                     `{}` cannot be published until that dependency is publishable{}",
-                    member.name,
-                    dep.name,
-                    member.name,
-                    if dep.kind == DepKind::Dev {
-                        " or the dev-dependency is path-only"
-                    } else {
-                        " or dropped"
-                    }
+                    "crate `{name}` {how} on `{dep}`, which is not published (publish = false); \
+                     `{name}` cannot be published until that dependency is publishable {fix}",
+                    name = member.name,
+                    dep = dep.name,
                 );
             }
             let kind = deps.entry(dep.name.as_str()).or_insert(dep.kind);
