@@ -22,6 +22,10 @@
 //! # Ok(()) }
 //! ```
 //!
+//! In-process, only the request's path and query matter (any scheme and authority, or
+//! none, is accepted); over HTTP the API lives under `{base_url}/v2024` and the token
+//! endpoint at `{base_url}/oauth/token` (see [`ServerHandle::base_url`]).
+//!
 //! # Documented behaviour
 //!
 //! - **Create** (`POST /v2024/connectors`) answers exactly `200` with the
@@ -83,20 +87,30 @@
 //!   multipart or query parameters; `grant_type=client_credentials` and a non-empty
 //!   `client_id` and `client_secret`), with `expires_in` one second below the token
 //!   lifetime (12 h by default, [`SandboxBuilder::token_ttl`]).
-//! - **Rate limit** ([`RateLimitConfig`]): a sliding window per `Authorization` value —
-//!   no window of that length ever admits more than `max` requests; `Retry-After` is
-//!   the whole seconds until one would be admitted. Refused requests do not count.
-//! - **Faults** ([`FaultConfig`]): latency first; then a seeded draw picks a 503, a
-//!   reset (the connection is closed before the request is handled), a truncation (the
+//! - **Rate limit** ([`RateLimitConfig`], parsed from `100/10s` too): a sliding window
+//!   per `Authorization` value (requests without one share a window) over the API's
+//!   routes and the token endpoint — no window of that length ever admits more than
+//!   `max` requests; `Retry-After` is the whole seconds (at least 1) until one would be
+//!   admitted. Refused requests do not count. It is checked before auth.
+//! - **Faults** ([`FaultConfig`], parsed from
+//!   `error=0.2,reset=0.05,truncate=0.01,latency=5ms,seed=7`): latency first; then a
+//!   seeded draw picks a 503, a reset (the connection is closed before the request is handled), a truncation (the
 //!   request is handled, the body cut short) or nothing. Over HTTP a truncation
 //!   declares the full `Content-Length` and sends half; in-process both resets and
 //!   truncations are [`TransportError::Network`](connkit_transport::TransportError).
 //!   Resets and truncations need [`Sandbox::serve`] or the `Transport`: a router served
 //!   by other means answers those requests normally.
-//! - **State file** ([`SandboxBuilder::state_file`]): see the `state_file` module docs —
-//!   locked, written atomically and durably after every mutation (the whole state: for
-//!   100 000 connectors that is tens of MB per write). An existing file is loaded
-//!   instead of seeding; a new one is seeded and written at once.
+//! - **State file** ([`SandboxBuilder::state_file`]): JSON
+//!   (`{"format": "connkit-sandbox-state", "version": 1, "connectors": [...]}`). An
+//!   existing file is loaded instead of seeding; a new one is seeded and written at
+//!   once. A lock file beside it (`<file>.lock`) is held with an exclusive advisory lock
+//!   for the sandbox's lifetime, so a second sandbox (in any process) gets
+//!   [`SandboxError::StateLocked`]. Every mutation rewrites the whole state atomically
+//!   and durably before it is answered: `.<file>.tmp` in the same directory, fsync,
+//!   rename over the file, fsync the directory; a crash at any moment leaves the old or
+//!   the new state, never a torn file (a leftover temp file is removed on the next
+//!   open). If the write fails the change is undone and the answer is a 500. For
+//!   100 000 connectors each write is tens of MB: use a state file with small seeds.
 //! - **Stats**: `GET /__sandbox/stats` answers [`Stats`] as JSON
 //!   (`{"total", "by_operation", "by_status", "injected_faults"}`),
 //!   `DELETE /__sandbox/stats` resets it. Admin requests are neither counted nor gated.

@@ -35,7 +35,13 @@ pub(crate) fn classify(method: &Method, path: &str) -> Target {
     } else {
         return Target::Unmatched;
     };
-    let id = match (segments.as_slice(), method.as_str()) {
+    // HEAD is answered by the GET route, without a body.
+    let method = if *method == Method::HEAD {
+        "GET"
+    } else {
+        method.as_str()
+    };
+    let id = match (segments.as_slice(), method) {
         ([], "GET") => "getConnectorList",
         ([], "POST") => "createCustomConnector",
         ([s], "GET") if !s.is_empty() => "getConnector",
@@ -76,6 +82,7 @@ mod tests {
             "GET /v2024/connectorsX unmatched",
             "GET /v2024/connectors/ unmatched",
             "GET /v2024/connectors/a/b unmatched",
+            "HEAD /v2024/connectors/a getConnector",
         ];
         for case in cases {
             let [method, path, expected] = case.split(' ').collect::<Vec<_>>()[..] else {

@@ -163,7 +163,7 @@ fn apply_one(doc: &mut Value, op: &JsonPatchOperation) -> Result<(), String> {
         JsonPatchOp::Test => {
             let expected = value()?;
             match get(doc, &path) {
-                Some(actual) if *actual == expected => Ok(()),
+                Some(actual) if json_equal(actual, &expected) => Ok(()),
                 Some(_) => Err("test failed: the value differs".to_owned()),
                 None => Err("test failed: the path does not exist".to_owned()),
             }
@@ -171,6 +171,28 @@ fn apply_one(doc: &mut Value, op: &JsonPatchOperation) -> Result<(), String> {
         other => Err(format!(
             "'{other}' is not a JSON Patch operation (add, remove, replace, move, copy, test)"
         )),
+    }
+}
+
+/// RFC 6902 equality: as JSON values, numbers compared by value (`1` equals `1.0`).
+fn json_equal(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::Number(x), Value::Number(y)) => {
+            match (x.as_i64(), y.as_i64(), x.as_u64(), y.as_u64()) {
+                (Some(x), Some(y), _, _) => x == y,
+                (_, _, Some(x), Some(y)) => x == y,
+                _ => x.as_f64() == y.as_f64(),
+            }
+        }
+        (Value::Array(x), Value::Array(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(x, y)| json_equal(x, y))
+        }
+        (Value::Object(x), Value::Object(y)) => {
+            x.len() == y.len()
+                && x.iter()
+                    .all(|(k, v)| y.get(k).is_some_and(|w| json_equal(v, w)))
+        }
+        _ => a == b,
     }
 }
 

@@ -18,7 +18,7 @@ use crate::emulator::Emulator;
 use crate::filter_eval::matches;
 use crate::json::json_response;
 use crate::patch;
-use crate::store::Record;
+use crate::store::{Document, Record};
 
 /// `X-Total-Count`.
 static X_TOTAL_COUNT: HeaderName = HeaderName::from_static("x-total-count");
@@ -154,9 +154,9 @@ fn patchable(pointer: &str) -> bool {
 fn patch_document(record: &Record) -> Value {
     serde_json::json!({
         "connectorMetadata": record.connector_metadata,
-        "applicationXml": record.document(crate::store::Document::SourceTemplate),
-        "correlationConfigXml": record.document(crate::store::Document::CorrelationConfig),
-        "sourceConfigXml": record.document(crate::store::Document::SourceConfig),
+        "applicationXml": record.document(Document::SourceTemplate),
+        "correlationConfigXml": record.document(Document::CorrelationConfig),
+        "sourceConfigXml": record.document(Document::SourceConfig),
     })
 }
 
@@ -171,13 +171,15 @@ fn apply_document(record: &mut Record, mut doc: Value) -> Result<(), ApiError> {
             ))
         }
     }
-    for (field, slot) in [
-        ("applicationXml", &mut record.application_xml),
-        ("correlationConfigXml", &mut record.correlation_config_xml),
-        ("sourceConfigXml", &mut record.source_config_xml),
+    for (field, document) in [
+        ("applicationXml", Document::SourceTemplate),
+        ("correlationConfigXml", Document::CorrelationConfig),
+        ("sourceConfigXml", Document::SourceConfig),
     ] {
         match take(field) {
-            Some(Value::String(text)) => *slot = Some(text),
+            // Unchanged text stays as it was (possibly the template, kept lazily).
+            Some(Value::String(text)) if record.document(document) == text => {}
+            Some(Value::String(text)) => record.set_document(document, text),
             _ => {
                 return Err(ApiError::BadRequest(format!(
                     "after the patch, {field} must be a string"
@@ -223,10 +225,10 @@ pub(crate) async fn update(
         let mut patched = record.clone();
         apply_document(&mut patched, doc)?;
         let detail = patched.to_detail();
-        let undo = store
-            .replace(patched)
-            .ok_or_else(|| ApiError::connector_not_found(&script))?;
-        Ok((detail, Some(undo)))
+        if patched == *record {
+            return Ok((detail, None)); // nothing changed: nothing to write
+        }
+        Ok((detail, store.replace(patched)))
     })?;
     Ok(json_response(StatusCode::OK, &detail))
 }
