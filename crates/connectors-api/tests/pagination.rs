@@ -38,8 +38,24 @@ fn script(c: V3ConnectorDto) -> String {
     c.script_name.expect("scriptName")
 }
 
+/// Every script name, through the paginator.
+async fn all_scripts(client: &Client, page_size: u32, concurrency: usize) -> Vec<String> {
+    client
+        .list_connectors()
+        .into_paginator()
+        .page_size(page_size)
+        .concurrency(concurrency)
+        .try_collect()
+        .await
+        .expect("paginate")
+        .into_iter()
+        .map(script)
+        .collect()
+}
+
 fn runtime() -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_current_thread()
+        .enable_time()
         .build()
         .expect("runtime")
 }
@@ -86,6 +102,35 @@ proptest! {
             let requests = recorder.len() as u64;
             let expected_requests = if cap == Some(0) { 0 } else { pages.max(1) };
             prop_assert_eq!(requests, expected_requests, "requests for {} items", to - from);
+            Ok(())
+        })?;
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 12, ..ProptestConfig::default() })]
+
+    #[test]
+    fn with_faults_and_retries_every_item_still_arrives_once_in_order(
+        total in 0usize..1200,
+        page_size in 1u32..=250,
+        concurrency in 1usize..=8,
+        seed in 0u64..1000,
+    ) {
+        runtime().block_on(async {
+            let expected = collection(&Sandbox::builder().seed(total).build().expect("sandbox")).await;
+            let faults: FaultConfig = format!("error=0.15,reset=0.05,truncate=0.05,seed={seed}")
+                .parse()
+                .expect("faults");
+            let sandbox = Sandbox::builder().seed(total).faults(faults).build().expect("sandbox");
+            let client = Client::builder()
+                .base_url("http://127.0.0.1:9")
+                .backend(Arc::new(sandbox.clone()))
+                .configure_stack(|s| s.retry(fast_retries()).no_rate_limit())
+                .build()
+                .expect("client");
+            let got = all_scripts(&client, page_size, concurrency).await;
+            prop_assert_eq!(got, expected);
             Ok(())
         })?;
     }
@@ -222,17 +267,7 @@ async fn with_faults_and_retries_the_items_are_the_same_and_nothing_is_sent_twic
         .expect("client");
 
     for concurrency in [1, 4, 8] {
-        let got: Vec<String> = client
-            .list_connectors()
-            .into_paginator()
-            .page_size(45)
-            .concurrency(concurrency)
-            .try_collect()
-            .await
-            .expect("paginate through faults")
-            .into_iter()
-            .map(script)
-            .collect();
+        let got = all_scripts(&client, 45, concurrency).await;
         assert_eq!(got, expected, "concurrency {concurrency}");
     }
     let stats = sandbox.stats();
