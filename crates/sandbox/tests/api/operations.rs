@@ -218,6 +218,16 @@ async fn create_get_patch_delete() {
         json!({"supportedUI": "ANGULAR", "tags": ["b", "c"], "platform": "ANGULAR"})
     );
     assert_eq!(patched["sourceConfigXml"], "<Form/>");
+    let only_test = pair
+        .send(
+            Req::new(
+                Method::PATCH,
+                "/v2024/connectors/custom-atlassian-suite-cloud-2",
+            )
+            .json(json!([{"op": "test", "path": "/connectorMetadata/tags", "value": ["b", "c"]}])),
+        )
+        .await;
+    assert_eq!((only_test.status, only_test.json()), (200, patched.clone()));
     let source_config = pair
         .send(Req::get(
             "/v2024/connectors/custom-atlassian-suite-cloud-2/source-config",
