@@ -162,16 +162,26 @@ impl Failure {
             Failure::Error {
                 error, tracking_id, ..
             } => {
-                writeln!(out, "error: {error}")?;
+                // Many errors repeat their source's text in their own message: print a
+                // cause only when it adds something.
+                let mut printed = error.to_string();
+                writeln!(out, "error: {printed}")?;
                 let mut source = error.source();
                 while let Some(cause) = source {
-                    writeln!(out, "  caused by: {cause}")?;
+                    let text = cause.to_string();
+                    if !printed.contains(&text) {
+                        writeln!(out, "  caused by: {text}")?;
+                        printed.push('\n');
+                        printed.push_str(&text);
+                    }
                     source = cause.source();
                 }
-                if let Some(id) = tracking_id {
-                    writeln!(out, "  trackingId: {id}")?;
+                match tracking_id {
+                    Some(id) if !printed.contains(id.as_str()) => {
+                        writeln!(out, "  trackingId: {id}")
+                    }
+                    _ => Ok(()),
                 }
-                Ok(())
             }
         }
     }
@@ -231,6 +241,31 @@ mod tests {
         assert_eq!(
             report(&failure),
             "error: reading patch.json\n  caused by: no such file\n"
+        );
+    }
+
+    #[test]
+    fn causes_and_tracking_ids_are_not_repeated() {
+        let io = std::io::Error::other("disk full");
+        let failure = Failure::context("writing: disk full", io);
+        assert_eq!(report(&failure), "error: writing: disk full\n");
+        let failure = Failure::Error {
+            exit: Exit::NotFound,
+            error: "404 Not Found".into(),
+            tracking_id: Some("abc123".into()),
+        };
+        assert_eq!(
+            report(&failure),
+            "error: 404 Not Found\n  trackingId: abc123\n"
+        );
+        let failure = Failure::Error {
+            exit: Exit::NotFound,
+            error: "404 Not Found (trackingId: abc123)".into(),
+            tracking_id: Some("abc123".into()),
+        };
+        assert_eq!(
+            report(&failure),
+            "error: 404 Not Found (trackingId: abc123)\n"
         );
     }
 

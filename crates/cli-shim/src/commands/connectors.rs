@@ -117,6 +117,11 @@ async fn list(client: &Client, args: &ListArgs, sink: Sink<'_>) -> Result<(), Fa
     if let Some(offset) = args.offset {
         request = request.offset(offset);
     }
+    if args.all && args.limit == Some(0) {
+        return Err(Failure::usage(
+            "--all needs a page size of at least 1 (--limit 1..=250)",
+        ));
+    }
     let mut writer = ListWriter::<V3ConnectorDto>::new(sink.out, sink.format);
     let total = if args.all {
         let mut pages = request.into_paginator();

@@ -8,6 +8,8 @@ mod sandbox;
 mod schema;
 mod validate;
 
+use std::io::{BufWriter, Write};
+
 use crate::args::{Cli, Command};
 use crate::exit::Failure;
 use crate::output::resolve_format;
@@ -17,8 +19,9 @@ use crate::output::resolve_format;
 pub fn run(cli: Cli) -> Result<(), Failure> {
     let global = &cli.global;
     let format = resolve_format(global.output);
-    let mut stdout = std::io::stdout().lock();
-    match &cli.command {
+    // Buffered: list writers flush once per page, not once per line.
+    let mut stdout = BufWriter::new(std::io::stdout().lock());
+    let result = match &cli.command {
         Command::Connectors(command) => {
             let sink = connectors::Sink {
                 out: &mut stdout,
@@ -37,7 +40,10 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
         Command::PluginWorker(_) => Err(Failure::usage(
             "__plugin-worker is started by connkit itself for --isolate-plugins",
         )),
-    }
+    };
+    // What was written stays written, even when the command then failed.
+    let flushed = stdout.flush().map_err(Failure::write_failed);
+    result.and(flushed)
 }
 
 fn runtime() -> Result<tokio::runtime::Runtime, Failure> {

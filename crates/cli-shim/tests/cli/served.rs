@@ -233,3 +233,19 @@ fn serve_rejects_bad_options_as_usage() {
     env.run(["sandbox", "serve", "--faults", "explode=1"])
         .code(2);
 }
+
+#[test]
+fn timeout_bounds_the_whole_operation() {
+    let env = Env::new();
+    let served = Served::start(&env, &["--seed", "1", "--faults", "latency=5s"]);
+    let started = std::time::Instant::now();
+    let slow = env
+        .run(at(&served, &["--timeout", "300ms", "connectors", "list"]))
+        .code(1);
+    assert!(started.elapsed() < std::time::Duration::from_secs(3));
+    assert!(
+        slow.stderr.contains("timed out after 300ms"),
+        "{}",
+        slow.stderr
+    );
+}
