@@ -124,11 +124,15 @@ mod tests {
 
         // fx-gamma 0.2.0 depends on fx-beta 0.2.0, which exists nowhere but in the
         // packaging run: it was verified against its sibling's package.
+        let package_dir = Workspace::from_metadata(&fx.metadata())
+            .unwrap()
+            .target_dir
+            .join("package");
         for krate in ["fx-alpha", "fx-beta", "fx-gamma"] {
-            let packaged = root.join(format!("target/package/{krate}-0.2.0.crate"));
+            let packaged = package_dir.join(format!("{krate}-0.2.0.crate"));
             assert!(packaged.is_file(), "{} is missing", packaged.display());
         }
-        assert!(!root.join("target/package/fx-tool-0.2.0.crate").exists());
+        assert!(!package_dir.join("fx-tool-0.2.0.crate").exists());
         assert!(git::dirty_files(&root).unwrap().is_empty());
         assert_eq!(fx.read("Cargo.toml"), manifest);
         let worktrees = cmd::read(
