@@ -88,6 +88,8 @@ pub fn tag(root: &Path, plan: &Plan) -> Result<()> {
 
 /// Publishes the crates in order, skipping those whose version is already on crates.io.
 /// `cargo publish` waits until each crate is in the index, so the next one resolves it.
+/// crates.io rate-limits an account's brand-new crates (a first release of seven may be
+/// refused part-way with a 429 naming when to retry); resuming later finishes the rest.
 pub fn publish(root: &Path, plan: &Plan) -> Result<()> {
     for krate in &plan.crates {
         if is_published(&krate.name, &plan.version.to_string())? {
