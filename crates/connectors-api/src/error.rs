@@ -95,8 +95,10 @@ pub enum Error {
     },
 }
 
-/// What kind of failure an [`Error`] is, for callers that map failures to outcomes
-/// (the `connkit` CLI maps them to exit codes).
+/// What kind of failure an [`Error`] is, for callers that map failures to outcomes.
+///
+/// The `connkit` CLI maps them to exit codes: pre-flight rejected 3, not found 4, auth
+/// 5, rate-limited or retries exhausted 6, invalid input as a usage error, other 1.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ErrorKind {

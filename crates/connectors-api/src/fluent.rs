@@ -21,7 +21,40 @@ use crate::ops::{
 };
 use crate::paginate::Paginator;
 
-/// An operation bound to a client, ready to [`send`](RequestBuilder::send).
+/// An operation bound to a client, ready to [`send`](RequestBuilder::send); awaiting
+/// the builder itself sends it too.
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), connkit_connectors::Error> {
+/// use std::sync::Arc;
+/// use connkit_connectors::Client;
+/// use connkit_models::filter;
+/// use connkit_models::isc::v2024::{Locale, UpdateStatus, V3CreateConnectorDto};
+/// use connkit_sandbox::Sandbox;
+///
+/// let sandbox = Sandbox::builder().seed(30).build().unwrap();
+/// let client = Client::new("http://127.0.0.1:1", Arc::new(sandbox))?;
+///
+/// let page = client
+///     .list_connectors()
+///     .filter(filter::field("directConnect").eq(true))
+///     .limit(5)
+///     .count(true)
+///     .locale(Locale::Fr)
+///     .await?;
+/// assert!(page.items.len() <= 5 && page.total.is_some());
+///
+/// let dto = V3CreateConnectorDto::new("Words", "sailpoint.connector.OpenConnectorAdapter");
+/// let script = client.create_connector(&dto).await?.script_name.unwrap();
+/// let detail = client
+///     .put_translations(&script, Locale::No)
+///     .text("greeting=Hei\n")
+///     .await?;
+/// assert_eq!(detail.status, Some(UpdateStatus::Updated));
+/// assert_eq!(client.get_translations(&script, Locale::No).await?, "greeting=Hei\n");
+/// # Ok(()) }
+/// ```
 #[must_use = "a request does nothing until it is sent"]
 #[derive(Debug)]
 pub struct RequestBuilder<O> {

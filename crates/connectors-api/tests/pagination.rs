@@ -4,6 +4,7 @@
 mod common;
 
 use std::collections::HashSet;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
 use common::{fast_retries, Harness, Mode};
@@ -67,7 +68,7 @@ proptest! {
     fn yields_the_collection_in_order_without_gaps_or_duplicates(
         total in prop_oneof![Just(0usize), Just(250), Just(500), 0usize..2000],
         page_size in prop_oneof![Just(250u32), 1u32..=250],
-        start_fraction in 0.0f64..1.1,
+        start_fraction in prop_oneof![Just(0.0f64), Just(1.0), 0.0f64..1.1],
         cap in proptest::option::of(0u64..2100),
         concurrency in 1usize..=8,
     ) {
@@ -168,6 +169,27 @@ async fn streams_of_items_and_pages_agree_with_try_next() {
         [(0, 100, Some(260)), (100, 100, None), (200, 60, None)]
     );
 
+    // The page size is clamped to 250; an offset at the total yields nothing.
+    let pages: Vec<(u64, usize)> = client
+        .list_connectors()
+        .into_paginator()
+        .page_size(1000)
+        .into_page_stream()
+        .map_ok(|p| (p.offset, p.len()))
+        .try_collect()
+        .await
+        .expect("pages");
+    assert_eq!(pages, [(0, 250), (250, 10)]);
+    let none = client
+        .list_connectors()
+        .offset(260)
+        .into_paginator()
+        .concurrency(4)
+        .try_collect()
+        .await
+        .expect("empty");
+    assert!(none.is_empty());
+
     let mut paginator = client
         .list_connectors()
         .into_paginator()
@@ -179,6 +201,43 @@ async fn streams_of_items_and_pages_agree_with_try_next() {
     }
     assert_eq!(one_by_one, expected[..9]);
     assert_eq!(paginator.total(), Some(260));
+}
+
+/// Counts the requests in flight at once (each takes a moment).
+struct InFlight {
+    inner: Sandbox,
+    now: AtomicUsize,
+    max: AtomicUsize,
+}
+
+#[async_trait::async_trait]
+impl Transport for InFlight {
+    async fn send(
+        &self,
+        request: http::Request<bytes::Bytes>,
+    ) -> Result<http::Response<bytes::Bytes>, connkit_transport::TransportError> {
+        let now = self.now.fetch_add(1, Ordering::SeqCst) + 1;
+        self.max.fetch_max(now, Ordering::SeqCst);
+        tokio::time::sleep(std::time::Duration::from_millis(2)).await;
+        let response = self.inner.send(request).await;
+        self.now.fetch_sub(1, Ordering::SeqCst);
+        response
+    }
+}
+
+#[tokio::test]
+async fn concurrency_bounds_the_requests_in_flight() {
+    for n in [1, 3, 8] {
+        let gate = Arc::new(InFlight {
+            inner: Sandbox::builder().seed(500).build().expect("sandbox"),
+            now: AtomicUsize::new(0),
+            max: AtomicUsize::new(0),
+        });
+        let client = Client::new("http://127.0.0.1:9", gate.clone()).expect("client");
+        let expected = collection(&gate.inner).await;
+        assert_eq!(all_scripts(&client, 20, n).await, expected);
+        assert_eq!(gate.max.load(Ordering::SeqCst), n, "concurrency {n}");
+    }
 }
 
 #[tokio::test]
