@@ -3,6 +3,5 @@
 mod auth;
 mod failures;
 mod rate_limit;
-mod redaction;
 mod retry;
 mod server;

@@ -1,4 +1,12 @@
 //! No secret in any log line or formatted error; the per-request span is there.
+//!
+//! A binary of its own: the capturing subscriber is the global default, so no other
+//! test thread can race its callsite registration.
+
+// Shared with the `http` test binary, which uses the rest of it.
+#[allow(dead_code)]
+#[path = "http/server.rs"]
+mod server;
 
 use std::io::Write;
 use std::sync::{Arc, Mutex};
@@ -9,8 +17,8 @@ use connkit_transport::{
 };
 use http::Method;
 
-use crate::retry::fast_retries;
-use crate::server::{json, request, serve};
+use connkit_transport::RetryPolicy;
+use server::{json, request, serve};
 
 const SECRET: &str = "sekret/CLIENT 9f3";
 const SECRET_FORM: &str = "sekret%2FCLIENT+9f3";
@@ -61,7 +69,7 @@ async fn secrets_never_reach_logs_or_errors() {
         .with_max_level(tracing::Level::TRACE)
         .with_writer(captured.clone())
         .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    tracing::subscriber::set_global_default(subscriber).unwrap();
 
     // A tenant whose token endpoint accepts SECRET and whose API wants TOKEN; any other
     // token request is refused with a body that echoes the form (secret included).
@@ -97,7 +105,7 @@ async fn secrets_never_reach_logs_or_errors() {
     let auth = Auth::client_credentials(&base, "client-id", SECRET).unwrap();
     let ok = TransportStack::builder(HttpBackend::new().unwrap())
         .auth(auth.clone())
-        .retry(fast_retries(2))
+        .retry(RetryPolicy::default().max_attempts(2))
         .build()
         .unwrap();
     let response = ok
