@@ -30,7 +30,7 @@ pub enum Preflight {
 /// Builds the client the global options ask for.
 pub fn client(global: &GlobalArgs, preflight: Preflight) -> Result<Client, Failure> {
     let builder = if global.sandbox {
-        sandbox_client()?
+        sandbox_client(global.quiet)?
     } else {
         tenant_client(global)?
     };
@@ -55,14 +55,22 @@ fn add_validators(builder: ClientBuilder, validators: Vec<Arc<dyn Validator>>) -
 }
 
 /// The embedded sandbox, its state in the data directory (seeded with the demo set the
-/// first time).
-fn sandbox_client() -> Result<ClientBuilder, Failure> {
+/// first time, with a note on stderr saying where).
+fn sandbox_client(quiet: bool) -> Result<ClientBuilder, Failure> {
     let state = sandbox_home::state_file()?;
+    let fresh = !state.exists();
     let sandbox = Sandbox::builder()
         .seed(DEMO_SEED)
         .state_file(&state)
         .build()
         .map_err(|e| Failure::context("opening the embedded sandbox", e))?;
+    if fresh && !quiet {
+        eprintln!(
+            "note: new embedded sandbox with {DEMO_SEED} demo connectors, kept in {} \
+             (`connkit sandbox reset` starts it afresh)",
+            state.display()
+        );
+    }
     Ok(Client::builder()
         .base_url(IN_PROCESS_BASE_URL)
         .backend(Arc::new(sandbox)))

@@ -28,10 +28,17 @@ fn a_session_of_commands_behaves_like_a_tenant() {
     let sb = |args: &[&str]| sandbox(&env, args);
 
     // First use: the demo set, written to the data directory.
-    let demo = sb(&["connectors", "list", "-o", "json"]).ok().json();
-    let demo_names = script_names(&demo);
+    let first = sb(&["connectors", "list", "-o", "json"]).ok();
+    let demo_names = script_names(&first.json());
     assert_eq!(demo_names.len(), 50);
     assert!(env.path().join("data/sandbox.json").is_file());
+    assert!(
+        first.stderr.contains("new embedded sandbox"),
+        "{}",
+        first.stderr
+    );
+    let second = sb(&["connectors", "list", "--limit", "1", "-o", "json"]).ok();
+    assert!(second.stderr.is_empty(), "{}", second.stderr);
 
     // create → get
     let created = sb(&[

@@ -249,3 +249,44 @@ fn timeout_bounds_the_whole_operation() {
         slow.stderr
     );
 }
+
+#[cfg(unix)]
+#[test]
+fn served_state_survives_a_restart_and_sigterm_stops_cleanly() {
+    let env = Env::new();
+    let state = env.path().join("served-state.json");
+    let state_arg = state.to_str().expect("UTF-8 temp path");
+    let served = Served::start(&env, &["--seed", "2", "--state", state_arg]);
+    env.run(at(
+        &served,
+        &[
+            "connectors",
+            "create",
+            "--name",
+            "Kept",
+            "--class-name",
+            "x.Y",
+        ],
+    ))
+    .ok();
+    assert_eq!(
+        served.terminate(),
+        Some(0),
+        "SIGTERM should stop the server cleanly"
+    );
+
+    // --seed is ignored now that the state file exists
+    let again = Served::start(&env, &["--seed", "40", "--state", state_arg]);
+    let list = env
+        .run(at(&again, &["connectors", "list", "-o", "json"]))
+        .ok()
+        .json();
+    let names: Vec<&str> = list
+        .as_array()
+        .expect("array")
+        .iter()
+        .filter_map(|c| c["scriptName"].as_str())
+        .collect();
+    assert_eq!(names.len(), 3, "{names:?}");
+    assert!(names.contains(&"kept"));
+}
