@@ -376,4 +376,40 @@ async fn with_faults_and_retries_the_items_are_the_same_and_nothing_is_sent_twic
         "some creates failed, some not: {}",
         created.len()
     );
+
+    // A PUT is idempotent: it is retried through the faults, replaying the very same
+    // multipart bytes, until it lands.
+    let before = recorder.len();
+    for (i, script) in created.iter().enumerate() {
+        client
+            .put_source_config(script)
+            .xml(format!("<sourceConfig n='{i}'/>"))
+            .send()
+            .await
+            .expect("put through faults");
+    }
+    let mut attempts_by_uri = std::collections::HashMap::<String, Vec<bytes::Bytes>>::new();
+    for put in &recorder.requests()[before..] {
+        assert_eq!(put.method, "PUT");
+        attempts_by_uri
+            .entry(put.uri.to_string())
+            .or_default()
+            .push(put.body.clone());
+    }
+    assert_eq!(attempts_by_uri.len(), created.len());
+    assert!(attempts_by_uri
+        .values()
+        .all(|bodies| bodies.iter().all(|b| *b == bodies[0])));
+    assert!(
+        attempts_by_uri.values().any(|bodies| bodies.len() > 1),
+        "no PUT was retried"
+    );
+    for (i, script) in created.iter().enumerate() {
+        let stored = client
+            .get_source_config(script)
+            .send()
+            .await
+            .expect("get through faults");
+        assert_eq!(stored, format!("<sourceConfig n='{i}'/>").as_bytes());
+    }
 }
