@@ -16,6 +16,11 @@ use connkit_sandbox::{FaultConfig, RateLimitConfig};
     long_about = "Work with identity-platform connectors (SailPoint ISC v2024) from the command line.\n\n\
                   Try it without a tenant: `connkit --sandbox connectors list` runs against an \
                   embedded sandbox whose state lives in your data directory.",
+    after_long_help = "Connection settings: flags, then the environment (SAIL_BASE_URL, \
+                       SAIL_CLIENT_ID, SAIL_CLIENT_SECRET, CONNKIT_TOKEN), then ./config.json \
+                       (BaseURL, ClientId, ClientSecret).\n\n\
+                       Exit codes: 0 ok, 1 other error, 2 usage, 3 pre-flight rejected, \
+                       4 not found, 5 authentication failed, 6 rate-limited or retries exhausted.",
     propagate_version = true
 )]
 pub struct Cli {
@@ -29,6 +34,7 @@ pub struct Cli {
 
 /// Options accepted before or after any subcommand.
 #[derive(Debug, Args)]
+#[command(next_help_heading = "Global options")]
 pub struct GlobalArgs {
     /// Run against the embedded sandbox (in-process; state kept in the data directory).
     #[arg(long, global = true)]
@@ -101,9 +107,20 @@ pub enum OutputFormat {
     Ndjson,
 }
 
-/// The top-level commands.
+/// The top-level commands: the user's, and the hidden worker of isolated plugins.
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Everything listed in `--help`.
+    #[command(flatten)]
+    User(UserCommand),
+    /// Internal: the child process of `--isolate-plugins`.
+    #[command(name = "__plugin-worker", hide = true)]
+    PluginWorker(PluginWorkerArgs),
+}
+
+/// The commands a user runs.
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
     /// The 13 operations of the Connectors API.
     #[command(subcommand)]
     Connectors(ConnectorsCommand),
@@ -119,9 +136,6 @@ pub enum Command {
     Schema(SchemaArgs),
     /// Print a shell completion script.
     Completions(CompletionsArgs),
-    /// Internal: the child process of `--isolate-plugins`.
-    #[command(name = "__plugin-worker", hide = true)]
-    PluginWorker(PluginWorkerArgs),
 }
 
 /// `connkit connectors …`

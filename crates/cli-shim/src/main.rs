@@ -20,13 +20,14 @@ use crate::args::{Cli, Command};
 
 fn main() -> ExitCode {
     // Usage errors exit 2 and `--help`/`--version` exit 0, as clap does by default.
-    let cli = Cli::parse();
-    if let Command::PluginWorker(args) = &cli.command {
+    let Cli { global, command } = Cli::parse();
+    let command = match command {
         // The child of `--isolate-plugins`: stdout is its protocol channel.
-        return commands::plugins::worker(&args.path);
-    }
-    init_diagnostics(cli.global.verbose, cli.global.quiet);
-    match commands::run(cli) {
+        Command::PluginWorker(args) => return commands::plugins::worker(&args.path),
+        Command::User(command) => command,
+    };
+    init_diagnostics(global.verbose, global.quiet);
+    match commands::run(&global, &command) {
         Ok(()) => ExitCode::SUCCESS,
         Err(failure) if failure.is_broken_pipe() => ExitCode::SUCCESS,
         Err(failure) => {

@@ -10,18 +10,17 @@ mod validate;
 
 use std::io::{BufWriter, Write};
 
-use crate::args::{Cli, Command};
+use crate::args::{GlobalArgs, UserCommand as Command};
 use crate::exit::Failure;
 use crate::output::resolve_format;
 
-/// Runs the command `cli` names; the API commands on a single-threaded Tokio runtime
-/// (the work is I/O-bound, and `--concurrency` interleaves requests on it).
-pub fn run(cli: Cli) -> Result<(), Failure> {
-    let global = &cli.global;
+/// Runs `command`; the API commands on a single-threaded Tokio runtime (the work is
+/// I/O-bound, and `--concurrency` interleaves requests on it).
+pub fn run(global: &GlobalArgs, command: &Command) -> Result<(), Failure> {
     let format = resolve_format(global.output);
     // Buffered: list writers flush once per page, not once per line.
     let mut stdout = BufWriter::new(std::io::stdout().lock());
-    let result = match &cli.command {
+    let result = match command {
         Command::Connectors(command) => {
             let sink = connectors::Sink {
                 out: &mut stdout,
@@ -37,9 +36,6 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
         }
         Command::Schema(args) => schema::run(args, &mut stdout),
         Command::Completions(args) => completions::run(args, &mut stdout),
-        Command::PluginWorker(_) => Err(Failure::usage(
-            "__plugin-worker is started by connkit itself for --isolate-plugins",
-        )),
     };
     // What was written stays written, even when the command then failed.
     let flushed = stdout.flush().map_err(Failure::write_failed);
