@@ -14,13 +14,13 @@ use std::cmp::Ordering;
 
 use connkit_models::filter::{CompareOp, Filter, Literal};
 
-use crate::store::Record;
+use crate::store::{Record, Text};
 
 /// A field's value on one connector.
 enum FieldValue<'a> {
     Text(&'a str),
     Bool(bool),
-    List(&'a [String]),
+    List(&'a [Text]),
     Absent,
 }
 

@@ -5,10 +5,10 @@
 //! the family for the first round and with a deployment qualifier and a number after
 //! that. Every seeded connector is `RELEASED`, so `seed(n)` lists exactly `n`.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
-use connkit_models::isc::v2024::{ConnectorStatus, JsonObject};
-use serde_json::Value;
+use connkit_models::isc::v2024::ConnectorStatus;
 
 use crate::store::{slug, Record};
 
@@ -24,7 +24,8 @@ struct Family {
     labels: &'static [&'static str],
 }
 
-const OPEN: &str = "sailpoint.connector.OpenConnectorAdapter";
+/// The class of open (SaaS) connectors.
+pub(crate) const OPEN: &str = "sailpoint.connector.OpenConnectorAdapter";
 const PROV: &[&str] = &[
     "PROVISIONING",
     "SYNC_PROVISIONING",
@@ -89,32 +90,18 @@ fn seed_record(i: usize) -> Record {
         let number = (round - 1) / QUALIFIERS.len() + 1;
         format!("{} {qualifier} {number}", family.name)
     };
-    let mut metadata = JsonObject::new();
-    let custom = family.class_name == OPEN;
-    metadata.insert(
-        "supportedUI".to_owned(),
-        Value::from(if custom { "ANGULAR" } else { "EXTJS" }),
-    );
-    metadata.insert(
-        "platform".to_owned(),
-        Value::from(if custom { "ccg" } else { "va" }),
-    );
-    metadata.insert(
-        "shortDesc".to_owned(),
-        Value::from(format!("{} connector", family.connector_type)),
-    );
     Record {
         script_name: slug(&name),
         name,
-        connector_type: family.connector_type.to_owned(),
-        class_name: family.class_name.to_owned(),
+        connector_type: Cow::Borrowed(family.connector_type),
+        class_name: Cow::Borrowed(family.class_name),
         direct_connect: family.direct_connect,
         file_upload: family.file_upload,
         status: ConnectorStatus::Released,
-        features: family.features.iter().map(|f| (*f).to_owned()).collect(),
-        category: family.category.to_owned(),
-        labels: family.labels.iter().map(|l| (*l).to_owned()).collect(),
-        connector_metadata: metadata,
+        features: family.features.iter().map(|f| Cow::Borrowed(*f)).collect(),
+        category: Cow::Borrowed(family.category),
+        labels: family.labels.iter().map(|l| Cow::Borrowed(*l)).collect(),
+        connector_metadata: None,
         application_xml: None,
         correlation_config_xml: None,
         source_config_xml: None,

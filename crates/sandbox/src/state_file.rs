@@ -231,7 +231,7 @@ mod tests {
     fn store(n: usize, rename_first: Option<&str>) -> Store {
         let mut records: Vec<Record> = seed(n).collect();
         if let Some(name) = rename_first {
-            records[0].category = name.to_owned();
+            records[0].category = name.to_owned().into();
         }
         Store::from_records(records).unwrap()
     }

@@ -2,34 +2,40 @@
 //! derivation and single-record mutations that can be undone.
 
 use std::borrow::Cow;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::btree_map::Entry;
+use std::collections::{BTreeMap, HashSet};
 
 use connkit_models::isc::v2024::{ConnectorDetail, ConnectorStatus, JsonObject, V3ConnectorDto};
 use serde::{Deserialize, Serialize};
 
 use crate::templates;
 
+/// A string that is usually one of the seed data's constants.
+pub(crate) type Text = Cow<'static, str>;
+
 /// One connector as the sandbox keeps it.
 ///
 /// Besides the wire fields it keeps `category` and `labels`, which the list filter
-/// accepts but `V3ConnectorDto` does not carry. The three XML documents are `None`
-/// until a PUT or PATCH sets them: reads then answer a template derived from the
-/// connector's name, which keeps 100 000 seeded connectors small in memory.
+/// accepts but `V3ConnectorDto` does not carry. The three XML documents (and a seeded
+/// connector's metadata) are `None` until a PUT or PATCH sets them: reads then answer a
+/// template derived from the connector, and the seed's constant strings are borrowed,
+/// which keeps 100 000 seeded connectors small and quick to build.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct Record {
     pub(crate) name: String,
     #[serde(rename = "type")]
-    pub(crate) connector_type: String,
-    pub(crate) class_name: String,
+    pub(crate) connector_type: Text,
+    pub(crate) class_name: Text,
     pub(crate) script_name: String,
     pub(crate) direct_connect: bool,
     pub(crate) file_upload: bool,
     pub(crate) status: ConnectorStatus,
-    pub(crate) features: Vec<String>,
-    pub(crate) category: String,
-    pub(crate) labels: Vec<String>,
-    pub(crate) connector_metadata: JsonObject,
+    pub(crate) features: Vec<Text>,
+    pub(crate) category: Text,
+    pub(crate) labels: Vec<Text>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) connector_metadata: Option<JsonObject>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(crate) application_xml: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -69,8 +75,8 @@ impl Record {
     pub(crate) fn custom(
         name: String,
         script_name: String,
-        connector_type: String,
-        class_name: String,
+        connector_type: Text,
+        class_name: Text,
         direct_connect: bool,
         status: ConnectorStatus,
     ) -> Record {
@@ -83,9 +89,9 @@ impl Record {
             file_upload: false,
             status,
             features: Vec::new(),
-            category: "custom".to_owned(),
+            category: Cow::Borrowed("custom"),
             labels: Vec::new(),
-            connector_metadata: JsonObject::new(),
+            connector_metadata: Some(JsonObject::new()),
             application_xml: None,
             correlation_config_xml: None,
             source_config_xml: None,
@@ -106,6 +112,14 @@ impl Record {
         match stored {
             Some(text) => Cow::Borrowed(text),
             None => Cow::Owned(template(self)),
+        }
+    }
+
+    /// The stored metadata, or the seed's template.
+    pub(crate) fn metadata(&self) -> Cow<'_, JsonObject> {
+        match &self.connector_metadata {
+            Some(map) => Cow::Borrowed(map),
+            None => Cow::Owned(templates::connector_metadata(self)),
         }
     }
 
@@ -135,12 +149,17 @@ impl Record {
     pub(crate) fn to_dto(&self) -> V3ConnectorDto {
         V3ConnectorDto {
             name: Some(self.name.clone()),
-            connector_type: Some(self.connector_type.clone()),
+            connector_type: Some(self.connector_type.clone().into_owned()),
             script_name: Some(self.script_name.clone()),
-            class_name: Some(self.class_name.clone()),
-            features: Some(self.features.clone()),
+            class_name: Some(self.class_name.clone().into_owned()),
+            features: Some(
+                self.features
+                    .iter()
+                    .map(|f| f.clone().into_owned())
+                    .collect(),
+            ),
             direct_connect: Some(self.direct_connect),
-            connector_metadata: Some(self.connector_metadata.clone()),
+            connector_metadata: Some(self.metadata().into_owned()),
             status: Some(self.status.clone()),
         }
     }
@@ -150,8 +169,8 @@ impl Record {
         let source_config = self.document(Document::SourceConfig).into_owned();
         ConnectorDetail {
             name: Some(self.name.clone()),
-            connector_type: Some(self.connector_type.clone()),
-            class_name: Some(self.class_name.clone()),
+            connector_type: Some(self.connector_type.clone().into_owned()),
+            class_name: Some(self.class_name.clone().into_owned()),
             script_name: Some(self.script_name.clone()),
             application_xml: Some(self.document(Document::SourceTemplate).into_owned()),
             correlation_config_xml: Some(self.document(Document::CorrelationConfig).into_owned()),
@@ -168,7 +187,7 @@ impl Record {
                     .map(|(k, v)| (k, serde_json::Value::String(v.into_owned())))
                     .collect(),
             ),
-            connector_metadata: Some(self.connector_metadata.clone()),
+            connector_metadata: Some(self.metadata().into_owned()),
             status: Some(self.status.clone()),
         }
     }
@@ -186,9 +205,10 @@ pub(crate) enum Undo {
 /// All connectors, ordered by `scriptName`.
 #[derive(Debug, Default)]
 pub(crate) struct Store {
-    by_script: BTreeMap<String, Record>,
-    /// Lower-cased name → scriptName: names are unique per tenant, whatever the case.
-    names: HashMap<String, String>,
+    /// Boxed: tree nodes move pointers, not whole records.
+    by_script: BTreeMap<String, Box<Record>>,
+    /// Lower-cased names: unique per tenant, whatever the case.
+    names: HashSet<String>,
 }
 
 /// Why records could not be put into a store.
@@ -218,7 +238,11 @@ impl Store {
     pub(crate) fn from_records(
         records: impl IntoIterator<Item = Record>,
     ) -> Result<Self, StoreConflict> {
-        let mut store = Store::default();
+        let records = records.into_iter();
+        let mut store = Store {
+            by_script: BTreeMap::new(),
+            names: HashSet::with_capacity(records.size_hint().0),
+        };
         for record in records {
             store.insert(record)?;
         }
@@ -227,7 +251,7 @@ impl Store {
 
     /// Every record, in `scriptName` order.
     pub(crate) fn records(&self) -> impl Iterator<Item = &Record> {
-        self.by_script.values()
+        self.by_script.values().map(|r| &**r)
     }
 
     /// The number of records.
@@ -238,12 +262,12 @@ impl Store {
 
     /// The record with this script name.
     pub(crate) fn get(&self, script_name: &str) -> Option<&Record> {
-        self.by_script.get(script_name)
+        self.by_script.get(script_name).map(|r| &**r)
     }
 
     /// `true` when a connector with this name exists (case-insensitively).
     pub(crate) fn has_name(&self, name: &str) -> bool {
-        self.names.contains_key(&name.to_lowercase())
+        self.names.contains(&name.to_lowercase())
     }
 
     /// A script name derived from `name`, unique in this store: lower case, runs of
@@ -262,16 +286,16 @@ impl Store {
 
     /// Inserts a new record.
     pub(crate) fn insert(&mut self, record: Record) -> Result<Undo, StoreConflict> {
-        if self.has_name(&record.name) {
+        let name = record.name.to_lowercase();
+        if self.names.contains(&name) {
             return Err(StoreConflict::DuplicateName(record.name));
         }
-        if self.by_script.contains_key(&record.script_name) {
+        let Entry::Vacant(slot) = self.by_script.entry(record.script_name.clone()) else {
             return Err(StoreConflict::DuplicateScriptName(record.script_name));
-        }
+        };
         let script = record.script_name.clone();
-        self.names
-            .insert(record.name.to_lowercase(), script.clone());
-        self.by_script.insert(script.clone(), record);
+        self.names.insert(name);
+        slot.insert(Box::new(record));
         Ok(Undo::Remove(script))
     }
 
@@ -279,14 +303,14 @@ impl Store {
     pub(crate) fn remove(&mut self, script_name: &str) -> Option<Undo> {
         let record = self.by_script.remove(script_name)?;
         self.names.remove(&record.name.to_lowercase());
-        Some(Undo::Restore(Box::new(record)))
+        Some(Undo::Restore(record))
     }
 
     /// Replaces a record by one with the same script name and name.
     pub(crate) fn replace(&mut self, record: Record) -> Option<Undo> {
         let slot = self.by_script.get_mut(&record.script_name)?;
-        let old = std::mem::replace(slot, record);
-        Some(Undo::Restore(Box::new(old)))
+        let old = std::mem::replace(slot, Box::new(record));
+        Some(Undo::Restore(old))
     }
 
     /// Takes back one mutation.
@@ -296,14 +320,11 @@ impl Store {
                 self.remove(&script);
             }
             Undo::Restore(record) => {
-                let record = *record;
-                if self.by_script.contains_key(&record.script_name) {
-                    self.by_script.insert(record.script_name.clone(), record);
-                } else {
-                    self.names
-                        .insert(record.name.to_lowercase(), record.script_name.clone());
-                    self.by_script.insert(record.script_name.clone(), record);
+                let script = record.script_name.clone();
+                if !self.by_script.contains_key(&script) {
+                    self.names.insert(record.name.to_lowercase());
                 }
+                self.by_script.insert(script, record);
             }
         }
     }
@@ -337,8 +358,8 @@ mod tests {
         Record::custom(
             name.to_owned(),
             script.to_owned(),
-            "t".to_owned(),
-            "c".to_owned(),
+            Cow::Borrowed("t"),
+            Cow::Borrowed("c"),
             true,
             ConnectorStatus::Released,
         )
@@ -380,7 +401,7 @@ mod tests {
         assert!(store.has_name("a"));
 
         let mut changed = record("A", "a");
-        changed.category = "hr".to_owned();
+        changed.category = Cow::Borrowed("hr");
         let undo = store.replace(changed).unwrap();
         assert_eq!(store.get("a").unwrap().category, "hr");
         store.undo(undo);

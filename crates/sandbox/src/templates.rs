@@ -2,6 +2,9 @@
 //! `.properties` texts derived from its name, type and class, shaped like the spec's
 //! examples.
 
+use connkit_models::isc::v2024::JsonObject;
+use serde_json::Value;
+
 use crate::store::Record;
 
 /// Escapes text for use inside a double-quoted XML attribute.
@@ -18,6 +21,19 @@ fn attr(value: &str) -> String {
         }
     }
     out
+}
+
+/// A seeded connector's `connectorMetadata`.
+pub(crate) fn connector_metadata(record: &Record) -> JsonObject {
+    let open = record.class_name == crate::seed::OPEN;
+    let mut metadata = JsonObject::new();
+    let ui = if open { "ANGULAR" } else { "EXTJS" };
+    metadata.insert("supportedUI".to_owned(), Value::from(ui));
+    let platform = if open { "ccg" } else { "va" };
+    metadata.insert("platform".to_owned(), Value::from(platform));
+    let short = format!("{} connector", record.connector_type);
+    metadata.insert("shortDesc".to_owned(), Value::from(short));
+    metadata
 }
 
 /// `applicationXml` / the source template.

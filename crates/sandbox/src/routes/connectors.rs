@@ -98,8 +98,8 @@ pub(crate) async fn create(
         let record = Record::custom(
             dto.name.clone(),
             store.unique_script_name(&dto.name),
-            dto.effective_type(),
-            dto.class_name.clone(),
+            dto.effective_type().into(),
+            dto.class_name.clone().into(),
             dto.effective_direct_connect(),
             status,
         );
@@ -153,7 +153,7 @@ fn patchable(pointer: &str) -> bool {
 /// The patchable part of a connector as one JSON document.
 fn patch_document(record: &Record) -> Value {
     serde_json::json!({
-        "connectorMetadata": record.connector_metadata,
+        "connectorMetadata": record.metadata(),
         "applicationXml": record.document(Document::SourceTemplate),
         "correlationConfigXml": record.document(Document::CorrelationConfig),
         "sourceConfigXml": record.document(Document::SourceConfig),
@@ -164,7 +164,9 @@ fn patch_document(record: &Record) -> Value {
 fn apply_document(record: &mut Record, mut doc: Value) -> Result<(), ApiError> {
     let mut take = |field: &str| doc.get_mut(field).map(Value::take);
     match take("connectorMetadata") {
-        Some(Value::Object(map)) => record.connector_metadata = map,
+        // Unchanged metadata stays as it was (possibly the seed's template).
+        Some(Value::Object(map)) if *record.metadata() == map => {}
+        Some(Value::Object(map)) => record.connector_metadata = Some(map),
         _ => {
             return Err(ApiError::BadRequest(
                 "after the patch, connectorMetadata must be a JSON object".to_owned(),
