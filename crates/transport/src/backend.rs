@@ -73,6 +73,7 @@ pub struct HttpBackendBuilder {
     tls: Option<TlsBackend>,
     user_agent: String,
     use_system_proxy: bool,
+    extra_roots_pem: Vec<Vec<u8>>,
 }
 
 impl Default for HttpBackendBuilder {
@@ -84,6 +85,7 @@ impl Default for HttpBackendBuilder {
             tls: None,
             user_agent: concat!("connkit/", env!("CARGO_PKG_VERSION")).to_owned(),
             use_system_proxy: true,
+            extra_roots_pem: Vec::new(),
         }
     }
 }
@@ -135,6 +137,15 @@ impl HttpBackendBuilder {
     /// (default `true`).
     pub fn system_proxy(mut self, on: bool) -> Self {
         self.use_system_proxy = on;
+        self
+    }
+
+    /// Trusts the PEM certificates in `pem` as roots, in addition to the platform's (a
+    /// corporate TLS-inspecting proxy, a sandbox served over TLS). Checked at
+    /// [`build`](HttpBackendBuilder::build): no certificate in it is a
+    /// [`TransportError::Config`].
+    pub fn add_root_certificates_pem(mut self, pem: impl Into<Vec<u8>>) -> Self {
+        self.extra_roots_pem.push(pem.into());
         self
     }
 
@@ -205,9 +216,22 @@ mod imp {
             }
             builder = match tls {
                 #[cfg(feature = "rustls")]
-                TlsBackend::Rustls => builder.tls_backend_preconfigured(rustls_config()?),
+                TlsBackend::Rustls => {
+                    builder.tls_backend_preconfigured(rustls_config(&settings.extra_roots_pem)?)
+                }
                 #[cfg(feature = "native-tls")]
-                TlsBackend::NativeTls => builder.tls_backend_native(),
+                TlsBackend::NativeTls => {
+                    let mut roots = Vec::new();
+                    for pem in &settings.extra_roots_pem {
+                        let certs = reqwest::Certificate::from_pem_bundle(pem)
+                            .map_err(|e| bad_roots(&e.to_string()))?;
+                        if certs.is_empty() {
+                            return Err(bad_roots("no certificate in it"));
+                        }
+                        roots.extend(certs);
+                    }
+                    builder.tls_backend_native().tls_certs_merge(roots)
+                }
                 #[allow(unreachable_patterns)] // checked by the caller
                 other => {
                     return Err(TransportError::NoBackend {
@@ -286,20 +310,39 @@ mod imp {
         format!("{host}:{port}")
     }
 
+    fn bad_roots(why: &str) -> TransportError {
+        TransportError::config(format!("extra root certificates (PEM): {why}"))
+    }
+
     /// rustls with the ring provider (lighter to build than aws-lc-rs) and the platform
-    /// verifier (system roots on Linux).
+    /// verifier (system roots on Linux) plus any extra roots.
     #[cfg(feature = "rustls")]
-    fn rustls_config() -> Result<rustls::ClientConfig, TransportError> {
-        use rustls_platform_verifier::BuilderVerifierExt;
+    fn rustls_config(extra_roots_pem: &[Vec<u8>]) -> Result<rustls::ClientConfig, TransportError> {
+        use rustls::pki_types::pem::PemObject;
+        use rustls::pki_types::CertificateDer;
+
+        let mut roots = Vec::new();
+        for pem in extra_roots_pem {
+            let before = roots.len();
+            for cert in CertificateDer::pem_slice_iter(pem) {
+                roots.push(cert.map_err(|e| bad_roots(&e.to_string()))?);
+            }
+            if roots.len() == before {
+                return Err(bad_roots("no certificate in it"));
+            }
+        }
         let no_tls = |e: rustls::Error| TransportError::NoBackend {
             message: format!("rustls could not be set up: {e}"),
         };
         let provider = std::sync::Arc::new(rustls::crypto::ring::default_provider());
+        let verifier =
+            rustls_platform_verifier::Verifier::new_with_extra_roots(roots, provider.clone())
+                .map_err(no_tls)?;
         let mut config = rustls::ClientConfig::builder_with_provider(provider)
             .with_safe_default_protocol_versions()
             .map_err(no_tls)?
-            .with_platform_verifier()
-            .map_err(no_tls)?
+            .dangerous() // not dangerous: the platform verifier does full verification
+            .with_custom_certificate_verifier(std::sync::Arc::new(verifier))
             .with_no_client_auth();
         config.alpn_protocols = vec![b"http/1.1".to_vec()];
         Ok(config)

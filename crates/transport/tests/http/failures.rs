@@ -127,3 +127,44 @@ async fn a_server_that_never_answers_hits_the_operation_timeout() {
     assert!(err.to_string().contains("whole operation"), "{err}");
     assert_eq!(accepted, 1);
 }
+
+#[tokio::test]
+async fn a_connection_that_cannot_be_established_hits_the_connect_timeout() {
+    // A listener that never accepts, with its accept queue filled: Linux then drops
+    // further SYNs, so the next connect hangs until the client gives up.
+    let socket = tokio::net::TcpSocket::new_v4().unwrap();
+    socket.bind("127.0.0.1:0".parse().unwrap()).unwrap();
+    let listener = socket.listen(1).unwrap();
+    let addr = listener.local_addr().unwrap();
+    let mut fillers = Vec::new();
+    for _ in 0..4 {
+        let connect = tokio::net::TcpStream::connect(addr);
+        if let Ok(Ok(stream)) = tokio::time::timeout(Duration::from_millis(100), connect).await {
+            fillers.push(stream);
+        }
+    }
+    let backend = HttpBackend::builder()
+        .connect_timeout(Duration::from_millis(200))
+        .build()
+        .unwrap();
+    let started = Instant::now();
+    let err = backend
+        .send(request(
+            Method::GET,
+            &format!("http://{addr}/v2024/connectors"),
+        ))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            TransportError::Timeout {
+                phase: TimeoutPhase::Connect,
+                after
+            } if after == Duration::from_millis(200)
+        ),
+        "{err:?}"
+    );
+    assert!(started.elapsed() < Duration::from_secs(5));
+    drop(listener);
+}

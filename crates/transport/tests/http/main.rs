@@ -5,3 +5,4 @@ mod failures;
 mod rate_limit;
 mod retry;
 mod server;
+mod tls;

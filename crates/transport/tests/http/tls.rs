@@ -1,0 +1,117 @@
+//! Real TLS handshakes on 127.0.0.1: the rustls (ring) backend, and native TLS when
+//! compiled in, verify a server certificate against an added root.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use connkit_transport::{HttpBackend, TlsBackend, Transport, TransportError};
+use http::Method;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpListener;
+use tokio_rustls::rustls;
+use tokio_rustls::rustls::pki_types::pem::PemObject;
+use tokio_rustls::rustls::pki_types::{CertificateDer, PrivateKeyDer};
+
+use crate::server::request;
+
+const CA: &[u8] = include_bytes!("../fixtures/test-ca.pem");
+const CERT: &[u8] = include_bytes!("../fixtures/localhost-cert.pem");
+const KEY: &[u8] = include_bytes!("../fixtures/localhost-key.pem");
+
+/// An HTTPS server that answers each request with the ALPN protocol it negotiated.
+async fn tls_server() -> SocketAddr {
+    let certs: Vec<CertificateDer<'static>> = CertificateDer::pem_slice_iter(CERT)
+        .collect::<Result<_, _>>()
+        .unwrap();
+    let key = PrivateKeyDer::from_pem_slice(KEY).unwrap();
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let mut config = rustls::ServerConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .unwrap()
+        .with_no_client_auth()
+        .with_single_cert(certs, key)
+        .unwrap();
+    config.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
+    let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(config));
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        while let Ok((tcp, _)) = listener.accept().await {
+            let acceptor = acceptor.clone();
+            tokio::spawn(async move {
+                // A client that refuses the certificate aborts the handshake.
+                let Ok(mut tls) = acceptor.accept(tcp).await else {
+                    return;
+                };
+                let alpn = tls
+                    .get_ref()
+                    .1
+                    .alpn_protocol()
+                    .map(|p| String::from_utf8_lossy(p).into_owned())
+                    .unwrap_or_else(|| "none".into());
+                let mut buffer = [0u8; 4096];
+                let _ = tls.read(&mut buffer).await;
+                let body = format!("alpn={alpn}");
+                let response = format!(
+                    "HTTP/1.1 200 OK\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+                    body.len()
+                );
+                let _ = tls.write_all(response.as_bytes()).await;
+                let _ = tls.shutdown().await;
+            });
+        }
+    });
+    addr
+}
+
+async fn check_backend(tls: TlsBackend) {
+    let addr = tls_server().await;
+    for host in ["localhost", "127.0.0.1"] {
+        let uri = format!("https://{host}:{}/v2024/connectors", addr.port());
+
+        let untrusting = HttpBackend::builder().tls(tls).build().unwrap();
+        let err = untrusting
+            .send(request(Method::GET, &uri))
+            .await
+            .unwrap_err();
+        assert!(err.is_connect(), "{tls:?} {host}: {err:?}");
+
+        let trusting = HttpBackend::builder()
+            .tls(tls)
+            .add_root_certificates_pem(CA)
+            .build()
+            .unwrap();
+        let response = trusting.send(request(Method::GET, &uri)).await.unwrap();
+        assert_eq!(response.status(), 200);
+        assert_eq!(&response.body()[..], b"alpn=http/1.1", "{tls:?} {host}");
+    }
+}
+
+#[tokio::test]
+async fn rustls_verifies_the_server_against_an_added_root_and_speaks_http1() {
+    check_backend(TlsBackend::Rustls).await;
+}
+
+#[cfg(feature = "native-tls")]
+#[tokio::test]
+async fn native_tls_verifies_the_server_against_an_added_root_and_speaks_http1() {
+    check_backend(TlsBackend::NativeTls).await;
+}
+
+#[test]
+fn a_root_bundle_without_certificates_is_a_config_error() {
+    for tls in [TlsBackend::Rustls, TlsBackend::NativeTls] {
+        let built = HttpBackend::builder()
+            .tls(tls)
+            .add_root_certificates_pem(&b"not a certificate"[..])
+            .build();
+        match built {
+            Err(TransportError::Config { message }) => {
+                assert!(message.contains("PEM"), "{message}")
+            }
+            // Not compiled in: the builder says so before looking at the roots.
+            Err(TransportError::NoBackend { .. }) => {}
+            other => panic!("{tls:?}: unexpected {other:?}"),
+        }
+    }
+}
