@@ -37,7 +37,7 @@ pub struct Cli {
 #[command(next_help_heading = "Global options")]
 pub struct GlobalArgs {
     /// Run against the embedded sandbox (in-process; state kept in the data directory).
-    #[arg(long, global = true)]
+    #[arg(long, global = true, conflicts_with = "base_url")]
     pub sandbox: bool,
 
     /// API base URL, e.g. https://TENANT.api.identitynow.com/v2024 [env: SAIL_BASE_URL]

@@ -60,6 +60,7 @@ mod tests {
         })
     }
 
+    #[cfg(unix)]
     #[test]
     fn override_wins_then_xdg_then_home() {
         let all = [
@@ -76,6 +77,7 @@ mod tests {
         assert_eq!(dir_with(&[]), None);
     }
 
+    #[cfg(unix)]
     #[test]
     fn relative_or_empty_values_are_ignored() {
         let vars = [

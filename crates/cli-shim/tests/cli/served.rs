@@ -8,6 +8,16 @@ use serde_json::Value;
 
 use crate::support::{Env, Run, Served};
 
+/// A list from a port nobody listens on, without retries.
+const NOBODY_LISTENING: [&str; 6] = [
+    "--base-url",
+    "http://127.0.0.1:9",
+    "--retries",
+    "0",
+    "connectors",
+    "list",
+];
+
 /// `connkit --base-url URL ARGS…`
 fn at<'a>(served: &'a Served, args: &[&'a str]) -> Vec<&'a str> {
     let mut all = vec!["--base-url", served.base_url.as_str()];
@@ -128,16 +138,7 @@ fn exit_codes_and_preflight_that_sends_nothing() {
     assert!(failed.stderr.contains("ERROR"), "{}", failed.stderr);
 
     // 6 also covers a transport that gave up: nobody listening, no retries left
-    let refused = env
-        .run([
-            "--base-url",
-            "http://127.0.0.1:9",
-            "--retries",
-            "0",
-            "connectors",
-            "list",
-        ])
-        .code(6);
+    let refused = env.run(NOBODY_LISTENING).code(6);
     assert!(refused.stderr.contains("caused by: "), "{}", refused.stderr);
 }
 
@@ -289,4 +290,77 @@ fn served_state_survives_a_restart_and_sigterm_stops_cleanly() {
         .collect();
     assert_eq!(names.len(), 3, "{names:?}");
     assert!(names.contains(&"kept"));
+}
+
+#[test]
+fn settings_come_from_the_environment_and_config_json() {
+    let env = Env::new();
+    let served = Served::start(&env, &["--seed", "4", "--require-auth"]);
+    let count = |run: std::process::Output| -> usize {
+        assert!(
+            run.status.success(),
+            "{}",
+            String::from_utf8_lossy(&run.stderr)
+        );
+        let list: Value = serde_json::from_slice(&run.stdout).expect("JSON");
+        list.as_array().expect("array").len()
+    };
+
+    // SAIL_* variables
+    let from_env = env
+        .cmd(["connectors", "list", "-o", "json"])
+        .env("SAIL_BASE_URL", &served.base_url)
+        .env("SAIL_CLIENT_ID", "env-client")
+        .env("SAIL_CLIENT_SECRET", "env-secret")
+        .output()
+        .expect("run connkit");
+    assert_eq!(count(from_env), 4);
+
+    // ./config.json in the working directory
+    env.file(
+        "config.json",
+        &serde_json::json!({
+            "BaseURL": served.base_url,
+            "ClientId": "file-client",
+            "ClientSecret": "file-secret",
+        })
+        .to_string(),
+    );
+    assert_eq!(
+        count(
+            env.cmd(["connectors", "list", "-o", "json"])
+                .output()
+                .unwrap()
+        ),
+        4
+    );
+
+    // flags win over the file: the token request goes to the flag's URL
+    let redirected = env.run(NOBODY_LISTENING).code(5);
+    assert!(
+        redirected.stderr.contains("127.0.0.1:9/oauth/token"),
+        "{}",
+        redirected.stderr
+    );
+
+    // a client id without a secret is a configuration (usage) error
+    std::fs::remove_file(env.path().join("config.json")).unwrap();
+    let half = env
+        .cmd(["connectors", "list"])
+        .env("SAIL_BASE_URL", &served.base_url)
+        .env("SAIL_CLIENT_ID", "only-id")
+        .output()
+        .expect("run connkit");
+    assert_eq!(half.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&half.stderr).contains("SAIL_CLIENT_SECRET"));
+
+    // --sandbox and --base-url together make no sense
+    env.run([
+        "--sandbox",
+        "--base-url",
+        "http://127.0.0.1:9",
+        "connectors",
+        "list",
+    ])
+    .code(2);
 }
