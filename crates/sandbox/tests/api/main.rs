@@ -9,3 +9,16 @@ mod gates;
 mod operations;
 mod state;
 mod wire;
+
+#[test]
+fn public_types_are_shareable() {
+    fn check<T: Send + Sync + 'static>() {}
+    check::<connkit_sandbox::Sandbox>();
+    check::<connkit_sandbox::ServerHandle>();
+    check::<connkit_sandbox::SandboxError>();
+    check::<connkit_sandbox::Stats>();
+    let sandbox = connkit_sandbox::Sandbox::new();
+    let clone = sandbox.clone();
+    clone.reset_stats();
+    assert_eq!(sandbox.stats(), clone.stats());
+}
