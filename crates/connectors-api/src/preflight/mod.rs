@@ -14,7 +14,7 @@
 //! Every finding of a body carries a 1-based `line` and `column` into that body where
 //! the problem has a position, and a JSON Pointer for JSON bodies. For XML inside a
 //! JSON Patch value, `pointer` names the value (e.g. `/0/value`) and `line`/`column`
-//! point into that XML string.
+//! point at the offending character inside that JSON string, in the body as written.
 //!
 //! ```
 //! use connkit_connectors::preflight::{builtin_validators, check};
@@ -31,6 +31,7 @@
 
 mod create;
 mod json;
+mod json_span;
 mod patch;
 mod position;
 mod properties;

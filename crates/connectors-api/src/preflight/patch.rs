@@ -5,7 +5,9 @@ use connkit_models::preflight::{BodyKind, Finding, Validator};
 use serde_json::{Map, Value};
 
 use super::json::{parse, type_name};
-use super::xml::check_xml;
+use super::json_span::{patch_value_token, raw_offset};
+use super::position::line_column;
+use super::xml::check_xml_text;
 
 /// Checks a JSON Patch for `PATCH /connectors/{scriptName}`: an array of operation
 /// objects, each with a known `op`, a `path` that is a JSON Pointer to a patchable field
@@ -46,7 +48,7 @@ impl Validator for JsonPatchValidator {
         }
         let mut findings = Vec::new();
         for (index, operation) in operations.iter().enumerate() {
-            check_operation(index, operation, &mut findings);
+            check_operation(body, index, operation, &mut findings);
         }
         findings
     }
@@ -55,7 +57,7 @@ impl Validator for JsonPatchValidator {
 const KNOWN_MEMBERS: [&str; 4] = ["op", "path", "value", "from"];
 const METADATA: &str = "/connectorMetadata";
 
-fn check_operation(index: usize, operation: &Value, findings: &mut Vec<Finding>) {
+fn check_operation(body: &[u8], index: usize, operation: &Value, findings: &mut Vec<Finding>) {
     let at = |member: &str| {
         if member.is_empty() {
             format!("/{index}")
@@ -138,7 +140,12 @@ fn check_operation(index: usize, operation: &Value, findings: &mut Vec<Finding>)
     if let (true, Some(Value::String(path)), Some(value)) =
         (needs_value, members.get("path"), members.get("value"))
     {
-        check_value(index, path, value, &at("value"), findings);
+        let value_at = ValueAt {
+            body,
+            index,
+            pointer: at("value"),
+        };
+        check_value(&value_at, path, value, findings);
     }
 }
 
@@ -221,8 +228,17 @@ fn pointer_syntax(pointer: &str) -> Option<&'static str> {
     None
 }
 
-/// Values of the XML fields are XML strings; `/connectorMetadata` is an object.
-fn check_value(index: usize, path: &str, value: &Value, at: &str, findings: &mut Vec<Finding>) {
+/// Where a `value` is: its operation, its JSON Pointer, and the body it is in.
+struct ValueAt<'b> {
+    body: &'b [u8],
+    index: usize,
+    pointer: String,
+}
+
+/// Values of the XML fields are XML strings, checked with positions in the body;
+/// `/connectorMetadata` is an object.
+fn check_value(at: &ValueAt<'_>, path: &str, value: &Value, findings: &mut Vec<Finding>) {
+    let index = at.index;
     if path == METADATA && !value.is_object() {
         findings.push(
             Finding::error(
@@ -232,30 +248,34 @@ fn check_value(index: usize, path: &str, value: &Value, at: &str, findings: &mut
                     type_name(value)
                 ),
             )
-            .at_pointer(at),
+            .at_pointer(&at.pointer),
         );
     }
     if path == METADATA || !PATCHABLE_PATHS.contains(&path) {
         return;
     }
-    match value {
-        Value::String(xml) => {
-            findings.extend(check_xml(xml.as_bytes()).into_iter().map(|mut f| {
-                f.message = format!("in the XML of {path} (operation {index}): {}", f.message);
-                f.at_pointer(at)
-            }))
-        }
-        other => findings.push(
+    let Value::String(xml) = value else {
+        findings.push(
             Finding::error(
                 "patch.xml-not-string",
                 format!(
                     "operation {index}: {path} must be an XML string, not {}",
-                    type_name(other)
+                    type_name(value)
                 ),
             )
-            .at_pointer(at),
-        ),
-    }
+            .at_pointer(&at.pointer),
+        );
+        return;
+    };
+    let token = patch_value_token(at.body, index);
+    let locate = |offset: usize| match token {
+        Some(token) => line_column(at.body, raw_offset(at.body, token, offset)),
+        None => line_column(xml.as_bytes(), offset),
+    };
+    findings.extend(check_xml_text(xml, &locate).into_iter().map(|mut f| {
+        f.message = format!("in the XML of {path} (operation {index}): {}", f.message);
+        f.at_pointer(&at.pointer)
+    }));
 }
 
 #[cfg(test)]
@@ -342,15 +362,22 @@ mod tests {
     }
 
     #[test]
-    fn xml_values_are_checked_with_positions_in_the_value() {
+    fn xml_values_are_checked_with_positions_in_the_body() {
         let body = r#"[{"op":"add","path":"/connectorMetadata/k","value":1},
-            {"op":"replace","path":"/correlationConfigXml","value":"<a>\n <b></a>"}]"#;
+  {"op":"replace","path":"/correlationConfigXml","value":"<a>\n <b>\"é\"</a>"}]"#;
         let findings = JsonPatchValidator.validate(BodyKind::JsonPatch, body.as_bytes());
         assert_eq!(findings.len(), 1, "{findings:?}");
         let f = &findings[0];
         assert_eq!(f.code, "xml.not-well-formed");
         assert_eq!(f.pointer.as_deref(), Some("/1/value"));
-        assert_eq!((f.line, f.column), (Some(2), Some(5)));
+        // `</a>` in the XML is at line 2, column 77 of the body as written.
+        let (line, column) = (f.line.unwrap(), f.column.unwrap());
+        let line_text = body.lines().nth(line as usize - 1).unwrap();
+        let rest: String = line_text.chars().skip(column as usize - 1).collect();
+        assert!(
+            rest.starts_with("</a>"),
+            "{line}:{column} points at {rest:?}"
+        );
         assert!(f.message.contains("/correlationConfigXml"), "{}", f.message);
         assert_eq!(
             codes(r#"[{"op":"replace","path":"/sourceConfigXml","value":5}]"#),

@@ -4,7 +4,7 @@ use connkit_models::preflight::{BodyKind, Finding, Validator};
 use quick_xml::events::{BytesRef, BytesStart, Event};
 use quick_xml::{Reader, XmlVersion};
 
-use super::position::{finding_at, utf8};
+use super::position::{line_column, utf8};
 
 /// Checks the three XML documents (source config, source template, correlation
 /// config): UTF-8, no `<!DOCTYPE>` (so no entity expansion and no external entities),
@@ -32,16 +32,22 @@ const PREDEFINED_ENTITIES: [&str; 5] = ["lt", "gt", "amp", "apos", "quot"];
 
 /// Every problem in `body` as an XML document, with positions into `body`.
 pub(crate) fn check_xml(body: &[u8]) -> Vec<Finding> {
-    let text = match utf8(body, "xml") {
-        Ok(text) => text,
-        Err(finding) => return vec![finding],
-    };
+    match utf8(body, "xml") {
+        Ok(text) => check_xml_text(text, &|offset| line_column(body, offset)),
+        Err(finding) => vec![finding],
+    }
+}
+
+/// Every problem in `text` as an XML document; `locate` turns a byte offset of `text`
+/// into the line and column to report (XML embedded in a JSON string is reported at
+/// its place in the JSON).
+pub(crate) fn check_xml_text(text: &str, locate: &dyn Fn(usize) -> (u32, u32)) -> Vec<Finding> {
     let (skip, text) = match text.strip_prefix(BOM) {
         Some(rest) => (BOM.len(), rest),
         None => (0, text),
     };
     let mut checker = Checker {
-        body,
+        locate,
         skip,
         findings: Vec::new(),
         open: Vec::new(),
@@ -51,8 +57,8 @@ pub(crate) fn check_xml(body: &[u8]) -> Vec<Finding> {
     checker.findings
 }
 
-struct Checker<'b> {
-    body: &'b [u8],
+struct Checker<'l> {
+    locate: &'l dyn Fn(usize) -> (u32, u32),
     /// Bytes before the text the reader sees (a BOM).
     skip: usize,
     findings: Vec<Finding>,
@@ -63,8 +69,9 @@ struct Checker<'b> {
 
 impl Checker<'_> {
     fn report(&mut self, offset: usize, code: &str, message: String) {
+        let (line, column) = (self.locate)(self.skip + offset);
         self.findings
-            .push(finding_at(self.body, self.skip + offset, code, message));
+            .push(Finding::error(code, message).at(line, column));
     }
 
     fn run(&mut self, text: &str) {
