@@ -72,6 +72,9 @@ impl Loader {
 
     /// Loads one plugin, refusing it with a [`LoadError`] naming `path` if it is not a
     /// usable version-1 plugin.
+    ///
+    /// In-process, the library's initialisers and its `info` entry run on the caller's
+    /// thread with no timeout; isolated, they run in the worker within the timeout.
     pub fn load(&self, path: &Path) -> Result<Plugin, LoadError> {
         let (info, validator): (PluginInfo, Arc<dyn Validator>) = match &self.mode {
             Mode::InProcess => {
