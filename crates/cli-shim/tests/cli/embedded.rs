@@ -254,6 +254,51 @@ fn every_output_format_carries_the_same_data() {
     assert_eq!(counted.json().as_array().unwrap().len(), 1);
     assert!(counted.stderr.contains("total: 50"), "{}", counted.stderr);
     assert_eq!(json[0]["status"], json!("RELEASED"));
+
+    // --offset counts records; --locale is accepted (the sandbox is not localized)
+    let tail = sandbox(
+        &env,
+        &["connectors", "list", "--offset", "48", "--locale", "no"],
+    )
+    .ok()
+    .json();
+    let all = sandbox(&env, &["connectors", "list", "-o", "json"])
+        .ok()
+        .json();
+    assert_eq!(tail.as_array().unwrap()[..], all.as_array().unwrap()[48..]);
+}
+
+#[test]
+fn create_from_a_dto_file() {
+    let env = Env::new();
+    let dto = env.file(
+        "dto.json",
+        r#"{"name": "Payroll", "className": "sailpoint.connector.OpenConnectorAdapter", "status": "DEMO"}"#,
+    );
+    let created = sandbox(
+        &env,
+        &["connectors", "create", "--file", dto.to_str().unwrap()],
+    )
+    .ok()
+    .json();
+    assert_eq!(created["scriptName"], "payroll");
+    assert_eq!(created["status"], "DEMO");
+    // DEMO connectors answer per-connector routes but are not listed
+    sandbox(&env, &["connectors", "get", "payroll", "--locale", "de"]).ok();
+    let listed = sandbox(
+        &env,
+        &["connectors", "list", "--filter", "name sw \"Payroll\""],
+    )
+    .ok()
+    .json();
+    assert_eq!(listed, json!([]));
+    // a duplicate name is the service's 400: a usage error, exit 2
+    let duplicate = sandbox(
+        &env,
+        &["connectors", "create", "--file", dto.to_str().unwrap()],
+    )
+    .code(2);
+    assert!(duplicate.stderr.contains("400"), "{}", duplicate.stderr);
 }
 
 #[test]
