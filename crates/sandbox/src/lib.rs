@@ -61,7 +61,7 @@
 //! - **XML and translations** GETs answer exactly the text last PUT (or patched), with
 //!   `application/xml` / `text/plain` whatever `Accept` says (never 406). Before any PUT
 //!   they answer a template derived from the connector. Uploads must be UTF-8 (the
-//!   detail carries them as JSON strings); an empty uploaded file answers
+//!   detail carries them as JSON strings); an empty (or blank) uploaded file answers
 //!   `200 UpdateDetail{status: ERROR}` and stores nothing; an identical one `UNCHANGED`.
 //! - **Multipart PUTs** take the part named `file`, whatever its own content type; the
 //!   bytes come back unchanged.
@@ -94,8 +94,8 @@
 //!   admitted. Refused requests do not count. It is checked before auth.
 //! - **Faults** ([`FaultConfig`], parsed from
 //!   `error=0.2,reset=0.05,truncate=0.01,latency=5ms,seed=7`): latency first; then a
-//!   seeded draw picks a 503, a reset (the connection is closed before the request is handled), a truncation (the
-//!   request is handled, the body cut short) or nothing. Over HTTP a truncation
+//!   seeded draw picks a 503, a reset (the connection is closed before the request is
+//!   handled), a truncation (the request is handled, the body cut short) or nothing. Over HTTP a truncation
 //!   declares the full `Content-Length` and sends half; in-process both resets and
 //!   truncations are [`TransportError::Network`](connkit_transport::TransportError).
 //!   Resets and truncations need [`Sandbox::serve`] or the `Transport`: a router served
