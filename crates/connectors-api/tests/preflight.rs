@@ -250,3 +250,34 @@ async fn validators_are_removable_and_addable() {
     assert_eq!(h.sent().len(), 2);
     assert_eq!(builtin_validators().len(), 5);
 }
+
+mod never_panic {
+    use connkit_connectors::preflight::builtin_validators;
+    use connkit_models::preflight::{run_all, BodyKind};
+    use proptest::prelude::*;
+
+    /// Bytes that look like the bodies: XML, JSON Patch, properties, or noise.
+    fn body() -> impl Strategy<Value = Vec<u8>> {
+        prop_oneof![
+            proptest::collection::vec(any::<u8>(), 0..200),
+            "[<>/!?&;#a-z\"'= \\n\\\\u{}:,\\[\\]éx0-9-]{0,120}".prop_map(String::into_bytes),
+            "\\[\\{\"op\":\"(add|move|replace)\",\"path\":\"/(sourceConfigXml|connectorMetadata/k)\",\"value\":\"[<>/a\\\\\"n&;u0-9]{0,40}\"\\}\\]"
+                .prop_map(String::into_bytes),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+        #[test]
+        fn no_input_makes_a_validator_panic(body in body()) {
+            let validators = builtin_validators();
+            for kind in BodyKind::ALL {
+                for finding in run_all(&validators, kind, &body) {
+                    prop_assert!(finding.line.is_none_or(|l| l >= 1));
+                    prop_assert!(finding.column.is_none_or(|c| c >= 1));
+                }
+            }
+        }
+    }
+}

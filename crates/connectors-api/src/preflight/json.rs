@@ -12,8 +12,9 @@ pub(crate) fn parse(body: &[u8]) -> Result<Value, Finding> {
             Some(i) => message[..i].to_owned(),
             None => message,
         };
-        let line = u32::try_from(e.line()).unwrap_or(u32::MAX);
-        let column = u32::try_from(e.column()).unwrap_or(u32::MAX);
+        // serde_json says column 0 (and for empty input line 0) at the end of input.
+        let line = u32::try_from(e.line().max(1)).unwrap_or(u32::MAX);
+        let column = u32::try_from(e.column().max(1)).unwrap_or(u32::MAX);
         Finding::error("json.syntax", format!("not valid JSON: {message}")).at(line, column)
     })
 }
@@ -40,5 +41,7 @@ mod tests {
         assert_eq!(f.code, "json.syntax");
         assert_eq!((f.line, f.column), (Some(2), Some(10)));
         assert!(!f.message.contains(" at line "), "{}", f.message);
+        let f = parse(b"").unwrap_err();
+        assert_eq!((f.line, f.column), (Some(1), Some(1)));
     }
 }
