@@ -1,0 +1,132 @@
+//! Listing 10 000 connectors with the client's paginator, in-process and over loopback
+//! HTTP, at concurrency 1, 4 and 8, against the raw floor: the same pages through the
+//! same transport, bytes only.
+//!
+//! Both clients use the standard transport stack (operation and attempt timeouts,
+//! retry, tracing spans) **without the client-side rate limiter**: 10 000 connectors
+//! are 40 pages, and the default 100 requests per 10 s would make the limiter, not the
+//! client, the thing measured. The sandbox runs without auth, rate limit or faults.
+//!
+//! - `client/N`: `list_connectors().into_paginator().concurrency(N).try_collect()`:
+//!   request building, the transport, decoding every page into `V3ConnectorDto`s, and
+//!   the paginator's ordering.
+//! - `raw/N`: the same requests (built by the same sans-IO `ListConnectors` operation:
+//!   first page with `count=true`, then the remaining offsets `N` at a time, in order)
+//!   sent through `client.transport()`, keeping only the body bytes.
+//!
+//! `Throughput::Elements(10 000)`: connectors per second.
+
+use std::sync::Arc;
+
+use bytes::Bytes;
+use connkit_connectors::ops::{ListConnectors, MAX_LIMIT};
+use connkit_connectors::{Client, Operation};
+use connkit_sandbox::Sandbox;
+use connkit_transport::{BaseUrl, HttpBackend, Transport};
+use criterion::{BenchmarkId, Criterion, Throughput};
+use futures::stream::{self, StreamExt, TryStreamExt};
+use tokio::runtime::Runtime;
+
+/// Connectors in the sandbox, all listed by every iteration.
+const TOTAL: u64 = 10_000;
+const CONCURRENCY: [usize; 3] = [1, 4, 8];
+
+/// A client over `backend` with the standard stack minus the rate limiter.
+fn client(base_url: &str, backend: Arc<dyn Transport>) -> Client {
+    Client::builder()
+        .base_url(base_url)
+        .backend(backend)
+        .configure_stack(|stack| stack.no_rate_limit())
+        .build()
+        .expect("a valid client")
+}
+
+/// Every connector through the paginator.
+async fn list_all(client: &Client, concurrency: usize) -> usize {
+    let all = client
+        .list_connectors()
+        .into_paginator()
+        .concurrency(concurrency)
+        .try_collect()
+        .await
+        .expect("the sandbox lists every connector");
+    all.len()
+}
+
+/// One page's body, as sent by the paginator but not decoded.
+async fn page(transport: &Arc<dyn Transport>, base: &BaseUrl, offset: u64, count: bool) -> Bytes {
+    let limit = u64::from(MAX_LIMIT).min(TOTAL - offset);
+    let request = ListConnectors::new()
+        .limit(u32::try_from(limit).expect("a page is at most 250"))
+        .offset(offset)
+        .count(count)
+        .build_request(base)
+        .expect("a valid request");
+    let response = transport.send(request).await.expect("the sandbox answers");
+    assert!(response.status().is_success(), "{}", response.status());
+    response.into_body()
+}
+
+/// The raw floor: the paginator's requests through the same transport, bytes only.
+/// Returns the number of body bytes received.
+async fn fetch_raw(client: &Client, concurrency: usize) -> usize {
+    let (transport, base) = (client.transport(), client.base_url());
+    let first = page(transport, base, 0, true).await.len();
+    let offsets = (u64::from(MAX_LIMIT)..TOTAL).step_by(MAX_LIMIT as usize);
+    let rest: usize = stream::iter(offsets)
+        .map(|offset| async move { Ok::<_, ()>(page(transport, base, offset, false).await.len()) })
+        .buffered(concurrency)
+        .try_fold(0, |sum, len| async move { Ok(sum + len) })
+        .await
+        .unwrap_or_default();
+    first + rest
+}
+
+/// The client and raw benchmarks for one way of reaching the sandbox.
+fn bench_target(c: &mut Criterion, runtime: &Runtime, name: &str, client: &Client) {
+    // Check once that both paths see the whole collection.
+    assert_eq!(runtime.block_on(list_all(client, 1)), TOTAL as usize);
+    assert!(runtime.block_on(fetch_raw(client, 1)) > 0);
+
+    let mut group = c.benchmark_group(format!("pagination/{name}"));
+    group.sample_size(10);
+    group.throughput(Throughput::Elements(TOTAL));
+    for n in CONCURRENCY {
+        group.bench_with_input(BenchmarkId::new("client", n), &n, |b, &n| {
+            b.iter(|| runtime.block_on(list_all(client, n)))
+        });
+        group.bench_with_input(BenchmarkId::new("raw", n), &n, |b, &n| {
+            b.iter(|| runtime.block_on(fetch_raw(client, n)))
+        });
+    }
+    group.finish();
+}
+
+fn pagination(c: &mut Criterion) {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("a Tokio runtime");
+    let sandbox = Sandbox::builder()
+        .seed(TOTAL as usize)
+        .build()
+        .expect("a seeded sandbox");
+
+    // In-process: the sandbox's router answers on the caller's task, no socket.
+    let in_process = client("http://127.0.0.1:1", Arc::new(sandbox.clone()));
+    bench_target(c, &runtime, "in_process", &in_process);
+
+    // Loopback HTTP/1.1 with the reqwest backend (keep-alive, pooled connections).
+    let server = runtime
+        .block_on(sandbox.serve(([127, 0, 0, 1], 0).into()))
+        .expect("the sandbox serves on loopback");
+    let backend = HttpBackend::new().expect("the reqwest backend");
+    let http = client(&server.base_url(), Arc::new(backend));
+    bench_target(c, &runtime, "http", &http);
+    runtime.block_on(server.shutdown());
+}
+
+fn main() {
+    connkit_benches::run(&[pagination]);
+}
