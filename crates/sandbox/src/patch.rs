@@ -346,4 +346,74 @@ mod tests {
             Err("'/a~2' has a '~' not followed by '0' or '1'".to_owned())
         );
     }
+
+    mod properties {
+        use super::*;
+        use proptest::prelude::*;
+
+        fn leaf() -> impl Strategy<Value = Value> {
+            prop_oneof![
+                Just(Value::Null),
+                any::<bool>().prop_map(Value::from),
+                any::<i64>().prop_map(Value::from),
+                "[a-z~/]{0,6}".prop_map(Value::from),
+            ]
+        }
+
+        fn value() -> impl Strategy<Value = Value> {
+            leaf().prop_recursive(3, 24, 4, |inner| {
+                prop_oneof![
+                    prop::collection::vec(inner.clone(), 0..4).prop_map(Value::from),
+                    prop::collection::btree_map("[a-z~/]{1,4}", inner, 0..4)
+                        .prop_map(|m| Value::Object(m.into_iter().collect())),
+                ]
+            })
+        }
+
+        fn escape(key: &str) -> String {
+            key.replace('~', "~0").replace('/', "~1")
+        }
+
+        fn op(v: Value) -> JsonPatchOperation {
+            serde_json::from_value(v).unwrap()
+        }
+
+        proptest! {
+            #[test]
+            fn add_then_remove_restores(
+                base in prop::collection::btree_map("[a-z~/]{1,4}", value(), 0..4),
+                key in "[a-z~/]{1,4}",
+                v in value(),
+            ) {
+                let doc = Value::Object(base.into_iter().collect());
+                prop_assume!(doc.get(&key).is_none());
+                let path = format!("/{}", escape(&key));
+                let mut patched = doc.clone();
+                apply(&mut patched, &[
+                    op(serde_json::json!({"op": "add", "path": path, "value": v})),
+                    op(serde_json::json!({"op": "test", "path": path, "value": v})),
+                    op(serde_json::json!({"op": "remove", "path": path})),
+                ]).unwrap();
+                prop_assert_eq!(patched, doc);
+            }
+
+            #[test]
+            fn move_there_and_back_restores(
+                base in prop::collection::btree_map("[a-z~/]{1,4}", value(), 1..5),
+                target in "[a-z~/]{1,4}",
+            ) {
+                let doc = Value::Object(base.into_iter().collect());
+                let from = doc.as_object().unwrap().keys().next().unwrap().clone();
+                prop_assume!(doc.get(&target).is_none());
+                let (a, b) = (format!("/{}", escape(&from)), format!("/{}", escape(&target)));
+                let mut patched = doc.clone();
+                apply(&mut patched, &[
+                    op(serde_json::json!({"op": "move", "from": a, "path": b})),
+                    op(serde_json::json!({"op": "copy", "from": b, "path": a})),
+                    op(serde_json::json!({"op": "remove", "path": b})),
+                ]).unwrap();
+                prop_assert_eq!(patched, doc);
+            }
+        }
+    }
 }
