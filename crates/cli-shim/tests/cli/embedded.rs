@@ -310,3 +310,33 @@ fn no_configured_tenant_points_at_sandbox() {
     assert!(run.stderr.contains("--sandbox"), "{}", run.stderr);
     assert!(run.stdout.is_empty());
 }
+
+/// Progress shows on a terminal's stderr only: run under `script`, which gives the
+/// command a pseudo-terminal, and compare with a pipe.
+#[cfg(target_os = "linux")]
+#[test]
+fn progress_is_drawn_on_a_terminal_and_never_in_pipes() {
+    let env = Env::new();
+    let listing = format!(
+        "{} --sandbox connectors list --all -o ndjson > listing.ndjson",
+        crate::support::BIN
+    );
+    let on_terminal = env
+        .program("script")
+        .args(["-qec", &listing, "/dev/null"])
+        .env("SHELL", "/bin/sh")
+        .output()
+        .expect("run script(1)");
+    assert!(on_terminal.status.success());
+    let terminal = String::from_utf8_lossy(&on_terminal.stdout);
+    assert!(terminal.contains("connectors: 50/50"), "{terminal:?}");
+    assert_eq!(
+        std::fs::read_to_string(env.path().join("listing.ndjson"))
+            .unwrap()
+            .lines()
+            .count(),
+        50
+    );
+    let piped = sandbox(&env, &["connectors", "list", "--all", "-o", "ndjson"]).ok();
+    assert!(piped.stderr.is_empty(), "{}", piped.stderr);
+}

@@ -40,9 +40,15 @@ impl Env {
         I: IntoIterator<Item = S>,
         S: AsRef<std::ffi::OsStr>,
     {
-        let mut cmd = Command::new(BIN);
-        cmd.args(args)
-            .current_dir(self.dir.path())
+        let mut cmd = self.program(BIN);
+        cmd.args(args);
+        cmd
+    }
+
+    /// Any program with the same clean environment and working directory.
+    pub fn program(&self, program: &str) -> Command {
+        let mut cmd = Command::new(program);
+        cmd.current_dir(self.dir.path())
             .env("CONNKIT_DATA_DIR", self.dir.path().join("data"))
             .env_remove("SAIL_BASE_URL")
             .env_remove("SAIL_CLIENT_ID")
