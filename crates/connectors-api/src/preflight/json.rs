@@ -3,6 +3,8 @@
 use connkit_models::preflight::Finding;
 use serde_json::Value;
 
+use super::position::line_column;
+
 /// `body` as a JSON value, or a `json.syntax` finding at the position serde_json
 /// reports.
 pub(crate) fn parse(body: &[u8]) -> Result<Value, Finding> {
@@ -12,9 +14,15 @@ pub(crate) fn parse(body: &[u8]) -> Result<Value, Finding> {
             Some(i) => message[..i].to_owned(),
             None => message,
         };
-        // serde_json says column 0 (and for empty input line 0) at the end of input.
-        let line = u32::try_from(e.line().max(1)).unwrap_or(u32::MAX);
-        let column = u32::try_from(e.column().max(1)).unwrap_or(u32::MAX);
+        // serde_json counts columns in bytes (0 at the end of input); report characters,
+        // as every other finding does.
+        let line_start = body
+            .split_inclusive(|b| *b == b'\n')
+            .take(e.line().saturating_sub(1))
+            .map(<[u8]>::len)
+            .sum::<usize>();
+        let offset = line_start + e.column().saturating_sub(1);
+        let (line, column) = line_column(body, offset);
         Finding::error("json.syntax", format!("not valid JSON: {message}")).at(line, column)
     })
 }
@@ -43,5 +51,8 @@ mod tests {
         assert!(!f.message.contains(" at line "), "{}", f.message);
         let f = parse(b"").unwrap_err();
         assert_eq!((f.line, f.column), (Some(1), Some(1)));
+        // Columns count characters: `é` is two bytes.
+        let f = parse("[\"é\", x]".as_bytes()).unwrap_err();
+        assert_eq!((f.line, f.column), (Some(1), Some(7)));
     }
 }
