@@ -146,20 +146,38 @@ async fn crash_child() {
         .build()
         .unwrap();
     let mut n = total(&sandbox).await;
+    println!("{READY}");
     loop {
         assert_eq!(create(&sandbox, &format!("crash-{n:05}")).await, 200);
         n += 1;
     }
 }
 
-fn spawn_child(path: &Path) -> std::process::Child {
-    Command::new(std::env::current_exe().unwrap())
+/// What the child prints once its sandbox is built (the state file exists, locked).
+const READY: &str = "crash-child-ready";
+
+/// Starts the writer and waits until it is about to write.
+async fn spawn_child(path: &Path) -> std::process::Child {
+    let mut child = Command::new(std::env::current_exe().unwrap())
         .args(["state::crash_child", "--exact", "--ignored", "--nocapture"])
         .env(CHILD_ENV, path)
-        .stdout(Stdio::null())
+        .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
-        .unwrap()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    tokio::task::spawn_blocking(move || {
+        use std::io::BufRead;
+        let mut lines = std::io::BufReader::new(stdout).lines();
+        assert!(
+            lines.any(|line| line.is_ok_and(|l| l.trim() == READY)),
+            "the child writer never got ready"
+        );
+        // Dropping the pipe's read end is fine: the child prints nothing more.
+    })
+    .await
+    .unwrap();
+    child
 }
 
 #[tokio::test]
@@ -168,16 +186,13 @@ async fn a_writer_killed_at_random_moments_leaves_a_loadable_state() {
     let mut seen = 0;
     let mut delays = 7u64;
     for round in 0..6 {
-        let mut child = spawn_child(&path);
-        // Pseudo-random moments: 60..=180 ms after start, different each round.
-        delays = (delays * 31 + 17) % 121;
-        tokio::time::sleep(Duration::from_millis(60 + delays)).await;
+        let mut child = spawn_child(&path).await;
+        // Pseudo-random moments: 10..=90 ms into the writes, different each round.
+        delays = (delays * 31 + 17) % 81;
+        tokio::time::sleep(Duration::from_millis(10 + delays)).await;
         child.kill().unwrap();
         child.wait().unwrap();
 
-        if !path.exists() {
-            continue; // killed before its first write
-        }
         let sandbox = Sandbox::builder()
             .state_file(&path)
             .build()
