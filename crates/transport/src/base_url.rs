@@ -92,6 +92,14 @@ impl BaseUrl {
         if let Some(stripped) = prefix.strip_suffix(API_VERSION_PREFIX) {
             prefix = stripped.trim_end_matches('/');
         }
+        if prefix
+            .split('/')
+            .any(|segment| segment == &API_VERSION_PREFIX[1..])
+        {
+            return Err(bad(
+                "it has a path after /v2024; give the tenant URL (optionally ending in /v2024), not an operation URL",
+            ));
+        }
         let root = format!(
             "{scheme}://{}{prefix}",
             authority.as_str().to_ascii_lowercase()
@@ -256,6 +264,7 @@ mod tests {
             ("https://tenant/#x", "fragment"),
             ("https://", ""),
             ("https://ten ant", ""),
+            ("https://tenant/v2024/connectors", "path after /v2024"),
         ] {
             let err = BaseUrl::parse(input).unwrap_err();
             assert!(matches!(err, TransportError::Config { .. }), "{input}");

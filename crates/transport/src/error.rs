@@ -21,6 +21,10 @@ pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
 
 /// Why a [`Transport`](crate::Transport) could not produce a complete response.
 ///
+/// Messages follow the `source()` chain: a variant's `Display` does not repeat its
+/// source's, so print the whole chain (`Auth` → what the token endpoint answered;
+/// `RetriesExhausted` → the last response's status or the last error → its cause).
+///
 /// Formatting never shows a secret: tokens and client secrets are kept out of every
 /// variant, and bodies quoted from a token endpoint are scrubbed of the credentials that
 /// were sent to it.
@@ -59,22 +63,24 @@ pub enum TransportError {
     },
     /// No bearer token could be had: the token endpoint refused, answered something that
     /// is not a usable token, or could not be reached.
-    #[error("authentication failed at {endpoint}: {problem}")]
+    #[error("authentication failed at {endpoint}")]
     Auth {
         /// The token endpoint URL (never carries credentials).
         endpoint: String,
-        /// What went wrong there.
+        /// What went wrong there (also the error's `source()`).
+        #[source]
         problem: AuthProblem,
     },
     /// The retry layer gave up while the outcome was still retryable (429, 5xx other
     /// than 501 on an idempotent request, connection failure on an idempotent request):
     /// attempts ran out, the deadline would pass, or the server asked to wait longer
     /// than allowed.
-    #[error("gave up after {attempts} attempt(s): {last}")]
+    #[error("gave up after {attempts} attempt(s)")]
     RetriesExhausted {
         /// How many attempts were made (1 = no retry happened).
         attempts: u32,
-        /// What the last attempt produced.
+        /// What the last attempt produced (also the error's `source()`).
+        #[source]
         last: LastAttempt,
     },
     /// The client-side rate limiter could not start the request before its deadline.
@@ -177,7 +183,7 @@ impl std::fmt::Display for TimeoutPhase {
 #[non_exhaustive]
 pub enum AuthProblem {
     /// The endpoint answered with a non-success status.
-    #[error("it answered {status}: {body}")]
+    #[error("the token endpoint answered {status}: {body}")]
     Rejected {
         /// The status it answered.
         status: StatusCode,
@@ -186,24 +192,26 @@ pub enum AuthProblem {
     },
     /// The endpoint answered 2xx, but not with a usable bearer token (not JSON, no
     /// `access_token`, an empty token, a `token_type` other than `bearer`).
-    #[error("its answer is not a usable token: {reason}")]
+    #[error("the token endpoint's answer is not a usable token: {reason}")]
     BadToken {
         /// What is wrong with the answer.
         reason: String,
     },
     /// The endpoint could not be reached, or retries ran out there.
-    #[error("the token request failed")]
+    #[error("the token request got no usable answer")]
     Unreachable(#[source] Box<TransportError>),
 }
 
 /// The outcome of the last attempt, carried by
-/// [`RetriesExhausted`](TransportError::RetriesExhausted).
-#[derive(Debug)]
+/// [`RetriesExhausted`](TransportError::RetriesExhausted) as its `source()`.
+#[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum LastAttempt {
     /// The last attempt got a (retryable) response.
+    #[error("the last response was {}", .0.status)]
     Response(Box<LastResponse>),
-    /// The last attempt failed without a response.
+    /// The last attempt failed without a response (shown as that error).
+    #[error(transparent)]
     Error(Box<TransportError>),
 }
 
@@ -213,15 +221,6 @@ impl LastAttempt {
         match self {
             LastAttempt::Response(r) => Some(r.status),
             LastAttempt::Error(_) => None,
-        }
-    }
-}
-
-impl std::fmt::Display for LastAttempt {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            LastAttempt::Response(r) => write!(f, "last response was {}", r.status),
-            LastAttempt::Error(e) => write!(f, "last error: {e}"),
         }
     }
 }

@@ -125,7 +125,8 @@ async fn secrets_never_reach_logs_or_errors() {
         .unwrap_err();
     assert!(err.is_auth());
     let formatted = everything_about(&err);
-    assert!(formatted.contains("invalid_client"), "{formatted}");
+    let expected = r#"the token endpoint answered 400 Bad Request: {"error":"invalid_client""#;
+    assert!(server::chain(&err).contains(expected), "{formatted}");
     assert!(formatted.contains("[redacted]"), "{formatted}");
     assert_clean("the token endpoint error", &formatted);
 

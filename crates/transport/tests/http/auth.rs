@@ -10,7 +10,7 @@ use connkit_transport::{
 };
 use http::Method;
 
-use crate::server::{json, request, respond, serve, TestServer};
+use crate::server::{chain, json, request, respond, serve, TestServer};
 
 pub const CLIENT_ID: &str = "client-7";
 /// Has characters that must be form-encoded.
@@ -219,11 +219,12 @@ async fn a_refused_token_request_names_the_endpoint_and_its_answer() {
         }
         other => panic!("unexpected {other:?}"),
     }
-    let text = err.to_string();
-    assert!(
-        text.contains("/oauth/token") && text.contains("401"),
-        "{text}"
+    let text = chain(&err);
+    let expected = format!(
+        "authentication failed at http://{}/oauth/token: the token endpoint answered 401",
+        server.addr
     );
+    assert!(text.starts_with(&expected), "{text}");
     // Nothing went to the API.
     assert!(server.seen_at("/v2024/connectors").is_empty());
 }

@@ -31,6 +31,9 @@ async fn connection_refused_is_retried_for_get_only() {
         }
         other => panic!("unexpected {other:?}"),
     }
+    let chain = crate::server::chain(&err);
+    let expected = format!("gave up after 3 attempt(s): could not connect to {addr}: ");
+    assert!(chain.starts_with(&expected), "{chain}");
     let err = transport
         .send(request(Method::POST, &uri))
         .await

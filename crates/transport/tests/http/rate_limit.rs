@@ -3,7 +3,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use connkit_transport::{HttpBackend, RateLimiter, Transport, TransportStack};
+use connkit_transport::{HttpBackend, RateLimiter, Transport, TransportError, TransportStack};
 use http::Method;
 
 use crate::server::{json, request, serve};
@@ -59,4 +59,28 @@ async fn a_burst_of_300_never_puts_more_than_n_in_any_window() {
         arrivals[N - 1] - arrivals[0] < WINDOW,
         "the first window was not used"
     );
+}
+
+#[tokio::test]
+async fn a_slot_after_the_deadline_fails_at_once_and_sends_nothing() {
+    let server = serve(|_, _| async { json(200, "{}") }).await;
+    let transport = TransportStack::builder(HttpBackend::new().unwrap())
+        .rate_limit(RateLimiter::new(1, Duration::from_secs(60)).unwrap())
+        .operation_timeout(Duration::from_secs(5))
+        .build()
+        .unwrap();
+    let uri = server.api("/connectors");
+    transport.send(request(Method::GET, &uri)).await.unwrap();
+    let started = std::time::Instant::now();
+    let err = transport
+        .send(request(Method::GET, &uri))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, TransportError::RateLimited { wait } if wait > Duration::from_secs(50)),
+        "{err:?}"
+    );
+    assert!(err.is_rate_limited());
+    assert!(started.elapsed() < Duration::from_secs(1));
+    assert_eq!(server.seen().len(), 1);
 }

@@ -185,7 +185,10 @@ async fn exhausted_retries_carry_the_last_response() {
         other => panic!("unexpected {other:?}"),
     }
     assert!(!err.is_rate_limited());
-    assert!(err.to_string().contains("3 attempt"), "{err}");
+    assert_eq!(
+        crate::server::chain(&err),
+        "gave up after 3 attempt(s): the last response was 503 Service Unavailable"
+    );
     assert_eq!(server.seen().len(), 3);
 }
 

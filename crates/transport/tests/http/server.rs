@@ -179,3 +179,15 @@ pub fn request(method: Method, uri: &str) -> http::Request<Bytes> {
         .body(Bytes::new())
         .unwrap()
 }
+
+/// Every message of an error's `source()` chain, joined with ": ".
+pub fn chain(error: &(dyn std::error::Error + 'static)) -> String {
+    let mut out = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        out.push_str(": ");
+        out.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    out
+}
