@@ -275,6 +275,12 @@ async fn odd_paths_unknown_routes_and_methods() {
         );
         assert!(answer.json()["trackingId"].is_string(), "{path}");
     }
+    let first = pair.send(Req::get("/v2024/connectors/nope")).await.json();
+    let second = pair.send(Req::get("/v2024/connectors/nope")).await.json();
+    assert_ne!(
+        first["trackingId"], second["trackingId"],
+        "a fresh trackingId each time"
+    );
     let bad_utf8 = pair.send(Req::get("/v2024/connectors/%FF%FE")).await;
     assert_400(&bad_utf8, "invalid scriptName");
 
