@@ -2,7 +2,9 @@
 //! that sends nothing, and streamed NDJSON on a large seed.
 
 use std::collections::HashSet;
+use std::io::{BufRead, BufReader};
 use std::path::Path;
+use std::process::Stdio;
 
 use serde_json::Value;
 
@@ -197,33 +199,91 @@ fn rate_limited_without_retries_exits_6() {
     assert!(limited.stderr.contains("429"), "{}", limited.stderr);
 }
 
-#[test]
-fn ndjson_streams_every_connector_of_a_large_seed() {
-    let env = Env::new();
-    let served = Served::start(&env, &["--seed", "20000"]);
-    let run = env
-        .run(at(
-            &served,
-            &[
-                "connectors",
-                "list",
-                "--all",
-                "--concurrency",
-                "4",
-                "-o",
-                "ndjson",
-            ],
-        ))
-        .ok();
-    let mut names = HashSet::new();
-    for line in run.stdout.lines() {
-        let item: Value = serde_json::from_str(line).expect("one JSON value per line");
-        names.insert(item["scriptName"].as_str().expect("scriptName").to_owned());
+/// What streaming every connector as NDJSON gave.
+struct Streamed {
+    /// Lines read.
+    lines: usize,
+    /// Distinct `scriptName`s among them.
+    names: HashSet<String>,
+    /// The CLI's peak resident memory in KiB, read from `/proc` while it was still
+    /// writing its last pages (Linux only).
+    peak_kib: Option<u64>,
+}
+
+/// `connkit --base-url URL connectors list --all --concurrency 4 -o ndjson`, read line by
+/// line as it arrives. `expected` lines in, reading pauses 400 lines before the end
+/// (more than a pipe holds, so the CLI is blocked writing its last pages) to sample
+/// its peak memory.
+fn stream_all(env: &Env, served: &Served, expected: usize) -> Streamed {
+    let args = [
+        "connectors",
+        "list",
+        "--all",
+        "--concurrency",
+        "4",
+        "-o",
+        "ndjson",
+    ];
+    let mut child = env
+        .cmd(at(served, &args))
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("spawn connkit");
+    let stdout = BufReader::new(child.stdout.take().expect("stdout"));
+    let mut streamed = Streamed {
+        lines: 0,
+        names: HashSet::new(),
+        peak_kib: None,
+    };
+    for line in stdout.lines() {
+        let item: Value = serde_json::from_str(&line.expect("read stdout")).expect("JSON line");
+        let name = item["scriptName"].as_str().expect("scriptName");
+        streamed.names.insert(name.to_owned());
+        streamed.lines += 1;
+        if streamed.lines + 400 == expected {
+            std::thread::sleep(std::time::Duration::from_millis(300));
+            streamed.peak_kib = peak_kib(child.id());
+        }
     }
-    assert_eq!(run.stdout.lines().count(), 20_000);
-    assert_eq!(names.len(), 20_000, "no connector repeated");
-    // 80 pages of 250 plus nothing past the end
-    assert_eq!(served.stats()["by_operation"]["getConnectorList"], 80);
+    assert!(child.wait().expect("wait connkit").success());
+    streamed
+}
+
+#[cfg(target_os = "linux")]
+fn peak_kib(pid: u32) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
+#[cfg(not(target_os = "linux"))]
+fn peak_kib(_pid: u32) -> Option<u64> {
+    None
+}
+
+#[test]
+fn ndjson_streams_every_connector_of_a_large_seed_in_flat_memory() {
+    let env = Env::new();
+    let small = Served::start(&env, &["--seed", "2000"]);
+    let large = Served::start(&env, &["--seed", "20000"]);
+    let baseline = stream_all(&env, &small, 2_000);
+    let streamed = stream_all(&env, &large, 20_000);
+    assert_eq!(baseline.lines, 2_000);
+    assert_eq!(streamed.lines, 20_000);
+    assert_eq!(streamed.names.len(), 20_000, "no connector repeated");
+    // 80 pages of 250 and nothing past the end
+    assert_eq!(large.stats()["by_operation"]["getConnectorList"], 80);
+    // Ten times the connectors, about the same memory: pages are written, not kept.
+    // (Keeping 18 000 more connectors would take well over 10 MiB.)
+    if cfg!(target_os = "linux") {
+        let small_kib = baseline.peak_kib.expect("VmHWM for the small listing");
+        let large_kib = streamed.peak_kib.expect("VmHWM for the large listing");
+        eprintln!("peak RSS: {small_kib} KiB for 2 000 connectors, {large_kib} KiB for 20 000");
+        assert!(
+            large_kib < small_kib + 4 * 1024,
+            "peak RSS {small_kib} KiB for 2 000 connectors but {large_kib} KiB for 20 000"
+        );
+    }
 }
 
 #[test]
