@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use connkit_connectors::{Client, ClientBuilder};
 use connkit_models::preflight::Validator;
-use connkit_sandbox::{Sandbox, DEMO_SEED};
+use connkit_sandbox::{Sandbox, SandboxError, DEMO_SEED};
 use connkit_transport::{
     ConfigSources, ExplicitConfig, RetryPolicy, Secret, DEFAULT_CONFIG_FILE, ENV_BASE_URL,
 };
@@ -63,7 +63,15 @@ fn sandbox_client(quiet: bool) -> Result<ClientBuilder, Failure> {
         .seed(DEMO_SEED)
         .state_file(&state)
         .build()
-        .map_err(|e| Failure::context("opening the embedded sandbox", e))?;
+        .map_err(|e| {
+            let hint = match e {
+                SandboxError::StateCorrupt { .. } => {
+                    " (`connkit sandbox reset` discards it and starts afresh)"
+                }
+                _ => "",
+            };
+            Failure::context(format!("opening the embedded sandbox{hint}"), e)
+        })?;
     if fresh && !quiet {
         eprintln!(
             "note: new embedded sandbox with {DEMO_SEED} demo connectors, kept in {} \

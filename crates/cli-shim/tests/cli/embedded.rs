@@ -340,3 +340,30 @@ fn progress_is_drawn_on_a_terminal_and_never_in_pipes() {
     let piped = sandbox(&env, &["connectors", "list", "--all", "-o", "ndjson"]).ok();
     assert!(piped.stderr.is_empty(), "{}", piped.stderr);
 }
+
+#[test]
+fn a_damaged_state_file_is_reported_and_reset_recovers() {
+    let env = Env::new();
+    std::fs::create_dir(env.path().join("data")).unwrap();
+    std::fs::write(
+        env.path().join("data/sandbox.json"),
+        "{\"not\": \"a sandbox\"}",
+    )
+    .unwrap();
+    let damaged = sandbox(&env, &["connectors", "list"]).code(1);
+    assert!(
+        damaged.stderr.contains("connkit sandbox reset"),
+        "{}",
+        damaged.stderr
+    );
+    assert!(
+        damaged.stderr.contains("sandbox.json"),
+        "{}",
+        damaged.stderr
+    );
+    env.run(["sandbox", "reset"]).ok();
+    let list = sandbox(&env, &["connectors", "list", "-o", "json"])
+        .ok()
+        .json();
+    assert_eq!(list.as_array().map(Vec::len), Some(50));
+}
