@@ -120,8 +120,16 @@ enum State {
     Static(HeaderValue),
     OAuth {
         settings: ClientCredentials,
-        cache: tokio::sync::Mutex<Option<Cached>>,
+        tokens: tokio::sync::Mutex<Tokens>,
     },
+}
+
+/// The token cache, behind the single-flight lock.
+#[derive(Default)]
+struct Tokens {
+    cached: Option<Cached>,
+    /// When the last token request failed, and why.
+    last_failure: Option<(Instant, AuthProblem)>,
 }
 
 struct Cached {
@@ -147,7 +155,7 @@ impl<T> AuthLayer<T> {
             })?),
             Auth::ClientCredentials(settings) => State::OAuth {
                 settings,
-                cache: tokio::sync::Mutex::new(None),
+                tokens: tokio::sync::Mutex::new(Tokens::default()),
             },
         };
         Ok(AuthLayer {
@@ -188,41 +196,56 @@ fn bearer_header(token: &Secret) -> Option<HeaderValue> {
 impl<T: Transport> AuthLayer<T> {
     /// A token header and its generation: the cached one unless it is due for refresh or
     /// is the generation `stale` (the one a 401 was answered with).
+    ///
+    /// Holding the lock across the fetch makes it single-flight: tasks that wait meanwhile
+    /// share its token, or its failure (they do not each ask again).
     async fn token(
         &self,
         settings: &ClientCredentials,
-        cache: &tokio::sync::Mutex<Option<Cached>>,
+        tokens: &tokio::sync::Mutex<Tokens>,
         stale: Option<u64>,
         deadline: Option<Instant>,
     ) -> Result<(HeaderValue, u64), TransportError> {
-        // Holding the lock across the fetch is what makes it single-flight.
-        let mut cached = cache.lock().await;
-        if let Some(c) = cached.as_ref() {
+        let fail = |problem| TransportError::Auth {
+            endpoint: settings.token_uri.to_string(),
+            problem,
+        };
+        let waiting_since = Instant::now();
+        let mut tokens = tokens.lock().await;
+        if let Some(c) = tokens.cached.as_ref() {
             let fresh = c.refresh_at.is_none_or(|t| Instant::now() < t);
             if fresh && Some(c.generation) != stale {
                 return Ok((c.header.clone(), c.generation));
             }
         }
-        let generation = cached.as_ref().map_or(1, |c| c.generation + 1);
-        let (header, refresh_at) = self.fetch(settings, deadline).await?;
-        *cached = Some(Cached {
-            header: header.clone(),
-            generation,
-            refresh_at,
-        });
-        Ok((header, generation))
+        if let Some((failed_at, problem)) = &tokens.last_failure {
+            if *failed_at >= waiting_since {
+                return Err(fail(problem.clone()));
+            }
+        }
+        let generation = tokens.cached.as_ref().map_or(1, |c| c.generation + 1);
+        match self.fetch(settings, deadline).await {
+            Ok((header, refresh_at)) => {
+                tokens.cached = Some(Cached {
+                    header: header.clone(),
+                    generation,
+                    refresh_at,
+                });
+                tokens.last_failure = None;
+                Ok((header, generation))
+            }
+            Err(problem) => {
+                tokens.last_failure = Some((Instant::now(), problem.clone()));
+                Err(fail(problem))
+            }
+        }
     }
 
     async fn fetch(
         &self,
         settings: &ClientCredentials,
         deadline: Option<Instant>,
-    ) -> Result<(HeaderValue, Option<Instant>), TransportError> {
-        let endpoint = settings.token_uri.to_string();
-        let fail = |problem| TransportError::Auth {
-            endpoint: endpoint.clone(),
-            problem,
-        };
+    ) -> Result<(HeaderValue, Option<Instant>), AuthProblem> {
         let form = form_urlencoded::Serializer::new(String::new())
             .append_pair("grant_type", "client_credentials")
             .append_pair("client_id", &settings.client_id)
@@ -248,32 +271,28 @@ impl<T: Transport> AuthLayer<T> {
             .inner
             .send(request)
             .await
-            .map_err(|e| fail(AuthProblem::Unreachable(Box::new(e))))?;
+            .map_err(|e| AuthProblem::Unreachable(Arc::new(e)))?;
         let status = response.status();
         if !status.is_success() {
             let body = response.body();
             let excerpt = String::from_utf8_lossy(&body[..body.len().min(BODY_EXCERPT)]);
-            return Err(fail(AuthProblem::Rejected {
+            return Err(AuthProblem::Rejected {
                 status,
                 body: scrub(&excerpt, &[&settings.client_secret]),
-            }));
+            });
         }
-        let token = parse_token(response.body()).map_err(|reason| {
-            fail(AuthProblem::BadToken {
-                reason: scrub(&reason, &[&settings.client_secret]),
-            })
+        let token = parse_token(response.body()).map_err(|reason| AuthProblem::BadToken {
+            reason: scrub(&reason, &[&settings.client_secret]),
         })?;
-        let header = bearer_header(&token.access_token).ok_or_else(|| {
-            fail(AuthProblem::BadToken {
-                reason: "access_token contains characters that cannot go in an HTTP header".into(),
-            })
+        let header = bearer_header(&token.access_token).ok_or_else(|| AuthProblem::BadToken {
+            reason: "access_token contains characters that cannot go in an HTTP header".into(),
         })?;
         let refresh_at = token.expires_in.map(|lifetime| {
             let margin = settings.refresh_margin.min(lifetime / 4);
             requested_at + lifetime.saturating_sub(margin)
         });
         tracing::debug!(
-            endpoint = %endpoint,
+            endpoint = %settings.token_uri,
             expires_in_s = token.expires_in.map(|d| d.as_secs()),
             "fetched an OAuth2 access token"
         );
@@ -336,15 +355,15 @@ impl<T: Transport> Transport for AuthLayer<T> {
         &self,
         mut request: http::Request<Bytes>,
     ) -> Result<http::Response<Bytes>, TransportError> {
-        let (settings, cache) = match &*self.state {
+        let (settings, tokens) = match &*self.state {
             State::Static(header) => {
                 request.headers_mut().insert(AUTHORIZATION, header.clone());
                 return self.inner.send(request).await;
             }
-            State::OAuth { settings, cache } => (settings, cache),
+            State::OAuth { settings, tokens } => (settings, tokens),
         };
         let deadline = deadline_of(&request);
-        let (header, generation) = self.token(settings, cache, None, deadline).await?;
+        let (header, generation) = self.token(settings, tokens, None, deadline).await?;
         let mut first = clone_request(&request);
         first.headers_mut().insert(AUTHORIZATION, header);
         let response = self.inner.send(first).await?;
@@ -353,7 +372,7 @@ impl<T: Transport> Transport for AuthLayer<T> {
         }
         tracing::debug!("401 with a cached token: refreshing it and replaying once");
         let (header, _) = self
-            .token(settings, cache, Some(generation), deadline)
+            .token(settings, tokens, Some(generation), deadline)
             .await?;
         request.headers_mut().insert(AUTHORIZATION, header);
         self.inner.send(request).await

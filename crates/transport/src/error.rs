@@ -178,8 +178,9 @@ impl std::fmt::Display for TimeoutPhase {
     }
 }
 
-/// What went wrong at the token endpoint.
-#[derive(Debug, thiserror::Error)]
+/// What went wrong at the token endpoint. Cloneable, so that every task that was
+/// waiting on one failed token request gets its answer.
+#[derive(Debug, Clone, thiserror::Error)]
 #[non_exhaustive]
 pub enum AuthProblem {
     /// The endpoint answered with a non-success status.
@@ -199,7 +200,7 @@ pub enum AuthProblem {
     },
     /// The endpoint could not be reached, or retries ran out there.
     #[error("the token request got no usable answer")]
-    Unreachable(#[source] Box<TransportError>),
+    Unreachable(#[source] std::sync::Arc<TransportError>),
 }
 
 /// The outcome of the last attempt, carried by

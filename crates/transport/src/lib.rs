@@ -53,7 +53,7 @@
 //!   verifier.
 //! - `native-tls`: [`HttpBackend`] with the platform TLS library; additive — with both,
 //!   choose per backend with [`HttpBackendBuilder::tls`].
-//! - `test-util`: [`test_util::ReplayTransport`] and [`test_util::Recorder`].
+//! - `test-util`: `test_util::ReplayTransport` and `test_util::Recorder`.
 //!
 //! Without a backend feature the crate still compiles and [`HttpBackend::new`] fails
 //! with [`TransportError::NoBackend`].

@@ -315,3 +315,45 @@ async fn a_static_bearer_token_is_sent_and_a_401_returned_as_is() {
     assert_eq!(tokens_used(&server), ["Bearer static-tok"]);
     assert!(server.seen_at("/oauth/token").is_empty());
 }
+
+#[tokio::test]
+async fn tasks_waiting_on_a_failed_token_request_share_its_failure() {
+    let server = serve(|seen, _| async move {
+        if seen.path == "/oauth/token" {
+            tokio::time::sleep(Duration::from_millis(200)).await;
+            json(503, r#"{"message":"maintenance"}"#)
+        } else {
+            respond(200, &[], "should not be called")
+        }
+    })
+    .await;
+    let transport = oauth_stack(&server, CLIENT_SECRET);
+    let mut tasks = Vec::new();
+    for _ in 0..10 {
+        let transport = Arc::clone(&transport);
+        let uri = server.api("/connectors");
+        tasks.push(tokio::spawn(async move {
+            transport.send(request(Method::GET, &uri)).await
+        }));
+    }
+    for task in tasks {
+        // The retry layer below auth (one attempt here) gave up on the 503.
+        let err = task.await.unwrap().unwrap_err();
+        assert!(err.is_auth(), "{err:?}");
+        let text = chain(&err);
+        assert!(
+            text.ends_with(
+                "gave up after 1 attempt(s): the last response was 503 Service Unavailable"
+            ),
+            "{text}"
+        );
+    }
+    assert_eq!(server.seen_at("/oauth/token").len(), 1);
+    // A request that starts afterwards asks again.
+    let again = transport
+        .send(request(Method::GET, &server.api("/connectors")))
+        .await;
+    assert!(again.unwrap_err().is_auth());
+    assert_eq!(server.seen_at("/oauth/token").len(), 2);
+    assert!(server.seen_at("/v2024/connectors").is_empty());
+}
