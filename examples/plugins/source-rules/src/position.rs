@@ -1,21 +1,43 @@
 //! Byte offsets to the 1-based line and column a person can find in an editor.
 
-/// The 1-based line and column (counted in characters) of byte `offset` in `text`.
-/// Offsets past the end point just after the last character.
-pub(crate) fn line_column(text: &[u8], offset: usize) -> (u32, u32) {
-    let before = &text[..offset.min(text.len())];
-    let line_start = before
-        .iter()
-        .rposition(|&b| b == b'\n')
-        .map_or(0, |i| i + 1);
-    let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
-    // Count characters, not bytes: UTF-8 continuation bytes do not start one.
-    let column = before[line_start..]
-        .iter()
-        .filter(|&&b| b & 0xC0 != 0x80)
-        .count()
-        + 1;
-    (saturate(line), saturate(column))
+/// Where each line of a text starts, so that many offsets can be placed in
+/// `O(log lines + line length)` each instead of rescanning the text every time.
+pub(crate) struct LineIndex<'a> {
+    text: &'a [u8],
+    /// Byte offset of the first byte of each line; always starts with 0.
+    starts: Vec<usize>,
+}
+
+impl<'a> LineIndex<'a> {
+    /// Indexes `text` in one pass.
+    pub(crate) fn new(text: &'a [u8]) -> Self {
+        let starts = std::iter::once(0)
+            .chain(newlines(text).map(|i| i + 1))
+            .collect();
+        Self { text, starts }
+    }
+
+    /// The 1-based line and column (counted in characters) of byte `offset`. Offsets
+    /// past the end point just after the last character.
+    pub(crate) fn line_column(&self, offset: usize) -> (u32, u32) {
+        let offset = offset.min(self.text.len());
+        // The last line starting at or before `offset`; `starts[0] == 0` so it exists.
+        let line = self.starts.partition_point(|&start| start <= offset) - 1;
+        let start = self.starts[line];
+        // Count characters, not bytes: UTF-8 continuation bytes do not start one.
+        let column = self.text[start..offset]
+            .iter()
+            .filter(|&&b| b & 0xC0 != 0x80)
+            .count();
+        (saturate(line + 1), saturate(column + 1))
+    }
+}
+
+fn newlines(text: &[u8]) -> impl Iterator<Item = usize> + '_ {
+    text.iter()
+        .enumerate()
+        .filter(|(_, &b)| b == b'\n')
+        .map(|(i, _)| i)
 }
 
 fn saturate(n: usize) -> u32 {
@@ -24,16 +46,42 @@ fn saturate(n: usize) -> u32 {
 
 #[cfg(test)]
 mod tests {
-    use super::line_column;
+    use super::LineIndex;
 
     #[test]
     fn counts_lines_and_characters() {
         let text = "ab\ncé<x".as_bytes();
-        assert_eq!(line_column(text, 0), (1, 1));
-        assert_eq!(line_column(text, 2), (1, 3));
-        assert_eq!(line_column(text, 3), (2, 1));
+        let line_column = |offset| LineIndex::new(text).line_column(offset);
+        assert_eq!(line_column(0), (1, 1));
+        assert_eq!(line_column(2), (1, 3));
+        assert_eq!(line_column(3), (2, 1));
         // `é` is two bytes; `<` is the third character of line 2.
-        assert_eq!(line_column(text, 6), (2, 3));
-        assert_eq!(line_column(text, 999), (2, 5));
+        assert_eq!(line_column(6), (2, 3));
+        assert_eq!(line_column(999), (2, 5));
+    }
+
+    #[test]
+    fn an_index_agrees_with_a_naive_count_everywhere() {
+        let text = "\n\nfirst\r\n  sé\n\nlast".as_bytes();
+        let index = LineIndex::new(text);
+        for offset in 0..=text.len() {
+            let before = &text[..offset];
+            let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
+            let line_start = before
+                .iter()
+                .rposition(|&b| b == b'\n')
+                .map_or(0, |i| i + 1);
+            let column = String::from_utf8_lossy(&before[line_start..])
+                .chars()
+                .count()
+                + 1;
+            if std::str::from_utf8(before).is_ok() {
+                assert_eq!(
+                    index.line_column(offset),
+                    (line as u32, column as u32),
+                    "at {offset}"
+                );
+            }
+        }
     }
 }

@@ -4,7 +4,7 @@ use connkit_plugin_abi::Finding;
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::Reader;
 
-use crate::position::line_column;
+use crate::position::LineIndex;
 
 /// Checks a source-config XML body against the house rules:
 ///
@@ -15,6 +15,7 @@ use crate::position::line_column;
 /// cannot read is reported once, at the place the reader gave up, and checking stops.
 pub fn check_source_config(body: &[u8]) -> Vec<Finding> {
     let mut reader = Reader::from_reader(body);
+    let lines = LineIndex::new(body);
     let mut findings = Vec::new();
     let mut seen_root = false;
     loop {
@@ -24,7 +25,7 @@ pub fn check_source_config(body: &[u8]) -> Vec<Finding> {
             Ok(Event::Eof) => break,
             Ok(_) => continue,
             Err(err) => {
-                let (line, column) = line_column(body, offset(reader.error_position()));
+                let (line, column) = lines.line_column(offset(reader.error_position()));
                 findings.push(
                     Finding::error(
                         "source-rules.unreadable-xml",
@@ -35,7 +36,7 @@ pub fn check_source_config(body: &[u8]) -> Vec<Finding> {
                 return findings;
             }
         };
-        let (line, column) = line_column(body, start);
+        let (line, column) = lines.line_column(start);
         if !seen_root {
             seen_root = true;
             findings.extend(check_root(&element).map(|f| f.at(line, column)));
@@ -163,6 +164,25 @@ mod tests {
                 ("source-rules.field-missing-name".into(), Some(2), Some(3)),
                 ("source-rules.field-missing-type".into(), Some(3), Some(5)),
             ]
+        );
+    }
+
+    #[test]
+    fn positions_stay_right_in_a_megabyte_document() {
+        let mut xml = String::from("<Form connectorName=\"big\">\n");
+        let fields = 30_000;
+        for i in 0..fields {
+            xml.push_str(&format!("  <Field name=\"f{i}\" type=\"string\"/>\n"));
+        }
+        xml.push_str("  <Field name=\"last\"/>\n</Form>\n");
+        assert!(xml.len() > 1 << 20);
+        assert_eq!(
+            codes_at(&xml),
+            vec![(
+                "source-rules.field-missing-type".into(),
+                Some(fields + 2),
+                Some(3)
+            )]
         );
     }
 
