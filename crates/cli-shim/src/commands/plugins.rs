@@ -63,6 +63,9 @@ pub fn run(
                 };
                 rows.push(row);
             }
+            if rows.is_empty() && !global.quiet {
+                eprintln!("no plugins: pass --plugin PATH or set CONNKIT_PLUGIN_PATH");
+            }
             let mut writer = ListWriter::new(out, format);
             writer.page(&rows).map_err(Failure::write_failed)?;
             writer.finish(None).map_err(Failure::write_failed)?;

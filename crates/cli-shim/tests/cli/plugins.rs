@@ -154,8 +154,13 @@ fn plugins_list_and_check() {
         .starts_with(dir.to_str().unwrap()));
 
     // nothing configured: an empty list
-    let empty = env.run(["plugins", "list", "-o", "json"]).ok().json();
-    assert_eq!(empty, serde_json::json!([]));
+    let empty = env.run(["plugins", "list", "-o", "json"]).ok();
+    assert_eq!(empty.json(), serde_json::json!([]));
+    assert!(
+        empty.stderr.contains("CONNKIT_PLUGIN_PATH"),
+        "{}",
+        empty.stderr
+    );
 
     // a file that is not a plugin: the load error, exit 1
     let text = env.file(&format!("{DLL_PREFIX}fake{DLL_SUFFIX}"), "not a library\n");
