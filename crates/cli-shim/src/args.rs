@@ -165,6 +165,24 @@ pub enum ConnectorsCommand {
     Translations(TranslationsCommand),
 }
 
+impl ConnectorsCommand {
+    /// `true` for the commands that send a body (and so run pre-flight first).
+    pub fn sends_body(&self) -> bool {
+        match self {
+            ConnectorsCommand::Create(_) | ConnectorsCommand::Update(_) => true,
+            ConnectorsCommand::SourceConfig(doc)
+            | ConnectorsCommand::SourceTemplate(doc)
+            | ConnectorsCommand::CorrelationConfig(doc) => matches!(doc, XmlDocCommand::Put(_)),
+            ConnectorsCommand::Translations(translations) => {
+                matches!(translations, TranslationsCommand::Put(_))
+            }
+            ConnectorsCommand::List(_)
+            | ConnectorsCommand::Get(_)
+            | ConnectorsCommand::Delete(_) => false,
+        }
+    }
+}
+
 /// `connkit connectors list`
 #[derive(Debug, Args)]
 pub struct ListArgs {
@@ -437,6 +455,32 @@ mod tests {
             .unwrap_err()
             .contains("unknown duration unit"));
         assert!(parse_duration("-1s").is_err());
+    }
+
+    #[test]
+    fn only_commands_with_a_body_need_preflight() {
+        let sends = |args: &[&str]| {
+            let cli = Cli::try_parse_from(["connkit"].iter().chain(args)).expect("valid");
+            match cli.command {
+                Command::User(UserCommand::Connectors(command)) => command.sends_body(),
+                other => panic!("not a connectors command: {other:?}"),
+            }
+        };
+        assert!(sends(&["connectors", "source-config", "put", "s", "f.xml"]));
+        assert!(sends(&[
+            "connectors",
+            "correlation-config",
+            "put",
+            "s",
+            "f.xml"
+        ]));
+        assert!(sends(&["connectors", "translations", "put", "s", "de"]));
+        assert!(sends(&["connectors", "update", "s", "--patch", "-"]));
+        assert!(sends(&["connectors", "create", "--file", "dto.json"]));
+        assert!(!sends(&["connectors", "source-template", "get", "s"]));
+        assert!(!sends(&["connectors", "translations", "get", "s", "de"]));
+        assert!(!sends(&["connectors", "list", "--all"]));
+        assert!(!sends(&["connectors", "delete", "s"]));
     }
 
     #[test]

@@ -32,13 +32,10 @@ pub async fn run(
     global: &GlobalArgs,
     sink: Sink<'_>,
 ) -> Result<(), Failure> {
-    let preflight = match command {
-        ConnectorsCommand::Create(_) | ConnectorsCommand::Update(_) => Preflight::Needed,
-        ConnectorsCommand::SourceConfig(XmlDocCommand::Put(_))
-        | ConnectorsCommand::SourceTemplate(XmlDocCommand::Put(_))
-        | ConnectorsCommand::CorrelationConfig(XmlDocCommand::Put(_))
-        | ConnectorsCommand::Translations(TranslationsCommand::Put(_)) => Preflight::Needed,
-        _ => Preflight::NotNeeded,
+    let preflight = if command.sends_body() {
+        Preflight::Needed
+    } else {
+        Preflight::NotNeeded
     };
     let client = connect::client(global, preflight)?;
     match command {
