@@ -81,9 +81,9 @@ fn tokens_used(server: &TestServer) -> Vec<String> {
 
 #[tokio::test]
 async fn the_token_is_cached_then_refreshed_shortly_before_expiry() {
-    // expires_in 1 s: refreshed a quarter of its life early, so after 0.75 s.
+    // expires_in 2 s: refreshed a quarter of its life early, so after 1.5 s.
     let server = tenant(Tenant {
-        expires_in: 1,
+        expires_in: 2,
         token_delay: Duration::ZERO,
         api: accept_any,
     })
@@ -97,7 +97,7 @@ async fn the_token_is_cached_then_refreshed_shortly_before_expiry() {
         assert_eq!(response.status(), 200);
     }
     assert_eq!(server.seen_at("/oauth/token").len(), 1);
-    tokio::time::sleep(Duration::from_millis(800)).await;
+    tokio::time::sleep(Duration::from_millis(1600)).await;
     transport
         .send(request(Method::GET, &server.api("/connectors")))
         .await

@@ -19,6 +19,8 @@ use tokio::net::TcpListener;
 #[derive(Debug, Clone)]
 pub struct Seen {
     pub at: Instant,
+    /// The client's address: one per TCP connection.
+    pub peer: SocketAddr,
     pub method: Method,
     pub path: String,
     pub headers: HeaderMap,
@@ -76,11 +78,17 @@ where
         async move {
             let at = Instant::now();
             let (parts, body) = request.into_parts();
+            let peer = parts
+                .extensions
+                .get::<axum::extract::ConnectInfo<SocketAddr>>()
+                .map(|info| info.0)
+                .expect("served with connect info");
             let body = axum::body::to_bytes(body, usize::MAX)
                 .await
                 .unwrap_or_default();
             let seen = Seen {
                 at,
+                peer,
                 method: parts.method,
                 path: parts.uri.path().to_owned(),
                 headers: parts.headers,
@@ -94,6 +102,7 @@ where
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     tokio::spawn(async move {
+        let app = app.into_make_service_with_connect_info::<SocketAddr>();
         axum::serve(listener, app).await.unwrap();
     });
     TestServer { addr, log }
