@@ -287,9 +287,10 @@ impl<T: Transport> AuthLayer<T> {
         let header = bearer_header(&token.access_token).ok_or_else(|| AuthProblem::BadToken {
             reason: "access_token contains characters that cannot go in an HTTP header".into(),
         })?;
-        let refresh_at = token.expires_in.map(|lifetime| {
+        // A lifetime too long to represent is taken as "until a 401".
+        let refresh_at = token.expires_in.and_then(|lifetime| {
             let margin = settings.refresh_margin.min(lifetime / 4);
-            requested_at + lifetime.saturating_sub(margin)
+            requested_at.checked_add(lifetime.saturating_sub(margin))
         });
         tracing::debug!(
             endpoint = %settings.token_uri,
@@ -330,9 +331,13 @@ fn parse_token(body: &[u8]) -> Result<Token, String> {
     let expires_in = match object.get("expires_in") {
         None | Some(serde_json::Value::Null) => None,
         Some(serde_json::Value::Number(n)) => Some(
-            n.as_f64()
-                .filter(|s| s.is_finite() && *s >= 0.0)
-                .map(Duration::from_secs_f64)
+            n.as_u64()
+                .map(Duration::from_secs)
+                .or_else(|| {
+                    n.as_f64()
+                        .filter(|s| s.is_finite() && *s >= 0.0)
+                        .and_then(|s| Duration::try_from_secs_f64(s).ok())
+                })
                 .ok_or_else(|| format!("expires_in {n} is not a number of seconds"))?,
         ),
         Some(serde_json::Value::String(s)) => Some(
@@ -399,6 +404,10 @@ mod tests {
                 .expires_in,
             None
         );
+        let huge = parse_token(br#"{"access_token":"abc","expires_in":1e300}"#);
+        assert!(huge.err().unwrap().contains("expires_in"));
+        let long = parse_token(br#"{"access_token":"abc","expires_in":18446744073709551615}"#);
+        assert!(long.unwrap().expires_in.is_some());
     }
 
     #[test]

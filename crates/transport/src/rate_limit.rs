@@ -38,16 +38,17 @@ impl RateLimiter {
     /// The documented ISC window: 10 seconds.
     pub const DEFAULT_WINDOW: Duration = Duration::from_secs(10);
 
-    /// At most `max_requests` starts in any `window`. Both must be non-zero.
+    /// At most `max_requests` starts in any `window`. Both must be non-zero, and the
+    /// window at most a day.
     pub fn new(max_requests: u32, window: Duration) -> Result<Self, TransportError> {
         if max_requests == 0 {
             return Err(TransportError::config(
                 "rate limit: the number of requests per window must be at least 1",
             ));
         }
-        if window.is_zero() {
+        if window.is_zero() || window > Duration::from_secs(24 * 3600) {
             return Err(TransportError::config(
-                "rate limit: the window must be longer than zero",
+                "rate limit: the window must be longer than zero and at most a day",
             ));
         }
         let max_requests = usize::try_from(max_requests)
@@ -160,6 +161,7 @@ mod tests {
     fn refuses_a_zero_limit_or_window() {
         assert!(RateLimiter::new(0, Duration::from_secs(1)).is_err());
         assert!(RateLimiter::new(1, Duration::ZERO).is_err());
+        assert!(RateLimiter::new(1, Duration::MAX).is_err());
         let l = RateLimiter::new(3, Duration::from_millis(10)).unwrap();
         assert_eq!(
             (l.max_requests(), l.window()),

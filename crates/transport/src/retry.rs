@@ -214,7 +214,8 @@ impl<T: Transport> Transport for Retry<T> {
                 Some(asked) => asked,
                 None => self.policy.backoff(attempt),
             };
-            if deadline.is_some_and(|d| Instant::now() + wait >= d) {
+            let ends = Instant::now().checked_add(wait);
+            if deadline.is_some_and(|d| ends.is_none_or(|end| end >= d)) {
                 tracing::debug!(
                     attempt,
                     wait_ms = wait.as_millis() as u64,

@@ -65,3 +65,19 @@ async fn does_not_follow_redirects() {
     assert_eq!(response.status(), 302);
     assert_eq!(server.seen().len(), 1);
 }
+
+#[tokio::test]
+async fn a_request_without_scheme_or_host_is_invalid_not_a_panic() {
+    let backend = HttpBackend::new().unwrap();
+    let err = backend
+        .send(crate::server::request(Method::GET, "/v2024/connectors"))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            connkit_transport::TransportError::InvalidRequest { .. }
+        ),
+        "{err:?}"
+    );
+}
