@@ -14,13 +14,21 @@
 //!   first page with `count=true`, then the remaining offsets `N` at a time, in order)
 //!   sent through `client.transport()`, keeping only the body bytes.
 //!
+//! - `decode_only/*`: the 40 pages' bodies, fetched once beforehand, decoded into
+//!   `Vec<V3ConnectorDto>` as the client does (`from_json`, with JSON-path tracking for
+//!   errors) and with plain `serde_json::from_slice`: how much of the gap between
+//!   `client` and `raw` is decoding.
+//!
 //! `Throughput::Elements(10 000)`: connectors per second.
 
+use std::hint::black_box;
 use std::sync::Arc;
 
 use bytes::Bytes;
 use connkit_connectors::ops::{ListConnectors, MAX_LIMIT};
 use connkit_connectors::{Client, Operation};
+use connkit_models::decode::from_json;
+use connkit_models::isc::v2024::V3ConnectorDto;
 use connkit_sandbox::Sandbox;
 use connkit_transport::{BaseUrl, HttpBackend, Transport};
 use criterion::{BenchmarkId, Criterion, Throughput};
@@ -102,6 +110,33 @@ fn bench_target(c: &mut Criterion, runtime: &Runtime, name: &str, client: &Clien
     group.finish();
 }
 
+/// Decoding the 40 pages alone, with and without JSON-path tracking.
+fn bench_decode_only(c: &mut Criterion, runtime: &Runtime, client: &Client) {
+    let (transport, base) = (client.transport(), client.base_url());
+    let pages: Vec<Bytes> = runtime.block_on(async {
+        let offsets = (0..TOTAL).step_by(MAX_LIMIT as usize);
+        stream::iter(offsets)
+            .then(|offset| page(transport, base, offset, offset == 0))
+            .collect()
+            .await
+    });
+    let decode_all = |decode: fn(&[u8]) -> Vec<V3ConnectorDto>| {
+        pages.iter().map(|body| decode(body).len()).sum::<usize>()
+    };
+    let tracked: fn(&[u8]) -> Vec<V3ConnectorDto> =
+        |body| from_json(black_box(body)).expect("a page decodes");
+    let plain: fn(&[u8]) -> Vec<V3ConnectorDto> =
+        |body| serde_json::from_slice(black_box(body)).expect("a page decodes");
+    assert_eq!(decode_all(tracked), TOTAL as usize);
+
+    let mut group = c.benchmark_group("pagination/decode_only");
+    group.sample_size(10);
+    group.throughput(Throughput::Elements(TOTAL));
+    group.bench_function("from_json", |b| b.iter(|| decode_all(tracked)));
+    group.bench_function("serde_json", |b| b.iter(|| decode_all(plain)));
+    group.finish();
+}
+
 fn pagination(c: &mut Criterion) {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -116,6 +151,7 @@ fn pagination(c: &mut Criterion) {
     // In-process: the sandbox's router answers on the caller's task, no socket.
     let in_process = client("http://127.0.0.1:1", Arc::new(sandbox.clone()));
     bench_target(c, &runtime, "in_process", &in_process);
+    bench_decode_only(c, &runtime, &in_process);
 
     // Loopback HTTP/1.1 with the reqwest backend (keep-alive, pooled connections).
     let server = runtime
