@@ -11,6 +11,7 @@
 //! | [`AuthLayer`](crate::AuthLayer) | what the inner transport answered, including a 401 that survived one refresh and replay | [`Auth`](TransportError::Auth) when no token could be had; the inner error |
 //! | configuration ([`ConfigSources`](crate::ConfigSources), [`BaseUrl`](crate::BaseUrl), builders) | — | [`Config`](TransportError::Config) |
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::Bytes;
@@ -111,9 +112,25 @@ impl TransportError {
         matches!(self, TransportError::Connect { .. })
     }
 
-    /// `true` if the failure is about credentials: a token endpoint failure.
+    /// `true` if the credentials were refused or no usable token came back: an
+    /// [`Auth`](TransportError::Auth) error whose token endpoint answered a 4xx other
+    /// than 429, or answered 2xx without a usable bearer token.
+    ///
+    /// `false` for a token endpoint that could not be reached, kept answering 5xx, or
+    /// rate-limited the client (see [`is_rate_limited`](TransportError::is_rate_limited)):
+    /// those say nothing about the credentials. Match on the variant to catch every
+    /// token-endpoint failure.
     pub fn is_auth(&self) -> bool {
-        matches!(self, TransportError::Auth { .. })
+        match self {
+            TransportError::Auth { problem, .. } => match problem {
+                AuthProblem::Rejected { status, .. } => {
+                    status.is_client_error() && *status != StatusCode::TOO_MANY_REQUESTS
+                }
+                AuthProblem::BadToken { .. } => true,
+                AuthProblem::Unreachable(_) => false,
+            },
+            _ => false,
+        }
     }
 
     /// `true` for a timeout of any phase.
@@ -122,17 +139,18 @@ impl TransportError {
     }
 
     /// `true` if the client was held back by a rate limit: the client-side limiter, or
-    /// retries that ran out on a 429 (also when that happened at the token endpoint).
+    /// a 429 the retry layer gave up on (also when that happened at the token endpoint).
     pub fn is_rate_limited(&self) -> bool {
         match self {
             TransportError::RateLimited { .. } => true,
             TransportError::RetriesExhausted { last, .. } => {
                 last.status() == Some(StatusCode::TOO_MANY_REQUESTS)
             }
-            TransportError::Auth {
-                problem: AuthProblem::Unreachable(inner),
-                ..
-            } => inner.is_rate_limited(),
+            TransportError::Auth { problem, .. } => match problem {
+                AuthProblem::Unreachable(inner) => inner.is_rate_limited(),
+                AuthProblem::Rejected { status, .. } => *status == StatusCode::TOO_MANY_REQUESTS,
+                AuthProblem::BadToken { .. } => false,
+            },
             _ => false,
         }
     }
@@ -200,7 +218,7 @@ pub enum AuthProblem {
     },
     /// The endpoint could not be reached, or retries ran out there.
     #[error("the token request got no usable answer")]
-    Unreachable(#[source] std::sync::Arc<TransportError>),
+    Unreachable(#[source] Arc<TransportError>),
 }
 
 /// The outcome of the last attempt, carried by
@@ -257,5 +275,78 @@ impl From<http::Response<Bytes>> for LastResponse {
             headers: parts.headers,
             body,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn auth(problem: AuthProblem) -> TransportError {
+        TransportError::Auth {
+            endpoint: "https://t.example/oauth/token".into(),
+            problem,
+        }
+    }
+
+    fn rejected(status: u16) -> AuthProblem {
+        AuthProblem::Rejected {
+            status: StatusCode::from_u16(status).unwrap(),
+            body: String::new(),
+        }
+    }
+
+    fn exhausted(status: u16) -> TransportError {
+        let mut response = http::Response::new(Bytes::new());
+        *response.status_mut() = StatusCode::from_u16(status).unwrap();
+        TransportError::RetriesExhausted {
+            attempts: 2,
+            last: LastAttempt::Response(Box::new(response.into())),
+        }
+    }
+
+    #[test]
+    fn classification_for_exit_codes() {
+        let cases = [
+            // (error, is_auth, is_rate_limited)
+            (auth(rejected(401)), true, false),
+            (auth(rejected(400)), true, false),
+            (
+                auth(AuthProblem::BadToken { reason: "x".into() }),
+                true,
+                false,
+            ),
+            (auth(rejected(429)), false, true),
+            (auth(rejected(503)), false, false),
+            (
+                auth(AuthProblem::Unreachable(Arc::new(exhausted(429)))),
+                false,
+                true,
+            ),
+            (
+                auth(AuthProblem::Unreachable(Arc::new(exhausted(503)))),
+                false,
+                false,
+            ),
+            (exhausted(429), false, true),
+            (exhausted(503), false, false),
+            (
+                TransportError::RateLimited {
+                    wait: Duration::from_secs(1),
+                },
+                false,
+                true,
+            ),
+            (TransportError::config("x"), false, false),
+        ];
+        for (error, is_auth, is_rate_limited) in cases {
+            assert_eq!(error.is_auth(), is_auth, "{error:?}");
+            assert_eq!(error.is_rate_limited(), is_rate_limited, "{error:?}");
+        }
+        assert_eq!(
+            exhausted(503).last_response().map(|r| r.status.as_u16()),
+            Some(503)
+        );
+        assert!(auth(rejected(401)).last_response().is_none());
     }
 }

@@ -38,13 +38,23 @@
 //!
 //! # Errors
 //!
-//! A `Transport` answers every HTTP status with `Ok`. [`TransportError`]'s module docs
-//! list what each layer returns as `Err`; in short: [`TransportError::Auth`] (no token:
-//! exit code "auth failed"), [`TransportError::RetriesExhausted`] carrying the last
-//! response and [`TransportError::RateLimited`] ("rate-limited / retries exhausted";
-//! [`TransportError::is_rate_limited`] tells a 429 apart), [`TransportError::Timeout`]
-//! with its phase, [`TransportError::Connect`] / [`TransportError::Network`],
-//! [`TransportError::Config`], [`TransportError::NoBackend`].
+//! A `Transport` answers every HTTP status with `Ok` (a 401 that survived one token
+//! refresh and replay too). [`TransportError`]'s module docs list what each layer
+//! returns as `Err`. For exit codes and user messages:
+//!
+//! - [`TransportError::is_auth`]: the token endpoint refused the credentials or gave no
+//!   usable token ("auth failed");
+//! - [`TransportError::is_rate_limited`]: the client-side limiter could not start the
+//!   request before its deadline, or retries gave up on a 429 (at the API or the token
+//!   endpoint);
+//! - [`TransportError::RetriesExhausted`]: retries gave up on a retryable outcome; it
+//!   carries the attempt count and the last response ([`TransportError::last_response`])
+//!   or the last error, as its `source()`;
+//! - [`TransportError::Timeout`] (with its phase), [`TransportError::Connect`],
+//!   [`TransportError::Network`], [`TransportError::Config`],
+//!   [`TransportError::NoBackend`], [`TransportError::InvalidRequest`].
+//!
+//! Messages follow the `source()` chain; print the whole chain.
 //!
 //! # Features
 //!
