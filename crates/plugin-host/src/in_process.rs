@@ -6,7 +6,6 @@ use std::sync::{mpsc, Arc};
 use std::time::Duration;
 
 use connkit_models::preflight::{BodyKind, Finding, Validator};
-use connkit_plugin_abi::PluginInfo;
 
 use crate::library::Library;
 use crate::outcome::{into_findings, CallError, CallResult};
@@ -16,18 +15,9 @@ use crate::outcome::{into_findings, CallError, CallResult};
 /// thread per request.
 const MAX_ABANDONED: usize = 4;
 
-/// A plugin loaded into the host process.
-///
-/// A panic the plugin catches (every plugin made with `export_validator!` does)
-/// becomes an error finding. An abort or a segfault takes the host down: use
-/// [`IsolatedPlugin`](crate::IsolatedPlugin) for plugins you do not trust that far.
-///
-/// With a timeout, each call copies the body and runs on a fresh thread; if the plugin
-/// does not answer in time the call reports a `plugin.timeout` finding and the thread
-/// is abandoned (it cannot be killed; it finishes whenever the plugin returns).
-/// Without a timeout, the plugin runs on the caller's thread.
+/// A plugin loaded into the host process (see [`Loader::in_process`](crate::Loader::in_process)).
 #[derive(Debug)]
-pub struct InProcessPlugin {
+pub(crate) struct InProcessPlugin {
     library: Arc<Library>,
     timeout: Option<Duration>,
     abandoned: Arc<AtomicUsize>,
@@ -40,11 +30,6 @@ impl InProcessPlugin {
             timeout,
             abandoned: Arc::new(AtomicUsize::new(0)),
         }
-    }
-
-    /// The plugin's self-description.
-    pub fn info(&self) -> &PluginInfo {
-        self.library.info()
     }
 
     fn call_with_timeout(&self, kind: u32, body: &[u8], timeout: Duration) -> CallResult {

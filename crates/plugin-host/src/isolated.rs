@@ -13,17 +13,11 @@ use crate::protocol::{Hello, Request, Response, PROTOCOL_VERSION};
 use crate::worker_process::{Failure, WorkerProcess, EXIT_GRACE};
 use crate::{LoadError, WorkerCommand};
 
-/// A plugin running in a child process (see [`worker`](crate::worker) for the child's
-/// side). Host and worker exchange length-prefixed JSON frames over the worker's stdin
-/// and stdout.
-///
-/// Calls to one plugin are serialised over its one worker. A call that does not answer
-/// within the timeout gets the worker killed and a `plugin.timeout` finding; a worker
-/// that dies during a call (abort, segfault, …) is reaped and reported as a
-/// `plugin.crashed` finding saying how it died. Either way the next call starts a
-/// fresh worker. Dropping the plugin ends its worker.
+/// A plugin running in a child process (see [`Loader::isolated`](crate::Loader::isolated)
+/// and, for the child's side, [`worker`](crate::worker)). Host and worker exchange
+/// length-prefixed JSON frames over the worker's stdin and stdout.
 #[derive(Debug)]
-pub struct IsolatedPlugin {
+pub(crate) struct IsolatedPlugin {
     path: PathBuf,
     info: PluginInfo,
     command: WorkerCommand,
@@ -51,7 +45,7 @@ impl IsolatedPlugin {
     }
 
     /// The plugin's self-description, as the worker reported it.
-    pub fn info(&self) -> &PluginInfo {
+    pub(crate) fn info(&self) -> &PluginInfo {
         &self.info
     }
 

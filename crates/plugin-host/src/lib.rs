@@ -9,11 +9,14 @@
 //!   A plugin that aborts, segfaults or hangs becomes an error finding, its worker is
 //!   restarted for the next call, and the host and other plugins carry on.
 //! - Every load checks the symbol, ABI version, vtable size and entries before calling
-//!   anything, and refuses with a [`LoadError`] that names the path.
+//!   any entry of the vtable, and refuses with a [`LoadError`] that names the path.
 //! - Every call has a timeout; every plugin failure (error, panic, unsupported kind,
 //!   malformed output, timeout, crash) is an error finding naming the plugin, with a
 //!   stable code from [`codes`].
 //! - Libraries are never unloaded.
+//!
+//! Loaded plugins are [`Plugin`]s: path, [`PluginInfo`], and an
+//! `Arc<dyn Validator>` to hand to the client.
 //!
 //! Plugins are found by path, in a directory ([`Loader::load_dir`]) or along
 //! `CONNKIT_PLUGIN_PATH` ([`Loader::load_from_env`]).
@@ -32,8 +35,6 @@ mod worker_process;
 
 pub use connkit_plugin_abi::PluginInfo;
 pub use error::LoadError;
-pub use in_process::InProcessPlugin;
-pub use isolated::IsolatedPlugin;
 pub use loader::{Loader, Plugin, DEFAULT_TIMEOUT};
 pub use outcome::codes;
 pub use worker_command::WorkerCommand;

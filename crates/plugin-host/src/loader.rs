@@ -7,8 +7,10 @@ use std::time::Duration;
 use connkit_models::preflight::Validator;
 use connkit_plugin_abi::PluginInfo;
 
+use crate::in_process::InProcessPlugin;
+use crate::isolated::IsolatedPlugin;
 use crate::library::Library;
-use crate::{discover, InProcessPlugin, IsolatedPlugin, LoadError, WorkerCommand};
+use crate::{discover, LoadError, WorkerCommand};
 
 /// The per-call timeout a [`Loader`] starts with.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
@@ -43,8 +45,17 @@ enum Mode {
 }
 
 impl Loader {
-    /// Loads plugins into this process ([`InProcessPlugin`]), with
-    /// [`DEFAULT_TIMEOUT`].
+    /// Loads plugins into this process, with [`DEFAULT_TIMEOUT`].
+    ///
+    /// A panic the plugin catches (every plugin made with `export_validator!` does)
+    /// becomes a `plugin.panicked` finding. An abort or a segfault takes the host down:
+    /// use [`isolated`](Self::isolated) for plugins you do not trust that far.
+    ///
+    /// With a timeout, each call copies the body and runs on a fresh thread; if the
+    /// plugin does not answer in time the call reports a `plugin.timeout` finding and
+    /// the thread is abandoned (it cannot be killed; it ends whenever the plugin
+    /// returns). While four abandoned calls of a plugin are still running, further
+    /// calls report `plugin.unavailable` instead of piling up threads.
     pub fn in_process() -> Self {
         Self {
             mode: Mode::InProcess,
@@ -52,8 +63,16 @@ impl Loader {
         }
     }
 
-    /// Runs each plugin in a worker process started by `worker`
-    /// ([`IsolatedPlugin`]), with [`DEFAULT_TIMEOUT`] for the handshake and each call.
+    /// Runs each plugin in a worker process of its own, started by `worker`, with
+    /// [`DEFAULT_TIMEOUT`] for the worker's start-up handshake and for each call.
+    ///
+    /// The worker loads and checks the plugin exactly as in-process mode does; a
+    /// refusal comes back as the same [`LoadError`]. Calls to one plugin are serialised
+    /// over its one worker. A call not answered within the timeout gets the worker
+    /// killed and a `plugin.timeout` finding; a worker that dies during a call (abort,
+    /// segfault, …) is reaped and reported as a `plugin.crashed` finding saying how it
+    /// died (signal, exit status, the end of its stderr). Either way the next call
+    /// starts a fresh worker. Dropping the last handle on the plugin ends its worker.
     pub fn isolated(worker: impl Into<WorkerCommand>) -> Self {
         Self {
             mode: Mode::Isolated(worker.into()),
