@@ -160,6 +160,30 @@ fn bad_libraries_are_refused_before_any_call() {
         "{message}"
     );
 
+    let (err, message) = load_error(&fixtures().plugin("null-vtable"));
+    assert!(matches!(err, LoadError::BadVtable { .. }), "{err:?}");
+    assert!(
+        message.ends_with("returned an unusable vtable: null pointer"),
+        "{message}"
+    );
+
+    let (err, message) = load_error(&fixtures().plugin("null-entry"));
+    assert!(
+        matches!(&err, LoadError::NullEntry { entry, .. } if entry == "validate"),
+        "{err:?}"
+    );
+    assert!(
+        message.ends_with("the vtable's `validate` function pointer is null"),
+        "{message}"
+    );
+
+    let (err, message) = load_error(&fixtures().plugin("bad-info"));
+    assert!(matches!(err, LoadError::BadInfo { .. }), "{err:?}");
+    assert!(
+        message.ends_with("unusable plugin info: the plugin's name is empty"),
+        "{message}"
+    );
+
     let (err, message) = load_error(fixtures().not_a_library());
     assert!(matches!(err, LoadError::NotALibrary { .. }), "{err:?}");
     assert!(message.contains("not a loadable library"), "{message}");

@@ -153,7 +153,14 @@ fn load_error(path: &Path) -> LoadError {
 
 #[test]
 fn the_worker_refuses_bad_libraries_with_the_in_process_errors() {
-    for name in ["wrong-abi", "wrong-size", "missing-symbol"] {
+    for name in [
+        "wrong-abi",
+        "wrong-size",
+        "missing-symbol",
+        "null-vtable",
+        "null-entry",
+        "bad-info",
+    ] {
         let path = fixtures().plugin(name);
         let isolated = load_error(&path);
         let in_process = Loader::in_process().load(&path).unwrap_err();
