@@ -112,25 +112,13 @@ impl TransportError {
         matches!(self, TransportError::Connect { .. })
     }
 
-    /// `true` if the credentials were refused or no usable token came back: an
-    /// [`Auth`](TransportError::Auth) error whose token endpoint answered a 4xx other
-    /// than 429, or answered 2xx without a usable bearer token.
-    ///
-    /// `false` for a token endpoint that could not be reached, kept answering 5xx, or
-    /// rate-limited the client (see [`is_rate_limited`](TransportError::is_rate_limited)):
-    /// those say nothing about the credentials. Match on the variant to catch every
-    /// token-endpoint failure.
+    /// `true` if no bearer token could be had ([`Auth`](TransportError::Auth): refused
+    /// credentials, an unusable answer, an unreachable or failing token endpoint) —
+    /// except when the token endpoint rate-limited the client, which is
+    /// [`is_rate_limited`](TransportError::is_rate_limited) instead, so the two never
+    /// both hold.
     pub fn is_auth(&self) -> bool {
-        match self {
-            TransportError::Auth { problem, .. } => match problem {
-                AuthProblem::Rejected { status, .. } => {
-                    status.is_client_error() && *status != StatusCode::TOO_MANY_REQUESTS
-                }
-                AuthProblem::BadToken { .. } => true,
-                AuthProblem::Unreachable(_) => false,
-            },
-            _ => false,
-        }
+        matches!(self, TransportError::Auth { .. }) && !self.is_rate_limited()
     }
 
     /// `true` for a timeout of any phase.
@@ -317,7 +305,7 @@ mod tests {
                 false,
             ),
             (auth(rejected(429)), false, true),
-            (auth(rejected(503)), false, false),
+            (auth(rejected(503)), true, false),
             (
                 auth(AuthProblem::Unreachable(Arc::new(exhausted(429)))),
                 false,
@@ -325,7 +313,7 @@ mod tests {
             ),
             (
                 auth(AuthProblem::Unreachable(Arc::new(exhausted(503)))),
-                false,
+                true,
                 false,
             ),
             (exhausted(429), false, true),

@@ -42,8 +42,8 @@
 //! refresh and replay too). [`TransportError`]'s module docs list what each layer
 //! returns as `Err`. For exit codes and user messages:
 //!
-//! - [`TransportError::is_auth`]: the token endpoint refused the credentials or gave no
-//!   usable token ("auth failed");
+//! - [`TransportError::is_auth`]: no token could be had — refused credentials, an
+//!   unusable answer, an unreachable token endpoint ("auth failed");
 //! - [`TransportError::is_rate_limited`]: the client-side limiter could not start the
 //!   request before its deadline, or retries gave up on a 429 (at the API or the token
 //!   endpoint);
