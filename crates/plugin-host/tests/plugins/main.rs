@@ -4,6 +4,7 @@
 
 mod c_plugin;
 mod checks;
+mod client;
 mod example;
 mod fixtures;
 mod in_process;
