@@ -23,6 +23,7 @@
 
 use std::hint::black_box;
 use std::sync::Arc;
+use std::time::Duration;
 
 use bytes::Bytes;
 use connkit_connectors::ops::{ListConnectors, MAX_LIMIT};
@@ -97,7 +98,9 @@ fn bench_target(c: &mut Criterion, runtime: &Runtime, name: &str, client: &Clien
     assert!(runtime.block_on(fetch_raw(client, 1)) > 0);
 
     let mut group = c.benchmark_group(format!("pagination/{name}"));
+    // Iterations take tens of milliseconds: fewer samples, a longer measurement.
     group.sample_size(10);
+    group.measurement_time(Duration::from_secs(5));
     group.throughput(Throughput::Elements(TOTAL));
     for n in CONCURRENCY {
         group.bench_with_input(BenchmarkId::new("client", n), &n, |b, &n| {
