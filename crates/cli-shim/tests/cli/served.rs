@@ -10,15 +10,25 @@ use serde_json::Value;
 
 use crate::support::{Env, Run, Served};
 
-/// A list from a port nobody listens on, without retries.
-const NOBODY_LISTENING: [&str; 6] = [
-    "--base-url",
-    "http://127.0.0.1:9",
-    "--retries",
-    "0",
-    "connectors",
-    "list",
-];
+/// A base URL nobody listens on: a port the OS just handed out and that was closed again.
+fn nobody_listening() -> String {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind a free port");
+    let port = listener.local_addr().expect("local address").port();
+    drop(listener);
+    format!("http://127.0.0.1:{port}")
+}
+
+/// `connkit --base-url URL --retries 0 connectors list`
+fn list_without_retries(env: &Env, base_url: &str) -> Run {
+    env.run([
+        "--base-url",
+        base_url,
+        "--retries",
+        "0",
+        "connectors",
+        "list",
+    ])
+}
 
 /// `connkit --base-url URL ARGS…`
 fn at<'a>(served: &'a Served, args: &[&'a str]) -> Vec<&'a str> {
@@ -140,7 +150,7 @@ fn exit_codes_and_preflight_that_sends_nothing() {
     assert!(failed.stderr.contains("ERROR"), "{}", failed.stderr);
 
     // 6 also covers a transport that gave up: nobody listening, no retries left
-    let refused = env.run(NOBODY_LISTENING).code(6);
+    let refused = list_without_retries(&env, &nobody_listening()).code(6);
     assert!(refused.stderr.contains("caused by: "), "{}", refused.stderr);
 }
 
@@ -396,9 +406,12 @@ fn settings_come_from_the_environment_and_config_json() {
     );
 
     // flags win over the file: the token request goes to the flag's URL
-    let redirected = env.run(NOBODY_LISTENING).code(5);
+    let elsewhere = nobody_listening();
+    let redirected = list_without_retries(&env, &elsewhere).code(5);
     assert!(
-        redirected.stderr.contains("127.0.0.1:9/oauth/token"),
+        redirected
+            .stderr
+            .contains(&format!("{elsewhere}/oauth/token")),
         "{}",
         redirected.stderr
     );
