@@ -19,13 +19,16 @@
 //!   errors) and with plain `serde_json::from_slice`: how much of the gap between
 //!   `client` and `raw` is decoding.
 //!
-//! `Throughput::Elements(10 000)`: connectors per second.
+//! `Throughput::Elements(10 000)`: connectors per second. A `paired:` line gives
+//! `client/1` relative to `raw/1`, the two run alternately (see
+//! `connkit_benches::paired_ratio`).
 
 use std::hint::black_box;
 use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::Bytes;
+use connkit_benches::paired_ratio;
 use connkit_connectors::ops::{ListConnectors, MAX_LIMIT};
 use connkit_connectors::{Client, Operation};
 use connkit_models::decode::from_json;
@@ -96,6 +99,17 @@ fn bench_target(c: &mut Criterion, runtime: &Runtime, name: &str, client: &Clien
     // Check once that both paths see the whole collection.
     assert_eq!(runtime.block_on(list_all(client, 1)), TOTAL as usize);
     assert!(runtime.block_on(fetch_raw(client, 1)) > 0);
+
+    paired_ratio(
+        &format!("pagination/{name}: client/1 / raw/1"),
+        20,
+        || {
+            black_box(runtime.block_on(fetch_raw(client, 1)));
+        },
+        || {
+            black_box(runtime.block_on(list_all(client, 1)));
+        },
+    );
 
     let mut group = c.benchmark_group(format!("pagination/{name}"));
     // Iterations take tens of milliseconds: fewer samples, a longer measurement.

@@ -13,6 +13,9 @@
 //! - `preflight/source_rules/*`: the example plugin in-process on 64 KiB and 1 MiB
 //!   (equal throughputs mean it scales linearly).
 //!
+//! Each plugin mode also gets a `paired:` line: its time relative to `builtin`, the
+//! two called alternately (see `connkit_benches::paired_ratio`).
+//!
 //! The plugins are built with cargo (release) into `<target>/bench-plugins` the first
 //! time the bench runs; later runs are incremental. `Throughput::Bytes` of the
 //! document. Every document is well-formed and follows the example's house rules, so
@@ -25,7 +28,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 use std::sync::Arc;
 
-use connkit_benches::xml;
+use connkit_benches::{paired_ratio, xml};
 use connkit_connectors::preflight::XmlValidator;
 use connkit_models::preflight::{BodyKind, Validator};
 use connkit_plugin_host::{Loader, WorkerCommand};
@@ -113,6 +116,12 @@ fn xml_modes(c: &mut Criterion, name: &str, size: usize, plugin: &Path) {
     bench_validator(&mut group, "builtin", &XmlValidator, &body);
     for (mode, loader) in modes {
         let validator = loader.load(plugin).expect("the plugin loads").validator();
+        paired_ratio(
+            &format!("preflight/{name}: {mode} / builtin"),
+            50,
+            || drop(XmlValidator.validate(BodyKind::SourceConfig, black_box(&body))),
+            || drop(validator.validate(BodyKind::SourceConfig, black_box(&body))),
+        );
         bench_validator(&mut group, mode, &*validator, &body);
     }
     group.finish();

@@ -8,10 +8,13 @@
 //!   the cost of the models from the cost of path tracking;
 //! - `decode/value`: `serde_json::from_slice::<Value>`, the baseline;
 //! - `encode/typed` and `encode/value`: `serde_json::to_vec` of each.
+//!
+//! Before the group, a `paired:` line gives each typed decode's time relative to the
+//! `Value` baseline, measured alternately (see `connkit_benches::paired_ratio`).
 
 use std::hint::black_box;
 
-use connkit_benches::{c1, isc, xml};
+use connkit_benches::{c1, isc, paired_ratio, xml};
 use connkit_models::decode::from_json;
 use criterion::{Criterion, Throughput};
 use serde::de::DeserializeOwned;
@@ -38,6 +41,22 @@ where
         "{name}: {tree_len} != {}",
         bytes.len()
     );
+
+    for (typed, decode) in [
+        ("typed", (|b| drop(from_json::<T>(b))) as fn(&[u8])),
+        ("typed_plain", |b| drop(serde_json::from_slice::<T>(b))),
+    ] {
+        paired_ratio(
+            &format!("{name}: decode/{typed} / decode/value"),
+            100,
+            || {
+                drop(black_box(serde_json::from_slice::<Value>(black_box(
+                    &bytes,
+                ))))
+            },
+            || decode(black_box(&bytes)),
+        );
+    }
 
     let mut group = c.benchmark_group(name);
     group.throughput(Throughput::Bytes(bytes.len() as u64));

@@ -18,7 +18,7 @@ pub mod xml;
 /// parentheses, a bare boolean and an escaped quote.
 pub const FILTER: &str = r#"(name sw "Active" or name co "Directory \"EU\"") and type eq "Active Directory - Direct" and directConnect eq true and not (features ca ("PROVISIONING", "PASSWORD") or labels ca ("legacy")) and category eq "directory""#;
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use criterion::Criterion;
 
@@ -44,4 +44,37 @@ pub fn run(targets: &[fn(&mut Criterion)]) {
         target(&mut c);
     }
     c.final_summary();
+}
+
+/// Compares `b` with `a` by running them alternately (`a b`, then `b a`, …) for
+/// `rounds` rounds and prints the median of the per-round time ratios `b / a`.
+///
+/// Criterion measures benchmarks one after the other, so load that drifts over seconds
+/// (other builds on a shared machine) can move two medians apart by tens of percent;
+/// pairs measured microseconds apart share the same conditions. The bench output
+/// carries these lines as `paired: …`, next to criterion's figures.
+pub fn paired_ratio(name: &str, rounds: usize, mut a: impl FnMut(), mut b: impl FnMut()) {
+    let time = |f: &mut dyn FnMut()| {
+        let start = Instant::now();
+        f();
+        start.elapsed().as_secs_f64()
+    };
+    let mut ratios: Vec<f64> = (0..rounds.max(1))
+        .map(|round| {
+            let (ta, tb) = if round % 2 == 0 {
+                let ta = time(&mut a);
+                (ta, time(&mut b))
+            } else {
+                let tb = time(&mut b);
+                (time(&mut a), tb)
+            };
+            tb / ta
+        })
+        .collect();
+    ratios.sort_by(f64::total_cmp);
+    let median = ratios[ratios.len() / 2];
+    println!(
+        "paired: {name} = {median:.2}x (median of {} alternating rounds)",
+        ratios.len()
+    );
 }
