@@ -53,7 +53,14 @@ pub fn run(targets: &[fn(&mut Criterion)]) {
 /// (other builds on a shared machine) can move two medians apart by tens of percent;
 /// pairs measured microseconds apart share the same conditions. The bench output
 /// carries these lines as `paired: …`, next to criterion's figures.
+///
+/// Only under `cargo bench` (which passes `--bench`): in criterion's test mode
+/// (`cargo test --benches`, an unoptimized build next to release-built plugins) a
+/// ratio would mean nothing, so none is measured or printed.
 pub fn paired_ratio(name: &str, rounds: usize, mut a: impl FnMut(), mut b: impl FnMut()) {
+    if !std::env::args().any(|arg| arg == "--bench") {
+        return;
+    }
     let time = |f: &mut dyn FnMut()| {
         let start = Instant::now();
         f();

@@ -86,7 +86,7 @@ fn throughput(median: &Median) -> String {
     let per_second = |n: u64| n as f64 / (median.nanos / 1e9);
     match median.throughput {
         Some(Throughput::Bytes(n)) => format!("{:.1} MiB/s", per_second(n) / f64::from(1 << 20)),
-        Some(Throughput::Elements(n)) => format!("{:.0} connectors/s", per_second(n)),
+        Some(Throughput::Elements(n)) => format!("{:.0} k connectors/s", per_second(n) / 1e3),
         None => String::new(),
     }
 }
