@@ -13,7 +13,6 @@
 //! - `raw/N`: the same requests (built by the same sans-IO `ListConnectors` operation:
 //!   first page with `count=true`, then the remaining offsets `N` at a time, in order)
 //!   sent through `client.transport()`, keeping only the body bytes.
-//!
 //! - `decode_only/*`: the 40 pages' bodies, fetched once beforehand, decoded into
 //!   `Vec<V3ConnectorDto>` as the client does (`from_json`, with JSON-path tracking for
 //!   errors) and with plain `serde_json::from_slice`: how much of the gap between
@@ -36,7 +35,7 @@ use connkit_models::isc::v2024::V3ConnectorDto;
 use connkit_sandbox::Sandbox;
 use connkit_transport::{BaseUrl, HttpBackend, Transport};
 use criterion::{BenchmarkId, Criterion, Throughput};
-use futures::stream::{self, StreamExt, TryStreamExt};
+use futures::stream::{self, StreamExt};
 use tokio::runtime::Runtime;
 
 /// Connectors in the sandbox, all listed by every iteration.
@@ -86,11 +85,10 @@ async fn fetch_raw(client: &Client, concurrency: usize) -> usize {
     let first = page(transport, base, 0, true).await.len();
     let offsets = (u64::from(MAX_LIMIT)..TOTAL).step_by(MAX_LIMIT as usize);
     let rest: usize = stream::iter(offsets)
-        .map(|offset| async move { Ok::<_, ()>(page(transport, base, offset, false).await.len()) })
+        .map(|offset| async move { page(transport, base, offset, false).await.len() })
         .buffered(concurrency)
-        .try_fold(0, |sum, len| async move { Ok(sum + len) })
-        .await
-        .unwrap_or_default();
+        .fold(0, |sum, len| async move { sum + len })
+        .await;
     first + rest
 }
 

@@ -7,6 +7,12 @@
 //! - [`c1`]: a ConductorOne `ConnectorService.List` answer.
 //! - [`xml`]: a source-config XML document of an exact size.
 //! - [`FILTER`]: a realistic connector-list filter.
+//! - [`criterion()`], [`run`]: the settings and the `main` every bench shares.
+//! - [`paired_ratio`]: two operations compared call by call, robust to drifting load.
+
+use std::time::{Duration, Instant};
+
+use criterion::Criterion;
 
 pub mod c1;
 pub mod isc;
@@ -17,10 +23,6 @@ pub mod xml;
 /// operator the connector list accepts (`sw`, `co`, `eq`, `ca`), `not`, `and`, `or`,
 /// parentheses, a bare boolean and an escaped quote.
 pub const FILTER: &str = r#"(name sw "Active" or name co "Directory \"EU\"") and type eq "Active Directory - Direct" and directConnect eq true and not (features ca ("PROVISIONING", "PASSWORD") or labels ca ("legacy")) and category eq "directory""#;
-
-use std::time::{Duration, Instant};
-
-use criterion::Criterion;
 
 /// The criterion settings every bench uses: 20 samples, 1 s of warm-up and 3 s of
 /// measurement per benchmark, so a full `cargo bench -p connkit-benches` stays within

@@ -9,9 +9,9 @@ pub(crate) fn mix(seed: u64) -> u64 {
     z ^ (z >> 31)
 }
 
-/// An index into a slice of `len` elements, picked by `seed`.
+/// An element of `items`, picked by `seed`.
 pub(crate) fn pick<T>(items: &[T], seed: u64) -> &T {
-    // `len` is small: the modulo bias is irrelevant here.
+    // Slices here are short: the modulo bias is irrelevant.
     &items[(mix(seed) % items.len() as u64) as usize]
 }
 
