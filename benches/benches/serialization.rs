@@ -24,7 +24,7 @@ use serde_json::Value;
 /// Benchmarks decoding and encoding `value` as JSON in a group called `name`.
 fn round_trip<T>(c: &mut Criterion, name: &str, value: &T)
 where
-    T: Serialize + DeserializeOwned + PartialEq + std::fmt::Debug,
+    T: Serialize + DeserializeOwned + PartialEq,
 {
     let bytes = serde_json::to_vec(value).expect("the models serialize");
     // What is measured must be a faithful round trip (compared without printing
