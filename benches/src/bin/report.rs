@@ -72,8 +72,12 @@ fn collect(dir: &Path, out: &mut BTreeMap<String, Median>) -> std::io::Result<()
     Ok(())
 }
 
-/// A duration with a unit that keeps three or four significant digits.
+/// A duration with a unit that keeps three or four significant digits. Differences of
+/// medians can come out negative when the parts were measured under different load.
 fn duration(nanos: f64) -> String {
+    if nanos < 0.0 {
+        return format!("−{}", duration(-nanos));
+    }
     match nanos {
         n if n >= 1e9 => format!("{:.3} s", n / 1e9),
         n if n >= 1e6 => format!("{:.2} ms", n / 1e6),
