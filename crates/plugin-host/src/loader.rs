@@ -51,11 +51,14 @@ impl Loader {
     /// becomes a `plugin.panicked` finding. An abort or a segfault takes the host down:
     /// use [`isolated`](Self::isolated) for plugins you do not trust that far.
     ///
-    /// With a timeout, each call copies the body and runs on a fresh thread; if the
-    /// plugin does not answer in time the call reports a `plugin.timeout` finding and
-    /// the thread is abandoned (it cannot be killed; it ends whenever the plugin
-    /// returns). While four abandoned calls of a plugin are still running, further
-    /// calls report `plugin.unavailable` instead of piling up threads.
+    /// With a timeout, each call copies the body and runs on a call thread of the
+    /// plugin's: started by the first call that needs one, then kept waiting for the
+    /// next call (calls made at the same time each get one; up to four idle ones are
+    /// kept). If the plugin does not answer in time the call reports a `plugin.timeout`
+    /// finding and its thread is abandoned (it cannot be killed; it ends whenever the
+    /// plugin returns), so the next call starts a fresh one. While four abandoned calls
+    /// of a plugin are still running, further calls report `plugin.unavailable` instead
+    /// of piling up threads.
     pub fn in_process() -> Self {
         Self {
             mode: Mode::InProcess,

@@ -14,6 +14,14 @@ fn load(name: &str) -> Plugin {
         .unwrap_or_else(|e| panic!("load {name}: {e}"))
 }
 
+/// The fixture loaded in-process with `timeout` instead of the default one.
+fn load_with_timeout(name: &str, timeout: Option<Duration>) -> Plugin {
+    Loader::in_process()
+        .with_timeout(timeout)
+        .load(&fixtures().plugin(name))
+        .unwrap_or_else(|e| panic!("load {name}: {e}"))
+}
+
 #[test]
 fn a_quiet_plugin_loads_with_its_info_and_says_nothing() {
     let plugin = load("ok");
@@ -87,10 +95,7 @@ fn a_panic_is_a_finding_and_the_plugin_keeps_working() {
 
 #[test]
 fn a_hang_times_out_and_a_wedged_plugin_is_not_called_again() {
-    let plugin = Loader::in_process()
-        .with_timeout(Some(Duration::from_millis(200)))
-        .load(&fixtures().plugin("hang"))
-        .unwrap();
+    let plugin = load_with_timeout("hang", Some(Duration::from_millis(200)));
     let v = plugin.validator();
     for _ in 0..4 {
         let message = only_error(&*v, BodyKind::SourceConfig, b"trigger", codes::TIMEOUT);
@@ -103,12 +108,82 @@ fn a_hang_times_out_and_a_wedged_plugin_is_not_called_again() {
     );
 }
 
+/// The `thread` fixture's answer: its id for the calling thread and that thread's call
+/// count, e.g. `ThreadId(3), call 2`.
+fn calling_thread(v: &dyn Validator, body: &[u8]) -> (String, u64) {
+    let findings = v.validate(BodyKind::SourceConfig, body);
+    assert_eq!(findings.len(), 1, "{findings:?}");
+    assert_eq!(findings[0].code, "fixture.thread", "{findings:?}");
+    let (id, calls) = findings[0]
+        .message
+        .split_once(", call ")
+        .unwrap_or_else(|| panic!("{findings:?}"));
+    (id.to_owned(), calls.parse().unwrap())
+}
+
+#[test]
+fn with_a_timeout_calls_reuse_one_call_thread() {
+    let v = load("thread").validator();
+    let (first, calls) = calling_thread(&*v, b"<a/>");
+    assert_eq!(calls, 1);
+    for n in 2..=5 {
+        assert_eq!(calling_thread(&*v, b"<a/>"), (first.clone(), n));
+    }
+    let (caller, _) = {
+        let plugin = load_with_timeout("thread", None);
+        calling_thread(&*plugin.validator(), b"<a/>")
+    };
+    assert_ne!(first, caller, "the call thread is not the caller's");
+}
+
+#[test]
+fn a_timed_out_call_abandons_its_thread_and_the_next_call_gets_a_fresh_one() {
+    let plugin = load_with_timeout("thread", Some(Duration::from_millis(200)));
+    let v = plugin.validator();
+    let (stuck, _) = calling_thread(&*v, b"<a/>");
+    let message = only_error(&*v, BodyKind::SourceConfig, b"trigger", codes::TIMEOUT);
+    assert!(message.contains("did not answer within 200ms"), "{message}");
+    let (fresh, calls) = calling_thread(&*v, b"<a/>");
+    assert_ne!(fresh, stuck);
+    assert_eq!(calls, 1);
+    assert_eq!(calling_thread(&*v, b"<a/>"), (fresh, 2));
+}
+
+#[test]
+fn calls_at_the_same_time_each_get_a_call_thread_and_all_are_answered() {
+    let v = load("thread").validator();
+    let answers: Vec<(String, u64)> = std::thread::scope(|s| {
+        let callers: Vec<_> = (0..4)
+            .map(|_| {
+                s.spawn(|| {
+                    (0..25)
+                        .map(|_| calling_thread(&*v, b"<a/>"))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        callers
+            .into_iter()
+            .flat_map(|c| c.join().unwrap())
+            .collect()
+    });
+    assert_eq!(answers.len(), 100);
+    // Each call thread counts its own calls: together they made all 100, each once.
+    let mut per_thread = std::collections::BTreeMap::<String, Vec<u64>>::new();
+    for (id, calls) in answers {
+        per_thread.entry(id).or_default().push(calls);
+    }
+    // A thread starts only when every other one is busy: never more than the callers.
+    assert!(per_thread.len() <= 4, "{per_thread:?}");
+    for calls in per_thread.values_mut() {
+        calls.sort_unstable();
+        assert_eq!(*calls, (1..=calls.len() as u64).collect::<Vec<_>>());
+    }
+}
+
 #[test]
 fn without_a_timeout_calls_run_on_the_callers_thread() {
-    let plugin = Loader::in_process()
-        .with_timeout(None)
-        .load(&fixtures().plugin("findings"))
-        .unwrap();
+    let plugin = load_with_timeout("findings", None);
     let findings = plugin.validator().validate(BodyKind::JsonPatch, b"[]");
     assert_eq!(findings[0].message, "kind 5, 2 bytes, sum 184");
 }
