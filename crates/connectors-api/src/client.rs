@@ -97,14 +97,26 @@ impl Client {
     /// Runs `operation`: builds the request, runs pre-flight on its body, sends it and
     /// decodes the answer.
     pub async fn execute<O: Operation + Sync>(&self, operation: &O) -> Result<O::Output> {
+        let response = self.fetch(operation).await?;
+        operation.parse_response(response)
+    }
+
+    /// The I/O half of [`execute`](Client::execute): builds the request, runs pre-flight
+    /// on its body and sends it; the response is left for
+    /// [`Operation::parse_response`] (which the paginator runs on another thread).
+    pub(crate) async fn fetch<O: Operation + Sync>(
+        &self,
+        operation: &O,
+    ) -> Result<http::Response<bytes::Bytes>> {
         let request = operation.build_request(&self.inner.base)?;
         if let Some((kind, body)) = operation.preflight_body(&request) {
             self.check_body(kind, body)?;
         }
-        match self.inner.transport.send(request).await {
-            Ok(response) => operation.parse_response(response),
-            Err(source) => Err(self.transport_failure(operation, source)),
-        }
+        self.inner
+            .transport
+            .send(request)
+            .await
+            .map_err(|source| self.transport_failure(operation, source))
     }
 
     /// When retries ran out on an HTTP answer, the answer is decoded as the service

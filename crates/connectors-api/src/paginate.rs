@@ -2,18 +2,27 @@
 //! a time.
 
 use std::collections::VecDeque;
+use std::future::Future;
 use std::pin::Pin;
 
+use bytes::Bytes;
 use connkit_models::isc::v2024::V3ConnectorDto;
+use futures::future::{self, Either};
 use futures::stream::{self, Stream, StreamExt};
 
 use crate::client::Client;
 use crate::error::{Error, Result};
 use crate::filter::FilterArg;
+use crate::operation::Operation;
 use crate::ops::{ListConnectors, MAX_LIMIT};
 use crate::page::Page;
 
 type PageStream = Pin<Box<dyn Stream<Item = Result<Page<V3ConnectorDto>>> + Send>>;
+/// A page being decoded (see [`decode`]).
+type Decoding = Pin<Box<dyn Future<Output = Result<Page<V3ConnectorDto>>> + Send>>;
+
+/// The most items [`Paginator::try_collect`] reserves room for up front.
+const MAX_RESERVE: u64 = 1 << 16;
 
 /// Pages through `GET /connectors`, from the list's `offset` on.
 ///
@@ -21,9 +30,12 @@ type PageStream = Pin<Box<dyn Stream<Item = Result<Page<V3ConnectorDto>>> + Send
 /// pagination stops at it (or at the item cap): no request past the end, whatever the
 /// total (0, an exact multiple of the page size, …), and a collection that grows while it
 /// is listed cannot keep the paginator going. Without a total it stops at the first short
-/// page. With [`concurrency(n)`](Paginator::concurrency) and a total, the remaining pages
-/// are fetched up to `n` at a time and delivered in order, so at most about `n` pages are
-/// in memory. The first error ends pagination and is returned.
+/// page. With a total, the remaining pages are fetched up to
+/// [`concurrency(n)`](Paginator::concurrency) at a time (one at a time by default) and
+/// delivered in order; inside a Tokio runtime each page is decoded on Tokio's blocking
+/// pool while the next requests are in flight (elsewhere, on the polling task), so at
+/// most about `2n + 1` pages are in memory. The first error ends pagination and is
+/// returned.
 ///
 /// ```
 /// # #[tokio::main(flavor = "current_thread")]
@@ -76,7 +88,7 @@ enum State {
     First(Option<Error>),
     /// Fetch the page at this offset next, one at a time.
     Sequential(u64),
-    /// The remaining pages, already requested in order.
+    /// The remaining pages (the total is known), requested and decoded ahead, in order.
     Concurrent(PageStream),
     Done,
 }
@@ -192,7 +204,16 @@ impl Paginator {
                     None => return Ok(None),
                     Some(page) => {
                         let page = page?;
-                        self.state = State::Concurrent(pages);
+                        // One page at a time, a short page ends pagination, as without
+                        // a total (the collection shrank); the request already sent
+                        // for the next page is dropped.
+                        let limit = self
+                            .end()
+                            .saturating_sub(page.offset)
+                            .min(u64::from(self.page_size));
+                        if self.concurrency > 1 || page.items.len() as u64 >= limit {
+                            self.state = State::Concurrent(pages);
+                        }
                         page
                     }
                 },
@@ -210,7 +231,7 @@ impl Paginator {
         self.total = page.total;
         let full = page.items.len() as u64 >= limit;
         let next = self.start + limit;
-        if full && self.total.is_some() && self.concurrency > 1 {
+        if full && self.total.is_some() {
             self.state = State::Concurrent(self.remaining_pages(next));
         } else if full {
             self.state = State::Sequential(next);
@@ -218,8 +239,12 @@ impl Paginator {
         Ok(page)
     }
 
-    /// Every page from `offset` to the end, requested up to `concurrency` at a time and
-    /// yielded in order.
+    /// Every page from `offset` to the end, yielded in order.
+    ///
+    /// Two stages: up to `concurrency` requests in flight (a request starts when one
+    /// before it has been answered), and up to `concurrency + 1` answers decoding
+    /// elsewhere (see [`decode`]) while the next requests are out. At concurrency 1 the
+    /// request for page n + 1 is thus in flight while page n decodes.
     fn remaining_pages(&self, offset: u64) -> PageStream {
         let step = u64::from(self.page_size);
         let requests: Vec<ListConnectors> =
@@ -230,9 +255,17 @@ impl Paginator {
         stream::iter(requests)
             .map(move |op| {
                 let client = client.clone();
-                async move { client.execute(&op).await }
+                async move {
+                    let response = client.fetch(&op).await?;
+                    Ok(decode(op, response))
+                }
             })
             .buffered(self.concurrency)
+            .map(|fetched: Result<Decoding>| match fetched {
+                Ok(decoding) => Either::Left(decoding),
+                Err(error) => Either::Right(future::ready(Err(error))),
+            })
+            .buffered(self.concurrency + 1)
             .boxed()
     }
 
@@ -264,7 +297,19 @@ impl Paginator {
     pub async fn try_collect(mut self) -> Result<Vec<V3ConnectorDto>> {
         let mut all: Vec<V3ConnectorDto> = self.buffer.drain(..).collect();
         while let Some(page) = self.next_page().await? {
-            all.extend(page.items);
+            if all.is_empty() {
+                // Sized once from the total rather than grown (and copied) page by page;
+                // the service's total is not trusted beyond `MAX_RESERVE` items.
+                let mut first = page.items;
+                if self.total.is_some() {
+                    let left = self.end().saturating_sub(page.offset).min(MAX_RESERVE);
+                    let left = usize::try_from(left).unwrap_or(0);
+                    first.reserve(left.saturating_sub(first.len()));
+                }
+                all = first;
+            } else {
+                all.extend(page.items);
+            }
         }
         Ok(all)
     }
@@ -282,4 +327,33 @@ impl Paginator {
             Ok(p.next_page().await?.map(|page| (page, p)))
         })
     }
+}
+
+/// Decodes a list answer: on Tokio's blocking pool when a Tokio runtime is running (the
+/// caller's thread stays free to send the next request), else right here, when awaited.
+fn decode(op: ListConnectors, response: http::Response<Bytes>) -> Decoding {
+    let Ok(runtime) = tokio::runtime::Handle::try_current() else {
+        return Box::pin(future::lazy(move |_| op.parse_response(response)));
+    };
+    // Cheap (the body is reference-counted): kept to decode here should the runtime
+    // shut down before the blocking pool ran the task.
+    let spare = copy_response(&response);
+    let op_again = op.clone();
+    let task = runtime.spawn_blocking(move || op.parse_response(response));
+    Box::pin(async move {
+        match task.await {
+            Ok(page) => page,
+            Err(error) if error.is_panic() => std::panic::resume_unwind(error.into_panic()),
+            Err(_cancelled) => op_again.parse_response(spare),
+        }
+    })
+}
+
+/// A second handle on a response: same status, version, headers and body bytes.
+fn copy_response(response: &http::Response<Bytes>) -> http::Response<Bytes> {
+    let mut copy = http::Response::new(response.body().clone());
+    *copy.status_mut() = response.status();
+    *copy.version_mut() = response.version();
+    *copy.headers_mut() = response.headers().clone();
+    copy
 }

@@ -413,3 +413,84 @@ async fn with_faults_and_retries_the_items_are_the_same_and_nothing_is_sent_twic
         assert_eq!(stored, format!("<sourceConfig n='{i}'/>").as_bytes());
     }
 }
+
+/// Runs `future` to completion on this thread, with no Tokio runtime around.
+fn block_on<F: std::future::Future>(future: F) -> F::Output {
+    struct Unpark(std::thread::Thread);
+    impl std::task::Wake for Unpark {
+        fn wake(self: Arc<Self>) {
+            self.0.unpark();
+        }
+    }
+    let waker = std::task::Waker::from(Arc::new(Unpark(std::thread::current())));
+    let mut cx = std::task::Context::from_waker(&waker);
+    let mut future = std::pin::pin!(future);
+    loop {
+        if let std::task::Poll::Ready(output) = future.as_mut().poll(&mut cx) {
+            return output;
+        }
+        std::thread::park();
+    }
+}
+
+#[test]
+fn outside_a_tokio_runtime_pages_are_decoded_on_the_polling_thread() {
+    assert!(tokio::runtime::Handle::try_current().is_err());
+    let sandbox = Sandbox::builder().seed(130).build().expect("sandbox");
+    let client = Client::new("http://127.0.0.1:9", Arc::new(sandbox.clone())).expect("client");
+    let expected = block_on(collection(&sandbox));
+    assert_eq!(expected.len(), 130);
+    for concurrency in [1, 3] {
+        let got = block_on(all_scripts(&client, 20, concurrency));
+        assert_eq!(got, expected, "concurrency {concurrency}");
+    }
+}
+
+/// The sandbox, except that the page at offset 40 is not a list of connectors.
+struct BadPage(Sandbox);
+
+#[async_trait::async_trait]
+impl Transport for BadPage {
+    async fn send(
+        &self,
+        request: http::Request<bytes::Bytes>,
+    ) -> Result<http::Response<bytes::Bytes>, connkit_transport::TransportError> {
+        let bad = request
+            .uri()
+            .query()
+            .is_some_and(|q| q.contains("offset=40"));
+        let mut response = self.0.send(request).await?;
+        if bad {
+            *response.body_mut() = bytes::Bytes::from_static(b"[1]");
+        }
+        Ok(response)
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_page_that_does_not_decode_ends_pagination_after_the_pages_before_it() {
+    let sandbox = Sandbox::builder().seed(200).build().expect("sandbox");
+    let expected = collection(&sandbox).await;
+    let client = Client::new("http://127.0.0.1:9", Arc::new(BadPage(sandbox))).expect("client");
+    for concurrency in [1, 4] {
+        let mut paginator = client
+            .list_connectors()
+            .into_paginator()
+            .page_size(20)
+            .concurrency(concurrency);
+        let mut got = Vec::new();
+        let err = loop {
+            match paginator.next_page().await {
+                Ok(Some(page)) => got.extend(page.items.into_iter().map(script)),
+                Ok(None) => panic!("no error at concurrency {concurrency}"),
+                Err(err) => break err,
+            }
+        };
+        assert!(
+            matches!(err, connkit_connectors::Error::Decode { .. }),
+            "{err:?}"
+        );
+        assert_eq!(got, expected[..40], "concurrency {concurrency}");
+        assert!(paginator.next_page().await.expect("done").is_none());
+    }
+}
