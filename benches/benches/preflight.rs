@@ -4,7 +4,7 @@
 //! `examples/plugins/source-rules` in-process, for what a real third-party rule costs.
 //!
 //! - `preflight/xml_1mib/*`: a 1 MiB document. `plugin_in_process` is the default
-//!   loader (a thread per call for the timeout, and a copy of the body);
+//!   loader (the call goes to a thread kept for the timeout, with a copy of the body);
 //!   `plugin_in_process_no_timeout` calls on the caller's thread; `plugin_isolated`
 //!   runs the plugin in a worker process (this bench binary re-executed as
 //!   `__plugin-worker PATH`, as the `connkit` CLI does), the body crossing a pipe.
