@@ -122,14 +122,15 @@ fn nothing_configured(global: &GlobalArgs) -> bool {
 }
 
 /// `--timeout` bounds each whole operation; `--retries N` allows N retries (N + 1
-/// attempts).
+/// attempts). The embedded sandbox has no rate limit to respect, so its client keeps
+/// no client-side limiter: a `--all` listing of a large seed is not held to 100
+/// requests per 10 s.
 fn stack_options(builder: ClientBuilder, global: &GlobalArgs) -> ClientBuilder {
-    let timeout = global.timeout;
-    let retries = global.retries;
-    if timeout.is_none() && retries.is_none() {
-        return builder;
-    }
+    let (timeout, retries, in_process) = (global.timeout, global.retries, global.sandbox);
     builder.configure_stack(move |mut stack| {
+        if in_process {
+            stack = stack.no_rate_limit();
+        }
         if let Some(limit) = timeout {
             stack = stack.operation_timeout(limit);
         }
