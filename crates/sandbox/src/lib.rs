@@ -128,7 +128,7 @@ mod operation;
 mod patch;
 mod rate_limit;
 mod routes;
-mod seed;
+pub mod seed;
 mod server;
 mod state_file;
 mod stats;

@@ -1,6 +1,7 @@
-//! Deterministic, realistic seed connectors.
+//! Deterministic, realistic seed connectors, also public so that benches and tests
+//! that only need the models get the same data without a sandbox.
 //!
-//! Connector `i` is always the same: a family from [`FAMILIES`] (real connector
+//! Connector `i` is always the same: a family from `FAMILIES` (real connector
 //! families with their types, class names, features, category and labels), named after
 //! the family for the first round and with a deployment qualifier and a number after
 //! that. Every seeded connector is `RELEASED`, so `seed(n)` lists exactly `n`.
@@ -8,7 +9,7 @@
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 
-use connkit_models::isc::v2024::ConnectorStatus;
+use connkit_models::isc::v2024::{ConnectorDetail, ConnectorStatus, V3ConnectorDto};
 
 use crate::store::{slug, Record};
 
@@ -112,6 +113,16 @@ fn seed_record(i: usize) -> Record {
 /// The first `n` seed connectors.
 pub(crate) fn seed(n: usize) -> impl Iterator<Item = Record> {
     (0..n).map(seed_record)
+}
+
+/// Seed connectors `range`, as `GET /connectors` lists them.
+pub fn connectors(range: std::ops::Range<usize>) -> impl Iterator<Item = V3ConnectorDto> {
+    range.map(|i| seed_record(i).to_dto())
+}
+
+/// Seed connector `i` as `GET /connectors/{scriptName}` answers it before any upload.
+pub fn detail(i: usize) -> ConnectorDetail {
+    seed_record(i).to_detail()
 }
 
 #[cfg(test)]
