@@ -82,6 +82,7 @@ mod stack;
 pub mod test_util;
 mod timeout;
 mod trace;
+mod user_dirs;
 
 pub use auth::{Auth, AuthLayer, ClientCredentials};
 pub use backend::{HttpBackend, HttpBackendBuilder, TlsBackend};
@@ -98,6 +99,7 @@ pub use retry::{Retry, RetryPolicy};
 pub use stack::{TransportStack, TransportStackBuilder};
 pub use timeout::Timeout;
 pub use trace::Traced;
+pub use user_dirs::UserDir;
 
 use bytes::Bytes;
 
