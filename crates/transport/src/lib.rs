@@ -32,9 +32,13 @@
 //!
 //! # Idempotency
 //!
-//! 5xx answers and connection failures are retried only for idempotent requests: GET,
-//! HEAD, PUT, DELETE, OPTIONS, TRACE, unless the request carries an [`Idempotency`]
-//! extension that says otherwise. 429 is retried for every method.
+//! 5xx answers and a lost exchange (reset, truncated body, per-attempt timeout) are
+//! retried only for idempotent requests: GET, HEAD, PUT, DELETE, OPTIONS, TRACE, unless
+//! the request carries an [`Idempotency`] extension that says otherwise. What proves a
+//! request was **not** processed is retried for every method, POST and PATCH too: a
+//! 429, and a connection that could not be made (refused, DNS, connect timeout, TLS
+//! handshake). [`TransportError::may_have_been_processed`] says which failures leave
+//! the outcome of a write unknown, and why a 5xx is not such a proof.
 //!
 //! # Errors
 //!
@@ -43,7 +47,12 @@
 //! returns as `Err`. For exit codes and user messages:
 //!
 //! - [`TransportError::is_auth`]: no token could be had — refused credentials, an
-//!   unusable answer, an unreachable token endpoint ("auth failed");
+//!   unusable answer, a failing token endpoint ("auth failed");
+//! - [`TransportError::is_unreachable`]: the server or its token endpoint could not be
+//!   reached or did not answer (refused, untrusted certificate, lost connection,
+//!   timeout), also after retries;
+//! - [`TransportError::may_have_been_processed`]: the request was sent but no usable
+//!   answer came back — for a POST or PATCH the outcome is unknown;
 //! - [`TransportError::is_rate_limited`]: the client-side limiter could not start the
 //!   request before its deadline, or retries gave up on a 429 (at the API or the token
 //!   endpoint);
@@ -51,6 +60,7 @@
 //!   carries the attempt count and the last response ([`TransportError::last_response`])
 //!   or the last error, as its `source()`;
 //! - [`TransportError::Timeout`] (with its phase), [`TransportError::Connect`],
+//!   [`TransportError::UntrustedCertificate`] (never retried; says why in words),
 //!   [`TransportError::Network`], [`TransportError::Config`],
 //!   [`TransportError::NoBackend`], [`TransportError::InvalidRequest`].
 //!
@@ -81,6 +91,7 @@ mod stack;
 #[cfg(any(test, feature = "test-util"))]
 pub mod test_util;
 mod timeout;
+mod tls_trust;
 mod trace;
 mod user_dirs;
 

@@ -265,7 +265,7 @@ async fn an_unusable_token_answer_stops_before_the_api_is_called() {
 }
 
 #[tokio::test]
-async fn an_unreachable_token_endpoint_is_an_auth_error_with_the_cause() {
+async fn an_unreachable_token_endpoint_is_unreachable_not_an_auth_failure() {
     let addr = crate::server::closed_port().await;
     let base = connkit_transport::BaseUrl::parse(&format!("http://{addr}")).unwrap();
     let transport = TransportStack::builder(HttpBackend::new().unwrap())
@@ -285,7 +285,9 @@ async fn an_unreachable_token_endpoint_is_an_auth_error_with_the_cause() {
     else {
         panic!("unexpected {err:?}")
     };
-    assert!(err.is_auth(), "{err:?}");
+    // Nothing was learnt about the credentials: a connection failure, not "auth failed".
+    assert!(!err.is_auth(), "{err:?}");
+    assert!(err.is_unreachable(), "{err:?}");
     // The token request is marked idempotent, so the retry layer below retried it.
     assert!(
         matches!(
