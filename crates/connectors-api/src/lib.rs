@@ -98,7 +98,9 @@ mod paginate;
 pub mod preflight;
 
 pub use client::{Client, ClientBuilder};
-pub use error::{Error, ErrorKind, PreflightRejected, Result, RetryAfter, ServiceError};
+pub use error::{
+    Error, ErrorKind, PreflightRejected, Reconciliation, Result, RetryAfter, ServiceError,
+};
 pub use filter::FilterArg;
 pub use fluent::RequestBuilder;
 pub use multipart::FilePart;

@@ -88,26 +88,34 @@ mod tests {
 
     #[test]
     fn io_errors_are_looked_through() {
-        let inner = std::io::Error::other("certificate verify failed: (unable to get local issuer certificate)");
+        let inner = std::io::Error::other(
+            "certificate verify failed: (unable to get local issuer certificate)",
+        );
         let outer = std::io::Error::other(inner);
         assert_eq!(
             untrusted_reason(&outer).as_deref(),
             Some("the certificate chain could not be verified (unable to get local issuer certificate)")
         );
-        assert_eq!(untrusted_reason(&std::io::Error::other("connection refused")), None);
+        assert_eq!(
+            untrusted_reason(&std::io::Error::other("connection refused")),
+            None
+        );
     }
 
     #[cfg(feature = "rustls")]
     #[test]
     fn rustls_failures_are_put_in_words() {
-        let ca_as_leaf = rustls::Error::InvalidCertificate(rustls::CertificateError::Other(
-            rustls::OtherError(std::sync::Arc::new(std::io::Error::other("CaUsedAsEndEntity"))),
-        ));
+        let ca_as_leaf =
+            rustls::Error::InvalidCertificate(rustls::CertificateError::Other(rustls::OtherError(
+                std::sync::Arc::new(std::io::Error::other("CaUsedAsEndEntity")),
+            )));
         let wrapped = std::io::Error::other(ca_as_leaf);
         let reason = untrusted_reason(&wrapped).unwrap();
         assert!(reason.contains("CA certificate as its own"), "{reason}");
         let unknown = rustls::Error::InvalidCertificate(rustls::CertificateError::UnknownIssuer);
-        assert!(untrusted_reason(&unknown).unwrap().contains("does not trust"));
+        assert!(untrusted_reason(&unknown)
+            .unwrap()
+            .contains("does not trust"));
         assert_eq!(untrusted_reason(&rustls::Error::HandshakeNotComplete), None);
     }
 }

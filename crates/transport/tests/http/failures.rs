@@ -4,8 +4,8 @@ use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
 use connkit_transport::{
-    Deadline, HttpBackend, LastAttempt, RetryPolicy, TimeoutPhase, Transport, TransportError, TransportStack,
-    TransportStackBuilder,
+    Deadline, HttpBackend, LastAttempt, RetryPolicy, TimeoutPhase, Transport, TransportError,
+    TransportStack, TransportStackBuilder,
 };
 use http::Method;
 

@@ -135,7 +135,10 @@ async fn an_untrusted_certificate_is_said_in_words_and_never_retried() {
         .build()
         .unwrap();
     let uri = format!("https://localhost:{}/v2024/connectors", addr.port());
-    let err = transport.send(request(Method::GET, &uri)).await.unwrap_err();
+    let err = transport
+        .send(request(Method::GET, &uri))
+        .await
+        .unwrap_err();
     let message = crate::server::chain(&err);
     assert!(
         message.starts_with(&format!(
