@@ -20,7 +20,10 @@ use connkit_sandbox::{FaultConfig, RateLimitConfig};
                        SAIL_CLIENT_ID, SAIL_CLIENT_SECRET, CONNKIT_TOKEN), then ./config.json \
                        (BaseURL, ClientId, ClientSecret).\n\n\
                        Exit codes: 0 ok, 1 other error, 2 usage, 3 pre-flight rejected, \
-                       4 not found, 5 authentication failed, 6 rate-limited or retries exhausted.",
+                       4 not found, 5 authentication failed, 6 rate-limited, retries exhausted \
+                       or server unreachable (refused, certificate not trusted, no answer, \
+                       --timeout ran out), 7 a create or update got no usable answer and may \
+                       have been applied.",
     propagate_version = true
 )]
 pub struct Cli {
@@ -79,9 +82,15 @@ pub struct GlobalArgs {
     #[arg(long, global = true)]
     pub no_preflight: bool,
 
-    /// Time limit for a whole operation, e.g. `30s`, `500ms`, `2m` (plain numbers are seconds).
-    #[arg(long, global = true, value_name = "DURATION", value_parser = parse_duration)]
+    /// Time limit for the whole command (every page of `--all`, retries, rate-limit
+    /// waits), e.g. `30s`, `500ms`, `2m` (plain numbers are seconds).
+    #[arg(long, global = true, value_name = "DURATION", value_parser = parse_timeout)]
     pub timeout: Option<Duration>,
+
+    /// Also trust the CA certificates in this PEM file (a private CA, a TLS-inspecting
+    /// proxy).
+    #[arg(long, global = true, value_name = "FILE", conflicts_with = "sandbox")]
+    pub ca_cert: Option<PathBuf>,
 
     /// How many times to retry a failed request (0 disables retries).
     #[arg(long, global = true, value_name = "N")]
@@ -407,6 +416,14 @@ pub struct PluginWorkerArgs {
     pub path: PathBuf,
 }
 
+/// A duration more than zero: a zero time limit could never be met.
+fn parse_timeout(text: &str) -> Result<Duration, String> {
+    match parse_duration(text)? {
+        Duration::ZERO => Err("the time limit must be more than 0 (e.g. 30s)".to_owned()),
+        limit => Ok(limit),
+    }
+}
+
 /// Parses `30s`, `500ms`, `2m`, `1h` or a plain number of seconds.
 fn parse_duration(text: &str) -> Result<Duration, String> {
     let text = text.trim();
@@ -455,6 +472,9 @@ mod tests {
             .unwrap_err()
             .contains("unknown duration unit"));
         assert!(parse_duration("-1s").is_err());
+        assert!(parse_timeout("0").unwrap_err().contains("more than 0"));
+        assert!(parse_timeout("0ms").is_err());
+        assert_eq!(parse_timeout("1ms"), Ok(Duration::from_millis(1)));
     }
 
     #[test]

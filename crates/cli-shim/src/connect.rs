@@ -110,7 +110,11 @@ fn tenant_client(global: &GlobalArgs) -> Result<ClientBuilder, Failure> {
                 }
             }
         })?;
-    Ok(Client::builder().config(&resolved))
+    let builder = Client::builder().config(&resolved);
+    match &global.ca_cert {
+        Some(file) => Ok(builder.backend(Arc::new(crate::trust::backend(file)?))),
+        None => Ok(builder),
+    }
 }
 
 /// `true` when no source names a base URL at all (as opposed to naming a bad one).

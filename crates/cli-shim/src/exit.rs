@@ -8,7 +8,8 @@
 //! | 3 | pre-flight rejected the body; nothing was sent |
 //! | 4 | not found |
 //! | 5 | authentication failed |
-//! | 6 | rate-limited, or retries exhausted |
+//! | 6 | rate-limited, retries exhausted, or the server could not be reached (refused, untrusted certificate, no answer, `--timeout` ran out) |
+//! | 7 | a write (create, update) got no usable answer and may have been applied |
 
 use std::error::Error as StdError;
 use std::fmt;
@@ -33,8 +34,10 @@ pub enum Exit {
     NotFound = 4,
     /// 5: authentication failed.
     Auth = 5,
-    /// 6: rate-limited, or every retry failed.
+    /// 6: rate-limited, every retry failed, or the server could not be reached.
     Exhausted = 6,
+    /// 7: a write was sent, no usable answer came back, and it may have been applied.
+    MaybeApplied = 7,
 }
 
 impl From<Exit> for std::process::ExitCode {
@@ -102,7 +105,8 @@ impl Failure {
             }
             ErrorKind::NotFound => Exit::NotFound,
             ErrorKind::Auth => Exit::Auth,
-            ErrorKind::RateLimited => Exit::Exhausted,
+            ErrorKind::RateLimited | ErrorKind::Unreachable => Exit::Exhausted,
+            ErrorKind::MaybeApplied => Exit::MaybeApplied,
             ErrorKind::InvalidInput => Exit::Usage,
             _ => Exit::Other,
         };

@@ -1,16 +1,18 @@
 //! `connkit connectors …`: the 13 operations of the Connectors API.
 
 use std::io::Write;
+use std::time::Instant;
 
 use connkit_connectors::ops::Document;
-use connkit_connectors::Client;
+use connkit_connectors::{Client, Error as ApiError, Reconciliation};
 use connkit_models::isc::v2024::{ConnectorStatus, Locale, V3ConnectorDto, V3CreateConnectorDto};
+use connkit_models::preflight::BodyKind;
 
 use crate::args::{
     ConnectorsCommand, CreateArgs, GlobalArgs, ListArgs, OutputFormat, TranslationsCommand,
     XmlDocCommand,
 };
-use crate::commands::input::Input;
+use crate::commands::input::{Input, SizeCheck};
 use crate::connect::{self, Preflight};
 use crate::exit::Failure;
 use crate::output::{write_object, write_verbatim, ListWriter, Row};
@@ -37,9 +39,13 @@ pub async fn run(
     } else {
         Preflight::NotNeeded
     };
+    // `--timeout` bounds the whole command: every page, wait and retry, and a create's
+    // lookup by name. Single requests are bounded by the stack's operation timeout.
+    let deadline = global.timeout.and_then(|limit| Instant::now().checked_add(limit));
+    let size_check = SizeCheck::unless(global.no_preflight);
     let client = connect::client(global, preflight)?;
     match command {
-        ConnectorsCommand::List(args) => list(&client, args, sink).await,
+        ConnectorsCommand::List(args) => list(&client, args, deadline, sink).await,
         ConnectorsCommand::Get(args) => {
             let mut request = client.get_connector(&args.script_name);
             if let Some(locale) = &args.locale {
@@ -55,24 +61,27 @@ pub async fn run(
             }
             Ok(())
         }
-        ConnectorsCommand::Create(args) => create(&client, args, sink).await,
+        ConnectorsCommand::Create(args) => create(&client, args, deadline, size_check, sink).await,
         ConnectorsCommand::Update(args) => {
-            let input = Input::read(&args.patch)?;
-            let detail = client
-                .update_connector_json(&args.script_name, input.bytes)
+            let input = Input::read(&args.patch, BodyKind::JsonPatch, size_check)?;
+            let mut request = client.update_connector_json(&args.script_name, input.bytes);
+            if let Some(deadline) = deadline {
+                request = request.deadline(deadline);
+            }
+            let detail = request
                 .send()
                 .await
                 .map_err(|e| Failure::api(e, &input.label))?;
             write_object(sink.out, sink.format, &detail).map_err(Failure::write_failed)
         }
         ConnectorsCommand::SourceConfig(doc) => {
-            document(&client, Document::SourceConfig, doc, sink).await
+            document(&client, Document::SourceConfig, doc, size_check, sink).await
         }
         ConnectorsCommand::SourceTemplate(doc) => {
-            document(&client, Document::SourceTemplate, doc, sink).await
+            document(&client, Document::SourceTemplate, doc, size_check, sink).await
         }
         ConnectorsCommand::CorrelationConfig(doc) => {
-            document(&client, Document::CorrelationConfig, doc, sink).await
+            document(&client, Document::CorrelationConfig, doc, size_check, sink).await
         }
         ConnectorsCommand::Translations(TranslationsCommand::Get(args)) => {
             let text = client
@@ -86,7 +95,7 @@ pub async fn run(
                 client.put_translations(&args.script_name, Locale::from(args.locale.as_str()));
             let mut label = String::from("(empty body)");
             if let Some(file) = &args.file {
-                let input = Input::read(file)?;
+                let input = Input::read(file, BodyKind::Translations, size_check)?;
                 label = input.label;
                 request = request.content(input.bytes);
             }
@@ -100,8 +109,16 @@ pub async fn run(
 }
 
 /// One page, or every page with `--all`, written as each page arrives.
-async fn list(client: &Client, args: &ListArgs, sink: Sink<'_>) -> Result<(), Failure> {
+async fn list(
+    client: &Client,
+    args: &ListArgs,
+    deadline: Option<Instant>,
+    sink: Sink<'_>,
+) -> Result<(), Failure> {
     let mut request = client.list_connectors();
+    if let Some(deadline) = deadline {
+        request = request.deadline(deadline);
+    }
     if let Some(filter) = &args.filter {
         request = request.filter(filter.as_str());
     }
@@ -148,15 +165,20 @@ async fn list(client: &Client, args: &ListArgs, sink: Sink<'_>) -> Result<(), Fa
 }
 
 /// From flags, or the DTO file verbatim (so pre-flight sees the user's own bytes).
-async fn create(client: &Client, args: &CreateArgs, sink: Sink<'_>) -> Result<(), Failure> {
-    let created = match &args.file {
+///
+/// When the answer is lost and the lookup by name finds the connector, it is printed
+/// as if created, with a note on stderr; every other outcome is an error.
+async fn create(
+    client: &Client,
+    args: &CreateArgs,
+    deadline: Option<Instant>,
+    size_check: SizeCheck,
+    sink: Sink<'_>,
+) -> Result<(), Failure> {
+    let (request, label) = match &args.file {
         Some(file) => {
-            let input = Input::read(file)?;
-            client
-                .create_connector_json(input.bytes)
-                .send()
-                .await
-                .map_err(|e| Failure::api(e, &input.label))?
+            let input = Input::read(file, BodyKind::CreateConnector, size_check)?;
+            (client.create_connector_json(input.bytes), input.label)
         }
         None => {
             let (Some(name), Some(class_name)) = (&args.name, &args.class_name) else {
@@ -168,12 +190,30 @@ async fn create(client: &Client, args: &CreateArgs, sink: Sink<'_>) -> Result<()
             dto.connector_type = args.connector_type.clone();
             dto.direct_connect = args.direct_connect;
             dto.status = args.status.as_deref().map(ConnectorStatus::from);
-            client
-                .create_connector(&dto)
-                .send()
-                .await
-                .map_err(|e| Failure::api(e, "create request"))?
+            (client.create_connector(&dto), "create request".to_owned())
         }
+    };
+    let request = match deadline {
+        Some(deadline) => request.deadline(deadline),
+        None => request,
+    };
+    let created = match request.send().await {
+        Ok(created) => created,
+        Err(ApiError::MaybeApplied {
+            reconciliation: Reconciliation::Exists(found),
+            source,
+            ..
+        }) => {
+            if !sink.quiet {
+                eprintln!(
+                    "note: the create got no usable answer ({source}), but a connector with \
+                     this name exists now (scriptName {}): most likely this request created it",
+                    found.script_name.as_deref().unwrap_or("unknown")
+                );
+            }
+            *found
+        }
+        Err(e) => return Err(Failure::api(e, &label)),
     };
     write_object(sink.out, sink.format, &created).map_err(Failure::write_failed)
 }
@@ -183,6 +223,7 @@ async fn document(
     client: &Client,
     document: Document,
     command: &XmlDocCommand,
+    size_check: SizeCheck,
     sink: Sink<'_>,
 ) -> Result<(), Failure> {
     match command {
@@ -194,7 +235,7 @@ async fn document(
             write_verbatim(sink.out, &xml).map_err(Failure::write_failed)
         }
         XmlDocCommand::Put(args) => {
-            let input = Input::read(&args.file)?;
+            let input = Input::read(&args.file, document.body_kind(), size_check)?;
             let mut progress = Progress::new(
                 format!("uploading {} ({} bytes)", input.label, input.bytes.len()),
                 !sink.quiet,
