@@ -37,4 +37,4 @@ pub use connkit_plugin_abi::PluginInfo;
 pub use error::LoadError;
 pub use loader::{Loader, Plugin, DEFAULT_TIMEOUT};
 pub use outcome::codes;
-pub use worker_command::WorkerCommand;
+pub use worker_command::{WorkerCommand, INHERITED_ENV};

@@ -91,6 +91,7 @@ mod stack;
 #[cfg(any(test, feature = "test-util"))]
 pub mod test_util;
 mod timeout;
+#[cfg(any(feature = "rustls", feature = "native-tls"))]
 mod tls_trust;
 mod trace;
 mod user_dirs;

@@ -41,7 +41,9 @@ pub async fn run(
     };
     // `--timeout` bounds the whole command: every page, wait and retry, and a create's
     // lookup by name. Single requests are bounded by the stack's operation timeout.
-    let deadline = global.timeout.and_then(|limit| Instant::now().checked_add(limit));
+    let deadline = global
+        .timeout
+        .and_then(|limit| Instant::now().checked_add(limit));
     let size_check = SizeCheck::unless(global.no_preflight);
     let client = connect::client(global, preflight)?;
     match command {
