@@ -224,6 +224,22 @@ impl Paginator {
 
     /// The next page, or `None` at the end. Empty pages are skipped.
     pub async fn next_page(&mut self) -> Result<Option<Page<V3ConnectorDto>>> {
+        self.fetch_next()
+            .await
+            .map_err(|error| match (&error, self.expired()) {
+                // A request cut short by the listing's deadline: say which limit it was.
+                (
+                    Error::Transport {
+                        source: TransportError::Timeout { .. },
+                        ..
+                    },
+                    Some(expired),
+                ) => expired,
+                _ => error,
+            })
+    }
+
+    async fn fetch_next(&mut self) -> Result<Option<Page<V3ConnectorDto>>> {
         loop {
             if !matches!(self.state, State::Done) {
                 if let Some(expired) = self.expired() {

@@ -192,10 +192,10 @@ async fn a_paginator_timeout_bounds_the_whole_listing() {
             Error::Transport {
                 source: TransportError::Timeout {
                     phase: TimeoutPhase::Operation,
-                    ..
+                    after,
                 },
                 ..
-            }
+            } if *after == Duration::from_millis(350)
         ),
         "{err:?}"
     );

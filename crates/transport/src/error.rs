@@ -79,7 +79,7 @@ pub enum TransportError {
     },
     /// No bearer token could be had: the token endpoint refused, answered something that
     /// is not a usable token, or could not be reached.
-    #[error("authentication failed at {endpoint}")]
+    #[error("could not get an access token from {endpoint}")]
     Auth {
         /// The token endpoint URL (never carries credentials).
         endpoint: String,

@@ -3,7 +3,9 @@
 //! directory.
 
 mod embedded;
+mod hardening;
 mod offline;
 mod plugins;
 mod served;
 mod support;
+mod tls_relay;

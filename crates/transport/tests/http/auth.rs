@@ -221,7 +221,7 @@ async fn a_refused_token_request_names_the_endpoint_and_its_answer() {
     }
     let text = chain(&err);
     let expected = format!(
-        "authentication failed at http://{}/oauth/token: the token endpoint answered 401",
+        "could not get an access token from http://{}/oauth/token: the token endpoint answered 401",
         server.addr
     );
     assert!(text.starts_with(&expected), "{text}");
