@@ -117,6 +117,26 @@ impl Failure {
         }
     }
 
+    /// Puts `context` in front of the error, keeping its exit code and trackingId (a
+    /// pre-flight rejection is left as it is).
+    pub fn with_context(self, context: impl Into<String>) -> Self {
+        match self {
+            Failure::Error {
+                exit,
+                error,
+                tracking_id,
+            } => Failure::Error {
+                exit,
+                error: Box::new(Context {
+                    message: context.into(),
+                    source: error,
+                }),
+                tracking_id,
+            },
+            rejected => rejected,
+        }
+    }
+
     /// Writing results to stdout failed.
     pub fn write_failed(error: std::io::Error) -> Self {
         Self::context("writing output", error)

@@ -28,10 +28,31 @@ pub struct Sink<'a> {
     pub quiet: bool,
 }
 
-/// Runs one `connectors` subcommand.
+/// Runs one `connectors` subcommand. `--timeout` bounds the whole command: every
+/// page, wait and retry, and a create's lookup by name.
 pub async fn run(
     command: &ConnectorsCommand,
     global: &GlobalArgs,
+    sink: Sink<'_>,
+) -> Result<(), Failure> {
+    let Some(limit) = global.timeout else {
+        return run_until(command, global, None, sink).await;
+    };
+    let deadline = Instant::now().checked_add(limit);
+    let result = run_until(command, global, deadline, sink).await;
+    match (result, deadline) {
+        (Err(failure), Some(deadline)) if Instant::now() >= deadline => Err(failure.with_context(
+            format!("--timeout {limit:?} ran out before the command finished"),
+        )),
+        (result, _) => result,
+    }
+}
+
+/// [`run`] with the command's deadline, if any.
+async fn run_until(
+    command: &ConnectorsCommand,
+    global: &GlobalArgs,
+    deadline: Option<Instant>,
     sink: Sink<'_>,
 ) -> Result<(), Failure> {
     let preflight = if command.sends_body() {
@@ -39,11 +60,8 @@ pub async fn run(
     } else {
         Preflight::NotNeeded
     };
-    // `--timeout` bounds the whole command: every page, wait and retry, and a create's
-    // lookup by name. Single requests are bounded by the stack's operation timeout.
-    let deadline = global
-        .timeout
-        .and_then(|limit| Instant::now().checked_add(limit));
+    // Single requests without a deadline here are bounded by the stack's operation
+    // timeout, which is `--timeout` too.
     let size_check = SizeCheck::unless(global.no_preflight);
     let client = connect::client(global, preflight)?;
     match command {

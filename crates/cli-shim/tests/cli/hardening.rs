@@ -56,7 +56,8 @@ fn the_timeout_bounds_every_page_of_a_listing() {
     );
     let run = run.code(6);
     assert!(
-        run.stderr.contains("timed out after 1s (whole operation)"),
+        run.stderr
+            .starts_with("error: --timeout 1s ran out before the command finished"),
         "{}",
         run.stderr
     );
@@ -84,6 +85,11 @@ fn the_timeout_bounds_rate_limit_waits() {
     );
     let run = run.code(6);
     assert!(run.stderr.contains("429"), "{}", run.stderr);
+    assert!(
+        !run.stderr.contains("--timeout"),
+        "ended before the deadline: {}",
+        run.stderr
+    );
     assert!(took < Duration::from_secs(5), "{took:?}");
 }
 
