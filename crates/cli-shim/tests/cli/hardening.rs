@@ -349,3 +349,88 @@ fn an_untrusted_certificate_is_said_in_words_and_ca_cert_trusts_it() {
     assert!(run.stderr.contains("--ca-cert"), "{}", run.stderr);
     assert!(run.stderr.contains("junk.pem"), "{}", run.stderr);
 }
+
+/// The children of process `parent` (from `/proc/*/stat`).
+#[cfg(target_os = "linux")]
+fn children_of(parent: u32) -> Vec<u32> {
+    let Ok(entries) = std::fs::read_dir("/proc") else {
+        return Vec::new();
+    };
+    entries
+        .flatten()
+        .filter_map(|entry| entry.file_name().to_str()?.parse::<u32>().ok())
+        .filter(|pid| {
+            let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+            // `pid (comm) state ppid …`; comm may hold spaces, so split after it.
+            stat.rsplit_once(')')
+                .and_then(|(_, rest)| rest.split_whitespace().nth(1)?.parse::<u32>().ok())
+                == Some(parent)
+        })
+        .collect()
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn an_isolated_plugin_worker_does_not_see_the_secrets() {
+    use std::process::Stdio;
+
+    let env = Env::new();
+    let hang = crate::plugins::fixture_plugin("hang");
+    // The fixture hangs on this body, which keeps its worker alive to be looked at.
+    let body = env.file("body.xml", "trigger");
+    let mut host = env
+        .cmd([
+            "--isolate-plugins",
+            "--plugin",
+            hang.to_str().expect("UTF-8 path"),
+            "validate",
+            "--kind",
+            "source-config",
+            body.to_str().expect("UTF-8 path"),
+        ])
+        .env("SAIL_CLIENT_SECRET", "s3cret-value")
+        .env("CONNKIT_TOKEN", "t0ken-value")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn connkit");
+    // The worker, once it runs `connkit __plugin-worker` (before its exec a forked
+    // child still has the host's environment).
+    let started = Instant::now();
+    let worker = loop {
+        let worker = children_of(host.id()).into_iter().find(|pid| {
+            std::fs::read(format!("/proc/{pid}/cmdline"))
+                .is_ok_and(|cmdline| cmdline.windows(15).any(|w| w == b"__plugin-worker"))
+        });
+        match worker {
+            Some(pid) => break pid,
+            None if started.elapsed() < Duration::from_secs(8) => {
+                std::thread::sleep(Duration::from_millis(20))
+            }
+            None => panic!("no worker process appeared"),
+        }
+    };
+    let environ = std::fs::read(format!("/proc/{worker}/environ")).expect("worker environ");
+    // Ends the hung worker now rather than at the host's 10 s call timeout.
+    let killed = std::process::Command::new("kill")
+        .args(["-KILL", &worker.to_string()])
+        .status()
+        .expect("run kill");
+    assert!(killed.success());
+    let host = Run::from(host.wait_with_output().expect("wait for connkit"));
+    assert_eq!(host.code, 3, "{}", host.stderr);
+
+    let environ = String::from_utf8_lossy(&environ);
+    let names: Vec<&str> = environ
+        .split('\0')
+        .filter_map(|pair| pair.split('=').next())
+        .collect();
+    assert!(names.contains(&"PATH"), "{names:?}");
+    for secret in ["SAIL_CLIENT_SECRET", "CONNKIT_TOKEN", "CONNKIT_DATA_DIR"] {
+        assert!(
+            !names.contains(&secret),
+            "{secret} reached the worker: {names:?}"
+        );
+    }
+    assert!(!environ.contains("s3cret-value") && !environ.contains("t0ken-value"));
+}

@@ -5,7 +5,7 @@
 mod embedded;
 mod hardening;
 mod offline;
-mod plugins;
+pub mod plugins;
 mod served;
 mod support;
 mod tls_relay;
