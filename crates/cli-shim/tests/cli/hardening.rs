@@ -378,7 +378,7 @@ fn an_isolated_plugin_worker_does_not_see_the_secrets() {
     let hang = crate::plugins::fixture_plugin("hang");
     // The fixture hangs on this body, which keeps its worker alive to be looked at.
     let body = env.file("body.xml", "trigger");
-    let mut host = env
+    let host = env
         .cmd([
             "--isolate-plugins",
             "--plugin",
