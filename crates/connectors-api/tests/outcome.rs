@@ -63,6 +63,14 @@ fn client(sandbox: &Sandbox, method: Method, loss: Loss) -> Client {
         .expect("client")
 }
 
+/// What the lookup after a lost answer found.
+fn reconciliation(err: &Error) -> &Reconciliation {
+    match err {
+        Error::MaybeApplied { reconciliation, .. } => reconciliation,
+        other => panic!("not MaybeApplied: {other:?}"),
+    }
+}
+
 fn dto(name: &str) -> V3CreateConnectorDto {
     V3CreateConnectorDto::new(name, "sailpoint.connector.OpenConnectorAdapter")
 }
@@ -85,11 +93,7 @@ async fn a_create_whose_answer_is_lost_is_found_by_its_exact_name() {
         .await
         .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::MaybeApplied, "{err:?}");
-    let Error::MaybeApplied {
-        reconciliation: Reconciliation::Exists(found),
-        ..
-    } = &err
-    else {
+    let Reconciliation::Exists(found) = reconciliation(&err) else {
         panic!("not reconciled as existing: {err:?}")
     };
     assert_eq!(found.name.as_deref(), Some("Lost answer"));
@@ -110,13 +114,7 @@ async fn a_create_lost_before_the_service_saw_it_is_known_not_applied() {
         .await
         .unwrap_err();
     assert!(
-        matches!(
-            err,
-            Error::MaybeApplied {
-                reconciliation: Reconciliation::Absent,
-                ..
-            }
-        ),
+        matches!(reconciliation(&err), Reconciliation::Absent),
         "{err:?}"
     );
     assert_eq!(err.kind(), ErrorKind::Unreachable);
@@ -143,13 +141,7 @@ async fn an_update_whose_answer_is_lost_may_have_been_applied() {
         .await
         .unwrap_err();
     assert!(
-        matches!(
-            err,
-            Error::MaybeApplied {
-                reconciliation: Reconciliation::NotAttempted,
-                ..
-            }
-        ),
+        matches!(reconciliation(&err), Reconciliation::NotAttempted),
         "{err:?}"
     );
     assert_eq!(err.kind(), ErrorKind::MaybeApplied);

@@ -4,7 +4,7 @@ use std::io::Write;
 use std::time::Instant;
 
 use connkit_connectors::ops::Document;
-use connkit_connectors::{Client, Error as ApiError, Reconciliation};
+use connkit_connectors::{Client, Error as ApiError, Operation, Reconciliation, RequestBuilder};
 use connkit_models::isc::v2024::{ConnectorStatus, Locale, V3ConnectorDto, V3CreateConnectorDto};
 use connkit_models::preflight::BodyKind;
 
@@ -84,14 +84,13 @@ async fn run_until(
         ConnectorsCommand::Create(args) => create(&client, args, deadline, size_check, sink).await,
         ConnectorsCommand::Update(args) => {
             let input = Input::read(&args.patch, BodyKind::JsonPatch, size_check)?;
-            let mut request = client.update_connector_json(&args.script_name, input.bytes);
-            if let Some(deadline) = deadline {
-                request = request.deadline(deadline);
-            }
-            let detail = request
-                .send()
-                .await
-                .map_err(|e| Failure::api(e, &input.label))?;
+            let detail = until(
+                client.update_connector_json(&args.script_name, input.bytes),
+                deadline,
+            )
+            .send()
+            .await
+            .map_err(|e| Failure::api(e, &input.label))?;
             write_object(sink.out, sink.format, &detail).map_err(Failure::write_failed)
         }
         ConnectorsCommand::SourceConfig(doc) => {
@@ -128,6 +127,17 @@ async fn run_until(
     }
 }
 
+/// `request` with the command's deadline, if there is one.
+fn until<O: Operation + Send + Sync>(
+    request: RequestBuilder<O>,
+    deadline: Option<Instant>,
+) -> RequestBuilder<O> {
+    match deadline {
+        Some(deadline) => request.deadline(deadline),
+        None => request,
+    }
+}
+
 /// One page, or every page with `--all`, written as each page arrives.
 async fn list(
     client: &Client,
@@ -135,10 +145,7 @@ async fn list(
     deadline: Option<Instant>,
     sink: Sink<'_>,
 ) -> Result<(), Failure> {
-    let mut request = client.list_connectors();
-    if let Some(deadline) = deadline {
-        request = request.deadline(deadline);
-    }
+    let mut request = until(client.list_connectors(), deadline);
     if let Some(filter) = &args.filter {
         request = request.filter(filter.as_str());
     }
@@ -213,11 +220,7 @@ async fn create(
             (client.create_connector(&dto), "create request".to_owned())
         }
     };
-    let request = match deadline {
-        Some(deadline) => request.deadline(deadline),
-        None => request,
-    };
-    let created = match request.send().await {
+    let created = match until(request, deadline).send().await {
         Ok(created) => created,
         Err(ApiError::MaybeApplied {
             reconciliation: Reconciliation::Exists(found),
