@@ -92,7 +92,8 @@ pub struct GlobalArgs {
     #[arg(long, global = true, value_name = "FILE", conflicts_with = "sandbox")]
     pub ca_cert: Option<PathBuf>,
 
-    /// How many times to retry a failed request (0 disables retries).
+    /// How many times to retry a failed request (0 disables retries). A POST or PATCH
+    /// is retried only when it provably was not processed (refused connection, 429).
     #[arg(long, global = true, value_name = "N")]
     pub retries: Option<u32>,
 
