@@ -417,8 +417,10 @@ fn an_isolated_plugin_worker_does_not_see_the_secrets() {
         .status()
         .expect("run kill");
     assert!(killed.success());
+    // Killed during the call (exit 3, a finding) or, on a slow machine, before its
+    // handshake (exit 1): either way the host ends.
     let host = Run::from(host.wait_with_output().expect("wait for connkit"));
-    assert_eq!(host.code, 3, "{}", host.stderr);
+    assert!(host.code == 3 || host.code == 1, "{}", host.stderr);
 
     let environ = String::from_utf8_lossy(&environ);
     let names: Vec<&str> = environ
