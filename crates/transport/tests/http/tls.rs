@@ -18,14 +18,22 @@ use crate::server::request;
 const CA: &[u8] = include_bytes!("../fixtures/test-ca.pem");
 const CERT: &[u8] = include_bytes!("../fixtures/localhost-cert.pem");
 const KEY: &[u8] = include_bytes!("../fixtures/localhost-key.pem");
+/// A self-signed CA certificate for localhost, served as the server's own.
+const CA_AS_SERVER: &[u8] = include_bytes!("../fixtures/ca-as-server-cert.pem");
+const CA_AS_SERVER_KEY: &[u8] = include_bytes!("../fixtures/ca-as-server-key.pem");
 
-/// An HTTPS server that answers each request with the ALPN protocol it negotiated;
-/// also counts the connections it accepted.
+/// An HTTPS server with the `localhost` certificate the test CA issued.
 async fn tls_server() -> (SocketAddr, Arc<AtomicUsize>) {
-    let certs: Vec<CertificateDer<'static>> = CertificateDer::pem_slice_iter(CERT)
+    tls_server_with(CERT, KEY).await
+}
+
+/// An HTTPS server presenting `cert` that answers each request with the ALPN protocol
+/// it negotiated; also counts the connections it accepted.
+async fn tls_server_with(cert: &[u8], key: &[u8]) -> (SocketAddr, Arc<AtomicUsize>) {
+    let certs: Vec<CertificateDer<'static>> = CertificateDer::pem_slice_iter(cert)
         .collect::<Result<_, _>>()
         .unwrap();
-    let key = PrivateKeyDer::from_pem_slice(KEY).unwrap();
+    let key = PrivateKeyDer::from_pem_slice(key).unwrap();
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let mut config = rustls::ServerConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()
@@ -150,4 +158,22 @@ async fn an_untrusted_certificate_is_said_in_words_and_never_retried() {
     assert!(err.is_unreachable() && !err.is_auth(), "{err:?}");
     assert!(!err.may_have_been_processed());
     assert_eq!(accepted.load(Ordering::SeqCst), 1, "retried: {err:?}");
+}
+
+#[tokio::test]
+async fn a_ca_certificate_served_as_the_servers_own_is_named_as_such() {
+    // Even when that CA is trusted: a CA certificate cannot identify a server.
+    let (addr, _) = tls_server_with(CA_AS_SERVER, CA_AS_SERVER_KEY).await;
+    let backend = HttpBackend::builder()
+        .add_root_certificates_pem(CA_AS_SERVER)
+        .build()
+        .unwrap();
+    let uri = format!("https://localhost:{}/v2024/connectors", addr.port());
+    let err = backend.send(request(Method::GET, &uri)).await.unwrap_err();
+    match &err {
+        TransportError::UntrustedCertificate { reason, .. } => {
+            assert!(reason.contains("CA certificate as its own"), "{reason}")
+        }
+        other => panic!("not a trust failure: {other:?}"),
+    }
 }
