@@ -48,7 +48,9 @@ pub async fn run(
     }
 }
 
-/// [`run`] with the command's deadline, if any.
+/// [`run`] with the command's deadline, if any. Listings, creates and updates carry
+/// it (they may make several requests); a single request is bounded by the stack's
+/// operation timeout, which is `--timeout` too.
 async fn run_until(
     command: &ConnectorsCommand,
     global: &GlobalArgs,
@@ -60,8 +62,6 @@ async fn run_until(
     } else {
         Preflight::NotNeeded
     };
-    // Single requests without a deadline here are bounded by the stack's operation
-    // timeout, which is `--timeout` too.
     let size_check = SizeCheck::unless(global.no_preflight);
     let client = connect::client(global, preflight)?;
     match command {
