@@ -130,7 +130,9 @@ mod rate_limit;
 mod routes;
 pub mod seed;
 mod server;
-mod state_file;
+pub mod state;
+mod state_db;
+mod state_json;
 mod stats;
 mod store;
 mod templates;
@@ -149,7 +151,7 @@ pub use server::ServerHandle;
 pub use stats::Stats;
 
 use emulator::Emulator;
-use state_file::StateFile;
+use state_db::{Origin, StateDb};
 use store::Store;
 
 /// How many connectors [`Sandbox::new`] seeds.
@@ -158,11 +160,20 @@ pub const DEMO_SEED: usize = 50;
 /// The default request body limit (16 MiB).
 pub const DEFAULT_MAX_BODY_BYTES: usize = 16 * 1024 * 1024;
 
+/// The largest seed [`SandboxBuilder::build`] accepts: about 1 GB of memory and a
+/// minute of seeding; more is a typo, not a test.
+pub const MAX_SEED: usize = 1_000_000;
+
+/// How long a write waits by default for a sandbox in another process that is
+/// writing the same state database.
+pub const DEFAULT_BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+
 /// An emulated tenant. Cheap to clone (the clones share everything), `Send + Sync`.
 #[derive(Debug, Clone)]
 pub struct Sandbox {
     emulator: Arc<Emulator>,
     router: axum::Router,
+    seed_ignored: bool,
 }
 
 impl Sandbox {
@@ -172,7 +183,7 @@ impl Sandbox {
         // The seed's names are unique (a unit test proves it for 100 000), so this
         // never falls back to the empty store.
         let store = Store::from_records(seed::seed(DEMO_SEED)).unwrap_or_default();
-        Sandbox::from_parts(store, None, SandboxBuilder::default())
+        Sandbox::from_parts(store, None, false, SandboxBuilder::default())
     }
 
     /// Starts configuring a sandbox.
@@ -180,10 +191,15 @@ impl Sandbox {
         SandboxBuilder::default()
     }
 
-    fn from_parts(store: Store, state_file: Option<StateFile>, options: SandboxBuilder) -> Sandbox {
+    fn from_parts(
+        store: Store,
+        state: Option<StateDb>,
+        seed_ignored: bool,
+        options: SandboxBuilder,
+    ) -> Sandbox {
         let emulator = Arc::new(Emulator {
             store: RwLock::new(store),
-            state_file,
+            state,
             auth: auth::Authenticator::new(options.auth, options.token_ttl),
             rate_limit: options.rate_limit.map(rate_limit::RateLimiter::new),
             faults: options.faults.map(faults::FaultInjector::new),
@@ -193,7 +209,14 @@ impl Sandbox {
         Sandbox {
             router: routes::router(emulator.clone()),
             emulator,
+            seed_ignored,
         }
+    }
+
+    /// `true` when the sandbox loaded an existing state, so that its
+    /// [seed](SandboxBuilder::seed) had no effect.
+    pub fn seed_ignored(&self) -> bool {
+        self.seed_ignored
     }
 
     /// The router that holds the emulator (a cheap clone). Serve it yourself if you
@@ -234,6 +257,7 @@ pub struct SandboxBuilder {
     rate_limit: Option<RateLimitConfig>,
     faults: Option<FaultConfig>,
     state_file: Option<PathBuf>,
+    busy_timeout: Duration,
     max_body_bytes: usize,
 }
 
@@ -246,6 +270,7 @@ impl Default for SandboxBuilder {
             rate_limit: None,
             faults: None,
             state_file: None,
+            busy_timeout: DEFAULT_BUSY_TIMEOUT,
             max_body_bytes: DEFAULT_MAX_BODY_BYTES,
         }
     }
@@ -253,7 +278,8 @@ impl Default for SandboxBuilder {
 
 impl SandboxBuilder {
     /// Seeds `n` realistic, `RELEASED` connectors, deterministically (default
-    /// [`DEMO_SEED`]). Ignored when the state file already exists.
+    /// [`DEMO_SEED`], at most [`MAX_SEED`]). Ignored when the state database already
+    /// holds a state ([`Sandbox::seed_ignored`] tells).
     pub fn seed(mut self, n: usize) -> Self {
         self.seed = n;
         self
@@ -283,10 +309,18 @@ impl SandboxBuilder {
         self
     }
 
-    /// Keeps the state in `path`: loaded if it exists, locked against a second
-    /// sandbox, rewritten atomically after every mutation.
+    /// Keeps the state in the SQLite database at `path`: loaded if it holds a state,
+    /// seeded otherwise, one durable transaction per mutation, shared with every other
+    /// sandbox that opens it.
     pub fn state_file(mut self, path: impl Into<PathBuf>) -> Self {
         self.state_file = Some(path.into());
+        self
+    }
+
+    /// How long a write waits for another process writing the same state database
+    /// before it answers 500 (default [`DEFAULT_BUSY_TIMEOUT`]).
+    pub fn busy_timeout(mut self, timeout: Duration) -> Self {
+        self.busy_timeout = timeout;
         self
     }
 
@@ -297,7 +331,8 @@ impl SandboxBuilder {
         self
     }
 
-    /// Builds the sandbox: validates the options, opens and locks the state file.
+    /// Builds the sandbox: validates the options, opens (and seeds if new) the state
+    /// database.
     pub fn build(self) -> Result<Sandbox, SandboxError> {
         if let Some(faults) = &self.faults {
             faults.validate().map_err(SandboxError::Config)?;
@@ -309,33 +344,20 @@ impl SandboxBuilder {
                 ));
             }
         }
-        let (store, state_file) = match &self.state_file {
-            None => (seeded(self.seed)?, None),
-            Some(path) => {
-                let (file, records) = StateFile::open(path)?;
-                match records {
-                    Some(records) => {
-                        let store = Store::from_records(records).map_err(|conflict| {
-                            SandboxError::StateCorrupt {
-                                path: path.clone(),
-                                message: conflict.to_string(),
-                            }
-                        })?;
-                        (store, Some(file))
-                    }
-                    None => {
-                        let store = seeded(self.seed)?;
-                        file.save(&store).map_err(|source| SandboxError::StateIo {
-                            path: path.clone(),
-                            action: "writing",
-                            source,
-                        })?;
-                        (store, Some(file))
-                    }
-                }
-            }
+        if self.seed > MAX_SEED {
+            return Err(SandboxError::Config(format!(
+                "seed {} is above the limit of {MAX_SEED} connectors",
+                self.seed
+            )));
+        }
+        let Some(path) = &self.state_file else {
+            let store = seeded(self.seed)?;
+            return Ok(Sandbox::from_parts(store, None, false, self));
         };
-        Ok(Sandbox::from_parts(store, state_file, self))
+        let state = StateDb::open(path, self.busy_timeout)?;
+        let (store, origin) = state.load_or_seed(|| seeded(self.seed))?;
+        let seed_ignored = origin == Origin::Loaded;
+        Ok(Sandbox::from_parts(store, Some(state), seed_ignored, self))
     }
 }
 

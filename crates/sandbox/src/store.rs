@@ -202,6 +202,16 @@ pub(crate) enum Undo {
     Restore(Box<Record>),
 }
 
+impl Undo {
+    /// The script name of the record the mutation touched.
+    pub(crate) fn script_name(&self) -> &str {
+        match self {
+            Undo::Remove(script) => script,
+            Undo::Restore(record) => &record.script_name,
+        }
+    }
+}
+
 /// All connectors, ordered by `scriptName`.
 #[derive(Debug, Default)]
 pub(crate) struct Store {

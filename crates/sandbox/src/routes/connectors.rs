@@ -30,7 +30,7 @@ pub(crate) async fn list(
 ) -> Result<Response, ApiError> {
     let query = ListQuery::parse(uri.query().unwrap_or(""))?;
     let (page, total) = {
-        let store = emulator.read();
+        let store = emulator.read()?;
         let mut page = Vec::new();
         let mut total = 0usize;
         let listed = store.records().filter(|r| {
@@ -119,7 +119,7 @@ pub(crate) async fn get_one(
     path: ScriptPath,
 ) -> Result<Response, ApiError> {
     let script = script_name(path)?;
-    let store = emulator.read();
+    let store = emulator.read()?;
     let record = lookup(&store, &script)?;
     Ok(json_response(StatusCode::OK, &record.to_detail()))
 }

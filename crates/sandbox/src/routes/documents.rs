@@ -53,7 +53,7 @@ pub(crate) async fn get_document(
     document: Document,
 ) -> Result<Response, ApiError> {
     let script = script_name(path)?;
-    let store = emulator.read();
+    let store = emulator.read()?;
     let record = lookup(&store, &script)?;
     Ok(text_response(
         "application/xml",
@@ -122,7 +122,7 @@ pub(crate) async fn get_translations(
     path: TranslationPath,
 ) -> Result<Response, ApiError> {
     let (script, locale) = translation_path(path)?;
-    let store = emulator.read();
+    let store = emulator.read()?;
     let record = lookup(&store, &script)?;
     let mut translations = record.translations();
     let text = translations
