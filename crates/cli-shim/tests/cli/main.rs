@@ -5,5 +5,6 @@
 mod embedded;
 mod offline;
 mod plugins;
+mod sandbox_state;
 mod served;
 mod support;
