@@ -24,6 +24,18 @@ fn names(env: &Env) -> Vec<String> {
         .collect()
 }
 
+fn create(env: &Env, name: &str) {
+    let args = [
+        "connectors",
+        "create",
+        "--name",
+        name,
+        "--class-name",
+        "x.Y",
+    ];
+    sandbox(env, &args).ok();
+}
+
 #[test]
 fn reset_refuses_while_a_server_holds_the_state() {
     let env = Env::new();
@@ -70,18 +82,7 @@ fn reset_refuses_while_a_server_holds_the_state() {
 #[test]
 fn export_and_import_round_trip_the_json_form() {
     let env = Env::new();
-    sandbox(
-        &env,
-        &[
-            "connectors",
-            "create",
-            "--name",
-            "Exported",
-            "--class-name",
-            "x.Y",
-        ],
-    )
-    .ok();
+    create(&env, "Exported");
     env.run(["sandbox", "export", "state.json"]).ok();
     let stdout = env.run(["sandbox", "export", "-"]).ok().json();
     assert_eq!(stdout["format"], "connkit-sandbox-state");
@@ -126,18 +127,7 @@ fn export_and_import_round_trip_the_json_form() {
 #[test]
 fn an_older_json_state_is_imported_once_and_kept() {
     let env = Env::new();
-    sandbox(
-        &env,
-        &[
-            "connectors",
-            "create",
-            "--name",
-            "From Json",
-            "--class-name",
-            "x.Y",
-        ],
-    )
-    .ok();
+    create(&env, "From Json");
     env.run(["sandbox", "export", "data/sandbox.json"]).ok();
     std::fs::remove_file(env.path().join("data/sandbox.db")).unwrap();
 
