@@ -3,6 +3,7 @@
 //! directory.
 
 mod embedded;
+mod name_limit;
 mod offline;
 mod plugins;
 mod sandbox_state;
