@@ -42,16 +42,23 @@
 //! - **Names are unique per tenant, case-insensitively and whatever the status**: a
 //!   duplicate is a 400 `ErrorResponseDto` even when the existing connector is not
 //!   listed (so a hidden `DEVELOPMENT` connector can explain a 400 on create).
+//! - **Names are at most
+//!   [`MAX_NAME_CHARS`](connkit_models::isc::v2024::V3CreateConnectorDto::MAX_NAME_CHARS)
+//!   (255) characters**; a longer one is a 400 naming `name` and the limit, so that no
+//!   connector is created that no URI can address (see that constant for the choice).
 //! - **Seeded connectors** are realistic (Active Directory, Workday, ServiceNow, … with
 //!   their types, class names, features, and a `category` and `labels`) and all
 //!   `RELEASED`: `seed(n)` lists exactly `n`. `V3ConnectorDto` has no `category` or
 //!   `labels`; the sandbox keeps them in its own store for filtering. Created connectors
 //!   get category `custom` and no labels or features.
-//! - **List**: `limit` 0..=250 (default 250), `offset`, `count=true` → `X-Total-Count`;
-//!   an offset at or past the end answers `200 []`; `limit=abc`, `limit=999`,
-//!   `offset=-1`, `count=maybe` answer 400. Order is by `scriptName`. `+` and `%20` both
-//!   decode to a space. `locale` (here and on `getConnector`) never fails: the sandbox's
-//!   data is not localized, so it has no effect beyond that.
+//! - **List**: `limit` 0..=250 (default 250), `offset` 0..=2147483647 (an int32 in the
+//!   spec), `count=true` → `X-Total-Count`; an offset at or past the end answers
+//!   `200 []`; `limit=abc`, `limit=999`, `offset=-1`, `offset=2147483648`, `count=maybe`
+//!   answer 400. Order is by `scriptName`. `+` and `%20` both decode to a space.
+//!   `locale` (here, on `getConnector` and in the translations path) must be one of the
+//!   spec's 19 locales, else 400; the sandbox's data is not localized, so it has no
+//!   other effect. Errors repeat at most 100 characters of a bad value (a 20 KB filter is
+//!   not echoed whole).
 //! - **Filters** are parsed with [`connkit_models::filter`] and checked against
 //!   `filter::CONNECTOR_LIST` (a 400 names the problem). Semantics: `eq`/`ne`/`in` on
 //!   strings are exact; `sw` and `co` ignore case, as ISC does; booleans
@@ -64,9 +71,10 @@
 //!   detail carries them as JSON strings); an empty (or blank) uploaded file answers
 //!   `200 UpdateDetail{status: ERROR}` and stores nothing; an identical one `UNCHANGED`.
 //! - **Multipart PUTs** take the part named `file`, whatever its own content type; the
-//!   bytes come back unchanged.
-//! - **Translations**: a GET for an unknown locale, or one with nothing stored, falls
-//!   back to `en`; a PUT for an unknown locale is a 400. *Leniency*: a translations PUT
+//!   bytes come back unchanged. Two parts named `file` are a 400 (keeping either would
+//!   drop the other silently).
+//! - **Translations**: a GET for a locale with nothing stored falls back to `en`; a GET
+//!   or PUT for a locale outside the spec's list is a 400. *Leniency*: a translations PUT
 //!   with an **empty body**, with no or any `Content-Type`, answers
 //!   `200 UpdateDetail{status: UNCHANGED}` and keeps the stored translations (official
 //!   clients send exactly that; the spec says the body is required).
@@ -76,8 +84,10 @@
 //!   as `from`; afterwards `connectorMetadata` must still be an object and the XML
 //!   fields strings. `application/json-patch+json` or `application/json`.
 //! - **Delete** answers `204` with no body; the connector is gone (404 afterwards).
+//!   Only custom (created) connectors can be deleted: a seeded, built-in one answers
+//!   `403` with an `ErrorResponseDto`.
 //! - **Errors** are shaped as the spec: `ErrorResponseDto` with a fresh `trackingId`
-//!   for 400/404/405/413/500/503, `{error}` for 401, `{message}` plus `Retry-After` for
+//!   for 400/403/404/405/413/500/503, `{error}` for 401, `{message}` plus `Retry-After` for
 //!   429. Unknown routes answer 404, unknown methods 405, both JSON. Bodies above the
 //!   limit (default 16 MiB, [`SandboxBuilder::max_body_bytes`]) answer 413. Malformed
 //!   input never panics and never answers 500.
@@ -100,17 +110,28 @@
 //!   truncations are [`TransportError::Network`](connkit_transport::TransportError).
 //!   Resets and truncations need [`Sandbox::serve`] or the `Transport`: a router served
 //!   by other means answers those requests normally.
-//! - **State file** ([`SandboxBuilder::state_file`]): JSON
-//!   (`{"format": "connkit-sandbox-state", "version": 1, "connectors": [...]}`). An
-//!   existing file is loaded instead of seeding; a new one is seeded and written at
-//!   once. A lock file beside it (`<file>.lock`) is held with an exclusive advisory lock
-//!   for the sandbox's lifetime, so a second sandbox (in any process) gets
-//!   [`SandboxError::StateLocked`]. Every mutation rewrites the whole state atomically
-//!   and durably before it is answered: `.<file>.tmp` in the same directory, fsync,
-//!   rename over the file, fsync the directory; a crash at any moment leaves the old or
-//!   the new state, never a torn file (a leftover temp file is removed on the next
-//!   open). If the write fails the change is undone and the answer is a 500. For
-//!   100 000 connectors each write is tens of MB: use a state file with small seeds.
+//! - **State database** ([`SandboxBuilder::state_file`]): SQLite (compiled in), one
+//!   row per connector. A database that holds a state is loaded instead of seeding
+//!   ([`Sandbox::seed_ignored`] tells); a new one is seeded at once. Every mutation is
+//!   one transaction (WAL journal, `synchronous = FULL`) committed before it is
+//!   answered, so a crash at any moment, even `kill -9`, loses no acknowledged write; if
+//!   the commit fails the change is undone and the answer is a 500. A write costs one
+//!   row, not the whole state (about 4 KB of log per write at 20 000 connectors, where
+//!   the JSON file of earlier versions rewrote 6.6 MB).
+//!
+//!   Any number of sandboxes, in any processes, may open the same database: each keeps
+//!   the records in memory and reloads them when another one committed, and writers
+//!   wait for each other up to [`SandboxBuilder::busy_timeout`] instead of failing.
+//!   Every open sandbox holds `<file>.lock` shared; [`state::reset`] takes it
+//!   exclusively, so it refuses with [`SandboxError::StateLocked`] while the state is
+//!   in use. [`state::export`] and [`state::import`] carry the JSON form
+//!   (`{"format": "connkit-sandbox-state", "version": 1, "connectors": [...]}`), which
+//!   is also what the state file of earlier versions held: such a file given as a state
+//!   database is refused with [`SandboxError::StateCorrupt`] naming it and saying to
+//!   import it. Any other file that is not a sandbox database, or one damaged, is
+//!   refused the same way.
+//! - **Seed**: at most [`MAX_SEED`] connectors; more is a [`SandboxError::Config`]
+//!   before anything is allocated.
 //! - **Stats**: `GET /__sandbox/stats` answers [`Stats`] as JSON
 //!   (`{"total", "by_operation", "by_status", "injected_faults"}`),
 //!   `DELETE /__sandbox/stats` resets it. Admin requests are neither counted nor gated.
