@@ -365,8 +365,34 @@ pub enum SandboxCommand {
     /// Serve the sandbox over HTTP; prints its base URL as the first stdout line and
     /// runs until Ctrl-C or SIGTERM.
     Serve(ServeArgs),
-    /// Forget the `--sandbox` state; the next use starts from the demo set again.
-    Reset,
+    /// Forget the `--sandbox` state (or `--state FILE`); the next use starts from the
+    /// demo set again. Refused while a sandbox has the state open.
+    Reset(StateArgs),
+    /// Write the `--sandbox` state (or `--state FILE`) as JSON to FILE (`-`: stdout).
+    Export(StateFileArgs),
+    /// Replace the `--sandbox` state (or `--state FILE`) by the JSON state in FILE (an
+    /// export, or the `sandbox.json` of an older connkit).
+    Import(StateFileArgs),
+}
+
+/// Which sandbox state a `sandbox reset|export|import` works on.
+#[derive(Debug, Args)]
+pub struct StateArgs {
+    /// The state database (as given to `sandbox serve --state`); default: the
+    /// `--sandbox` state in the data directory.
+    #[arg(long, value_name = "FILE")]
+    pub state: Option<PathBuf>,
+}
+
+/// `connkit sandbox export|import FILE`
+#[derive(Debug, Args)]
+pub struct StateFileArgs {
+    /// The JSON file.
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+    /// The state database.
+    #[command(flatten)]
+    pub state: StateArgs,
 }
 
 /// `connkit sandbox serve`
@@ -375,10 +401,12 @@ pub struct ServeArgs {
     /// Address to listen on (port 0 picks a free port).
     #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8080")]
     pub addr: std::net::SocketAddr,
-    /// Number of generated connectors to start with.
+    /// Number of generated connectors to start with (at most 1000000; ignored, with a
+    /// note, when the state file already holds a state).
     #[arg(long, value_name = "N")]
     pub seed: Option<usize>,
-    /// Keep state in this file (loaded if present, written atomically on change).
+    /// Keep state in this SQLite database (loaded if present, one durable transaction
+    /// per change, shareable with other sandboxes).
     #[arg(long, value_name = "FILE")]
     pub state: Option<PathBuf>,
     /// Answer 429 beyond this many requests per sliding window, e.g. `100/10s`.

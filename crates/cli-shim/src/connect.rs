@@ -58,6 +58,7 @@ fn add_validators(builder: ClientBuilder, validators: Vec<Arc<dyn Validator>>) -
 /// first time, with a note on stderr saying where).
 fn sandbox_client(quiet: bool) -> Result<ClientBuilder, Failure> {
     let state = sandbox_home::state_file()?;
+    sandbox_home::import_legacy(&state, quiet)?;
     let fresh = !state.exists();
     let sandbox = Sandbox::builder()
         .seed(DEMO_SEED)

@@ -4,8 +4,10 @@
 
 mod embedded;
 mod hardening;
+mod name_limit;
 mod offline;
 pub mod plugins;
+mod sandbox_state;
 mod served;
 mod support;
 mod tls_relay;
