@@ -73,6 +73,8 @@ mod backend;
 mod base_url;
 mod config;
 mod error;
+mod private_file;
+mod profile;
 mod rate_limit;
 mod redact;
 mod request;
@@ -81,6 +83,7 @@ mod stack;
 #[cfg(any(test, feature = "test-util"))]
 pub mod test_util;
 mod timeout;
+mod token_cache;
 mod trace;
 mod user_dirs;
 
@@ -92,12 +95,16 @@ pub use config::{
     ENV_BASE_URL, ENV_CLIENT_ID, ENV_CLIENT_SECRET,
 };
 pub use error::{AuthProblem, BoxError, LastAttempt, LastResponse, TimeoutPhase, TransportError};
+pub use profile::{
+    is_rate_limit_policy, Profile, ProfileFile, SecretSource, ENV_PROFILE, PROFILES_FILE,
+};
 pub use rate_limit::{RateLimit, RateLimiter};
 pub use redact::{Secret, REDACTED};
 pub use request::{clone_request, Attempt, Deadline, Idempotency};
 pub use retry::{Retry, RetryPolicy};
 pub use stack::{TransportStack, TransportStackBuilder};
 pub use timeout::Timeout;
+pub use token_cache::{CachedTokenInfo, TokenCache};
 pub use trace::Traced;
 pub use user_dirs::UserDir;
 
