@@ -485,3 +485,142 @@ fn line_column(text: &str, offset: usize) -> (usize, usize) {
     let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
     (line, column)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn error_of(text: &str) -> String {
+        ProfileFile::parse(Path::new("/p/profiles.toml"), text)
+            .unwrap_err()
+            .to_string()
+    }
+
+    #[test]
+    fn format_errors_name_the_file_line_and_column_but_no_value() {
+        let err = error_of("[profiles.a]\nplatform = \"isc\"\nclient_id = \n");
+        assert!(err.contains("/p/profiles.toml: line 3, column 13"), "{err}");
+
+        let err = error_of("[profiles.a]\nplatform = \"isc\"\nbase_ulr = \"x\"\n");
+        assert!(
+            err.contains("line 3, column 1") && err.contains("unknown key `base_ulr`"),
+            "{err}"
+        );
+
+        let err = error_of("[profiles.a]\nplatform = \"isc\"\nclient_secret = 918273\n");
+        assert!(
+            err.contains("line 3, column 17") && err.contains("`client_secret` must be"),
+            "{err}"
+        );
+        assert!(!err.contains("918273"), "{err}");
+
+        let err = error_of(
+            "[profiles.a]\nplatform = \"isc\"\nsecret_env = \"V\"\nsecret_command = [\"x\"]\n",
+        );
+        assert!(
+            err.contains("line 4") && err.contains("one of secret_env"),
+            "{err}"
+        );
+
+        let err = error_of("[profiles.a]\nplatform = \"isc\"\nsecret_command = [\"x\", 1]\n");
+        assert!(err.contains("array of strings"), "{err}");
+
+        let err = error_of("[profiles.a]\nplatform = \"isc\"\nrate_limit = \"fast\"\n");
+        assert!(err.contains("auto, off or MAX/WINDOW"), "{err}");
+
+        let err = error_of("[profiles.a]\nbase_url = \"https://t\"\n");
+        assert!(err.contains("no `platform`"), "{err}");
+
+        let err = error_of("default = \"b\"\n[profiles.a]\nplatform = \"isc\"\n");
+        assert!(
+            err.contains("line 1, column 11") && err.contains("`b` is not defined"),
+            "{err}"
+        );
+
+        let err = error_of("colour = 1\n");
+        assert!(err.contains("unknown key `colour`"), "{err}");
+    }
+
+    #[test]
+    fn rate_limit_policies_are_checked_loosely() {
+        for ok in ["auto", "off", "OFF", "100/10s", "50/1m", "5/500ms", "3/2"] {
+            assert!(is_rate_limit_policy(ok), "{ok}");
+        }
+        for bad in ["", "fast", "0/10s", "10/", "/10s", "10/0s", "x/1s"] {
+            assert!(!is_rate_limit_policy(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn secrets_come_from_their_source() {
+        let env = |name: &str| (name == "V").then(|| "from-env".to_owned());
+        let read = |s: SecretSource| s.read(env).map(|s| s.expose().to_owned());
+        assert_eq!(read(SecretSource::Env("V".into())).unwrap(), "from-env");
+        let err = read(SecretSource::Env("W".into())).unwrap_err().to_string();
+        assert!(err.contains("environment variable W"), "{err}");
+        let printed = SecretSource::Command(vec!["printf".into(), "abc\\n".into()]);
+        assert_eq!(read(printed).unwrap(), "abc");
+        let failing =
+            SecretSource::Command(vec!["sh".into(), "-c".into(), "echo oops; exit 3".into()]);
+        let err = read(failing).unwrap_err().to_string();
+        assert!(
+            err.contains("`sh` failed") && !err.contains("oops"),
+            "{err}"
+        );
+        let missing = SecretSource::Command(vec!["/nonexistent/connkit-helper".into()]);
+        assert!(read(missing)
+            .unwrap_err()
+            .to_string()
+            .contains("could not run"));
+        let plain = format!("{:?}", SecretSource::Plain(Secret::new("p4ss")));
+        assert!(!plain.contains("p4ss"), "{plain}");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn edits_keep_comments_and_plain_secrets_need_a_private_file() {
+        use std::os::unix::fs::PermissionsExt;
+
+        let dir = std::env::temp_dir().join(format!("connkit-profiles-{}", std::process::id()));
+        let path = dir.join("profiles.toml");
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(
+            &path,
+            "# my tenants\n[profiles.a]\nplatform = \"isc\" # prod\n",
+        )
+        .unwrap();
+
+        let mut file = ProfileFile::load(&path).unwrap();
+        let mut b = Profile::new("isc");
+        b.base_url = Some("https://b.example".into());
+        b.secret = Some(SecretSource::Command(vec!["pass".into(), "b".into()]));
+        file.set("b", b.clone());
+        file.set_default("b").unwrap();
+        assert!(file.set_default("zzz").is_err());
+        file.save().unwrap();
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(
+            text.contains("# my tenants") && text.contains("# prod"),
+            "{text}"
+        );
+        let again = ProfileFile::load(&path).unwrap();
+        assert_eq!(again.get("b"), Some(&b));
+        assert_eq!(again.default_name(), Some("b"));
+
+        let mut again = again;
+        assert!(again.remove("b") && !again.remove("b"));
+        assert_eq!(again.default_name(), None);
+        let mut plain = Profile::new("isc");
+        plain.secret = Some(SecretSource::Plain(Secret::new("p4ss")));
+        again.set("plain", plain);
+        again.save().unwrap();
+        assert!(ProfileFile::load(&path).is_ok(), "saved 0600");
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+        let err = ProfileFile::load(&path).unwrap_err().to_string();
+        assert!(
+            err.contains("mode 0644") && err.contains("chmod 600") && !err.contains("p4ss"),
+            "{err}"
+        );
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}
