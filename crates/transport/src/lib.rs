@@ -92,7 +92,7 @@ pub use backend::{HttpBackend, HttpBackendBuilder, TlsBackend};
 pub use base_url::{BaseUrl, API_VERSION_PREFIX};
 pub use config::{
     ConfigSources, ExplicitConfig, Origin, Resolved, ResolvedConfig, DEFAULT_CONFIG_FILE,
-    ENV_BASE_URL, ENV_CLIENT_ID, ENV_CLIENT_SECRET,
+    ENV_BASE_URL, ENV_CLIENT_ID, ENV_CLIENT_SECRET, PLATFORM_ISC,
 };
 pub use error::{AuthProblem, BoxError, LastAttempt, LastResponse, TimeoutPhase, TransportError};
 pub use profile::{
