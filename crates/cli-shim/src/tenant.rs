@@ -4,7 +4,7 @@
 
 use connkit_transport::{
     Auth, ClientCredentials, ConfigSources, ExplicitConfig, ProfileFile, ResolvedConfig, Secret,
-    TokenCache, TransportError,
+    TokenCache, TransportError, UserDir,
 };
 
 use crate::args::{GlobalArgs, OutputFormat};
@@ -65,4 +65,12 @@ pub fn usage(error: TransportError) -> Failure {
         error: Box::new(error),
         tracking_id: None,
     }
+}
+
+/// The failure when no variable names one of the user's directories.
+pub fn no_user_dir(dir: UserDir, what: &str) -> Failure {
+    Failure::usage(format!(
+        "cannot find a directory for {what}: set {} (or HOME)",
+        dir.override_var()
+    ))
 }

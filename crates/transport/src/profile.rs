@@ -498,47 +498,49 @@ mod tests {
 
     #[test]
     fn format_errors_name_the_file_line_and_column_but_no_value() {
-        let err = error_of("[profiles.a]\nplatform = \"isc\"\nclient_id = \n");
-        assert!(err.contains("/p/profiles.toml: line 3, column 13"), "{err}");
-
-        let err = error_of("[profiles.a]\nplatform = \"isc\"\nbase_ulr = \"x\"\n");
-        assert!(
-            err.contains("line 3, column 1") && err.contains("unknown key `base_ulr`"),
-            "{err}"
-        );
-
-        let err = error_of("[profiles.a]\nplatform = \"isc\"\nclient_secret = 918273\n");
-        assert!(
-            err.contains("line 3, column 17") && err.contains("`client_secret` must be"),
-            "{err}"
-        );
-        assert!(!err.contains("918273"), "{err}");
-
-        let err = error_of(
-            "[profiles.a]\nplatform = \"isc\"\nsecret_env = \"V\"\nsecret_command = [\"x\"]\n",
-        );
-        assert!(
-            err.contains("line 4") && err.contains("one of secret_env"),
-            "{err}"
-        );
-
-        let err = error_of("[profiles.a]\nplatform = \"isc\"\nsecret_command = [\"x\", 1]\n");
-        assert!(err.contains("array of strings"), "{err}");
-
-        let err = error_of("[profiles.a]\nplatform = \"isc\"\nrate_limit = \"fast\"\n");
-        assert!(err.contains("auto, off or MAX/WINDOW"), "{err}");
-
-        let err = error_of("[profiles.a]\nbase_url = \"https://t\"\n");
-        assert!(err.contains("no `platform`"), "{err}");
-
-        let err = error_of("default = \"b\"\n[profiles.a]\nplatform = \"isc\"\n");
-        assert!(
-            err.contains("line 1, column 11") && err.contains("`b` is not defined"),
-            "{err}"
-        );
-
-        let err = error_of("colour = 1\n");
-        assert!(err.contains("unknown key `colour`"), "{err}");
+        const A: &str = "[profiles.a]\nplatform = \"isc\"\n";
+        let cases: &[(String, &[&str])] = &[
+            (
+                format!("{A}client_id = \n"),
+                &["/p/profiles.toml: line 3, column 13"],
+            ),
+            (
+                format!("{A}base_ulr = \"x\"\n"),
+                &["line 3, column 1", "unknown key `base_ulr`"],
+            ),
+            (
+                format!("{A}client_secret = 918273\n"),
+                &["line 3, column 17", "`client_secret` must be"],
+            ),
+            (
+                format!("{A}secret_env = \"V\"\nsecret_command = [\"x\"]\n"),
+                &["line 4", "one of secret_env"],
+            ),
+            (
+                format!("{A}secret_command = [\"x\", 1]\n"),
+                &["array of strings"],
+            ),
+            (
+                format!("{A}rate_limit = \"fast\"\n"),
+                &["auto, off or MAX/WINDOW"],
+            ),
+            (
+                "[profiles.a]\nbase_url = \"https://t\"\n".into(),
+                &["no `platform`"],
+            ),
+            (
+                format!("default = \"b\"\n{A}"),
+                &["line 1, column 11", "`b` is not defined"],
+            ),
+            ("colour = 1\n".into(), &["unknown key `colour`"]),
+        ];
+        for (text, needles) in cases {
+            let err = error_of(text);
+            for needle in *needles {
+                assert!(err.contains(needle), "{text:?}: {err}");
+            }
+            assert!(!err.contains("918273"), "{err}");
+        }
     }
 
     #[test]

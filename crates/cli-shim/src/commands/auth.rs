@@ -4,12 +4,13 @@ use std::io::Write;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use clap::Subcommand;
-use connkit_transport::{CachedTokenInfo, TokenCache};
+use connkit_transport::{CachedTokenInfo, TokenCache, UserDir};
 use serde::Serialize;
 
 use crate::args::OutputFormat;
 use crate::exit::Failure;
 use crate::output::{ListWriter, Row};
+use crate::tenant::no_user_dir;
 
 /// `connkit auth …`
 #[derive(Debug, Subcommand)]
@@ -68,11 +69,7 @@ pub fn run(
     quiet: bool,
     out: &mut dyn Write,
 ) -> Result<(), Failure> {
-    let cache = TokenCache::user().ok_or_else(|| {
-        Failure::usage(
-            "cannot find a cache directory for tokens: set CONNKIT_CACHE_DIR (or XDG_CACHE_HOME or HOME)",
-        )
-    })?;
+    let cache = TokenCache::user().ok_or_else(|| no_user_dir(UserDir::Cache, "cached tokens"))?;
     let dir = cache.dir().display().to_string();
     match command {
         AuthCommand::Status => {

@@ -4,13 +4,15 @@
 use std::io::Write;
 
 use clap::{Args, Subcommand};
-use connkit_transport::{is_rate_limit_policy, Profile, ProfileFile, SecretSource, PLATFORM_ISC};
+use connkit_transport::{
+    is_rate_limit_policy, Profile, ProfileFile, SecretSource, UserDir, PLATFORM_ISC,
+};
 use serde::Serialize;
 
 use crate::args::{GlobalArgs, OutputFormat};
 use crate::exit::Failure;
 use crate::output::{write_object, ListWriter, Row};
-use crate::tenant::usage;
+use crate::tenant::{no_user_dir, usage};
 
 /// `connkit profile …`
 #[derive(Debug, Subcommand)]
@@ -116,11 +118,7 @@ pub fn run(
     format: OutputFormat,
     out: &mut dyn Write,
 ) -> Result<(), Failure> {
-    let path = ProfileFile::user_path().ok_or_else(|| {
-        Failure::usage(
-            "cannot find a config directory for profiles: set CONNKIT_CONFIG_DIR (or XDG_CONFIG_HOME or HOME)",
-        )
-    })?;
+    let path = ProfileFile::user_path().ok_or_else(|| no_user_dir(UserDir::Config, "profiles"))?;
     let mut file = ProfileFile::load(&path).map_err(usage)?;
     let note = |message: String| {
         if !global.quiet {

@@ -175,28 +175,23 @@ fn unneeded_sources_are_not_read() {
         .expect("run connkit");
     assert!(from_env.status.success());
 
-    // Without a token, credentials are needed: the broken profiles file is read first and
-    // its error names the file, line and column.
-    let failed = env
-        .run(["--base-url", &served.base_url, "connectors", "list"])
-        .code(2);
-    assert!(
-        failed
+    // Without a token, credentials are needed: the broken profiles file is read first,
+    // then the config file; each error names the file, line and column.
+    let needing_credentials = || {
+        env.run(["--base-url", &served.base_url, "connectors", "list"])
+            .code(2)
             .stderr
-            .contains("profiles.toml: line 1, column 12: unclosed array"),
-        "{}",
-        failed.stderr
+    };
+    let err = needing_credentials();
+    assert!(
+        err.contains("profiles.toml: line 1, column 12: unclosed array"),
+        "{err}"
     );
     std::fs::remove_file(env.path().join("config/profiles.toml")).expect("remove");
-    let failed = env
-        .run(["--base-url", &served.base_url, "connectors", "list"])
-        .code(2);
+    let err = needing_credentials();
     assert!(
-        failed
-            .stderr
-            .contains("config.json: line 3, column 0: the JSON ends too early"),
-        "{}",
-        failed.stderr
+        err.contains("config.json: line 3, column 0: the JSON ends too early"),
+        "{err}"
     );
 }
 
@@ -295,22 +290,15 @@ fn profiles_are_listed_shown_chosen_and_removed() {
     .ok();
     env.run(["profile", "add", "two", "--base-url", "https://two.example"])
         .ok();
-    let refused = env
-        .run(["profile", "add", "three", "--client-secret", "plain"])
-        .code(2);
-    assert!(
-        refused.stderr.contains("--secret-env"),
-        "{}",
-        refused.stderr
-    );
-    let bad_policy = env
-        .run(["profile", "add", "three", "--rate-limit", "fast"])
-        .code(2);
-    assert!(
-        bad_policy.stderr.contains("MAX/WINDOW"),
-        "{}",
-        bad_policy.stderr
-    );
+    for (refused, reason) in [
+        (["--client-secret", "plain"], "--secret-env"),
+        (["--rate-limit", "fast"], "MAX/WINDOW"),
+    ] {
+        let run = env
+            .run(["profile", "add", "three"].into_iter().chain(refused))
+            .code(2);
+        assert!(run.stderr.contains(reason), "{}", run.stderr);
+    }
 
     let listed = env.run(["profile", "list", "-o", "json"]).ok().json();
     let names: Vec<&str> = listed
