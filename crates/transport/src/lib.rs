@@ -11,7 +11,7 @@
 //! # async fn demo() -> Result<(), connkit_transport::TransportError> {
 //! use connkit_transport::{ConfigSources, HttpBackend, TransportStack};
 //!
-//! // explicit values > SAIL_* environment > ./config.json
+//! // explicit values > SAIL_* environment > ./config.json (profiles: see below)
 //! let config = ConfigSources::new().resolve()?;
 //! let mut stack = TransportStack::builder(HttpBackend::new()?);
 //! if let Some(auth) = config.client_credentials() {
@@ -29,6 +29,44 @@
 //! timeout 120 s, auth, retry (4 attempts, jittered exponential backoff, `Retry-After` up
 //! to 60 s), a sliding-window rate limit of 100 request starts per 10 s, a `tracing` span
 //! per attempt, per-attempt timeout 30 s, connect timeout 10 s.
+//!
+//! # Profiles and the token cache
+//!
+//! Both live in the user's directories ([`UserDir`]); both are opt-in for a library
+//! caller and on by default in the `connkit` tool.
+//!
+//! - **Profiles**: [`ProfileFile`] reads and edits `profiles.toml` in [`UserDir::Config`]
+//!   (`$CONNKIT_CONFIG_DIR`, else `$XDG_CONFIG_HOME/connkit`, else `~/.config/connkit`):
+//!   named tenants of any `platform`, each with a base URL, a client id, a
+//!   [`SecretSource`] (an environment variable or a command; a plain secret only in a
+//!   0600 file), a rate-limit policy string and a default output format.
+//!   [`ConfigSources::profiles`] puts a profile between the environment and
+//!   `./config.json`; without it no profile is read.
+//! - **Token cache**: [`TokenCache`] keeps client-credentials tokens in `tokens/` of
+//!   [`UserDir::Cache`] (`$CONNKIT_CACHE_DIR`, else `$XDG_CACHE_HOME/connkit`, else
+//!   `~/.cache/connkit`), one 0600 file per (token URL, client id), never the secret.
+//!   [`ClientCredentials::token_cache`] turns it on for an [`AuthLayer`]; without it
+//!   tokens are cached in memory only.
+//!
+//! ```no_run
+//! # fn demo() -> Result<(), connkit_transport::TransportError> {
+//! use connkit_transport::{Auth, ClientCredentials, ConfigSources, ProfileFile, TokenCache};
+//!
+//! let mut sources = ConfigSources::new();
+//! if let Some(file) = ProfileFile::user_path() {
+//!     sources = sources.profiles(file, Some("acme".to_owned()));
+//! }
+//! let config = sources.resolve()?;
+//! if let (Some(id), Some(secret)) = (&config.client_id, &config.client_secret) {
+//!     let mut credentials =
+//!         ClientCredentials::new(&config.base_url.value, id.value.clone(), secret.value.clone())?;
+//!     if let Some(cache) = TokenCache::user() {
+//!         credentials = credentials.token_cache(cache);
+//!     }
+//!     let _auth = Auth::ClientCredentials(credentials);
+//! }
+//! # Ok(()) }
+//! ```
 //!
 //! # Idempotency
 //!

@@ -19,7 +19,9 @@ use serde::{Deserialize, Serialize};
 use crate::private_file::write_private;
 use crate::{Secret, UserDir};
 
-/// Where cached tokens live; clones share the directory. See the [module docs](self).
+/// Where cached tokens live: one 0600 file per (token URL, client id) holding the
+/// access token and its expiry, never the client secret; unreadable files count as
+/// absent. Clones share the directory.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TokenCache {
     dir: PathBuf,
