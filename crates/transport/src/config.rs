@@ -269,8 +269,15 @@ impl<'a> ConfigSources<'a> {
         }
 
         let base_url = base_url.ok_or_else(|| {
+            let profile = match &self.profiles {
+                Some((file, None)) => format!(
+                    ", name a profile (none is the default in {})",
+                    file.display()
+                ),
+                _ => String::new(),
+            };
             TransportError::config(format!(
-                "no base URL: pass one explicitly, set {ENV_BASE_URL}, or put \"BaseURL\" in {}",
+                "no base URL: pass one explicitly, set {ENV_BASE_URL}{profile}, or put \"BaseURL\" in {}",
                 self.file_name()
             ))
         })?;
@@ -709,6 +716,16 @@ mod tests {
         let err = error_of(ConfigSources::new().env(env(&[])).no_config_file());
         assert!(
             err.contains("no base URL") && err.contains(ENV_BASE_URL),
+            "{err}"
+        );
+        let err = error_of(
+            ConfigSources::new()
+                .env(env(&[]))
+                .no_config_file()
+                .profiles("/nonexistent/profiles.toml", None),
+        );
+        assert!(
+            err.contains("name a profile (none is the default in /nonexistent/profiles.toml)"),
             "{err}"
         );
 
