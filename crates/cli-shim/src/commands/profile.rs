@@ -22,7 +22,7 @@ pub enum ProfileCommand {
     /// Show one profile (the default when no name is given); never its secret.
     Show(OptionalName),
     /// Add or replace a profile: `--base-url`, `--client-id` and `-o` are taken from the
-    /// global options, the secret from `--secret-env` or `--secret-command`.
+    /// global options, the secret from `--secret-env VAR` or a command after `--`.
     Add(AddArgs),
     /// Remove a profile.
     Remove(Name),
@@ -58,10 +58,10 @@ pub struct AddArgs {
     /// Read the client secret from this environment variable when the profile is used.
     #[arg(long, value_name = "VAR", conflicts_with = "secret_command")]
     pub secret_env: Option<String>,
-    /// Run this command (no shell) when the profile is used; its stdout is the secret.
-    /// Takes the rest of the command line, e.g. `--secret-command pass show acme`.
-    #[arg(long, value_name = "ARG", num_args = 1.., allow_hyphen_values = true)]
-    pub secret_command: Option<Vec<String>>,
+    /// After `--`: a command to run (no shell) when the profile is used, whose stdout is
+    /// the secret, e.g. `connkit profile add acme … -- pass show acme`.
+    #[arg(last = true, value_name = "SECRET_COMMAND")]
+    pub secret_command: Vec<String>,
     /// The client-side rate-limit policy: auto, off or MAX/WINDOW (e.g. 100/10s).
     #[arg(long, value_name = "POLICY")]
     pub rate_limit: Option<String>,
@@ -195,7 +195,7 @@ fn new_profile(args: &AddArgs, global: &GlobalArgs) -> Result<Profile, Failure> 
     if global.client_secret.is_some() {
         return Err(Failure::usage(
             "profile add does not store --client-secret: use --secret-env VAR or \
-             --secret-command CMD…, or put client_secret in the file by hand (mode 0600)",
+             -- CMD ARGS… (a command that prints it), or put client_secret in the file by hand (mode 0600)",
         ));
     }
     if let Some(policy) = args
@@ -210,10 +210,10 @@ fn new_profile(args: &AddArgs, global: &GlobalArgs) -> Result<Profile, Failure> 
     let mut profile = Profile::new(args.platform.clone());
     profile.base_url = global.base_url.clone();
     profile.client_id = global.client_id.clone();
-    profile.secret = match (&args.secret_env, &args.secret_command) {
+    profile.secret = match (&args.secret_env, args.secret_command.is_empty()) {
         (Some(var), _) => Some(SecretSource::Env(var.clone())),
-        (None, Some(argv)) => Some(SecretSource::Command(argv.clone())),
-        (None, None) => None,
+        (None, false) => Some(SecretSource::Command(args.secret_command.clone())),
+        (None, true) => None,
     };
     profile.rate_limit = args.rate_limit.clone();
     profile.output = global

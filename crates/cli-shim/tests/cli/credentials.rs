@@ -216,17 +216,15 @@ fn a_profile_secret_from_its_variable_or_command_leaves_no_trace() {
     add("by-env", &["--secret-env", "CK_TEST_SECRET"]);
     add(
         "by-command",
-        &["--secret-command", "sh", "-c", "printf %s \"$CK_HIDDEN\""],
+        &["--default", "--", "sh", "-c", "printf %s \"$CK_HIDDEN\""],
     );
     add(
         "failing",
-        &[
-            "--secret-command",
-            "sh",
-            "-c",
-            "printf %s \"$CK_HIDDEN\"; exit 3",
-        ],
+        &["--", "sh", "-c", "printf %s \"$CK_HIDDEN\"; exit 3"],
     );
+    let shown = env.run(["profile", "show", "-o", "json"]).ok().json();
+    assert_eq!(shown["name"], "by-command");
+    assert_eq!(shown["secret"], "command `sh -c printf %s \"$CK_HIDDEN\"`");
 
     let run = |profile: &str| {
         Run::from(
