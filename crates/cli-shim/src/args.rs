@@ -17,7 +17,8 @@ use connkit_sandbox::{FaultConfig, RateLimitConfig};
                   Try it without a tenant: `connkit --sandbox connectors list` runs against an \
                   embedded sandbox whose state lives in your data directory.",
     after_long_help = "Connection settings: flags, then the environment (SAIL_BASE_URL, \
-                       SAIL_CLIENT_ID, SAIL_CLIENT_SECRET, CONNKIT_TOKEN), then ./config.json \
+                       SAIL_CLIENT_ID, SAIL_CLIENT_SECRET, CONNKIT_TOKEN), then the profile \
+                       (--profile, CONNKIT_PROFILE, else the default one), then ./config.json \
                        (BaseURL, ClientId, ClientSecret).\n\n\
                        Exit codes: 0 ok, 1 other error, 2 usage, 3 pre-flight rejected, \
                        4 not found, 5 authentication failed, 6 rate-limited, retries exhausted \
@@ -104,6 +105,19 @@ pub struct GlobalArgs {
     /// Only errors on stderr: no progress, no notes.
     #[arg(short, long, global = true)]
     pub quiet: bool,
+
+    /// Use this profile of the profiles file (see `connkit profile`).
+    #[arg(long, global = true, value_name = "NAME", env = "CONNKIT_PROFILE")]
+    pub profile: Option<String>,
+
+    /// Neither read nor write the token cache (client-credentials tokens are otherwise
+    /// reused across runs until shortly before they expire).
+    #[arg(long, global = true)]
+    pub no_token_cache: bool,
+
+    /// Accept a plain http:// base URL for hosts other than loopback (insecure).
+    #[arg(long, global = true)]
+    pub allow_http: bool,
 }
 
 /// How results are written to stdout.
@@ -146,6 +160,12 @@ pub enum UserCommand {
     Schema(SchemaArgs),
     /// Print a shell completion script.
     Completions(CompletionsArgs),
+    /// The client-credentials tokens cached across runs.
+    #[command(subcommand)]
+    Auth(crate::commands::auth::AuthCommand),
+    /// Named tenants in the profiles file.
+    #[command(subcommand)]
+    Profile(crate::commands::profile::ProfileCommand),
 }
 
 /// `connkit connectors …`

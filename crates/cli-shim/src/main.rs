@@ -10,6 +10,7 @@ mod exit;
 mod output;
 mod progress;
 mod sandbox_home;
+mod tenant;
 mod trust;
 
 use std::io::Write;

@@ -11,7 +11,7 @@
 //! # async fn demo() -> Result<(), connkit_transport::TransportError> {
 //! use connkit_transport::{ConfigSources, HttpBackend, TransportStack};
 //!
-//! // explicit values > SAIL_* environment > ./config.json
+//! // explicit values > SAIL_* environment > ./config.json (profiles: see below)
 //! let config = ConfigSources::new().resolve()?;
 //! let mut stack = TransportStack::builder(HttpBackend::new()?);
 //! if let Some(auth) = config.client_credentials() {
@@ -29,6 +29,44 @@
 //! timeout 120 s, auth, retry (4 attempts, jittered exponential backoff, `Retry-After` up
 //! to 60 s), a sliding-window rate limit of 100 request starts per 10 s, a `tracing` span
 //! per attempt, per-attempt timeout 30 s, connect timeout 10 s.
+//!
+//! # Profiles and the token cache
+//!
+//! Both live in the user's directories ([`UserDir`]); both are opt-in for a library
+//! caller and on by default in the `connkit` tool.
+//!
+//! - **Profiles**: [`ProfileFile`] reads and edits `profiles.toml` in [`UserDir::Config`]
+//!   (`$CONNKIT_CONFIG_DIR`, else `$XDG_CONFIG_HOME/connkit`, else `~/.config/connkit`):
+//!   named tenants of any `platform`, each with a base URL, a client id, a
+//!   [`SecretSource`] (an environment variable or a command; a plain secret only in a
+//!   0600 file), a rate-limit policy string and a default output format.
+//!   [`ConfigSources::profiles`] puts a profile between the environment and
+//!   `./config.json`; without it no profile is read.
+//! - **Token cache**: [`TokenCache`] keeps client-credentials tokens in `tokens/` of
+//!   [`UserDir::Cache`] (`$CONNKIT_CACHE_DIR`, else `$XDG_CACHE_HOME/connkit`, else
+//!   `~/.cache/connkit`), one 0600 file per (token URL, client id), never the secret.
+//!   [`ClientCredentials::token_cache`] turns it on for an [`AuthLayer`]; without it
+//!   tokens are cached in memory only.
+//!
+//! ```no_run
+//! # fn demo() -> Result<(), connkit_transport::TransportError> {
+//! use connkit_transport::{Auth, ClientCredentials, ConfigSources, ProfileFile, TokenCache};
+//!
+//! let mut sources = ConfigSources::new();
+//! if let Some(file) = ProfileFile::user_path() {
+//!     sources = sources.profiles(file, Some("acme".to_owned()));
+//! }
+//! let config = sources.resolve()?;
+//! if let (Some(id), Some(secret)) = (&config.client_id, &config.client_secret) {
+//!     let mut credentials =
+//!         ClientCredentials::new(&config.base_url.value, id.value.clone(), secret.value.clone())?;
+//!     if let Some(cache) = TokenCache::user() {
+//!         credentials = credentials.token_cache(cache);
+//!     }
+//!     let _auth = Auth::ClientCredentials(credentials);
+//! }
+//! # Ok(()) }
+//! ```
 //!
 //! # Idempotency
 //!
@@ -83,6 +121,8 @@ mod backend;
 mod base_url;
 mod config;
 mod error;
+mod private_file;
+mod profile;
 mod rate_limit;
 mod redact;
 mod request;
@@ -93,6 +133,7 @@ pub mod test_util;
 mod timeout;
 #[cfg(any(feature = "rustls", feature = "native-tls"))]
 mod tls_trust;
+mod token_cache;
 mod trace;
 mod user_dirs;
 
@@ -101,15 +142,19 @@ pub use backend::{HttpBackend, HttpBackendBuilder, TlsBackend};
 pub use base_url::{BaseUrl, API_VERSION_PREFIX};
 pub use config::{
     ConfigSources, ExplicitConfig, Origin, Resolved, ResolvedConfig, DEFAULT_CONFIG_FILE,
-    ENV_BASE_URL, ENV_CLIENT_ID, ENV_CLIENT_SECRET,
+    ENV_BASE_URL, ENV_CLIENT_ID, ENV_CLIENT_SECRET, PLATFORM_ISC,
 };
 pub use error::{AuthProblem, BoxError, LastAttempt, LastResponse, TimeoutPhase, TransportError};
+pub use profile::{
+    is_rate_limit_policy, Profile, ProfileFile, SecretSource, ENV_PROFILE, PROFILES_FILE,
+};
 pub use rate_limit::{RateLimit, RateLimiter};
 pub use redact::{Secret, REDACTED};
 pub use request::{clone_request, Attempt, Deadline, Idempotency};
 pub use retry::{Retry, RetryPolicy};
 pub use stack::{TransportStack, TransportStackBuilder};
 pub use timeout::Timeout;
+pub use token_cache::{CachedTokenInfo, TokenCache};
 pub use trace::Traced;
 pub use user_dirs::UserDir;
 
