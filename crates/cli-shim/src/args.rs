@@ -371,7 +371,8 @@ pub struct ServeArgs {
     /// Keep state in this file (loaded if present, written atomically on change).
     #[arg(long, value_name = "FILE")]
     pub state: Option<PathBuf>,
-    /// Answer 429 beyond this many requests per sliding window, e.g. `100/10s`.
+    /// Answer 429 beyond this many requests per sliding window, e.g. `100/10s`, per
+    /// client id (the tokens /oauth/token issued to one client share a window).
     #[arg(long, value_name = "MAX/WINDOW")]
     pub rate_limit: Option<RateLimitConfig>,
     /// Inject faults, e.g. `error=0.2,reset=0.05,truncate=0.01,latency=5ms,seed=7`.
