@@ -39,7 +39,13 @@ pub async fn run(
     };
     let client = connect::client(global, preflight)?;
     match command {
-        ConnectorsCommand::List(args) => list(&client, args, sink).await,
+        ConnectorsCommand::List(args) => {
+            let concurrency = match args.concurrency {
+                Some(n) => usize::from(n),
+                None => crate::rate_limit::list_concurrency(&client, global)?,
+            };
+            list(&client, args, concurrency, sink).await
+        }
         ConnectorsCommand::Get(args) => {
             let mut request = client.get_connector(&args.script_name);
             if let Some(locale) = &args.locale {
@@ -99,8 +105,14 @@ pub async fn run(
     }
 }
 
-/// One page, or every page with `--all`, written as each page arrives.
-async fn list(client: &Client, args: &ListArgs, sink: Sink<'_>) -> Result<(), Failure> {
+/// One page, or every page with `--all` (`concurrency` pages at a time), written as
+/// each page arrives.
+async fn list(
+    client: &Client,
+    args: &ListArgs,
+    concurrency: usize,
+    sink: Sink<'_>,
+) -> Result<(), Failure> {
     let mut request = client.list_connectors();
     if let Some(filter) = &args.filter {
         request = request.filter(filter.as_str());
@@ -121,10 +133,7 @@ async fn list(client: &Client, args: &ListArgs, sink: Sink<'_>) -> Result<(), Fa
     }
     let mut writer = ListWriter::<V3ConnectorDto>::new(sink.out, sink.format);
     let total = if args.all {
-        let mut pages = request.into_paginator();
-        if let Some(n) = args.concurrency {
-            pages = pages.concurrency(usize::from(n));
-        }
+        let mut pages = request.into_paginator().concurrency(concurrency);
         let mut progress = Progress::new("connectors", !sink.quiet);
         while let Some(page) = pages.next_page().await? {
             writer.page(&page.items).map_err(Failure::write_failed)?;

@@ -2,7 +2,7 @@
 
 use std::io::Write;
 
-use connkit_sandbox::{AuthMode, Sandbox};
+use connkit_sandbox::{AuthMode, RateLimitConfig, Sandbox};
 
 use crate::args::{SandboxCommand, ServeArgs};
 use crate::exit::Failure;
@@ -29,7 +29,10 @@ async fn serve(args: &ServeArgs, quiet: bool, out: &mut dyn Write) -> Result<(),
     if let Some(path) = &args.state {
         builder = builder.state_file(path);
     }
-    if let Some(limit) = args.rate_limit {
+    if let Some(limit) = &args.rate_limit {
+        let limit: RateLimitConfig = limit
+            .parse()
+            .map_err(|e| Failure::usage(format!("sandbox serve --rate-limit: {e}")))?;
         builder = builder.rate_limit(limit);
     }
     if let Some(faults) = &args.faults {

@@ -5,5 +5,6 @@
 mod embedded;
 mod offline;
 mod plugins;
+mod rate_limit;
 mod served;
 mod support;

