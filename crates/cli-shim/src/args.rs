@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use connkit_models::preflight::BodyKind;
-use connkit_sandbox::{FaultConfig, RateLimitConfig};
+use connkit_sandbox::FaultConfig;
 
 /// `connkit`: work with identity-platform connectors over their HTTP APIs.
 #[derive(Debug, Parser)]
@@ -97,6 +97,16 @@ pub struct GlobalArgs {
     /// is retried only when it provably was not processed (refused connection, 429).
     #[arg(long, global = true, value_name = "N")]
     pub retries: Option<u32>,
+
+    /// Client-side rate limit: `auto` (100 requests per 10 s for a hosted tenant, none
+    /// for loopback or --sandbox; learns from 429s; shared with other connkit
+    /// processes using the same client id), `off`, or a fixed MAX/WINDOW such as
+    /// `50/10s` [env: CONNKIT_RATE_LIMIT]. After `sandbox serve` it is the server's
+    /// limit instead.
+    // Text, parsed by `crate::rate_limit`: `sandbox serve --rate-limit` shares this
+    // flag's id (clap allows one `--rate-limit` per command) and keeps its own syntax.
+    #[arg(long, global = true, value_name = "auto|off|MAX/WINDOW")]
+    pub rate_limit: Option<String>,
 
     /// More diagnostics on stderr (repeat for more).
     #[arg(short, long, global = true, action = clap::ArgAction::Count, conflicts_with = "quiet")]
@@ -231,7 +241,8 @@ pub struct ListArgs {
     /// Fetch every page, not just the first.
     #[arg(long)]
     pub all: bool,
-    /// With `--all`: pages fetched at a time.
+    /// With `--all`: pages fetched at a time [default: 4 with no rate limit to meet
+    /// (--sandbox, loopback, --rate-limit off), else 2].
     #[arg(long, value_name = "N", requires = "all", value_parser = clap::value_parser!(u16).range(1..=64))]
     pub concurrency: Option<u16>,
     /// Locale for translated fields, e.g. `en` or `no`.
@@ -429,9 +440,10 @@ pub struct ServeArgs {
     /// per change, shareable with other sandboxes).
     #[arg(long, value_name = "FILE")]
     pub state: Option<PathBuf>,
-    /// Answer 429 beyond this many requests per sliding window, e.g. `100/10s`.
+    /// Answer 429 beyond this many requests per sliding window, e.g. `100/10s`, per
+    /// client id (the tokens /oauth/token issued to one client share a window).
     #[arg(long, value_name = "MAX/WINDOW")]
-    pub rate_limit: Option<RateLimitConfig>,
+    pub rate_limit: Option<String>,
     /// Inject faults, e.g. `error=0.2,reset=0.05,truncate=0.01,latency=5ms,seed=7`.
     #[arg(long, value_name = "SPEC")]
     pub faults: Option<FaultConfig>,

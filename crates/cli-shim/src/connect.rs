@@ -7,7 +7,7 @@ use std::sync::Arc;
 use connkit_connectors::{Client, ClientBuilder};
 use connkit_models::preflight::Validator;
 use connkit_sandbox::{Sandbox, SandboxError, DEMO_SEED};
-use connkit_transport::{RetryPolicy, Secret, DEFAULT_CONFIG_FILE, ENV_BASE_URL};
+use connkit_transport::{RateLimitPolicy, RetryPolicy, Secret, DEFAULT_CONFIG_FILE, ENV_BASE_URL};
 
 use crate::args::GlobalArgs;
 use crate::exit::Failure;
@@ -34,7 +34,7 @@ pub fn client(global: &GlobalArgs, preflight: Preflight) -> Result<Client, Failu
     } else {
         tenant_client(global)?
     };
-    let mut builder = stack_options(builder, global);
+    let mut builder = stack_options(builder, global, crate::rate_limit::policy(global)?);
     if let Some(token) = &global.token {
         builder = builder.token(Secret::new(token.clone()));
     }
@@ -120,15 +120,17 @@ fn nothing_configured(global: &GlobalArgs) -> bool {
 }
 
 /// `--timeout` bounds each whole operation; `--retries N` allows N retries (N + 1
-/// attempts). The embedded sandbox has no rate limit to respect, so its client keeps
-/// no client-side limiter: a `--all` listing of a large seed is not held to 100
-/// requests per 10 s.
-fn stack_options(builder: ClientBuilder, global: &GlobalArgs) -> ClientBuilder {
-    let (timeout, retries, in_process) = (global.timeout, global.retries, global.sandbox);
+/// attempts); `rate_limit` is the policy (its default, `auto`, gives the embedded
+/// sandbox no limiter: a `--all` listing of a large seed is not held to 100 requests
+/// per 10 s).
+fn stack_options(
+    builder: ClientBuilder,
+    global: &GlobalArgs,
+    rate_limit: RateLimitPolicy,
+) -> ClientBuilder {
+    let (timeout, retries) = (global.timeout, global.retries);
     builder.configure_stack(move |mut stack| {
-        if in_process {
-            stack = stack.no_rate_limit();
-        }
+        stack = stack.rate_limit_policy(rate_limit);
         if let Some(limit) = timeout {
             stack = stack.operation_timeout(limit);
         }

@@ -9,6 +9,7 @@ mod connect;
 mod exit;
 mod output;
 mod progress;
+mod rate_limit;
 mod sandbox_home;
 mod tenant;
 mod trust;

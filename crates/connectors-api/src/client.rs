@@ -254,10 +254,11 @@ type StackHook = Box<dyn FnOnce(TransportStackBuilder) -> TransportStackBuilder 
 ///
 /// The transport is, by choice:
 /// - nothing said: the reqwest [`HttpBackend`] under the standard [`TransportStack`]
-///   (timeouts, auth, retry, rate limit; needs the `default-transport` feature, on by
-///   default);
+///   (timeouts, auth, retry, the `auto` rate-limit policy; needs the
+///   `default-transport` feature, on by default);
 /// - [`backend`](ClientBuilder::backend): any transport under that same stack (e.g. the
-///   in-process sandbox with retries);
+///   in-process sandbox with retries). `auto` gives a backend that answers in-process
+///   ([`Transport::is_in_process`]) no limiter;
 /// - [`transport`](ClientBuilder::transport): any transport as is, with only the auth
 ///   layer added when credentials are given.
 ///
@@ -370,14 +371,15 @@ impl ClientBuilder {
     }
 
     /// Sends through `backend` under the standard stack (timeouts, auth, retry, rate
-    /// limit) instead of the reqwest backend.
+    /// limit) instead of the reqwest backend. Under the default `auto` rate-limit policy
+    /// an in-process backend (the sandbox) gets no limiter.
     pub fn backend(mut self, backend: Arc<dyn Transport>) -> Self {
         self.transport = TransportChoice::Backend(backend);
         self
     }
 
     /// Sends through `transport` as is; only the auth layer is added, and only when
-    /// credentials are given.
+    /// credentials are given (no rate limiter).
     pub fn transport(mut self, transport: Arc<dyn Transport>) -> Self {
         self.transport = TransportChoice::AsIs(transport);
         self

@@ -5,7 +5,7 @@ use std::sync::{RwLock, RwLockReadGuard, RwLockWriteGuard};
 use crate::api_error::ApiError;
 use crate::auth::Authenticator;
 use crate::faults::FaultInjector;
-use crate::rate_limit::RateLimiter;
+use crate::rate_limit::ClientWindows;
 use crate::state_db::StateDb;
 use crate::stats::StatsRecorder;
 use crate::store::{Store, Undo};
@@ -16,7 +16,7 @@ pub(crate) struct Emulator {
     pub(crate) store: RwLock<Store>,
     pub(crate) state: Option<StateDb>,
     pub(crate) auth: Authenticator,
-    pub(crate) rate_limit: Option<RateLimiter>,
+    pub(crate) rate_limit: Option<ClientWindows>,
     pub(crate) faults: Option<FaultInjector>,
     pub(crate) stats: StatsRecorder,
     pub(crate) max_body_bytes: usize,

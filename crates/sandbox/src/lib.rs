@@ -222,7 +222,7 @@ impl Sandbox {
             store: RwLock::new(store),
             state,
             auth: auth::Authenticator::new(options.auth, options.token_ttl),
-            rate_limit: options.rate_limit.map(rate_limit::RateLimiter::new),
+            rate_limit: options.rate_limit.map(rate_limit::ClientWindows::new),
             faults: options.faults.map(faults::FaultInjector::new),
             stats: stats::StatsRecorder::default(),
             max_body_bytes: options.max_body_bytes,
@@ -318,7 +318,8 @@ impl SandboxBuilder {
         self
     }
 
-    /// Turns the rate limit on (default off).
+    /// Turns the rate limit on (default off): per client id, as ISC's gateway counts;
+    /// every token issued to one client draws on one window.
     pub fn rate_limit(mut self, config: RateLimitConfig) -> Self {
         self.rate_limit = Some(config);
         self

@@ -27,8 +27,18 @@
 //!
 //! [`TransportStack`] documents the order of the layers and every default: operation
 //! timeout 120 s, auth, retry (4 attempts, jittered exponential backoff, `Retry-After` up
-//! to 60 s), a sliding-window rate limit of 100 request starts per 10 s, a `tracing` span
-//! per attempt, per-attempt timeout 30 s, connect timeout 10 s.
+//! to 60 s), the `auto` rate-limit policy, a `tracing` span per attempt, per-attempt
+//! timeout 30 s, connect timeout 10 s.
+//!
+//! # Rate limiting
+//!
+//! [`RateLimitPolicy::Auto`] (the default) starts at ISC's documented 100 requests per
+//! 10 s against a hosted tenant, unthrottled against a loopback host, and gives an
+//! in-process backend no limiter; a 429 teaches it the real limit, and its state is
+//! shared by every connkit process on the machine that uses the same client id against
+//! the same tenant, in `rate-limit/` under the cache directory ([`UserDir::Cache`]).
+//! [`TransportStackBuilder::rate_limit_policy`] picks another policy (`off`, or a fixed
+//! `MAX/WINDOW`); [`RateLimiter`] documents the accounting and the learning.
 //!
 //! # Profiles and the token cache
 //!
@@ -148,7 +158,7 @@ pub use error::{AuthProblem, BoxError, LastAttempt, LastResponse, TimeoutPhase, 
 pub use profile::{
     is_rate_limit_policy, Profile, ProfileFile, SecretSource, ENV_PROFILE, PROFILES_FILE,
 };
-pub use rate_limit::{RateLimit, RateLimiter};
+pub use rate_limit::{Limit, RateLimit, RateLimitPermit, RateLimitPolicy, RateLimiter};
 pub use redact::{Secret, REDACTED};
 pub use request::{clone_request, Attempt, Deadline, Idempotency};
 pub use retry::{Retry, RetryPolicy};
@@ -173,6 +183,13 @@ pub trait Transport: Send + Sync + 'static {
         &self,
         request: http::Request<Bytes>,
     ) -> Result<http::Response<Bytes>, TransportError>;
+
+    /// Whether requests are answered inside this process (an emulator, a replay)
+    /// rather than by a server. The `auto` rate-limit policy gives such a backend no
+    /// limiter: there is no server whose limit to respect.
+    fn is_in_process(&self) -> bool {
+        false
+    }
 }
 
 #[async_trait::async_trait]
@@ -182,5 +199,9 @@ impl<T: Transport + ?Sized> Transport for std::sync::Arc<T> {
         request: http::Request<Bytes>,
     ) -> Result<http::Response<Bytes>, TransportError> {
         (**self).send(request).await
+    }
+
+    fn is_in_process(&self) -> bool {
+        (**self).is_in_process()
     }
 }

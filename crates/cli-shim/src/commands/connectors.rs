@@ -65,7 +65,13 @@ async fn run_until(
     let size_check = SizeCheck::unless(global.no_preflight);
     let client = connect::client(global, preflight)?;
     match command {
-        ConnectorsCommand::List(args) => list(&client, args, deadline, sink).await,
+        ConnectorsCommand::List(args) => {
+            let concurrency = match args.concurrency {
+                Some(n) => usize::from(n),
+                None => crate::rate_limit::list_concurrency(&client, global)?,
+            };
+            list(&client, args, deadline, concurrency, sink).await
+        }
         ConnectorsCommand::Get(args) => {
             let mut request = client.get_connector(&args.script_name);
             if let Some(locale) = &args.locale {
@@ -138,11 +144,13 @@ fn until<O: Operation + Send + Sync>(
     }
 }
 
-/// One page, or every page with `--all`, written as each page arrives.
+/// One page, or every page with `--all` (`concurrency` pages at a time), written as
+/// each page arrives.
 async fn list(
     client: &Client,
     args: &ListArgs,
     deadline: Option<Instant>,
+    concurrency: usize,
     sink: Sink<'_>,
 ) -> Result<(), Failure> {
     let mut request = until(client.list_connectors(), deadline);
@@ -165,10 +173,7 @@ async fn list(
     }
     let mut writer = ListWriter::<V3ConnectorDto>::new(sink.out, sink.format);
     let total = if args.all {
-        let mut pages = request.into_paginator();
-        if let Some(n) = args.concurrency {
-            pages = pages.concurrency(usize::from(n));
-        }
+        let mut pages = request.into_paginator().concurrency(concurrency);
         let mut progress = Progress::new("connectors", !sink.quiet);
         while let Some(page) = pages.next_page().await? {
             writer.page(&page.items).map_err(Failure::write_failed)?;

@@ -2,9 +2,8 @@
 
 use std::io::Write;
 
+use connkit_sandbox::{state, AuthMode, RateLimitConfig, Sandbox, MAX_SEED};
 use std::path::{Path, PathBuf};
-
-use connkit_sandbox::{state, AuthMode, Sandbox, MAX_SEED};
 
 use crate::args::{SandboxCommand, ServeArgs, StateArgs, StateFileArgs};
 use crate::exit::Failure;
@@ -38,7 +37,10 @@ async fn serve(args: &ServeArgs, quiet: bool, out: &mut dyn Write) -> Result<(),
     if let Some(path) = &args.state {
         builder = builder.state_file(path);
     }
-    if let Some(limit) = args.rate_limit {
+    if let Some(limit) = &args.rate_limit {
+        let limit: RateLimitConfig = limit
+            .parse()
+            .map_err(|e| Failure::usage(format!("sandbox serve --rate-limit: {e}")))?;
         builder = builder.rate_limit(limit);
     }
     if let Some(faults) = &args.faults {

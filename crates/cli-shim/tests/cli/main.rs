@@ -8,6 +8,7 @@ mod hardening;
 mod name_limit;
 mod offline;
 pub mod plugins;
+mod rate_limit;
 mod sandbox_state;
 mod served;
 mod support;

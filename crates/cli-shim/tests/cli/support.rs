@@ -53,6 +53,7 @@ impl Env {
             .env("CONNKIT_CACHE_DIR", self.dir.path().join("cache"))
             .env("CONNKIT_CONFIG_DIR", self.dir.path().join("config"))
             .env_remove("CONNKIT_PROFILE")
+            .env_remove("CONNKIT_RATE_LIMIT")
             .env_remove("SAIL_BASE_URL")
             .env_remove("SAIL_CLIENT_ID")
             .env_remove("SAIL_CLIENT_SECRET")

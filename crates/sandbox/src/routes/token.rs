@@ -92,14 +92,14 @@ pub(crate) async fn token(
             ))
         }
     }
-    if param("client_id").is_none() || param("client_secret").is_none() {
+    let (Some(client_id), Some(_)) = (param("client_id"), param("client_secret")) else {
         return Ok(oauth_error(
             StatusCode::UNAUTHORIZED,
             "invalid_client",
             "client_id and client_secret are required",
         ));
-    }
-    let issued = emulator.auth.issue(Instant::now());
+    };
+    let issued = emulator.auth.issue(&client_id, Instant::now());
     Ok(json_response(
         StatusCode::OK,
         &TokenResponse {
