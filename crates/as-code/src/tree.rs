@@ -239,17 +239,19 @@ fn read_connector(
         return Ok(None);
     }
     let spec = match ConnectorSpec::parse(&read_file(&spec_path)?) {
-        Ok(spec) => spec,
+        Ok(spec) => Some(spec),
         Err(problems) => {
             findings.extend(
                 problems
                     .into_iter()
                     .map(|f| FileFinding::new(format!("{folder}/{CONNECTOR_FILE}"), f)),
             );
-            return Ok(None);
+            None
         }
     };
-    let mut files = ConnectorFiles::new(spec);
+    // The other files are checked even when connector.json is wrong: every problem
+    // of the folder is reported at once.
+    let (mut documents, mut translations) = ([None, None, None], BTreeMap::new());
     for (name, entry) in entries(path)? {
         if name.starts_with('.') || name == CONNECTOR_FILE {
             continue;
@@ -258,15 +260,13 @@ fn read_connector(
             .into_iter()
             .find(|d| document_file(*d) == name)
         {
-            *files.document_mut(document) = Some(read_file(&entry)?);
+            documents[index(document)] = Some(read_file(&entry)?);
         } else if name == TRANSLATIONS_DIR && entry.is_dir() {
             for (file, locale_path) in entries(&entry)? {
                 match file.strip_suffix(PROPERTIES) {
                     _ if file.starts_with('.') => {}
                     Some(locale) if !locale.is_empty() && locale_path.is_file() => {
-                        files
-                            .translations
-                            .insert(locale.to_owned(), read_file(&locale_path)?);
+                        translations.insert(locale.to_owned(), read_file(&locale_path)?);
                     }
                     _ => findings.push(unexpected(
                         &format!("{TRANSLATIONS_DIR}/{file}"),
@@ -282,5 +282,9 @@ fn read_connector(
             ));
         }
     }
-    Ok(Some(files))
+    Ok(spec.map(|spec| ConnectorFiles {
+        spec,
+        documents,
+        translations,
+    }))
 }
