@@ -29,6 +29,7 @@ impl Default for ApplyOptions {
 
 /// One write a push makes.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Step {
     /// The connector's name.
     pub connector: String,
@@ -76,6 +77,7 @@ impl fmt::Display for Step {
 
 /// A step that failed, and why.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct FailedStep {
     /// The step.
     #[serde(flatten)]
@@ -89,6 +91,7 @@ pub struct FailedStep {
 
 /// What an apply did, step by step.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct ApplyReport {
     /// The steps the tenant confirmed, in the order they finished.
     pub applied: Vec<Step>,

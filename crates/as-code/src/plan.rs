@@ -49,6 +49,7 @@ pub enum Action {
 
 /// One file to send, with the unified diff from the tenant's version.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct FileChange {
     /// The file in the connector's folder (`source-config.xml`,
     /// `translations/de.properties`).
@@ -65,6 +66,7 @@ pub struct FileChange {
 
 /// The plan for one connector.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct ConnectorPlan {
     /// What to do.
     pub action: Action,
@@ -93,6 +95,7 @@ pub struct ConnectorPlan {
 
 /// The plan for a whole tree.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Plan {
     /// Every connector of the tree (in folder order), then the deletes.
     pub connectors: Vec<ConnectorPlan>,
@@ -104,6 +107,20 @@ impl Plan {
         self.connectors
             .iter()
             .any(|c| c.action != Action::Unchanged)
+    }
+
+    /// `true` when a push would send `file` (`folder/path`, as in a [`FileFinding`]):
+    /// a file that differs from the tenant's, or any file of a connector to create.
+    /// Pre-flight findings in files that are not sent need not stop a push.
+    pub fn sends(&self, file: &str) -> bool {
+        self.connectors.iter().any(|c| {
+            let Some(folder) = c.folder.as_deref() else {
+                return false;
+            };
+            file.strip_prefix(folder)
+                .and_then(|rest| rest.strip_prefix('/'))
+                .is_some_and(|path| c.files.iter().any(|f| f.file == path))
+        })
     }
 
     /// Every conflict of every connector.

@@ -163,6 +163,12 @@ pub enum ConnectorsCommand {
     /// Get or put a connector's translations for a locale.
     #[command(subcommand)]
     Translations(TranslationsCommand),
+    /// Write the tenant's connectors into a folder, one sub-folder each (connectors as code).
+    Pull(crate::commands::as_code::PullArgs),
+    /// Show what `push` would change (exit 0: no changes, 1: changes).
+    Diff(crate::commands::as_code::DiffArgs),
+    /// Make the tenant match a folder: validate every file, show the plan, confirm, apply.
+    Push(crate::commands::as_code::PushArgs),
 }
 
 impl ConnectorsCommand {
@@ -176,9 +182,12 @@ impl ConnectorsCommand {
             ConnectorsCommand::Translations(translations) => {
                 matches!(translations, TranslationsCommand::Put(_))
             }
+            ConnectorsCommand::Push(_) => true,
             ConnectorsCommand::List(_)
             | ConnectorsCommand::Get(_)
-            | ConnectorsCommand::Delete(_) => false,
+            | ConnectorsCommand::Delete(_)
+            | ConnectorsCommand::Pull(_)
+            | ConnectorsCommand::Diff(_) => false,
         }
     }
 }

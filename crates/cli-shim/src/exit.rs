@@ -9,6 +9,7 @@
 //! | 4 | not found |
 //! | 5 | authentication failed |
 //! | 6 | rate-limited, or retries exhausted |
+//! | 7 | `connectors diff` failed for a reason that exits 1 elsewhere (its 1 means "changes") |
 
 use std::error::Error as StdError;
 use std::fmt;
@@ -35,6 +36,22 @@ pub enum Exit {
     Auth = 5,
     /// 6: rate-limited, or every retry failed.
     Exhausted = 6,
+    /// 7: `connectors diff` failed for a reason that exits 1 elsewhere.
+    DiffFailed = 7,
+}
+
+impl Exit {
+    /// The exit code for a client error of this kind.
+    pub fn of(kind: ErrorKind) -> Exit {
+        match kind {
+            ErrorKind::PreflightRejected => Exit::Rejected,
+            ErrorKind::NotFound => Exit::NotFound,
+            ErrorKind::Auth => Exit::Auth,
+            ErrorKind::RateLimited => Exit::Exhausted,
+            ErrorKind::InvalidInput => Exit::Usage,
+            _ => Exit::Other,
+        }
+    }
 }
 
 impl From<Exit> for std::process::ExitCode {
@@ -53,6 +70,9 @@ pub enum Failure {
         /// Every finding, errors and the rest.
         findings: Vec<Finding>,
     },
+    /// An exit code alone: the command already said what there was to say (e.g.
+    /// `connectors diff` found changes).
+    Quiet(Exit),
     /// Any other error, with the exit code it deserves and the service's trackingId.
     Error {
         /// The exit code.
@@ -100,11 +120,7 @@ impl Failure {
                     findings: error.findings().to_vec(),
                 }
             }
-            ErrorKind::NotFound => Exit::NotFound,
-            ErrorKind::Auth => Exit::Auth,
-            ErrorKind::RateLimited => Exit::Exhausted,
-            ErrorKind::InvalidInput => Exit::Usage,
-            _ => Exit::Other,
+            kind => Exit::of(kind),
         };
         Failure::Error {
             exit,
@@ -140,7 +156,7 @@ impl Failure {
     pub fn exit(&self) -> Exit {
         match self {
             Failure::Rejected { .. } => Exit::Rejected,
-            Failure::Error { exit, .. } => *exit,
+            Failure::Quiet(exit) | Failure::Error { exit, .. } => *exit,
         }
     }
 
@@ -159,6 +175,7 @@ impl Failure {
                     if errors == 1 { "" } else { "s" }
                 )
             }
+            Failure::Quiet(_) => Ok(()),
             Failure::Error {
                 error, tracking_id, ..
             } => {

@@ -1,5 +1,6 @@
 //! One module per command family; [`run`] dispatches the parsed command line.
 
+pub mod as_code;
 mod completions;
 mod connectors;
 mod input;
