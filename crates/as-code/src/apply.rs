@@ -203,8 +203,13 @@ impl Outcome<'_> {
         let outcome_unknown = error
             .api_error()
             .is_some_and(connkit_connectors::Error::is_retryable);
+        // The step already says which connector and what: keep the cause only.
+        let cause: &(dyn std::error::Error + 'static) = match error.api_error() {
+            Some(api) => api,
+            None => error,
+        };
         let failed = FailedStep {
-            error: chain(error),
+            error: chain(cause),
             outcome_unknown,
             step,
         };
@@ -376,9 +381,9 @@ async fn upload(
 }
 
 /// An error and its causes on one line.
-fn chain(error: &Error) -> String {
+fn chain(error: &(dyn std::error::Error + 'static)) -> String {
     let mut text = error.to_string();
-    let mut source = std::error::Error::source(error);
+    let mut source = error.source();
     while let Some(cause) = source {
         let next = cause.to_string();
         if !text.contains(&next) {

@@ -116,7 +116,10 @@ pub async fn pull(client: &Client, args: &PullArgs, sink: Sink<'_>) -> Result<()
 /// `diff`: the plan; exit 1 when there are changes.
 pub async fn diff(client: &Client, args: &DiffArgs, sink: Sink<'_>) -> Result<(), Failure> {
     let result = async {
-        let tree = read_tree(&args.dir, args.overlay.as_deref())?;
+        let (tree, problems) = read_tree(&args.dir, args.overlay.as_deref())?;
+        if !problems.is_empty() {
+            return Err(rejected(&args.dir, problems.iter(), "the tree has errors"));
+        }
         let options = PlanOptions {
             prune: args.prune,
             ..PlanOptions::default()
@@ -155,8 +158,15 @@ pub async fn diff(client: &Client, args: &DiffArgs, sink: Sink<'_>) -> Result<()
 
 /// `push`: validate every file, plan, confirm, apply, report.
 pub async fn push(client: &Client, args: &PushArgs, sink: Sink<'_>) -> Result<(), Failure> {
-    let tree = read_tree(&args.dir, args.overlay.as_deref())?;
+    let (tree, problems) = read_tree(&args.dir, args.overlay.as_deref())?;
     let findings = preflight(&tree, client.validators());
+    if !problems.is_empty() {
+        // Before any request: the tree itself is wrong. Every finding is listed.
+        let all = problems
+            .iter()
+            .chain(findings.iter().filter(|f| f.finding.is_error()));
+        return Err(rejected(&args.dir, all, "the tree has errors"));
+    }
     let options = PlanOptions {
         prune: args.prune,
         concurrency: usize::from(args.concurrency),
@@ -225,10 +235,10 @@ pub async fn push(client: &Client, args: &PushArgs, sink: Sink<'_>) -> Result<()
     }
 }
 
-/// Reads DIR and applies the overlay. Any problem (an unreadable `connector.json`, a
-/// field it cannot hold, a stray file, an overlay that does not apply): exit 3 with
-/// every finding, before any request.
-fn read_tree(dir: &Path, overlay: Option<&str>) -> Result<Tree, Failure> {
+/// Reads DIR and applies the overlay; the problems found on the way (an invalid
+/// `connector.json`, a field it cannot hold, a stray file, an overlay that does not
+/// apply) come back with the tree.
+fn read_tree(dir: &Path, overlay: Option<&str>) -> Result<(Tree, Vec<FileFinding>), Failure> {
     if !dir.is_dir() {
         return Err(Failure::usage(format!(
             "{} is not a folder (pull into it first)",
@@ -250,11 +260,7 @@ fn read_tree(dir: &Path, overlay: Option<&str>) -> Result<Tree, Failure> {
             Err(other) => return Err(failure(other)),
         }
     }
-    if findings.is_empty() {
-        Ok(tree)
-    } else {
-        Err(rejected(dir, findings.iter(), "the tree has errors"))
-    }
+    Ok((tree, findings))
 }
 
 /// Prints every finding as `DIR/file:line:column: …` and fails with exit 3.
