@@ -261,17 +261,13 @@ async fn create_then_update(client: &Client, plan: &ConnectorPlan, outcome: &mut
     let Some(wanted) = &plan.wanted else {
         return;
     };
-    let name = &wanted.spec.name;
+    let name = &wanted.spec.create.name;
     let folder = plan.folder.as_deref().unwrap_or_default();
     let step = outcome.step(StepKind::Create);
     let later = planned_steps(plan).into_iter().skip(1).collect::<Vec<_>>();
     let script = match find_by_name(client, name, folder).await {
         Ok(Some(script)) => script,
-        Ok(None) => match client
-            .create_connector(&wanted.spec.create_request())
-            .send()
-            .await
-        {
+        Ok(None) => match client.create_connector(&wanted.spec.create).send().await {
             Ok(created) => match created.script_name {
                 Some(script) => {
                     outcome.applied(step);

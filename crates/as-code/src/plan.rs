@@ -144,7 +144,7 @@ impl ConnectorPlan {
                 .collect();
             return ConnectorPlan {
                 action: Action::Create,
-                name: spec.name.clone(),
+                name: spec.create.name.clone(),
                 folder: Some(folder.to_owned()),
                 script_name: None,
                 patch: spec
@@ -174,20 +174,24 @@ impl ConnectorPlan {
         let create_only = [
             (
                 "type",
-                opt(&spec.connector_type),
-                opt(&have.spec.connector_type),
+                opt(&spec.create.connector_type),
+                opt(&have.spec.create.connector_type),
             ),
             (
                 "className",
-                Some(spec.class_name.clone()),
-                Some(have.spec.class_name.clone()),
+                Some(spec.create.class_name.clone()),
+                Some(have.spec.create.class_name.clone()),
             ),
             (
                 "directConnect",
-                opt(&spec.direct_connect),
-                opt(&have.spec.direct_connect),
+                opt(&spec.create.direct_connect),
+                opt(&have.spec.create.direct_connect),
             ),
-            ("status", opt(&spec.status), opt(&have.spec.status)),
+            (
+                "status",
+                opt(&spec.create.status),
+                opt(&have.spec.create.status),
+            ),
         ];
         let conflicts = create_only
             .into_iter()
@@ -213,7 +217,7 @@ impl ConnectorPlan {
         };
         ConnectorPlan {
             action,
-            name: spec.name.clone(),
+            name: spec.create.name.clone(),
             folder: Some(folder.to_owned()),
             script_name: Some(remote.script_name.clone()),
             patch,
@@ -264,7 +268,7 @@ pub async fn plan(client: &Client, tree: &Tree, options: &PlanOptions) -> Result
     let mut first_folder: BTreeMap<String, &str> = BTreeMap::new();
     let mut duplicates = Vec::new();
     for (folder, files) in &tree.connectors {
-        let name = files.spec.name.to_lowercase();
+        let name = files.spec.create.name.to_lowercase();
         if let Some(first) = first_folder.insert(name.clone(), folder) {
             first_folder.insert(name, first);
             duplicates.push((folder.as_str(), first));
@@ -272,12 +276,12 @@ pub async fn plan(client: &Client, tree: &Tree, options: &PlanOptions) -> Result
     }
     let planned = futures::stream::iter(tree.connectors.iter().map(|(folder, files)| {
         let listed = by_name
-            .get(&files.spec.name.to_lowercase())
+            .get(&files.spec.create.name.to_lowercase())
             .map(|(s, _)| s.clone());
         async move {
             let script = match listed {
                 Some(script) => Some(script),
-                None => lookup_unlisted(client, &files.spec.name, folder).await?,
+                None => lookup_unlisted(client, &files.spec.create.name, folder).await?,
             };
             let remote = match &script {
                 Some(script) => Some(fetch(client, script).await?),

@@ -1,8 +1,6 @@
 //! `connector.json`: what identifies a connector and the fields a user can set.
 
-use connkit_models::isc::v2024::{
-    ConnectorDetail, ConnectorStatus, JsonObject, V3CreateConnectorDto,
-};
+use connkit_models::isc::v2024::{ConnectorDetail, JsonObject, V3CreateConnectorDto};
 use connkit_models::preflight::Finding;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -15,21 +13,11 @@ use serde_json::Value;
 /// connector is created; `connectorMetadata` can be changed at any time (JSON Patch).
 /// A field left out is not managed: the plan never changes it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[serde(rename_all = "camelCase")]
 pub struct ConnectorSpec {
-    /// The connector name.
-    pub name: String,
-    /// The connector type (create only).
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
-    pub connector_type: Option<String>,
-    /// The connector class name (create only).
-    pub class_name: String,
-    /// Direct-connect source (create only).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub direct_connect: Option<bool>,
-    /// Lifecycle status (create only).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<ConnectorStatus>,
+    /// `name`, `type`, `className`, `directConnect`, `status`: the create request.
+    #[serde(flatten)]
+    pub create: V3CreateConnectorDto,
     /// UI metadata (patchable), written with its keys sorted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub connector_metadata: Option<JsonObject>,
@@ -67,24 +55,15 @@ impl ConnectorSpec {
     /// names the missing required field.
     pub fn from_detail(detail: &ConnectorDetail) -> Result<Self, &'static str> {
         Ok(Self {
-            name: detail.name.clone().ok_or("name")?,
-            connector_type: detail.connector_type.clone(),
-            class_name: detail.class_name.clone().ok_or("className")?,
-            direct_connect: detail.direct_connect,
-            status: detail.status.clone(),
+            create: V3CreateConnectorDto {
+                name: detail.name.clone().ok_or("name")?,
+                connector_type: detail.connector_type.clone(),
+                class_name: detail.class_name.clone().ok_or("className")?,
+                direct_connect: detail.direct_connect,
+                status: detail.status.clone(),
+            },
             connector_metadata: detail.connector_metadata.clone(),
         })
-    }
-
-    /// The create request for this connector.
-    pub fn create_request(&self) -> V3CreateConnectorDto {
-        V3CreateConnectorDto {
-            name: self.name.clone(),
-            connector_type: self.connector_type.clone(),
-            class_name: self.class_name.clone(),
-            direct_connect: self.direct_connect,
-            status: self.status.clone(),
-        }
     }
 
     /// `connector.json` as written: pretty, fields in a fixed order, metadata keys
@@ -145,8 +124,9 @@ impl ConnectorSpec {
         }
         let spec: Self = serde_json::from_slice(bytes)
             .map_err(|e| vec![serde_finding("connector.invalid", &e)])?;
-        if spec.name.trim().is_empty() || spec.class_name.trim().is_empty() {
-            let field = if spec.name.trim().is_empty() {
+        let create = &spec.create;
+        if create.name.trim().is_empty() || create.class_name.trim().is_empty() {
+            let field = if create.name.trim().is_empty() {
                 "name"
             } else {
                 "className"
@@ -224,6 +204,7 @@ fn top_level_keys(bytes: &[u8]) -> Vec<(String, (u32, u32))> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use connkit_models::isc::v2024::ConnectorStatus;
 
     #[test]
     fn unpatchable_and_unknown_fields_are_reported_where_they_are() {
@@ -263,11 +244,13 @@ mod tests {
     #[test]
     fn written_specs_parse_back() {
         let spec = ConnectorSpec {
-            name: "Acme".into(),
-            connector_type: Some("custom Acme".into()),
-            class_name: "c".into(),
-            direct_connect: Some(true),
-            status: Some(ConnectorStatus::Released),
+            create: V3CreateConnectorDto {
+                name: "Acme".into(),
+                connector_type: Some("custom Acme".into()),
+                class_name: "c".into(),
+                direct_connect: Some(true),
+                status: Some(ConnectorStatus::Released),
+            },
             connector_metadata: Some(
                 serde_json::from_str(r#"{"b": 1, "a": {"z": [], "y": null}}"#).unwrap(),
             ),

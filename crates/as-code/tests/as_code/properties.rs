@@ -4,11 +4,11 @@ use std::collections::BTreeMap;
 
 use bytes::Bytes;
 use connkit_as_code::{ConnectorFiles, ConnectorSpec, Tree};
-use connkit_models::isc::v2024::{JsonObject, Locale, V3CreateConnectorDto};
+use connkit_models::isc::v2024::{JsonObject, V3CreateConnectorDto};
 use proptest::prelude::*;
 use serde_json::{json, Value};
 
-use crate::support::Tenant;
+use crate::support::{create_on, Tenant};
 
 const NAMES: [&str; 4] = ["Alpha", "Beta", "Gamma", "Delta"];
 const CLASS: &str = "sailpoint.connector.OpenConnectorAdapter";
@@ -48,11 +48,7 @@ fn connector(name: &'static str) -> impl Strategy<Value = ConnectorFiles> {
     )
         .prop_map(move |(metadata, documents, translations)| ConnectorFiles {
             spec: ConnectorSpec {
-                name: name.to_owned(),
-                connector_type: None,
-                class_name: CLASS.to_owned(),
-                direct_connect: None,
-                status: None,
+                create: V3CreateConnectorDto::new(name, CLASS),
                 connector_metadata: metadata,
             },
             documents,
@@ -65,50 +61,6 @@ fn connectors() -> impl Strategy<Value = Vec<ConnectorFiles>> {
         .prop_flat_map(|names| names.into_iter().map(connector).collect::<Vec<_>>())
 }
 
-/// Makes the tenant hold `connectors` through the client, as a user would have.
-async fn make_tenant(tenant: &Tenant, connectors: &[ConnectorFiles]) {
-    let client = &tenant.client;
-    for files in connectors {
-        let dto = V3CreateConnectorDto::new(files.spec.name.clone(), CLASS);
-        let script = client
-            .create_connector(&dto)
-            .send()
-            .await
-            .unwrap()
-            .script_name
-            .unwrap();
-        if let Some(metadata) = &files.spec.connector_metadata {
-            client
-                .update_connector(&script)
-                .replace_metadata(metadata.clone())
-                .send()
-                .await
-                .unwrap();
-        }
-        for (target, bytes) in files.files() {
-            match target {
-                connkit_as_code::FileTarget::Document(d) => {
-                    client
-                        .put_document(&script, d)
-                        .xml(bytes.clone())
-                        .send()
-                        .await
-                        .unwrap();
-                }
-                connkit_as_code::FileTarget::Translations(l) => {
-                    let locale = Locale::from(l.as_str());
-                    client
-                        .put_translations(&script, locale)
-                        .text(bytes.clone())
-                        .send()
-                        .await
-                        .unwrap();
-                }
-            }
-        }
-    }
-}
-
 proptest! {
     #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
 
@@ -117,11 +69,13 @@ proptest! {
         let runtime = tokio::runtime::Builder::new_current_thread().build().unwrap();
         runtime.block_on(async {
             let tenant = Tenant::new(2);
-            make_tenant(&tenant, &remote).await;
+            for files in &remote {
+                create_on(&tenant.client, files).await;
+            }
             let tree = Tree {
                 connectors: wanted
                     .iter()
-                    .map(|c| (c.spec.name.to_lowercase(), c.clone()))
+                    .map(|c| (c.spec.create.name.to_lowercase(), c.clone()))
                     .collect(),
             };
             let report = tenant.push(&tree).await;
@@ -130,7 +84,7 @@ proptest! {
             let pulled = tenant.pull().await;
             for (folder, files) in &tree.connectors {
                 let got = &pulled.connectors[folder];
-                prop_assert_eq!(&got.spec.name, &files.spec.name);
+                prop_assert_eq!(&got.spec.create.name, &files.spec.create.name);
                 if let Some(metadata) = &files.spec.connector_metadata {
                     prop_assert_eq!(got.spec.connector_metadata.as_ref(), Some(metadata));
                 }

@@ -139,7 +139,7 @@ async fn a_create_only_field_that_differs_is_a_conflict_and_nothing_is_sent() {
     add_custom_connectors(&tenant.client, 1).await;
     let mut tree = tenant.pull().await;
     let acme = tree.connectors.get_mut("acme-0").unwrap();
-    acme.spec.class_name = "sailpoint.connector.Other".into();
+    acme.spec.create.class_name = "sailpoint.connector.Other".into();
     acme.translations
         .insert("de".into(), Bytes::from_static(b"x=y\n"));
     let plan = tenant.plan(&tree).await;

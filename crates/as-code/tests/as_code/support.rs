@@ -4,8 +4,10 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::Arc;
 
+use bytes::Bytes;
 use connkit_as_code::{
-    apply, plan, pull, ApplyOptions, ApplyReport, Plan, PlanOptions, PullOptions, Tree,
+    apply, plan, pull, ApplyOptions, ApplyReport, ConnectorFiles, ConnectorSpec, FileTarget, Plan,
+    PlanOptions, PullOptions, Tree,
 };
 use connkit_connectors::Client;
 use connkit_models::isc::v2024::{Locale, V3CreateConnectorDto};
@@ -64,54 +66,70 @@ impl Tenant {
     }
 }
 
+/// Makes the tenant hold `files` through the client, as a user would have: create,
+/// metadata, then every file.
+pub async fn create_on(client: &Client, files: &ConnectorFiles) {
+    let created = client
+        .create_connector(&files.spec.create)
+        .send()
+        .await
+        .unwrap();
+    let script = created.script_name.unwrap();
+    if let Some(metadata) = &files.spec.connector_metadata {
+        let update = client
+            .update_connector(&script)
+            .replace_metadata(metadata.clone());
+        update.send().await.unwrap();
+    }
+    for (target, bytes) in files.files() {
+        match target {
+            FileTarget::Document(d) => {
+                client
+                    .put_document(&script, d)
+                    .xml(bytes.clone())
+                    .send()
+                    .await
+                    .unwrap();
+            }
+            FileTarget::Translations(l) => {
+                let locale = Locale::from(l.as_str());
+                client
+                    .put_translations(&script, locale)
+                    .text(bytes.clone())
+                    .send()
+                    .await
+                    .unwrap();
+            }
+        }
+    }
+}
+
 /// Creates custom connectors `Acme 0`… with their own documents (without a DOCTYPE, so
 /// pre-flight accepts them), metadata and a German translation.
 pub async fn add_custom_connectors(client: &Client, n: usize) {
     for i in 0..n {
-        let dto = V3CreateConnectorDto::new(
+        let create = V3CreateConnectorDto::new(
             format!("Acme {i}"),
             "sailpoint.connector.OpenConnectorAdapter",
         );
-        let script = client
-            .create_connector(&dto)
-            .send()
-            .await
-            .unwrap()
-            .script_name
-            .unwrap();
-        client
-            .put_source_config(&script)
-            .xml(format!("<Form name=\"Acme {i}\" host=\"dev.example.com\">\n  <Field name=\"url\"/>\n</Form>\n"))
-            .send()
-            .await
-            .unwrap();
-        client
-            .put_source_template(&script)
-            .xml(format!(
-                "<Application name=\"Acme {i}\" type=\"custom Acme {i}\"/>\n"
-            ))
-            .send()
-            .await
-            .unwrap();
-        client
-            .put_correlation_config(&script)
-            .xml(format!("<CorrelationConfig name=\"Acme {i} correlation\">\n  <Filter property=\"email\"/>\n</CorrelationConfig>\n"))
-            .send()
-            .await
-            .unwrap();
-        client
-            .update_connector(&script)
-            .set_metadata("baseUrl", "https://dev.example.com")
-            .set_metadata("limits", serde_json::json!({"pageSize": 100, "retries": 3}))
-            .send()
-            .await
-            .unwrap();
-        client
-            .put_translations(&script, Locale::De)
-            .text(format!("greeting=Hallo {i}\n"))
-            .send()
-            .await
-            .unwrap();
+        let metadata = serde_json::json!({
+            "baseUrl": "https://dev.example.com",
+            "limits": {"pageSize": 100, "retries": 3},
+        });
+        let mut files = ConnectorFiles::new(ConnectorSpec {
+            create,
+            connector_metadata: metadata.as_object().cloned(),
+        });
+        files.documents = [
+            format!("<Form name=\"Acme {i}\" host=\"dev.example.com\">\n  <Field name=\"url\"/>\n</Form>\n"),
+            format!("<Application name=\"Acme {i}\" type=\"custom Acme {i}\"/>\n"),
+            format!("<CorrelationConfig name=\"Acme {i} correlation\">\n  <Filter property=\"email\"/>\n</CorrelationConfig>\n"),
+        ]
+        .map(|xml| Some(Bytes::from(xml)));
+        files
+            .translations
+            .insert("de".into(), Bytes::from(format!("greeting=Hallo {i}\n")));
+        create_on(client, &files).await;
     }
 }
 
