@@ -20,7 +20,8 @@ use connkit_sandbox::{FaultConfig, RateLimitConfig};
                        SAIL_CLIENT_ID, SAIL_CLIENT_SECRET, CONNKIT_TOKEN), then ./config.json \
                        (BaseURL, ClientId, ClientSecret).\n\n\
                        Exit codes: 0 ok, 1 other error, 2 usage, 3 pre-flight rejected, \
-                       4 not found, 5 authentication failed, 6 rate-limited or retries exhausted.",
+                       4 not found, 5 authentication failed, 6 rate-limited or retries exhausted; \
+                       `connectors diff` exits 1 for changes and 7 for other failures.",
     propagate_version = true
 )]
 pub struct Cli {
