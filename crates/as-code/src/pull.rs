@@ -4,7 +4,7 @@ use connkit_connectors::{Client, FilterArg};
 use futures::{StreamExt, TryStreamExt};
 
 use crate::error::{Error, Result};
-use crate::remote::{fetch, is_custom, list};
+use crate::remote::{fetch, is_custom, list, path_safe};
 use crate::tree::Tree;
 
 /// What to pull.
@@ -45,6 +45,7 @@ pub async fn pull(
         let script = connector
             .script_name
             .ok_or_else(|| Error::Remote("a listed connector has no scriptName".to_owned()))?;
+        path_safe("scriptName", &script)?;
         scripts.push(script);
     }
     let total = scripts.len();

@@ -94,6 +94,19 @@ pub(crate) async fn lookup_unlisted(
     }
 }
 
+/// `name` if it can be a folder or file name in a tree: letters, digits, `-`, `_` and
+/// `.`, not starting with `.` or `_` (those are not read back), so a name from the
+/// service can never point outside the tree.
+pub(crate) fn path_safe<'a>(what: &str, name: &'a str) -> Result<&'a str> {
+    let allowed = |c: char| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.');
+    if name.is_empty() || name.starts_with(['.', '_']) || !name.chars().all(allowed) {
+        return Err(Error::Remote(format!(
+            "{what} `{name}` cannot be a file name in a tree (letters, digits, `-`, `_` and `.` only, not first `.` or `_`)"
+        )));
+    }
+    Ok(name)
+}
+
 /// Reads one connector: its detail (spec and translations) and its three documents,
 /// concurrently.
 pub(crate) async fn fetch(client: &Client, script_name: &str) -> Result<RemoteConnector> {
@@ -125,6 +138,7 @@ pub(crate) async fn fetch(client: &Client, script_name: &str) -> Result<RemoteCo
     })?;
     let mut translations = BTreeMap::new();
     for (locale, text) in detail.translation_properties.into_iter().flatten() {
+        path_safe(&format!("connector {script_name}: the locale"), &locale)?;
         let Value::String(text) = text else {
             return Err(Error::Remote(format!(
                 "connector {script_name}: translationProperties.{locale} is not a string"
@@ -148,7 +162,18 @@ pub(crate) async fn fetch(client: &Client, script_name: &str) -> Result<RemoteCo
 
 #[cfg(test)]
 mod tests {
-    use super::is_custom;
+    use super::{is_custom, path_safe};
+
+    #[test]
+    fn names_from_the_service_stay_inside_the_tree() {
+        for ok in ["acme-hr", "zh-TW", "a_b.c", "x1"] {
+            assert!(path_safe("name", ok).is_ok(), "{ok}");
+        }
+        for bad in ["", "..", ".hidden", "_overlays", "a/b", "..\\x", "a b", "é"] {
+            let err = path_safe("scriptName", bad).unwrap_err().to_string();
+            assert!(err.contains(&format!("scriptName `{bad}`")), "{err}");
+        }
+    }
 
     #[test]
     fn custom_connectors_are_the_ones_named_custom_by_the_service() {

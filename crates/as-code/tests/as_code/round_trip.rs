@@ -131,6 +131,20 @@ async fn prune_deletes_custom_connectors_missing_from_the_tree_only() {
     assert_eq!(deletes, ["acme-1"], "built-ins are never pruned");
     let without_prune = tenant.plan(&tree).await;
     assert!(!without_prune.has_changes());
+
+    let report = connkit_as_code::apply(&tenant.client, &plan, &Default::default(), &|_| {})
+        .await
+        .unwrap();
+    assert!(
+        report.is_complete() && report.applied.len() == 1,
+        "{report:?}"
+    );
+    assert_eq!(tenant.pull().await, tree);
+    // Applying the same plan again: the connector is gone already, which is the goal.
+    let again = connkit_as_code::apply(&tenant.client, &plan, &Default::default(), &|_| {})
+        .await
+        .unwrap();
+    assert!(again.is_complete(), "{again:?}");
 }
 
 #[tokio::test(flavor = "current_thread")]
