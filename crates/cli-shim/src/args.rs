@@ -24,7 +24,8 @@ use connkit_sandbox::FaultConfig;
                        4 not found, 5 authentication failed, 6 rate-limited, retries exhausted \
                        or server unreachable (refused, certificate not trusted, no answer, \
                        --timeout ran out), 7 a create or update got no usable answer and may \
-                       have been applied.",
+                       have been applied; `connectors diff` exits 1 for changes and 8 for \
+                       other failures.",
     propagate_version = true
 )]
 pub struct Cli {
@@ -203,6 +204,12 @@ pub enum ConnectorsCommand {
     /// Get or put a connector's translations for a locale.
     #[command(subcommand)]
     Translations(TranslationsCommand),
+    /// Write the tenant's connectors into a folder, one sub-folder each (connectors as code).
+    Pull(crate::commands::as_code::PullArgs),
+    /// Show what `push` would change (exit 0: no changes, 1: changes).
+    Diff(crate::commands::as_code::DiffArgs),
+    /// Make the tenant match a folder: validate every file, show the plan, confirm, apply.
+    Push(crate::commands::as_code::PushArgs),
 }
 
 impl ConnectorsCommand {
@@ -216,9 +223,12 @@ impl ConnectorsCommand {
             ConnectorsCommand::Translations(translations) => {
                 matches!(translations, TranslationsCommand::Put(_))
             }
+            ConnectorsCommand::Push(_) => true,
             ConnectorsCommand::List(_)
             | ConnectorsCommand::Get(_)
-            | ConnectorsCommand::Delete(_) => false,
+            | ConnectorsCommand::Delete(_)
+            | ConnectorsCommand::Pull(_)
+            | ConnectorsCommand::Diff(_) => false,
         }
     }
 }

@@ -1,5 +1,6 @@
 //! One module per command family; [`run`] dispatches the parsed command line.
 
+pub mod as_code;
 pub mod auth;
 mod completions;
 mod connectors;

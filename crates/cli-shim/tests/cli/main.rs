@@ -2,6 +2,7 @@
 //! 127.0.0.1 against `connkit sandbox serve`, and `--sandbox` in a temporary data
 //! directory.
 
+mod as_code;
 mod credentials;
 mod embedded;
 mod hardening;
