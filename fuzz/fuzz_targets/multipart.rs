@@ -39,7 +39,11 @@ fn raw(data: &[u8]) {
     let body = Bytes::copy_from_slice(data.get(split + 1..).unwrap_or_default());
     if let Ok(parts) = RUNTIME.block_on(multipart_parts(Some(content_type), body.clone())) {
         let total: usize = parts.iter().map(|(_, bytes)| bytes.len()).sum();
-        assert!(total <= body.len(), "{total} bytes of parts from {} bytes", body.len());
+        assert!(
+            total <= body.len(),
+            "{total} bytes of parts from {} bytes",
+            body.len()
+        );
     }
 }
 
@@ -66,7 +70,9 @@ fn round_trip(u: &mut Unstructured<'_>) -> Result<()> {
     for (name, bytes) in &parts {
         let name = name.as_deref().unwrap_or_default();
         body.extend_from_slice(format!("--{boundary}\r\n").as_bytes());
-        body.extend_from_slice(format!("Content-Disposition: form-data; name=\"{name}\"\r\n\r\n").as_bytes());
+        body.extend_from_slice(
+            format!("Content-Disposition: form-data; name=\"{name}\"\r\n\r\n").as_bytes(),
+        );
         body.extend_from_slice(bytes);
         body.extend_from_slice(b"\r\n");
     }
@@ -76,7 +82,9 @@ fn round_trip(u: &mut Unstructured<'_>) -> Result<()> {
         let mut framed = b"\r\n".to_vec();
         framed.extend_from_slice(bytes);
         framed.extend_from_slice(b"\r\n");
-        framed.windows(delimiter.len()).any(|w| w == delimiter.as_bytes())
+        framed
+            .windows(delimiter.len())
+            .any(|w| w == delimiter.as_bytes())
     });
     if delimited {
         return Ok(());

@@ -22,8 +22,11 @@ fuzz_target!(|data: &[u8]| {
     };
     match selector % 4 {
         0 => {
-            let kind = [BodyKind::SourceConfig, BodyKind::SourceTemplate, BodyKind::CorrelationConfig]
-                [usize::from(selector / 4 % 3)];
+            let kind = [
+                BodyKind::SourceConfig,
+                BodyKind::SourceTemplate,
+                BodyKind::CorrelationConfig,
+            ][usize::from(selector / 4 % 3)];
             validate(kind, body);
             if let Ok(text) = std::str::from_utf8(body) {
                 xml_inside_patch(kind, text);
@@ -53,7 +56,11 @@ fn validate(kind: BodyKind, body: &[u8]) {
 /// `finding`'s line and column, if any, name a character of `body` or the end of a line.
 fn assert_inside(body: &[u8], finding: &Finding) {
     let (Some(line), Some(column)) = (finding.line, finding.column) else {
-        assert_eq!(finding.line.is_some(), finding.column.is_some(), "{finding:?}");
+        assert_eq!(
+            finding.line.is_some(),
+            finding.column.is_some(),
+            "{finding:?}"
+        );
         return;
     };
     let lines: Vec<&[u8]> = body.split(|b| *b == b'\n').collect();
@@ -74,7 +81,11 @@ fn xml_inside_patch(kind: BodyKind, text: &str) {
     let patch = format!("{prefix}{value}}}]");
     let embedded = JsonPatchValidator.validate(BodyKind::JsonPatch, patch.as_bytes());
     let codes = |findings: &[Finding]| findings.iter().map(|f| f.code.clone()).collect::<Vec<_>>();
-    assert_eq!(codes(&embedded), codes(&direct), "XML findings differ inside a patch");
+    assert_eq!(
+        codes(&embedded),
+        codes(&direct),
+        "XML findings differ inside a patch"
+    );
     let unescaped = value.len() == text.len() + 2;
     for (inside, alone) in embedded.iter().zip(&direct) {
         assert_eq!(inside.pointer.as_deref(), Some("/0/value"), "{inside:?}");

@@ -14,9 +14,9 @@
 //! Bytes a URI cannot hold are percent-encoded; a request whose method or URI `http`
 //! refuses is skipped (a server never routes those), and so is a header it refuses.
 //!
-//! Properties: no panic and never a 500; every error answers JSON shaped as the spec
-//! says (`{error}` for 401, `{message}` and `Retry-After` for 429, an `ErrorResponseDto`
-//! otherwise); afterwards the list with `count=true` still answers `200` with an array
+//! Properties: no panic and never a 500; every error (but to `HEAD`) answers JSON shaped
+//! as the spec says (`{error}` for 401 and for a 400 from `/oauth/token` as OAuth 2.0 has it,
+//! `{message}` and `Retry-After` for 429, an `ErrorResponseDto` otherwise); afterwards the list with `count=true` still answers `200` with an array
 //! whose length agrees with `X-Total-Count`.
 #![no_main]
 
@@ -53,8 +53,15 @@ fuzz_target!(|data: &[u8]| {
     RUNTIME.block_on(async {
         for text in split(data, b"\n%%\n").take(MAX_REQUESTS) {
             if let Some(request) = request(text) {
-                let response = sandbox.send(request).await.expect("no faults, no transport error");
-                assert_well_formed(&response);
+                let asked = Asked {
+                    head: request.method() == Method::HEAD,
+                    token_endpoint: request.uri().path() == "/oauth/token",
+                };
+                let response = sandbox
+                    .send(request)
+                    .await
+                    .expect("no faults, no transport error");
+                assert_well_formed(&response, asked);
             }
         }
         let list = Request::get("/v2024/connectors?count=true")
@@ -71,7 +78,10 @@ fn split<'a>(data: &'a [u8], separator: &'a [u8]) -> impl Iterator<Item = &'a [u
     let mut rest = Some(data);
     std::iter::from_fn(move || {
         let current = rest?;
-        match current.windows(separator.len()).position(|w| w == separator) {
+        match current
+            .windows(separator.len())
+            .position(|w| w == separator)
+        {
             Some(at) => {
                 rest = Some(&current[at + separator.len()..]);
                 Some(&current[..at])
@@ -136,15 +146,33 @@ fn json_body(response: &Response<Bytes>) -> Value {
         .unwrap_or_else(|e| panic!("{} with a body that is not JSON: {e}", response.status()))
 }
 
-fn assert_well_formed(response: &Response<Bytes>) {
+/// What the answer depends on besides its status.
+#[derive(Clone, Copy)]
+struct Asked {
+    /// A `HEAD` request: the answer has headers only.
+    head: bool,
+    /// `/oauth/token`, whose refusals are OAuth 2.0 errors.
+    token_endpoint: bool,
+}
+
+fn assert_well_formed(response: &Response<Bytes>, asked: Asked) {
     let status = response.status();
-    assert_ne!(status, StatusCode::INTERNAL_SERVER_ERROR, "{:?}", response.body());
-    if !(status.is_client_error() || status.is_server_error()) {
+    assert_ne!(
+        status,
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "{:?}",
+        response.body()
+    );
+    if !(status.is_client_error() || status.is_server_error()) || asked.head {
         return;
     }
     let body = json_body(response);
     match status {
         StatusCode::UNAUTHORIZED => assert!(body["error"].is_string(), "{body}"),
+        // RFC 6749 §5.2: `{"error": "invalid_request", "error_description": …}`.
+        StatusCode::BAD_REQUEST if asked.token_endpoint => {
+            assert!(body["error"].is_string(), "{body}")
+        }
         StatusCode::TOO_MANY_REQUESTS => {
             assert!(body["message"].is_string(), "{body}");
             assert!(response.headers().contains_key(http::header::RETRY_AFTER));
@@ -166,5 +194,9 @@ fn assert_list_consistent(response: &Response<Bytes>) {
         .expect("X-Total-Count is a number");
     let page = json_body(response);
     let shown = page.as_array().expect("the list is an array").len();
-    assert_eq!(shown, total.min(250), "X-Total-Count {total}, {shown} shown");
+    assert_eq!(
+        shown,
+        total.min(250),
+        "X-Total-Count {total}, {shown} shown"
+    );
 }

@@ -12,7 +12,7 @@
 //! message and no `Debug` output.
 #![no_main]
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::LazyLock;
 
 use connkit_models::Timestamp;
@@ -61,7 +61,10 @@ fn timestamp(data: &[u8]) {
         Some(after) => after.split_at(after.bytes().take_while(u8::is_ascii_digit).count()),
         None => ("", rest),
     };
-    assert!(fraction.len() <= 9, "{text:?}: more than 9 fractional digits");
+    assert!(
+        fraction.len() <= 9,
+        "{text:?}: more than 9 fractional digits"
+    );
     let padded = format!("{fraction:0<9}");
     assert_eq!(Ok(ts.nanosecond()), padded.parse(), "fraction of {text:?}");
     let minutes = match offset {
@@ -77,9 +80,16 @@ fn timestamp(data: &[u8]) {
     let _ = ts.unix_nanos();
 }
 
-/// One file per fuzzing process, rewritten for each input.
+/// One file per fuzzing process, rewritten for each input; in memory where Linux offers
+/// it (rewriting a file on ext4 flushes it to disk, a hundred times slower).
 static CONFIG_FILE: LazyLock<PathBuf> = LazyLock::new(|| {
-    let dir = std::env::temp_dir().join(format!("connkit-fuzz-config-{}", std::process::id()));
+    let shm = Path::new("/dev/shm");
+    let base = if shm.is_dir() {
+        shm.to_owned()
+    } else {
+        std::env::temp_dir()
+    };
+    let dir = base.join(format!("connkit-fuzz-config-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("a temporary directory");
     dir.join("config.json")
 });

@@ -13,5 +13,8 @@ pub async fn multipart_parts(
     body: Bytes,
 ) -> Result<Vec<(Option<String>, Bytes)>, String> {
     let parts = crate::multipart::parts(content_type, body).await?;
-    Ok(parts.into_iter().map(|part| (part.name, part.bytes)).collect())
+    Ok(parts
+        .into_iter()
+        .map(|part| (part.name, part.bytes))
+        .collect())
 }
