@@ -2,7 +2,7 @@
 //! frames and the JSON messages inside them, read as the worker reads the host's
 //! requests and as the host reads the worker's hello and answers.
 //!
-//! Properties: reading a stream never panics or allocates beyond the frames it holds;
+//! Properties: reading a stream never panics;
 //! a request the worker decodes, framed again by the host, decodes to the same kind
 //! and body; a hello or answer the host decodes, framed again, is a fixed point (it
 //! decodes and frames to the same bytes).

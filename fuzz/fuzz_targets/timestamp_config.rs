@@ -20,13 +20,13 @@ use connkit_transport::ConfigSources;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    match data.split_first() {
-        Some((selector, rest)) => match selector % 3 {
-            0 => timestamp(rest),
-            1 => config_file(rest, false),
-            _ => config_file(rest, true),
-        },
-        None => {}
+    let Some((selector, rest)) = data.split_first() else {
+        return;
+    };
+    match selector % 3 {
+        0 => timestamp(rest),
+        1 => config_file(rest, false),
+        _ => config_file(rest, true),
     }
 });
 
