@@ -23,6 +23,8 @@
 
 pub mod discover;
 mod error;
+#[cfg(feature = "fuzzing")]
+pub mod fuzzing;
 mod in_process;
 mod isolated;
 mod library;

@@ -142,6 +142,8 @@ mod emulator;
 mod error;
 mod faults;
 mod filter_eval;
+#[cfg(feature = "fuzzing")]
+pub mod fuzzing;
 mod gate;
 mod json;
 mod multipart;

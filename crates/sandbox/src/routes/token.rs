@@ -58,9 +58,17 @@ pub(crate) async fn token(
             .collect();
     let content_type = body::content_type(&headers);
     if multipart::is_multipart(content_type) {
-        let parts = multipart::parts(content_type, bytes)
-            .await
-            .map_err(ApiError::BadRequest)?;
+        // A malformed body is an OAuth error like any other from this endpoint.
+        let parts = match multipart::parts(content_type, bytes).await {
+            Ok(parts) => parts,
+            Err(message) => {
+                return Ok(oauth_error(
+                    StatusCode::BAD_REQUEST,
+                    "invalid_request",
+                    message,
+                ))
+            }
+        };
         for part in parts {
             if let (Some(name), Ok(value)) = (part.name, String::from_utf8(part.bytes.to_vec())) {
                 params.push((name, value));
