@@ -58,6 +58,16 @@ pub fn profile_output(global: &GlobalArgs) -> Option<OutputFormat> {
     clap::ValueEnum::from_str(output, true).ok()
 }
 
+/// The chosen profile's name (`--profile`, `CONNKIT_PROFILE`), else the profiles
+/// file's default, if any.
+pub fn profile_name(global: &GlobalArgs) -> Option<String> {
+    if let Some(name) = &global.profile {
+        return Some(name.clone());
+    }
+    let file = ProfileFile::load(ProfileFile::user_path()?).ok()?;
+    file.default_name().map(str::to_owned)
+}
+
 /// A configuration error as a usage failure (exit 2).
 pub fn usage(error: TransportError) -> Failure {
     Failure::Error {

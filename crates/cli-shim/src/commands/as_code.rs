@@ -19,7 +19,7 @@ use connkit_as_code::{
 use connkit_connectors::{Client, FilterArg};
 use serde_json::json;
 
-use crate::args::OutputFormat;
+use crate::args::{GlobalArgs, OutputFormat};
 use crate::commands::connectors::Sink;
 use crate::exit::{Exit, Failure};
 use crate::progress::Progress;
@@ -50,7 +50,8 @@ pub struct DiffArgs {
     /// Also plan deleting the custom connectors that are not in DIR.
     #[arg(long)]
     pub prune: bool,
-    /// Apply DIR/_overlays/NAME.json (tenant-specific values) first.
+    /// Apply DIR/_overlays/NAME.json (tenant-specific values) first. Default: the
+    /// overlay named like the chosen profile, if DIR has one; `none` for no overlay.
     #[arg(long, value_name = "NAME")]
     pub overlay: Option<String>,
 }
@@ -70,7 +71,8 @@ pub struct PushArgs {
     /// Do not ask for confirmation (required when stdin is not a terminal).
     #[arg(long, short = 'y')]
     pub yes: bool,
-    /// Apply DIR/_overlays/NAME.json (tenant-specific values) first.
+    /// Apply DIR/_overlays/NAME.json (tenant-specific values) first. Default: the
+    /// overlay named like the chosen profile, if DIR has one; `none` for no overlay.
     #[arg(long, value_name = "NAME")]
     pub overlay: Option<String>,
     /// Connectors written at a time (the client's rate limiter still applies).
@@ -114,9 +116,15 @@ pub async fn pull(client: &Client, args: &PullArgs, sink: Sink<'_>) -> Result<()
 }
 
 /// `diff`: the plan; exit 1 when there are changes.
-pub async fn diff(client: &Client, args: &DiffArgs, sink: Sink<'_>) -> Result<(), Failure> {
+pub async fn diff(
+    client: &Client,
+    args: &DiffArgs,
+    global: &GlobalArgs,
+    sink: Sink<'_>,
+) -> Result<(), Failure> {
     let result = async {
-        let (tree, problems) = read_tree(&args.dir, args.overlay.as_deref())?;
+        let overlay = chosen_overlay(&args.dir, args.overlay.as_deref(), global, sink.quiet);
+        let (tree, problems) = read_tree(&args.dir, overlay.as_deref())?;
         if !problems.is_empty() {
             return Err(rejected(&args.dir, problems.iter(), "the tree has errors"));
         }
@@ -127,7 +135,7 @@ pub async fn diff(client: &Client, args: &DiffArgs, sink: Sink<'_>) -> Result<()
         plan(client, &tree, &options).await.map_err(failure)
     }
     .await;
-    // Exit 1 means "changes" here: other failures that exit 1 elsewhere exit 7.
+    // Exit 1 means "changes" here: other failures that exit 1 elsewhere exit 8.
     let plan = result.map_err(|f| match f {
         Failure::Error {
             exit: Exit::Other,
@@ -157,8 +165,14 @@ pub async fn diff(client: &Client, args: &DiffArgs, sink: Sink<'_>) -> Result<()
 }
 
 /// `push`: validate every file, plan, confirm, apply, report.
-pub async fn push(client: &Client, args: &PushArgs, sink: Sink<'_>) -> Result<(), Failure> {
-    let (tree, problems) = read_tree(&args.dir, args.overlay.as_deref())?;
+pub async fn push(
+    client: &Client,
+    args: &PushArgs,
+    global: &GlobalArgs,
+    sink: Sink<'_>,
+) -> Result<(), Failure> {
+    let overlay = chosen_overlay(&args.dir, args.overlay.as_deref(), global, sink.quiet);
+    let (tree, problems) = read_tree(&args.dir, overlay.as_deref())?;
     let findings = preflight(&tree, client.validators());
     if !problems.is_empty() {
         // Before any request: the tree itself is wrong. Every finding is listed.
@@ -233,6 +247,39 @@ pub async fn push(client: &Client, args: &PushArgs, sink: Sink<'_>) -> Result<()
             ),
         ))
     }
+}
+
+/// The overlay to apply: `--overlay NAME` if given (`--overlay none` for none), else
+/// the one named like the chosen profile (`--profile`, `CONNKIT_PROFILE`, the default
+/// profile) when DIR has it, so that `push --profile prod` picks `_overlays/prod.json`.
+fn chosen_overlay(
+    dir: &Path,
+    explicit: Option<&str>,
+    global: &GlobalArgs,
+    quiet: bool,
+) -> Option<String> {
+    match explicit {
+        Some("none") => return None,
+        Some(name) => return Some(name.to_owned()),
+        None => {}
+    }
+    // The default profile only when it is also what the client connects to.
+    let name = match &global.profile {
+        Some(name) => name.clone(),
+        None if global.sandbox || global.base_url.is_some() => return None,
+        None => crate::tenant::profile_name(global)?,
+    };
+    let path = Overlay::path(dir, &name).ok()?;
+    if !path.is_file() {
+        return None;
+    }
+    if !quiet {
+        eprintln!(
+            "note: applying overlay {} (profile `{name}`; --overlay none to skip it)",
+            path.display()
+        );
+    }
+    Some(name)
 }
 
 /// Reads DIR and applies the overlay; the problems found on the way (an invalid

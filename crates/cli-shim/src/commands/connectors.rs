@@ -116,8 +116,8 @@ async fn run_until(
             write_verbatim(sink.out, text.as_bytes()).map_err(Failure::write_failed)
         }
         ConnectorsCommand::Pull(args) => super::as_code::pull(&client, args, sink).await,
-        ConnectorsCommand::Diff(args) => super::as_code::diff(&client, args, sink).await,
-        ConnectorsCommand::Push(args) => super::as_code::push(&client, args, sink).await,
+        ConnectorsCommand::Diff(args) => super::as_code::diff(&client, args, global, sink).await,
+        ConnectorsCommand::Push(args) => super::as_code::push(&client, args, global, sink).await,
         ConnectorsCommand::Translations(TranslationsCommand::Put(args)) => {
             let mut request =
                 client.put_translations(&args.script_name, Locale::from(args.locale.as_str()));

@@ -411,6 +411,44 @@ fn an_overlay_promotes_tenant_specific_values() {
 }
 
 #[test]
+fn a_profile_picks_the_overlay_named_like_it() {
+    let env = Env::new();
+    let prod = Served::start(&env, &["--seed", "0"]);
+    let tree = env.path().join("tree");
+    hand_written_tree(&tree, 1);
+    std::fs::create_dir_all(tree.join("_overlays")).unwrap();
+    let overlay = serde_json::json!({"connectors": {"team-app-0": {
+        "connector": {"connectorMetadata": {"baseUrl": "https://example.com"}}
+    }}});
+    std::fs::write(tree.join("_overlays/prod.json"), overlay.to_string()).unwrap();
+    let base = prod.base_url.as_str();
+    env.run(["profile", "add", "prod", "--base-url", base]).ok();
+    let dir = path(&tree);
+    let push = env
+        .run(["--profile", "prod", "connectors", "push", dir, "--yes"])
+        .ok();
+    assert!(
+        push.stderr.contains("applying overlay") && push.stderr.contains("profile `prod`"),
+        "{}",
+        push.stderr
+    );
+    env.run(["--profile", "prod", "connectors", "diff", dir])
+        .code(0);
+    env.run([
+        "--profile",
+        "prod",
+        "connectors",
+        "diff",
+        dir,
+        "--overlay",
+        "none",
+    ])
+    .code(1);
+    // An explicit base URL is not the profile's tenant: no overlay is implied.
+    run(&env, &prod, &["connectors", "diff", dir]).code(1);
+}
+
+#[test]
 fn under_faults_a_push_reports_precisely_and_a_re_run_converges() {
     let env = Env::new();
     let state = env.path().join("state.json");
