@@ -3,7 +3,7 @@
 //!
 //! Exit codes of `diff` follow `git diff --exit-code`: 0 no changes, 1 changes; a
 //! failure keeps its usual code (2 usage, 3 invalid tree, 4–6), and one that exits 1
-//! elsewhere exits 7 here. `push` exits 3 when the tree fails pre-flight or asks for a
+//! elsewhere exits 8 here. `push` exits 3 when the tree fails pre-flight or asks for a
 //! change the API cannot make (nothing is sent), 1 when some writes failed (the report
 //! says which were applied and which were not).
 
