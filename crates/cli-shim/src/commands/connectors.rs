@@ -14,7 +14,7 @@ use crate::args::{
 };
 use crate::commands::input::{Input, SizeCheck};
 use crate::connect::{self, Preflight};
-use crate::exit::Failure;
+use crate::exit::{Exit, Failure};
 use crate::output::{write_object, write_verbatim, ListWriter, Row};
 use crate::progress::Progress;
 
@@ -39,7 +39,25 @@ pub async fn run(
         return run_until(command, global, None, sink).await;
     };
     let deadline = Instant::now().checked_add(limit);
-    let result = run_until(command, global, deadline, sink).await;
+    // Requests carry the deadline where they can; this bounds what does not (the many
+    // requests of `pull` and `push`), so no command outlives `--timeout`.
+    let result = match tokio::time::timeout(limit, run_until(command, global, deadline, sink)).await
+    {
+        Ok(result) => result,
+        Err(_elapsed) => {
+            let (exit, outcome) = match command {
+                ConnectorsCommand::Push(_) => (
+                    Exit::MaybeApplied,
+                    "; writes in flight may have been applied (push again: it converges)",
+                ),
+                _ => (Exit::Exhausted, ""),
+            };
+            return Err(Failure::plain(
+                exit,
+                format!("--timeout {limit:?} ran out before the command finished{outcome}"),
+            ));
+        }
+    };
     match (result, deadline) {
         (Err(failure), Some(deadline)) if Instant::now() >= deadline => Err(failure.with_context(
             format!("--timeout {limit:?} ran out before the command finished"),

@@ -65,6 +65,44 @@ fn the_timeout_bounds_every_page_of_a_listing() {
 }
 
 #[test]
+fn the_timeout_bounds_a_pull_and_a_push() {
+    // A pull of 12 connectors makes dozens of requests of 300 ms each: far more than
+    // 1 s, and no single request runs out on its own.
+    let env = Env::new();
+    let served = Served::start(&env, &["--seed", "12", "--faults", "latency=300ms"]);
+    let tree = env.path().join("tree");
+    let tree = tree.to_str().expect("UTF-8 temp path");
+    let pull = ["--timeout", "1s", "connectors", "pull", tree, "--builtin"];
+    let (run, took) = timed(&env, &served.base_url, &pull);
+    let run = run.code(6);
+    assert!(
+        run.stderr
+            .starts_with("error: --timeout 1s ran out before the command finished"),
+        "{}",
+        run.stderr
+    );
+    assert!(took < Duration::from_secs(4), "{took:?}");
+
+    // A push cut short may have applied what was in flight: exit 7 says so.
+    let (pulled, _) = timed(
+        &env,
+        &served.base_url,
+        &["connectors", "pull", tree, "--builtin"],
+    );
+    pulled.ok();
+    let empty = Served::start(&env, &["--seed", "0", "--faults", "latency=300ms"]);
+    let push = ["--timeout", "1s", "connectors", "push", tree, "--yes"];
+    let (run, took) = timed(&env, &empty.base_url, &push);
+    let run = run.code(7);
+    assert!(
+        run.stderr.contains("may have been applied"),
+        "{}",
+        run.stderr
+    );
+    assert!(took < Duration::from_secs(4), "{took:?}");
+}
+
+#[test]
 fn the_timeout_bounds_rate_limit_waits() {
     // After two requests the server asks to wait 10 s: past the deadline, so the
     // command ends at once instead of waiting.
