@@ -353,10 +353,9 @@ fn push_in_a_pipe_refuses_without_yes_and_dry_run_sends_nothing() {
     assert_eq!(writes(&served), BTreeMap::new());
 }
 
-#[test]
-fn an_overlay_promotes_tenant_specific_values() {
-    let env = Env::new();
-    let prod = Served::start(&env, &["--seed", "0"]);
+/// One hand-written connector and `_overlays/prod.json`, which changes its base URL
+/// and a host in its source config.
+fn tree_with_prod_overlay(env: &Env) -> std::path::PathBuf {
     let tree = env.path().join("tree");
     hand_written_tree(&tree, 1);
     std::fs::create_dir_all(tree.join("_overlays")).unwrap();
@@ -365,6 +364,14 @@ fn an_overlay_promotes_tenant_specific_values() {
         "replace": {"source-config.xml": {"dev.example.com": "example.com"}}
     }}});
     std::fs::write(tree.join("_overlays/prod.json"), overlay.to_string()).unwrap();
+    tree
+}
+
+#[test]
+fn an_overlay_promotes_tenant_specific_values() {
+    let env = Env::new();
+    let prod = Served::start(&env, &["--seed", "0"]);
+    let tree = tree_with_prod_overlay(&env);
     run(
         &env,
         &prod,
@@ -414,13 +421,7 @@ fn an_overlay_promotes_tenant_specific_values() {
 fn a_profile_picks_the_overlay_named_like_it() {
     let env = Env::new();
     let prod = Served::start(&env, &["--seed", "0"]);
-    let tree = env.path().join("tree");
-    hand_written_tree(&tree, 1);
-    std::fs::create_dir_all(tree.join("_overlays")).unwrap();
-    let overlay = serde_json::json!({"connectors": {"team-app-0": {
-        "connector": {"connectorMetadata": {"baseUrl": "https://example.com"}}
-    }}});
-    std::fs::write(tree.join("_overlays/prod.json"), overlay.to_string()).unwrap();
+    let tree = tree_with_prod_overlay(&env);
     let base = prod.base_url.as_str();
     env.run(["profile", "add", "prod", "--base-url", base]).ok();
     let dir = path(&tree);
