@@ -137,3 +137,16 @@ fn the_profile_ca_cert_is_trusted_and_the_flag_overrides_it() {
     let listed = list(&env, &["--ca-cert", ca, "-o", "json"]).ok();
     assert_eq!(listed.json().as_array().map(Vec::len), Some(3));
 }
+
+#[test]
+fn an_unknown_profile_output_is_ignored_with_a_warning() {
+    let env = Env::new();
+    profiles(
+        &env,
+        "default = \"p\"\n[profiles.p]\nplatform = \"isc\"\noutput = \"yaml\"\n",
+    );
+    // Still usable, so that `profile add` or `remove` can fix it; stdout is a pipe: JSON.
+    let listed = env.run(["profile", "list"]).ok();
+    assert_eq!(listed.json()[0]["output"], "yaml");
+    assert_says(&listed, &["profile `p`", "output `yaml`", "ignored"]);
+}
