@@ -102,8 +102,8 @@ pub struct GlobalArgs {
     /// Client-side rate limit: `auto` (100 requests per 10 s for a hosted tenant, none
     /// for loopback or --sandbox; learns from 429s; shared with other connkit
     /// processes using the same client id), `off`, or a fixed MAX/WINDOW such as
-    /// `50/10s` [env: CONNKIT_RATE_LIMIT]. After `sandbox serve` it is the server's
-    /// limit instead.
+    /// `50/10s` [env: CONNKIT_RATE_LIMIT; then the profile's rate_limit]. After
+    /// `sandbox serve` it is the server's limit instead.
     // Text, parsed by `crate::rate_limit`: `sandbox serve --rate-limit` shares this
     // flag's id (clap allows one `--rate-limit` per command) and keeps its own syntax.
     #[arg(long, global = true, value_name = "auto|off|MAX/WINDOW")]

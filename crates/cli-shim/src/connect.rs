@@ -7,7 +7,9 @@ use std::sync::Arc;
 use connkit_connectors::{Client, ClientBuilder};
 use connkit_models::preflight::Validator;
 use connkit_sandbox::{Sandbox, SandboxError, DEMO_SEED};
-use connkit_transport::{RateLimitPolicy, RetryPolicy, Secret, DEFAULT_CONFIG_FILE, ENV_BASE_URL};
+use connkit_transport::{
+    RateLimitPolicy, Resolved, RetryPolicy, Secret, DEFAULT_CONFIG_FILE, ENV_BASE_URL,
+};
 
 use crate::args::GlobalArgs;
 use crate::exit::Failure;
@@ -27,14 +29,19 @@ pub enum Preflight {
     Needed,
 }
 
-/// Builds the client the global options ask for.
-pub fn client(global: &GlobalArgs, preflight: Preflight) -> Result<Client, Failure> {
-    let builder = if global.sandbox {
-        sandbox_client(global.quiet)?
+/// Builds the client the global options ask for, with the rate-limit policy it uses
+/// (`--all` sizes its concurrency by it).
+pub fn client(
+    global: &GlobalArgs,
+    preflight: Preflight,
+) -> Result<(Client, RateLimitPolicy), Failure> {
+    let (builder, profile_policy) = if global.sandbox {
+        (sandbox_client(global.quiet)?, None)
     } else {
         tenant_client(global)?
     };
-    let mut builder = stack_options(builder, global, crate::rate_limit::policy(global)?);
+    let policy = crate::rate_limit::policy(global, profile_policy.as_ref())?;
+    let mut builder = stack_options(builder, global, policy);
     if let Some(token) = &global.token {
         builder = builder.token(Secret::new(token.clone()));
     }
@@ -45,7 +52,7 @@ pub fn client(global: &GlobalArgs, preflight: Preflight) -> Result<Client, Failu
             add_validators(builder, crate::commands::plugins::validators(global)?)
         }
     };
-    builder.build().map_err(Failure::from)
+    Ok((builder.build().map_err(Failure::from)?, policy))
 }
 
 fn add_validators(builder: ClientBuilder, validators: Vec<Arc<dyn Validator>>) -> ClientBuilder {
@@ -85,8 +92,11 @@ fn sandbox_client(quiet: bool) -> Result<ClientBuilder, Failure> {
         .backend(Arc::new(sandbox)))
 }
 
-/// A tenant: explicit flags, then the environment, then a profile, then `./config.json`.
-fn tenant_client(global: &GlobalArgs) -> Result<ClientBuilder, Failure> {
+/// A tenant: explicit flags, then the environment, then a profile, then `./config.json`;
+/// with the rate-limit policy of the profile used, if it has one.
+fn tenant_client(
+    global: &GlobalArgs,
+) -> Result<(ClientBuilder, Option<Resolved<RateLimitPolicy>>), Failure> {
     let resolved = tenant::sources(global).resolve().map_err(|e| {
         if nothing_configured(global) {
             Failure::usage(format!(
@@ -103,10 +113,15 @@ fn tenant_client(global: &GlobalArgs) -> Result<ClientBuilder, Failure> {
     if let Some(auth) = tenant::auth(&resolved, global)? {
         builder = builder.auth(auth);
     }
-    match &global.ca_cert {
-        Some(file) => Ok(builder.backend(Arc::new(crate::trust::backend(file)?))),
-        None => Ok(builder),
+    let ca_cert = match (&global.ca_cert, &resolved.ca_cert) {
+        (Some(file), _) => Some((file.as_path(), "--ca-cert".to_owned())),
+        (None, Some(file)) => Some((file.value.as_path(), format!("{}: ca_cert", file.origin))),
+        (None, None) => None,
+    };
+    if let Some((file, source)) = ca_cert {
+        builder = builder.backend(Arc::new(crate::trust::backend(file, &source)?));
     }
+    Ok((builder, resolved.rate_limit))
 }
 
 /// `true` when no source names a base URL at all (as opposed to naming a bad one).

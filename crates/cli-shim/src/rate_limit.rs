@@ -1,8 +1,9 @@
-//! The client's rate-limit policy: `--rate-limit`, else `CONNKIT_RATE_LIMIT`, else
-//! `auto`; and the concurrency `connectors list --all` picks under it.
+//! The client's rate-limit policy: `--rate-limit`, else `CONNKIT_RATE_LIMIT`, else the
+//! profile's `rate_limit`, else `auto`; and the concurrency `connectors list --all`
+//! picks under it.
 
 use connkit_connectors::Client;
-use connkit_transport::RateLimitPolicy;
+use connkit_transport::{RateLimitPolicy, Resolved};
 
 use crate::args::GlobalArgs;
 use crate::exit::Failure;
@@ -12,13 +13,18 @@ use crate::exit::Failure;
 /// the flag.
 pub const ENV_RATE_LIMIT: &str = "CONNKIT_RATE_LIMIT";
 
-/// The policy the options ask for; a bad value is a usage error naming its source.
-pub fn policy(global: &GlobalArgs) -> Result<RateLimitPolicy, Failure> {
+/// The policy the options ask for, falling back to `profile`'s (the profile the tenant
+/// was resolved with, already checked when its file was read); a bad value is a usage
+/// error naming its source.
+pub fn policy(
+    global: &GlobalArgs,
+    profile: Option<&Resolved<RateLimitPolicy>>,
+) -> Result<RateLimitPolicy, Failure> {
     let (text, source) = match &global.rate_limit {
         Some(text) => (text.clone(), "--rate-limit"),
         None => match std::env::var(ENV_RATE_LIMIT) {
             Ok(text) if !text.trim().is_empty() => (text, ENV_RATE_LIMIT),
-            _ => return Ok(RateLimitPolicy::Auto),
+            _ => return Ok(profile.map_or(RateLimitPolicy::Auto, |p| p.value)),
         },
     };
     text.parse()
@@ -31,9 +37,11 @@ pub fn policy(global: &GlobalArgs) -> Result<RateLimitPolicy, Failure> {
 /// fast server busy while pages are decoded; under a limit two, so that crossing an
 /// unknown, lower limit draws at most two 429s before the limiter learns it, while the
 /// limiter, not the concurrency, sets the pace.
-pub fn list_concurrency(client: &Client, global: &GlobalArgs) -> Result<usize, Failure> {
+pub fn list_concurrency(client: &Client, policy: RateLimitPolicy, sandbox: bool) -> usize {
     const UNLIMITED: usize = 4;
     const LIMITED: usize = 2;
-    let start = policy(global)?.starting_limit(client.base_url(), global.sandbox);
-    Ok(if start.is_none() { UNLIMITED } else { LIMITED })
+    match policy.starting_limit(client.base_url(), sandbox) {
+        None => UNLIMITED,
+        Some(_) => LIMITED,
+    }
 }

@@ -50,12 +50,21 @@ pub fn auth(resolved: &ResolvedConfig, global: &GlobalArgs) -> Result<Option<Aut
 
 /// The output format of the chosen (or default) profile, for when `-o` is not given.
 /// Best effort: a profiles file that cannot be read is reported by the commands that
-/// need a profile to connect, not by the choice of a format.
+/// need a profile to connect, not by the choice of a format; an unknown format is
+/// ignored with a warning, so that `connkit profile …` can still fix it.
 pub fn profile_output(global: &GlobalArgs) -> Option<OutputFormat> {
     let file = ProfileFile::load(ProfileFile::user_path()?).ok()?;
     let name = global.profile.as_deref().or(file.default_name())?;
     let output = file.get(name)?.output.as_deref()?;
-    clap::ValueEnum::from_str(output, true).ok()
+    let format = clap::ValueEnum::from_str(output, true).ok();
+    if format.is_none() && !global.quiet {
+        eprintln!(
+            "warning: profile `{name}` in {}: output `{output}` is not table, json or \
+             ndjson; ignored",
+            file.path().display()
+        );
+    }
+    format
 }
 
 /// The chosen profile's name (`--profile`, `CONNKIT_PROFILE`), else the profiles

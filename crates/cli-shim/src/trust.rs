@@ -1,5 +1,5 @@
-//! `--ca-cert FILE`: the reqwest backend with extra trusted CA certificates, for a
-//! private CA or a TLS-inspecting proxy.
+//! `--ca-cert FILE` (or a profile's `ca_cert`): the reqwest backend with extra trusted
+//! CA certificates, for a private CA or a TLS-inspecting proxy.
 
 use std::io::Read;
 use std::path::Path;
@@ -12,21 +12,22 @@ use crate::exit::Failure;
 /// 200 KiB).
 const MAX_PEM_BYTES: u64 = 4 * 1024 * 1024;
 
-/// The backend trusting the platform's roots and every certificate in `file` (PEM).
-/// A file that cannot be read, or has no certificate in it, is a usage error naming it.
-pub fn backend(file: &Path) -> Result<HttpBackend, Failure> {
-    let name = file.display();
+/// The backend trusting the platform's roots and every certificate in `file` (PEM),
+/// named by `source` (`--ca-cert`, or the profile it came from). A file that cannot be
+/// read, or has no certificate in it, is a usage error naming the source and the file.
+pub fn backend(file: &Path, source: &str) -> Result<HttpBackend, Failure> {
+    let name = format!("{source} {}", file.display());
     let mut pem = Vec::new();
     std::fs::File::open(file)
         .and_then(|f| f.take(MAX_PEM_BYTES + 1).read_to_end(&mut pem))
-        .map_err(|e| Failure::usage(format!("--ca-cert {name}: cannot read it: {e}")))?;
+        .map_err(|e| Failure::usage(format!("{name}: cannot read it: {e}")))?;
     if pem.len() as u64 > MAX_PEM_BYTES {
         return Err(Failure::usage(format!(
-            "--ca-cert {name}: more than {MAX_PEM_BYTES} bytes; expected PEM CA certificates"
+            "{name}: more than {MAX_PEM_BYTES} bytes; expected PEM CA certificates"
         )));
     }
     HttpBackend::builder()
         .add_root_certificates_pem(pem)
         .build()
-        .map_err(|e| Failure::usage(format!("--ca-cert {name}: {e}")))
+        .map_err(|e| Failure::usage(format!("{name}: {e}")))
 }

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-use crate::{Auth, BaseUrl, Profile, ProfileFile, Secret, TransportError};
+use crate::{Auth, BaseUrl, Profile, ProfileFile, RateLimitPolicy, Secret, TransportError};
 
 /// Environment variable for the tenant base URL.
 pub const ENV_BASE_URL: &str = "SAIL_BASE_URL";
@@ -311,21 +311,14 @@ impl<'a> ConfigSources<'a> {
             }
             _ => {}
         }
-        let (profile, rate_limit, output) = match profile_used {
-            None => (None, None, None),
-            Some((name, profile, origin)) => {
-                let resolved = |value: Option<String>| {
-                    value.map(|value| Resolved {
-                        value,
-                        origin: origin.clone(),
-                    })
-                };
-                (
-                    Some(name),
-                    resolved(profile.rate_limit),
-                    resolved(profile.output),
-                )
-            }
+        let (profile, rate_limit, output, ca_cert) = match profile_used {
+            None => (None, None, None, None),
+            Some((name, profile, origin)) => (
+                Some(name),
+                from(profile.rate_limit, &origin),
+                from(profile.output, &origin),
+                from(profile.ca_cert, &origin),
+            ),
         };
         Ok(ResolvedConfig {
             base_url: Resolved {
@@ -337,6 +330,7 @@ impl<'a> ConfigSources<'a> {
             profile,
             rate_limit,
             output,
+            ca_cert,
         })
     }
 
@@ -447,11 +441,21 @@ fn parse_file(path: &Path, bytes: &[u8]) -> Result<FileConfig, TransportError> {
     })
 }
 
+/// `value`, if any, as coming from `origin`.
+fn from<T>(value: Option<T>, origin: &Origin) -> Option<Resolved<T>> {
+    value.map(|value| Resolved {
+        value,
+        origin: origin.clone(),
+    })
+}
+
 fn non_blank(value: Option<String>) -> Option<String> {
     value.map(|v| v.trim().to_owned()).filter(|v| !v.is_empty())
 }
 
-fn message_of(error: &TransportError) -> String {
+/// A configuration error's message without its `configuration error:` prefix, to be
+/// wrapped in a message that says where the value came from.
+pub(crate) fn message_of(error: &TransportError) -> String {
     match error {
         TransportError::Config { message } => message.clone(),
         other => other.to_string(),
@@ -470,10 +474,13 @@ pub struct ResolvedConfig {
     pub client_secret: Option<Resolved<Secret>>,
     /// The name of the profile that supplied values, if one did.
     pub profile: Option<String>,
-    /// That profile's rate-limit policy as written (`auto`, `off`, `MAX/WINDOW`).
-    pub rate_limit: Option<Resolved<String>>,
+    /// That profile's rate-limit policy: below a flag or variable, above the default.
+    pub rate_limit: Option<Resolved<RateLimitPolicy>>,
     /// That profile's default output format as written.
     pub output: Option<Resolved<String>>,
+    /// That profile's extra CA certificates (PEM), already joined to the profiles
+    /// file's directory if written relative.
+    pub ca_cert: Option<Resolved<PathBuf>>,
 }
 
 impl ResolvedConfig {
@@ -837,7 +844,7 @@ secret_command = ["printf", "from-command"]
             )
         );
         assert_eq!(acme.profile.as_deref(), Some("acme"));
-        assert_eq!(acme.rate_limit.unwrap().value, "50/10s");
+        assert_eq!(acme.rate_limit.unwrap().value.to_string(), "50/10s");
         assert_eq!(acme.output.unwrap().value, "table");
         assert!(matches!(acme.base_url.origin, Origin::Profile { ref name, .. } if name == "acme"));
 

@@ -49,7 +49,7 @@
 //!   (`$CONNKIT_CONFIG_DIR`, else `$XDG_CONFIG_HOME/connkit`, else `~/.config/connkit`):
 //!   named tenants of any `platform`, each with a base URL, a client id, a
 //!   [`SecretSource`] (an environment variable or a command; a plain secret only in a
-//!   0600 file), a rate-limit policy string and a default output format.
+//!   0600 file), a [`RateLimitPolicy`], a default output format and a CA file.
 //!   [`ConfigSources::profiles`] puts a profile between the environment and
 //!   `./config.json`; without it no profile is read.
 //! - **Token cache**: [`TokenCache`] keeps client-credentials tokens in `tokens/` of
@@ -155,9 +155,7 @@ pub use config::{
     ENV_BASE_URL, ENV_CLIENT_ID, ENV_CLIENT_SECRET, PLATFORM_ISC,
 };
 pub use error::{AuthProblem, BoxError, LastAttempt, LastResponse, TimeoutPhase, TransportError};
-pub use profile::{
-    is_rate_limit_policy, Profile, ProfileFile, SecretSource, ENV_PROFILE, PROFILES_FILE,
-};
+pub use profile::{Profile, ProfileFile, SecretSource, ENV_PROFILE, PROFILES_FILE};
 pub use rate_limit::{Limit, RateLimit, RateLimitPermit, RateLimitPolicy, RateLimiter};
 pub use redact::{Secret, REDACTED};
 pub use request::{clone_request, Attempt, Deadline, Idempotency};

@@ -15,12 +15,14 @@
 //! # client_secret = "…"          (refused unless the file is mode 0600)
 //! rate_limit = "auto"            # auto | off | MAX/WINDOW, e.g. 100/10s
 //! output = "table"               # the default output format of the command-line tool
+//! ca_cert = "/etc/ssl/acme-proxy.pem"   # also trust these CAs (relative: to this file)
 //! ```
 //!
 //! TOML because people edit this file by hand; `toml_edit` because connkit edits it too
 //! (`connkit profile add|remove|use`) and must keep the user's comments and layout.
 //! Errors name the file, the line and the column, and never quote a value (a mistyped
-//! secret must not end up in a terminal or a log).
+//! secret must not end up in a terminal or a log), except a `rate_limit` that
+//! [`RateLimitPolicy`]'s parser refuses: its message says which part is wrong.
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -30,8 +32,9 @@ use std::process::{Command, Stdio};
 
 use toml_edit::{Array, DocumentMut, Item, Table, Value};
 
+use crate::config::message_of;
 use crate::private_file::{is_private, mode_of, write_private};
-use crate::{Secret, TransportError, UserDir};
+use crate::{RateLimitPolicy, Secret, TransportError, UserDir};
 
 /// The profiles file's name inside [`UserDir::Config`].
 pub const PROFILES_FILE: &str = "profiles.toml";
@@ -53,10 +56,15 @@ pub struct Profile {
     pub client_id: Option<String>,
     /// Where the client secret comes from.
     pub secret: Option<SecretSource>,
-    /// The client-side rate-limit policy as written: `auto`, `off` or `MAX/WINDOW`.
-    pub rate_limit: Option<String>,
+    /// The client-side rate-limit policy (`rate_limit = "auto" | "off" | "MAX/WINDOW"`).
+    pub rate_limit: Option<RateLimitPolicy>,
     /// The command-line tool's default output format (`table`, `json`, `ndjson`).
     pub output: Option<String>,
+    /// A PEM file of CA certificates to trust besides the platform's (a private CA, a
+    /// TLS-inspecting proxy). A relative `ca_cert` in the file is read as relative to
+    /// the file's directory (so the profile works from any working directory) and held
+    /// here joined to it.
+    pub ca_cert: Option<PathBuf>,
 }
 
 impl Profile {
@@ -69,6 +77,7 @@ impl Profile {
             secret: None,
             rate_limit: None,
             output: None,
+            ca_cert: None,
         }
     }
 }
@@ -217,7 +226,7 @@ impl ProfileFile {
                         .as_table_like()
                         .ok_or_else(|| at(item.span(), "`profiles` must be a table".into()))?;
                     for (name, item) in table.iter() {
-                        let profile = parse_profile(name, item, &at)?;
+                        let profile = parse_profile(path, name, item, &at)?;
                         profiles.insert(name.to_owned(), profile);
                     }
                 }
@@ -326,8 +335,12 @@ impl ProfileFile {
             text("base_url", &profile.base_url),
             text("client_id", &profile.client_id),
             secret,
-            text("rate_limit", &profile.rate_limit),
+            text("rate_limit", &profile.rate_limit.map(|p| p.to_string())),
             text("output", &profile.output),
+            text(
+                "ca_cert",
+                &profile.ca_cert.as_ref().map(|p| p.display().to_string()),
+            ),
         ];
         for (key, value) in fields.into_iter().flatten() {
             table.insert(key, value);
@@ -382,8 +395,9 @@ impl ProfileFile {
     }
 }
 
-/// Reads one `[profiles.NAME]` table.
+/// Reads one `[profiles.NAME]` table of the file at `path`.
 fn parse_profile(
+    path: &Path,
     name: &str,
     item: &Item,
     at: &impl Fn(Option<Range<usize>>, String) -> TransportError,
@@ -429,18 +443,21 @@ fn parse_profile(
                 secret(SecretSource::Command(argv), &mut profile)?;
             }
             "rate_limit" => {
-                let policy = text(" (auto, off or MAX/WINDOW)")?;
-                if !is_rate_limit_policy(&policy) {
-                    return Err(at(item.span(), format!("profile `{name}`: `rate_limit` must be auto, off or MAX/WINDOW such as 100/10s")));
-                }
+                let policy = text(" (auto, off or MAX/WINDOW)")?.parse().map_err(|e| {
+                    at(
+                        item.span(),
+                        format!("profile `{name}`: `rate_limit`: {}", message_of(&e)),
+                    )
+                })?;
                 profile.rate_limit = Some(policy);
             }
             "output" => profile.output = Some(text(" (table, json or ndjson)")?),
+            "ca_cert" => profile.ca_cert = Some(beside(path, text(" (a PEM file)")?)),
             other => {
                 let span = table.key(other).and_then(|k| k.span());
                 return Err(at(span, format!(
                     "profile `{name}`: unknown key `{other}` (expected platform, base_url, client_id, \
-                     secret_env, secret_command, client_secret, rate_limit, output)"
+                     secret_env, secret_command, client_secret, rate_limit, output, ca_cert)"
                 )));
             }
         }
@@ -454,24 +471,16 @@ fn parse_profile(
     Ok(profile)
 }
 
-fn string(item: &Item) -> Option<String> {
-    item.as_value().and_then(Value::as_str).map(str::to_owned)
+/// `file` as written in the profiles file at `profiles`: relative to its directory.
+fn beside(profiles: &Path, file: String) -> PathBuf {
+    match profiles.parent() {
+        Some(dir) => dir.join(file),
+        None => PathBuf::from(file),
+    }
 }
 
-/// A loose check of a rate-limit policy: `auto`, `off`, or `MAX/WINDOW` with a positive
-/// count and a window such as `10s`, `500ms`, `1m`. The rate limiter parses it fully.
-pub fn is_rate_limit_policy(text: &str) -> bool {
-    let text = text.trim();
-    if text.eq_ignore_ascii_case("auto") || text.eq_ignore_ascii_case("off") {
-        return true;
-    }
-    let Some((max, window)) = text.split_once('/') else {
-        return false;
-    };
-    let digits = window
-        .trim()
-        .trim_end_matches(|c: char| c.is_ascii_alphabetic());
-    max.trim().parse::<u32>().is_ok_and(|n| n > 0) && digits.parse::<f64>().is_ok_and(|w| w > 0.0)
+fn string(item: &Item) -> Option<String> {
+    item.as_value().and_then(Value::as_str).map(str::to_owned)
 }
 
 /// 1-based line and column (in characters) of byte `offset` in `text`.
@@ -522,7 +531,15 @@ mod tests {
             ),
             (
                 format!("{A}rate_limit = \"fast\"\n"),
-                &["auto, off or MAX/WINDOW"],
+                &[
+                    "line 3, column 14",
+                    "`rate_limit`",
+                    "auto, off or MAX/WINDOW",
+                ],
+            ),
+            (
+                format!("{A}rate_limit = \"0/10s\"\n"),
+                &["line 3, column 14", "at least 1"],
             ),
             (
                 "[profiles.a]\nbase_url = \"https://t\"\n".into(),
@@ -544,13 +561,16 @@ mod tests {
     }
 
     #[test]
-    fn rate_limit_policies_are_checked_loosely() {
-        for ok in ["auto", "off", "OFF", "100/10s", "50/1m", "5/500ms", "3/2"] {
-            assert!(is_rate_limit_policy(ok), "{ok}");
-        }
-        for bad in ["", "fast", "0/10s", "10/", "/10s", "10/0s", "x/1s"] {
-            assert!(!is_rate_limit_policy(bad), "{bad}");
-        }
+    fn rate_limit_is_a_policy_and_ca_cert_is_beside_the_file() {
+        let text = "[profiles.a]\nplatform = \"isc\"\nrate_limit = \"20/2s\"\nca_cert = \"ca/proxy.pem\"\n\
+                    [profiles.b]\nplatform = \"isc\"\nrate_limit = \"OFF\"\nca_cert = \"/etc/ca.pem\"\n";
+        let file = ProfileFile::parse(Path::new("/p/profiles.toml"), text).unwrap();
+        let a = file.get("a").unwrap();
+        assert_eq!(a.rate_limit, Some("20/2s".parse().unwrap()));
+        assert_eq!(a.ca_cert.as_deref(), Some(Path::new("/p/ca/proxy.pem")));
+        let b = file.get("b").unwrap();
+        assert_eq!(b.rate_limit, Some(RateLimitPolicy::Off));
+        assert_eq!(b.ca_cert.as_deref(), Some(Path::new("/etc/ca.pem")));
     }
 
     #[test]

@@ -81,12 +81,12 @@ async fn run_until(
         Preflight::NotNeeded
     };
     let size_check = SizeCheck::unless(global.no_preflight);
-    let client = connect::client(global, preflight)?;
+    let (client, policy) = connect::client(global, preflight)?;
     match command {
         ConnectorsCommand::List(args) => {
             let concurrency = match args.concurrency {
                 Some(n) => usize::from(n),
-                None => crate::rate_limit::list_concurrency(&client, global)?,
+                None => crate::rate_limit::list_concurrency(&client, policy, global.sandbox),
             };
             list(&client, args, deadline, concurrency, sink).await
         }

@@ -2,10 +2,11 @@
 //! (`profiles.toml` in the config directory; see `connkit_transport::ProfileFile`).
 
 use std::io::Write;
+use std::path::{Path, PathBuf};
 
 use clap::{Args, Subcommand};
 use connkit_transport::{
-    is_rate_limit_policy, Profile, ProfileFile, SecretSource, UserDir, PLATFORM_ISC,
+    Profile, ProfileFile, RateLimitPolicy, SecretSource, UserDir, PLATFORM_ISC,
 };
 use serde::Serialize;
 
@@ -21,8 +22,9 @@ pub enum ProfileCommand {
     List,
     /// Show one profile (the default when no name is given); never its secret.
     Show(OptionalName),
-    /// Add or replace a profile: `--base-url`, `--client-id` and `-o` are taken from the
-    /// global options, the secret from `--secret-env VAR` or a command after `--`.
+    /// Add or replace a profile: `--base-url`, `--client-id`, `--ca-cert` and `-o` are
+    /// taken from the global options, the secret from `--secret-env VAR` or a command
+    /// after `--`.
     Add(AddArgs),
     /// Remove a profile.
     Remove(Name),
@@ -81,6 +83,7 @@ struct ProfileRow {
     secret: Option<String>,
     rate_limit: Option<String>,
     output: Option<String>,
+    ca_cert: Option<String>,
 }
 
 impl ProfileRow {
@@ -92,8 +95,9 @@ impl ProfileRow {
             base_url: profile.base_url.clone(),
             client_id: profile.client_id.clone(),
             secret: profile.secret.as_ref().map(SecretSource::to_string),
-            rate_limit: profile.rate_limit.clone(),
+            rate_limit: profile.rate_limit.map(|p| p.to_string()),
             output: profile.output.clone(),
+            ca_cert: profile.ca_cert.as_ref().map(|p| p.display().to_string()),
         }
     }
 }
@@ -198,15 +202,12 @@ fn new_profile(args: &AddArgs, global: &GlobalArgs) -> Result<Profile, Failure> 
              -- CMD ARGS… (a command that prints it), or put client_secret in the file by hand (mode 0600)",
         ));
     }
-    if let Some(policy) = args
+    let rate_limit = args
         .rate_limit
         .as_deref()
-        .filter(|p| !is_rate_limit_policy(p))
-    {
-        return Err(Failure::usage(format!(
-            "--rate-limit {policy:?}: expected auto, off or MAX/WINDOW such as 100/10s"
-        )));
-    }
+        .map(str::parse::<RateLimitPolicy>)
+        .transpose()
+        .map_err(|e| Failure::usage(format!("--rate-limit: {e}")))?;
     let mut profile = Profile::new(args.platform.clone());
     profile.base_url = global.base_url.clone();
     profile.client_id = global.client_id.clone();
@@ -215,10 +216,19 @@ fn new_profile(args: &AddArgs, global: &GlobalArgs) -> Result<Profile, Failure> 
         (None, false) => Some(SecretSource::Command(args.secret_command.clone())),
         (None, true) => None,
     };
-    profile.rate_limit = args.rate_limit.clone();
+    profile.rate_limit = rate_limit;
+    profile.ca_cert = global.ca_cert.as_deref().map(ca_cert).transpose()?;
     profile.output = global
         .output
         .and_then(|o| clap::ValueEnum::to_possible_value(&o))
         .map(|v| v.get_name().to_owned());
     Ok(profile)
+}
+
+/// The `--ca-cert` file a profile is to keep: checked now (it must hold a certificate)
+/// and made absolute, so the profile works from any working directory.
+fn ca_cert(file: &Path) -> Result<PathBuf, Failure> {
+    crate::trust::backend(file, "--ca-cert")?;
+    std::path::absolute(file)
+        .map_err(|e| Failure::usage(format!("--ca-cert {}: {e}", file.display())))
 }

@@ -9,6 +9,7 @@ mod hardening;
 mod name_limit;
 mod offline;
 pub mod plugins;
+mod profile_settings;
 mod rate_limit;
 mod sandbox_state;
 mod served;

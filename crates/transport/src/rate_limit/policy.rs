@@ -130,7 +130,16 @@ pub enum RateLimitPolicy {
     Off,
     /// Exactly this limit, never adapted.
     Fixed(Limit),
-    /// Start from what the host suggests and learn from 429s.
+    /// Start from what the host suggests and learn from 429s: ISC's documented 100
+    /// requests per 10 s ([`Limit::ISC_DEFAULT`]) against a hosted tenant, unthrottled
+    /// against a loopback host, no limiter at all for an in-process backend
+    /// ([`Transport::is_in_process`](crate::Transport::is_in_process)). A 429 lowers the
+    /// limit to nine tenths of what the window had admitted (a window of unknown length
+    /// is taken to be 10 s, or `Retry-After` if longer); it then rises by one (or 2 %,
+    /// whichever is more) per busy window, never above the start. The lessons are shared through a state file in
+    /// `rate-limit/` under [`UserDir::Cache`](crate::UserDir::Cache) (see
+    /// [`TransportStackBuilder::rate_limit_state_dir`](crate::TransportStackBuilder::rate_limit_state_dir));
+    /// deleting it forgets them, and [`Off`](RateLimitPolicy::Off) turns all of it off.
     #[default]
     Auto,
 }
