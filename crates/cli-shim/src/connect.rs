@@ -14,10 +14,6 @@ use crate::exit::Failure;
 use crate::sandbox_home;
 use crate::tenant;
 
-/// The base URL the in-process sandbox is addressed with. Nothing goes on the network:
-/// the sandbox answers requests as a `Transport`, whatever their host.
-const IN_PROCESS_BASE_URL: &str = "http://127.0.0.1";
-
 /// Whether a command sends bodies, and so needs the pre-flight validators.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Preflight {
@@ -80,9 +76,8 @@ fn sandbox_client(quiet: bool) -> Result<ClientBuilder, Failure> {
             state.display()
         );
     }
-    Ok(Client::builder()
-        .base_url(IN_PROCESS_BASE_URL)
-        .backend(Arc::new(sandbox)))
+    // In-process: no base URL needed (nothing goes on the network).
+    Ok(Client::builder().backend_with_stack(Arc::new(sandbox)))
 }
 
 /// A tenant: explicit flags, then the environment, then a profile, then `./config.json`.
@@ -104,7 +99,7 @@ fn tenant_client(global: &GlobalArgs) -> Result<ClientBuilder, Failure> {
         builder = builder.auth(auth);
     }
     match &global.ca_cert {
-        Some(file) => Ok(builder.backend(Arc::new(crate::trust::backend(file)?))),
+        Some(file) => Ok(builder.backend_with_stack(Arc::new(crate::trust::backend(file)?))),
         None => Ok(builder),
     }
 }

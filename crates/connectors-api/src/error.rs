@@ -56,11 +56,12 @@ pub enum Error {
         #[source]
         source: Box<DecodeError>,
     },
-    /// A raw filter string did not parse.
-    #[error("invalid filter: {0}")]
+    /// A raw filter string did not parse (why and where: the `source()`).
+    #[error("invalid filter")]
     InvalidFilter(#[source] ParseError),
-    /// A filter uses a field or operator the connector list does not support.
-    #[error("filter not supported by the connector list: {0}")]
+    /// A filter uses a field or operator the connector list does not support (which:
+    /// the `source()`).
+    #[error("filter not supported by the connector list")]
     FilterNotAllowed(#[source] FilterNotAllowed),
     /// An argument cannot be sent as given (empty script name, bad base URL, …).
     #[error("invalid input: {message}")]
@@ -114,9 +115,13 @@ pub enum Error {
 
 /// What kind of failure an [`Error`] is, for callers that map failures to outcomes.
 ///
+/// Each word means one thing, as in [`TransportError`]: *rate limited* is a 429 or the
+/// client-side limiter; *retries exhausted* is the retry layer giving up on any other
+/// retryable answer (a 5xx); *unreachable* is no answer at all.
+///
 /// The `connkit` CLI maps them to exit codes: pre-flight rejected 3, not found 4, auth
-/// 5, rate-limited, retries exhausted or unreachable 6, may have been applied 7,
-/// invalid input as a usage error, other 1.
+/// 5, rate limited, retries exhausted or unreachable 6 (all three: try again later),
+/// may have been applied 7, invalid input as a usage error, other 1.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ErrorKind {
@@ -126,8 +131,12 @@ pub enum ErrorKind {
     NotFound,
     /// Credentials were refused or no token could be had: HTTP 401/403, token endpoint.
     Auth,
-    /// Held back by a rate limit (HTTP 429, client-side limiter) or retries ran out.
+    /// Held back by a rate limit: HTTP 429 (also when retries gave up on one), or the
+    /// client-side limiter could not start the request before its deadline.
     RateLimited,
+    /// The retry layer gave up on a retryable answer that is not a 429 (a 5xx on an
+    /// idempotent request), after its attempts or before the deadline.
+    RetriesExhausted,
     /// The caller's input is wrong: bad filter, bad argument, unreadable file, HTTP 400.
     InvalidInput,
     /// The server (or its token endpoint) could not be reached or did not answer:
@@ -165,7 +174,7 @@ impl Error {
                 } else if source.is_unreachable() {
                     ErrorKind::Unreachable
                 } else if matches!(source, TransportError::RetriesExhausted { .. }) {
-                    ErrorKind::RateLimited
+                    ErrorKind::RetriesExhausted
                 } else {
                     ErrorKind::Other
                 }
@@ -379,7 +388,7 @@ impl ServiceError {
             StatusCode::NOT_FOUND => ErrorKind::NotFound,
             StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN => ErrorKind::Auth,
             StatusCode::TOO_MANY_REQUESTS => ErrorKind::RateLimited,
-            _ if self.attempts.is_some() => ErrorKind::RateLimited,
+            _ if self.attempts.is_some() => ErrorKind::RetriesExhausted,
             StatusCode::BAD_REQUEST => ErrorKind::InvalidInput,
             _ => ErrorKind::Other,
         }
@@ -401,13 +410,25 @@ impl fmt::Display for ServiceError {
     /// (trackingId: …)[ after N attempts]`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}: {}", self.operation, self.status)?;
-        if let (StatusCode::NOT_FOUND, Some(s)) = (self.status, &self.script_name) {
+        let missing = match (self.status, &self.script_name) {
+            (StatusCode::NOT_FOUND, Some(s)) => Some(s.as_str()),
+            _ => None,
+        };
+        if let Some(s) = missing {
             write!(f, ": connector `{s}` not found")?;
         }
-        if let Some(code) = &self.detail_code {
+        if let Some(code) = self
+            .detail_code
+            .as_deref()
+            .filter(|c| !restates(c, self.status))
+        {
             write!(f, ": {code}")?;
         }
-        if let Some(message) = self.first_message() {
+        // A message that names the missing connector says what was said just above.
+        if let Some(message) = self
+            .first_message()
+            .filter(|m| missing.is_none_or(|s| !m.contains(s)))
+        {
             write!(f, ": {message}")?;
         }
         if let Some(id) = &self.tracking_id {
@@ -421,6 +442,19 @@ impl fmt::Display for ServiceError {
 }
 
 impl std::error::Error for ServiceError {}
+
+/// `true` when a `detailCode` only restates the status (`404 Not found` for 404 Not
+/// Found), so printing both would say the same thing twice.
+fn restates(detail_code: &str, status: StatusCode) -> bool {
+    let rest = detail_code.trim();
+    let Some(rest) = rest.strip_prefix(status.as_str()) else {
+        return false;
+    };
+    let rest = rest.trim_start_matches(|c: char| c == '.' || c.is_ascii_digit());
+    status
+        .canonical_reason()
+        .is_some_and(|reason| rest.trim().eq_ignore_ascii_case(reason))
+}
 
 /// A parsed `Retry-After` header: a delay in seconds or an HTTP date.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -5,7 +5,6 @@
 //! ```
 //! # #[tokio::main(flavor = "current_thread")]
 //! # async fn main() -> Result<(), connkit_connectors::Error> {
-//! use std::sync::Arc;
 //! use connkit_connectors::{Client, ErrorKind};
 //! use connkit_models::isc::v2024::{Locale, V3CreateConnectorDto};
 //! use connkit_sandbox::Sandbox;
@@ -13,7 +12,7 @@
 //! // Any `Transport` will do; here the sandbox, in-process. Against a tenant:
 //! // `Client::builder().base_url(url).client_credentials(id, secret).build()?`.
 //! let sandbox = Sandbox::builder().seed(10).build().unwrap();
-//! let client = Client::new("http://127.0.0.1:1", Arc::new(sandbox))?;
+//! let client = Client::from_transport(sandbox)?;
 //!
 //! let created = client
 //!     .create_connector(&V3CreateConnectorDto::new(
@@ -106,6 +105,7 @@ mod encode;
 mod error;
 mod filter;
 mod fluent;
+mod list_stream;
 mod multipart;
 mod operation;
 pub mod ops;
@@ -113,13 +113,18 @@ mod page;
 mod paginate;
 pub mod preflight;
 
-pub use client::{Client, ClientBuilder};
+pub use client::{Client, ClientBuilder, IN_PROCESS_BASE_URL};
 pub use error::{
     Error, ErrorKind, PreflightRejected, Reconciliation, Result, RetryAfter, ServiceError,
 };
 pub use filter::FilterArg;
 pub use fluent::RequestBuilder;
+pub use list_stream::ListStream;
 pub use multipart::FilePart;
 pub use operation::Operation;
 pub use page::Page;
 pub use paginate::Paginator;
+
+/// The transport crate, re-exported so that one dependency is enough for a client:
+/// `connkit_connectors::transport::{RetryPolicy, TransportStackBuilder, …}`.
+pub use connkit_transport as transport;
