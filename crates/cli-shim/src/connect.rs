@@ -7,7 +7,9 @@ use std::sync::Arc;
 use connkit_connectors::{Client, ClientBuilder};
 use connkit_models::preflight::Validator;
 use connkit_sandbox::{Sandbox, SandboxError, DEMO_SEED};
-use connkit_transport::{RateLimitPolicy, RetryPolicy, Secret, DEFAULT_CONFIG_FILE, ENV_BASE_URL};
+use connkit_transport::{
+    RateLimitPolicy, RetryPolicy, Secret, Setting, DEFAULT_CONFIG_FILE, ENV_BASE_URL,
+};
 
 use crate::args::GlobalArgs;
 use crate::exit::Failure;
@@ -83,7 +85,9 @@ fn sandbox_client(quiet: bool) -> Result<ClientBuilder, Failure> {
 /// A tenant: explicit flags, then the environment, then a profile, then `./config.json`.
 fn tenant_client(global: &GlobalArgs) -> Result<ClientBuilder, Failure> {
     let resolved = tenant::sources(global).resolve().map_err(|e| {
-        if nothing_configured(global) {
+        if e.as_config()
+            .is_some_and(|c| c.is_missing(Setting::BaseUrl))
+        {
             Failure::usage(format!(
                 "no API base URL is configured: pass --base-url URL, set {ENV_BASE_URL}, \
                  use a profile (connkit profile add), or put \"BaseURL\" in ./{DEFAULT_CONFIG_FILE} \
@@ -102,16 +106,6 @@ fn tenant_client(global: &GlobalArgs) -> Result<ClientBuilder, Failure> {
         Some(file) => Ok(builder.backend_with_stack(Arc::new(crate::trust::backend(file)?))),
         None => Ok(builder),
     }
-}
-
-/// `true` when no source names a base URL at all (as opposed to naming a bad one).
-fn nothing_configured(global: &GlobalArgs) -> bool {
-    let blank = |v: Option<String>| v.is_none_or(|v| v.trim().is_empty());
-    blank(global.base_url.clone())
-        && blank(std::env::var(ENV_BASE_URL).ok())
-        && !std::path::Path::new(DEFAULT_CONFIG_FILE).exists()
-        && global.profile.is_none()
-        && connkit_transport::ProfileFile::user_path().is_none_or(|p| !p.exists())
 }
 
 /// `--timeout` bounds each whole operation; `--retries N` allows N retries (N + 1

@@ -130,6 +130,7 @@ mod auth;
 mod backend;
 mod base_url;
 mod config;
+mod config_error;
 mod error;
 mod private_file;
 mod profile;
@@ -154,6 +155,7 @@ pub use config::{
     ConfigSources, ExplicitConfig, Origin, Resolved, ResolvedConfig, DEFAULT_CONFIG_FILE,
     ENV_BASE_URL, ENV_CLIENT_ID, ENV_CLIENT_SECRET, PLATFORM_ISC,
 };
+pub use config_error::{ConfigError, ConfigProblem, Setting};
 pub use error::{AuthProblem, BoxError, LastAttempt, LastResponse, TimeoutPhase, TransportError};
 pub use profile::{
     is_rate_limit_policy, Profile, ProfileFile, SecretSource, ENV_PROFILE, PROFILES_FILE,
