@@ -23,7 +23,10 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 /// [`is_retryable`](Error::is_retryable) to decide whether trying again later may help,
 /// and [`status`](Error::status) / [`tracking_id`](Error::tracking_id) for what the
 /// service said. The `Display` of every variant is one line; the causes are in
-/// [`std::error::Error::source`].
+/// [`std::error::Error::source`], and no message repeats its source's.
+///
+/// Every struct variant is `#[non_exhaustive]`: match it with `..`, so that a field can
+/// be added without a breaking release.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
@@ -35,6 +38,7 @@ pub enum Error {
     Service(Box<ServiceError>),
     /// A PUT answered 200 with an [`UpdateDetail`] whose status is `ERROR`.
     #[error("{operation}: the service reported status ERROR for connector `{script_name}`: {}", detail.message.as_deref().unwrap_or("(no message)"))]
+    #[non_exhaustive]
     UpdateFailed {
         /// The spec's operationId, e.g. `putConnectorSourceConfig`.
         operation: &'static str,
@@ -45,6 +49,7 @@ pub enum Error {
     },
     /// A success response whose body is not what the spec says.
     #[error("{operation}: could not decode the {status} response")]
+    #[non_exhaustive]
     Decode {
         /// The spec's operationId.
         operation: &'static str,
@@ -65,12 +70,14 @@ pub enum Error {
     FilterNotAllowed(#[source] FilterNotAllowed),
     /// An argument cannot be sent as given (empty script name, bad base URL, …).
     #[error("invalid input: {message}")]
+    #[non_exhaustive]
     InvalidInput {
         /// What is wrong.
         message: String,
     },
     /// A file to upload could not be read.
     #[error("could not read {}", path.display())]
+    #[non_exhaustive]
     Io {
         /// The file.
         path: PathBuf,
@@ -80,6 +87,7 @@ pub enum Error {
     },
     /// The client could not be configured (base URL, credentials, transport).
     #[error("invalid client configuration")]
+    #[non_exhaustive]
     Config {
         /// What the transport crate refused.
         #[source]
@@ -93,6 +101,7 @@ pub enum Error {
     #[error(
         "{operation}: no usable response, so the request may have been applied{reconciliation}"
     )]
+    #[non_exhaustive]
     MaybeApplied {
         /// The spec's operationId.
         operation: &'static str,
@@ -104,6 +113,7 @@ pub enum Error {
     },
     /// No complete response could be had (connection, timeout, auth, retries, rate limit).
     #[error("{operation}: no usable response")]
+    #[non_exhaustive]
     Transport {
         /// The spec's operationId.
         operation: &'static str,
@@ -281,13 +291,24 @@ impl fmt::Display for Reconciliation {
 }
 
 /// Pre-flight validation rejected a body: at least one finding has error severity.
+///
+/// `#[non_exhaustive]`: build one with [`PreflightRejected::new`].
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("pre-flight rejected the {kind} body: {}", summary(findings))]
+#[non_exhaustive]
 pub struct PreflightRejected {
     /// The kind of body that was checked.
     pub kind: BodyKind,
     /// Every finding (all severities), in validator order.
     pub findings: Vec<Finding>,
+}
+
+impl PreflightRejected {
+    /// A rejection of a `kind` body with these findings (every severity, in validator
+    /// order), e.g. for a validator host that runs its own checks.
+    pub fn new(kind: BodyKind, findings: Vec<Finding>) -> Self {
+        PreflightRejected { kind, findings }
+    }
 }
 
 fn summary(findings: &[Finding]) -> String {

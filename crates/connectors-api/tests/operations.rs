@@ -498,6 +498,7 @@ async fn an_update_detail_with_status_error_is_an_error() {
                 operation,
                 script_name,
                 detail,
+                ..
             } => {
                 assert_eq!(*operation, "putConnectorSourceTemplate");
                 assert_eq!(script_name, "empty");
