@@ -10,6 +10,8 @@ use std::collections::{HashMap, VecDeque};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
+use connkit_transport::HumanDuration;
+
 /// How many requests a client may make in any window of the given length.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RateLimitConfig {
@@ -32,7 +34,8 @@ impl Default for RateLimitConfig {
 impl std::str::FromStr for RateLimitConfig {
     type Err = String;
 
-    /// Parses `100/10s` (also `ms`, `m`; a bare number is seconds).
+    /// Parses `100/10s`: the window in any unit of [`HumanDuration`] (a bare number is
+    /// seconds).
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let (max, window) = s.split_once('/').ok_or_else(|| {
             format!("rate limit '{s}' is not of the form MAX/WINDOW, e.g. 100/10s")
@@ -41,13 +44,10 @@ impl std::str::FromStr for RateLimitConfig {
             .trim()
             .parse()
             .map_err(|_| format!("rate limit '{s}': '{max}' is not a whole number"))?;
-        let window = window.trim();
-        let window = if window.bytes().all(|b| b.is_ascii_digit()) {
-            crate::faults::parse_duration(&format!("{window}s"))
-        } else {
-            crate::faults::parse_duration(window)
-        }
-        .map_err(|e| format!("rate limit '{s}': {e}"))?;
+        let window = window
+            .parse::<HumanDuration>()
+            .map_err(|e| format!("rate limit '{s}': {e}"))?
+            .get();
         if max == 0 || window.is_zero() {
             return Err(format!(
                 "rate limit '{s}': both MAX and WINDOW must be above zero"

@@ -131,6 +131,7 @@ mod backend;
 mod base_url;
 mod config;
 mod config_error;
+mod duration;
 mod error;
 mod private_file;
 mod profile;
@@ -156,6 +157,7 @@ pub use config::{
     ENV_BASE_URL, ENV_CLIENT_ID, ENV_CLIENT_SECRET, PLATFORM_ISC,
 };
 pub use config_error::{ConfigError, ConfigProblem, Setting};
+pub use duration::{DurationError, HumanDuration};
 pub use error::{AuthProblem, BoxError, LastAttempt, LastResponse, TimeoutPhase, TransportError};
 pub use profile::{
     is_rate_limit_policy, Profile, ProfileFile, SecretSource, ENV_PROFILE, PROFILES_FILE,
