@@ -88,6 +88,7 @@ pub mod c1;
 pub mod decode;
 pub mod filter;
 pub mod isc;
+pub mod json_pointer;
 pub mod preflight;
 mod proto_int64;
 #[cfg(feature = "schema")]

@@ -545,7 +545,7 @@ fn collect_media<'a>(value: &'a Value, at: &str, out: &mut Vec<(String, &'a Valu
     match value {
         Value::Object(map) => {
             for (key, child) in map {
-                let here = format!("{at}/{}", key.replace('~', "~0").replace('/', "~1"));
+                let here = format!("{at}/{}", connkit_models::json_pointer::escape(key));
                 if at.ends_with("/content") && child.is_object() {
                     out.push((here.clone(), child));
                 }
