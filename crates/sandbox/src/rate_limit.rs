@@ -12,7 +12,9 @@ use std::time::{Duration, Instant};
 
 use connkit_transport::HumanDuration;
 
-/// How many requests a client may make in any window of the given length.
+/// How many requests a client may make in any window of the given length: the limit
+/// the emulated **server** enforces with 429s (not the client's own limiter,
+/// `connkit_transport::RateLimiter`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RateLimitConfig {
     /// Requests admitted per window.
@@ -57,7 +59,9 @@ impl std::str::FromStr for RateLimitConfig {
     }
 }
 
-/// The server side's windows, one per client: admits or refuses requests.
+/// The server side's windows, one per client: admits or refuses requests. Named apart
+/// from the client side's `connkit_transport::RateLimiter`, which holds requests back
+/// before they leave.
 #[derive(Debug)]
 pub(crate) struct ClientWindows {
     config: RateLimitConfig,
