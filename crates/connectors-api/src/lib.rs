@@ -58,8 +58,14 @@
 //! - [`ops`]: each operation as a sans-IO [`Operation`] (typed input →
 //!   `http::Request<Bytes>`, `http::Response<Bytes>` → typed output or [`Error`]).
 //! - [`Client`] / [`ClientBuilder`]: base URL, credentials, transport, validators; the
-//!   fluent [`RequestBuilder`] per operation.
-//! - [`Paginator`] / [`Page`]: every connector, page by page, optionally concurrently.
+//!   fluent [`RequestBuilder`] per operation (each optional setter has a
+//!   `set_*(Option<T>)` twin). [`Client::from_transport`] for an in-process transport
+//!   such as the sandbox; [`ClientBuilder::backend_with_stack`] /
+//!   [`ClientBuilder::transport_as_is`] for any other.
+//! - [`Paginator`] / [`Page`]: every connector, page by page, optionally concurrently;
+//!   [`ListStream`] is `Unpin`, so `.next().await` needs no `pin!`.
+//! - [`transport`]: `connkit-transport`, re-exported (retry policy, stack builder,
+//!   `Transport`), so one dependency is enough.
 //! - [`preflight`]: the built-in validators.
 //! - [`Error`] / [`ErrorKind`]: one error type, classified for exit codes.
 //!
@@ -94,6 +100,13 @@
 //! operation (a create's lookup included): each request carries the
 //! [`Deadline`](connkit_transport::Deadline), which the standard stack's timeout, retry
 //! and rate-limit layers respect.
+//!
+//! # Examples
+//!
+//! Runnable against the in-process sandbox, no network:
+//! `cargo run -p connkit-connectors --example in_process_sandbox` (a connector's whole
+//! life), `--example paginator_stream` (listing as a stream), `--example error_handling`
+//! (telling failures apart, printing the cause chain).
 //!
 //! # Features
 //!

@@ -126,6 +126,9 @@
 //! Without a backend feature the crate still compiles and [`HttpBackend::new`] fails
 //! with [`TransportError::NoBackend`].
 
+// docs.rs builds with `--cfg docsrs` (nightly): feature-gated items say which feature.
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
 mod auth;
 mod backend;
 mod base_url;
@@ -141,6 +144,7 @@ mod request;
 mod retry;
 mod stack;
 #[cfg(any(test, feature = "test-util"))]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
 pub mod test_util;
 mod timeout;
 #[cfg(any(feature = "rustls", feature = "native-tls"))]
