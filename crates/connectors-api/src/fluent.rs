@@ -86,6 +86,12 @@ impl<O: Operation + Send + Sync> RequestBuilder<O> {
         self
     }
 
+    /// [`deadline`](RequestBuilder::deadline), or none with `None`.
+    pub fn set_deadline(mut self, at: Option<Instant>) -> Self {
+        self.deadline = at.map(Deadline);
+        self
+    }
+
     fn map(mut self, f: impl FnOnce(O) -> O) -> Self {
         self.operation = f(self.operation);
         self

@@ -127,6 +127,29 @@ async fn option_setters_set_and_clear_like_their_twins() {
     assert_eq!(path_and_query(&h.last()), "/v2024/connectors");
 
     let script = create(&h, "Twins").await;
+    // A deadline in the past: a listing requests no page after it; `None` lifts it.
+    let past = std::time::Instant::now();
+    let sent = h.sent().len();
+    let err = h
+        .client
+        .list_connectors()
+        .set_deadline(Some(past))
+        .into_paginator()
+        .try_collect()
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("no usable response"), "{err}");
+    assert_eq!(h.sent().len(), sent);
+    let all = h
+        .client
+        .list_connectors()
+        .deadline(past)
+        .set_deadline(None)
+        .into_paginator()
+        .try_collect()
+        .await
+        .expect("no deadline");
+    assert_eq!(all.len(), 4);
     h.client
         .get_connector(&script)
         .set_locale(Some(Locale::Ja))
