@@ -46,7 +46,7 @@ const CONCURRENCY: [usize; 3] = [1, 4, 8];
 fn client(base_url: &str, backend: Arc<dyn Transport>) -> Client {
     Client::builder()
         .base_url(base_url)
-        .backend(backend)
+        .backend_with_stack(backend)
         .configure_stack(|stack| stack.no_rate_limit())
         .build()
         .expect("a valid client")

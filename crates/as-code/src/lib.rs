@@ -6,15 +6,14 @@
 //! ```
 //! # #[tokio::main(flavor = "current_thread")]
 //! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
-//! use std::sync::Arc;
 //! use connkit_as_code::{apply, plan, pull, ApplyOptions, PlanOptions, PullOptions, Tree};
 //! use connkit_connectors::Client;
 //! use connkit_models::isc::v2024::V3CreateConnectorDto;
 //! use connkit_sandbox::Sandbox;
 //!
 //! // Two tenants (here two sandboxes, in-process); dev has one custom connector.
-//! let dev = Client::new("http://127.0.0.1:1", Arc::new(Sandbox::builder().seed(0).build()?))?;
-//! let prod = Client::new("http://127.0.0.1:1", Arc::new(Sandbox::builder().seed(0).build()?))?;
+//! let dev = Client::from_transport(Sandbox::builder().seed(0).build()?)?;
+//! let prod = Client::from_transport(Sandbox::builder().seed(0).build()?)?;
 //! let dto = V3CreateConnectorDto::new("Acme HR", "sailpoint.connector.OpenConnectorAdapter");
 //! dev.create_connector(&dto).send().await?;
 //! dev.put_source_config("acme-hr").xml("<Form name='acme'/>").send().await?;

@@ -1,6 +1,7 @@
 //! The minimal JSON Patch that turns one `connectorMetadata` into another.
 
 use connkit_models::isc::v2024::{JsonObject, JsonPatchOperation};
+use connkit_models::json_pointer;
 use serde_json::Value;
 
 const METADATA: &str = "/connectorMetadata";
@@ -45,7 +46,7 @@ fn diff_objects(path: &str, old: &JsonObject, new: &JsonObject, out: &mut Vec<Js
 
 /// `path/key` with the key escaped as RFC 6901 requires.
 fn child(path: &str, key: &str) -> String {
-    format!("{path}/{}", key.replace('~', "~0").replace('/', "~1"))
+    format!("{path}/{}", json_pointer::escape(key))
 }
 
 #[cfg(test)]

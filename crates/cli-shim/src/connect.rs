@@ -8,17 +8,13 @@ use connkit_connectors::{Client, ClientBuilder};
 use connkit_models::preflight::Validator;
 use connkit_sandbox::{Sandbox, SandboxError, DEMO_SEED};
 use connkit_transport::{
-    RateLimitPolicy, Resolved, RetryPolicy, Secret, DEFAULT_CONFIG_FILE, ENV_BASE_URL,
+    RateLimitPolicy, Resolved, RetryPolicy, Secret, Setting, DEFAULT_CONFIG_FILE, ENV_BASE_URL,
 };
 
 use crate::args::GlobalArgs;
 use crate::exit::Failure;
 use crate::sandbox_home;
 use crate::tenant;
-
-/// The base URL the in-process sandbox is addressed with. Nothing goes on the network:
-/// the sandbox answers requests as a `Transport`, whatever their host.
-const IN_PROCESS_BASE_URL: &str = "http://127.0.0.1";
 
 /// Whether a command sends bodies, and so needs the pre-flight validators.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -87,9 +83,8 @@ fn sandbox_client(quiet: bool) -> Result<ClientBuilder, Failure> {
             state.display()
         );
     }
-    Ok(Client::builder()
-        .base_url(IN_PROCESS_BASE_URL)
-        .backend(Arc::new(sandbox)))
+    // In-process: no base URL needed (nothing goes on the network).
+    Ok(Client::builder().backend_with_stack(Arc::new(sandbox)))
 }
 
 /// A tenant: explicit flags, then the environment, then a profile, then `./config.json`;
@@ -98,7 +93,9 @@ fn tenant_client(
     global: &GlobalArgs,
 ) -> Result<(ClientBuilder, Option<Resolved<RateLimitPolicy>>), Failure> {
     let resolved = tenant::sources(global).resolve().map_err(|e| {
-        if nothing_configured(global) {
+        if e.as_config()
+            .is_some_and(|c| c.is_missing(Setting::BaseUrl))
+        {
             Failure::usage(format!(
                 "no API base URL is configured: pass --base-url URL, set {ENV_BASE_URL}, \
                  use a profile (connkit profile add), or put \"BaseURL\" in ./{DEFAULT_CONFIG_FILE} \
@@ -119,19 +116,9 @@ fn tenant_client(
         (None, None) => None,
     };
     if let Some((file, source)) = ca_cert {
-        builder = builder.backend(Arc::new(crate::trust::backend(file, &source)?));
+        builder = builder.backend_with_stack(Arc::new(crate::trust::backend(file, &source)?));
     }
     Ok((builder, resolved.rate_limit))
-}
-
-/// `true` when no source names a base URL at all (as opposed to naming a bad one).
-fn nothing_configured(global: &GlobalArgs) -> bool {
-    let blank = |v: Option<String>| v.is_none_or(|v| v.trim().is_empty());
-    blank(global.base_url.clone())
-        && blank(std::env::var(ENV_BASE_URL).ok())
-        && !std::path::Path::new(DEFAULT_CONFIG_FILE).exists()
-        && global.profile.is_none()
-        && connkit_transport::ProfileFile::user_path().is_none_or(|p| !p.exists())
 }
 
 /// `--timeout` bounds each whole operation; `--retries N` allows N retries (N + 1

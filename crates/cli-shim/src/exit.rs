@@ -8,7 +8,7 @@
 //! | 3 | pre-flight rejected the body; nothing was sent |
 //! | 4 | not found |
 //! | 5 | authentication failed |
-//! | 6 | rate-limited, retries exhausted, or the server could not be reached (refused, untrusted certificate, no answer, `--timeout` ran out) |
+//! | 6 | unavailable for now, try later: rate limited (a 429, the client-side limiter), retries exhausted (a 5xx kept coming), or the server could not be reached (refused, untrusted certificate, no answer, `--timeout` ran out) |
 //! | 7 | a write (create, update) got no usable answer and may have been applied |
 //! | 8 | `connectors diff` failed for a reason that exits 1 elsewhere (its 1 means "changes") |
 
@@ -35,8 +35,9 @@ pub enum Exit {
     NotFound = 4,
     /// 5: authentication failed.
     Auth = 5,
-    /// 6: rate-limited, every retry failed, or the server could not be reached.
-    Exhausted = 6,
+    /// 6: unavailable for now: [`ErrorKind::RateLimited`],
+    /// [`ErrorKind::RetriesExhausted`] or [`ErrorKind::Unreachable`].
+    Unavailable = 6,
     /// 7: a write was sent, no usable answer came back, and it may have been applied.
     MaybeApplied = 7,
     /// 8: `connectors diff` failed for a reason that exits 1 elsewhere.
@@ -50,7 +51,9 @@ impl Exit {
             ErrorKind::PreflightRejected => Exit::Rejected,
             ErrorKind::NotFound => Exit::NotFound,
             ErrorKind::Auth => Exit::Auth,
-            ErrorKind::RateLimited | ErrorKind::Unreachable => Exit::Exhausted,
+            ErrorKind::RateLimited | ErrorKind::RetriesExhausted | ErrorKind::Unreachable => {
+                Exit::Unavailable
+            }
             ErrorKind::MaybeApplied => Exit::MaybeApplied,
             ErrorKind::InvalidInput => Exit::Usage,
             _ => Exit::Other,

@@ -67,7 +67,35 @@ impl Client {
     pub fn new(base_url: &str, transport: Arc<dyn Transport>) -> Result<Self> {
         Client::builder()
             .base_url(base_url)
-            .transport(transport)
+            .transport_as_is(transport)
+            .build()
+    }
+
+    /// A client over `transport` as given (no layers added), with the built-in
+    /// validators, and no base URL to make up when the transport answers in-process
+    /// ([`Transport::is_in_process`], e.g. the sandbox): requests are addressed to
+    /// [`IN_PROCESS_BASE_URL`]. A transport that goes on the network needs a real URL:
+    /// use [`Client::new`] or the builder.
+    ///
+    /// This is how to get a client of the in-process sandbox
+    /// (`Client::from_transport(sandbox)`): the sandbox cannot offer
+    /// `Sandbox::client()`, because it does not depend on this crate (this crate's
+    /// tests depend on it, and it emulates more than this API).
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), connkit_connectors::Error> {
+    /// use connkit_connectors::Client;
+    /// use connkit_sandbox::Sandbox;
+    ///
+    /// let client = Client::from_transport(Sandbox::builder().seed(3).build().unwrap())?;
+    /// let page = client.list_connectors().await?;
+    /// assert_eq!(page.items.len(), 3);
+    /// # Ok(()) }
+    /// ```
+    pub fn from_transport(transport: impl Transport) -> Result<Self> {
+        Client::builder()
+            .transport_as_is(Arc::new(transport))
             .build()
     }
 
@@ -238,6 +266,11 @@ enum Credentials {
     OAuth(String, Secret),
 }
 
+/// The base URL of a client whose transport answers in-process and that was given none
+/// ([`Client::from_transport`]): nothing goes on the network, so the address is only a
+/// well-formed placeholder (loopback, so that plain `http` is accepted).
+pub const IN_PROCESS_BASE_URL: &str = "http://localhost";
+
 /// Where a [`ClientBuilder`] sends requests.
 enum TransportChoice {
     /// The reqwest backend under the standard stack.
@@ -256,11 +289,14 @@ type StackHook = Box<dyn FnOnce(TransportStackBuilder) -> TransportStackBuilder 
 /// - nothing said: the reqwest [`HttpBackend`] under the standard [`TransportStack`]
 ///   (timeouts, auth, retry, the `auto` rate-limit policy; needs the
 ///   `default-transport` feature, on by default);
-/// - [`backend`](ClientBuilder::backend): any transport under that same stack (e.g. the
-///   in-process sandbox with retries). `auto` gives a backend that answers in-process
-///   ([`Transport::is_in_process`]) no limiter;
-/// - [`transport`](ClientBuilder::transport): any transport as is, with only the auth
-///   layer added when credentials are given.
+/// - [`backend_with_stack`](ClientBuilder::backend_with_stack): any transport under
+///   that same stack (e.g. the in-process sandbox with retries). `auto` gives a backend
+///   that answers in-process ([`Transport::is_in_process`]) no limiter;
+/// - [`transport_as_is`](ClientBuilder::transport_as_is): any transport as is, with
+///   only the auth layer added when credentials are given.
+///
+/// The base URL may be left out when the transport answers in-process (see
+/// [`Client::from_transport`]).
 ///
 /// ```
 /// use std::sync::Arc;
@@ -269,7 +305,7 @@ type StackHook = Box<dyn FnOnce(TransportStackBuilder) -> TransportStackBuilder 
 ///
 /// let client = Client::builder()
 ///     .base_url("http://127.0.0.1:8080")
-///     .transport(Arc::new(ReplayTransport::new()))
+///     .transport_as_is(Arc::new(ReplayTransport::new()))
 ///     .no_builtin_validators()
 ///     .validator(Arc::new(XmlValidator))
 ///     .build()
@@ -373,20 +409,22 @@ impl ClientBuilder {
     /// Sends through `backend` under the standard stack (timeouts, auth, retry, rate
     /// limit) instead of the reqwest backend. Under the default `auto` rate-limit policy
     /// an in-process backend (the sandbox) gets no limiter.
-    pub fn backend(mut self, backend: Arc<dyn Transport>) -> Self {
+    pub fn backend_with_stack(mut self, backend: Arc<dyn Transport>) -> Self {
         self.transport = TransportChoice::Backend(backend);
         self
     }
 
     /// Sends through `transport` as is; only the auth layer is added, and only when
-    /// credentials are given (no rate limiter).
-    pub fn transport(mut self, transport: Arc<dyn Transport>) -> Self {
+    /// credentials are given (no timeouts, retries or rate limiter).
+    pub fn transport_as_is(mut self, transport: Arc<dyn Transport>) -> Self {
         self.transport = TransportChoice::AsIs(transport);
         self
     }
 
     /// Adjusts the standard stack (retry policy, timeouts, rate limit) before it is
-    /// built. Ignored with [`transport`](ClientBuilder::transport).
+    /// built. There is no stack with
+    /// [`transport_as_is`](ClientBuilder::transport_as_is): `build` then fails rather
+    /// than ignore the hook.
     pub fn configure_stack(
         mut self,
         hook: impl FnOnce(TransportStackBuilder) -> TransportStackBuilder + Send + 'static,
@@ -422,8 +460,17 @@ impl ClientBuilder {
                 BaseUrl::parse_allow_http(url).map_err(config)?
             }
             (None, Some(url)) => BaseUrl::parse(url).map_err(config)?,
+            (None, None) if self.transport.is_in_process() => {
+                BaseUrl::parse(IN_PROCESS_BASE_URL).map_err(config)?
+            }
             (None, None) => return Err(Error::invalid_input("no base URL was given")),
         };
+        if let (TransportChoice::AsIs(_), Some(_)) = (&self.transport, &self.stack) {
+            return Err(Error::invalid_input(
+                "configure_stack was called, but transport_as_is adds no stack to configure: \
+                 use backend_with_stack, or leave configure_stack out",
+            ));
+        }
         let auth = match self.credentials {
             None => None,
             Some(Credentials::Given(auth)) => Some(auth),
@@ -460,6 +507,16 @@ impl ClientBuilder {
     }
 }
 
+impl TransportChoice {
+    /// Whether the transport answers in-process (so no real base URL is needed).
+    fn is_in_process(&self) -> bool {
+        match self {
+            TransportChoice::Default => false,
+            TransportChoice::Backend(t) | TransportChoice::AsIs(t) => t.is_in_process(),
+        }
+    }
+}
+
 fn stack(
     backend: Arc<dyn Transport>,
     auth: Option<Auth>,
@@ -490,7 +547,7 @@ mod tests {
         assert_eq!(err.kind(), crate::ErrorKind::InvalidInput);
         let err = Client::builder()
             .base_url("http://tenant.example")
-            .transport(Arc::new(ReplayTransport::new()))
+            .transport_as_is(Arc::new(ReplayTransport::new()))
             .build()
             .unwrap_err();
         assert!(matches!(err, Error::Config { .. }));
@@ -498,10 +555,49 @@ mod tests {
         let err = Client::builder()
             .base_url("https://tenant.example")
             .token("  ")
-            .transport(Arc::new(ReplayTransport::new()))
+            .transport_as_is(Arc::new(ReplayTransport::new()))
             .build()
             .unwrap_err();
         assert!(matches!(err, Error::Config { .. }));
+    }
+
+    #[test]
+    fn a_stack_hook_without_a_stack_is_refused() {
+        let err = Client::builder()
+            .base_url("https://tenant.example")
+            .transport_as_is(Arc::new(ReplayTransport::new()))
+            .configure_stack(|stack| stack)
+            .build()
+            .unwrap_err();
+        assert_eq!(err.kind(), crate::ErrorKind::InvalidInput);
+        assert!(err.to_string().contains("backend_with_stack"), "{err}");
+        Client::builder()
+            .base_url("https://tenant.example")
+            .backend_with_stack(Arc::new(ReplayTransport::new()))
+            .configure_stack(|stack| stack)
+            .build()
+            .expect("a stack to configure");
+    }
+
+    #[test]
+    fn an_in_process_transport_needs_no_base_url() {
+        let client = Client::from_transport(ReplayTransport::new()).unwrap();
+        assert_eq!(client.base_url().root(), IN_PROCESS_BASE_URL);
+        let err = Client::from_transport(OnTheNetwork).unwrap_err();
+        assert_eq!(err.to_string(), "invalid input: no base URL was given");
+    }
+
+    /// A transport that says it goes on the network (it never sends anything).
+    struct OnTheNetwork;
+
+    #[async_trait::async_trait]
+    impl Transport for OnTheNetwork {
+        async fn send(
+            &self,
+            _: http::Request<bytes::Bytes>,
+        ) -> std::result::Result<http::Response<bytes::Bytes>, TransportError> {
+            unreachable!("the client is never built")
+        }
     }
 
     #[test]
@@ -511,7 +607,7 @@ mod tests {
         let client = Client::builder()
             .base_url("https://tenant.example")
             .token("s3cret-token")
-            .transport(Arc::new(ReplayTransport::new()))
+            .transport_as_is(Arc::new(ReplayTransport::new()))
             .no_preflight()
             .build()
             .unwrap();

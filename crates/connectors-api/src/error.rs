@@ -23,7 +23,10 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 /// [`is_retryable`](Error::is_retryable) to decide whether trying again later may help,
 /// and [`status`](Error::status) / [`tracking_id`](Error::tracking_id) for what the
 /// service said. The `Display` of every variant is one line; the causes are in
-/// [`std::error::Error::source`].
+/// [`std::error::Error::source`], and no message repeats its source's.
+///
+/// Every struct variant is `#[non_exhaustive]`: match it with `..`, so that a field can
+/// be added without a breaking release.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
@@ -35,6 +38,7 @@ pub enum Error {
     Service(Box<ServiceError>),
     /// A PUT answered 200 with an [`UpdateDetail`] whose status is `ERROR`.
     #[error("{operation}: the service reported status ERROR for connector `{script_name}`: {}", detail.message.as_deref().unwrap_or("(no message)"))]
+    #[non_exhaustive]
     UpdateFailed {
         /// The spec's operationId, e.g. `putConnectorSourceConfig`.
         operation: &'static str,
@@ -45,6 +49,7 @@ pub enum Error {
     },
     /// A success response whose body is not what the spec says.
     #[error("{operation}: could not decode the {status} response")]
+    #[non_exhaustive]
     Decode {
         /// The spec's operationId.
         operation: &'static str,
@@ -56,20 +61,23 @@ pub enum Error {
         #[source]
         source: Box<DecodeError>,
     },
-    /// A raw filter string did not parse.
-    #[error("invalid filter: {0}")]
+    /// A raw filter string did not parse (why and where: the `source()`).
+    #[error("invalid filter")]
     InvalidFilter(#[source] ParseError),
-    /// A filter uses a field or operator the connector list does not support.
-    #[error("filter not supported by the connector list: {0}")]
+    /// A filter uses a field or operator the connector list does not support (which:
+    /// the `source()`).
+    #[error("filter not supported by the connector list")]
     FilterNotAllowed(#[source] FilterNotAllowed),
     /// An argument cannot be sent as given (empty script name, bad base URL, …).
     #[error("invalid input: {message}")]
+    #[non_exhaustive]
     InvalidInput {
         /// What is wrong.
         message: String,
     },
     /// A file to upload could not be read.
     #[error("could not read {}", path.display())]
+    #[non_exhaustive]
     Io {
         /// The file.
         path: PathBuf,
@@ -79,6 +87,7 @@ pub enum Error {
     },
     /// The client could not be configured (base URL, credentials, transport).
     #[error("invalid client configuration")]
+    #[non_exhaustive]
     Config {
         /// What the transport crate refused.
         #[source]
@@ -92,6 +101,7 @@ pub enum Error {
     #[error(
         "{operation}: no usable response, so the request may have been applied{reconciliation}"
     )]
+    #[non_exhaustive]
     MaybeApplied {
         /// The spec's operationId.
         operation: &'static str,
@@ -103,6 +113,7 @@ pub enum Error {
     },
     /// No complete response could be had (connection, timeout, auth, retries, rate limit).
     #[error("{operation}: no usable response")]
+    #[non_exhaustive]
     Transport {
         /// The spec's operationId.
         operation: &'static str,
@@ -114,9 +125,13 @@ pub enum Error {
 
 /// What kind of failure an [`Error`] is, for callers that map failures to outcomes.
 ///
+/// Each word means one thing, as in [`TransportError`]: *rate limited* is a 429 or the
+/// client-side limiter; *retries exhausted* is the retry layer giving up on any other
+/// retryable answer (a 5xx); *unreachable* is no answer at all.
+///
 /// The `connkit` CLI maps them to exit codes: pre-flight rejected 3, not found 4, auth
-/// 5, rate-limited, retries exhausted or unreachable 6, may have been applied 7,
-/// invalid input as a usage error, other 1.
+/// 5, rate limited, retries exhausted or unreachable 6 (all three: try again later),
+/// may have been applied 7, invalid input as a usage error, other 1.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ErrorKind {
@@ -126,8 +141,12 @@ pub enum ErrorKind {
     NotFound,
     /// Credentials were refused or no token could be had: HTTP 401/403, token endpoint.
     Auth,
-    /// Held back by a rate limit (HTTP 429, client-side limiter) or retries ran out.
+    /// Held back by a rate limit: HTTP 429 (also when retries gave up on one), or the
+    /// client-side limiter could not start the request before its deadline.
     RateLimited,
+    /// The retry layer gave up on a retryable answer that is not a 429 (a 5xx on an
+    /// idempotent request), after its attempts or before the deadline.
+    RetriesExhausted,
     /// The caller's input is wrong: bad filter, bad argument, unreadable file, HTTP 400.
     InvalidInput,
     /// The server (or its token endpoint) could not be reached or did not answer:
@@ -165,7 +184,7 @@ impl Error {
                 } else if source.is_unreachable() {
                     ErrorKind::Unreachable
                 } else if matches!(source, TransportError::RetriesExhausted { .. }) {
-                    ErrorKind::RateLimited
+                    ErrorKind::RetriesExhausted
                 } else {
                     ErrorKind::Other
                 }
@@ -272,13 +291,24 @@ impl fmt::Display for Reconciliation {
 }
 
 /// Pre-flight validation rejected a body: at least one finding has error severity.
+///
+/// `#[non_exhaustive]`: build one with [`PreflightRejected::new`].
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("pre-flight rejected the {kind} body: {}", summary(findings))]
+#[non_exhaustive]
 pub struct PreflightRejected {
     /// The kind of body that was checked.
     pub kind: BodyKind,
     /// Every finding (all severities), in validator order.
     pub findings: Vec<Finding>,
+}
+
+impl PreflightRejected {
+    /// A rejection of a `kind` body with these findings (every severity, in validator
+    /// order), e.g. for a validator host that runs its own checks.
+    pub fn new(kind: BodyKind, findings: Vec<Finding>) -> Self {
+        PreflightRejected { kind, findings }
+    }
 }
 
 fn summary(findings: &[Finding]) -> String {
@@ -379,7 +409,7 @@ impl ServiceError {
             StatusCode::NOT_FOUND => ErrorKind::NotFound,
             StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN => ErrorKind::Auth,
             StatusCode::TOO_MANY_REQUESTS => ErrorKind::RateLimited,
-            _ if self.attempts.is_some() => ErrorKind::RateLimited,
+            _ if self.attempts.is_some() => ErrorKind::RetriesExhausted,
             StatusCode::BAD_REQUEST => ErrorKind::InvalidInput,
             _ => ErrorKind::Other,
         }
@@ -401,13 +431,25 @@ impl fmt::Display for ServiceError {
     /// (trackingId: …)[ after N attempts]`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}: {}", self.operation, self.status)?;
-        if let (StatusCode::NOT_FOUND, Some(s)) = (self.status, &self.script_name) {
+        let missing = match (self.status, &self.script_name) {
+            (StatusCode::NOT_FOUND, Some(s)) => Some(s.as_str()),
+            _ => None,
+        };
+        if let Some(s) = missing {
             write!(f, ": connector `{s}` not found")?;
         }
-        if let Some(code) = &self.detail_code {
+        if let Some(code) = self
+            .detail_code
+            .as_deref()
+            .filter(|c| !restates(c, self.status))
+        {
             write!(f, ": {code}")?;
         }
-        if let Some(message) = self.first_message() {
+        // A message that names the missing connector says what was said just above.
+        if let Some(message) = self
+            .first_message()
+            .filter(|m| missing.is_none_or(|s| !m.contains(s)))
+        {
             write!(f, ": {message}")?;
         }
         if let Some(id) = &self.tracking_id {
@@ -421,6 +463,19 @@ impl fmt::Display for ServiceError {
 }
 
 impl std::error::Error for ServiceError {}
+
+/// `true` when a `detailCode` only restates the status (`404 Not found` for 404 Not
+/// Found), so printing both would say the same thing twice.
+fn restates(detail_code: &str, status: StatusCode) -> bool {
+    let rest = detail_code.trim();
+    let Some(rest) = rest.strip_prefix(status.as_str()) else {
+        return false;
+    };
+    let rest = rest.trim_start_matches(|c: char| c == '.' || c.is_ascii_digit());
+    status
+        .canonical_reason()
+        .is_some_and(|reason| rest.trim().eq_ignore_ascii_case(reason))
+}
 
 /// A parsed `Retry-After` header: a delay in seconds or an HTTP date.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -20,8 +20,12 @@ use crate::error::{Error, Result};
 /// let text: FilterArg = r#"type eq "ServiceNow""#.into();
 /// assert!(text.to_query().is_ok());
 ///
+/// // Refused: the message says what, its source says why.
 /// let refused: FilterArg = r#"name eq "x""#.into();
-/// assert!(refused.to_query().unwrap_err().to_string().contains("name"));
+/// let err = refused.to_query().unwrap_err();
+/// assert_eq!(err.to_string(), "filter not supported by the connector list");
+/// let why = std::error::Error::source(&err).unwrap().to_string();
+/// assert!(why.contains("`eq` is not allowed on field `name`"), "{why}");
 /// ```
 #[derive(Debug, Clone, PartialEq)]
 pub enum FilterArg {
@@ -90,14 +94,18 @@ mod tests {
         let err = FilterArg::from(r#"directConnect sw "t""#)
             .to_query()
             .unwrap_err();
-        assert!(matches!(err, Error::FilterNotAllowed(_)));
-        let text = err.to_string();
+        // What is refused is the source, not repeated in the message.
+        let Error::FilterNotAllowed(refused) = &err else {
+            panic!("{err:?}")
+        };
+        let text = refused.to_string();
         assert!(
             text.contains("directConnect") && text.contains("sw"),
             "{text}"
         );
         let err = FilterArg::from(r#"owner eq "x""#).to_query().unwrap_err();
-        assert!(err.to_string().contains("owner"), "{err}");
+        let source = std::error::Error::source(&err).map(ToString::to_string);
+        assert!(source.is_some_and(|s| s.contains("owner")), "{err:?}");
     }
 
     #[test]

@@ -29,14 +29,13 @@ use crate::paginate::Paginator;
 /// ```
 /// # #[tokio::main(flavor = "current_thread")]
 /// # async fn main() -> Result<(), connkit_connectors::Error> {
-/// use std::sync::Arc;
 /// use connkit_connectors::Client;
 /// use connkit_models::filter;
 /// use connkit_models::isc::v2024::{Locale, UpdateStatus, V3CreateConnectorDto};
 /// use connkit_sandbox::Sandbox;
 ///
 /// let sandbox = Sandbox::builder().seed(30).build().unwrap();
-/// let client = Client::new("http://127.0.0.1:1", Arc::new(sandbox))?;
+/// let client = Client::from_transport(sandbox)?;
 ///
 /// let page = client
 ///     .list_connectors()
@@ -84,6 +83,12 @@ impl<O: Operation + Send + Sync> RequestBuilder<O> {
     /// e.g. a whole command.
     pub fn deadline(mut self, at: Instant) -> Self {
         self.deadline = Some(Deadline(at));
+        self
+    }
+
+    /// [`deadline`](RequestBuilder::deadline), or none with `None`.
+    pub fn set_deadline(mut self, at: Option<Instant>) -> Self {
+        self.deadline = at.map(Deadline);
         self
     }
 
@@ -301,6 +306,39 @@ impl RequestBuilder<GetConnector> {
         self.map(|op| op.locale(locale))
     }
 }
+
+/// `set_NAME(Option<T>)` twins of a builder's setters, for callers that hold an
+/// `Option` already (as aws-sdk-rust has them): `None` clears the parameter, so the
+/// service's default applies.
+macro_rules! option_setters {
+    ($op:ty { $($set:ident($field:ident: $ty:ty) => $what:literal;)+ }) => {
+        impl RequestBuilder<$op> {
+            $(
+                #[doc = concat!("Sets `", $what, "`, or clears it with `None`.")]
+                pub fn $set(mut self, value: Option<$ty>) -> Self {
+                    // `T` into an `Option<T>` field, or a flag; `None` is the default.
+                    self.operation.$field = match value {
+                        Some(value) => value.into(),
+                        None => Default::default(),
+                    };
+                    self
+                }
+            )+
+        }
+    };
+}
+
+option_setters!(ListConnectors {
+    set_filter(filters: FilterArg) => "filters";
+    set_limit(limit: u32) => "limit";
+    set_offset(offset: u64) => "offset";
+    set_count(count: bool) => "count";
+    set_locale(locale: Locale) => "locale";
+});
+
+option_setters!(GetConnector {
+    set_locale(locale: Locale) => "locale";
+});
 
 impl RequestBuilder<UpdateConnector> {
     /// Appends any JSON Patch operation.

@@ -5,7 +5,6 @@
 //! ```
 //! # #[tokio::main(flavor = "current_thread")]
 //! # async fn main() -> Result<(), connkit_connectors::Error> {
-//! use std::sync::Arc;
 //! use connkit_connectors::{Client, ErrorKind};
 //! use connkit_models::isc::v2024::{Locale, V3CreateConnectorDto};
 //! use connkit_sandbox::Sandbox;
@@ -13,7 +12,7 @@
 //! // Any `Transport` will do; here the sandbox, in-process. Against a tenant:
 //! // `Client::builder().base_url(url).client_credentials(id, secret).build()?`.
 //! let sandbox = Sandbox::builder().seed(10).build().unwrap();
-//! let client = Client::new("http://127.0.0.1:1", Arc::new(sandbox))?;
+//! let client = Client::from_transport(sandbox)?;
 //!
 //! let created = client
 //!     .create_connector(&V3CreateConnectorDto::new(
@@ -59,8 +58,14 @@
 //! - [`ops`]: each operation as a sans-IO [`Operation`] (typed input →
 //!   `http::Request<Bytes>`, `http::Response<Bytes>` → typed output or [`Error`]).
 //! - [`Client`] / [`ClientBuilder`]: base URL, credentials, transport, validators; the
-//!   fluent [`RequestBuilder`] per operation.
-//! - [`Paginator`] / [`Page`]: every connector, page by page, optionally concurrently.
+//!   fluent [`RequestBuilder`] per operation (each optional setter has a
+//!   `set_*(Option<T>)` twin). [`Client::from_transport`] for an in-process transport
+//!   such as the sandbox; [`ClientBuilder::backend_with_stack`] /
+//!   [`ClientBuilder::transport_as_is`] for any other.
+//! - [`Paginator`] / [`Page`]: every connector, page by page, optionally concurrently;
+//!   [`ListStream`] is `Unpin`, so `.next().await` needs no `pin!`.
+//! - [`transport`]: `connkit-transport`, re-exported (retry policy, stack builder,
+//!   `Transport`), so one dependency is enough.
 //! - [`preflight`]: the built-in validators.
 //! - [`Error`] / [`ErrorKind`]: one error type, classified for exit codes.
 //!
@@ -96,6 +101,13 @@
 //! [`Deadline`](connkit_transport::Deadline), which the standard stack's timeout, retry
 //! and rate-limit layers respect.
 //!
+//! # Examples
+//!
+//! Runnable against the in-process sandbox, no network:
+//! `cargo run -p connkit-connectors --example in_process_sandbox` (a connector's whole
+//! life), `--example paginator_stream` (listing as a stream), `--example error_handling`
+//! (telling failures apart, printing the cause chain).
+//!
 //! # Features
 //!
 //! - `default-transport` (default): the reqwest backend of `connkit-transport`, used by
@@ -106,6 +118,7 @@ mod encode;
 mod error;
 mod filter;
 mod fluent;
+mod list_stream;
 mod multipart;
 mod operation;
 pub mod ops;
@@ -113,13 +126,18 @@ mod page;
 mod paginate;
 pub mod preflight;
 
-pub use client::{Client, ClientBuilder};
+pub use client::{Client, ClientBuilder, IN_PROCESS_BASE_URL};
 pub use error::{
     Error, ErrorKind, PreflightRejected, Reconciliation, Result, RetryAfter, ServiceError,
 };
 pub use filter::FilterArg;
 pub use fluent::RequestBuilder;
+pub use list_stream::ListStream;
 pub use multipart::FilePart;
 pub use operation::Operation;
 pub use page::Page;
 pub use paginate::Paginator;
+
+/// The transport crate, re-exported so that one dependency is enough for a client:
+/// `connkit_connectors::transport::{RetryPolicy, TransportStackBuilder, …}`.
+pub use connkit_transport as transport;

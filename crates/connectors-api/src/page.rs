@@ -2,7 +2,11 @@
 
 /// One page of a list: its items, where it starts, and the collection's total when the
 /// service said (`count=true` → `X-Total-Count`).
+///
+/// `#[non_exhaustive]` so that a field (a continuation token, …) can be added without a
+/// breaking release; [`Page::new`] builds one.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Page<T> {
     /// The items, in service order.
     pub items: Vec<T>,
@@ -13,6 +17,16 @@ pub struct Page<T> {
 }
 
 impl<T> Page<T> {
+    /// A page of `items` starting at `offset` of a collection of `total` items (if
+    /// known): for transports and tests that answer lists themselves.
+    pub fn new(items: Vec<T>, offset: u64, total: Option<u64>) -> Self {
+        Page {
+            items,
+            offset,
+            total,
+        }
+    }
+
     /// The number of items on this page.
     pub fn len(&self) -> usize {
         self.items.len()

@@ -15,6 +15,7 @@ use futures::stream::{self, Stream, StreamExt};
 use crate::client::Client;
 use crate::error::{Error, Result};
 use crate::filter::FilterArg;
+use crate::list_stream::ListStream;
 use crate::operation::Operation;
 use crate::ops::{ListConnectors, MAX_LIMIT};
 use crate::page::Page;
@@ -48,13 +49,12 @@ const MAX_RESERVE: u64 = 1 << 16;
 /// ```
 /// # #[tokio::main(flavor = "current_thread")]
 /// # async fn main() -> Result<(), connkit_connectors::Error> {
-/// use std::sync::Arc;
 /// use connkit_connectors::Client;
 /// use connkit_models::filter;
 /// use connkit_sandbox::Sandbox;
 ///
 /// let sandbox = Sandbox::builder().seed(600).build().unwrap();
-/// let client = Client::new("http://127.0.0.1:1", Arc::new(sandbox)).unwrap();
+/// let client = Client::from_transport(sandbox).unwrap();
 /// let all = client
 ///     .list_connectors()
 ///     .into_paginator()
@@ -381,17 +381,37 @@ impl Paginator {
     }
 
     /// The remaining connectors as a stream; it ends after the first error.
-    pub fn into_stream(self) -> impl Stream<Item = Result<V3ConnectorDto>> + Send {
-        stream::try_unfold(self, |mut p| async move {
+    ///
+    /// The stream is [`Unpin`]: call `.next().await` on it directly.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), connkit_connectors::Error> {
+    /// use connkit_connectors::Client;
+    /// use connkit_sandbox::Sandbox;
+    /// use futures::StreamExt;
+    ///
+    /// let client = Client::from_transport(Sandbox::builder().seed(30).build().unwrap())?;
+    /// let mut connectors = client.list_connectors().limit(7).into_paginator().into_stream();
+    /// let mut names = Vec::new();
+    /// while let Some(connector) = connectors.next().await {
+    ///     names.push(connector?.name.unwrap_or_default());
+    /// }
+    /// assert_eq!(names.len(), 30);
+    /// # Ok(()) }
+    /// ```
+    pub fn into_stream(self) -> ListStream<V3ConnectorDto> {
+        ListStream::new(stream::try_unfold(self, |mut p| async move {
             Ok(p.try_next().await?.map(|item| (item, p)))
-        })
+        }))
     }
 
-    /// The remaining pages as a stream; it ends after the first error.
-    pub fn into_page_stream(self) -> impl Stream<Item = Result<Page<V3ConnectorDto>>> + Send {
-        stream::try_unfold(self, |mut p| async move {
+    /// The remaining pages as a stream ([`Unpin`], like
+    /// [`into_stream`](Paginator::into_stream)'s); it ends after the first error.
+    pub fn into_page_stream(self) -> ListStream<Page<V3ConnectorDto>> {
+        ListStream::new(stream::try_unfold(self, |mut p| async move {
             Ok(p.next_page().await?.map(|page| (page, p)))
-        })
+        }))
     }
 }
 

@@ -89,6 +89,80 @@ async fn list_encodes_the_query_and_the_server_agrees() {
 }
 
 #[tokio::test]
+async fn option_setters_set_and_clear_like_their_twins() {
+    let h = Harness::new(Mode::InProcess, 3).await;
+    let (limit, locale): (Option<u32>, Option<Locale>) = (Some(2), Some(Locale::De));
+    let page = h
+        .client
+        .list_connectors()
+        .set_filter(Some(filter::field("name").sw("x").into()))
+        .set_filter(None)
+        .set_limit(limit)
+        .set_offset(Some(1))
+        .set_count(Some(true))
+        .set_locale(locale)
+        .send()
+        .await
+        .expect("list");
+    assert_eq!(
+        path_and_query(&h.last()),
+        "/v2024/connectors?limit=2&offset=1&count=true&locale=de"
+    );
+    assert_eq!((page.items.len(), page.total), (2, Some(3)));
+
+    // `None` clears what the plain setter set: nothing is left in the query.
+    h.client
+        .list_connectors()
+        .limit(5)
+        .set_limit(None)
+        .offset(1)
+        .set_offset(None)
+        .count(true)
+        .set_count(None)
+        .locale(Locale::Fr)
+        .set_locale(None)
+        .send()
+        .await
+        .expect("list");
+    assert_eq!(path_and_query(&h.last()), "/v2024/connectors");
+
+    let script = create(&h, "Twins").await;
+    // A deadline in the past: a listing requests no page after it; `None` lifts it.
+    let past = std::time::Instant::now();
+    let sent = h.sent().len();
+    let err = h
+        .client
+        .list_connectors()
+        .set_deadline(Some(past))
+        .into_paginator()
+        .try_collect()
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("no usable response"), "{err}");
+    assert_eq!(h.sent().len(), sent);
+    let all = h
+        .client
+        .list_connectors()
+        .deadline(past)
+        .set_deadline(None)
+        .into_paginator()
+        .try_collect()
+        .await
+        .expect("no deadline");
+    assert_eq!(all.len(), 4);
+    h.client
+        .get_connector(&script)
+        .set_locale(Some(Locale::Ja))
+        .send()
+        .await
+        .expect("get");
+    assert_eq!(
+        path_and_query(&h.last()),
+        format!("/v2024/connectors/{script}?locale=ja")
+    );
+}
+
+#[tokio::test]
 async fn a_bad_filter_is_refused_locally_and_the_server_agrees() {
     for mode in MODES {
         let h = Harness::new(mode, 3).await;
@@ -447,6 +521,7 @@ async fn an_update_detail_with_status_error_is_an_error() {
                 operation,
                 script_name,
                 detail,
+                ..
             } => {
                 assert_eq!(*operation, "putConnectorSourceTemplate");
                 assert_eq!(script_name, "empty");

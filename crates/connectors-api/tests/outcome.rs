@@ -57,7 +57,7 @@ fn client(sandbox: &Sandbox, method: Method, loss: Loss) -> Client {
     };
     Client::builder()
         .base_url("http://127.0.0.1:9")
-        .backend(Arc::new(lossy))
+        .backend_with_stack(Arc::new(lossy))
         .configure_stack(|s| s.retry(fast_retries()).no_rate_limit())
         .build()
         .expect("client")
@@ -159,7 +159,7 @@ async fn a_paginator_timeout_bounds_the_whole_listing() {
         .expect("sandbox");
     let client = Client::builder()
         .base_url("http://127.0.0.1:9")
-        .backend(Arc::new(sandbox.clone()))
+        .backend_with_stack(Arc::new(sandbox.clone()))
         .configure_stack(|s| s.no_rate_limit())
         .build()
         .expect("client");

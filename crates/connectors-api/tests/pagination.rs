@@ -126,7 +126,7 @@ proptest! {
             let sandbox = Sandbox::builder().seed(total).faults(faults).build().expect("sandbox");
             let client = Client::builder()
                 .base_url("http://127.0.0.1:9")
-                .backend(Arc::new(sandbox.clone()))
+                .backend_with_stack(Arc::new(sandbox.clone()))
                 .configure_stack(|s| s.retry(fast_retries()).no_rate_limit())
                 .build()
                 .expect("client");
@@ -135,6 +135,44 @@ proptest! {
             Ok(())
         })?;
     }
+}
+
+/// Both streams are `Unpin` and `Send`, so `.next().await` needs no `pin!` and they can
+/// move to another task.
+#[tokio::test]
+async fn streams_need_no_pinning() {
+    fn unpin_send<T: Unpin + Send + 'static>(value: T) -> T {
+        value
+    }
+    let client = Client::from_transport(Sandbox::builder().seed(12).build().expect("sandbox"))
+        .expect("client");
+    let mut items = unpin_send(
+        client
+            .list_connectors()
+            .limit(5)
+            .into_paginator()
+            .into_stream(),
+    );
+    let mut pages = unpin_send(
+        client
+            .list_connectors()
+            .limit(5)
+            .into_paginator()
+            .into_page_stream(),
+    );
+    let mut n = 0;
+    while let Some(item) = items.next().await {
+        item.expect("item");
+        n += 1;
+    }
+    assert_eq!(n, 12);
+    let mut sizes = Vec::new();
+    while let Some(page) = pages.next().await {
+        sizes.push(page.expect("page").len());
+    }
+    assert_eq!(sizes, [5, 5, 2]);
+    let moved = tokio::spawn(async move { items.next().await.is_none() });
+    assert!(moved.await.expect("task"));
 }
 
 #[tokio::test]
@@ -259,13 +297,11 @@ async fn the_first_error_ends_pagination() {
     assert!(paginator.next_page().await.expect("done").is_none());
 
     // The server refuses the unchecked filter on the first page: one error, then the end.
-    let mut stream = Box::pin(
-        client
-            .list_connectors()
-            .unchecked_filter("owner eq 1")
-            .into_paginator()
-            .into_stream(),
-    );
+    let mut stream = client
+        .list_connectors()
+        .unchecked_filter("owner eq 1")
+        .into_paginator()
+        .into_stream();
     let first = stream.next().await.expect("an item");
     assert_eq!(
         first.unwrap_err().status(),
@@ -321,7 +357,7 @@ async fn with_faults_and_retries_the_items_are_the_same_and_nothing_is_sent_twic
     let recorder = Recorder::new(Arc::new(sandbox.clone()) as Arc<dyn Transport>);
     let client = Client::builder()
         .base_url("http://127.0.0.1:9")
-        .backend(Arc::new(recorder.clone()))
+        .backend_with_stack(Arc::new(recorder.clone()))
         .configure_stack(|s| s.retry(fast_retries()).no_rate_limit())
         .build()
         .expect("client");

@@ -150,10 +150,10 @@ async fn rejected_bodies_are_never_sent() {
 }
 
 fn err_display_lists_the_first_finding(findings: &[Finding]) -> bool {
-    let text = Error::Preflight(connkit_connectors::PreflightRejected {
-        kind: BodyKind::Translations,
-        findings: findings.to_vec(),
-    })
+    let text = Error::Preflight(connkit_connectors::PreflightRejected::new(
+        BodyKind::Translations,
+        findings.to_vec(),
+    ))
     .to_string();
     text == "pre-flight rejected the translations body: 2:5: error: properties.bad-unicode-escape: `\\u12` is not a unicode escape: `\\u` needs exactly 4 hex digits"
 }

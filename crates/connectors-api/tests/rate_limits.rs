@@ -152,7 +152,7 @@ async fn an_in_process_backend_gets_no_limiter_under_auto() {
     let sandbox = Sandbox::builder().seed(1).build().expect("sandbox");
     let client = Client::builder()
         .base_url("https://acme.api.identitynow.com")
-        .backend(Arc::new(sandbox.clone()))
+        .backend_with_stack(Arc::new(sandbox.clone()))
         .configure_stack(|s| s.operation_timeout(Duration::from_secs(2)))
         .build()
         .expect("client");
@@ -171,7 +171,7 @@ async fn a_fixed_policy_limits_even_an_in_process_backend() {
     let sandbox = Sandbox::builder().seed(1).build().expect("sandbox");
     let client = Client::builder()
         .base_url("https://acme.api.identitynow.com")
-        .backend(Arc::new(sandbox.clone()))
+        .backend_with_stack(Arc::new(sandbox.clone()))
         .configure_stack(|s| {
             s.operation_timeout(Duration::from_secs(2))
                 .rate_limit_policy("2/60s".parse().expect("policy"))

@@ -81,6 +81,9 @@
 //! # Ok::<(), serde_json::Error>(())
 //! ```
 
+// docs.rs builds with `--cfg docsrs` (nightly): feature-gated items say which feature.
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
 #[macro_use]
 mod open_enum;
 
@@ -88,9 +91,11 @@ pub mod c1;
 pub mod decode;
 pub mod filter;
 pub mod isc;
+pub mod json_pointer;
 pub mod preflight;
 mod proto_int64;
 #[cfg(feature = "schema")]
+#[cfg_attr(docsrs, doc(cfg(feature = "schema")))]
 pub mod schema;
 mod timestamp;
 

@@ -96,6 +96,7 @@ macro_rules! open_enum {
         }
 
         #[cfg(feature = "schema")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "schema")))]
         impl ::schemars::JsonSchema for $name {
             fn schema_name() -> ::std::borrow::Cow<'static, str> {
                 stringify!($name).into()

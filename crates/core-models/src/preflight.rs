@@ -117,8 +117,12 @@ impl std::fmt::Display for Severity {
 ///
 /// `line` and `column` are 1-based and point into the body as sent; `pointer` is a
 /// JSON Pointer for JSON bodies. This is also the JSON shape plugins return.
+// `non_exhaustive` so that a field can be added without a breaking release: other
+// crates build one with `Finding::new` (or `error` / `warning`) and the `at…` setters.
+// (A plain comment: doc comments become the JSON Schema's description.)
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct Finding {
     /// How serious it is.
     pub severity: Severity,

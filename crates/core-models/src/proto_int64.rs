@@ -83,6 +83,7 @@ impl<'de> serde::Deserialize<'de> for ProtoInt64 {
 }
 
 #[cfg(feature = "schema")]
+#[cfg_attr(docsrs, doc(cfg(feature = "schema")))]
 impl schemars::JsonSchema for ProtoInt64 {
     fn schema_name() -> std::borrow::Cow<'static, str> {
         "ProtoInt64".into()

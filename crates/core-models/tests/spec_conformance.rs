@@ -11,7 +11,8 @@
 //!   request/response `example`/`examples` whose schema is one we cover.
 //!
 //! The specs live beside the checkout (CI puts `shared/` there); they are never
-//! copied into this repository. Without them the test says `SKIPPED` and returns.
+//! copied into this repository. Without them the test says `SKIPPED` and returns,
+//! except under `CI=true`, where it fails.
 
 use std::collections::BTreeSet;
 use std::io::Write as _;
@@ -137,6 +138,12 @@ struct Tally {
 fn models_conform_to_the_official_specs() {
     let dir = spec_dir();
     if !dir.is_dir() {
+        // In CI the specs must be there: a skipped check must not pass as a green one.
+        assert!(
+            std::env::var("CI").as_deref() != Ok("true"),
+            "CI=true but ../shared/spec is missing (looked for {}): the conformance check cannot be skipped in CI",
+            dir.display()
+        );
         // Written to the stderr handle, not with `eprintln!`, so that the test
         // harness's output capture cannot hide it in a passing run.
         let _ = writeln!(
@@ -545,7 +552,7 @@ fn collect_media<'a>(value: &'a Value, at: &str, out: &mut Vec<(String, &'a Valu
     match value {
         Value::Object(map) => {
             for (key, child) in map {
-                let here = format!("{at}/{}", key.replace('~', "~0").replace('/', "~1"));
+                let here = format!("{at}/{}", connkit_models::json_pointer::escape(key));
                 if at.ends_with("/content") && child.is_object() {
                     out.push((here.clone(), child));
                 }

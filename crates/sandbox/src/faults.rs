@@ -5,6 +5,8 @@ use std::str::FromStr;
 use std::sync::Mutex;
 use std::time::Duration;
 
+use connkit_transport::HumanDuration;
+
 /// What the fault injector does; all ratios are fractions of requests in `0.0..=1.0`.
 ///
 /// Parses from the CLI's flag syntax: `error=0.2,reset=0.05,truncate=0.01,latency=5ms,seed=7`
@@ -61,30 +63,6 @@ impl FaultConfig {
     }
 }
 
-/// Parses `5ms`, `2s`, `250us`, `1m`.
-pub(crate) fn parse_duration(text: &str) -> Result<Duration, String> {
-    let text = text.trim();
-    let split = text
-        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
-        .ok_or_else(|| format!("duration '{text}' has no unit (use us, ms, s or m)"))?;
-    let (number, unit) = text.split_at(split);
-    let number: f64 = number
-        .parse()
-        .map_err(|_| format!("duration '{text}' does not start with a number"))?;
-    let secs = match unit {
-        "us" => number / 1_000_000.0,
-        "ms" => number / 1_000.0,
-        "s" => number,
-        "m" => number * 60.0,
-        other => {
-            return Err(format!(
-                "duration '{text}' has unknown unit '{other}' (use us, ms, s or m)"
-            ))
-        }
-    };
-    Duration::try_from_secs_f64(secs).map_err(|e| format!("duration '{text}': {e}"))
-}
-
 impl FromStr for FaultConfig {
     type Err = String;
 
@@ -103,7 +81,12 @@ impl FromStr for FaultConfig {
                 "error" => config.error_ratio = ratio()?,
                 "reset" => config.reset_ratio = ratio()?,
                 "truncate" => config.truncate_ratio = ratio()?,
-                "latency" => config.latency = parse_duration(value)?,
+                "latency" => {
+                    config.latency = value
+                        .parse::<HumanDuration>()
+                        .map_err(|e| format!("fault setting latency: {e}"))?
+                        .get()
+                }
                 "seed" => {
                     config.seed = value
                         .parse()
@@ -220,12 +203,12 @@ mod tests {
         assert_eq!(err("error=2"), "fault ratio error=2 is not between 0 and 1");
         assert_eq!(err("error=x"), "fault setting error: 'x' is not a number");
         assert_eq!(
-            err("latency=5"),
-            "duration '5' has no unit (use us, ms, s or m)"
+            err("latency=5d"),
+            "fault setting latency: duration `5d` has unknown unit `d` (use ns, us, ms, s, m or h)"
         );
         assert_eq!(
-            err("latency=5h"),
-            "duration '5h' has unknown unit 'h' (use us, ms, s or m)"
+            err("latency=x").split(':').next(),
+            Some("fault setting latency")
         );
         assert_eq!(
             err("boom=1"),

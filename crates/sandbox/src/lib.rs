@@ -136,6 +136,9 @@
 //!   (`{"total", "by_operation", "by_status", "injected_faults"}`),
 //!   `DELETE /__sandbox/stats` resets it. Admin requests are neither counted nor gated.
 
+// docs.rs builds with `--cfg docsrs` (nightly): feature-gated items say which feature.
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
 mod api_error;
 mod auth;
 mod emulator;
@@ -143,6 +146,7 @@ mod error;
 mod faults;
 mod filter_eval;
 #[cfg(feature = "fuzzing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "fuzzing")))]
 pub mod fuzzing;
 mod gate;
 mod json;

@@ -4,9 +4,11 @@
 //!
 //! Written here rather than taken from the `json-patch` crate: the sandbox needs only
 //! the applier (~150 lines), wants error texts that name the failing operation, and
-//! would otherwise pull in a second pointer implementation and its dependencies.
+//! would otherwise pull in a second pointer implementation and its dependencies; the
+//! pointers are parsed by [`connkit_models::json_pointer`], as pre-flight parses them.
 
 use connkit_models::isc::v2024::{JsonPatchOp, JsonPatchOperation};
+use connkit_models::json_pointer;
 use serde_json::Value;
 
 /// Why a patch could not be applied; the text names the operation (0-based).
@@ -19,34 +21,10 @@ impl std::fmt::Display for PatchError {
     }
 }
 
-/// Parses an RFC 6901 pointer into reference tokens.
-pub(crate) fn parse_pointer(pointer: &str) -> Result<Vec<String>, String> {
-    if pointer.is_empty() {
-        return Ok(Vec::new());
-    }
-    let Some(rest) = pointer.strip_prefix('/') else {
-        return Err(format!(
-            "'{pointer}' is not a JSON pointer (it must start with '/')"
-        ));
-    };
-    rest.split('/')
-        .map(|token| {
-            let mut out = String::with_capacity(token.len());
-            let mut chars = token.chars();
-            while let Some(c) = chars.next() {
-                if c != '~' {
-                    out.push(c);
-                    continue;
-                }
-                match chars.next() {
-                    Some('0') => out.push('~'),
-                    Some('1') => out.push('/'),
-                    _ => return Err(format!("'{pointer}' has a '~' not followed by '0' or '1'")),
-                }
-            }
-            Ok(out)
-        })
-        .collect()
+/// The reference tokens of `pointer` (the models' one RFC 6901 parser), with its
+/// message as this module's error text.
+fn parse_pointer(pointer: &str) -> Result<Vec<String>, String> {
+    json_pointer::parse(pointer).map_err(|e| e.to_string())
 }
 
 /// An array index token: digits without leading zeros.
@@ -343,7 +321,7 @@ mod tests {
         assert!(run(json!({"a": 1}), json!([{"op": "frob", "path": "/a"}])).is_err());
         assert_eq!(
             parse_pointer("/a~2"),
-            Err("'/a~2' has a '~' not followed by '0' or '1'".to_owned())
+            Err("`/a~2` is not a JSON Pointer: `~` must be followed by `0` or `1`".to_owned())
         );
     }
 
@@ -370,10 +348,6 @@ mod tests {
             })
         }
 
-        fn escape(key: &str) -> String {
-            key.replace('~', "~0").replace('/', "~1")
-        }
-
         fn op(v: Value) -> JsonPatchOperation {
             serde_json::from_value(v).unwrap()
         }
@@ -387,7 +361,7 @@ mod tests {
             ) {
                 let doc = Value::Object(base.into_iter().collect());
                 prop_assume!(doc.get(&key).is_none());
-                let path = format!("/{}", escape(&key));
+                let path = format!("/{}", json_pointer::escape(&key));
                 let mut patched = doc.clone();
                 apply(&mut patched, &[
                     op(serde_json::json!({"op": "add", "path": path, "value": v})),
@@ -405,7 +379,7 @@ mod tests {
                 let doc = Value::Object(base.into_iter().collect());
                 let from = doc.as_object().unwrap().keys().next().unwrap().clone();
                 prop_assume!(doc.get(&target).is_none());
-                let (a, b) = (format!("/{}", escape(&from)), format!("/{}", escape(&target)));
+                let (a, b) = (format!("/{}", json_pointer::escape(&from)), format!("/{}", json_pointer::escape(&target)));
                 let mut patched = doc.clone();
                 apply(&mut patched, &[
                     op(serde_json::json!({"op": "move", "from": a, "path": b})),

@@ -10,7 +10,11 @@ use std::collections::{HashMap, VecDeque};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-/// How many requests a client may make in any window of the given length.
+use connkit_transport::HumanDuration;
+
+/// How many requests a client may make in any window of the given length: the limit
+/// the emulated **server** enforces with 429s (not the client's own limiter,
+/// `connkit_transport::RateLimiter`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RateLimitConfig {
     /// Requests admitted per window.
@@ -32,7 +36,8 @@ impl Default for RateLimitConfig {
 impl std::str::FromStr for RateLimitConfig {
     type Err = String;
 
-    /// Parses `100/10s` (also `ms`, `m`; a bare number is seconds).
+    /// Parses `100/10s`: the window in any unit of [`HumanDuration`] (a bare number is
+    /// seconds).
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let (max, window) = s.split_once('/').ok_or_else(|| {
             format!("rate limit '{s}' is not of the form MAX/WINDOW, e.g. 100/10s")
@@ -41,13 +46,10 @@ impl std::str::FromStr for RateLimitConfig {
             .trim()
             .parse()
             .map_err(|_| format!("rate limit '{s}': '{max}' is not a whole number"))?;
-        let window = window.trim();
-        let window = if window.bytes().all(|b| b.is_ascii_digit()) {
-            crate::faults::parse_duration(&format!("{window}s"))
-        } else {
-            crate::faults::parse_duration(window)
-        }
-        .map_err(|e| format!("rate limit '{s}': {e}"))?;
+        let window = window
+            .parse::<HumanDuration>()
+            .map_err(|e| format!("rate limit '{s}': {e}"))?
+            .get();
         if max == 0 || window.is_zero() {
             return Err(format!(
                 "rate limit '{s}': both MAX and WINDOW must be above zero"
@@ -57,7 +59,9 @@ impl std::str::FromStr for RateLimitConfig {
     }
 }
 
-/// The server side's windows, one per client: admits or refuses requests.
+/// The server side's windows, one per client: admits or refuses requests. Named apart
+/// from the client side's `connkit_transport::RateLimiter`, which holds requests back
+/// before they leave.
 #[derive(Debug)]
 pub(crate) struct ClientWindows {
     config: RateLimitConfig,

@@ -12,6 +12,7 @@ use std::collections::BTreeMap;
 use connkit_models::isc::v2024::{ConnectorDetail, ConnectorStatus, V3ConnectorDto};
 
 use crate::store::{slug, Record};
+use crate::templates::OPEN;
 
 /// One connector family.
 struct Family {
@@ -25,8 +26,6 @@ struct Family {
     labels: &'static [&'static str],
 }
 
-/// The class of open (SaaS) connectors.
-pub(crate) const OPEN: &str = "sailpoint.connector.OpenConnectorAdapter";
 const PROV: &[&str] = &[
     "PROVISIONING",
     "SYNC_PROVISIONING",

@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, HashSet};
 use connkit_models::isc::v2024::{ConnectorDetail, ConnectorStatus, JsonObject, V3ConnectorDto};
 use serde::{Deserialize, Serialize};
 
-use crate::templates;
+use crate::templates::{self, Identity};
 
 /// A string that is usually one of the seed data's constants.
 pub(crate) type Text = Cow<'static, str>;
@@ -105,9 +105,20 @@ impl Record {
         self.category == "custom"
     }
 
+    /// What the templates are derived from.
+    fn identity(&self) -> Identity<'_> {
+        Identity {
+            name: &self.name,
+            connector_type: &self.connector_type,
+            class_name: &self.class_name,
+            direct_connect: self.direct_connect,
+            file_upload: self.file_upload,
+        }
+    }
+
     /// The stored document, or the template when none was ever set.
     pub(crate) fn document(&self, document: Document) -> Cow<'_, str> {
-        let (stored, template): (&Option<String>, fn(&Record) -> String) = match document {
+        let (stored, template): (&Option<String>, fn(&Identity<'_>) -> String) = match document {
             Document::SourceConfig => (&self.source_config_xml, templates::source_config_xml),
             Document::SourceTemplate => (&self.application_xml, templates::application_xml),
             Document::CorrelationConfig => (
@@ -117,7 +128,7 @@ impl Record {
         };
         match stored {
             Some(text) => Cow::Borrowed(text),
-            None => Cow::Owned(template(self)),
+            None => Cow::Owned(template(&self.identity())),
         }
     }
 
@@ -125,7 +136,7 @@ impl Record {
     pub(crate) fn metadata(&self) -> Cow<'_, JsonObject> {
         match &self.connector_metadata {
             Some(map) => Cow::Borrowed(map),
-            None => Cow::Owned(templates::connector_metadata(self)),
+            None => Cow::Owned(templates::connector_metadata(&self.identity())),
         }
     }
 
@@ -147,7 +158,7 @@ impl Record {
             .map(|(k, v)| (k.clone(), Cow::Borrowed(v.as_str())))
             .collect();
         all.entry("en".to_owned())
-            .or_insert_with(|| Cow::Owned(templates::translations_en(self)));
+            .or_insert_with(|| Cow::Owned(templates::translations_en(&self.identity())));
         all
     }
 

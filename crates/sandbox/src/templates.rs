@@ -1,11 +1,27 @@
 //! The documents a connector answers before anything was PUT or patched: small XML and
 //! `.properties` texts derived from its name, type and class, shaped like the spec's
 //! examples.
+//!
+//! A leaf module: it knows a connector only by its [`Identity`], so that the store
+//! (which answers with these templates) and the seed (which names the classes) both
+//! depend on it and it on neither.
 
 use connkit_models::isc::v2024::JsonObject;
 use serde_json::Value;
 
-use crate::store::Record;
+/// The class of connectors built on the open connector framework (UI `ANGULAR`,
+/// platform `ccg`); any other class is a VA connector.
+pub(crate) const OPEN: &str = "sailpoint.connector.OpenConnectorAdapter";
+
+/// What the templates are derived from.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Identity<'r> {
+    pub(crate) name: &'r str,
+    pub(crate) connector_type: &'r str,
+    pub(crate) class_name: &'r str,
+    pub(crate) direct_connect: bool,
+    pub(crate) file_upload: bool,
+}
 
 /// Escapes text for use inside a double-quoted XML attribute.
 fn attr(value: &str) -> String {
@@ -24,8 +40,8 @@ fn attr(value: &str) -> String {
 }
 
 /// A seeded connector's `connectorMetadata`.
-pub(crate) fn connector_metadata(record: &Record) -> JsonObject {
-    let open = record.class_name == crate::seed::OPEN;
+pub(crate) fn connector_metadata(record: &Identity<'_>) -> JsonObject {
+    let open = record.class_name == OPEN;
     let mut metadata = JsonObject::new();
     let ui = if open { "ANGULAR" } else { "EXTJS" };
     metadata.insert("supportedUI".to_owned(), Value::from(ui));
@@ -37,19 +53,19 @@ pub(crate) fn connector_metadata(record: &Record) -> JsonObject {
 }
 
 /// `applicationXml` / the source template.
-pub(crate) fn application_xml(record: &Record) -> String {
+pub(crate) fn application_xml(record: &Identity<'_>) -> String {
     format!(
         "<?xml version='1.0' encoding='UTF-8'?>\n\
          <!DOCTYPE Application PUBLIC \"sailpoint.dtd\" \"sailpoint.dtd\">\n\
          <Application connector=\"{}\" name=\"{}\" type=\"{}\"/>\n",
-        attr(&record.class_name),
-        attr(&record.name),
-        attr(&record.connector_type),
+        attr(record.class_name),
+        attr(record.name),
+        attr(record.connector_type),
     )
 }
 
 /// `correlationConfigXml`.
-pub(crate) fn correlation_config_xml(record: &Record) -> String {
+pub(crate) fn correlation_config_xml(record: &Identity<'_>) -> String {
     format!(
         "<?xml version='1.0' encoding='UTF-8'?>\n\
          <!DOCTYPE CorrelationConfig PUBLIC \"sailpoint.dtd\" \"sailpoint.dtd\">\n\
@@ -59,12 +75,12 @@ pub(crate) fn correlation_config_xml(record: &Record) -> String {
          \t\t<Filter operation=\"EQ\" property=\"displayName\" value=\"cn\"/>\n\
          \t</AttributeAssignments>\n\
          </CorrelationConfig>\n",
-        attr(&record.name),
+        attr(record.name),
     )
 }
 
 /// `sourceConfigXml`.
-pub(crate) fn source_config_xml(record: &Record) -> String {
+pub(crate) fn source_config_xml(record: &Identity<'_>) -> String {
     format!(
         "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"no\"?>\
          <Form xmlns=\"http://www.sailpoint.com/xsd/sailpoint_form_2_0.xsd\" connectorName=\"{}\" \
@@ -73,15 +89,15 @@ pub(crate) fn source_config_xml(record: &Record) -> String {
          \x20       <Field name=\"connectionTimeout\" type=\"number\" required=\"true\"/>\n\
          \x20   </BaseConfig>\n\
          </Form>",
-        attr(&record.connector_type),
+        attr(record.connector_type),
         record.direct_connect,
         record.file_upload,
-        attr(&record.name),
+        attr(record.name),
     )
 }
 
 /// The `en` translations.
-pub(crate) fn translations_en(record: &Record) -> String {
+pub(crate) fn translations_en(record: &Identity<'_>) -> String {
     format!(
         "# Translations for {name}\n\
          menuLabel_ConnectionSettings=Connection Settings\n\

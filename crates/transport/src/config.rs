@@ -6,7 +6,10 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-use crate::{Auth, BaseUrl, Profile, ProfileFile, RateLimitPolicy, Secret, TransportError};
+use crate::{
+    Auth, BaseUrl, ConfigError, Profile, ProfileFile, RateLimitPolicy, Secret, Setting,
+    TransportError,
+};
 
 /// Environment variable for the tenant base URL.
 pub const ENV_BASE_URL: &str = "SAIL_BASE_URL";
@@ -236,9 +239,9 @@ impl<'a> ConfigSources<'a> {
                     client_id = client_id.or_else(|| from_profile(&profile.client_id));
                     if self.needs_credentials && client_secret.is_none() {
                         if let Some(source) = &profile.secret {
-                            let secret = source.read(&self.env).map_err(|e| {
-                                TransportError::config(format!("{origin}: {}", message_of(&e)))
-                            })?;
+                            let secret = source
+                                .read(&self.env)
+                                .map_err(|e| with_context(e, &origin))?;
                             client_secret = Some(Resolved {
                                 value: secret.expose().to_owned(),
                                 origin: origin.clone(),
@@ -276,7 +279,7 @@ impl<'a> ConfigSources<'a> {
                 ),
                 _ => String::new(),
             };
-            TransportError::config(format!(
+            ConfigError::missing(Setting::BaseUrl, format!(
                 "no base URL: pass one explicitly, set {ENV_BASE_URL}{profile}, or put \"BaseURL\" in {}",
                 self.file_name()
             ))
@@ -286,8 +289,15 @@ impl<'a> ConfigSources<'a> {
         } else {
             BaseUrl::parse(&base_url.value)
         }
-        .map_err(|e| {
-            TransportError::config(format!("{} (from the {})", message_of(&e), base_url.origin))
+        .map_err(|e| match e {
+            TransportError::Config(e) => {
+                let origin = &base_url.origin;
+                TransportError::Config(ConfigError::invalid(format!(
+                    "{} (from the {origin})",
+                    e.message()
+                )))
+            }
+            other => other,
         })?;
 
         let client_secret = client_secret.map(|s| Resolved {
@@ -296,18 +306,18 @@ impl<'a> ConfigSources<'a> {
         });
         match (&client_id, &client_secret) {
             (Some(id), None) => {
-                return Err(TransportError::config(format!(
+                return Err(ConfigError::missing(Setting::ClientSecret, format!(
                     "a client id was found ({}) but no client secret: pass one explicitly, set {ENV_CLIENT_SECRET}, or put \"ClientSecret\" in {}",
                     id.origin,
                     self.file_name()
-                )))
+                )).into())
             }
             (None, Some(secret)) => {
-                return Err(TransportError::config(format!(
+                return Err(ConfigError::missing(Setting::ClientId, format!(
                     "a client secret was found ({}) but no client id: pass one explicitly, set {ENV_CLIENT_ID}, or put \"ClientId\" in {}",
                     secret.origin,
                     self.file_name()
-                )))
+                )).into())
             }
             _ => {}
         }
@@ -392,10 +402,11 @@ impl<'a> ConfigSources<'a> {
                 return Ok(None)
             }
             Err(e) => {
-                return Err(TransportError::config(format!(
+                return Err(ConfigError::unreadable(format!(
                     "config file {}: cannot read it: {e}",
                     path.display()
-                )))
+                ))
+                .into())
             }
         };
         parse_file(path, &bytes).map(Some)
@@ -457,8 +468,16 @@ fn non_blank(value: Option<String>) -> Option<String> {
 /// wrapped in a message that says where the value came from.
 pub(crate) fn message_of(error: &TransportError) -> String {
     match error {
-        TransportError::Config { message } => message.clone(),
+        TransportError::Config(e) => e.message().to_owned(),
         other => other.to_string(),
+    }
+}
+
+/// `error` said of `origin` (a profile): a configuration problem keeps its kind.
+fn with_context(error: TransportError, origin: &Origin) -> TransportError {
+    match error {
+        TransportError::Config(e) => TransportError::Config(e.context(origin)),
+        other => ConfigError::invalid(format!("{origin}: {other}")).into(),
     }
 }
 
@@ -503,6 +522,7 @@ mod tests {
     use std::sync::atomic::{AtomicUsize, Ordering};
 
     use super::*;
+    use crate::ConfigProblem;
 
     /// A config file in a fresh temporary directory, removed on drop.
     struct TempFile(PathBuf);
@@ -755,6 +775,46 @@ mod tests {
                 .config_file("/nonexistent/connkit/config.json"),
         );
         assert!(err.contains("/nonexistent/connkit/config.json"), "{err}");
+    }
+
+    /// The problem is typed, so that a caller tells "nothing given" from "given badly"
+    /// without reading the sources again.
+    #[test]
+    fn missing_invalid_and_unreadable_are_told_apart() {
+        let problem = |sources: ConfigSources<'_>| match sources.resolve().unwrap_err() {
+            TransportError::Config(e) => e.problem(),
+            other => panic!("{other:?}"),
+        };
+        let none = ConfigSources::new().env(env(&[])).no_config_file();
+        assert_eq!(problem(none), ConfigProblem::Missing(Setting::BaseUrl));
+        let id_only = ConfigSources::new()
+            .env(env(&[
+                ("SAIL_BASE_URL", "https://t.example"),
+                ("SAIL_CLIENT_ID", "id"),
+            ]))
+            .no_config_file();
+        assert_eq!(
+            problem(id_only),
+            ConfigProblem::Missing(Setting::ClientSecret)
+        );
+        let secret_only = ConfigSources::new()
+            .env(env(&[
+                ("SAIL_BASE_URL", "https://t.example"),
+                ("SAIL_CLIENT_SECRET", "s"),
+            ]))
+            .no_config_file();
+        assert_eq!(
+            problem(secret_only),
+            ConfigProblem::Missing(Setting::ClientId)
+        );
+        let bad = ConfigSources::new()
+            .env(env(&[("SAIL_BASE_URL", "ftp://t.example")]))
+            .no_config_file();
+        assert_eq!(problem(bad), ConfigProblem::Invalid);
+        let dir = ConfigSources::new()
+            .env(env(&[]))
+            .config_file(std::env::temp_dir());
+        assert_eq!(problem(dir), ConfigProblem::Unreadable);
     }
 
     #[test]

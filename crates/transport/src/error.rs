@@ -17,6 +17,8 @@ use std::time::Duration;
 use bytes::Bytes;
 use http::{HeaderMap, StatusCode};
 
+use crate::ConfigError;
+
 /// A boxed error source.
 pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
 
@@ -112,12 +114,10 @@ pub enum TransportError {
         /// What is missing and which feature provides it.
         message: String,
     },
-    /// Configuration is missing or invalid (base URL, credentials, config file).
-    #[error("configuration error: {message}")]
-    Config {
-        /// What is wrong, naming the source (file, environment variable, argument).
-        message: String,
-    },
+    /// Configuration is missing or invalid (base URL, credentials, config file):
+    /// [`ConfigError::problem`] says which.
+    #[error(transparent)]
+    Config(#[from] ConfigError),
 }
 
 impl TransportError {
@@ -231,9 +231,16 @@ impl TransportError {
         }
     }
 
+    /// An invalid configuration value (see [`ConfigError::invalid`]).
     pub(crate) fn config(message: impl Into<String>) -> Self {
-        TransportError::Config {
-            message: message.into(),
+        TransportError::Config(ConfigError::invalid(message))
+    }
+
+    /// The configuration problem, if this is one.
+    pub fn as_config(&self) -> Option<&ConfigError> {
+        match self {
+            TransportError::Config(e) => Some(e),
+            _ => None,
         }
     }
 }

@@ -126,10 +126,15 @@
 //! Without a backend feature the crate still compiles and [`HttpBackend::new`] fails
 //! with [`TransportError::NoBackend`].
 
+// docs.rs builds with `--cfg docsrs` (nightly): feature-gated items say which feature.
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
 mod auth;
 mod backend;
 mod base_url;
 mod config;
+mod config_error;
+mod duration;
 mod error;
 mod private_file;
 mod profile;
@@ -139,6 +144,7 @@ mod request;
 mod retry;
 mod stack;
 #[cfg(any(test, feature = "test-util"))]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
 pub mod test_util;
 mod timeout;
 #[cfg(any(feature = "rustls", feature = "native-tls"))]
@@ -154,6 +160,8 @@ pub use config::{
     ConfigSources, ExplicitConfig, Origin, Resolved, ResolvedConfig, DEFAULT_CONFIG_FILE,
     ENV_BASE_URL, ENV_CLIENT_ID, ENV_CLIENT_SECRET, PLATFORM_ISC,
 };
+pub use config_error::{ConfigError, ConfigProblem, Setting};
+pub use duration::{DurationError, HumanDuration};
 pub use error::{AuthProblem, BoxError, LastAttempt, LastResponse, TimeoutPhase, TransportError};
 pub use profile::{Profile, ProfileFile, SecretSource, ENV_PROFILE, PROFILES_FILE};
 pub use rate_limit::{Limit, RateLimit, RateLimitPermit, RateLimitPolicy, RateLimiter};

@@ -34,7 +34,7 @@ use toml_edit::{Array, DocumentMut, Item, Table, Value};
 
 use crate::config::message_of;
 use crate::private_file::{is_private, mode_of, write_private};
-use crate::{RateLimitPolicy, Secret, TransportError, UserDir};
+use crate::{ConfigError, RateLimitPolicy, Secret, Setting, TransportError, UserDir};
 
 /// The profiles file's name inside [`UserDir::Config`].
 pub const PROFILES_FILE: &str = "profiles.toml";
@@ -126,9 +126,11 @@ impl SecretSource {
             SecretSource::Command(argv) => run_secret_command(argv)?,
         };
         if secret.trim().is_empty() {
-            return Err(TransportError::config(format!(
-                "the client secret from the {self} is empty or unset"
-            )));
+            return Err(ConfigError::missing(
+                Setting::ClientSecret,
+                format!("the client secret from the {self} is empty or unset"),
+            )
+            .into());
         }
         Ok(Secret::new(secret))
     }
@@ -146,13 +148,14 @@ fn run_secret_command(argv: &[String]) -> Result<String, TransportError> {
         .stderr(Stdio::inherit())
         .output()
         .map_err(|e| {
-            TransportError::config(format!("secret_command `{program}` could not run: {e}"))
+            ConfigError::unreadable(format!("secret_command `{program}` could not run: {e}"))
         })?;
     if !output.status.success() {
-        return Err(TransportError::config(format!(
+        return Err(ConfigError::unreadable(format!(
             "secret_command `{program}` failed ({})",
             output.status
-        )));
+        ))
+        .into());
     }
     let text = String::from_utf8(output.stdout).map_err(|_| {
         TransportError::config(format!(
@@ -187,10 +190,11 @@ impl ProfileFile {
             Ok(text) => text,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
             Err(e) => {
-                return Err(TransportError::config(format!(
+                return Err(ConfigError::unreadable(format!(
                     "profile file {}: cannot read it: {e}",
                     path.display()
-                )))
+                ))
+                .into())
             }
         };
         let mut file = ProfileFile::parse(&path, &text)?;
@@ -264,7 +268,7 @@ impl ProfileFile {
             return Ok(());
         };
         let metadata = std::fs::metadata(&self.path).map_err(|e| {
-            TransportError::config(format!("profile file {}: {e}", self.path.display()))
+            ConfigError::unreadable(format!("profile file {}: {e}", self.path.display()))
         })?;
         if is_private(&metadata) {
             return Ok(());
@@ -387,10 +391,11 @@ impl ProfileFile {
     /// Writes the file atomically with mode 0600 (creating its directory, mode 0700).
     pub fn save(&self) -> Result<(), TransportError> {
         write_private(&self.path, self.doc.to_string().as_bytes()).map_err(|e| {
-            TransportError::config(format!(
+            ConfigError::unreadable(format!(
                 "profile file {}: cannot write it: {e}",
                 self.path.display()
             ))
+            .into()
         })
     }
 }

@@ -50,7 +50,7 @@ pub async fn run(
                     Exit::MaybeApplied,
                     "; writes in flight may have been applied (push again: it converges)",
                 ),
-                _ => (Exit::Exhausted, ""),
+                _ => (Exit::Unavailable, ""),
             };
             return Err(Failure::plain(
                 exit,

@@ -378,3 +378,30 @@ fn a_plain_secret_needs_a_private_profiles_file() {
     let shown = env.run(["profile", "show", "p", "-o", "json"]).ok().json();
     assert_eq!(shown["secret"], "client_secret in the profile file");
 }
+
+/// "Nothing configured" and "configured badly" are told apart by the error's type, not
+/// by looking at the environment again: a bad base URL in the file is quoted with its
+/// source, a missing one gets the hint (sandbox included).
+#[test]
+fn a_missing_base_url_and_a_bad_one_say_different_things() {
+    let env = Env::new();
+    let missing = env.run(["connectors", "list"]).code(2).stderr;
+    assert!(
+        missing.contains("no API base URL is configured") && missing.contains("--sandbox"),
+        "{missing}"
+    );
+    // A config file without a base URL: still nothing names one.
+    env.file("config.json", r#"{"ClientId": "id", "ClientSecret": "s"}"#);
+    let missing = env.run(["connectors", "list"]).code(2).stderr;
+    assert!(
+        missing.contains("no API base URL is configured"),
+        "{missing}"
+    );
+    env.file("config.json", r#"{"BaseURL": "ftp://tenant.example"}"#);
+    let bad = env.run(["connectors", "list"]).code(2).stderr;
+    assert!(
+        bad.contains("scheme \"ftp\"") && bad.contains("config.json"),
+        "{bad}"
+    );
+    assert!(!bad.contains("no API base URL is configured"), "{bad}");
+}

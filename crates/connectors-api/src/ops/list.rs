@@ -114,11 +114,7 @@ impl Operation for ListConnectors {
         let response = expect_success(OPERATION, None, response)?;
         let total = total_count(&response)?;
         let items: Vec<V3ConnectorDto> = decode_json(OPERATION, response)?;
-        Ok(Page {
-            items,
-            offset: self.offset.unwrap_or(0),
-            total,
-        })
+        Ok(Page::new(items, self.offset.unwrap_or(0), total))
     }
 }
 

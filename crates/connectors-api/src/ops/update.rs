@@ -2,6 +2,7 @@
 
 use bytes::Bytes;
 use connkit_models::isc::v2024::{ConnectorDetail, JsonObject, JsonPatchOperation};
+use connkit_models::json_pointer;
 use connkit_models::preflight::BodyKind;
 use connkit_transport::BaseUrl;
 use http::Method;
@@ -108,10 +109,7 @@ impl UpdateConnector {
 }
 
 fn metadata_pointer(key: &str) -> String {
-    format!(
-        "/connectorMetadata/{}",
-        key.replace('~', "~0").replace('/', "~1")
-    )
+    format!("/connectorMetadata/{}", json_pointer::escape(key))
 }
 
 impl Operation for UpdateConnector {

@@ -1,6 +1,7 @@
 //! [`JsonPatchValidator`]: RFC 6902 shape, patchable paths, XML inside XML fields.
 
-use connkit_models::isc::v2024::{JsonPatchOp, PATCHABLE_PATHS};
+use connkit_models::isc::v2024::{is_patchable, JsonPatchOp, METADATA_PATH, PATCHABLE_PATHS};
+use connkit_models::json_pointer;
 use connkit_models::preflight::{BodyKind, Finding, Validator};
 use serde_json::{Map, Value};
 
@@ -55,7 +56,6 @@ impl Validator for JsonPatchValidator {
 }
 
 const KNOWN_MEMBERS: [&str; 4] = ["op", "path", "value", "from"];
-const METADATA: &str = "/connectorMetadata";
 
 fn check_operation(body: &[u8], index: usize, operation: &Value, findings: &mut Vec<Finding>) {
     let at = |member: &str| {
@@ -187,20 +187,11 @@ fn string_member<'m>(
 
 /// A JSON Pointer (RFC 6901) to a patchable field.
 fn check_pointer(pointer: &str, at: &str, findings: &mut Vec<Finding>) {
-    if let Some(problem) = pointer_syntax(pointer) {
-        findings.push(
-            Finding::error(
-                "patch.bad-pointer",
-                format!("`{pointer}` is not a JSON Pointer: {problem}"),
-            )
-            .at_pointer(at),
-        );
+    if let Err(problem) = json_pointer::parse(pointer) {
+        findings.push(Finding::error("patch.bad-pointer", problem.to_string()).at_pointer(at));
         return;
     }
-    let patchable = PATCHABLE_PATHS.contains(&pointer)
-        || pointer
-            .strip_prefix(METADATA)
-            .is_some_and(|rest| rest.starts_with('/'));
+    let patchable = is_patchable(pointer);
     if !patchable {
         findings.push(
             Finding::error(
@@ -215,19 +206,6 @@ fn check_pointer(pointer: &str, at: &str, findings: &mut Vec<Finding>) {
     }
 }
 
-fn pointer_syntax(pointer: &str) -> Option<&'static str> {
-    if !pointer.is_empty() && !pointer.starts_with('/') {
-        return Some("it must be empty or start with `/`");
-    }
-    let mut chars = pointer.chars();
-    while let Some(c) = chars.next() {
-        if c == '~' && !matches!(chars.next(), Some('0' | '1')) {
-            return Some("`~` must be followed by `0` or `1`");
-        }
-    }
-    None
-}
-
 /// Where a `value` is: its operation, its JSON Pointer, and the body it is in.
 struct ValueAt<'b> {
     body: &'b [u8],
@@ -239,7 +217,7 @@ struct ValueAt<'b> {
 /// `/connectorMetadata` is an object.
 fn check_value(at: &ValueAt<'_>, path: &str, value: &Value, findings: &mut Vec<Finding>) {
     let index = at.index;
-    if path == METADATA && !value.is_object() {
+    if path == METADATA_PATH && !value.is_object() {
         findings.push(
             Finding::error(
                 "patch.metadata-not-object",
@@ -251,7 +229,7 @@ fn check_value(at: &ValueAt<'_>, path: &str, value: &Value, findings: &mut Vec<F
             .at_pointer(&at.pointer),
         );
     }
-    if path == METADATA || !PATCHABLE_PATHS.contains(&path) {
+    if path == METADATA_PATH || !PATCHABLE_PATHS.contains(&path) {
         return;
     }
     let Value::String(xml) = value else {

@@ -79,11 +79,9 @@ impl<'t> Scanner<'t> {
     }
 
     fn report(&mut self, offset: usize, finding: Finding) {
-        let located = finding_at(self.bytes, offset, &finding.code, finding.message);
-        self.findings.push(Finding {
-            severity: finding.severity,
-            ..located
-        });
+        let mut located = finding_at(self.bytes, offset, &finding.code, finding.message);
+        located.severity = finding.severity;
+        self.findings.push(located);
     }
 
     fn run(mut self) -> Vec<Finding> {

@@ -74,7 +74,7 @@ impl Harness {
         let recorder = Recorder::new(wire);
         let builder = Client::builder()
             .base_url(base_url)
-            .backend(Arc::new(recorder.clone()))
+            .backend_with_stack(Arc::new(recorder.clone()))
             .configure_stack(|s| s.retry(fast_retries()).no_rate_limit());
         let client = configure(builder).build().expect("client");
         Harness {

@@ -1,6 +1,6 @@
 //! The tokenizer: turns filter text into tokens that know their column.
 
-use super::parse::ParseError;
+use super::error::ParseError;
 
 /// One token and the 1-based column (in characters) where it starts.
 #[derive(Debug, Clone, PartialEq)]

@@ -44,6 +44,7 @@
 mod allowed;
 mod ast;
 mod builder;
+mod error;
 mod lex;
 mod parse;
 mod render;
@@ -51,7 +52,7 @@ mod render;
 pub use allowed::{AllowedFilters, FilterNotAllowed, CONNECTOR_LIST};
 pub use ast::{CompareOp, Filter, Literal, Operator};
 pub use builder::{field, Field};
-pub use parse::ParseError;
+pub use error::ParseError;
 
 /// The deepest nesting of `(` and `not` the parser accepts.
 pub const MAX_DEPTH: usize = 100;

@@ -17,21 +17,9 @@
 use std::str::FromStr;
 
 use super::ast::{CompareOp, Filter, Literal, Operator};
+use super::error::ParseError;
 use super::lex::{Lexer, Token, TokenKind};
 use super::{is_keyword, MAX_DEPTH};
-
-/// Why a filter text does not parse, and where.
-///
-/// `Display` reads like `operators are lowercase: write `eq` instead of `EQ` at column 6`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, thiserror::Error)]
-#[error("{message} at column {column}")]
-pub struct ParseError {
-    /// 1-based column, counted in characters (not bytes), of the offending token or character.
-    /// For an error at the end of the input it is one past the last character.
-    pub column: usize,
-    /// What is wrong, without the position.
-    pub message: String,
-}
 
 impl FromStr for Filter {
     type Err = ParseError;
@@ -48,15 +36,6 @@ struct Parser {
     /// The next, not yet consumed token. A lexing error is held here until the parser looks at
     /// the token, so that an earlier syntax error is reported first (errors in text order).
     current: Result<Token, ParseError>,
-}
-
-impl ParseError {
-    pub(super) fn at(column: usize, message: impl Into<String>) -> Self {
-        ParseError {
-            column,
-            message: message.into(),
-        }
-    }
 }
 
 fn error<T>(column: usize, message: impl Into<String>) -> Result<T, ParseError> {

@@ -22,7 +22,7 @@ async fn put_is_stopped_by(loader: Loader) {
     let recorder = Recorder::new(sandbox);
     let client = Client::builder()
         .base_url("http://127.0.0.1:9")
-        .transport(Arc::new(recorder.clone()))
+        .transport_as_is(Arc::new(recorder.clone()))
         .validator(plugin.validator())
         .build()
         .expect("client");

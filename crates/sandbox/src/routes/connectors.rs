@@ -7,7 +7,7 @@ use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use connkit_models::decode::from_json;
 use connkit_models::isc::v2024::{
-    ConnectorStatus, JsonPatchOperation, V3CreateConnectorDto, PATCHABLE_PATHS,
+    is_patchable, ConnectorStatus, JsonPatchOperation, V3CreateConnectorDto, PATCHABLE_PATHS,
 };
 use http::{HeaderMap, HeaderName, HeaderValue, StatusCode, Uri};
 use serde_json::Value;
@@ -156,17 +156,6 @@ pub(crate) async fn delete(
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
-/// `true` when a patch may touch `pointer`.
-fn patchable(pointer: &str) -> bool {
-    PATCHABLE_PATHS.iter().any(|allowed| {
-        pointer == *allowed
-            || (*allowed == "/connectorMetadata"
-                && pointer
-                    .strip_prefix(allowed)
-                    .is_some_and(|rest| rest.starts_with('/')))
-    })
-}
-
 /// The patchable part of a connector as one JSON document.
 fn patch_document(record: &Record) -> Value {
     serde_json::json!({
@@ -226,7 +215,7 @@ pub(crate) async fn update(
         .map_err(|e| ApiError::BadRequest(format!("the body is not a JSON Patch array: {e}")))?;
     for (i, op) in ops.iter().enumerate() {
         for pointer in std::iter::once(&op.path).chain(op.from.as_ref()) {
-            if !patchable(pointer) {
+            if !is_patchable(pointer) {
                 return Err(ApiError::BadRequest(format!(
                     "operation {i} ({} {}): '{pointer}' is not patchable; only {} and paths \
                      below /connectorMetadata are",
@@ -250,33 +239,4 @@ pub(crate) async fn update(
         Ok((detail, store.replace(patched)))
     })?;
     Ok(json_response(StatusCode::OK, &detail))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::patchable;
-
-    #[test]
-    fn only_the_four_fields_and_paths_below_metadata_are_patchable() {
-        for ok in [
-            "/connectorMetadata",
-            "/connectorMetadata/a",
-            "/connectorMetadata/a/0",
-            "/applicationXml",
-            "/correlationConfigXml",
-            "/sourceConfigXml",
-        ] {
-            assert!(patchable(ok), "{ok}");
-        }
-        for bad in [
-            "",
-            "/",
-            "/name",
-            "/connectorMetadataX",
-            "/applicationXml/a",
-            "/status",
-        ] {
-            assert!(!patchable(bad), "{bad}");
-        }
-    }
 }

@@ -148,7 +148,7 @@ async fn bad_patches_change_nothing() {
         ("[{\"op\": \"replace\", \"path\": \"/connectorMetadata\", \"value\": [1]}]", "connectorMetadata must be a JSON object"),
         ("[{\"op\": \"remove\", \"path\": \"/applicationXml\"}]", "applicationXml must be a string"),
         ("[{\"op\": \"replace\", \"path\": \"/sourceConfigXml\", \"value\": 5}]", "sourceConfigXml must be a string"),
-        ("[{\"op\": \"add\", \"path\": \"/connectorMetadata/~2\", \"value\": 5}]", "'~' not followed"),
+        ("[{\"op\": \"add\", \"path\": \"/connectorMetadata/~2\", \"value\": 5}]", "`~` must be followed by `0` or `1`"),
     ] {
         assert_400(&pair.send(patch(path, body)).await, needle);
     }

@@ -5,7 +5,7 @@ use std::fmt;
 use std::str::FromStr;
 use std::time::Duration;
 
-use crate::{BaseUrl, TransportError};
+use crate::{BaseUrl, DurationError, HumanDuration, TransportError};
 
 /// At most `max` requests in any window of `window`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -37,6 +37,11 @@ impl Limit {
                 "rate limit: the window must be at least 1 ms and at most a day",
             ));
         }
+        if window.subsec_nanos() % 1_000_000 != 0 {
+            return Err(TransportError::config(
+                "rate limit: the window must be a whole number of milliseconds",
+            ));
+        }
         Ok(Limit { max, window })
     }
 
@@ -66,8 +71,8 @@ impl fmt::Display for Limit {
 impl FromStr for Limit {
     type Err = TransportError;
 
-    /// `MAX/WINDOW` with the window in `ms`, `s`, `m` or `h` (a bare number is seconds),
-    /// e.g. `100/10s`.
+    /// `MAX/WINDOW` with the window a [`HumanDuration`] (a bare number is seconds), e.g.
+    /// `100/10s`.
     fn from_str(text: &str) -> Result<Self, Self::Err> {
         let bad = |why: &str| {
             TransportError::config(format!(
@@ -81,28 +86,13 @@ impl FromStr for Limit {
             .trim()
             .parse()
             .map_err(|_| bad(&format!("'{}' is not a whole number", max.trim())))?;
-        let window = window.trim();
-        let split = window
-            .find(|c: char| !c.is_ascii_digit())
-            .unwrap_or(window.len());
-        let (number, unit) = window.split_at(split);
-        let number: u64 = number.parse().map_err(|_| {
-            bad(&format!(
-                "window '{window}' does not start with a whole number"
-            ))
-        })?;
-        let unit_ms: u64 = match unit {
-            "ms" => 1,
-            "" | "s" => 1000,
-            "m" => 60_000,
-            "h" => 3_600_000,
-            other => return Err(bad(&format!("unknown window unit '{other}' (ms, s, m, h)"))),
-        };
-        let window = number
-            .checked_mul(unit_ms)
-            .map(Duration::from_millis)
-            .ok_or_else(|| bad("the window is too long"))?;
-        Limit::new(max, window).map_err(|e| bad(&e.to_string()))
+        let window: HumanDuration = window
+            .parse()
+            .map_err(|e: DurationError| bad(&e.to_string()))?;
+        Limit::new(max, window.get()).map_err(|e| match e {
+            TransportError::Config(e) => bad(e.message()),
+            other => other,
+        })
     }
 }
 
@@ -226,9 +216,11 @@ mod tests {
             ("x/10s", "'x' is not a whole number"),
             ("0/10s", "at least 1"),
             ("10/0s", "at least 1 ms"),
-            ("10/2d", "unknown window unit 'd'"),
+            ("10/2d", "unknown unit `d`"),
             ("10/25h", "at most a day"),
-            ("10/s", "does not start with a whole number"),
+            ("10/250us", "at least 1 ms"),
+            ("10/1.0005s", "whole number of milliseconds"),
+            ("10/s", "does not start with a number"),
         ] {
             let err = text.parse::<RateLimitPolicy>().unwrap_err().to_string();
             assert!(err.contains(says) && err.contains(text), "{text}: {err}");

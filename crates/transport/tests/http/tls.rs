@@ -5,7 +5,9 @@ use std::net::SocketAddr;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
-use connkit_transport::{HttpBackend, TlsBackend, Transport, TransportError, TransportStack};
+use connkit_transport::{
+    ConfigProblem, HttpBackend, TlsBackend, Transport, TransportError, TransportStack,
+};
 use http::Method;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
@@ -125,8 +127,9 @@ fn a_root_bundle_without_certificates_is_a_config_error() {
             .add_root_certificates_pem(&b"not a certificate"[..])
             .build();
         match built {
-            Err(TransportError::Config { message }) => {
-                assert!(message.contains("PEM"), "{message}")
+            Err(TransportError::Config(e)) => {
+                assert_eq!(e.problem(), ConfigProblem::Invalid);
+                assert!(e.message().contains("PEM"), "{e}")
             }
             // Not compiled in: the builder says so before looking at the roots.
             Err(TransportError::NoBackend { .. }) => {}

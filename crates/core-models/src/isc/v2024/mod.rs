@@ -15,7 +15,7 @@ pub use errors::{
     ErrorMessageDto, ErrorResponseDto, LocaleOrigin, RateLimitError, UnauthorizedError,
 };
 pub use locale::Locale;
-pub use patch::{JsonPatchOp, JsonPatchOperation, PATCHABLE_PATHS};
+pub use patch::{is_patchable, JsonPatchOp, JsonPatchOperation, METADATA_PATH, PATCHABLE_PATHS};
 pub use update::{UpdateDetail, UpdateStatus};
 
 /// A JSON object with arbitrary values, as the spec's `additionalProperties: true`.

@@ -28,6 +28,30 @@ pub const PATCHABLE_PATHS: &[&str] = &[
     "/sourceConfigXml",
 ];
 
+/// `true` when a patch may touch `pointer`: one of [`PATCHABLE_PATHS`] exactly, or a
+/// path below `/connectorMetadata` (a key of it, or deeper). The one rule that
+/// pre-flight and the sandbox both apply; `pointer` is compared as written (escapes
+/// included), so a malformed pointer is refused elsewhere, not here.
+///
+/// ```
+/// use connkit_models::isc::v2024::is_patchable;
+///
+/// assert!(is_patchable("/sourceConfigXml"));
+/// assert!(is_patchable("/connectorMetadata/ui~1hint"));
+/// assert!(!is_patchable("/sourceConfigXml/x"));
+/// assert!(!is_patchable("/connectorMetadataX"));
+/// assert!(!is_patchable("/name"));
+/// ```
+pub fn is_patchable(pointer: &str) -> bool {
+    PATCHABLE_PATHS.contains(&pointer)
+        || pointer
+            .strip_prefix(METADATA_PATH)
+            .is_some_and(|rest| rest.starts_with('/'))
+}
+
+/// The one patchable path with paths below it.
+pub const METADATA_PATH: &str = "/connectorMetadata";
+
 /// One operation of a JSON Patch document (`JsonPatchOperation`).
 ///
 /// The spec omits `from`; RFC 6902 needs it for `move` and `copy`, so it is here.
@@ -111,6 +135,35 @@ impl JsonPatchOperation {
         Self {
             value: Some(value.into()),
             ..Self::with(JsonPatchOp::Test, path)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_patchable;
+
+    #[test]
+    fn only_the_four_fields_and_paths_below_metadata_are_patchable() {
+        for ok in [
+            "/connectorMetadata",
+            "/connectorMetadata/a",
+            "/connectorMetadata/a/0",
+            "/applicationXml",
+            "/correlationConfigXml",
+            "/sourceConfigXml",
+        ] {
+            assert!(is_patchable(ok), "{ok}");
+        }
+        for bad in [
+            "",
+            "/",
+            "/name",
+            "/connectorMetadataX",
+            "/applicationXml/a",
+            "/status",
+        ] {
+            assert!(!is_patchable(bad), "{bad}");
         }
     }
 }
