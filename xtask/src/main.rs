@@ -3,6 +3,7 @@
 //! ```text
 //! cargo xtask release <VERSION|major|minor|patch> [--execute] [--skip-checks] [--allow-dirty]
 //! cargo xtask schemas [--check]
+//! cargo xtask header [--check]
 //! ```
 //!
 //! `release` is a dry run unless `--execute` is given: it prints the plan, refuses a dirty
@@ -22,6 +23,9 @@
 //! `schemas` regenerates `schemas/` from the models' `export_schemas` example; with
 //! `--check` it only reports files that are out of date, missing or extra.
 //!
+//! `header` regenerates the plugin ABI's C header with cbindgen (see [`header`]); with
+//! `--check` it fails when the committed header differs.
+//!
 //! Like rust-analyzer's xtask this is plain Rust, but leaner still: a few flags need no
 //! parser crate, and `std::process::Command` behind a small echoing helper does what
 //! `xshell` would. The dependencies are `anyhow` (error context), `serde`/`serde_json`
@@ -30,6 +34,7 @@
 
 mod cmd;
 mod git;
+mod header;
 mod release;
 mod schemas;
 
@@ -50,6 +55,9 @@ usage:
   cargo xtask schemas [--check]
       Regenerate schemas/ from `connkit-models`' export_schemas example;
       --check fails listing the files that are out of date, missing or extra.
+  cargo xtask header [--check]
+      Regenerate crates/plugin-abi/include/connkit_plugin_v1.h with cbindgen;
+      --check fails when the committed header differs.
 ";
 
 /// A parsed command line.
@@ -57,6 +65,7 @@ usage:
 enum Task {
     Release(release::Options),
     Schemas { check: bool },
+    Header { check: bool },
     Help,
 }
 
@@ -80,6 +89,7 @@ fn try_main() -> Result<()> {
         }
         Task::Release(options) => release::run(&workspace_root()?, &options),
         Task::Schemas { check } => schemas::run(&workspace_root()?, check),
+        Task::Header { check } => header::run(&workspace_root()?, check),
     }
 }
 
@@ -101,18 +111,26 @@ fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Task> {
     match task.as_str() {
         "help" | "-h" | "--help" => Ok(Task::Help),
         "release" => parse_release(rest),
-        "schemas" => {
-            let mut check = false;
-            for arg in rest {
-                match arg.as_str() {
-                    "--check" => check = true,
-                    other => bail!("unexpected argument `{other}` for `schemas`\n{USAGE}"),
-                }
-            }
-            Ok(Task::Schemas { check })
-        }
+        "schemas" => Ok(Task::Schemas {
+            check: parse_check("schemas", rest)?,
+        }),
+        "header" => Ok(Task::Header {
+            check: parse_check("header", rest)?,
+        }),
         other => bail!("unknown task `{other}`\n{USAGE}"),
     }
+}
+
+/// The arguments of a task whose only flag is `--check`.
+fn parse_check(task: &str, args: Vec<String>) -> Result<bool> {
+    let mut check = false;
+    for arg in args {
+        match arg.as_str() {
+            "--check" => check = true,
+            other => bail!("unexpected argument `{other}` for `{task}`\n{USAGE}"),
+        }
+    }
+    Ok(check)
 }
 
 fn parse_release(args: Vec<String>) -> Result<Task> {
@@ -209,6 +227,11 @@ mod tests {
             Task::Schemas { check: true }
         );
         assert!(err(&["schemas", "--write"]).contains("unexpected argument `--write`"));
+        assert_eq!(
+            parse(&["header", "--check"]).unwrap(),
+            Task::Header { check: true }
+        );
+        assert!(err(&["header", "-x"]).contains("unexpected argument `-x` for `header`"));
         assert_eq!(parse(&["--help"]).unwrap(), Task::Help);
         assert!(err(&[]).contains("no task given"));
         assert!(err(&["deploy"]).contains("unknown task `deploy`"));

@@ -45,9 +45,14 @@
 //!
 //! On a 64-bit target the vtable is 40 bytes: `struct_size` at 0, `abi_version` at 8
 //! (4 bytes of padding follow), `info` at 16, `validate` at 24, `free` at 32. In Rust the
-//! types are [`ValidatorV1`], [`ByteView`] and [`Buffer`]. A complete plugin in C is
-//! `crates/plugin-host/tests/fixtures/c-plugin/properties.c` in the connkit
-//! repository; the host's tests load it in both modes.
+//! types are [`ValidatorV1`], [`ByteView`] and [`Buffer`].
+//!
+//! This crate ships these declarations as a C header, `include/connkit_plugin_v1.h`
+//! (with the status codes as `CONNKIT_STATUS_*` and the kinds as `CONNKIT_KIND_*`).
+//! It is generated from the Rust definitions by cbindgen (`cargo xtask header` in the
+//! connkit repository), and CI fails when it drifts from them. A complete plugin in C
+//! built against it is `examples/plugins/c-minimal` (`plugin.c` and a `Makefile`); the
+//! host's tests build it with `make` and load it in both modes.
 //!
 //! ## Status codes (`uint32_t`, see [`Status`])
 //!

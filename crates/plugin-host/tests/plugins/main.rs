@@ -1,8 +1,8 @@
 //! Integration tests: real plugin libraries, built once per run from
-//! `tests/fixtures/` (by cargo, and by the C compiler for the C plugin) and from
-//! `examples/plugins/source-rules`.
+//! `tests/fixtures/` (by cargo) and from `examples/plugins/` (by cargo for
+//! `source-rules`, by its Makefile for the C plugin `c-minimal`).
 
-mod c_plugin;
+mod c_minimal;
 mod checks;
 mod client;
 mod example;
