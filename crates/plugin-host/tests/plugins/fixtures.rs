@@ -53,16 +53,27 @@ pub fn fixtures() -> &'static Fixtures {
     FIXTURES.get_or_init(build)
 }
 
-fn build() -> Fixtures {
-    let manifest_dir = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let root = manifest_dir
+/// The connkit repository's root.
+pub fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../..")
         .canonicalize()
-        .expect("workspace root");
-    let target_dir = std::env::var_os("CARGO_TARGET_DIR")
+        .expect("workspace root")
+}
+
+/// The target directory the plugins are built into.
+pub fn target_dir() -> PathBuf {
+    let root = workspace_root();
+    std::env::var_os("CARGO_TARGET_DIR")
         .map(|dir| root.join(dir))
         .unwrap_or_else(|| root.join("target"))
-        .join("plugin-fixtures");
+        .join("plugin-fixtures")
+}
+
+fn build() -> Fixtures {
+    let manifest_dir = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let root = workspace_root();
+    let target_dir = target_dir();
     // A target dir of our own: the outer `cargo test` may hold the lock on the main one.
     cargo(&[
         "--manifest-path",
@@ -115,7 +126,8 @@ fn make(dir: &Path, out: &Path) {
     );
 }
 
-fn cargo(args: &[&str]) {
+/// `cargo build --quiet ARGS`, which must succeed.
+pub fn cargo(args: &[&str]) {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let status = Command::new(cargo)
         .arg("build")

@@ -5,6 +5,7 @@
 mod c_minimal;
 mod checks;
 mod client;
+mod copied_example;
 mod example;
 mod fixtures;
 mod in_process;
