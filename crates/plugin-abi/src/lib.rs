@@ -114,11 +114,13 @@
 pub mod export;
 mod finding;
 mod info;
+mod position;
 mod vtable;
 
 pub use export::PluginValidator;
 pub use finding::{Finding, Severity};
 pub use info::PluginInfo;
+pub use position::LineIndex;
 pub use vtable::{
     kind, Buffer, ByteView, EntryPoint, Status, ValidatorV1, ABI_VERSION, SYMBOL, SYMBOL_NUL,
 };

@@ -81,6 +81,16 @@ fn plugin_errors_unsupported_kinds_and_bad_output_become_error_findings() {
     only_error(&*bad, BodyKind::SourceConfig, b"<x/>", codes::BAD_OUTPUT);
     let message = only_error(&*bad, BodyKind::SourceConfig, b"status", codes::BAD_STATUS);
     assert!(message.contains("status 42"), "{message}");
+    let message = only_error(
+        &*bad,
+        BodyKind::SourceConfig,
+        b"line-zero",
+        codes::BAD_OUTPUT,
+    );
+    assert!(
+        message.contains("finding 1 (`fx.at`) is at line 0"),
+        "{message}"
+    );
 }
 
 #[test]

@@ -111,6 +111,16 @@ fn bad_output_and_unsupported_kinds_are_findings() {
     only_error(&*bad, BodyKind::SourceConfig, b"<x/>", codes::BAD_OUTPUT);
     let message = only_error(&*bad, BodyKind::SourceConfig, b"status", codes::BAD_STATUS);
     assert!(message.contains("status 42"), "{message}");
+    let message = only_error(
+        &*bad,
+        BodyKind::SourceConfig,
+        b"line-zero",
+        codes::BAD_OUTPUT,
+    );
+    assert!(
+        message.contains("finding 1 (`fx.at`) is at line 0"),
+        "{message}"
+    );
     let ok = load("ok").validator();
     let findings = ok.validate(BodyKind::CreateConnector, b"{}");
     assert_eq!(findings[0].code, codes::UNSUPPORTED_KIND);
