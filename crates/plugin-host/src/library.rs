@@ -6,7 +6,6 @@
 use std::mem::{offset_of, size_of};
 use std::path::Path;
 
-use connkit_models::preflight::Finding;
 use connkit_plugin_abi::{
     Buffer, ByteView, EntryPoint, PluginInfo, Status, ValidatorV1, ABI_VERSION, SYMBOL_NUL,
 };
