@@ -2,6 +2,7 @@
 //!
 //! ```text
 //! cargo xtask release <VERSION|major|minor|patch> [--execute] [--skip-checks] [--allow-dirty]
+//!                     [--registry NAME]
 //! cargo xtask schemas [--check]
 //! cargo xtask header [--check]
 //! ```
@@ -10,8 +11,10 @@
 //! git tree, runs fmt, clippy and the tests, and verifies the bumped crates with
 //! `cargo package` in a scratch git worktree, without touching the working tree. With
 //! `--execute` it then applies the edits, commits them, tags `<crate>-v<version>` and
-//! publishes in dependency order, skipping versions already on crates.io so that a
-//! failed run can be resumed by running the same command with the explicit version.
+//! publishes in dependency order (to crates.io, or `--registry NAME`), skipping versions
+//! already there so that a failed or killed run can be resumed by running the same
+//! command with the explicit version. A test rehearses exactly that against a local
+//! registry (`cargo-http-registry` on loopback): `release::round_trip`.
 //!
 //! The publish order comes from `cargo metadata --no-deps`: a crate follows its normal and
 //! build dependencies, and its dev-dependencies that state a version (cargo keeps those in
@@ -45,6 +48,7 @@ use anyhow::{bail, Context, Result};
 const USAGE: &str = "\
 usage:
   cargo xtask release <VERSION|major|minor|patch> [--execute] [--skip-checks] [--allow-dirty]
+                      [--registry NAME]
       Dry run unless --execute: print the plan, refuse a dirty tree, run fmt, clippy and
       tests, verify the bumped crates with `cargo package` in a scratch worktree.
       --execute      also apply the edits, commit, tag <crate>-v<version> and publish in
@@ -52,6 +56,8 @@ usage:
                      run, repeat it with the explicit VERSION.
       --skip-checks  skip fmt, clippy and tests (for re-runs after they passed)
       --allow-dirty  dry run only: warn about uncommitted files instead of refusing
+      --registry NAME  publish to this registry of cargo's configuration instead of
+                     crates-io (e.g. a local one, to rehearse a release)
   cargo xtask schemas [--check]
       Regenerate schemas/ from `connkit-models`' export_schemas example;
       --check fails listing the files that are out of date, missing or extra.
@@ -138,8 +144,14 @@ fn parse_release(args: Vec<String>) -> Result<Task> {
     let mut execute = false;
     let mut skip_checks = false;
     let mut allow_dirty = false;
-    for arg in args {
+    let mut registry = None;
+    let mut args = args.into_iter();
+    while let Some(arg) = args.next() {
         match arg.as_str() {
+            "--registry" => match args.next() {
+                Some(name) if !name.starts_with('-') => registry = Some(name),
+                _ => bail!("--registry needs a registry name\n{USAGE}"),
+            },
             "--execute" => execute = true,
             "--skip-checks" => skip_checks = true,
             "--allow-dirty" => allow_dirty = true,
@@ -165,6 +177,7 @@ fn parse_release(args: Vec<String>) -> Result<Task> {
         execute,
         skip_checks,
         allow_dirty,
+        registry: registry.unwrap_or_else(|| "crates-io".to_owned()),
     }))
 }
 
@@ -191,13 +204,22 @@ mod tests {
                 execute: false,
                 skip_checks: false,
                 allow_dirty: false,
+                registry: "crates-io".to_owned(),
             })
         );
     }
 
     #[test]
     fn release_flags_in_any_order() {
-        let task = parse(&["release", "--skip-checks", "1.2.3", "--execute"]).unwrap();
+        let task = parse(&[
+            "release",
+            "--skip-checks",
+            "1.2.3",
+            "--registry",
+            "local",
+            "--execute",
+        ])
+        .unwrap();
         assert_eq!(
             task,
             Task::Release(release::Options {
@@ -205,6 +227,7 @@ mod tests {
                 execute: true,
                 skip_checks: true,
                 allow_dirty: false,
+                registry: "local".to_owned(),
             })
         );
     }
@@ -215,6 +238,7 @@ mod tests {
         assert!(err(&["release", "patch", "minor"]).contains("got a second: `minor`"));
         assert!(err(&["release", "patch", "--force"]).contains("unknown flag `--force`"));
         assert!(err(&["release", "next"]).contains("`next`"));
+        assert!(err(&["release", "patch", "--registry"]).contains("--registry needs"));
         assert!(err(&["release", "patch", "--execute", "--allow-dirty"])
             .contains("--allow-dirty is for dry runs only"));
     }

@@ -12,6 +12,8 @@ mod execute;
 mod fixture;
 mod order;
 mod plan;
+#[cfg(all(test, unix))]
+mod round_trip;
 mod version;
 
 use std::fs;
@@ -36,6 +38,9 @@ pub struct Options {
     pub skip_checks: bool,
     /// Dry run only: warn about uncommitted files instead of refusing.
     pub allow_dirty: bool,
+    /// The registry to publish to, as cargo names it (`crates-io`, or one defined in
+    /// cargo's configuration, e.g. a local registry for a rehearsal).
+    pub registry: String,
 }
 
 /// Runs the release of the workspace at `root`.
@@ -66,7 +71,7 @@ pub fn run(root: &Path, options: &Options) -> Result<()> {
     } else {
         execute::checks(root)?;
     }
-    execute::verify(&ws, &plan)?;
+    execute::verify(&ws, &plan, &options.registry)?;
     drop(tree);
 
     if !options.execute {
@@ -79,7 +84,7 @@ pub fn run(root: &Path, options: &Options) -> Result<()> {
     }
     execute::commit(root, &plan)?;
     execute::tag(root, &plan)?;
-    execute::publish(root, &plan)?;
+    execute::publish(root, &plan, &options.registry)?;
     println!(
         "Released {}. Push the release commit and its tags: git push --follow-tags",
         plan.version
@@ -111,6 +116,7 @@ mod tests {
             execute: false,
             skip_checks: true,
             allow_dirty: false,
+            registry: "crates-io".to_owned(),
         }
     }
 
