@@ -5,6 +5,7 @@
 //!                     [--registry NAME]
 //! cargo xtask schemas [--check]
 //! cargo xtask header [--check]
+//! cargo xtask semver
 //! ```
 //!
 //! `release` is a dry run unless `--execute` is given: it prints the plan, refuses a dirty
@@ -25,6 +26,11 @@
 //!
 //! `schemas` regenerates `schemas/` from the models' `export_schemas` example; with
 //! `--check` it only reports files that are out of date, missing or extra.
+//!
+//! `release` also runs `cargo semver-checks` on the planned versions against each crate's
+//! last release (its highest `<crate>-v<version>` tag below the new version), and
+//! `semver` runs it on the working tree against the last release, for CI. Both skip with
+//! a note while nothing has been released.
 //!
 //! `header` regenerates the plugin ABI's C header with cbindgen (see [`header`]); with
 //! `--check` it fails when the committed header differs.
@@ -50,7 +56,8 @@ usage:
   cargo xtask release <VERSION|major|minor|patch> [--execute] [--skip-checks] [--allow-dirty]
                       [--registry NAME]
       Dry run unless --execute: print the plan, refuse a dirty tree, run fmt, clippy and
-      tests, verify the bumped crates with `cargo package` in a scratch worktree.
+      tests, verify the bumped crates with `cargo package` in a scratch worktree, and
+      run `cargo semver-checks` against the last release (skipped while there is none).
       --execute      also apply the edits, commit, tag <crate>-v<version> and publish in
                      order, skipping versions already on crates.io. To resume a failed
                      run, repeat it with the explicit VERSION.
@@ -64,6 +71,9 @@ usage:
   cargo xtask header [--check]
       Regenerate crates/plugin-abi/include/connkit_plugin_v1.h with cbindgen;
       --check fails when the committed header differs.
+  cargo xtask semver
+      Run `cargo semver-checks` on the publishable crates against their last release
+      (highest <crate>-v<version> tag); a note and success when none was released yet.
 ";
 
 /// A parsed command line.
@@ -72,6 +82,7 @@ enum Task {
     Release(release::Options),
     Schemas { check: bool },
     Header { check: bool },
+    Semver,
     Help,
 }
 
@@ -96,6 +107,7 @@ fn try_main() -> Result<()> {
         Task::Release(options) => release::run(&workspace_root()?, &options),
         Task::Schemas { check } => schemas::run(&workspace_root()?, check),
         Task::Header { check } => header::run(&workspace_root()?, check),
+        Task::Semver => release::semver_checks(&workspace_root()?),
     }
 }
 
@@ -123,6 +135,10 @@ fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Task> {
         "header" => Ok(Task::Header {
             check: parse_check("header", rest)?,
         }),
+        "semver" => match rest.first() {
+            None => Ok(Task::Semver),
+            Some(other) => bail!("unexpected argument `{other}` for `semver`\n{USAGE}"),
+        },
         other => bail!("unknown task `{other}`\n{USAGE}"),
     }
 }
@@ -256,6 +272,8 @@ mod tests {
             Task::Header { check: true }
         );
         assert!(err(&["header", "-x"]).contains("unexpected argument `-x` for `header`"));
+        assert_eq!(parse(&["semver"]).unwrap(), Task::Semver);
+        assert!(err(&["semver", "x"]).contains("unexpected argument `x` for `semver`"));
         assert_eq!(parse(&["--help"]).unwrap(), Task::Help);
         assert!(err(&[]).contains("no task given"));
         assert!(err(&["deploy"]).contains("unknown task `deploy`"));

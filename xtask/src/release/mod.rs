@@ -14,6 +14,7 @@ mod order;
 mod plan;
 #[cfg(all(test, unix))]
 mod round_trip;
+mod semver;
 mod version;
 
 use std::fs;
@@ -72,6 +73,9 @@ pub fn run(root: &Path, options: &Options) -> Result<()> {
         execute::checks(root)?;
     }
     execute::verify(&ws, &plan, &options.registry)?;
+    // On the planned versions, in the worktree: does the bump cover the API changes?
+    let crates: Vec<String> = plan.crates.iter().map(|c| c.name.clone()).collect();
+    semver::check(root, &ws.root, &crates, Some(&plan.version))?;
     drop(tree);
 
     if !options.execute {
@@ -90,6 +94,18 @@ pub fn run(root: &Path, options: &Options) -> Result<()> {
         plan.version
     );
     Ok(())
+}
+
+/// `cargo xtask semver`: the publishable crates of the working tree at `root` against
+/// their last release (a note, and success, when there is none yet).
+pub fn semver_checks(root: &Path) -> Result<()> {
+    let crates: Vec<String> = metadata(root, None)?
+        .members
+        .into_iter()
+        .filter(|m| m.publishable)
+        .map(|m| m.name)
+        .collect();
+    semver::check(root, root, &crates, None)
 }
 
 /// `cargo metadata --no-deps` of the workspace at `root`, with cargo's target directory
