@@ -10,7 +10,7 @@
 //!
 //! Make a `cdylib` crate, implement [`PluginValidator`], and call
 //! [`export_validator!`] once. See `examples/plugins/source-rules` in the connkit
-//! repository for a complete plugin.
+//! repository for a complete plugin; its folder builds on its own once copied out.
 //!
 //! # The ABI, for any language
 //!
@@ -81,8 +81,10 @@
 //! `validate` writes an array of findings ([`Finding`]), each
 //! `{"severity": "error"|"warning"|"info", "code": "…", "message": "…", "line": 1,
 //! "column": 1, "pointer": "/0/value"}` where `line`, `column` (1-based, into the body
-//! as sent) and `pointer` (a JSON Pointer, for JSON bodies) may be left out. An
-//! `error` finding stops the request.
+//! as sent) and `pointer` (a JSON Pointer, for JSON bodies) may be left out. Lines are
+//! split at `\n` and columns count characters (UTF-8 code points), not bytes; the host
+//! refuses a line or column of 0 as malformed output. [`LineIndex`] turns the byte
+//! offsets parsers report into both. An `error` finding stops the request.
 //!
 //! ## Ownership and threads
 //!
