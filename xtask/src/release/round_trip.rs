@@ -73,6 +73,22 @@ impl Registry {
         TcpStream::connect(addr).ok().map(|_| addr)
     }
 
+    /// What was published, oldest first: the registry commits its index on every
+    /// publish, as `Add <crate> in version <version>`.
+    fn publications(&self) -> Vec<String> {
+        let log = cmd::read(Command::new("git").arg("-C").arg(&self.root).args([
+            "log",
+            "--reverse",
+            "--format=%s",
+        ]))
+        .expect("the registry's index history");
+        log.lines()
+            .filter_map(|line| line.strip_prefix("Add "))
+            .filter(|added| added.contains(" in version "))
+            .map(str::to_owned)
+            .collect()
+    }
+
     /// The versions of `name` in the index, in publish order.
     fn versions(&self, name: &str) -> Vec<String> {
         // The index layout for names of four or more characters: `ab/cd/abcd…`.
@@ -228,6 +244,12 @@ fn a_release_publishes_in_order_survives_a_kill_and_builds_a_fresh_project() {
     for name in RELEASED {
         assert_eq!(registry.versions(name), ["0.2.0"], "{name}");
     }
+    // Each crate once, in dependency order, across the kill and the resume.
+    let expected: Vec<String> = RELEASED
+        .iter()
+        .map(|name| format!("{name} in version 0.2.0"))
+        .collect();
+    assert_eq!(registry.publications(), expected);
     assert!(registry.versions("fx-tool").is_empty(), "publish = false");
 
     // A fresh project outside the workspace builds from the published crates.
