@@ -11,7 +11,7 @@
 //! | 6 | rate-limited, retries exhausted, or the server could not be reached (refused, untrusted certificate, no answer, `--timeout` ran out) |
 //! | 7 | a write (create, update) got no usable answer and may have been applied |
 //! | 8 | `connectors diff` failed for a reason that exits 1 elsewhere (its 1 means "changes") |
-//! | 9 | a plugin failed (crashed, timed out, returned bad output, …): pre-flight could not judge the body; nothing was sent |
+//! | 9 | a plugin failed while checking a body (crashed, timed out, returned bad output, …): pre-flight could not judge it; nothing was sent. A plugin that cannot be loaded at all is 1 |
 
 use std::error::Error as StdError;
 use std::fmt;
