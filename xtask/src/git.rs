@@ -84,6 +84,14 @@ pub fn tag_target(repo: &Path, tag: &str) -> Result<Option<String>> {
     }
 }
 
+/// Every tag of the repository at `repo`.
+pub fn tags(repo: &Path) -> Result<Vec<String>> {
+    Ok(cmd::read(git(repo).args(["tag", "--list"]))?
+        .lines()
+        .map(str::to_owned)
+        .collect())
+}
+
 /// Creates the annotated tag `tag` on `HEAD`; an existing tag on `HEAD` is kept (a resumed
 /// release), one on another commit is an error.
 pub fn tag_head(repo: &Path, tag: &str) -> Result<()> {

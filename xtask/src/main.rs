@@ -2,15 +2,20 @@
 //!
 //! ```text
 //! cargo xtask release <VERSION|major|minor|patch> [--execute] [--skip-checks] [--allow-dirty]
+//!                     [--registry NAME]
 //! cargo xtask schemas [--check]
+//! cargo xtask header [--check]
+//! cargo xtask semver
 //! ```
 //!
 //! `release` is a dry run unless `--execute` is given: it prints the plan, refuses a dirty
 //! git tree, runs fmt, clippy and the tests, and verifies the bumped crates with
 //! `cargo package` in a scratch git worktree, without touching the working tree. With
 //! `--execute` it then applies the edits, commits them, tags `<crate>-v<version>` and
-//! publishes in dependency order, skipping versions already on crates.io so that a
-//! failed run can be resumed by running the same command with the explicit version.
+//! publishes in dependency order (to crates.io, or `--registry NAME`), skipping versions
+//! already there so that a failed or killed run can be resumed by running the same
+//! command with the explicit version. A test rehearses exactly that against a local
+//! registry (`cargo-http-registry` on loopback): `release::round_trip`.
 //!
 //! The publish order comes from `cargo metadata --no-deps`: a crate follows its normal and
 //! build dependencies, and its dev-dependencies that state a version (cargo keeps those in
@@ -22,6 +27,14 @@
 //! `schemas` regenerates `schemas/` from the models' `export_schemas` example; with
 //! `--check` it only reports files that are out of date, missing or extra.
 //!
+//! `release` also runs `cargo semver-checks` on the planned versions against each crate's
+//! last release (its highest `<crate>-v<version>` tag below the new version), and
+//! `semver` runs it on the working tree against the last release, for CI. Both skip with
+//! a note while nothing has been released.
+//!
+//! `header` regenerates the plugin ABI's C header with cbindgen (see [`header`]); with
+//! `--check` it fails when the committed header differs.
+//!
 //! Like rust-analyzer's xtask this is plain Rust, but leaner still: a few flags need no
 //! parser crate, and `std::process::Command` behind a small echoing helper does what
 //! `xshell` would. The dependencies are `anyhow` (error context), `serde`/`serde_json`
@@ -30,6 +43,7 @@
 
 mod cmd;
 mod git;
+mod header;
 mod release;
 mod schemas;
 
@@ -40,16 +54,26 @@ use anyhow::{bail, Context, Result};
 const USAGE: &str = "\
 usage:
   cargo xtask release <VERSION|major|minor|patch> [--execute] [--skip-checks] [--allow-dirty]
+                      [--registry NAME]
       Dry run unless --execute: print the plan, refuse a dirty tree, run fmt, clippy and
-      tests, verify the bumped crates with `cargo package` in a scratch worktree.
+      tests, verify the bumped crates with `cargo package` in a scratch worktree, and
+      run `cargo semver-checks` against the last release (skipped while there is none).
       --execute      also apply the edits, commit, tag <crate>-v<version> and publish in
                      order, skipping versions already on crates.io. To resume a failed
                      run, repeat it with the explicit VERSION.
       --skip-checks  skip fmt, clippy and tests (for re-runs after they passed)
       --allow-dirty  dry run only: warn about uncommitted files instead of refusing
+      --registry NAME  publish to this registry of cargo's configuration instead of
+                     crates-io (e.g. a local one, to rehearse a release)
   cargo xtask schemas [--check]
       Regenerate schemas/ from `connkit-models`' export_schemas example;
       --check fails listing the files that are out of date, missing or extra.
+  cargo xtask header [--check]
+      Regenerate crates/plugin-abi/include/connkit_plugin_v1.h with cbindgen;
+      --check fails when the committed header differs.
+  cargo xtask semver
+      Run `cargo semver-checks` on the publishable crates against their last release
+      (highest <crate>-v<version> tag); a note and success when none was released yet.
 ";
 
 /// A parsed command line.
@@ -57,6 +81,8 @@ usage:
 enum Task {
     Release(release::Options),
     Schemas { check: bool },
+    Header { check: bool },
+    Semver,
     Help,
 }
 
@@ -80,6 +106,8 @@ fn try_main() -> Result<()> {
         }
         Task::Release(options) => release::run(&workspace_root()?, &options),
         Task::Schemas { check } => schemas::run(&workspace_root()?, check),
+        Task::Header { check } => header::run(&workspace_root()?, check),
+        Task::Semver => release::semver_checks(&workspace_root()?),
     }
 }
 
@@ -101,18 +129,30 @@ fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Task> {
     match task.as_str() {
         "help" | "-h" | "--help" => Ok(Task::Help),
         "release" => parse_release(rest),
-        "schemas" => {
-            let mut check = false;
-            for arg in rest {
-                match arg.as_str() {
-                    "--check" => check = true,
-                    other => bail!("unexpected argument `{other}` for `schemas`\n{USAGE}"),
-                }
-            }
-            Ok(Task::Schemas { check })
-        }
+        "schemas" => Ok(Task::Schemas {
+            check: parse_check("schemas", rest)?,
+        }),
+        "header" => Ok(Task::Header {
+            check: parse_check("header", rest)?,
+        }),
+        "semver" => match rest.first() {
+            None => Ok(Task::Semver),
+            Some(other) => bail!("unexpected argument `{other}` for `semver`\n{USAGE}"),
+        },
         other => bail!("unknown task `{other}`\n{USAGE}"),
     }
+}
+
+/// The arguments of a task whose only flag is `--check`.
+fn parse_check(task: &str, args: Vec<String>) -> Result<bool> {
+    let mut check = false;
+    for arg in args {
+        match arg.as_str() {
+            "--check" => check = true,
+            other => bail!("unexpected argument `{other}` for `{task}`\n{USAGE}"),
+        }
+    }
+    Ok(check)
 }
 
 fn parse_release(args: Vec<String>) -> Result<Task> {
@@ -120,8 +160,14 @@ fn parse_release(args: Vec<String>) -> Result<Task> {
     let mut execute = false;
     let mut skip_checks = false;
     let mut allow_dirty = false;
-    for arg in args {
+    let mut registry = None;
+    let mut args = args.into_iter();
+    while let Some(arg) = args.next() {
         match arg.as_str() {
+            "--registry" => match args.next() {
+                Some(name) if !name.starts_with('-') => registry = Some(name),
+                _ => bail!("--registry needs a registry name\n{USAGE}"),
+            },
             "--execute" => execute = true,
             "--skip-checks" => skip_checks = true,
             "--allow-dirty" => allow_dirty = true,
@@ -147,6 +193,7 @@ fn parse_release(args: Vec<String>) -> Result<Task> {
         execute,
         skip_checks,
         allow_dirty,
+        registry: registry.unwrap_or_else(|| "crates-io".to_owned()),
     }))
 }
 
@@ -173,13 +220,22 @@ mod tests {
                 execute: false,
                 skip_checks: false,
                 allow_dirty: false,
+                registry: "crates-io".to_owned(),
             })
         );
     }
 
     #[test]
     fn release_flags_in_any_order() {
-        let task = parse(&["release", "--skip-checks", "1.2.3", "--execute"]).unwrap();
+        let task = parse(&[
+            "release",
+            "--skip-checks",
+            "1.2.3",
+            "--registry",
+            "local",
+            "--execute",
+        ])
+        .unwrap();
         assert_eq!(
             task,
             Task::Release(release::Options {
@@ -187,6 +243,7 @@ mod tests {
                 execute: true,
                 skip_checks: true,
                 allow_dirty: false,
+                registry: "local".to_owned(),
             })
         );
     }
@@ -197,6 +254,7 @@ mod tests {
         assert!(err(&["release", "patch", "minor"]).contains("got a second: `minor`"));
         assert!(err(&["release", "patch", "--force"]).contains("unknown flag `--force`"));
         assert!(err(&["release", "next"]).contains("`next`"));
+        assert!(err(&["release", "patch", "--registry"]).contains("--registry needs"));
         assert!(err(&["release", "patch", "--execute", "--allow-dirty"])
             .contains("--allow-dirty is for dry runs only"));
     }
@@ -209,6 +267,13 @@ mod tests {
             Task::Schemas { check: true }
         );
         assert!(err(&["schemas", "--write"]).contains("unexpected argument `--write`"));
+        assert_eq!(
+            parse(&["header", "--check"]).unwrap(),
+            Task::Header { check: true }
+        );
+        assert!(err(&["header", "-x"]).contains("unexpected argument `-x` for `header`"));
+        assert_eq!(parse(&["semver"]).unwrap(), Task::Semver);
+        assert!(err(&["semver", "x"]).contains("unexpected argument `x` for `semver`"));
         assert_eq!(parse(&["--help"]).unwrap(), Task::Help);
         assert!(err(&[]).contains("no task given"));
         assert!(err(&["deploy"]).contains("unknown task `deploy`"));

@@ -26,7 +26,8 @@ use connkit_transport::HumanDuration;
                        or server unreachable (refused, certificate not trusted, no answer, \
                        --timeout ran out), 7 a create or update got no usable answer and may \
                        have been applied; `connectors diff` exits 1 for changes and 8 for \
-                       other failures.",
+                       other failures; 9 a plugin failed (crashed, timed out, bad output), so \
+                       pre-flight could not judge the body and nothing was sent.",
     propagate_version = true
 )]
 pub struct Cli {
@@ -76,10 +77,26 @@ pub struct GlobalArgs {
     #[arg(long = "plugin", global = true, value_name = "PATH")]
     pub plugins: Vec<PathBuf>,
 
-    /// Run plugins in a child process, so a crashing or hanging plugin cannot take
-    /// connkit down with it.
+    /// Load plugins into the connkit process instead of a child process each (the
+    /// default). Faster per call, but a plugin that aborts or segfaults then ends
+    /// connkit without a word.
     #[arg(long, global = true)]
+    pub in_process_plugins: bool,
+
+    /// Accepted for scripts written when plugins ran in-process by default; plugins
+    /// are isolated now unless `--in-process-plugins` is given.
+    #[arg(
+        long,
+        global = true,
+        hide = true,
+        conflicts_with = "in_process_plugins"
+    )]
     pub isolate_plugins: bool,
+
+    /// How long one plugin call may take (and an isolated plugin's start-up), e.g.
+    /// `2s`, `500ms` [default: 10s]. A plugin that runs out is a failure (exit 9).
+    #[arg(long, global = true, value_name = "DURATION", value_parser = parse_timeout)]
+    pub plugin_timeout: Option<Duration>,
 
     /// Send bodies without running pre-flight validators.
     #[arg(long, global = true)]
@@ -150,7 +167,7 @@ pub enum Command {
     /// Everything listed in `--help`.
     #[command(flatten)]
     User(UserCommand),
-    /// Internal: the child process of `--isolate-plugins`.
+    /// Internal: the child process of an isolated plugin (the default).
     #[command(name = "__plugin-worker", hide = true)]
     PluginWorker(PluginWorkerArgs),
 }
@@ -390,16 +407,25 @@ pub struct ValidateArgs {
 pub enum PluginsCommand {
     /// List the plugins from CONNKIT_PLUGIN_PATH and `--plugin`, with what each reports.
     List,
-    /// Load one plugin and print its info, or why it cannot be loaded.
-    Check(PluginPathArg),
+    /// Load one plugin, print its info, and call its `validate` (on the sample, or on an
+    /// empty body of each kind it declares) to show that it answers. Exit 9 when the
+    /// plugin fails.
+    Check(PluginCheckArgs),
 }
 
-/// A plugin library path.
+/// `connkit plugins check PATH [--sample FILE [--kind KIND]]`
 #[derive(Debug, Args)]
-pub struct PluginPathArg {
+pub struct PluginCheckArgs {
     /// Path to the plugin's dynamic library.
     #[arg(value_name = "PATH")]
     pub path: PathBuf,
+    /// A body to validate (`-` for stdin), shown with the plugin's findings.
+    #[arg(long, value_name = "FILE")]
+    pub sample: Option<PathBuf>,
+    /// The sample's kind (source-config, json-patch, …); may be left out when the
+    /// plugin declares only one.
+    #[arg(long, value_name = "K", requires = "sample")]
+    pub kind: Option<BodyKind>,
 }
 
 /// `connkit sandbox …`

@@ -11,6 +11,7 @@
 //! | 6 | unavailable for now, try later: rate limited (a 429, the client-side limiter), retries exhausted (a 5xx kept coming), or the server could not be reached (refused, untrusted certificate, no answer, `--timeout` ran out) |
 //! | 7 | a write (create, update) got no usable answer and may have been applied |
 //! | 8 | `connectors diff` failed for a reason that exits 1 elsewhere (its 1 means "changes") |
+//! | 9 | a plugin failed while checking a body (crashed, timed out, returned bad output, …): pre-flight could not judge it; nothing was sent. A plugin that cannot be loaded at all is 1 |
 
 use std::error::Error as StdError;
 use std::fmt;
@@ -18,6 +19,7 @@ use std::io::Write;
 
 use connkit_connectors::{Error as ApiError, ErrorKind};
 use connkit_models::preflight::Finding;
+use connkit_plugin_host::codes;
 
 /// A boxed error that can cross threads.
 pub type BoxError = Box<dyn StdError + Send + Sync + 'static>;
@@ -42,6 +44,9 @@ pub enum Exit {
     MaybeApplied = 7,
     /// 8: `connectors diff` failed for a reason that exits 1 elsewhere.
     DiffFailed = 8,
+    /// 9: a plugin failed, so pre-flight could not judge the body (distinct from 3, a
+    /// body found wrong). Wins over 3 when both happen: the verdict is incomplete.
+    PluginFailed = 9,
 }
 
 impl Exit {
@@ -59,6 +64,26 @@ impl Exit {
             _ => Exit::Other,
         }
     }
+}
+
+impl Exit {
+    /// The exit code for pre-flight findings that stop a body: [`Exit::PluginFailed`]
+    /// when a plugin failed, else [`Exit::Rejected`].
+    pub fn of_findings<'a>(findings: impl IntoIterator<Item = &'a Finding>) -> Exit {
+        if plugin_failures(findings) > 0 {
+            Exit::PluginFailed
+        } else {
+            Exit::Rejected
+        }
+    }
+}
+
+/// How many findings say that a plugin failed (rather than found a problem).
+pub fn plugin_failures<'a>(findings: impl IntoIterator<Item = &'a Finding>) -> usize {
+    findings
+        .into_iter()
+        .filter(|f| codes::is_plugin_failure(&f.code))
+        .count()
 }
 
 impl From<Exit> for std::process::ExitCode {
@@ -182,7 +207,7 @@ impl Failure {
     /// The exit code this failure ends the process with.
     pub fn exit(&self) -> Exit {
         match self {
-            Failure::Rejected { .. } => Exit::Rejected,
+            Failure::Rejected { findings, .. } => Exit::of_findings(findings),
             Failure::Quiet(exit) | Failure::Error { exit, .. } => *exit,
         }
     }
@@ -196,6 +221,15 @@ impl Failure {
                     writeln!(out, "{}", finding_line(file, finding))?;
                 }
                 let errors = findings.iter().filter(|f| f.is_error()).count();
+                let failed = plugin_failures(findings);
+                if failed > 0 {
+                    return writeln!(
+                        out,
+                        "error: {failed} plugin call{} failed on {file}, so pre-flight could \
+                         not judge it; nothing was sent",
+                        if failed == 1 { "" } else { "s" }
+                    );
+                }
                 writeln!(
                     out,
                     "error: pre-flight rejected {file} ({errors} error{}); nothing was sent",
@@ -231,13 +265,18 @@ impl Failure {
     }
 }
 
-/// `file:line:column: severity: code: message`, the compiler-style line for a finding
-/// (the position is left out where the validator did not know it).
+/// `file:line:column: severity: code: message [validator]`, the compiler-style line for
+/// a finding (the position is left out where the validator did not know it; the
+/// validator, e.g. a plugin's name, where one is recorded).
 pub fn finding_line(file: &str, finding: &Finding) -> String {
-    if finding.line.is_some() {
+    let line = if finding.line.is_some() {
         format!("{file}:{finding}")
     } else {
         format!("{file}: {finding}")
+    };
+    match &finding.validator {
+        Some(name) => format!("{line} [{name}]"),
+        None => line,
     }
 }
 
@@ -310,6 +349,27 @@ mod tests {
         assert_eq!(
             report(&failure),
             "error: 404 Not Found (trackingId: abc123)\n"
+        );
+    }
+
+    #[test]
+    fn a_failed_plugin_is_exit_9_and_says_so() {
+        let failure = Failure::Rejected {
+            file: "cfg.xml".into(),
+            findings: vec![
+                Finding::error("xml.not-well-formed", "unexpected end").at(3, 7),
+                Finding::error(codes::CRASHED, "plugin `rules` crashed: SIGSEGV")
+                    .from_validator("rules"),
+            ],
+        };
+        assert_eq!(failure.exit(), Exit::PluginFailed);
+        assert_eq!(Exit::PluginFailed as u8, 9);
+        assert_eq!(
+            report(&failure),
+            "cfg.xml:3:7: error: xml.not-well-formed: unexpected end\n\
+             cfg.xml: error: plugin.crashed: plugin `rules` crashed: SIGSEGV [rules]\n\
+             error: 1 plugin call failed on cfg.xml, so pre-flight could not judge it; \
+             nothing was sent\n"
         );
     }
 

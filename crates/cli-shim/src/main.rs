@@ -25,7 +25,7 @@ fn main() -> ExitCode {
     // Usage errors exit 2 and `--help`/`--version` exit 0, as clap does by default.
     let Cli { global, command } = Cli::parse();
     let command = match command {
-        // The child of `--isolate-plugins`: stdout is its protocol channel.
+        // The child of an isolated plugin: stdout is its protocol channel.
         Command::PluginWorker(args) => return commands::plugins::worker(&args.path),
         Command::User(command) => command,
     };

@@ -67,11 +67,19 @@ impl Finding {
         Self::new(Severity::Info, code, message)
     }
 
-    /// Sets the 1-based line and column.
+    /// Sets the 1-based line and column (the host refuses 0 for either); columns count
+    /// characters, not bytes.
     pub fn at(mut self, line: u32, column: u32) -> Self {
         self.line = Some(line);
         self.column = Some(column);
         self
+    }
+
+    /// Sets the line and column of byte `offset` in the indexed body (see
+    /// [`LineIndex`](crate::LineIndex)): what a parser's byte position becomes.
+    pub fn at_offset(self, lines: &crate::LineIndex<'_>, offset: usize) -> Self {
+        let (line, column) = lines.line_column(offset);
+        self.at(line, column)
     }
 
     /// Sets the JSON Pointer.

@@ -10,7 +10,7 @@
 //!
 //! Make a `cdylib` crate, implement [`PluginValidator`], and call
 //! [`export_validator!`] once. See `examples/plugins/source-rules` in the connkit
-//! repository for a complete plugin.
+//! repository for a complete plugin; its folder builds on its own once copied out.
 //!
 //! # The ABI, for any language
 //!
@@ -45,9 +45,14 @@
 //!
 //! On a 64-bit target the vtable is 40 bytes: `struct_size` at 0, `abi_version` at 8
 //! (4 bytes of padding follow), `info` at 16, `validate` at 24, `free` at 32. In Rust the
-//! types are [`ValidatorV1`], [`ByteView`] and [`Buffer`]. A complete plugin in C is
-//! `crates/plugin-host/tests/fixtures/c-plugin/properties.c` in the connkit
-//! repository; the host's tests load it in both modes.
+//! types are [`ValidatorV1`], [`ByteView`] and [`Buffer`].
+//!
+//! This crate ships these declarations as a C header, `include/connkit_plugin_v1.h`
+//! (with the status codes as `CONNKIT_STATUS_*` and the kinds as `CONNKIT_KIND_*`).
+//! It is generated from the Rust definitions by cbindgen (`cargo xtask header` in the
+//! connkit repository), and CI fails when it drifts from them. A complete plugin in C
+//! built against it is `examples/plugins/c-minimal` (`plugin.c` and a `Makefile`); the
+//! host's tests build it with `make` and load it in both modes.
 //!
 //! ## Status codes (`uint32_t`, see [`Status`])
 //!
@@ -76,8 +81,10 @@
 //! `validate` writes an array of findings ([`Finding`]), each
 //! `{"severity": "error"|"warning"|"info", "code": "…", "message": "…", "line": 1,
 //! "column": 1, "pointer": "/0/value"}` where `line`, `column` (1-based, into the body
-//! as sent) and `pointer` (a JSON Pointer, for JSON bodies) may be left out. An
-//! `error` finding stops the request.
+//! as sent) and `pointer` (a JSON Pointer, for JSON bodies) may be left out. Lines are
+//! split at `\n` and columns count characters (UTF-8 code points), not bytes; the host
+//! refuses a line or column of 0 as malformed output. [`LineIndex`] turns the byte
+//! offsets parsers report into both. An `error` finding stops the request.
 //!
 //! ## Ownership and threads
 //!
@@ -109,11 +116,13 @@
 pub mod export;
 mod finding;
 mod info;
+mod position;
 mod vtable;
 
 pub use export::PluginValidator;
 pub use finding::{Finding, Severity};
 pub use info::PluginInfo;
+pub use position::LineIndex;
 pub use vtable::{
     kind, Buffer, ByteView, EntryPoint, Status, ValidatorV1, ABI_VERSION, SYMBOL, SYMBOL_NUL,
 };

@@ -11,8 +11,9 @@
 //! - Every load checks the symbol, ABI version, vtable size and entries before calling
 //!   any entry of the vtable, and refuses with a [`LoadError`] that names the path.
 //! - Every call has a timeout; every plugin failure (error, panic, unsupported kind,
-//!   malformed output, timeout, crash) is an error finding naming the plugin, with a
-//!   stable code from [`codes`].
+//!   malformed output — including a finding at line or column 0 —, timeout, crash) is an
+//!   error finding naming the plugin, with a stable code from [`codes`]
+//!   ([`codes::is_plugin_failure`] tells them from the plugin's own findings).
 //! - Libraries are never unloaded.
 //!
 //! Loaded plugins are [`Plugin`]s: path, [`PluginInfo`], and an

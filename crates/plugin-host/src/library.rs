@@ -6,12 +6,11 @@
 use std::mem::{offset_of, size_of};
 use std::path::Path;
 
-use connkit_models::preflight::Finding;
 use connkit_plugin_abi::{
     Buffer, ByteView, EntryPoint, PluginInfo, Status, ValidatorV1, ABI_VERSION, SYMBOL_NUL,
 };
 
-use crate::outcome::{message_text, CallError, CallResult};
+use crate::outcome::{decode_findings, message_text, CallError, CallResult};
 use crate::LoadError;
 
 /// A loaded, checked plugin library.
@@ -133,8 +132,7 @@ impl Entries {
         let bytes = self.take(out);
         match Status::from_code(code) {
             Some(Status::Ok) if bytes.is_empty() => Ok(Vec::new()),
-            Some(Status::Ok) => serde_json::from_slice::<Vec<Finding>>(&bytes)
-                .map_err(|e| CallError::BadOutput(e.to_string())),
+            Some(Status::Ok) => decode_findings(&bytes),
             Some(Status::PluginError) => Err(CallError::Failed(message_text(&bytes))),
             Some(Status::Panicked) => Err(CallError::Panicked(message_text(&bytes))),
             Some(Status::UnsupportedKind) => Err(CallError::UnsupportedKind),

@@ -27,6 +27,24 @@ pub mod codes {
     pub const CRASHED: &str = "plugin.crashed";
     /// The plugin could not be called at all (worker cannot start, too many hung calls).
     pub const UNAVAILABLE: &str = "plugin.unavailable";
+
+    /// Every code above: the host reports these, never a plugin's own checks.
+    pub const ALL: [&str; 8] = [
+        FAILED,
+        PANICKED,
+        UNSUPPORTED_KIND,
+        BAD_STATUS,
+        BAD_OUTPUT,
+        TIMEOUT,
+        CRASHED,
+        UNAVAILABLE,
+    ];
+
+    /// Whether a finding with this code says the plugin failed (so its verdict on the
+    /// body is unknown), as opposed to the plugin finding a problem in the body.
+    pub fn is_plugin_failure(code: &str) -> bool {
+        ALL.contains(&code)
+    }
 }
 
 /// Why a call produced no findings of the plugin's own.
@@ -109,6 +127,27 @@ pub(crate) fn into_findings(result: CallResult, plugin: &str, kind: BodyKind) ->
         .collect()
 }
 
+/// The findings array a plugin returned with status ok, refused as
+/// [`CallError::BadOutput`] when it is not one or when a finding puts itself at line or
+/// column 0 (both are 1-based: a 0 is a plugin bug, and would point nowhere).
+pub(crate) fn decode_findings(bytes: &[u8]) -> CallResult {
+    let findings: Vec<Finding> =
+        serde_json::from_slice(bytes).map_err(|e| CallError::BadOutput(e.to_string()))?;
+    for (index, f) in findings.iter().enumerate() {
+        for (what, value) in [("line", f.line), ("column", f.column)] {
+            if value == Some(0) {
+                return Err(CallError::BadOutput(format!(
+                    "finding {} (`{}`) is at {what} 0, but lines and columns are 1-based \
+                     (connkit_plugin_abi::LineIndex turns byte offsets into them)",
+                    index + 1,
+                    f.code
+                )));
+            }
+        }
+    }
+    Ok(findings)
+}
+
 /// At most this many bytes of a plugin's message are kept.
 const MAX_MESSAGE: usize = 4096;
 
@@ -173,6 +212,7 @@ mod tests {
             let f = &findings[0];
             assert!(f.is_error());
             assert_eq!(f.code, code);
+            assert!(codes::is_plugin_failure(code));
             assert_eq!(f.validator.as_deref(), Some("rules"));
             assert!(f.message.contains("plugin `rules`"), "{}", f.message);
             assert!(f.message.contains(needle), "{}", f.message);
@@ -180,10 +220,41 @@ mod tests {
     }
 
     #[test]
+    fn a_plugins_own_codes_are_not_failures() {
+        assert!(!codes::is_plugin_failure("plugin.something-else"));
+        assert!(!codes::is_plugin_failure("source-rules.field-missing-type"));
+    }
+
+    #[test]
     fn the_plugin_name_overrides_whatever_the_plugin_claimed() {
         let claimed = Finding::warning("x", "y").from_validator("builtin.xml");
         let findings = into_findings(Ok(vec![claimed]), "rules", BodyKind::SourceConfig);
         assert_eq!(findings[0].validator.as_deref(), Some("rules"));
+    }
+
+    #[test]
+    fn line_or_column_zero_is_bad_output_naming_the_finding() {
+        let ok = br#"[{"severity":"info","code":"a","message":"m","line":1,"column":1}]"#;
+        assert_eq!(decode_findings(ok).unwrap().len(), 1);
+        for (json, needle) in [
+            (
+                br#"[{"severity":"info","code":"a","message":"m"},{"severity":"error","code":"b.c","message":"m","line":0,"column":3}]"#.as_slice(),
+                "finding 2 (`b.c`) is at line 0",
+            ),
+            (
+                br#"[{"severity":"info","code":"a","message":"m","line":4,"column":0}]"#,
+                "finding 1 (`a`) is at column 0",
+            ),
+        ] {
+            let Err(CallError::BadOutput(message)) = decode_findings(json) else {
+                panic!("accepted {}", String::from_utf8_lossy(json));
+            };
+            assert!(message.contains(needle), "{message}");
+        }
+        assert!(matches!(
+            decode_findings(b"{}"),
+            Err(CallError::BadOutput(_))
+        ));
     }
 
     #[test]

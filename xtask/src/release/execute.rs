@@ -41,19 +41,21 @@ fn write_edits(root: &Path, plan: &Plan) -> Result<()> {
     Ok(())
 }
 
-/// Applies the plan to the scratch worktree `ws` and packages every released crate there.
+/// Applies the plan to the scratch worktree `ws` and packages every released crate there
+/// for `registry`.
 ///
 /// All crates go to one `cargo package` run: cargo (1.84 and later) then packages them
 /// together and resolves their dependencies on each other through a local registry of the
 /// `.crate` files it just made, so a crate that depends on an unpublished sibling is still
 /// built from its packaged sources. Another crate of the same name on crates.io with a
 /// higher compatible version would win that resolution; for our own crates there is none.
-pub fn verify(ws: &Workspace, plan: &Plan) -> Result<()> {
+pub fn verify(ws: &Workspace, plan: &Plan, registry: &str) -> Result<()> {
     write_edits(&ws.root, plan)?;
     let mut cargo = cmd::cargo();
-    // The worktree is dirty by exactly the planned edits.
+    // The worktree is dirty by exactly the planned edits. Packaged for the registry the
+    // crates go to (cargo refuses to guess when crates.io is replaced by another).
     cargo
-        .args(["package", "--allow-dirty"])
+        .args(["package", "--allow-dirty", "--registry", registry])
         .current_dir(&ws.root)
         .env("CARGO_TARGET_DIR", &ws.target_dir);
     for krate in &plan.crates {
@@ -86,15 +88,16 @@ pub fn tag(root: &Path, plan: &Plan) -> Result<()> {
         .try_for_each(|tag| git::tag_head(root, tag))
 }
 
-/// Publishes the crates in order, skipping those whose version is already on crates.io.
-/// `cargo publish` waits until each crate is in the index, so the next one resolves it.
-/// crates.io rate-limits an account's brand-new crates (a first release of seven may be
-/// refused part-way with a 429 naming when to retry); resuming later finishes the rest.
-pub fn publish(root: &Path, plan: &Plan) -> Result<()> {
+/// Publishes the crates in order to `registry`, skipping those whose version is already
+/// there. `cargo publish` waits until each crate is in the index, so the next one
+/// resolves it. crates.io rate-limits an account's brand-new crates (a first release of
+/// seven may be refused part-way with a 429 naming when to retry); resuming later
+/// finishes the rest.
+pub fn publish(root: &Path, plan: &Plan, registry: &str) -> Result<()> {
     for krate in &plan.crates {
-        if is_published(&krate.name, &plan.version.to_string())? {
+        if is_published(&krate.name, &plan.version.to_string(), registry)? {
             eprintln!(
-                "{}@{} is already on crates.io, skipped",
+                "{}@{} is already on {registry}, skipped",
                 krate.name, plan.version
             );
             continue;
@@ -102,7 +105,8 @@ pub fn publish(root: &Path, plan: &Plan) -> Result<()> {
         // Verified by `cargo package` on the very same sources above.
         cmd::run(
             cmd::cargo()
-                .args(["publish", "--no-verify", "-p", &krate.name])
+                .args(["publish", "--no-verify", "--registry", registry])
+                .args(["-p", &krate.name])
                 .current_dir(root),
         )
         .with_context(|| {
@@ -116,31 +120,32 @@ pub fn publish(root: &Path, plan: &Plan) -> Result<()> {
     Ok(())
 }
 
-/// Whether `name@version` is on crates.io, asked with `cargo info` from outside the
+/// Whether `name@version` is on `registry`, asked with `cargo info` from outside the
 /// workspace (inside it, `cargo info` would describe the local crate).
-fn is_published(name: &str, version: &str) -> Result<bool> {
+fn is_published(name: &str, version: &str, registry: &str) -> Result<bool> {
     let spec = format!("{name}@{version}");
     let out = cmd::output(
         cmd::cargo()
-            .args(["info", "--registry", "crates-io", &spec])
+            .args(["info", "--registry", registry, &spec])
             .current_dir(std::env::temp_dir()),
     )?;
     published_from_info(
         out.status.success(),
         &String::from_utf8_lossy(&out.stderr),
         &spec,
+        registry,
     )
 }
 
 /// Reads the answer of `cargo info <spec>`: found, not found, or a failure to ask.
-fn published_from_info(success: bool, stderr: &str, spec: &str) -> Result<bool> {
+fn published_from_info(success: bool, stderr: &str, spec: &str, registry: &str) -> Result<bool> {
     if success {
         Ok(true)
     } else if stderr.contains(&format!("could not find `{spec}`")) {
         Ok(false)
     } else {
         bail!(
-            "could not tell whether {spec} is on crates.io: `cargo info` failed: {}",
+            "could not tell whether {spec} is on {registry}: `cargo info` failed: {}",
             stderr.trim()
         )
     }
@@ -202,17 +207,17 @@ mod tests {
     #[test]
     fn cargo_info_answers() {
         let spec = "connkit-models@0.2.0";
-        assert!(published_from_info(true, "", spec).unwrap());
+        assert!(published_from_info(true, "", spec, "crates-io").unwrap());
         let missing = "    Updating crates.io index\nerror: could not find \
                        `connkit-models@0.2.0` in registry `crates-io`\n";
-        assert!(!published_from_info(false, missing, spec).unwrap());
+        assert!(!published_from_info(false, missing, spec, "crates-io").unwrap());
         let offline = "error: failed to query replaced source registry `crates-io`\n";
         let msg = format!(
             "{:#}",
-            published_from_info(false, offline, spec).unwrap_err()
+            published_from_info(false, offline, spec, "crates-io").unwrap_err()
         );
         assert!(
-            msg.contains("could not tell whether connkit-models@0.2.0 is on crates.io"),
+            msg.contains("could not tell whether connkit-models@0.2.0 is on crates-io"),
             "{msg}"
         );
     }

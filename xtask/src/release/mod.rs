@@ -12,6 +12,9 @@ mod execute;
 mod fixture;
 mod order;
 mod plan;
+#[cfg(all(test, unix))]
+mod round_trip;
+mod semver;
 mod version;
 
 use std::fs;
@@ -36,6 +39,9 @@ pub struct Options {
     pub skip_checks: bool,
     /// Dry run only: warn about uncommitted files instead of refusing.
     pub allow_dirty: bool,
+    /// The registry to publish to, as cargo names it (`crates-io`, or one defined in
+    /// cargo's configuration, e.g. a local registry for a rehearsal).
+    pub registry: String,
 }
 
 /// Runs the release of the workspace at `root`.
@@ -66,7 +72,10 @@ pub fn run(root: &Path, options: &Options) -> Result<()> {
     } else {
         execute::checks(root)?;
     }
-    execute::verify(&ws, &plan)?;
+    execute::verify(&ws, &plan, &options.registry)?;
+    // On the planned versions, in the worktree: does the bump cover the API changes?
+    let crates: Vec<String> = plan.crates.iter().map(|c| c.name.clone()).collect();
+    semver::check(root, &ws.root, &crates, Some(&plan.version))?;
     drop(tree);
 
     if !options.execute {
@@ -79,12 +88,24 @@ pub fn run(root: &Path, options: &Options) -> Result<()> {
     }
     execute::commit(root, &plan)?;
     execute::tag(root, &plan)?;
-    execute::publish(root, &plan)?;
+    execute::publish(root, &plan, &options.registry)?;
     println!(
         "Released {}. Push the release commit and its tags: git push --follow-tags",
         plan.version
     );
     Ok(())
+}
+
+/// `cargo xtask semver`: the publishable crates of the working tree at `root` against
+/// their last release (a note, and success, when there is none yet).
+pub fn semver_checks(root: &Path) -> Result<()> {
+    let crates: Vec<String> = metadata(root, None)?
+        .members
+        .into_iter()
+        .filter(|m| m.publishable)
+        .map(|m| m.name)
+        .collect();
+    semver::check(root, root, &crates, None)
 }
 
 /// `cargo metadata --no-deps` of the workspace at `root`, with cargo's target directory
@@ -111,6 +132,7 @@ mod tests {
             execute: false,
             skip_checks: true,
             allow_dirty: false,
+            registry: "crates-io".to_owned(),
         }
     }
 

@@ -310,21 +310,22 @@ fn read_tree(dir: &Path, overlay: Option<&str>) -> Result<(Tree, Vec<FileFinding
     Ok((tree, findings))
 }
 
-/// Prints every finding as `DIR/file:line:column: …` and fails with exit 3.
+/// Prints every finding as `DIR/file:line:column: …` and fails with exit 3 (9 when a
+/// plugin failed).
 fn rejected<'a>(
     dir: &Path,
     findings: impl Iterator<Item = &'a FileFinding>,
     what: &str,
 ) -> Failure {
-    let mut errors = 0;
+    let findings: Vec<&FileFinding> = findings.collect();
     let mut stderr = std::io::stderr().lock();
-    for finding in findings {
-        errors += usize::from(finding.finding.is_error());
+    for finding in &findings {
         // Nothing sensible is left to do if stderr itself is gone.
         let _ = writeln!(stderr, "{}", located(dir, finding));
     }
+    let errors = findings.iter().filter(|f| f.finding.is_error()).count();
     Failure::plain(
-        Exit::Rejected,
+        Exit::of_findings(findings.iter().map(|f| &f.finding)),
         format!("{what} ({errors} error(s)); nothing was sent"),
     )
 }

@@ -1,6 +1,7 @@
-//! Validator plugins: loading them for pre-flight (`--plugin`, `CONNKIT_PLUGIN_PATH`,
-//! `--isolate-plugins`), `connkit plugins list|check`, and the hidden worker
-//! subcommand that isolated mode re-executes.
+//! Validator plugins: loading them for pre-flight (`--plugin`, `CONNKIT_PLUGIN_PATH`;
+//! isolated in `connkit __plugin-worker` children unless `--in-process-plugins`, each
+//! call bounded by `--plugin-timeout`), `connkit plugins list|check`, and the hidden
+//! worker subcommand that isolated mode re-executes.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -8,12 +9,16 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use connkit_models::preflight::{BodyKind, Validator};
-use connkit_plugin_host::{discover, LoadError, Loader, Plugin, PluginInfo, WorkerCommand};
+use connkit_plugin_host::{
+    discover, LoadError, Loader, Plugin, PluginInfo, WorkerCommand, DEFAULT_TIMEOUT,
+};
 use serde::Serialize;
 
-use crate::args::{GlobalArgs, OutputFormat, PluginPathArg, PluginsCommand};
+use crate::args::{GlobalArgs, OutputFormat, PluginsCommand};
 use crate::exit::{Exit, Failure};
-use crate::output::{write_object, ListWriter, Row};
+use crate::output::{ListWriter, Row};
+
+mod check;
 
 /// The hidden subcommand isolated mode runs as `connkit __plugin-worker PATH`.
 pub const WORKER_SUBCOMMAND: &str = "__plugin-worker";
@@ -46,9 +51,9 @@ pub fn run(
 ) -> Result<(), Failure> {
     let loader = loader(global)?;
     match command {
-        PluginsCommand::Check(PluginPathArg { path }) => {
-            let plugin = loader.load(path).map_err(load_failure)?;
-            write_object(out, format, &PluginRow::loaded(&plugin)).map_err(Failure::write_failed)
+        PluginsCommand::Check(args) => {
+            let plugin = loader.load(&args.path).map_err(load_failure)?;
+            check::run(&plugin, args, global, format, out)
         }
         PluginsCommand::List => {
             let mut rows = Vec::new();
@@ -80,16 +85,19 @@ pub fn run(
     }
 }
 
-/// In-process, or isolated in `connkit __plugin-worker PATH` children.
+/// Isolated in `connkit __plugin-worker PATH` children (so a plugin that crashes or
+/// hangs is a finding, not the end of connkit), or in-process when asked; with the
+/// `--plugin-timeout` for each call. (`--isolate-plugins` is the default's old name.)
 fn loader(global: &GlobalArgs) -> Result<Loader, Failure> {
-    if global.isolate_plugins {
+    let loader = if global.in_process_plugins {
+        Loader::in_process()
+    } else {
         let worker = WorkerCommand::current_exe([WORKER_SUBCOMMAND]).map_err(|e| {
             Failure::context("finding the connkit executable for plugin workers", e)
         })?;
-        Ok(Loader::isolated(worker))
-    } else {
-        Ok(Loader::in_process())
-    }
+        Loader::isolated(worker)
+    };
+    Ok(loader.with_timeout(Some(global.plugin_timeout.unwrap_or(DEFAULT_TIMEOUT))))
 }
 
 /// `CONNKIT_PLUGIN_PATH` entries, then each `--plugin`; an unreadable directory on the
@@ -111,7 +119,7 @@ fn load_failure(error: LoadError) -> Failure {
 
 /// What `plugins list|check` shows about one plugin.
 #[derive(Debug, Default, Serialize)]
-struct PluginRow {
+pub(crate) struct PluginRow {
     path: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     name: Option<String>,
@@ -126,7 +134,7 @@ struct PluginRow {
 }
 
 impl PluginRow {
-    fn loaded(plugin: &Plugin) -> Self {
+    pub(crate) fn loaded(plugin: &Plugin) -> Self {
         let PluginInfo {
             name,
             version,

@@ -1,5 +1,6 @@
 //! `connkit validate --kind K FILE`: pre-flight of a file, offline, with the built-in
-//! validators and every plugin asked for. Exit 3 when any finding is an error.
+//! validators and every plugin asked for. Exit 3 when any finding is an error, 9 when a
+//! plugin failed (its verdict is unknown).
 
 use std::io::Write;
 
@@ -8,7 +9,7 @@ use connkit_models::preflight::{run_all, Finding};
 use crate::args::{GlobalArgs, OutputFormat, ValidateArgs};
 use crate::commands::input::{Input, SizeCheck};
 use crate::commands::plugins;
-use crate::exit::{finding_line, Exit, Failure};
+use crate::exit::{finding_line, plugin_failures, Exit, Failure};
 use crate::output::write_object;
 
 /// Checks the file and writes every finding: compiler-style lines for a table, an
@@ -26,6 +27,17 @@ pub fn run(
     let findings = run_all(&validators, args.kind, &input.bytes);
     write_findings(out, format, &input.label, &findings).map_err(Failure::write_failed)?;
     let errors = findings.iter().filter(|f| f.is_error()).count();
+    let failed = plugin_failures(&findings);
+    if failed > 0 {
+        return Err(Failure::plain(
+            Exit::PluginFailed,
+            format!(
+                "{failed} plugin call{} failed on {}, so pre-flight could not judge it",
+                if failed == 1 { "" } else { "s" },
+                input.label,
+            ),
+        ));
+    }
     if errors > 0 {
         return Err(Failure::plain(
             Exit::Rejected,

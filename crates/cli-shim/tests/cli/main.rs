@@ -8,6 +8,7 @@ mod embedded;
 mod hardening;
 mod name_limit;
 mod offline;
+mod plugin_failures;
 pub mod plugins;
 mod profile_settings;
 mod rate_limit;

@@ -9,11 +9,11 @@ use std::sync::OnceLock;
 use crate::support::{Env, Served};
 
 /// A source config the built-ins accept and `source-rules` rejects (no `connectorName`).
-const NO_CONNECTOR_NAME: &str = "<Form>\n  <Field name=\"id\" type=\"string\"/>\n</Form>\n";
+pub const NO_CONNECTOR_NAME: &str = "<Form>\n  <Field name=\"id\" type=\"string\"/>\n</Form>\n";
 
 /// `examples/plugins/source-rules`, built once per run into `target/plugin-fixtures`
 /// (the directory the plugin-host tests build it into, so runs are incremental).
-fn source_rules() -> &'static Path {
+pub fn source_rules() -> &'static Path {
     static LIBRARY: OnceLock<PathBuf> = OnceLock::new();
     LIBRARY.get_or_init(|| {
         let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
@@ -92,11 +92,11 @@ fn validate_runs_builtins_and_plugins_offline() {
         bad.stdout
     );
 
-    // with the plugin, in-process and isolated: the same findings, as JSON
-    for isolate in [false, true] {
+    // with the plugin, isolated (the default) and in-process: the same findings, as JSON
+    for in_process in [false, true] {
         let mut args = vec!["--plugin", plugin, "-o", "json"];
-        if isolate {
-            args.push("--isolate-plugins");
+        if in_process {
+            args.push("--in-process-plugins");
         }
         args.extend([
             "validate",
@@ -205,8 +205,14 @@ fn a_plugin_rejection_sends_nothing() {
         env.run(args)
     };
     let before = served.stats()["total"].clone();
-    for isolate in [&[][..], &["--isolate-plugins"][..]] {
-        let rejected = put(isolate).code(3);
+    // isolated (the default; `--isolate-plugins` is its old name) and in-process
+    let modes = [
+        &[][..],
+        &["--isolate-plugins"][..],
+        &["--in-process-plugins"][..],
+    ];
+    for mode in modes {
+        let rejected = put(mode).code(3);
         assert!(
             rejected
                 .stderr

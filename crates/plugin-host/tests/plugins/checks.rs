@@ -1,6 +1,7 @@
 //! Assertions both modes share.
 
 use connkit_models::preflight::{BodyKind, Severity, Validator};
+use connkit_plugin_host::codes;
 
 /// The one finding a failed call produces, checked to be an error tagged with and
 /// naming the plugin; returns its message.
@@ -20,4 +21,17 @@ pub fn only_error(validator: &dyn Validator, kind: BodyKind, body: &[u8], code: 
         "{f}"
     );
     f.message.clone()
+}
+
+/// The `bad-output` fixture: unparsable findings, an undefined status, and a finding at
+/// line 0 are each one error finding.
+pub fn bad_output(bad: &dyn Validator) {
+    only_error(bad, BodyKind::SourceConfig, b"<x/>", codes::BAD_OUTPUT);
+    let message = only_error(bad, BodyKind::SourceConfig, b"status", codes::BAD_STATUS);
+    assert!(message.contains("status 42"), "{message}");
+    let message = only_error(bad, BodyKind::SourceConfig, b"line-zero", codes::BAD_OUTPUT);
+    assert!(
+        message.contains("finding 1 (`fx.at`) is at line 0"),
+        "{message}"
+    );
 }

@@ -32,7 +32,7 @@ fn the_example_plugin_works_in_process() {
     let plugin = Loader::in_process()
         .load(&fixtures().source_rules())
         .unwrap();
-    assert_eq!(plugin.info().version, env!("CARGO_PKG_VERSION"));
+    assert_eq!(plugin.info().version, "1.0.0");
     check(&*plugin.validator());
 }
 

@@ -1,6 +1,6 @@
-//! Builds the fixture plugins (and the example plugin) with cargo, and the C plugin
-//! with `cc`, once per test run, into `target/plugin-fixtures` so later runs are
-//! incremental.
+//! Builds the fixture plugins and the Rust example plugin with cargo, and the C example
+//! plugin with its own `make`, once per test run, into
+//! `target/plugin-fixtures` so later runs are incremental.
 
 use std::env::consts::{DLL_PREFIX, DLL_SUFFIX};
 use std::path::{Path, PathBuf};
@@ -24,9 +24,10 @@ impl Fixtures {
         self.library("connkit_plugin_source_rules")
     }
 
-    /// The plugin written in C, `tests/fixtures/c-plugin/properties.c`.
-    pub fn c_plugin(&self) -> PathBuf {
-        self.library("c_properties")
+    /// The C example `examples/plugins/c-minimal`, built by its Makefile against the
+    /// generated header.
+    pub fn c_minimal(&self) -> PathBuf {
+        self.library("c-minimal/connkit_c_minimal")
     }
 
     /// A text file named like a library.
@@ -34,10 +35,13 @@ impl Fixtures {
         &self.not_a_library
     }
 
-    fn library(&self, crate_name: &str) -> PathBuf {
+    /// `<dir/>lib<name>.so` (or the platform's equivalent) under the debug directory.
+    fn library(&self, name: &str) -> PathBuf {
+        let (dir, name) = name.rsplit_once('/').unwrap_or(("", name));
         let path = self
             .debug_dir
-            .join(format!("{DLL_PREFIX}{crate_name}{DLL_SUFFIX}"));
+            .join(dir)
+            .join(format!("{DLL_PREFIX}{name}{DLL_SUFFIX}"));
         assert!(path.is_file(), "{} was not built", path.display());
         path
     }
@@ -49,16 +53,27 @@ pub fn fixtures() -> &'static Fixtures {
     FIXTURES.get_or_init(build)
 }
 
-fn build() -> Fixtures {
-    let manifest_dir = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let root = manifest_dir
+/// The connkit repository's root.
+pub fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../..")
         .canonicalize()
-        .expect("workspace root");
-    let target_dir = std::env::var_os("CARGO_TARGET_DIR")
+        .expect("workspace root")
+}
+
+/// The target directory the plugins are built into.
+pub fn target_dir() -> PathBuf {
+    let root = workspace_root();
+    std::env::var_os("CARGO_TARGET_DIR")
         .map(|dir| root.join(dir))
         .unwrap_or_else(|| root.join("target"))
-        .join("plugin-fixtures");
+        .join("plugin-fixtures")
+}
+
+fn build() -> Fixtures {
+    let manifest_dir = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let root = workspace_root();
+    let target_dir = target_dir();
     // A target dir of our own: the outer `cargo test` may hold the lock on the main one.
     cargo(&[
         "--manifest-path",
@@ -78,9 +93,9 @@ fn build() -> Fixtures {
         &target_dir.to_string_lossy(),
     ]);
     let debug_dir = target_dir.join("debug");
-    compile_c_plugin(
-        &manifest_dir.join("tests/fixtures/c-plugin/properties.c"),
-        &debug_dir.join(format!("{DLL_PREFIX}c_properties{DLL_SUFFIX}")),
+    make(
+        &root.join("examples/plugins/c-minimal"),
+        &debug_dir.join("c-minimal"),
     );
     let not_a_library = debug_dir.join(format!("{DLL_PREFIX}not_a_library{DLL_SUFFIX}"));
     std::fs::write(
@@ -94,25 +109,25 @@ fn build() -> Fixtures {
     }
 }
 
-/// Compiles the C plugin with the C compiler Rust links with (`$CC`, else `cc`).
-fn compile_c_plugin(source: &Path, output: &Path) {
-    let cc = std::env::var_os("CC").unwrap_or_else(|| "cc".into());
-    let status = Command::new(&cc)
-        .args([
-            "-shared", "-fPIC", "-O1", "-Wall", "-Wextra", "-Werror", "-o",
-        ])
-        .arg(output)
-        .arg(source)
+/// Runs the Makefile in `dir` with its output directory set to `out`, as a C plugin
+/// author would (`CC` from the environment, else make's `cc`).
+fn make(dir: &Path, out: &Path) {
+    let status = Command::new("make")
+        .arg("--quiet")
+        .arg("-C")
+        .arg(dir)
+        .arg(format!("OUT={}", out.display()))
         .status()
-        .unwrap_or_else(|e| panic!("run {cc:?}: {e}"));
+        .expect("run make");
     assert!(
         status.success(),
-        "{cc:?} {} failed: {status}",
-        source.display()
+        "make in {} failed: {status}",
+        dir.display()
     );
 }
 
-fn cargo(args: &[&str]) {
+/// `cargo build --quiet ARGS`, which must succeed.
+pub fn cargo(args: &[&str]) {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let status = Command::new(cargo)
         .arg("build")

@@ -13,7 +13,6 @@
 //! [`PluginValidator`] impl plus one `export_validator!` line.
 
 mod patch_rules;
-mod position;
 mod xml_rules;
 
 use connkit_plugin_abi::{export_validator, kind, Finding, PluginInfo, PluginValidator};

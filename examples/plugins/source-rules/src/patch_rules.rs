@@ -1,6 +1,6 @@
 //! House rule for JSON patches: no `applicationXml` change without a change note.
 
-use connkit_plugin_abi::Finding;
+use connkit_plugin_abi::{Finding, LineIndex};
 use serde_json::Value;
 
 /// Checks a JSON Patch body: an operation whose path is `/applicationXml` (or below
@@ -24,7 +24,7 @@ pub fn check_patch(body: &[u8]) -> Vec<Finding> {
                 "source-rules.unreadable-patch",
                 format!("cannot check the house rules: {e}"),
             )
-            .at(saturate(e.line()), saturate(e.column()))]
+            .at_offset(&LineIndex::new(body), error_offset(body, &e))]
         }
     };
     if ops.iter().any(records_change_note) {
@@ -70,8 +70,16 @@ fn records_change_note(op: &Value) -> bool {
             .is_some_and(|s| !s.trim().is_empty())
 }
 
-fn saturate(n: usize) -> u32 {
-    u32::try_from(n).unwrap_or(u32::MAX)
+/// The byte offset of a serde_json error. serde_json counts columns in bytes and says
+/// column 0 before the first byte of a line (an empty body); findings count characters
+/// from 1, so the position goes through a [`LineIndex`].
+fn error_offset(body: &[u8], e: &serde_json::Error) -> usize {
+    let line_start = body
+        .split_inclusive(|&b| b == b'\n')
+        .take(e.line().saturating_sub(1))
+        .map(<[u8]>::len)
+        .sum::<usize>();
+    line_start + e.column().saturating_sub(1)
 }
 
 #[cfg(test)]
@@ -129,5 +137,11 @@ mod tests {
         let broken = check_patch(b"[\n  {\"op\": }");
         assert_eq!(broken[0].code, "source-rules.unreadable-patch");
         assert_eq!(broken[0].line, Some(2));
+        // serde_json says column 0 for an empty body; a finding says column 1.
+        let empty = check_patch(b"");
+        assert_eq!((empty[0].line, empty[0].column), (Some(1), Some(1)));
+        // Columns count characters: `é` is two bytes.
+        let accented = check_patch("[\"é\" x".as_bytes());
+        assert_eq!((accented[0].line, accented[0].column), (Some(1), Some(6)));
     }
 }

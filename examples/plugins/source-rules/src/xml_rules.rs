@@ -1,10 +1,8 @@
 //! House rules for a source-config XML document.
 
-use connkit_plugin_abi::Finding;
+use connkit_plugin_abi::{Finding, LineIndex};
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::Reader;
-
-use crate::position::LineIndex;
 
 /// Checks a source-config XML body against the house rules:
 ///
@@ -25,27 +23,25 @@ pub fn check_source_config(body: &[u8]) -> Vec<Finding> {
             Ok(Event::Eof) => break,
             Ok(_) => continue,
             Err(err) => {
-                let (line, column) = lines.line_column(offset(reader.error_position()));
                 findings.push(
                     Finding::error(
                         "source-rules.unreadable-xml",
                         format!("cannot check the house rules: {err}"),
                     )
-                    .at(line, column),
+                    .at_offset(&lines, offset(reader.error_position())),
                 );
                 return findings;
             }
         };
-        let (line, column) = lines.line_column(start);
         if !seen_root {
             seen_root = true;
-            findings.extend(check_root(&element).map(|f| f.at(line, column)));
+            findings.extend(check_root(&element).map(|f| f.at_offset(&lines, start)));
         }
         if element.local_name().as_ref() == b"Field" {
             findings.extend(
                 check_field(&element)
                     .into_iter()
-                    .map(|f| f.at(line, column)),
+                    .map(|f| f.at_offset(&lines, start)),
             );
         }
     }

@@ -1,8 +1,26 @@
-//! Byte offsets to the 1-based line and column a person can find in an editor.
+//! Byte offsets to the 1-based line and column a person can find in an editor, counted
+//! the way the host shows them: lines split at `\n`, columns in characters (UTF-8 code
+//! points), not bytes.
 
 /// Where each line of a text starts, so that many offsets can be placed in
 /// `O(log lines + line length)` each instead of rescanning the text every time.
-pub(crate) struct LineIndex<'a> {
+///
+/// Parsers report byte offsets; findings need a line and a column that are 1-based and
+/// count characters (the host refuses a line or column of 0):
+///
+/// ```
+/// use connkit_plugin_abi::{Finding, LineIndex};
+///
+/// let body = "<Form>\n  <Fïeld/>\n</Form>".as_bytes();
+/// let lines = LineIndex::new(body);
+/// let offset = body.windows(2).position(|w| w == b"/>").unwrap();
+/// // `ï` is two bytes but one character.
+/// assert_eq!(lines.line_column(offset), (2, 9));
+/// let finding = Finding::error("my.rule", "no").at_offset(&lines, offset);
+/// assert_eq!((finding.line, finding.column), (Some(2), Some(9)));
+/// ```
+#[derive(Debug, Clone)]
+pub struct LineIndex<'a> {
     text: &'a [u8],
     /// Byte offset of the first byte of each line; always starts with 0.
     starts: Vec<usize>,
@@ -10,7 +28,7 @@ pub(crate) struct LineIndex<'a> {
 
 impl<'a> LineIndex<'a> {
     /// Indexes `text` in one pass.
-    pub(crate) fn new(text: &'a [u8]) -> Self {
+    pub fn new(text: &'a [u8]) -> Self {
         let starts = std::iter::once(0)
             .chain(newlines(text).map(|i| i + 1))
             .collect();
@@ -18,8 +36,9 @@ impl<'a> LineIndex<'a> {
     }
 
     /// The 1-based line and column (counted in characters) of byte `offset`. Offsets
-    /// past the end point just after the last character.
-    pub(crate) fn line_column(&self, offset: usize) -> (u32, u32) {
+    /// past the end point just after the last character; an offset inside a multi-byte
+    /// character counts that character as started.
+    pub fn line_column(&self, offset: usize) -> (u32, u32) {
         let offset = offset.min(self.text.len());
         // The last line starting at or before `offset`; `starts[0] == 0` so it exists.
         let line = self.starts.partition_point(|&start| start <= offset) - 1;

@@ -1,0 +1,129 @@
+//! A plugin that fails is not a rejection: plugins run isolated by default, so a crash
+//! or a hang becomes a finding naming the plugin, and the exit code is 9, not 3.
+//! `plugins check` calls `validate`, and the table output names each finding's plugin.
+
+use std::path::Path;
+
+use crate::plugins::{fixture_plugin, source_rules, NO_CONNECTOR_NAME};
+use crate::support::{Env, Run};
+
+/// `connkit --plugin PLUGIN OPTIONS… validate --kind source-config` of a body on which
+/// the misbehaving fixtures misbehave.
+fn validate_trigger(env: &Env, plugin: &Path, options: &[&str]) -> (Run, String) {
+    let body = env.file("body.xml", "trigger");
+    let mut args = vec!["--plugin", plugin.to_str().unwrap()];
+    args.extend_from_slice(options);
+    args.extend([
+        "validate",
+        "--kind",
+        "source-config",
+        body.to_str().unwrap(),
+    ]);
+    (env.run(args), body.display().to_string())
+}
+
+#[test]
+fn a_crashing_plugin_prints_a_finding_and_exits_9() {
+    let env = Env::new();
+    let (run, body) = validate_trigger(&env, &fixture_plugin("segfault"), &["-o", "table"]);
+    let run = run.code(9);
+    let line = run.stdout.lines().find(|l| l.contains("plugin.crashed"));
+    let line = line.unwrap_or_else(|| panic!("no crash finding in {}", run.stdout));
+    assert!(
+        line.starts_with(&format!(
+            "{body}: error: plugin.crashed: plugin `fixture-segfault` crashed"
+        )) && line.ends_with(" [fixture-segfault]"),
+        "{line}"
+    );
+    assert!(run.stderr.contains("could not judge it"), "{}", run.stderr);
+}
+
+#[test]
+fn plugin_timeout_bounds_each_call() {
+    let env = Env::new();
+    let started = std::time::Instant::now();
+    let options = ["--plugin-timeout", "300ms", "-o", "json"];
+    let (run, _) = validate_trigger(&env, &fixture_plugin("hang"), &options);
+    let run = run.code(9);
+    // Far below the 10 s default: the flag took effect (not a speed measurement).
+    assert!(started.elapsed() < std::time::Duration::from_secs(8));
+    let findings = run.json();
+    let timeout = findings
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["code"] == "plugin.timeout")
+        .unwrap_or_else(|| panic!("no timeout finding in {findings}"));
+    assert!(
+        timeout["message"].as_str().unwrap().contains("300ms"),
+        "{timeout}"
+    );
+    env.run(["--plugin-timeout", "0s", "plugins", "list"])
+        .code(2);
+}
+
+#[test]
+fn plugins_check_calls_validate() {
+    let env = Env::new();
+    let plugin = source_rules().to_str().unwrap();
+    let sample = env.file("sample.xml", NO_CONNECTOR_NAME);
+    let sample = sample.to_str().unwrap();
+
+    // no sample: an empty body of each declared kind, answered without a failure
+    let report = env
+        .run(["plugins", "check", plugin, "-o", "json"])
+        .ok()
+        .json();
+    assert_eq!(report["name"], "source-rules");
+    let kinds: Vec<&str> = report["validated"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds, ["source-config", "json-patch"]);
+
+    // a sample: the plugin's own findings are its answer (exit 0), named in the table
+    let check_sample = |options: &[&str]| {
+        let mut args = vec!["plugins", "check", plugin, "--sample", sample];
+        args.extend_from_slice(options);
+        env.run(args)
+    };
+    let table = check_sample(&["--kind", "source-config", "-o", "table"]).ok();
+    let finding = table
+        .stdout
+        .lines()
+        .find(|l| l.starts_with(&format!("{sample}:1:1: error: source-rules.")))
+        .unwrap_or_else(|| panic!("no finding line in {}", table.stdout));
+    assert!(finding.ends_with(" [source-rules]"), "{finding}");
+
+    // the kind is needed when the plugin declares several, and must be one of them
+    let without_kind = check_sample(&[]).code(2);
+    assert!(
+        without_kind.stderr.contains("pass --kind"),
+        "{}",
+        without_kind.stderr
+    );
+    check_sample(&["--kind", "translations"]).code(2);
+
+    // a plugin that crashes on the sample fails the check with exit 9
+    let segfault = fixture_plugin("segfault");
+    let trigger = env.file("trigger.xml", "trigger");
+    let crashed = env
+        .run([
+            "plugins",
+            "check",
+            segfault.to_str().unwrap(),
+            "--sample",
+            trigger.to_str().unwrap(),
+            "--kind",
+            "source-config",
+            "-o",
+            "json",
+        ])
+        .code(9);
+    assert_eq!(
+        crashed.json()["validated"][0]["findings"][0]["code"],
+        "plugin.crashed"
+    );
+}
