@@ -117,6 +117,7 @@
 
 mod api_error;
 mod auth;
+mod c1;
 mod emulator;
 mod error;
 mod faults;
@@ -142,6 +143,7 @@ use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
 pub use auth::AuthMode;
+pub use c1::{C1Sandbox, SyncRecord};
 pub use error::SandboxError;
 pub use faults::FaultConfig;
 pub use rate_limit::RateLimitConfig;
@@ -163,6 +165,7 @@ pub const DEFAULT_MAX_BODY_BYTES: usize = 16 * 1024 * 1024;
 pub struct Sandbox {
     emulator: Arc<Emulator>,
     router: axum::Router,
+    c1: C1Sandbox,
 }
 
 impl Sandbox {
@@ -190,9 +193,11 @@ impl Sandbox {
             stats: stats::StatsRecorder::default(),
             max_body_bytes: options.max_body_bytes,
         });
+        let c1 = C1Sandbox::new(emulator.clone());
         Sandbox {
-            router: routes::router(emulator.clone()),
+            router: routes::router(emulator.clone()).merge(c1.router()),
             emulator,
+            c1,
         }
     }
 
@@ -206,6 +211,11 @@ impl Sandbox {
     /// [`ServerHandle::local_addr`]). Must be called within a Tokio runtime.
     pub async fn serve(&self, addr: SocketAddr) -> Result<ServerHandle, SandboxError> {
         server::serve(self.router(), addr).await
+    }
+
+    /// The ConductorOne side (served under `/api/v1` and `/auth/v1/token`).
+    pub fn c1(&self) -> &C1Sandbox {
+        &self.c1
     }
 
     /// The request counters (what `GET /__sandbox/stats` answers).
