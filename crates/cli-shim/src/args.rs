@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use connkit_models::preflight::BodyKind;
-use connkit_sandbox::{FaultConfig, RateLimitConfig};
+use connkit_sandbox::FaultConfig;
 
 /// `connkit`: work with identity-platform connectors over their HTTP APIs.
 #[derive(Debug, Parser)]
@@ -17,10 +17,15 @@ use connkit_sandbox::{FaultConfig, RateLimitConfig};
                   Try it without a tenant: `connkit --sandbox connectors list` runs against an \
                   embedded sandbox whose state lives in your data directory.",
     after_long_help = "Connection settings: flags, then the environment (SAIL_BASE_URL, \
-                       SAIL_CLIENT_ID, SAIL_CLIENT_SECRET, CONNKIT_TOKEN), then ./config.json \
+                       SAIL_CLIENT_ID, SAIL_CLIENT_SECRET, CONNKIT_TOKEN), then the profile \
+                       (--profile, CONNKIT_PROFILE, else the default one), then ./config.json \
                        (BaseURL, ClientId, ClientSecret).\n\n\
                        Exit codes: 0 ok, 1 other error, 2 usage, 3 pre-flight rejected, \
-                       4 not found, 5 authentication failed, 6 rate-limited or retries exhausted.",
+                       4 not found, 5 authentication failed, 6 rate-limited, retries exhausted \
+                       or server unreachable (refused, certificate not trusted, no answer, \
+                       --timeout ran out), 7 a create or update got no usable answer and may \
+                       have been applied; `connectors diff` exits 1 for changes and 8 for \
+                       other failures.",
     propagate_version = true
 )]
 pub struct Cli {
@@ -79,13 +84,30 @@ pub struct GlobalArgs {
     #[arg(long, global = true)]
     pub no_preflight: bool,
 
-    /// Time limit for a whole operation, e.g. `30s`, `500ms`, `2m` (plain numbers are seconds).
-    #[arg(long, global = true, value_name = "DURATION", value_parser = parse_duration)]
+    /// Time limit for the whole command (every page of `--all`, retries, rate-limit
+    /// waits), e.g. `30s`, `500ms`, `2m` (plain numbers are seconds).
+    #[arg(long, global = true, value_name = "DURATION", value_parser = parse_timeout)]
     pub timeout: Option<Duration>,
 
-    /// How many times to retry a failed request (0 disables retries).
+    /// Also trust the CA certificates in this PEM file (a private CA, a TLS-inspecting
+    /// proxy).
+    #[arg(long, global = true, value_name = "FILE", conflicts_with = "sandbox")]
+    pub ca_cert: Option<PathBuf>,
+
+    /// How many times to retry a failed request (0 disables retries). A POST or PATCH
+    /// is retried only when it provably was not processed (refused connection, 429).
     #[arg(long, global = true, value_name = "N")]
     pub retries: Option<u32>,
+
+    /// Client-side rate limit: `auto` (100 requests per 10 s for a hosted tenant, none
+    /// for loopback or --sandbox; learns from 429s; shared with other connkit
+    /// processes using the same client id), `off`, or a fixed MAX/WINDOW such as
+    /// `50/10s` [env: CONNKIT_RATE_LIMIT]. After `sandbox serve` it is the server's
+    /// limit instead.
+    // Text, parsed by `crate::rate_limit`: `sandbox serve --rate-limit` shares this
+    // flag's id (clap allows one `--rate-limit` per command) and keeps its own syntax.
+    #[arg(long, global = true, value_name = "auto|off|MAX/WINDOW")]
+    pub rate_limit: Option<String>,
 
     /// More diagnostics on stderr (repeat for more).
     #[arg(short, long, global = true, action = clap::ArgAction::Count, conflicts_with = "quiet")]
@@ -94,6 +116,19 @@ pub struct GlobalArgs {
     /// Only errors on stderr: no progress, no notes.
     #[arg(short, long, global = true)]
     pub quiet: bool,
+
+    /// Use this profile of the profiles file (see `connkit profile`).
+    #[arg(long, global = true, value_name = "NAME", env = "CONNKIT_PROFILE")]
+    pub profile: Option<String>,
+
+    /// Neither read nor write the token cache (client-credentials tokens are otherwise
+    /// reused across runs until shortly before they expire).
+    #[arg(long, global = true)]
+    pub no_token_cache: bool,
+
+    /// Accept a plain http:// base URL for hosts other than loopback (insecure).
+    #[arg(long, global = true)]
+    pub allow_http: bool,
 }
 
 /// How results are written to stdout.
@@ -136,6 +171,12 @@ pub enum UserCommand {
     Schema(SchemaArgs),
     /// Print a shell completion script.
     Completions(CompletionsArgs),
+    /// The client-credentials tokens cached across runs.
+    #[command(subcommand)]
+    Auth(crate::commands::auth::AuthCommand),
+    /// Named tenants in the profiles file.
+    #[command(subcommand)]
+    Profile(crate::commands::profile::ProfileCommand),
 }
 
 /// `connkit connectors …`
@@ -163,6 +204,12 @@ pub enum ConnectorsCommand {
     /// Get or put a connector's translations for a locale.
     #[command(subcommand)]
     Translations(TranslationsCommand),
+    /// Write the tenant's connectors into a folder, one sub-folder each (connectors as code).
+    Pull(crate::commands::as_code::PullArgs),
+    /// Show what `push` would change (exit 0: no changes, 1: changes).
+    Diff(crate::commands::as_code::DiffArgs),
+    /// Make the tenant match a folder: validate every file, show the plan, confirm, apply.
+    Push(crate::commands::as_code::PushArgs),
 }
 
 impl ConnectorsCommand {
@@ -176,9 +223,12 @@ impl ConnectorsCommand {
             ConnectorsCommand::Translations(translations) => {
                 matches!(translations, TranslationsCommand::Put(_))
             }
+            ConnectorsCommand::Push(_) => true,
             ConnectorsCommand::List(_)
             | ConnectorsCommand::Get(_)
-            | ConnectorsCommand::Delete(_) => false,
+            | ConnectorsCommand::Delete(_)
+            | ConnectorsCommand::Pull(_)
+            | ConnectorsCommand::Diff(_) => false,
         }
     }
 }
@@ -201,7 +251,8 @@ pub struct ListArgs {
     /// Fetch every page, not just the first.
     #[arg(long)]
     pub all: bool,
-    /// With `--all`: pages fetched at a time.
+    /// With `--all`: pages fetched at a time [default: 4 with no rate limit to meet
+    /// (--sandbox, loopback, --rate-limit off), else 2].
     #[arg(long, value_name = "N", requires = "all", value_parser = clap::value_parser!(u16).range(1..=64))]
     pub concurrency: Option<u16>,
     /// Locale for translated fields, e.g. `en` or `no`.
@@ -355,8 +406,34 @@ pub enum SandboxCommand {
     /// Serve the sandbox over HTTP; prints its base URL as the first stdout line and
     /// runs until Ctrl-C or SIGTERM.
     Serve(ServeArgs),
-    /// Forget the `--sandbox` state; the next use starts from the demo set again.
-    Reset,
+    /// Forget the `--sandbox` state (or `--state FILE`); the next use starts from the
+    /// demo set again. Refused while a sandbox has the state open.
+    Reset(StateArgs),
+    /// Write the `--sandbox` state (or `--state FILE`) as JSON to FILE (`-`: stdout).
+    Export(StateFileArgs),
+    /// Replace the `--sandbox` state (or `--state FILE`) by the JSON state in FILE (an
+    /// export, or the `sandbox.json` of an older connkit).
+    Import(StateFileArgs),
+}
+
+/// Which sandbox state a `sandbox reset|export|import` works on.
+#[derive(Debug, Args)]
+pub struct StateArgs {
+    /// The state database (as given to `sandbox serve --state`); default: the
+    /// `--sandbox` state in the data directory.
+    #[arg(long, value_name = "FILE")]
+    pub state: Option<PathBuf>,
+}
+
+/// `connkit sandbox export|import FILE`
+#[derive(Debug, Args)]
+pub struct StateFileArgs {
+    /// The JSON file.
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+    /// The state database.
+    #[command(flatten)]
+    pub state: StateArgs,
 }
 
 /// `connkit sandbox serve`
@@ -365,15 +442,18 @@ pub struct ServeArgs {
     /// Address to listen on (port 0 picks a free port).
     #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8080")]
     pub addr: std::net::SocketAddr,
-    /// Number of generated connectors to start with.
+    /// Number of generated connectors to start with (at most 1000000; ignored, with a
+    /// note, when the state file already holds a state).
     #[arg(long, value_name = "N")]
     pub seed: Option<usize>,
-    /// Keep state in this file (loaded if present, written atomically on change).
+    /// Keep state in this SQLite database (loaded if present, one durable transaction
+    /// per change, shareable with other sandboxes).
     #[arg(long, value_name = "FILE")]
     pub state: Option<PathBuf>,
-    /// Answer 429 beyond this many requests per sliding window, e.g. `100/10s`.
+    /// Answer 429 beyond this many requests per sliding window, e.g. `100/10s`, per
+    /// client id (the tokens /oauth/token issued to one client share a window).
     #[arg(long, value_name = "MAX/WINDOW")]
-    pub rate_limit: Option<RateLimitConfig>,
+    pub rate_limit: Option<String>,
     /// Inject faults, e.g. `error=0.2,reset=0.05,truncate=0.01,latency=5ms,seed=7`.
     #[arg(long, value_name = "SPEC")]
     pub faults: Option<FaultConfig>,
@@ -405,6 +485,14 @@ pub struct PluginWorkerArgs {
     /// The plugin library to serve over stdio.
     #[arg(value_name = "PATH")]
     pub path: PathBuf,
+}
+
+/// A duration more than zero: a zero time limit could never be met.
+fn parse_timeout(text: &str) -> Result<Duration, String> {
+    match parse_duration(text)? {
+        Duration::ZERO => Err("the time limit must be more than 0 (e.g. 30s)".to_owned()),
+        limit => Ok(limit),
+    }
 }
 
 /// Parses `30s`, `500ms`, `2m`, `1h` or a plain number of seconds.
@@ -455,6 +543,9 @@ mod tests {
             .unwrap_err()
             .contains("unknown duration unit"));
         assert!(parse_duration("-1s").is_err());
+        assert!(parse_timeout("0").unwrap_err().contains("more than 0"));
+        assert!(parse_timeout("0ms").is_err());
+        assert_eq!(parse_timeout("1ms"), Ok(Duration::from_millis(1)));
     }
 
     #[test]

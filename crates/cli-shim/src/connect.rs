@@ -1,18 +1,18 @@
 //! From the global options to a [`Client`]: the embedded sandbox (`--sandbox`) or a
-//! tenant resolved from flags, then `SAIL_*` / `CONNKIT_TOKEN`, then `./config.json`.
+//! tenant resolved from flags, then `SAIL_*` / `CONNKIT_TOKEN`, then a profile, then
+//! `./config.json` (see [`crate::tenant`]).
 
 use std::sync::Arc;
 
 use connkit_connectors::{Client, ClientBuilder};
 use connkit_models::preflight::Validator;
 use connkit_sandbox::{Sandbox, SandboxError, DEMO_SEED};
-use connkit_transport::{
-    ConfigSources, ExplicitConfig, RetryPolicy, Secret, DEFAULT_CONFIG_FILE, ENV_BASE_URL,
-};
+use connkit_transport::{RateLimitPolicy, RetryPolicy, Secret, DEFAULT_CONFIG_FILE, ENV_BASE_URL};
 
 use crate::args::GlobalArgs;
 use crate::exit::Failure;
 use crate::sandbox_home;
+use crate::tenant;
 
 /// The base URL the in-process sandbox is addressed with. Nothing goes on the network:
 /// the sandbox answers requests as a `Transport`, whatever their host.
@@ -34,7 +34,7 @@ pub fn client(global: &GlobalArgs, preflight: Preflight) -> Result<Client, Failu
     } else {
         tenant_client(global)?
     };
-    let mut builder = stack_options(builder, global);
+    let mut builder = stack_options(builder, global, crate::rate_limit::policy(global)?);
     if let Some(token) = &global.token {
         builder = builder.token(Secret::new(token.clone()));
     }
@@ -58,6 +58,7 @@ fn add_validators(builder: ClientBuilder, validators: Vec<Arc<dyn Validator>>) -
 /// first time, with a note on stderr saying where).
 fn sandbox_client(quiet: bool) -> Result<ClientBuilder, Failure> {
     let state = sandbox_home::state_file()?;
+    sandbox_home::import_legacy(&state, quiet)?;
     let fresh = !state.exists();
     let sandbox = Sandbox::builder()
         .seed(DEMO_SEED)
@@ -84,33 +85,28 @@ fn sandbox_client(quiet: bool) -> Result<ClientBuilder, Failure> {
         .backend(Arc::new(sandbox)))
 }
 
-/// A tenant: explicit flags, then the environment, then `./config.json`.
+/// A tenant: explicit flags, then the environment, then a profile, then `./config.json`.
 fn tenant_client(global: &GlobalArgs) -> Result<ClientBuilder, Failure> {
-    let explicit = ExplicitConfig {
-        base_url: global.base_url.clone(),
-        client_id: global.client_id.clone(),
-        client_secret: global.client_secret.clone().map(Secret::new),
-    };
-    let resolved = ConfigSources::new()
-        .explicit(explicit)
-        .resolve()
-        .map_err(|e| {
-            if nothing_configured(global) {
-                Failure::usage(format!(
-                    "no API base URL is configured: pass --base-url URL, set {ENV_BASE_URL}, \
-                 or put \"BaseURL\" in ./{DEFAULT_CONFIG_FILE} \
+    let resolved = tenant::sources(global).resolve().map_err(|e| {
+        if nothing_configured(global) {
+            Failure::usage(format!(
+                "no API base URL is configured: pass --base-url URL, set {ENV_BASE_URL}, \
+                 use a profile (connkit profile add), or put \"BaseURL\" in ./{DEFAULT_CONFIG_FILE} \
                  (e.g. https://TENANT.api.identitynow.com)\n\
                  or try the embedded sandbox: connkit --sandbox …"
-                ))
-            } else {
-                Failure::Error {
-                    exit: crate::exit::Exit::Usage,
-                    error: Box::new(e),
-                    tracking_id: None,
-                }
-            }
-        })?;
-    Ok(Client::builder().config(&resolved))
+            ))
+        } else {
+            tenant::usage(e)
+        }
+    })?;
+    let mut builder = Client::builder().base(resolved.base_url.value.clone());
+    if let Some(auth) = tenant::auth(&resolved, global)? {
+        builder = builder.auth(auth);
+    }
+    match &global.ca_cert {
+        Some(file) => Ok(builder.backend(Arc::new(crate::trust::backend(file)?))),
+        None => Ok(builder),
+    }
 }
 
 /// `true` when no source names a base URL at all (as opposed to naming a bad one).
@@ -119,18 +115,22 @@ fn nothing_configured(global: &GlobalArgs) -> bool {
     blank(global.base_url.clone())
         && blank(std::env::var(ENV_BASE_URL).ok())
         && !std::path::Path::new(DEFAULT_CONFIG_FILE).exists()
+        && global.profile.is_none()
+        && connkit_transport::ProfileFile::user_path().is_none_or(|p| !p.exists())
 }
 
 /// `--timeout` bounds each whole operation; `--retries N` allows N retries (N + 1
-/// attempts). The embedded sandbox has no rate limit to respect, so its client keeps
-/// no client-side limiter: a `--all` listing of a large seed is not held to 100
-/// requests per 10 s.
-fn stack_options(builder: ClientBuilder, global: &GlobalArgs) -> ClientBuilder {
-    let (timeout, retries, in_process) = (global.timeout, global.retries, global.sandbox);
+/// attempts); `rate_limit` is the policy (its default, `auto`, gives the embedded
+/// sandbox no limiter: a `--all` listing of a large seed is not held to 100 requests
+/// per 10 s).
+fn stack_options(
+    builder: ClientBuilder,
+    global: &GlobalArgs,
+    rate_limit: RateLimitPolicy,
+) -> ClientBuilder {
+    let (timeout, retries) = (global.timeout, global.retries);
     builder.configure_stack(move |mut stack| {
-        if in_process {
-            stack = stack.no_rate_limit();
-        }
+        stack = stack.rate_limit_policy(rate_limit);
         if let Some(limit) = timeout {
             stack = stack.operation_timeout(limit);
         }

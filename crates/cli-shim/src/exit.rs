@@ -8,7 +8,9 @@
 //! | 3 | pre-flight rejected the body; nothing was sent |
 //! | 4 | not found |
 //! | 5 | authentication failed |
-//! | 6 | rate-limited, or retries exhausted |
+//! | 6 | rate-limited, retries exhausted, or the server could not be reached (refused, untrusted certificate, no answer, `--timeout` ran out) |
+//! | 7 | a write (create, update) got no usable answer and may have been applied |
+//! | 8 | `connectors diff` failed for a reason that exits 1 elsewhere (its 1 means "changes") |
 
 use std::error::Error as StdError;
 use std::fmt;
@@ -33,8 +35,27 @@ pub enum Exit {
     NotFound = 4,
     /// 5: authentication failed.
     Auth = 5,
-    /// 6: rate-limited, or every retry failed.
+    /// 6: rate-limited, every retry failed, or the server could not be reached.
     Exhausted = 6,
+    /// 7: a write was sent, no usable answer came back, and it may have been applied.
+    MaybeApplied = 7,
+    /// 8: `connectors diff` failed for a reason that exits 1 elsewhere.
+    DiffFailed = 8,
+}
+
+impl Exit {
+    /// The exit code for a client error of this kind.
+    pub fn of(kind: ErrorKind) -> Exit {
+        match kind {
+            ErrorKind::PreflightRejected => Exit::Rejected,
+            ErrorKind::NotFound => Exit::NotFound,
+            ErrorKind::Auth => Exit::Auth,
+            ErrorKind::RateLimited | ErrorKind::Unreachable => Exit::Exhausted,
+            ErrorKind::MaybeApplied => Exit::MaybeApplied,
+            ErrorKind::InvalidInput => Exit::Usage,
+            _ => Exit::Other,
+        }
+    }
 }
 
 impl From<Exit> for std::process::ExitCode {
@@ -53,6 +74,9 @@ pub enum Failure {
         /// Every finding, errors and the rest.
         findings: Vec<Finding>,
     },
+    /// An exit code alone: the command already said what there was to say (e.g.
+    /// `connectors diff` found changes).
+    Quiet(Exit),
     /// Any other error, with the exit code it deserves and the service's trackingId.
     Error {
         /// The exit code.
@@ -100,16 +124,32 @@ impl Failure {
                     findings: error.findings().to_vec(),
                 }
             }
-            ErrorKind::NotFound => Exit::NotFound,
-            ErrorKind::Auth => Exit::Auth,
-            ErrorKind::RateLimited => Exit::Exhausted,
-            ErrorKind::InvalidInput => Exit::Usage,
-            _ => Exit::Other,
+            kind => Exit::of(kind),
         };
         Failure::Error {
             exit,
             tracking_id: error.tracking_id().map(str::to_owned),
             error: Box::new(error),
+        }
+    }
+
+    /// Puts `context` in front of the error, keeping its exit code and trackingId (a
+    /// pre-flight rejection is left as it is).
+    pub fn with_context(self, context: impl Into<String>) -> Self {
+        match self {
+            Failure::Error {
+                exit,
+                error,
+                tracking_id,
+            } => Failure::Error {
+                exit,
+                error: Box::new(Context {
+                    message: context.into(),
+                    source: error,
+                }),
+                tracking_id,
+            },
+            rejected => rejected,
         }
     }
 
@@ -140,7 +180,7 @@ impl Failure {
     pub fn exit(&self) -> Exit {
         match self {
             Failure::Rejected { .. } => Exit::Rejected,
-            Failure::Error { exit, .. } => *exit,
+            Failure::Quiet(exit) | Failure::Error { exit, .. } => *exit,
         }
     }
 
@@ -159,6 +199,7 @@ impl Failure {
                     if errors == 1 { "" } else { "s" }
                 )
             }
+            Failure::Quiet(_) => Ok(()),
             Failure::Error {
                 error, tracking_id, ..
             } => {

@@ -9,7 +9,10 @@ mod connect;
 mod exit;
 mod output;
 mod progress;
+mod rate_limit;
 mod sandbox_home;
+mod tenant;
+mod trust;
 
 use std::io::Write;
 use std::process::ExitCode;

@@ -4,13 +4,15 @@
 use std::fmt;
 use std::sync::Arc;
 
+use connkit_models::filter;
+use connkit_models::isc::v2024::V3ConnectorDto;
 use connkit_models::preflight::{BodyKind, Finding, Validator};
 use connkit_transport::{
-    Auth, AuthLayer, BaseUrl, HttpBackend, ResolvedConfig, Secret, Transport, TransportError,
-    TransportStack, TransportStackBuilder,
+    Auth, AuthLayer, BaseUrl, Deadline, HttpBackend, Idempotency, ResolvedConfig, Secret,
+    Transport, TransportError, TransportStack, TransportStackBuilder,
 };
 
-use crate::error::{Error, PreflightRejected, Result};
+use crate::error::{Error, PreflightRejected, Reconciliation, Result};
 use crate::operation::Operation;
 use crate::preflight;
 
@@ -96,32 +98,116 @@ impl Client {
 
     /// Runs `operation`: builds the request, runs pre-flight on its body, sends it and
     /// decodes the answer.
+    ///
+    /// A POST or PATCH that got no usable answer fails with [`Error::MaybeApplied`]; for
+    /// a create, the connector is first looked up by name (see
+    /// [`Reconciliation`](crate::Reconciliation)).
     pub async fn execute<O: Operation + Sync>(&self, operation: &O) -> Result<O::Output> {
-        let response = self.fetch(operation).await?;
+        self.execute_until(operation, None).await
+    }
+
+    /// [`execute`](Client::execute) with a [`Deadline`] for the whole operation (the
+    /// reconciling lookup included), which the standard stack's layers respect.
+    pub(crate) async fn execute_until<O: Operation + Sync>(
+        &self,
+        operation: &O,
+        deadline: Option<Deadline>,
+    ) -> Result<O::Output> {
+        match (
+            self.run(operation, deadline).await,
+            operation.created_name(),
+        ) {
+            (
+                Err(Error::MaybeApplied {
+                    operation,
+                    source,
+                    reconciliation: Reconciliation::NotAttempted,
+                }),
+                Some(name),
+            ) => {
+                let reconciliation = match self.find_connector_by_name(&name, deadline).await {
+                    Ok(Some(found)) => Reconciliation::Exists(Box::new(found)),
+                    Ok(None) => Reconciliation::Absent,
+                    Err(error) => Reconciliation::Failed(Box::new(error)),
+                };
+                Err(Error::MaybeApplied {
+                    operation,
+                    source,
+                    reconciliation,
+                })
+            }
+            (result, _) => result,
+        }
+    }
+
+    /// Sends `operation` and decodes the answer, without reconciling.
+    pub(crate) async fn run<O: Operation + Sync>(
+        &self,
+        operation: &O,
+        deadline: Option<Deadline>,
+    ) -> Result<O::Output> {
+        let response = self.fetch(operation, deadline).await?;
         operation.parse_response(response)
     }
 
+    /// The connector named exactly `name`, if there is one. The list's `name` filter
+    /// offers only `sw` and `co`, so this lists `name sw "…"` and compares exactly.
+    pub async fn find_connector(&self, name: &str) -> Result<Option<V3ConnectorDto>> {
+        self.find_connector_by_name(name, None).await
+    }
+
+    async fn find_connector_by_name(
+        &self,
+        name: &str,
+        deadline: Option<Deadline>,
+    ) -> Result<Option<V3ConnectorDto>> {
+        let mut candidates = self
+            .list_connectors()
+            .filter(filter::field("name").sw(name))
+            .into_paginator();
+        if let Some(deadline) = deadline {
+            candidates = candidates.deadline(deadline.0);
+        }
+        while let Some(connector) = candidates.try_next().await? {
+            if connector.name.as_deref() == Some(name) {
+                return Ok(Some(connector));
+            }
+        }
+        Ok(None)
+    }
+
     /// The I/O half of [`execute`](Client::execute): builds the request, runs pre-flight
-    /// on its body and sends it; the response is left for
+    /// on its body and sends it (with `deadline`, if any); the response is left for
     /// [`Operation::parse_response`] (which the paginator runs on another thread).
     pub(crate) async fn fetch<O: Operation + Sync>(
         &self,
         operation: &O,
+        deadline: Option<Deadline>,
     ) -> Result<http::Response<bytes::Bytes>> {
-        let request = operation.build_request(&self.inner.base)?;
+        let mut request = operation.build_request(&self.inner.base)?;
         if let Some((kind, body)) = operation.preflight_body(&request) {
             self.check_body(kind, body)?;
         }
+        if let Some(deadline) = deadline {
+            request.extensions_mut().insert(deadline);
+        }
+        let idempotency = Idempotency::of(&request);
         self.inner
             .transport
             .send(request)
             .await
-            .map_err(|source| self.transport_failure(operation, source))
+            .map_err(|source| self.transport_failure(operation, idempotency, source))
     }
 
     /// When retries ran out on an HTTP answer, the answer is decoded as the service
-    /// error it is (noting the attempts); anything else stays a transport error.
-    fn transport_failure<O: Operation>(&self, operation: &O, source: TransportError) -> Error {
+    /// error it is (noting the attempts); a POST or PATCH that may have been processed
+    /// is [`Error::MaybeApplied`]; anything else stays a transport error.
+    fn transport_failure<O: Operation>(
+        &self,
+        operation: &O,
+        idempotency: Idempotency,
+        source: TransportError,
+    ) -> Error {
         if let (TransportError::RetriesExhausted { attempts, .. }, Some(last)) =
             (&source, source.last_response())
         {
@@ -129,6 +215,13 @@ impl Client {
                 service.attempts = Some(*attempts);
                 return Error::Service(service);
             }
+        }
+        if idempotency == Idempotency::NonIdempotent && source.may_have_been_processed() {
+            return Error::MaybeApplied {
+                operation: operation.operation_id(),
+                source,
+                reconciliation: Reconciliation::NotAttempted,
+            };
         }
         Error::Transport {
             operation: operation.operation_id(),
@@ -161,10 +254,11 @@ type StackHook = Box<dyn FnOnce(TransportStackBuilder) -> TransportStackBuilder 
 ///
 /// The transport is, by choice:
 /// - nothing said: the reqwest [`HttpBackend`] under the standard [`TransportStack`]
-///   (timeouts, auth, retry, rate limit; needs the `default-transport` feature, on by
-///   default);
+///   (timeouts, auth, retry, the `auto` rate-limit policy; needs the
+///   `default-transport` feature, on by default);
 /// - [`backend`](ClientBuilder::backend): any transport under that same stack (e.g. the
-///   in-process sandbox with retries);
+///   in-process sandbox with retries). `auto` gives a backend that answers in-process
+///   ([`Transport::is_in_process`]) no limiter;
 /// - [`transport`](ClientBuilder::transport): any transport as is, with only the auth
 ///   layer added when credentials are given.
 ///
@@ -277,14 +371,15 @@ impl ClientBuilder {
     }
 
     /// Sends through `backend` under the standard stack (timeouts, auth, retry, rate
-    /// limit) instead of the reqwest backend.
+    /// limit) instead of the reqwest backend. Under the default `auto` rate-limit policy
+    /// an in-process backend (the sandbox) gets no limiter.
     pub fn backend(mut self, backend: Arc<dyn Transport>) -> Self {
         self.transport = TransportChoice::Backend(backend);
         self
     }
 
     /// Sends through `transport` as is; only the auth layer is added, and only when
-    /// credentials are given.
+    /// credentials are given (no rate limiter).
     pub fn transport(mut self, transport: Arc<dyn Transport>) -> Self {
         self.transport = TransportChoice::AsIs(transport);
         self

@@ -8,7 +8,7 @@ use bytes::Bytes;
 use connkit_models::decode::DecodeError;
 use connkit_models::filter::{FilterNotAllowed, ParseError};
 use connkit_models::isc::v2024::{
-    ErrorResponseDto, RateLimitError, UnauthorizedError, UpdateDetail,
+    ErrorResponseDto, RateLimitError, UnauthorizedError, UpdateDetail, V3ConnectorDto,
 };
 use connkit_models::preflight::{BodyKind, Finding};
 use connkit_transport::TransportError;
@@ -84,6 +84,23 @@ pub enum Error {
         #[source]
         source: TransportError,
     },
+    /// A non-idempotent request (POST, PATCH) was sent and no usable answer came back
+    /// (the connection broke, a time limit ran out while it was in flight): the service
+    /// may have applied it. A create is looked up by name before this is returned; see
+    /// [`Reconciliation`]. [`TransportError::may_have_been_processed`] lists what proves
+    /// that a request was **not** processed (those are retried, and never end here).
+    #[error(
+        "{operation}: no usable response, so the request may have been applied{reconciliation}"
+    )]
+    MaybeApplied {
+        /// The spec's operationId.
+        operation: &'static str,
+        /// What the transport reported.
+        #[source]
+        source: TransportError,
+        /// What a lookup after the failure found.
+        reconciliation: Reconciliation,
+    },
     /// No complete response could be had (connection, timeout, auth, retries, rate limit).
     #[error("{operation}: no usable response")]
     Transport {
@@ -98,7 +115,8 @@ pub enum Error {
 /// What kind of failure an [`Error`] is, for callers that map failures to outcomes.
 ///
 /// The `connkit` CLI maps them to exit codes: pre-flight rejected 3, not found 4, auth
-/// 5, rate-limited or retries exhausted 6, invalid input as a usage error, other 1.
+/// 5, rate-limited, retries exhausted or unreachable 6, may have been applied 7,
+/// invalid input as a usage error, other 1.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ErrorKind {
@@ -112,6 +130,13 @@ pub enum ErrorKind {
     RateLimited,
     /// The caller's input is wrong: bad filter, bad argument, unreadable file, HTTP 400.
     InvalidInput,
+    /// The server (or its token endpoint) could not be reached or did not answer:
+    /// refused, untrusted certificate, connection lost, timeout — and, for a write, it
+    /// is known not to have been applied.
+    Unreachable,
+    /// A write was sent and no usable answer came back: it may have been applied
+    /// ([`Error::MaybeApplied`]).
+    MaybeApplied,
     /// Anything else: server errors, undecodable answers, `UpdateDetail` `ERROR`,
     /// connection failures.
     Other,
@@ -128,12 +153,18 @@ impl Error {
             | Error::InvalidInput { .. }
             | Error::Config { .. }
             | Error::Io { .. } => ErrorKind::InvalidInput,
+            Error::MaybeApplied { reconciliation, .. } => match reconciliation {
+                Reconciliation::Absent => ErrorKind::Unreachable,
+                _ => ErrorKind::MaybeApplied,
+            },
             Error::Transport { source, .. } => {
                 if source.is_auth() {
                     ErrorKind::Auth
-                } else if source.is_rate_limited()
-                    || matches!(source, TransportError::RetriesExhausted { .. })
-                {
+                } else if source.is_rate_limited() {
+                    ErrorKind::RateLimited
+                } else if source.is_unreachable() {
+                    ErrorKind::Unreachable
+                } else if matches!(source, TransportError::RetriesExhausted { .. }) {
                     ErrorKind::RateLimited
                 } else {
                     ErrorKind::Other
@@ -199,6 +230,43 @@ impl Error {
     pub(crate) fn invalid_input(message: impl Into<String>) -> Self {
         Error::InvalidInput {
             message: message.into(),
+        }
+    }
+}
+
+/// What a create whose outcome is unknown ([`Error::MaybeApplied`]) found when it looked
+/// for its connector by name (names are unique per tenant).
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum Reconciliation {
+    /// Nothing to look up by (an update), so nothing was checked.
+    NotAttempted,
+    /// A connector with exactly this name exists now: most likely this request created
+    /// it (or someone else did in the meantime).
+    Exists(Box<V3ConnectorDto>),
+    /// No connector has this name: the create was not applied, and may be sent again.
+    Absent,
+    /// The lookup failed too: the outcome stays unknown.
+    Failed(Box<Error>),
+}
+
+impl fmt::Display for Reconciliation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Reconciliation::NotAttempted => Ok(()),
+            Reconciliation::Exists(found) => write!(
+                f,
+                "; a connector named {:?} exists now (scriptName {}): most likely this request created it",
+                found.name.as_deref().unwrap_or_default(),
+                found.script_name.as_deref().unwrap_or("unknown"),
+            ),
+            Reconciliation::Absent => f.write_str(
+                "; a lookup by name found no such connector: the create was not applied and may be sent again",
+            ),
+            Reconciliation::Failed(error) => write!(
+                f,
+                "; looking the connector up by name failed too ({error}): check before creating it again"
+            ),
         }
     }
 }

@@ -7,9 +7,11 @@
 use std::future::{Future, IntoFuture};
 use std::path::Path;
 use std::pin::Pin;
+use std::time::Instant;
 
 use bytes::Bytes;
 use connkit_models::isc::v2024::{JsonObject, JsonPatchOperation, Locale, V3CreateConnectorDto};
+use connkit_transport::Deadline;
 
 use crate::client::Client;
 use crate::error::{Error, Result};
@@ -62,6 +64,8 @@ pub struct RequestBuilder<O> {
     operation: O,
     /// A setter that failed (e.g. a file that could not be read); `send` returns it.
     error: Option<Error>,
+    /// When the whole operation must be done.
+    deadline: Option<Deadline>,
 }
 
 impl<O: Operation + Send + Sync> RequestBuilder<O> {
@@ -70,7 +74,17 @@ impl<O: Operation + Send + Sync> RequestBuilder<O> {
             client: client.clone(),
             operation,
             error: None,
+            deadline: None,
         }
+    }
+
+    /// Ends the whole operation (retries, rate-limiter waits and, for a create whose
+    /// outcome is unknown, the lookup by name) at `at`, if the stack's own operation
+    /// timeout has not ended it before. For a deadline shared by several operations,
+    /// e.g. a whole command.
+    pub fn deadline(mut self, at: Instant) -> Self {
+        self.deadline = Some(Deadline(at));
+        self
     }
 
     fn map(mut self, f: impl FnOnce(O) -> O) -> Self {
@@ -87,7 +101,11 @@ impl<O: Operation + Send + Sync> RequestBuilder<O> {
     pub async fn send(self) -> Result<O::Output> {
         match self.error {
             Some(error) => Err(error),
-            None => self.client.execute(&self.operation).await,
+            None => {
+                self.client
+                    .execute_until(&self.operation, self.deadline)
+                    .await
+            }
         }
     }
 }
@@ -268,7 +286,12 @@ impl RequestBuilder<ListConnectors> {
 
     /// Pages through every connector from `offset` on; `limit`, if set, is the page size.
     pub fn into_paginator(self) -> Paginator {
-        Paginator::new(self.client, self.operation)
+        let deadline = self.deadline;
+        let pages = Paginator::new(self.client, self.operation);
+        match deadline {
+            Some(Deadline(at)) => pages.deadline(at),
+            None => pages,
+        }
     }
 }
 

@@ -80,6 +80,22 @@
 //!
 //! An `UpdateDetail` whose status is `ERROR` comes back as [`Error::UpdateFailed`].
 //!
+//! # Writes with an unknown outcome
+//!
+//! A POST or PATCH that was sent but got no usable answer (the connection broke, a time
+//! limit ran out while it was in flight) fails with [`Error::MaybeApplied`]: the service
+//! may have applied it. A create is first looked up by its exact name, and the error
+//! says what was found ([`Reconciliation`]). What proves that a request was **not**
+//! processed (a refused connection, a 429) is retried by the standard stack instead,
+//! for every method; see [`TransportError::may_have_been_processed`](connkit_transport::TransportError::may_have_been_processed).
+//!
+//! # Deadlines
+//!
+//! [`Paginator::timeout`] bounds a whole listing and [`RequestBuilder::deadline`] one
+//! operation (a create's lookup included): each request carries the
+//! [`Deadline`](connkit_transport::Deadline), which the standard stack's timeout, retry
+//! and rate-limit layers respect.
+//!
 //! # Features
 //!
 //! - `default-transport` (default): the reqwest backend of `connkit-transport`, used by
@@ -98,7 +114,9 @@ mod paginate;
 pub mod preflight;
 
 pub use client::{Client, ClientBuilder};
-pub use error::{Error, ErrorKind, PreflightRejected, Result, RetryAfter, ServiceError};
+pub use error::{
+    Error, ErrorKind, PreflightRejected, Reconciliation, Result, RetryAfter, ServiceError,
+};
 pub use filter::FilterArg;
 pub use fluent::RequestBuilder;
 pub use multipart::FilePart;

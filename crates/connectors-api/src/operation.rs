@@ -58,6 +58,12 @@ pub trait Operation {
         None
     }
 
+    /// For a create: the name the new resource gets, so that a create whose outcome is
+    /// unknown can be looked up by it. `None` (the default) for every other operation.
+    fn created_name(&self) -> Option<String> {
+        None
+    }
+
     /// Builds the request against `base`.
     fn build_request(&self, base: &BaseUrl) -> Result<http::Request<Bytes>>;
 

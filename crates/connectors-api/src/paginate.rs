@@ -4,9 +4,11 @@
 use std::collections::VecDeque;
 use std::future::Future;
 use std::pin::Pin;
+use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use connkit_models::isc::v2024::V3ConnectorDto;
+use connkit_transport::{Deadline, TimeoutPhase, TransportError};
 use futures::future::{self, Either};
 use futures::stream::{self, Stream, StreamExt};
 
@@ -36,6 +38,12 @@ const MAX_RESERVE: u64 = 1 << 16;
 /// pool while the next requests are in flight (elsewhere, on the polling task), so at
 /// most about `2n + 1` pages are in memory. The first error ends pagination and is
 /// returned.
+///
+/// [`timeout`](Paginator::timeout) (or [`deadline`](Paginator::deadline)) bounds the
+/// whole listing: every request carries the [`Deadline`], so the standard transport
+/// stack ends a request, a retry backoff or a rate-limiter wait at it, and no page is
+/// requested after it. Expiry is an [`Error::Transport`] with a
+/// [`TransportError::Timeout`] of the `Operation` phase.
 ///
 /// ```
 /// # #[tokio::main(flavor = "current_thread")]
@@ -81,6 +89,8 @@ pub struct Paginator {
     state: State,
     /// Items of the current page not yet returned by `try_next`.
     buffer: VecDeque<V3ConnectorDto>,
+    /// When the whole listing must be done, and the limit that set it.
+    deadline: Option<(Deadline, Duration)>,
 }
 
 enum State {
@@ -134,7 +144,40 @@ impl Paginator {
             total: None,
             state: State::First(error),
             buffer: VecDeque::new(),
+            deadline: None,
         }
+    }
+
+    /// Ends the whole listing `limit` from now (see the type's docs).
+    pub fn timeout(mut self, limit: Duration) -> Self {
+        // Saturate rather than panic on an absurdly large limit.
+        self.deadline = Instant::now()
+            .checked_add(limit)
+            .map(|at| (Deadline(at), limit));
+        self
+    }
+
+    /// Ends the whole listing at `at` (see the type's docs).
+    pub fn deadline(mut self, at: Instant) -> Self {
+        self.deadline = Some((Deadline(at), at.saturating_duration_since(Instant::now())));
+        self
+    }
+
+    /// The listing's deadline, as sent with each request.
+    fn request_deadline(&self) -> Option<Deadline> {
+        self.deadline.map(|(deadline, _)| deadline)
+    }
+
+    /// The timeout error, once the deadline has passed.
+    fn expired(&self) -> Option<Error> {
+        let (Deadline(at), after) = self.deadline?;
+        (Instant::now() >= at).then(|| Error::Transport {
+            operation: self.template.operation_id(),
+            source: TransportError::Timeout {
+                phase: TimeoutPhase::Operation,
+                after,
+            },
+        })
     }
 
     /// Items per request, clamped to `1..=250`.
@@ -181,7 +224,29 @@ impl Paginator {
 
     /// The next page, or `None` at the end. Empty pages are skipped.
     pub async fn next_page(&mut self) -> Result<Option<Page<V3ConnectorDto>>> {
+        self.fetch_next()
+            .await
+            .map_err(|error| match (&error, self.expired()) {
+                // A request cut short by the listing's deadline: say which limit it was.
+                (
+                    Error::Transport {
+                        source: TransportError::Timeout { .. },
+                        ..
+                    },
+                    Some(expired),
+                ) => expired,
+                _ => error,
+            })
+    }
+
+    async fn fetch_next(&mut self) -> Result<Option<Page<V3ConnectorDto>>> {
         loop {
+            if !matches!(self.state, State::Done) {
+                if let Some(expired) = self.expired() {
+                    self.state = State::Done;
+                    return Err(expired);
+                }
+            }
             let page = match std::mem::replace(&mut self.state, State::Done) {
                 State::Done => return Ok(None),
                 State::First(Some(error)) => return Err(error),
@@ -193,7 +258,7 @@ impl Paginator {
                     None => return Ok(None),
                     Some(op) => {
                         let limit = u64::from(op.limit.unwrap_or(0));
-                        let page = self.client.execute(&op).await?;
+                        let page = self.client.run(&op, self.request_deadline()).await?;
                         if page.items.len() as u64 >= limit {
                             self.state = State::Sequential(offset + limit);
                         }
@@ -227,7 +292,7 @@ impl Paginator {
     /// Fetches the first page and decides how to go on.
     async fn fetch_first(&mut self, op: ListConnectors) -> Result<Page<V3ConnectorDto>> {
         let limit = u64::from(op.limit.unwrap_or(0));
-        let page = self.client.execute(&op).await?;
+        let page = self.client.run(&op, self.request_deadline()).await?;
         self.total = page.total;
         let full = page.items.len() as u64 >= limit;
         let next = self.start + limit;
@@ -252,11 +317,12 @@ impl Paginator {
                 .map_while(|o| self.request_at(o))
                 .collect();
         let client = self.client.clone();
+        let deadline = self.request_deadline();
         stream::iter(requests)
             .map(move |op| {
                 let client = client.clone();
                 async move {
-                    let response = client.fetch(&op).await?;
+                    let response = client.fetch(&op, deadline).await?;
                     Ok(decode(op, response))
                 }
             })

@@ -156,4 +156,16 @@ async fn connection_failures_are_transport_errors_with_their_cause() {
     assert_eq!(err.status(), None);
     assert!(std::error::Error::source(&err).is_some());
     assert!(err.to_string().starts_with("getConnector:"), "{err}");
+    assert_eq!(err.kind(), ErrorKind::Unreachable);
+
+    // With client credentials the token request fails first: still unreachable, not
+    // an authentication failure.
+    let client = connkit_connectors::Client::builder()
+        .base_url(format!("http://127.0.0.1:{port}"))
+        .client_credentials("id", "secret")
+        .configure_stack(|s| s.retry(RetryPolicy::no_retries()))
+        .build()
+        .expect("client");
+    let err = client.get_connector("x").send().await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Unreachable, "{err:?}");
 }

@@ -23,6 +23,8 @@
 
 pub mod discover;
 mod error;
+#[cfg(feature = "fuzzing")]
+pub mod fuzzing;
 mod in_process;
 mod isolated;
 mod library;
@@ -37,4 +39,4 @@ pub use connkit_plugin_abi::PluginInfo;
 pub use error::LoadError;
 pub use loader::{Loader, Plugin, DEFAULT_TIMEOUT};
 pub use outcome::codes;
-pub use worker_command::WorkerCommand;
+pub use worker_command::{WorkerCommand, INHERITED_ENV};

@@ -17,6 +17,13 @@ use std::process::Command;
 /// It can also be made from a [`Command`] (program, arguments, environment changes
 /// and working directory are kept; `env_clear` is not visible through `Command`'s
 /// getters and is lost).
+///
+/// # Environment
+///
+/// A worker runs third-party code, so it does not inherit the host's environment (which
+/// may hold `SAIL_CLIENT_SECRET`, `CONNKIT_TOKEN` and the like). It starts with only
+/// the host's values of [`INHERITED_ENV`] (what loading a library and reporting a crash
+/// need), plus the variables set on the [`Command`] it was made from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct WorkerCommand {
     program: OsString,
@@ -24,6 +31,24 @@ pub struct WorkerCommand {
     envs: Vec<(OsString, Option<OsString>)>,
     current_dir: Option<PathBuf>,
 }
+
+/// The host's environment variables a worker gets: where to find programs and shared
+/// libraries (a plugin may link others), temporary files, locale, and Rust's
+/// backtrace and log settings.
+pub const INHERITED_ENV: &[&str] = &[
+    "PATH",
+    "LD_LIBRARY_PATH",
+    "DYLD_LIBRARY_PATH",
+    "DYLD_FALLBACK_LIBRARY_PATH",
+    "SYSTEMROOT",
+    "TMPDIR",
+    "TMP",
+    "TEMP",
+    "LANG",
+    "LC_ALL",
+    "RUST_BACKTRACE",
+    "RUST_LOG",
+];
 
 impl WorkerCommand {
     /// Runs `program` (with no arguments before the plugin path).
@@ -66,7 +91,12 @@ impl WorkerCommand {
             None => plugin.to_path_buf(),
         };
         let mut command = Command::new(&self.program);
-        command.args(&self.args).arg(plugin);
+        command.args(&self.args).arg(plugin).env_clear();
+        for name in INHERITED_ENV {
+            if let Some(value) = std::env::var_os(name) {
+                command.env(name, value);
+            }
+        }
         for (key, value) in &self.envs {
             match value {
                 Some(value) => command.env(key, value),
@@ -131,8 +161,37 @@ mod tests {
         assert_eq!(args, [OsStr::new("__plugin-worker"), absolute.as_os_str()]);
         let envs: Vec<_> = command.get_envs().collect();
         assert!(envs.contains(&(OsStr::new("RUST_LOG"), Some(OsStr::new("debug")))));
-        assert!(envs.contains(&(OsStr::new("HOME"), None)));
+        // Removed: the environment starts empty, and HOME is not set again.
+        assert!(!envs.iter().any(|(k, v)| *k == "HOME" && v.is_some()));
         assert_eq!(command.get_current_dir(), Some(Path::new("/tmp")));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_worker_gets_only_the_inherited_variables_and_its_own() {
+        // `cargo test` runs this with CARGO_* variables that the worker must not see.
+        assert!(std::env::var_os("CARGO_MANIFEST_DIR").is_some());
+        let mut shell = Command::new("sh");
+        shell
+            .args(["-c", "env", "sh"])
+            .env("CONNKIT_WORKER_TEST", "1");
+        let output = WorkerCommand::from(shell)
+            .command_for(Path::new("libx.so"))
+            .output()
+            .unwrap();
+        assert!(output.status.success());
+        let env = String::from_utf8(output.stdout).unwrap();
+        let names: Vec<&str> = env.lines().filter_map(|l| l.split('=').next()).collect();
+        assert!(names.contains(&"CONNKIT_WORKER_TEST"), "{env}");
+        assert!(!names.contains(&"CARGO_MANIFEST_DIR"), "{env}");
+        for name in names {
+            // `sh` itself may set PWD, SHLVL and `_`.
+            assert!(
+                INHERITED_ENV.contains(&name)
+                    || ["CONNKIT_WORKER_TEST", "PWD", "SHLVL", "_", "OLDPWD"].contains(&name),
+                "{name} leaked into the worker"
+            );
+        }
     }
 
     #[test]

@@ -19,6 +19,9 @@ pub(crate) enum ApiError {
     BadRequest(String),
     /// 401: no or a bad bearer token.
     Unauthorized(String),
+    /// 403: the request is understood and refused (e.g. deleting a built-in
+    /// connector).
+    Forbidden(String),
     /// 404: no such connector or route.
     NotFound(String),
     /// 405: the route exists, the method does not.
@@ -43,6 +46,7 @@ impl ApiError {
         match self {
             ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
             ApiError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
+            ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
             ApiError::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
@@ -55,6 +59,7 @@ impl ApiError {
     fn detail_code(&self) -> &'static str {
         match self {
             ApiError::BadRequest(_) => "400.1 Bad Request Content",
+            ApiError::Forbidden(_) => "403 Forbidden",
             ApiError::NotFound(_) => "404 Not found",
             ApiError::MethodNotAllowed(_) => "405 Method Not Allowed",
             ApiError::PayloadTooLarge(_) => "413 Payload Too Large",
@@ -106,6 +111,7 @@ impl IntoResponse for ApiError {
                 response
             }
             ApiError::BadRequest(text)
+            | ApiError::Forbidden(text)
             | ApiError::NotFound(text)
             | ApiError::MethodNotAllowed(text)
             | ApiError::Internal(text) => {

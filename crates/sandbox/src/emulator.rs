@@ -1,12 +1,12 @@
-//! The state behind the router: the store, its durable file, and the knobs.
+//! The state behind the router: the store, its database, and the knobs.
 
-use std::sync::{RwLock, RwLockReadGuard};
+use std::sync::{RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use crate::api_error::ApiError;
 use crate::auth::Authenticator;
 use crate::faults::FaultInjector;
-use crate::rate_limit::RateLimiter;
-use crate::state_file::StateFile;
+use crate::rate_limit::ClientWindows;
+use crate::state_db::StateDb;
 use crate::stats::StatsRecorder;
 use crate::store::{Store, Undo};
 
@@ -14,39 +14,41 @@ use crate::store::{Store, Undo};
 #[derive(Debug)]
 pub(crate) struct Emulator {
     pub(crate) store: RwLock<Store>,
-    pub(crate) state_file: Option<StateFile>,
+    pub(crate) state: Option<StateDb>,
     pub(crate) auth: Authenticator,
-    pub(crate) rate_limit: Option<RateLimiter>,
+    pub(crate) rate_limit: Option<ClientWindows>,
     pub(crate) faults: Option<FaultInjector>,
     pub(crate) stats: StatsRecorder,
     pub(crate) max_body_bytes: usize,
 }
 
 impl Emulator {
-    /// Reads the store.
-    pub(crate) fn read(&self) -> RwLockReadGuard<'_, Store> {
-        self.store.read().unwrap_or_else(|e| e.into_inner())
+    fn write_store(&self) -> RwLockWriteGuard<'_, Store> {
+        self.store.write().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Reads the store, first catching up with writes of other sandboxes that share
+    /// its database.
+    pub(crate) fn read(&self) -> Result<RwLockReadGuard<'_, Store>, ApiError> {
+        if let Some(state) = &self.state {
+            if state.is_stale()? {
+                state.refresh(&mut self.write_store())?;
+            }
+        }
+        Ok(self.store.read().unwrap_or_else(|e| e.into_inner()))
     }
 
     /// Runs one mutation and makes it durable. `change` returns its answer and how to
-    /// undo it (`None` when it changed nothing); when the state file cannot be written
+    /// undo it (`None` when it changed nothing); when the database cannot be written
     /// the change is undone and the answer is a 500.
     pub(crate) fn commit<T>(
         &self,
         change: impl FnOnce(&mut Store) -> Result<(T, Option<Undo>), ApiError>,
     ) -> Result<T, ApiError> {
-        let mut store = self.store.write().unwrap_or_else(|e| e.into_inner());
-        let (answer, undo) = change(&mut store)?;
-        let (Some(undo), Some(file)) = (undo, &self.state_file) else {
-            return Ok(answer);
-        };
-        if let Err(e) = file.save(&store) {
-            store.undo(undo);
-            return Err(ApiError::Internal(format!(
-                "the sandbox could not write its state file {}: {e}",
-                file.path().display()
-            )));
+        let mut store = self.write_store();
+        match &self.state {
+            Some(state) => state.commit(&mut store, change),
+            None => change(&mut store).map(|(answer, _)| answer),
         }
-        Ok(answer)
     }
 }

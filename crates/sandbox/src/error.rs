@@ -6,7 +6,7 @@ use std::path::PathBuf;
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum SandboxError {
-    /// The state file (or its lock file) could not be read, written or created.
+    /// The state file (or its lock file, or a JSON state) could not be read, written or created.
     #[error("state file {path}: {action} failed")]
     StateIo {
         /// The file concerned.
@@ -17,6 +17,17 @@ pub enum SandboxError {
         #[source]
         source: std::io::Error,
     },
+    /// The state database could not be opened, read or written.
+    #[error("state database {path}: {action} failed")]
+    StateDatabase {
+        /// The database file.
+        path: PathBuf,
+        /// What was being done, e.g. `opening`.
+        action: &'static str,
+        /// The underlying SQLite error.
+        #[source]
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
     /// The state file exists but does not hold a sandbox state.
     #[error("state file {path} is not a valid sandbox state: {message}")]
     StateCorrupt {
@@ -25,10 +36,11 @@ pub enum SandboxError {
         /// What is wrong with it.
         message: String,
     },
-    /// Another process (or another sandbox in this one) holds the state file's lock.
+    /// A sandbox (in this process or another) has the state open, so it cannot be
+    /// reset.
     #[error(
-        "state file {path} is in use by another sandbox (lock file {lock_path} is held); \
-         stop the other sandbox or choose another state file"
+        "state file {path} is in use by a running sandbox (lock file {lock_path} is held); \
+         stop that sandbox first"
     )]
     StateLocked {
         /// The state file.

@@ -66,8 +66,12 @@ async fn admit(
             .headers()
             .get(header::AUTHORIZATION)
             .and_then(|v| v.to_str().ok());
-        if let Some(limiter) = &emulator.rate_limit {
-            if let Err(wait) = limiter.check(authorization.unwrap_or(""), now) {
+        if let Some(windows) = &emulator.rate_limit {
+            let client = match emulator.auth.client_of(authorization) {
+                Some(client_id) => format!("client:{client_id}"),
+                None => format!("header:{}", authorization.unwrap_or("")),
+            };
+            if let Err(wait) = windows.check(&client, now) {
                 return ApiError::RateLimited(wait).into_response();
             }
         }

@@ -42,16 +42,23 @@
 //! - **Names are unique per tenant, case-insensitively and whatever the status**: a
 //!   duplicate is a 400 `ErrorResponseDto` even when the existing connector is not
 //!   listed (so a hidden `DEVELOPMENT` connector can explain a 400 on create).
+//! - **Names are at most
+//!   [`MAX_NAME_CHARS`](connkit_models::isc::v2024::V3CreateConnectorDto::MAX_NAME_CHARS)
+//!   (255) characters**; a longer one is a 400 naming `name` and the limit, so that no
+//!   connector is created that no URI can address (see that constant for the choice).
 //! - **Seeded connectors** are realistic (Active Directory, Workday, ServiceNow, … with
 //!   their types, class names, features, and a `category` and `labels`) and all
 //!   `RELEASED`: `seed(n)` lists exactly `n`. `V3ConnectorDto` has no `category` or
 //!   `labels`; the sandbox keeps them in its own store for filtering. Created connectors
 //!   get category `custom` and no labels or features.
-//! - **List**: `limit` 0..=250 (default 250), `offset`, `count=true` → `X-Total-Count`;
-//!   an offset at or past the end answers `200 []`; `limit=abc`, `limit=999`,
-//!   `offset=-1`, `count=maybe` answer 400. Order is by `scriptName`. `+` and `%20` both
-//!   decode to a space. `locale` (here and on `getConnector`) never fails: the sandbox's
-//!   data is not localized, so it has no effect beyond that.
+//! - **List**: `limit` 0..=250 (default 250), `offset` 0..=2147483647 (an int32 in the
+//!   spec), `count=true` → `X-Total-Count`; an offset at or past the end answers
+//!   `200 []`; `limit=abc`, `limit=999`, `offset=-1`, `offset=2147483648`, `count=maybe`
+//!   answer 400. Order is by `scriptName`. `+` and `%20` both decode to a space.
+//!   `locale` (here, on `getConnector` and in the translations path) must be one of the
+//!   spec's 19 locales, else 400; the sandbox's data is not localized, so it has no
+//!   other effect. Errors repeat at most 100 characters of a bad value (a 20 KB filter is
+//!   not echoed whole).
 //! - **Filters** are parsed with [`connkit_models::filter`] and checked against
 //!   `filter::CONNECTOR_LIST` (a 400 names the problem). Semantics: `eq`/`ne`/`in` on
 //!   strings are exact; `sw` and `co` ignore case, as ISC does; booleans
@@ -64,9 +71,10 @@
 //!   detail carries them as JSON strings); an empty (or blank) uploaded file answers
 //!   `200 UpdateDetail{status: ERROR}` and stores nothing; an identical one `UNCHANGED`.
 //! - **Multipart PUTs** take the part named `file`, whatever its own content type; the
-//!   bytes come back unchanged.
-//! - **Translations**: a GET for an unknown locale, or one with nothing stored, falls
-//!   back to `en`; a PUT for an unknown locale is a 400. *Leniency*: a translations PUT
+//!   bytes come back unchanged. Two parts named `file` are a 400 (keeping either would
+//!   drop the other silently).
+//! - **Translations**: a GET for a locale with nothing stored falls back to `en`; a GET
+//!   or PUT for a locale outside the spec's list is a 400. *Leniency*: a translations PUT
 //!   with an **empty body**, with no or any `Content-Type`, answers
 //!   `200 UpdateDetail{status: UNCHANGED}` and keeps the stored translations (official
 //!   clients send exactly that; the spec says the body is required).
@@ -76,8 +84,10 @@
 //!   as `from`; afterwards `connectorMetadata` must still be an object and the XML
 //!   fields strings. `application/json-patch+json` or `application/json`.
 //! - **Delete** answers `204` with no body; the connector is gone (404 afterwards).
+//!   Only custom (created) connectors can be deleted: a seeded, built-in one answers
+//!   `403` with an `ErrorResponseDto`.
 //! - **Errors** are shaped as the spec: `ErrorResponseDto` with a fresh `trackingId`
-//!   for 400/404/405/413/500/503, `{error}` for 401, `{message}` plus `Retry-After` for
+//!   for 400/403/404/405/413/500/503, `{error}` for 401, `{message}` plus `Retry-After` for
 //!   429. Unknown routes answer 404, unknown methods 405, both JSON. Bodies above the
 //!   limit (default 16 MiB, [`SandboxBuilder::max_body_bytes`]) answer 413. Malformed
 //!   input never panics and never answers 500.
@@ -100,17 +110,28 @@
 //!   truncations are [`TransportError::Network`](connkit_transport::TransportError).
 //!   Resets and truncations need [`Sandbox::serve`] or the `Transport`: a router served
 //!   by other means answers those requests normally.
-//! - **State file** ([`SandboxBuilder::state_file`]): JSON
-//!   (`{"format": "connkit-sandbox-state", "version": 1, "connectors": [...]}`). An
-//!   existing file is loaded instead of seeding; a new one is seeded and written at
-//!   once. A lock file beside it (`<file>.lock`) is held with an exclusive advisory lock
-//!   for the sandbox's lifetime, so a second sandbox (in any process) gets
-//!   [`SandboxError::StateLocked`]. Every mutation rewrites the whole state atomically
-//!   and durably before it is answered: `.<file>.tmp` in the same directory, fsync,
-//!   rename over the file, fsync the directory; a crash at any moment leaves the old or
-//!   the new state, never a torn file (a leftover temp file is removed on the next
-//!   open). If the write fails the change is undone and the answer is a 500. For
-//!   100 000 connectors each write is tens of MB: use a state file with small seeds.
+//! - **State database** ([`SandboxBuilder::state_file`]): SQLite (compiled in), one
+//!   row per connector. A database that holds a state is loaded instead of seeding
+//!   ([`Sandbox::seed_ignored`] tells); a new one is seeded at once. Every mutation is
+//!   one transaction (WAL journal, `synchronous = FULL`) committed before it is
+//!   answered, so a crash at any moment, even `kill -9`, loses no acknowledged write; if
+//!   the commit fails the change is undone and the answer is a 500. A write costs one
+//!   row, not the whole state (about 4 KB of log per write at 20 000 connectors, where
+//!   the JSON file of earlier versions rewrote 6.6 MB).
+//!
+//!   Any number of sandboxes, in any processes, may open the same database: each keeps
+//!   the records in memory and reloads them when another one committed, and writers
+//!   wait for each other up to [`SandboxBuilder::busy_timeout`] instead of failing.
+//!   Every open sandbox holds `<file>.lock` shared; [`state::reset`] takes it
+//!   exclusively, so it refuses with [`SandboxError::StateLocked`] while the state is
+//!   in use. [`state::export`] and [`state::import`] carry the JSON form
+//!   (`{"format": "connkit-sandbox-state", "version": 1, "connectors": [...]}`), which
+//!   is also what the state file of earlier versions held: such a file given as a state
+//!   database is refused with [`SandboxError::StateCorrupt`] naming it and saying to
+//!   import it. Any other file that is not a sandbox database, or one damaged, is
+//!   refused the same way.
+//! - **Seed**: at most [`MAX_SEED`] connectors; more is a [`SandboxError::Config`]
+//!   before anything is allocated.
 //! - **Stats**: `GET /__sandbox/stats` answers [`Stats`] as JSON
 //!   (`{"total", "by_operation", "by_status", "injected_faults"}`),
 //!   `DELETE /__sandbox/stats` resets it. Admin requests are neither counted nor gated.
@@ -122,6 +143,8 @@ mod emulator;
 mod error;
 mod faults;
 mod filter_eval;
+#[cfg(feature = "fuzzing")]
+pub mod fuzzing;
 mod gate;
 mod json;
 mod multipart;
@@ -131,7 +154,9 @@ mod rate_limit;
 mod routes;
 pub mod seed;
 mod server;
-mod state_file;
+pub mod state;
+mod state_db;
+mod state_json;
 mod stats;
 mod store;
 mod templates;
@@ -151,7 +176,7 @@ pub use server::ServerHandle;
 pub use stats::Stats;
 
 use emulator::Emulator;
-use state_file::StateFile;
+use state_db::{Origin, StateDb};
 use store::Store;
 
 /// How many connectors [`Sandbox::new`] seeds.
@@ -160,12 +185,21 @@ pub const DEMO_SEED: usize = 50;
 /// The default request body limit (16 MiB).
 pub const DEFAULT_MAX_BODY_BYTES: usize = 16 * 1024 * 1024;
 
+/// The largest seed [`SandboxBuilder::build`] accepts: about 1 GB of memory and a
+/// minute of seeding; more is a typo, not a test.
+pub const MAX_SEED: usize = 1_000_000;
+
+/// How long a write waits by default for a sandbox in another process that is
+/// writing the same state database.
+pub const DEFAULT_BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+
 /// An emulated tenant. Cheap to clone (the clones share everything), `Send + Sync`.
 #[derive(Debug, Clone)]
 pub struct Sandbox {
     emulator: Arc<Emulator>,
     router: axum::Router,
     c1: C1Sandbox,
+    seed_ignored: bool,
 }
 
 impl Sandbox {
@@ -175,7 +209,7 @@ impl Sandbox {
         // The seed's names are unique (a unit test proves it for 100 000), so this
         // never falls back to the empty store.
         let store = Store::from_records(seed::seed(DEMO_SEED)).unwrap_or_default();
-        Sandbox::from_parts(store, None, SandboxBuilder::default())
+        Sandbox::from_parts(store, None, false, SandboxBuilder::default())
     }
 
     /// Starts configuring a sandbox.
@@ -183,12 +217,17 @@ impl Sandbox {
         SandboxBuilder::default()
     }
 
-    fn from_parts(store: Store, state_file: Option<StateFile>, options: SandboxBuilder) -> Sandbox {
+    fn from_parts(
+        store: Store,
+        state: Option<StateDb>,
+        seed_ignored: bool,
+        options: SandboxBuilder,
+    ) -> Sandbox {
         let emulator = Arc::new(Emulator {
             store: RwLock::new(store),
-            state_file,
+            state,
             auth: auth::Authenticator::new(options.auth, options.token_ttl),
-            rate_limit: options.rate_limit.map(rate_limit::RateLimiter::new),
+            rate_limit: options.rate_limit.map(rate_limit::ClientWindows::new),
             faults: options.faults.map(faults::FaultInjector::new),
             stats: stats::StatsRecorder::default(),
             max_body_bytes: options.max_body_bytes,
@@ -198,7 +237,14 @@ impl Sandbox {
             router: routes::router(emulator.clone()).merge(c1.router()),
             emulator,
             c1,
+            seed_ignored,
         }
+    }
+
+    /// `true` when the sandbox loaded an existing state, so that its
+    /// [seed](SandboxBuilder::seed) had no effect.
+    pub fn seed_ignored(&self) -> bool {
+        self.seed_ignored
     }
 
     /// The router that holds the emulator (a cheap clone). Serve it yourself if you
@@ -244,6 +290,7 @@ pub struct SandboxBuilder {
     rate_limit: Option<RateLimitConfig>,
     faults: Option<FaultConfig>,
     state_file: Option<PathBuf>,
+    busy_timeout: Duration,
     max_body_bytes: usize,
 }
 
@@ -256,6 +303,7 @@ impl Default for SandboxBuilder {
             rate_limit: None,
             faults: None,
             state_file: None,
+            busy_timeout: DEFAULT_BUSY_TIMEOUT,
             max_body_bytes: DEFAULT_MAX_BODY_BYTES,
         }
     }
@@ -263,7 +311,8 @@ impl Default for SandboxBuilder {
 
 impl SandboxBuilder {
     /// Seeds `n` realistic, `RELEASED` connectors, deterministically (default
-    /// [`DEMO_SEED`]). Ignored when the state file already exists.
+    /// [`DEMO_SEED`], at most [`MAX_SEED`]). Ignored when the state database already
+    /// holds a state ([`Sandbox::seed_ignored`] tells).
     pub fn seed(mut self, n: usize) -> Self {
         self.seed = n;
         self
@@ -281,7 +330,8 @@ impl SandboxBuilder {
         self
     }
 
-    /// Turns the rate limit on (default off).
+    /// Turns the rate limit on (default off): per client id, as ISC's gateway counts;
+    /// every token issued to one client draws on one window.
     pub fn rate_limit(mut self, config: RateLimitConfig) -> Self {
         self.rate_limit = Some(config);
         self
@@ -293,10 +343,18 @@ impl SandboxBuilder {
         self
     }
 
-    /// Keeps the state in `path`: loaded if it exists, locked against a second
-    /// sandbox, rewritten atomically after every mutation.
+    /// Keeps the state in the SQLite database at `path`: loaded if it holds a state,
+    /// seeded otherwise, one durable transaction per mutation, shared with every other
+    /// sandbox that opens it.
     pub fn state_file(mut self, path: impl Into<PathBuf>) -> Self {
         self.state_file = Some(path.into());
+        self
+    }
+
+    /// How long a write waits for another process writing the same state database
+    /// before it answers 500 (default [`DEFAULT_BUSY_TIMEOUT`]).
+    pub fn busy_timeout(mut self, timeout: Duration) -> Self {
+        self.busy_timeout = timeout;
         self
     }
 
@@ -307,7 +365,8 @@ impl SandboxBuilder {
         self
     }
 
-    /// Builds the sandbox: validates the options, opens and locks the state file.
+    /// Builds the sandbox: validates the options, opens (and seeds if new) the state
+    /// database.
     pub fn build(self) -> Result<Sandbox, SandboxError> {
         if let Some(faults) = &self.faults {
             faults.validate().map_err(SandboxError::Config)?;
@@ -319,33 +378,20 @@ impl SandboxBuilder {
                 ));
             }
         }
-        let (store, state_file) = match &self.state_file {
-            None => (seeded(self.seed)?, None),
-            Some(path) => {
-                let (file, records) = StateFile::open(path)?;
-                match records {
-                    Some(records) => {
-                        let store = Store::from_records(records).map_err(|conflict| {
-                            SandboxError::StateCorrupt {
-                                path: path.clone(),
-                                message: conflict.to_string(),
-                            }
-                        })?;
-                        (store, Some(file))
-                    }
-                    None => {
-                        let store = seeded(self.seed)?;
-                        file.save(&store).map_err(|source| SandboxError::StateIo {
-                            path: path.clone(),
-                            action: "writing",
-                            source,
-                        })?;
-                        (store, Some(file))
-                    }
-                }
-            }
+        if self.seed > MAX_SEED {
+            return Err(SandboxError::Config(format!(
+                "seed {} is above the limit of {MAX_SEED} connectors",
+                self.seed
+            )));
+        }
+        let Some(path) = &self.state_file else {
+            let store = seeded(self.seed)?;
+            return Ok(Sandbox::from_parts(store, None, false, self));
         };
-        Ok(Sandbox::from_parts(store, state_file, self))
+        let state = StateDb::open(path, self.busy_timeout)?;
+        let (store, origin) = state.load_or_seed(|| seeded(self.seed))?;
+        let seed_ignored = origin == Origin::Loaded;
+        Ok(Sandbox::from_parts(store, Some(state), seed_ignored, self))
     }
 }
 

@@ -49,12 +49,21 @@ pub(crate) async fn parts(content_type: Option<&str>, body: Bytes) -> Result<Vec
     }
 }
 
-/// The part named `file`.
-pub(crate) fn file_part(parts: Vec<Part>) -> Option<Bytes> {
-    parts
+/// The part named `file`, `None` without one; more than one is refused, as keeping
+/// either would silently drop the other.
+pub(crate) fn file_part(parts: Vec<Part>) -> Result<Option<Bytes>, String> {
+    let mut files = parts
         .into_iter()
-        .find(|p| p.name.as_deref() == Some("file"))
-        .map(|p| p.bytes)
+        .filter(|p| p.name.as_deref() == Some("file"));
+    let first = files.next();
+    let more = files.count();
+    if more > 0 {
+        return Err(format!(
+            "the multipart body has {} parts named 'file'; send exactly one",
+            more + 1
+        ));
+    }
+    Ok(first.map(|p| p.bytes))
 }
 
 #[cfg(test)]
@@ -70,7 +79,23 @@ mod tests {
         let parts = parts(Some("multipart/form-data; boundary=XyZ"), body)
             .await
             .unwrap();
-        assert_eq!(file_part(parts), Some(Bytes::from_static(b"<a>\r\n</a>")));
+        assert_eq!(
+            file_part(parts),
+            Ok(Some(Bytes::from_static(b"<a>\r\n</a>")))
+        );
+    }
+
+    #[tokio::test]
+    async fn two_file_parts_are_refused() {
+        let part = "--XyZ\r\nContent-Disposition: form-data; name=\"file\"\r\n\r\n<a/>\r\n";
+        let body = Bytes::from(format!("{part}{part}--XyZ--\r\n"));
+        let parts = parts(Some("multipart/form-data; boundary=XyZ"), body)
+            .await
+            .unwrap();
+        assert_eq!(
+            file_part(parts),
+            Err("the multipart body has 2 parts named 'file'; send exactly one".to_owned())
+        );
     }
 
     #[tokio::test]

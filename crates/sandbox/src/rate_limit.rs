@@ -1,7 +1,10 @@
-//! The optional rate limit: a sliding window per client (keyed by the
-//! `Authorization` header; requests without one share a window), the strictest
-//! reading of "N requests per W": no window of length W ever holds more than N admitted
-//! requests.
+//! The optional rate limit, keyed as ISC's gateway keys it: per client id. A request
+//! whose bearer token this sandbox issued counts against that token's client (so
+//! several tokens of one client share one window); any other bearer token counts on
+//! its own; requests without one (the token endpoint among them) share a window. Each
+//! window is a sliding log, the strictest reading of "N requests per W": no window of
+//! length W ever holds more than N admitted requests, and a refused request is not
+//! counted.
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::Mutex;
@@ -54,9 +57,9 @@ impl std::str::FromStr for RateLimitConfig {
     }
 }
 
-/// Admits or refuses requests per client.
+/// The server side's windows, one per client: admits or refuses requests.
 #[derive(Debug)]
-pub(crate) struct RateLimiter {
+pub(crate) struct ClientWindows {
     config: RateLimitConfig,
     windows: Mutex<HashMap<String, VecDeque<Instant>>>,
 }
@@ -64,9 +67,9 @@ pub(crate) struct RateLimiter {
 /// Keys kept before idle windows are pruned.
 const PRUNE_ABOVE: usize = 1024;
 
-impl RateLimiter {
+impl ClientWindows {
     pub(crate) fn new(config: RateLimitConfig) -> Self {
-        RateLimiter {
+        ClientWindows {
             config,
             windows: Mutex::new(HashMap::new()),
         }
@@ -106,7 +109,7 @@ mod tests {
 
     #[test]
     fn sliding_window_admits_max_then_waits_for_the_oldest() {
-        let limiter = RateLimiter::new(RateLimitConfig {
+        let limiter = ClientWindows::new(RateLimitConfig {
             max: 3,
             window: Duration::from_secs(10),
         });

@@ -99,6 +99,12 @@ impl Record {
         }
     }
 
+    /// `true` for a connector created through the API (`deleteCustomConnector` may
+    /// delete it); seeded connectors are built-in.
+    pub(crate) fn is_custom(&self) -> bool {
+        self.category == "custom"
+    }
+
     /// The stored document, or the template when none was ever set.
     pub(crate) fn document(&self, document: Document) -> Cow<'_, str> {
         let (stored, template): (&Option<String>, fn(&Record) -> String) = match document {
@@ -200,6 +206,16 @@ pub(crate) enum Undo {
     Remove(String),
     /// Put back the record that was removed or replaced.
     Restore(Box<Record>),
+}
+
+impl Undo {
+    /// The script name of the record the mutation touched.
+    pub(crate) fn script_name(&self) -> &str {
+        match self {
+            Undo::Remove(script) => script,
+            Undo::Restore(record) => &record.script_name,
+        }
+    }
 }
 
 /// All connectors, ordered by `scriptName`.

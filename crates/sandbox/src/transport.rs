@@ -37,4 +37,10 @@ impl Transport for Sandbox {
         }
         Ok(http::Response::from_parts(parts, body))
     }
+
+    /// The router answers in this process: the `auto` rate-limit policy adds no
+    /// limiter (the sandbox's own `rate_limit` knob still answers 429s).
+    fn is_in_process(&self) -> bool {
+        true
+    }
 }

@@ -1,9 +1,10 @@
 //! `AuthLayer`: puts a bearer token on every request (static, or OAuth2 client
-//! credentials with caching, single-flight refresh and one replay on 401).
+//! credentials with caching in memory and optionally on disk, single-flight refresh and
+//! one replay on 401).
 
 use std::fmt;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime};
 
 use bytes::Bytes;
 use http::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE};
@@ -11,7 +12,9 @@ use http::{HeaderValue, Method, StatusCode};
 
 use crate::redact::scrub;
 use crate::request::{clone_request, deadline_of};
-use crate::{AuthProblem, BaseUrl, Deadline, Idempotency, Secret, Transport, TransportError};
+use crate::{
+    AuthProblem, BaseUrl, Deadline, Idempotency, Secret, TokenCache, Transport, TransportError,
+};
 
 /// How the [`AuthLayer`] gets its bearer token.
 #[derive(Debug, Clone)]
@@ -52,6 +55,7 @@ pub struct ClientCredentials {
     client_id: String,
     client_secret: Secret,
     refresh_margin: Duration,
+    token_cache: Option<TokenCache>,
 }
 
 impl ClientCredentials {
@@ -74,7 +78,17 @@ impl ClientCredentials {
             client_id,
             client_secret,
             refresh_margin: Duration::from_secs(60),
+            token_cache: None,
         })
+    }
+
+    /// Shares tokens across processes through `cache` (e.g. [`TokenCache::user`]): a
+    /// token cached there by an earlier run is used until its refresh time, and each
+    /// fresh token is written there. Off unless set: a library does not write bearer
+    /// tokens to disk unless its caller asks for it.
+    pub fn token_cache(mut self, cache: TokenCache) -> Self {
+        self.token_cache = Some(cache);
+        self
     }
 
     /// How long before `expires_in` runs out a cached token is replaced (default 60 s,
@@ -100,6 +114,9 @@ impl ClientCredentials {
 /// With [`Auth::ClientCredentials`]:
 /// - the token is fetched through the *inner* transport on first use and cached until
 ///   shortly before `expires_in` runs out (see [`ClientCredentials::refresh_margin`]);
+/// - with a [`TokenCache`] ([`ClientCredentials::token_cache`]) a token an earlier
+///   process cached is used first, each new token is written there, and a token
+///   answered with 401 is removed from it; cache I/O errors are logged, never fatal;
 /// - however many tasks need a token at once, one token request is in flight (the
 ///   others wait for it and share its answer);
 /// - a 401 answer triggers one refresh and one replay of the request; a 401 after the
@@ -224,6 +241,21 @@ impl<T: Transport> AuthLayer<T> {
             }
         }
         let generation = tokens.cached.as_ref().map_or(1, |c| c.generation + 1);
+        let rejected = tokens
+            .cached
+            .as_ref()
+            .filter(|c| Some(c.generation) == stale)
+            .map(|c| c.header.clone());
+        if let Some(cache) = &settings.token_cache {
+            if let Some(found) = from_disk(cache, settings, rejected.as_ref()) {
+                tokens.cached = Some(Cached {
+                    header: found.header.clone(),
+                    generation,
+                    refresh_at: found.refresh_at,
+                });
+                return Ok((found.header, generation));
+            }
+        }
         match self.fetch(settings, deadline).await {
             Ok((header, refresh_at)) => {
                 tokens.cached = Some(Cached {
@@ -287,18 +319,71 @@ impl<T: Transport> AuthLayer<T> {
         let header = bearer_header(&token.access_token).ok_or_else(|| AuthProblem::BadToken {
             reason: "access_token contains characters that cannot go in an HTTP header".into(),
         })?;
+        let usable_for = token
+            .expires_in
+            .map(|lifetime| lifetime.saturating_sub(settings.refresh_margin.min(lifetime / 4)));
         // A lifetime too long to represent is taken as "until a 401".
-        let refresh_at = token.expires_in.and_then(|lifetime| {
-            let margin = settings.refresh_margin.min(lifetime / 4);
-            requested_at.checked_add(lifetime.saturating_sub(margin))
-        });
+        let refresh_at = usable_for.and_then(|d| requested_at.checked_add(d));
         tracing::debug!(
             endpoint = %settings.token_uri,
             expires_in_s = token.expires_in.map(|d| d.as_secs()),
             "fetched an OAuth2 access token"
         );
+        if let Some(cache) = &settings.token_cache {
+            let requested_at = SystemTime::now() - requested_at.elapsed();
+            let at = |d: Option<Duration>| d.and_then(|d| requested_at.checked_add(d));
+            let uri = settings.token_uri.to_string();
+            if let Err(e) = cache.store(
+                &uri,
+                &settings.client_id,
+                &token.access_token,
+                at(token.expires_in),
+                at(usable_for),
+            ) {
+                tracing::warn!(cache = %cache.dir().display(), error = %e, "could not cache the access token");
+            }
+        }
         Ok((header, refresh_at))
     }
+}
+
+/// A token found in the on-disk cache.
+struct FromDisk {
+    header: HeaderValue,
+    refresh_at: Option<Instant>,
+}
+
+/// The usable token `cache` holds for this client, unless it is the one just answered
+/// with 401 (`rejected`), which is removed instead.
+fn from_disk(
+    cache: &TokenCache,
+    settings: &ClientCredentials,
+    rejected: Option<&HeaderValue>,
+) -> Option<FromDisk> {
+    let uri = settings.token_uri.to_string();
+    let stored = cache.load(&uri, &settings.client_id);
+    let header = stored
+        .as_ref()
+        .and_then(|s| bearer_header(&s.access_token))
+        .filter(|h| Some(h) != rejected);
+    let (Some(stored), Some(header)) = (stored, header) else {
+        if rejected.is_some() {
+            if let Err(e) = cache.remove(&uri, &settings.client_id) {
+                tracing::warn!(cache = %cache.dir().display(), error = %e, "could not remove a rejected token from the cache");
+            }
+        }
+        return None;
+    };
+    let refresh_at = stored.refresh_at.map(|t| {
+        let left = t.duration_since(SystemTime::now()).unwrap_or_default();
+        Instant::now() + left
+    });
+    tracing::debug!(
+        endpoint = %settings.token_uri,
+        valid_for_s = refresh_at.map(|t| t.saturating_duration_since(Instant::now()).as_secs()),
+        "using a cached OAuth2 access token"
+    );
+    Some(FromDisk { header, refresh_at })
 }
 
 struct Token {

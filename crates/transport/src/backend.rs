@@ -54,6 +54,7 @@ impl TlsBackend {
 /// and no response body is decompressed.
 ///
 /// Errors: [`TransportError::Connect`] (refused, DNS, TLS handshake),
+/// [`TransportError::UntrustedCertificate`] (the server's certificate is not trusted),
 /// [`TransportError::Timeout`] with phase `Connect`, [`TransportError::Network`] (reset,
 /// closed early, truncated body), [`TransportError::InvalidRequest`]. Every HTTP status
 /// is `Ok`.
@@ -288,9 +289,16 @@ mod imp {
                     after: self.connect_timeout,
                 }
             } else if error.is_connect() {
-                TransportError::Connect {
-                    target: target.to_owned(),
-                    source: error.into(),
+                match crate::tls_trust::untrusted_reason(&error) {
+                    Some(reason) => TransportError::UntrustedCertificate {
+                        target: target.to_owned(),
+                        reason,
+                        source: error.into(),
+                    },
+                    None => TransportError::Connect {
+                        target: target.to_owned(),
+                        source: error.into(),
+                    },
                 }
             } else {
                 TransportError::Network {

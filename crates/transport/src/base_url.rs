@@ -84,7 +84,7 @@ impl BaseUrl {
         let loopback = is_loopback_host(host);
         if scheme == "http" && !loopback && !allow_http {
             return Err(bad(
-                "plain http:// is only accepted for loopback hosts (localhost, 127.0.0.1, [::1]); use https:// or explicitly allow insecure http",
+                "plain http:// is only accepted for loopback hosts (localhost, 127.0.0.1, [::1]); use https://, or allow insecure http explicitly (`connkit --allow-http`; `allow_http(true)` on ClientBuilder or ConfigSources)",
             ));
         }
 
@@ -159,7 +159,7 @@ impl BaseUrl {
     }
 }
 
-fn is_loopback_host(host: &str) -> bool {
+pub(crate) fn is_loopback_host(host: &str) -> bool {
     if host.eq_ignore_ascii_case("localhost") {
         return true;
     }

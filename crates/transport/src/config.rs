@@ -1,11 +1,12 @@
-//! Configuration resolution: explicit values, then the environment, then `./config.json`.
+//! Configuration resolution: explicit values, then the environment, then a profile,
+//! then `./config.json`.
 
 use std::fmt;
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-use crate::{Auth, BaseUrl, Secret, TransportError};
+use crate::{Auth, BaseUrl, Profile, ProfileFile, Secret, TransportError};
 
 /// Environment variable for the tenant base URL.
 pub const ENV_BASE_URL: &str = "SAIL_BASE_URL";
@@ -15,6 +16,8 @@ pub const ENV_CLIENT_ID: &str = "SAIL_CLIENT_ID";
 pub const ENV_CLIENT_SECRET: &str = "SAIL_CLIENT_SECRET";
 /// The config file looked for when none is named.
 pub const DEFAULT_CONFIG_FILE: &str = "config.json";
+/// The `platform` of the profiles [`ConfigSources`] accepts.
+pub const PLATFORM_ISC: &str = "isc";
 
 /// Where a resolved value came from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -25,6 +28,13 @@ pub enum Origin {
     Environment(&'static str),
     /// The config file at this path.
     File(PathBuf),
+    /// A profile of a profiles file.
+    Profile {
+        /// The profile's name.
+        name: String,
+        /// The profiles file.
+        file: PathBuf,
+    },
 }
 
 impl fmt::Display for Origin {
@@ -33,6 +43,9 @@ impl fmt::Display for Origin {
             Origin::Explicit => f.write_str("explicit value"),
             Origin::Environment(name) => write!(f, "environment variable {name}"),
             Origin::File(path) => write!(f, "config file {}", path.display()),
+            Origin::Profile { name, file } => {
+                write!(f, "profile `{name}` in {}", file.display())
+            }
         }
     }
 }
@@ -62,20 +75,32 @@ type EnvLookup<'a> = Box<dyn Fn(&str) -> Option<String> + 'a>;
 
 /// The sources to resolve configuration from, in order of precedence, field by field:
 /// explicit values, then the environment (`SAIL_BASE_URL`, `SAIL_CLIENT_ID`,
-/// `SAIL_CLIENT_SECRET`), then a JSON config file (`BaseURL`, `ClientId`, `ClientSecret`;
-/// other keys ignored; default `./config.json`).
+/// `SAIL_CLIENT_SECRET`), then a profile (see [`profiles`](ConfigSources::profiles)),
+/// then a JSON config file (`BaseURL`, `ClientId`, `ClientSecret`; other keys ignored;
+/// default `./config.json`).
 ///
-/// Blank values count as absent in every source. The config file is read only when a
-/// value is still missing after the first two sources. A missing default file is
+/// A source that is not needed is not read, so a broken one cannot block the others:
+/// the profiles file and the config file are read only when a value is still missing
+/// after the sources above them (client credentials count as missing only while
+/// [`needs_credentials`](ConfigSources::needs_credentials) holds; a caller with a bearer
+/// token turns it off). A profile named explicitly is always read: asking for a
+/// profile that does not exist is an error. The default profile is skipped when the
+/// base URL came from above and differs from the profile's, so one tenant's secret is
+/// never sent to another. A profile's secret is read (its variable, or its command
+/// run) only when it is the one used.
+///
+/// Blank values count as absent in every source. A missing default config file is
 /// skipped; a missing file named with [`config_file`](ConfigSources::config_file) is an
 /// error. A malformed file gives an error naming the file, the line and the column.
 ///
-/// Both the environment and the file are injectable so tests never touch the process.
+/// Both the environment and the files are injectable so tests never touch the process.
 pub struct ConfigSources<'a> {
     explicit: ExplicitConfig,
     env: EnvLookup<'a>,
     file: Option<PathBuf>,
     file_required: bool,
+    profiles: Option<(PathBuf, Option<String>)>,
+    needs_credentials: bool,
     allow_http: bool,
 }
 
@@ -84,6 +109,8 @@ impl fmt::Debug for ConfigSources<'_> {
         f.debug_struct("ConfigSources")
             .field("explicit", &self.explicit)
             .field("file", &self.file)
+            .field("profiles", &self.profiles)
+            .field("needs_credentials", &self.needs_credentials)
             .field("allow_http", &self.allow_http)
             .finish_non_exhaustive()
     }
@@ -96,15 +123,33 @@ impl Default for ConfigSources<'_> {
 }
 
 impl<'a> ConfigSources<'a> {
-    /// No explicit values, the process environment, and `./config.json` if present.
+    /// No explicit values, the process environment, no profiles, and `./config.json`
+    /// if present.
     pub fn new() -> Self {
         ConfigSources {
             explicit: ExplicitConfig::default(),
             env: Box::new(|name| std::env::var(name).ok()),
             file: Some(PathBuf::from(DEFAULT_CONFIG_FILE)),
             file_required: false,
+            profiles: None,
+            needs_credentials: true,
             allow_http: false,
         }
+    }
+
+    /// Uses the profiles file at `file` (usually [`ProfileFile::user_path`]): the
+    /// profile `name`, or with `None` the file's default profile, if it has one.
+    pub fn profiles(mut self, file: impl Into<PathBuf>, name: Option<String>) -> Self {
+        self.profiles = Some((file.into(), name));
+        self
+    }
+
+    /// Whether client credentials are wanted (default `true`). With `false` (the caller
+    /// has a bearer token) no file is read for them, and none is read at all once the
+    /// base URL is known.
+    pub fn needs_credentials(mut self, needed: bool) -> Self {
+        self.needs_credentials = needed;
+        self
     }
 
     /// Explicit values (highest precedence).
@@ -168,7 +213,44 @@ impl<'a> ConfigSources<'a> {
             })
             .or_else(|| env(ENV_CLIENT_SECRET));
 
-        if base_url.is_none() || client_id.is_none() || client_secret.is_none() {
+        let missing = |base_url: &Option<Resolved<String>>,
+                       id: &Option<Resolved<String>>,
+                       secret: &Option<Resolved<String>>| {
+            base_url.is_none() || (self.needs_credentials && (id.is_none() || secret.is_none()))
+        };
+        let mut profile_used = None;
+        if let Some((file, name)) = &self.profiles {
+            if name.is_some() || missing(&base_url, &client_id, &client_secret) {
+                if let Some((name, profile)) = self.profile(file, name.as_deref(), &base_url)? {
+                    let origin = Origin::Profile {
+                        name: name.clone(),
+                        file: file.clone(),
+                    };
+                    let from_profile = |value: &Option<String>| {
+                        non_blank(value.clone()).map(|value| Resolved {
+                            value,
+                            origin: origin.clone(),
+                        })
+                    };
+                    base_url = base_url.or_else(|| from_profile(&profile.base_url));
+                    client_id = client_id.or_else(|| from_profile(&profile.client_id));
+                    if self.needs_credentials && client_secret.is_none() {
+                        if let Some(source) = &profile.secret {
+                            let secret = source.read(&self.env).map_err(|e| {
+                                TransportError::config(format!("{origin}: {}", message_of(&e)))
+                            })?;
+                            client_secret = Some(Resolved {
+                                value: secret.expose().to_owned(),
+                                origin: origin.clone(),
+                            });
+                        }
+                    }
+                    profile_used = Some((name, profile, origin));
+                }
+            }
+        }
+
+        if missing(&base_url, &client_id, &client_secret) {
             if let Some(file) = self.read_file()? {
                 let path = self.file.clone().unwrap_or_default();
                 let from_file = |value: Option<String>| {
@@ -182,10 +264,20 @@ impl<'a> ConfigSources<'a> {
                 client_secret = client_secret.or_else(|| from_file(file.client_secret));
             }
         }
+        if !self.needs_credentials {
+            (client_id, client_secret) = (None, None);
+        }
 
         let base_url = base_url.ok_or_else(|| {
+            let profile = match &self.profiles {
+                Some((file, None)) => format!(
+                    ", name a profile (none is the default in {})",
+                    file.display()
+                ),
+                _ => String::new(),
+            };
             TransportError::config(format!(
-                "no base URL: pass one explicitly, set {ENV_BASE_URL}, or put \"BaseURL\" in {}",
+                "no base URL: pass one explicitly, set {ENV_BASE_URL}{profile}, or put \"BaseURL\" in {}",
                 self.file_name()
             ))
         })?;
@@ -219,6 +311,22 @@ impl<'a> ConfigSources<'a> {
             }
             _ => {}
         }
+        let (profile, rate_limit, output) = match profile_used {
+            None => (None, None, None),
+            Some((name, profile, origin)) => {
+                let resolved = |value: Option<String>| {
+                    value.map(|value| Resolved {
+                        value,
+                        origin: origin.clone(),
+                    })
+                };
+                (
+                    Some(name),
+                    resolved(profile.rate_limit),
+                    resolved(profile.output),
+                )
+            }
+        };
         Ok(ResolvedConfig {
             base_url: Resolved {
                 value: parsed,
@@ -226,7 +334,51 @@ impl<'a> ConfigSources<'a> {
             },
             client_id,
             client_secret,
+            profile,
+            rate_limit,
+            output,
         })
+    }
+
+    /// The profile to use, with its name: `name` (which must exist), else the file's
+    /// default unless `base_url` already names another tenant. `None` when there is no
+    /// such profile.
+    fn profile(
+        &self,
+        file: &Path,
+        name: Option<&str>,
+        base_url: &Option<Resolved<String>>,
+    ) -> Result<Option<(String, Profile)>, TransportError> {
+        let profiles = ProfileFile::load(file)?;
+        let implicit = name.is_none();
+        let (name, profile) = match name {
+            Some(name) => (name, profiles.require(name)?),
+            None => match profiles.default_name() {
+                None => return Ok(None),
+                Some(name) => (name, profiles.require(name)?),
+            },
+        };
+        if profile.platform != PLATFORM_ISC {
+            return Err(TransportError::config(format!(
+                "profile `{name}` in {} is for platform `{}`; this needs a `{PLATFORM_ISC}` profile",
+                file.display(),
+                profile.platform
+            )));
+        }
+        let elsewhere = match (base_url, &profile.base_url) {
+            (Some(given), Some(own)) => {
+                given.value.trim_end_matches('/') != own.trim_end_matches('/')
+            }
+            _ => false,
+        };
+        if elsewhere && implicit {
+            tracing::debug!(
+                profile = name,
+                "the base URL names another tenant: the default profile is not used"
+            );
+            return Ok(None);
+        }
+        Ok(Some((name.to_owned(), profile.clone())))
     }
 
     fn file_name(&self) -> String {
@@ -316,6 +468,12 @@ pub struct ResolvedConfig {
     pub client_id: Option<Resolved<String>>,
     /// The OAuth2 client secret, if configured (present exactly when `client_id` is).
     pub client_secret: Option<Resolved<Secret>>,
+    /// The name of the profile that supplied values, if one did.
+    pub profile: Option<String>,
+    /// That profile's rate-limit policy as written (`auto`, `off`, `MAX/WINDOW`).
+    pub rate_limit: Option<Resolved<String>>,
+    /// That profile's default output format as written.
+    pub output: Option<Resolved<String>>,
 }
 
 impl ResolvedConfig {
@@ -560,6 +718,16 @@ mod tests {
             err.contains("no base URL") && err.contains(ENV_BASE_URL),
             "{err}"
         );
+        let err = error_of(
+            ConfigSources::new()
+                .env(env(&[]))
+                .no_config_file()
+                .profiles("/nonexistent/profiles.toml", None),
+        );
+        assert!(
+            err.contains("name a profile (none is the default in /nonexistent/profiles.toml)"),
+            "{err}"
+        );
 
         let err = error_of(
             ConfigSources::new()
@@ -613,5 +781,148 @@ mod tests {
             allowed.base_url.value.api_root(),
             "http://tenant.example/v2024"
         );
+    }
+
+    /// A profiles file beside a config file in one temporary directory.
+    fn profiles_file(contents: &str) -> TempFile {
+        let file = TempFile::new("{ this config.json is broken");
+        std::fs::write(file.0.with_file_name("profiles.toml"), contents).unwrap();
+        file
+    }
+
+    const PROFILES: &str = r#"
+default = "acme"
+
+[profiles.acme]
+platform = "isc"
+base_url = "https://acme.api.identitynow.com"
+client_id = "acme-id"
+secret_env = "ACME_SECRET"
+rate_limit = "50/10s"
+output = "table"
+
+[profiles.other]
+platform = "isc"
+base_url = "https://other.api.identitynow.com"
+client_id = "other-id"
+secret_command = ["printf", "from-command"]
+"#;
+
+    #[test]
+    fn a_profile_comes_after_flags_and_env_and_before_the_config_file() {
+        let dir = profiles_file(PROFILES);
+        let profiles = dir.0.with_file_name("profiles.toml");
+        let sources = |vars: &[(&str, &str)], name: Option<&str>| {
+            let vars: Vec<(String, String)> = vars
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+                .collect();
+            ConfigSources::new()
+                .env(move |n| vars.iter().find(|(k, _)| k == n).map(|(_, v)| v.clone()))
+                .config_file(&dir.0)
+                .profiles(&profiles, name.map(str::to_owned))
+        };
+
+        // The default profile, its secret from its variable; the broken config file is
+        // not needed, so not read.
+        let acme = sources(&[("ACME_SECRET", "s3cret")], None)
+            .resolve()
+            .unwrap();
+        assert_eq!(
+            summary(&acme),
+            (
+                "https://acme.api.identitynow.com".into(),
+                "acme-id".into(),
+                "s3cret".into()
+            )
+        );
+        assert_eq!(acme.profile.as_deref(), Some("acme"));
+        assert_eq!(acme.rate_limit.unwrap().value, "50/10s");
+        assert_eq!(acme.output.unwrap().value, "table");
+        assert!(matches!(acme.base_url.origin, Origin::Profile { ref name, .. } if name == "acme"));
+
+        // Named, its secret from its command; the environment's client id wins.
+        let other = sources(&[("SAIL_CLIENT_ID", "env-id")], Some("other"))
+            .resolve()
+            .unwrap();
+        assert_eq!(
+            summary(&other),
+            (
+                "https://other.api.identitynow.com".into(),
+                "env-id".into(),
+                "from-command".into()
+            )
+        );
+
+        // A base URL for another tenant keeps the default profile's secret away from it;
+        // the config file is then needed, and its error names it.
+        let err = sources(&[("SAIL_BASE_URL", "https://else.example")], None)
+            .resolve()
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("config.json: line 1, column 3"), "{err}");
+
+        // A bearer token needs no credentials: nothing beyond the flags is read.
+        let token_run = sources(&[], None)
+            .explicit(ExplicitConfig {
+                base_url: Some("https://flag.example".into()),
+                ..ExplicitConfig::default()
+            })
+            .needs_credentials(false)
+            .resolve()
+            .unwrap();
+        assert!(token_run.client_id.is_none() && token_run.profile.is_none());
+
+        // An unknown name is an error listing the names; so is a missing variable.
+        let err = sources(&[], Some("nope"))
+            .resolve()
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("no profile `nope`") && err.contains("acme, other"),
+            "{err}"
+        );
+        let err = sources(&[], None).resolve().unwrap_err().to_string();
+        assert!(
+            err.contains("ACME_SECRET") && err.contains("profile `acme`"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn a_broken_profile_file_matters_only_when_a_profile_is_needed() {
+        let dir = profiles_file("default = \n");
+        let profiles = dir.0.with_file_name("profiles.toml");
+        let all = ConfigSources::new()
+            .env(env(&ENV))
+            .profiles(&profiles, None)
+            .resolve();
+        assert!(all.is_ok());
+        let err = ConfigSources::new()
+            .env(env(&[]))
+            .profiles(&profiles, None)
+            .resolve()
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("profiles.toml: line 1, column 11"), "{err}");
+        let err = ConfigSources::new()
+            .env(env(&ENV))
+            .profiles(&profiles, Some("acme".into()))
+            .resolve()
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("profiles.toml: line 1"), "{err}");
+    }
+
+    #[test]
+    fn a_profile_for_another_platform_is_refused() {
+        let dir = profiles_file("[profiles.c]\nplatform = \"c1\"\n");
+        let err = ConfigSources::new()
+            .env(env(&[]))
+            .profiles(dir.0.with_file_name("profiles.toml"), Some("c".into()))
+            .resolve()
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("platform `c1`"), "{err}");
     }
 }

@@ -4,7 +4,7 @@
 //!
 //! | source | `Ok` | `Err` |
 //! |---|---|---|
-//! | backend ([`HttpBackend`](crate::HttpBackend)) | every HTTP status | [`Connect`](TransportError::Connect), [`Network`](TransportError::Network), [`Timeout`](TransportError::Timeout) (`Connect` phase), [`InvalidRequest`](TransportError::InvalidRequest); [`NoBackend`](TransportError::NoBackend) at construction |
+//! | backend ([`HttpBackend`](crate::HttpBackend)) | every HTTP status | [`Connect`](TransportError::Connect), [`UntrustedCertificate`](TransportError::UntrustedCertificate), [`Network`](TransportError::Network), [`Timeout`](TransportError::Timeout) (`Connect` phase), [`InvalidRequest`](TransportError::InvalidRequest); [`NoBackend`](TransportError::NoBackend) at construction |
 //! | [`Timeout`](crate::Timeout) layer | what the inner transport answered | [`Timeout`](TransportError::Timeout) with its phase (`Attempt` or `Operation`), or the inner error |
 //! | [`Retry`](crate::Retry) layer | any response that is not retryable (2xx, 4xx except 429, 501, 5xx on a non-idempotent request) | [`RetriesExhausted`](TransportError::RetriesExhausted) when the last outcome was still retryable; a non-retryable inner error unchanged |
 //! | [`RateLimit`](crate::RateLimit) layer | what the inner transport answered | [`RateLimited`](TransportError::RateLimited) when no slot opens before the request's [`Deadline`](crate::Deadline); the inner error |
@@ -41,6 +41,21 @@ pub enum TransportError {
         #[source]
         source: BoxError,
     },
+    /// The TLS handshake failed because the server's certificate is not trusted (an
+    /// unknown issuer, expired, issued for another name, a CA certificate used as the
+    /// server's own, …). Never retried: trying again cannot change the certificate. A
+    /// private CA or a TLS-inspecting proxy's CA can be added with
+    /// [`HttpBackendBuilder::add_root_certificates_pem`](crate::HttpBackendBuilder::add_root_certificates_pem).
+    #[error("the server's certificate at {target} is not trusted: {reason}")]
+    UntrustedCertificate {
+        /// Host and port that was tried.
+        target: String,
+        /// Why the certificate was refused, in words.
+        reason: String,
+        /// The TLS library's own error.
+        #[source]
+        source: BoxError,
+    },
     /// The exchange failed after connecting: reset, closed early, truncated body.
     #[error("connection failed during the exchange")]
     Network {
@@ -64,7 +79,7 @@ pub enum TransportError {
     },
     /// No bearer token could be had: the token endpoint refused, answered something that
     /// is not a usable token, or could not be reached.
-    #[error("authentication failed at {endpoint}")]
+    #[error("could not get an access token from {endpoint}")]
     Auth {
         /// The token endpoint URL (never carries credentials).
         endpoint: String,
@@ -106,19 +121,80 @@ pub enum TransportError {
 }
 
 impl TransportError {
-    /// `true` for failures where the request may not have reached the server's
-    /// application logic, so retrying an idempotent request is safe.
+    /// `true` if no connection could be made ([`Connect`](TransportError::Connect),
+    /// including an [untrusted certificate](TransportError::UntrustedCertificate)): the
+    /// request never left.
     pub fn is_connect(&self) -> bool {
-        matches!(self, TransportError::Connect { .. })
+        matches!(
+            self,
+            TransportError::Connect { .. } | TransportError::UntrustedCertificate { .. }
+        )
+    }
+
+    /// `true` if the server (or its token endpoint) could not be reached or did not
+    /// answer: no connection, an untrusted certificate, a connection lost during the
+    /// exchange, a timeout — also when retries gave up on one of these, or when it
+    /// happened while fetching a token. Such a failure says nothing about credentials,
+    /// so it is never [`is_auth`](TransportError::is_auth).
+    pub fn is_unreachable(&self) -> bool {
+        match self {
+            TransportError::Connect { .. }
+            | TransportError::UntrustedCertificate { .. }
+            | TransportError::Network { .. }
+            | TransportError::Timeout { .. } => true,
+            TransportError::RetriesExhausted {
+                last: LastAttempt::Error(inner),
+                ..
+            } => inner.is_unreachable(),
+            TransportError::Auth {
+                problem: AuthProblem::Unreachable(inner),
+                ..
+            } => inner.is_unreachable(),
+            _ => false,
+        }
+    }
+
+    /// `true` if the request may have been processed by the server although no usable
+    /// answer came back: the connection broke after the request was sent, or a time
+    /// limit ran out while it was in flight. For a non-idempotent request (POST,
+    /// PATCH) the outcome is then unknown: look before sending it again.
+    ///
+    /// What proves a request was **not** processed (so this is `false`, and the
+    /// [`Retry`](crate::Retry) layer resends even a POST or PATCH after it):
+    /// - no connection was made: refused, DNS failure, a connect timeout, a TLS
+    ///   handshake failure ([`Connect`](TransportError::Connect),
+    ///   [`Timeout`](TransportError::Timeout) in the `Connect` phase): nothing was
+    ///   written;
+    /// - a **429** answer: the rate limiter in front of the API refused the request;
+    /// - no token could be had, or the client-side limiter refused it: the request was
+    ///   never sent.
+    ///
+    /// A 5xx answer is not such a proof: a gateway may answer 502, 503 or 504 after the
+    /// service applied the write, and this client cannot tell whether the server had
+    /// read the body when it answered. A 5xx to a POST or PATCH is therefore returned as
+    /// the answer, not retried.
+    pub fn may_have_been_processed(&self) -> bool {
+        match self {
+            TransportError::Network { .. } => true,
+            TransportError::Timeout { phase, .. } => *phase != TimeoutPhase::Connect,
+            TransportError::RetriesExhausted {
+                last: LastAttempt::Error(inner),
+                ..
+            } => inner.may_have_been_processed(),
+            _ => false,
+        }
     }
 
     /// `true` if no bearer token could be had ([`Auth`](TransportError::Auth): refused
-    /// credentials, an unusable answer, an unreachable or failing token endpoint) —
-    /// except when the token endpoint rate-limited the client, which is
-    /// [`is_rate_limited`](TransportError::is_rate_limited) instead, so the two never
-    /// both hold.
+    /// credentials, an unusable answer, a failing token endpoint) — except when the
+    /// token endpoint rate-limited the client, which is
+    /// [`is_rate_limited`](TransportError::is_rate_limited) instead, or could not be
+    /// reached, which is [`is_unreachable`](TransportError::is_unreachable) instead:
+    /// no two of them hold at once.
     pub fn is_auth(&self) -> bool {
-        matches!(self, TransportError::Auth { .. }) && !self.is_rate_limited()
+        matches!(self, TransportError::Auth { .. })
+            && !self.is_rate_limited()
+            && !self.is_unreachable()
     }
 
     /// `true` for a timeout of any phase.
@@ -336,5 +412,65 @@ mod tests {
             Some(503)
         );
         assert!(auth(rejected(401)).last_response().is_none());
+    }
+
+    fn refused() -> TransportError {
+        TransportError::Connect {
+            target: "127.0.0.1:9".into(),
+            source: "connection refused".into(),
+        }
+    }
+
+    fn reset() -> TransportError {
+        TransportError::Network {
+            source: "connection reset".into(),
+        }
+    }
+
+    fn after_retries(error: TransportError) -> TransportError {
+        TransportError::RetriesExhausted {
+            attempts: 3,
+            last: LastAttempt::Error(Box::new(error)),
+        }
+    }
+
+    #[test]
+    fn an_unreachable_token_endpoint_is_not_an_auth_failure() {
+        for error in [
+            auth(AuthProblem::Unreachable(Arc::new(refused()))),
+            auth(AuthProblem::Unreachable(Arc::new(after_retries(refused())))),
+            after_retries(refused()),
+            TransportError::Timeout {
+                phase: TimeoutPhase::Attempt,
+                after: Duration::from_secs(1),
+            },
+        ] {
+            assert!(error.is_unreachable(), "{error:?}");
+            assert!(!error.is_auth(), "{error:?}");
+            assert!(!error.is_rate_limited(), "{error:?}");
+        }
+        assert!(!auth(rejected(401)).is_unreachable());
+        assert!(!exhausted(503).is_unreachable());
+    }
+
+    #[test]
+    fn only_a_lost_exchange_may_have_been_processed() {
+        let timeout = |phase| TransportError::Timeout {
+            phase,
+            after: Duration::from_secs(1),
+        };
+        for (error, maybe) in [
+            (refused(), false),
+            (after_retries(refused()), false),
+            (timeout(TimeoutPhase::Connect), false),
+            (exhausted(429), false),
+            (auth(AuthProblem::Unreachable(Arc::new(reset()))), false),
+            (reset(), true),
+            (after_retries(reset()), true),
+            (timeout(TimeoutPhase::Attempt), true),
+            (timeout(TimeoutPhase::Operation), true),
+        ] {
+            assert_eq!(error.may_have_been_processed(), maybe, "{error:?}");
+        }
     }
 }

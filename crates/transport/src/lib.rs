@@ -11,7 +11,7 @@
 //! # async fn demo() -> Result<(), connkit_transport::TransportError> {
 //! use connkit_transport::{ConfigSources, HttpBackend, TransportStack};
 //!
-//! // explicit values > SAIL_* environment > ./config.json
+//! // explicit values > SAIL_* environment > ./config.json (profiles: see below)
 //! let config = ConfigSources::new().resolve()?;
 //! let mut stack = TransportStack::builder(HttpBackend::new()?);
 //! if let Some(auth) = config.client_credentials() {
@@ -27,14 +27,66 @@
 //!
 //! [`TransportStack`] documents the order of the layers and every default: operation
 //! timeout 120 s, auth, retry (4 attempts, jittered exponential backoff, `Retry-After` up
-//! to 60 s), a sliding-window rate limit of 100 request starts per 10 s, a `tracing` span
-//! per attempt, per-attempt timeout 30 s, connect timeout 10 s.
+//! to 60 s), the `auto` rate-limit policy, a `tracing` span per attempt, per-attempt
+//! timeout 30 s, connect timeout 10 s.
+//!
+//! # Rate limiting
+//!
+//! [`RateLimitPolicy::Auto`] (the default) starts at ISC's documented 100 requests per
+//! 10 s against a hosted tenant, unthrottled against a loopback host, and gives an
+//! in-process backend no limiter; a 429 teaches it the real limit, and its state is
+//! shared by every connkit process on the machine that uses the same client id against
+//! the same tenant, in `rate-limit/` under the cache directory ([`UserDir::Cache`]).
+//! [`TransportStackBuilder::rate_limit_policy`] picks another policy (`off`, or a fixed
+//! `MAX/WINDOW`); [`RateLimiter`] documents the accounting and the learning.
+//!
+//! # Profiles and the token cache
+//!
+//! Both live in the user's directories ([`UserDir`]); both are opt-in for a library
+//! caller and on by default in the `connkit` tool.
+//!
+//! - **Profiles**: [`ProfileFile`] reads and edits `profiles.toml` in [`UserDir::Config`]
+//!   (`$CONNKIT_CONFIG_DIR`, else `$XDG_CONFIG_HOME/connkit`, else `~/.config/connkit`):
+//!   named tenants of any `platform`, each with a base URL, a client id, a
+//!   [`SecretSource`] (an environment variable or a command; a plain secret only in a
+//!   0600 file), a rate-limit policy string and a default output format.
+//!   [`ConfigSources::profiles`] puts a profile between the environment and
+//!   `./config.json`; without it no profile is read.
+//! - **Token cache**: [`TokenCache`] keeps client-credentials tokens in `tokens/` of
+//!   [`UserDir::Cache`] (`$CONNKIT_CACHE_DIR`, else `$XDG_CACHE_HOME/connkit`, else
+//!   `~/.cache/connkit`), one 0600 file per (token URL, client id), never the secret.
+//!   [`ClientCredentials::token_cache`] turns it on for an [`AuthLayer`]; without it
+//!   tokens are cached in memory only.
+//!
+//! ```no_run
+//! # fn demo() -> Result<(), connkit_transport::TransportError> {
+//! use connkit_transport::{Auth, ClientCredentials, ConfigSources, ProfileFile, TokenCache};
+//!
+//! let mut sources = ConfigSources::new();
+//! if let Some(file) = ProfileFile::user_path() {
+//!     sources = sources.profiles(file, Some("acme".to_owned()));
+//! }
+//! let config = sources.resolve()?;
+//! if let (Some(id), Some(secret)) = (&config.client_id, &config.client_secret) {
+//!     let mut credentials =
+//!         ClientCredentials::new(&config.base_url.value, id.value.clone(), secret.value.clone())?;
+//!     if let Some(cache) = TokenCache::user() {
+//!         credentials = credentials.token_cache(cache);
+//!     }
+//!     let _auth = Auth::ClientCredentials(credentials);
+//! }
+//! # Ok(()) }
+//! ```
 //!
 //! # Idempotency
 //!
-//! 5xx answers and connection failures are retried only for idempotent requests: GET,
-//! HEAD, PUT, DELETE, OPTIONS, TRACE, unless the request carries an [`Idempotency`]
-//! extension that says otherwise. 429 is retried for every method.
+//! 5xx answers and a lost exchange (reset, truncated body, per-attempt timeout) are
+//! retried only for idempotent requests: GET, HEAD, PUT, DELETE, OPTIONS, TRACE, unless
+//! the request carries an [`Idempotency`] extension that says otherwise. What proves a
+//! request was **not** processed is retried for every method, POST and PATCH too: a
+//! 429, and a connection that could not be made (refused, DNS, connect timeout, TLS
+//! handshake). [`TransportError::may_have_been_processed`] says which failures leave
+//! the outcome of a write unknown, and why a 5xx is not such a proof.
 //!
 //! # Errors
 //!
@@ -43,7 +95,12 @@
 //! returns as `Err`. For exit codes and user messages:
 //!
 //! - [`TransportError::is_auth`]: no token could be had — refused credentials, an
-//!   unusable answer, an unreachable token endpoint ("auth failed");
+//!   unusable answer, a failing token endpoint ("auth failed");
+//! - [`TransportError::is_unreachable`]: the server or its token endpoint could not be
+//!   reached or did not answer (refused, untrusted certificate, lost connection,
+//!   timeout), also after retries;
+//! - [`TransportError::may_have_been_processed`]: the request was sent but no usable
+//!   answer came back — for a POST or PATCH the outcome is unknown;
 //! - [`TransportError::is_rate_limited`]: the client-side limiter could not start the
 //!   request before its deadline, or retries gave up on a 429 (at the API or the token
 //!   endpoint);
@@ -51,6 +108,7 @@
 //!   carries the attempt count and the last response ([`TransportError::last_response`])
 //!   or the last error, as its `source()`;
 //! - [`TransportError::Timeout`] (with its phase), [`TransportError::Connect`],
+//!   [`TransportError::UntrustedCertificate`] (never retried; says why in words),
 //!   [`TransportError::Network`], [`TransportError::Config`],
 //!   [`TransportError::NoBackend`], [`TransportError::InvalidRequest`].
 //!
@@ -73,6 +131,8 @@ mod backend;
 mod base_url;
 mod config;
 mod error;
+mod private_file;
+mod profile;
 mod rate_limit;
 mod redact;
 mod request;
@@ -81,6 +141,9 @@ mod stack;
 #[cfg(any(test, feature = "test-util"))]
 pub mod test_util;
 mod timeout;
+#[cfg(any(feature = "rustls", feature = "native-tls"))]
+mod tls_trust;
+mod token_cache;
 mod trace;
 mod user_dirs;
 
@@ -89,15 +152,19 @@ pub use backend::{HttpBackend, HttpBackendBuilder, TlsBackend};
 pub use base_url::{BaseUrl, API_VERSION_PREFIX};
 pub use config::{
     ConfigSources, ExplicitConfig, Origin, Resolved, ResolvedConfig, DEFAULT_CONFIG_FILE,
-    ENV_BASE_URL, ENV_CLIENT_ID, ENV_CLIENT_SECRET,
+    ENV_BASE_URL, ENV_CLIENT_ID, ENV_CLIENT_SECRET, PLATFORM_ISC,
 };
 pub use error::{AuthProblem, BoxError, LastAttempt, LastResponse, TimeoutPhase, TransportError};
-pub use rate_limit::{RateLimit, RateLimiter};
+pub use profile::{
+    is_rate_limit_policy, Profile, ProfileFile, SecretSource, ENV_PROFILE, PROFILES_FILE,
+};
+pub use rate_limit::{Limit, RateLimit, RateLimitPermit, RateLimitPolicy, RateLimiter};
 pub use redact::{Secret, REDACTED};
 pub use request::{clone_request, Attempt, Deadline, Idempotency};
 pub use retry::{Retry, RetryPolicy};
 pub use stack::{TransportStack, TransportStackBuilder};
 pub use timeout::Timeout;
+pub use token_cache::{CachedTokenInfo, TokenCache};
 pub use trace::Traced;
 pub use user_dirs::UserDir;
 
@@ -116,6 +183,13 @@ pub trait Transport: Send + Sync + 'static {
         &self,
         request: http::Request<Bytes>,
     ) -> Result<http::Response<Bytes>, TransportError>;
+
+    /// Whether requests are answered inside this process (an emulator, a replay)
+    /// rather than by a server. The `auto` rate-limit policy gives such a backend no
+    /// limiter: there is no server whose limit to respect.
+    fn is_in_process(&self) -> bool {
+        false
+    }
 }
 
 #[async_trait::async_trait]
@@ -125,5 +199,9 @@ impl<T: Transport + ?Sized> Transport for std::sync::Arc<T> {
         request: http::Request<Bytes>,
     ) -> Result<http::Response<Bytes>, TransportError> {
         (**self).send(request).await
+    }
+
+    fn is_in_process(&self) -> bool {
+        (**self).is_in_process()
     }
 }

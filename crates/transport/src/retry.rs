@@ -11,11 +11,17 @@ use crate::{Attempt, Idempotency, LastAttempt, TimeoutPhase, Transport, Transpor
 /// How the [`Retry`] layer retries.
 ///
 /// What is retried:
-/// - **429** for every method, waiting what `Retry-After` asks (seconds or an HTTP date);
-/// - **5xx except 501** and **connection failures** (refused, reset, truncated, a per-attempt
-///   or connect timeout) only for idempotent requests: GET, HEAD, PUT, DELETE, OPTIONS,
-///   TRACE, or any request marked [`Idempotency::Idempotent`] (and never one marked
+/// - what proves the request was not processed, for every method (POST and PATCH too;
+///   see [`TransportError::may_have_been_processed`]): **429**, waiting what
+///   `Retry-After` asks (seconds or an HTTP date), and a **connection that could not be
+///   made** (refused, DNS, connect timeout, TLS handshake) — nothing was written;
+/// - **5xx except 501** and **a lost exchange** (reset, truncated, a per-attempt
+///   timeout) only for idempotent requests: GET, HEAD, PUT, DELETE, OPTIONS, TRACE, or
+///   any request marked [`Idempotency::Idempotent`] (and never one marked
 ///   [`Idempotency::NonIdempotent`]). A `Retry-After` on a 503 is honoured too.
+///
+/// Never retried: an [untrusted certificate](TransportError::UntrustedCertificate) and
+/// every other error.
 ///
 /// Without `Retry-After` the wait is exponential backoff with "equal jitter": before
 /// retry *n* the base is `initial_backoff × 2ⁿ⁻¹` capped at `max_backoff`, and the wait is
@@ -140,16 +146,22 @@ fn judge(outcome: &Result<http::Response<Bytes>, TransportError>, idempotent: bo
             }
         }
         Err(error) => Verdict {
-            retry: idempotent
-                && matches!(
-                    error,
-                    TransportError::Connect { .. }
-                        | TransportError::Network { .. }
-                        | TransportError::Timeout {
-                            phase: TimeoutPhase::Connect | TimeoutPhase::Attempt,
-                            ..
-                        }
-                ),
+            retry: match error {
+                // Nothing was written: safe to resend whatever the method.
+                TransportError::Connect { .. }
+                | TransportError::Timeout {
+                    phase: TimeoutPhase::Connect,
+                    ..
+                } => true,
+                // The request may have been processed.
+                TransportError::Network { .. }
+                | TransportError::Timeout {
+                    phase: TimeoutPhase::Attempt,
+                    ..
+                } => idempotent,
+                // An untrusted certificate, a refused token, …: the same again.
+                _ => false,
+            },
             server_wait: None,
         },
     }

@@ -1,12 +1,14 @@
 //! `TransportStack`: every layer stacked in the right order over a backend.
 
 use std::fmt;
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
+use crate::rate_limit::{Caller, PerHost};
 use crate::{
-    Auth, AuthLayer, RateLimit, RateLimiter, Retry, RetryPolicy, Timeout, Traced, Transport,
-    TransportError,
+    Auth, AuthLayer, RateLimit, RateLimitPolicy, RateLimiter, Retry, RetryPolicy, Timeout, Traced,
+    Transport, TransportError, UserDir,
 };
 
 /// Builds the standard stack. From the caller inward:
@@ -18,7 +20,8 @@ use crate::{
 ///    rate limiting and tracing like any other request;
 /// 3. [`Retry`] (default [`RetryPolicy::default`]: 4 attempts, 250 ms → 8 s jittered
 ///    backoff, `Retry-After` up to 60 s);
-/// 4. [`RateLimit`] (default [`RateLimiter::isc_default`]: 100 starts per 10 s) — below
+/// 4. [`RateLimit`] (default [`RateLimitPolicy::Auto`], state shared through
+///    `rate-limit/` in the cache directory; none for an in-process backend) — below
 ///    retry, so every attempt and every token request is counted;
 /// 5. [`Traced`] — one `tracing` span per attempt on the wire;
 /// 6. [`Timeout::per_attempt`] (default 30 s);
@@ -44,7 +47,8 @@ impl TransportStack {
             backend: Arc::new(backend),
             auth: None,
             retry: RetryPolicy::default(),
-            rate_limiter: Some(RateLimiter::isc_default()),
+            rate_limit: RateLimitChoice::Policy(RateLimitPolicy::Auto),
+            rate_limit_state: RateLimitState::CacheDir,
             attempt_timeout: TransportStackBuilder::DEFAULT_ATTEMPT_TIMEOUT,
             operation_timeout: TransportStackBuilder::DEFAULT_OPERATION_TIMEOUT,
         }
@@ -56,9 +60,28 @@ pub struct TransportStackBuilder {
     backend: Arc<dyn Transport>,
     auth: Option<Auth>,
     retry: RetryPolicy,
-    rate_limiter: Option<RateLimiter>,
+    rate_limit: RateLimitChoice,
+    rate_limit_state: RateLimitState,
     attempt_timeout: Duration,
     operation_timeout: Duration,
+}
+
+/// A policy applied per host, or one limiter the caller made.
+#[derive(Debug)]
+enum RateLimitChoice {
+    Policy(RateLimitPolicy),
+    Limiter(RateLimiter),
+}
+
+/// Where a policy's limiters keep their shared state.
+#[derive(Debug)]
+enum RateLimitState {
+    /// `rate-limit/` under [`UserDir::Cache`], if the environment names one.
+    CacheDir,
+    /// This directory.
+    Dir(PathBuf),
+    /// This process only.
+    InMemory,
 }
 
 impl fmt::Debug for TransportStackBuilder {
@@ -66,7 +89,8 @@ impl fmt::Debug for TransportStackBuilder {
         f.debug_struct("TransportStackBuilder")
             .field("auth", &self.auth)
             .field("retry", &self.retry)
-            .field("rate_limiter", &self.rate_limiter)
+            .field("rate_limit", &self.rate_limit)
+            .field("rate_limit_state", &self.rate_limit_state)
             .field("attempt_timeout", &self.attempt_timeout)
             .field("operation_timeout", &self.operation_timeout)
             .finish_non_exhaustive()
@@ -91,15 +115,30 @@ impl TransportStackBuilder {
         self
     }
 
-    /// Uses this limiter; pass a clone of one limiter to several stacks to share it.
+    /// Uses this limiter for every request, whatever the backend; pass a clone of one
+    /// limiter to several stacks to share it.
     pub fn rate_limit(mut self, limiter: RateLimiter) -> Self {
-        self.rate_limiter = Some(limiter);
+        self.rate_limit = RateLimitChoice::Limiter(limiter);
         self
     }
 
-    /// Removes the client-side rate limiter.
-    pub fn no_rate_limit(mut self) -> Self {
-        self.rate_limiter = None;
+    /// Limits per `policy` (default [`RateLimitPolicy::Auto`]): each host gets its own
+    /// limiter, shared per client id as the [`RateLimiter`] docs say.
+    pub fn rate_limit_policy(mut self, policy: RateLimitPolicy) -> Self {
+        self.rate_limit = RateLimitChoice::Policy(policy);
+        self
+    }
+
+    /// Removes the client-side rate limiter (the policy `off`).
+    pub fn no_rate_limit(self) -> Self {
+        self.rate_limit_policy(RateLimitPolicy::Off)
+    }
+
+    /// Where the policy's limiters share their state with other processes: `Some(dir)`,
+    /// or `None` for this process only. Default: `rate-limit/` under
+    /// [`UserDir::Cache`] (this process only when no cache directory is known).
+    pub fn rate_limit_state_dir(mut self, dir: Option<PathBuf>) -> Self {
+        self.rate_limit_state = dir.map_or(RateLimitState::InMemory, RateLimitState::Dir);
         self
     }
 
@@ -118,12 +157,31 @@ impl TransportStackBuilder {
     /// Stacks the layers. Fails only if the auth settings cannot be used (a static token
     /// that cannot be a header value).
     pub fn build(self) -> Result<Arc<dyn Transport>, TransportError> {
+        let in_process = self.backend.is_in_process();
         let mut stack: Arc<dyn Transport> = Arc::new(Traced::new(Timeout::per_attempt(
             self.backend,
             self.attempt_timeout,
         )));
-        if let Some(limiter) = self.rate_limiter {
-            stack = Arc::new(RateLimit::new(stack, limiter));
+        match self.rate_limit {
+            RateLimitChoice::Limiter(limiter) => {
+                stack = Arc::new(RateLimit::new(stack, limiter));
+            }
+            RateLimitChoice::Policy(RateLimitPolicy::Off) => {}
+            RateLimitChoice::Policy(RateLimitPolicy::Auto) if in_process => {}
+            RateLimitChoice::Policy(policy) => {
+                let state_dir = match self.rate_limit_state {
+                    RateLimitState::CacheDir => UserDir::Cache.path().map(|d| d.join("rate-limit")),
+                    RateLimitState::Dir(dir) => Some(dir),
+                    RateLimitState::InMemory => None,
+                };
+                let caller = match &self.auth {
+                    Some(Auth::ClientCredentials(c)) => Caller::Client(c.client_id().to_owned()),
+                    Some(_) => Caller::Bearer,
+                    None => Caller::Anonymous,
+                };
+                let limits = PerHost::new(policy, caller, state_dir, self.attempt_timeout);
+                stack = Arc::new(RateLimit::per_host(stack, limits));
+            }
         }
         stack = Arc::new(Retry::new(stack, self.retry));
         if let Some(auth) = self.auth {

@@ -99,6 +99,10 @@ impl<T: Transport> Transport for Recorder<T> {
         self.log.lock().push(RecordedRequest::of(&request));
         self.inner.send(request).await
     }
+
+    fn is_in_process(&self) -> bool {
+        self.inner.is_in_process()
+    }
 }
 
 /// What a transport answers.
@@ -196,6 +200,11 @@ impl Transport for ReplayTransport {
                 ),
             })
         })
+    }
+
+    /// Nothing leaves the process.
+    fn is_in_process(&self) -> bool {
+        true
     }
 }
 

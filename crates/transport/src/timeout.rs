@@ -17,7 +17,9 @@ use crate::{Deadline, TimeoutPhase, Transport, TransportError};
 /// - [`Timeout::per_attempt`] wraps the backend (below the retry layer), so each attempt
 ///   gets the full limit and a timed-out idempotent attempt can be retried.
 /// - [`Timeout::operation`] wraps the whole stack and also sets the request's
-///   [`Deadline`], so the retry and rate-limit layers never plan a wait past it.
+///   [`Deadline`], so the retry and rate-limit layers never plan a wait past it. A
+///   request that already carries an earlier [`Deadline`] (a whole listing, a whole
+///   command) ends at that deadline instead.
 #[derive(Debug, Clone)]
 pub struct Timeout<T> {
     inner: T,
@@ -52,18 +54,33 @@ impl<T: Transport> Transport for Timeout<T> {
         &self,
         mut request: http::Request<Bytes>,
     ) -> Result<http::Response<Bytes>, TransportError> {
+        let started = Instant::now();
+        // Saturate rather than panic on an absurdly large limit.
+        let ours = started.checked_add(self.limit);
+        let mut ends = ours;
         if self.phase == TimeoutPhase::Operation {
-            // Saturate rather than panic on an absurdly large limit.
-            if let Some(ours) = Instant::now().checked_add(self.limit) {
-                let deadline = deadline_of(&request).map_or(ours, |d| d.min(ours));
+            // A caller's earlier deadline (a whole listing, a whole command) wins.
+            ends = match (ours, deadline_of(&request)) {
+                (Some(ours), Some(theirs)) => Some(ours.min(theirs)),
+                (ours, theirs) => ours.or(theirs),
+            };
+            if let Some(deadline) = ends {
                 request.extensions_mut().insert(Deadline(deadline));
             }
         }
-        match tokio::time::timeout(self.limit, self.inner.send(request)).await {
+        let Some(ends) = ends else {
+            return self.inner.send(request).await;
+        };
+        match tokio::time::timeout_at(ends.into(), self.inner.send(request)).await {
             Ok(result) => result,
             Err(_elapsed) => Err(TransportError::Timeout {
                 phase: self.phase,
-                after: self.limit,
+                // Our own limit, or what was left of the caller's deadline.
+                after: if Some(ends) == ours {
+                    self.limit
+                } else {
+                    ends.saturating_duration_since(started)
+                },
             }),
         }
     }

@@ -1,16 +1,18 @@
 //! `connkit connectors …`: the 13 operations of the Connectors API.
 
 use std::io::Write;
+use std::time::Instant;
 
 use connkit_connectors::ops::Document;
-use connkit_connectors::Client;
+use connkit_connectors::{Client, Error as ApiError, Operation, Reconciliation, RequestBuilder};
 use connkit_models::isc::v2024::{ConnectorStatus, Locale, V3ConnectorDto, V3CreateConnectorDto};
+use connkit_models::preflight::BodyKind;
 
 use crate::args::{
     ConnectorsCommand, CreateArgs, GlobalArgs, ListArgs, OutputFormat, TranslationsCommand,
     XmlDocCommand,
 };
-use crate::commands::input::Input;
+use crate::commands::input::{Input, SizeCheck};
 use crate::connect::{self, Preflight};
 use crate::exit::Failure;
 use crate::output::{write_object, write_verbatim, ListWriter, Row};
@@ -26,10 +28,33 @@ pub struct Sink<'a> {
     pub quiet: bool,
 }
 
-/// Runs one `connectors` subcommand.
+/// Runs one `connectors` subcommand. `--timeout` bounds the whole command: every
+/// page, wait and retry, and a create's lookup by name.
 pub async fn run(
     command: &ConnectorsCommand,
     global: &GlobalArgs,
+    sink: Sink<'_>,
+) -> Result<(), Failure> {
+    let Some(limit) = global.timeout else {
+        return run_until(command, global, None, sink).await;
+    };
+    let deadline = Instant::now().checked_add(limit);
+    let result = run_until(command, global, deadline, sink).await;
+    match (result, deadline) {
+        (Err(failure), Some(deadline)) if Instant::now() >= deadline => Err(failure.with_context(
+            format!("--timeout {limit:?} ran out before the command finished"),
+        )),
+        (result, _) => result,
+    }
+}
+
+/// [`run`] with the command's deadline, if any. Listings, creates and updates carry
+/// it (they may make several requests); a single request is bounded by the stack's
+/// operation timeout, which is `--timeout` too.
+async fn run_until(
+    command: &ConnectorsCommand,
+    global: &GlobalArgs,
+    deadline: Option<Instant>,
     sink: Sink<'_>,
 ) -> Result<(), Failure> {
     let preflight = if command.sends_body() {
@@ -37,9 +62,16 @@ pub async fn run(
     } else {
         Preflight::NotNeeded
     };
+    let size_check = SizeCheck::unless(global.no_preflight);
     let client = connect::client(global, preflight)?;
     match command {
-        ConnectorsCommand::List(args) => list(&client, args, sink).await,
+        ConnectorsCommand::List(args) => {
+            let concurrency = match args.concurrency {
+                Some(n) => usize::from(n),
+                None => crate::rate_limit::list_concurrency(&client, global)?,
+            };
+            list(&client, args, deadline, concurrency, sink).await
+        }
         ConnectorsCommand::Get(args) => {
             let mut request = client.get_connector(&args.script_name);
             if let Some(locale) = &args.locale {
@@ -55,24 +87,26 @@ pub async fn run(
             }
             Ok(())
         }
-        ConnectorsCommand::Create(args) => create(&client, args, sink).await,
+        ConnectorsCommand::Create(args) => create(&client, args, deadline, size_check, sink).await,
         ConnectorsCommand::Update(args) => {
-            let input = Input::read(&args.patch)?;
-            let detail = client
-                .update_connector_json(&args.script_name, input.bytes)
-                .send()
-                .await
-                .map_err(|e| Failure::api(e, &input.label))?;
+            let input = Input::read(&args.patch, BodyKind::JsonPatch, size_check)?;
+            let detail = until(
+                client.update_connector_json(&args.script_name, input.bytes),
+                deadline,
+            )
+            .send()
+            .await
+            .map_err(|e| Failure::api(e, &input.label))?;
             write_object(sink.out, sink.format, &detail).map_err(Failure::write_failed)
         }
         ConnectorsCommand::SourceConfig(doc) => {
-            document(&client, Document::SourceConfig, doc, sink).await
+            document(&client, Document::SourceConfig, doc, size_check, sink).await
         }
         ConnectorsCommand::SourceTemplate(doc) => {
-            document(&client, Document::SourceTemplate, doc, sink).await
+            document(&client, Document::SourceTemplate, doc, size_check, sink).await
         }
         ConnectorsCommand::CorrelationConfig(doc) => {
-            document(&client, Document::CorrelationConfig, doc, sink).await
+            document(&client, Document::CorrelationConfig, doc, size_check, sink).await
         }
         ConnectorsCommand::Translations(TranslationsCommand::Get(args)) => {
             let text = client
@@ -81,12 +115,15 @@ pub async fn run(
                 .await?;
             write_verbatim(sink.out, text.as_bytes()).map_err(Failure::write_failed)
         }
+        ConnectorsCommand::Pull(args) => super::as_code::pull(&client, args, sink).await,
+        ConnectorsCommand::Diff(args) => super::as_code::diff(&client, args, sink).await,
+        ConnectorsCommand::Push(args) => super::as_code::push(&client, args, sink).await,
         ConnectorsCommand::Translations(TranslationsCommand::Put(args)) => {
             let mut request =
                 client.put_translations(&args.script_name, Locale::from(args.locale.as_str()));
             let mut label = String::from("(empty body)");
             if let Some(file) = &args.file {
-                let input = Input::read(file)?;
+                let input = Input::read(file, BodyKind::Translations, size_check)?;
                 label = input.label;
                 request = request.content(input.bytes);
             }
@@ -99,9 +136,27 @@ pub async fn run(
     }
 }
 
-/// One page, or every page with `--all`, written as each page arrives.
-async fn list(client: &Client, args: &ListArgs, sink: Sink<'_>) -> Result<(), Failure> {
-    let mut request = client.list_connectors();
+/// `request` with the command's deadline, if there is one.
+fn until<O: Operation + Send + Sync>(
+    request: RequestBuilder<O>,
+    deadline: Option<Instant>,
+) -> RequestBuilder<O> {
+    match deadline {
+        Some(deadline) => request.deadline(deadline),
+        None => request,
+    }
+}
+
+/// One page, or every page with `--all` (`concurrency` pages at a time), written as
+/// each page arrives.
+async fn list(
+    client: &Client,
+    args: &ListArgs,
+    deadline: Option<Instant>,
+    concurrency: usize,
+    sink: Sink<'_>,
+) -> Result<(), Failure> {
+    let mut request = until(client.list_connectors(), deadline);
     if let Some(filter) = &args.filter {
         request = request.filter(filter.as_str());
     }
@@ -121,10 +176,7 @@ async fn list(client: &Client, args: &ListArgs, sink: Sink<'_>) -> Result<(), Fa
     }
     let mut writer = ListWriter::<V3ConnectorDto>::new(sink.out, sink.format);
     let total = if args.all {
-        let mut pages = request.into_paginator();
-        if let Some(n) = args.concurrency {
-            pages = pages.concurrency(usize::from(n));
-        }
+        let mut pages = request.into_paginator().concurrency(concurrency);
         let mut progress = Progress::new("connectors", !sink.quiet);
         while let Some(page) = pages.next_page().await? {
             writer.page(&page.items).map_err(Failure::write_failed)?;
@@ -148,15 +200,20 @@ async fn list(client: &Client, args: &ListArgs, sink: Sink<'_>) -> Result<(), Fa
 }
 
 /// From flags, or the DTO file verbatim (so pre-flight sees the user's own bytes).
-async fn create(client: &Client, args: &CreateArgs, sink: Sink<'_>) -> Result<(), Failure> {
-    let created = match &args.file {
+///
+/// When the answer is lost and the lookup by name finds the connector, it is printed
+/// as if created, with a note on stderr; every other outcome is an error.
+async fn create(
+    client: &Client,
+    args: &CreateArgs,
+    deadline: Option<Instant>,
+    size_check: SizeCheck,
+    sink: Sink<'_>,
+) -> Result<(), Failure> {
+    let (request, label) = match &args.file {
         Some(file) => {
-            let input = Input::read(file)?;
-            client
-                .create_connector_json(input.bytes)
-                .send()
-                .await
-                .map_err(|e| Failure::api(e, &input.label))?
+            let input = Input::read(file, BodyKind::CreateConnector, size_check)?;
+            (client.create_connector_json(input.bytes), input.label)
         }
         None => {
             let (Some(name), Some(class_name)) = (&args.name, &args.class_name) else {
@@ -168,12 +225,26 @@ async fn create(client: &Client, args: &CreateArgs, sink: Sink<'_>) -> Result<()
             dto.connector_type = args.connector_type.clone();
             dto.direct_connect = args.direct_connect;
             dto.status = args.status.as_deref().map(ConnectorStatus::from);
-            client
-                .create_connector(&dto)
-                .send()
-                .await
-                .map_err(|e| Failure::api(e, "create request"))?
+            (client.create_connector(&dto), "create request".to_owned())
         }
+    };
+    let created = match until(request, deadline).send().await {
+        Ok(created) => created,
+        Err(ApiError::MaybeApplied {
+            reconciliation: Reconciliation::Exists(found),
+            source,
+            ..
+        }) => {
+            if !sink.quiet {
+                eprintln!(
+                    "note: the create got no usable answer ({source}), but a connector with \
+                     this name exists now (scriptName {}): most likely this request created it",
+                    found.script_name.as_deref().unwrap_or("unknown")
+                );
+            }
+            *found
+        }
+        Err(e) => return Err(Failure::api(e, &label)),
     };
     write_object(sink.out, sink.format, &created).map_err(Failure::write_failed)
 }
@@ -183,6 +254,7 @@ async fn document(
     client: &Client,
     document: Document,
     command: &XmlDocCommand,
+    size_check: SizeCheck,
     sink: Sink<'_>,
 ) -> Result<(), Failure> {
     match command {
@@ -194,7 +266,7 @@ async fn document(
             write_verbatim(sink.out, &xml).map_err(Failure::write_failed)
         }
         XmlDocCommand::Put(args) => {
-            let input = Input::read(&args.file)?;
+            let input = Input::read(&args.file, document.body_kind(), size_check)?;
             let mut progress = Progress::new(
                 format!("uploading {} ({} bytes)", input.label, input.bytes.len()),
                 !sink.quiet,

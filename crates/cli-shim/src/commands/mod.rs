@@ -1,9 +1,12 @@
 //! One module per command family; [`run`] dispatches the parsed command line.
 
+pub mod as_code;
+pub mod auth;
 mod completions;
 mod connectors;
 mod input;
 pub mod plugins;
+pub mod profile;
 mod sandbox;
 mod schema;
 mod validate;
@@ -17,7 +20,11 @@ use crate::output::resolve_format;
 /// Runs `command`; the API commands on a single-threaded Tokio runtime (the work is
 /// I/O-bound, and `--concurrency` interleaves requests on it).
 pub fn run(global: &GlobalArgs, command: &Command) -> Result<(), Failure> {
-    let format = resolve_format(global.output);
+    let format = resolve_format(
+        global
+            .output
+            .or_else(|| crate::tenant::profile_output(global)),
+    );
     // Buffered: list writers flush once per page, not once per line.
     let mut stdout = BufWriter::new(std::io::stdout().lock());
     let result = match command {
@@ -36,6 +43,8 @@ pub fn run(global: &GlobalArgs, command: &Command) -> Result<(), Failure> {
         }
         Command::Schema(args) => schema::run(args, &mut stdout),
         Command::Completions(args) => completions::run(args, &mut stdout),
+        Command::Auth(command) => auth::run(command, format, global.quiet, &mut stdout),
+        Command::Profile(command) => profile::run(command, global, format, &mut stdout),
     };
     // What was written stays written, even when the command then failed.
     let flushed = stdout.flush().map_err(Failure::write_failed);

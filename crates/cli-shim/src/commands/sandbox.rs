@@ -1,10 +1,11 @@
-//! `connkit sandbox serve|reset`.
+//! `connkit sandbox serve|reset|export|import`.
 
 use std::io::Write;
 
-use connkit_sandbox::{AuthMode, Sandbox};
+use connkit_sandbox::{state, AuthMode, RateLimitConfig, Sandbox, MAX_SEED};
+use std::path::{Path, PathBuf};
 
-use crate::args::{SandboxCommand, ServeArgs};
+use crate::args::{SandboxCommand, ServeArgs, StateArgs, StateFileArgs};
 use crate::exit::Failure;
 use crate::sandbox_home;
 
@@ -16,7 +17,9 @@ pub async fn run(
 ) -> Result<(), Failure> {
     match command {
         SandboxCommand::Serve(args) => serve(args, quiet, out).await,
-        SandboxCommand::Reset => reset(quiet),
+        SandboxCommand::Reset(args) => reset(args, quiet),
+        SandboxCommand::Export(args) => export(args, quiet, out),
+        SandboxCommand::Import(args) => import(args, quiet),
     }
 }
 
@@ -24,12 +27,20 @@ pub async fn run(
 async fn serve(args: &ServeArgs, quiet: bool, out: &mut dyn Write) -> Result<(), Failure> {
     let mut builder = Sandbox::builder();
     if let Some(n) = args.seed {
+        if n > MAX_SEED {
+            return Err(Failure::usage(format!(
+                "--seed {n} is above the limit of {MAX_SEED} connectors"
+            )));
+        }
         builder = builder.seed(n);
     }
     if let Some(path) = &args.state {
         builder = builder.state_file(path);
     }
-    if let Some(limit) = args.rate_limit {
+    if let Some(limit) = &args.rate_limit {
+        let limit: RateLimitConfig = limit
+            .parse()
+            .map_err(|e| Failure::usage(format!("sandbox serve --rate-limit: {e}")))?;
         builder = builder.rate_limit(limit);
     }
     if let Some(faults) = &args.faults {
@@ -43,6 +54,16 @@ async fn serve(args: &ServeArgs, quiet: bool, out: &mut dyn Write) -> Result<(),
     let sandbox = builder
         .build()
         .map_err(|e| Failure::context("starting the sandbox", e))?;
+    if let (Some(n), Some(path), false) = (args.seed, &args.state, quiet) {
+        if sandbox.seed_ignored() {
+            eprintln!(
+                "note: --seed {n} ignored: {} already holds a state (`connkit sandbox reset \
+                 --state {}` starts afresh)",
+                path.display(),
+                path.display()
+            );
+        }
+    }
     let server = sandbox
         .serve(args.addr)
         .await
@@ -81,16 +102,70 @@ async fn shutdown_signal() -> Result<(), Failure> {
         .map_err(|e| Failure::context("listening for Ctrl-C", e))
 }
 
-/// Forgets the `--sandbox` state; the next use seeds the demo set again.
-fn reset(quiet: bool) -> Result<(), Failure> {
-    let state = sandbox_home::state_file()?;
-    match std::fs::remove_file(&state) {
-        Ok(()) => {}
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-        Err(e) => return Err(Failure::context(format!("removing {}", state.display()), e)),
+/// The state database a `reset|export|import` works on.
+fn state_path(args: &StateArgs) -> Result<PathBuf, Failure> {
+    match &args.state {
+        Some(path) => Ok(path.clone()),
+        None => crate::sandbox_home::state_file(),
+    }
+}
+
+/// Forgets the state (for `--sandbox`, also an older version's JSON state file); the
+/// next use seeds the demo set again. Refused while a sandbox has the state open.
+fn reset(args: &StateArgs, quiet: bool) -> Result<(), Failure> {
+    let path = state_path(args)?;
+    state::reset(&path).map_err(|e| Failure::context("resetting the sandbox state", e))?;
+    if args.state.is_none() {
+        let legacy = sandbox_home::legacy_state_file(&path);
+        match std::fs::remove_file(&legacy) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => {
+                return Err(Failure::context(
+                    format!("removing {}", legacy.display()),
+                    e,
+                ))
+            }
+        }
     }
     if !quiet {
-        eprintln!("sandbox state reset ({})", state.display());
+        eprintln!("sandbox state reset ({})", path.display());
+    }
+    Ok(())
+}
+
+/// Writes the state as JSON to the file, or to stdout for `-`.
+fn export(args: &StateFileArgs, quiet: bool, out: &mut dyn Write) -> Result<(), Failure> {
+    let path = state_path(&args.state)?;
+    let json =
+        state::export(&path).map_err(|e| Failure::context("exporting the sandbox state", e))?;
+    if args.file == Path::new("-") {
+        out.write_all(&json).map_err(Failure::write_failed)?;
+        return out.flush().map_err(Failure::write_failed);
+    }
+    std::fs::write(&args.file, &json)
+        .map_err(|e| Failure::context(format!("writing {}", args.file.display()), e))?;
+    if !quiet {
+        eprintln!(
+            "sandbox state {} exported to {}",
+            path.display(),
+            args.file.display()
+        );
+    }
+    Ok(())
+}
+
+/// Replaces the state by the JSON state in the file.
+fn import(args: &StateFileArgs, quiet: bool) -> Result<(), Failure> {
+    let path = state_path(&args.state)?;
+    let count = state::import(&path, &args.file)
+        .map_err(|e| Failure::context("importing the sandbox state", e))?;
+    if !quiet {
+        eprintln!(
+            "imported {count} connectors from {} into {}",
+            args.file.display(),
+            path.display()
+        );
     }
     Ok(())
 }

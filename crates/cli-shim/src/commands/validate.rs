@@ -6,7 +6,7 @@ use std::io::Write;
 use connkit_models::preflight::{run_all, Finding};
 
 use crate::args::{GlobalArgs, OutputFormat, ValidateArgs};
-use crate::commands::input::Input;
+use crate::commands::input::{Input, SizeCheck};
 use crate::commands::plugins;
 use crate::exit::{finding_line, Exit, Failure};
 use crate::output::write_object;
@@ -19,7 +19,8 @@ pub fn run(
     format: OutputFormat,
     out: &mut dyn Write,
 ) -> Result<(), Failure> {
-    let input = Input::read(&args.file)?;
+    // Checked from its size first: a huge file is refused without being read.
+    let input = Input::read(&args.file, args.kind, SizeCheck::Limit)?;
     let mut validators = connkit_connectors::preflight::builtin_validators();
     validators.extend(plugins::validators(global)?);
     let findings = run_all(&validators, args.kind, &input.bytes);

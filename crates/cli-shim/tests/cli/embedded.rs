@@ -31,7 +31,7 @@ fn a_session_of_commands_behaves_like_a_tenant() {
     let first = sb(&["connectors", "list", "-o", "json"]).ok();
     let demo_names = script_names(&first.json());
     assert_eq!(demo_names.len(), 50);
-    assert!(env.path().join("data/sandbox.json").is_file());
+    assert!(env.path().join("data/sandbox.db").is_file());
     assert!(
         first.stderr.contains("new embedded sandbox"),
         "{}",

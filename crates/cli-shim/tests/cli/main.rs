@@ -2,8 +2,15 @@
 //! 127.0.0.1 against `connkit sandbox serve`, and `--sandbox` in a temporary data
 //! directory.
 
+mod as_code;
+mod credentials;
 mod embedded;
+mod hardening;
+mod name_limit;
 mod offline;
-mod plugins;
+pub mod plugins;
+mod rate_limit;
+mod sandbox_state;
 mod served;
 mod support;
+mod tls_relay;

@@ -17,26 +17,41 @@ fn source_rules() -> &'static Path {
     static LIBRARY: OnceLock<PathBuf> = OnceLock::new();
     LIBRARY.get_or_init(|| {
         let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
-        let target_dir = std::env::var_os("CARGO_TARGET_DIR")
-            .map(|dir| root.join(dir))
-            .unwrap_or_else(|| root.join("target"))
-            .join("plugin-fixtures");
-        let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-        let status = Command::new(cargo)
-            .args(["build", "--quiet", "-p", "connkit-plugin-source-rules"])
-            .arg("--manifest-path")
-            .arg(root.join("Cargo.toml"))
-            .arg("--target-dir")
-            .arg(&target_dir)
-            .status()
-            .expect("run cargo build");
-        assert!(status.success(), "building the source-rules plugin failed");
-        let library = target_dir.join("debug").join(format!(
-            "{DLL_PREFIX}connkit_plugin_source_rules{DLL_SUFFIX}"
-        ));
-        assert!(library.is_file(), "{} was not built", library.display());
-        library
+        build_plugin(&root.join("Cargo.toml"), "connkit-plugin-source-rules")
     })
+}
+
+/// The plugin-host test fixture `crates/plugin-host/tests/fixtures/<name>`, e.g. `hang`
+/// (a plugin that never returns when the body is `trigger`), built once per run.
+pub fn fixture_plugin(name: &str) -> PathBuf {
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("../plugin-host/tests/fixtures");
+    build_plugin(&fixtures.join("Cargo.toml"), &format!("fixture-{name}"))
+}
+
+/// Builds `package` of the workspace at `manifest` into `target/plugin-fixtures` and
+/// returns its dynamic library.
+fn build_plugin(manifest: &Path, package: &str) -> PathBuf {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let target_dir = std::env::var_os("CARGO_TARGET_DIR")
+        .map(|dir| root.join(dir))
+        .unwrap_or_else(|| root.join("target"))
+        .join("plugin-fixtures");
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let status = Command::new(cargo)
+        .args(["build", "--quiet", "-p", package])
+        .arg("--manifest-path")
+        .arg(manifest)
+        .arg("--target-dir")
+        .arg(&target_dir)
+        .status()
+        .expect("run cargo build");
+    assert!(status.success(), "building {package} failed");
+    let library = target_dir.join("debug").join(format!(
+        "{DLL_PREFIX}{}{DLL_SUFFIX}",
+        package.replace('-', "_")
+    ));
+    assert!(library.is_file(), "{} was not built", library.display());
+    library
 }
 
 #[test]

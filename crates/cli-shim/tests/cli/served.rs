@@ -312,10 +312,11 @@ fn timeout_bounds_the_whole_operation() {
     let started = std::time::Instant::now();
     let slow = env
         .run(at(&served, &["--timeout", "300ms", "connectors", "list"]))
-        .code(1);
+        .code(6);
     assert!(started.elapsed() < std::time::Duration::from_secs(3));
     assert!(
-        slow.stderr.contains("timed out after 300ms"),
+        slow.stderr
+            .starts_with("error: --timeout 300ms ran out before the command finished"),
         "{}",
         slow.stderr
     );
@@ -405,9 +406,10 @@ fn settings_come_from_the_environment_and_config_json() {
         4
     );
 
-    // flags win over the file: the token request goes to the flag's URL
+    // flags win over the file: the token request goes to the flag's URL (where nobody
+    // answers: a connection failure, not an authentication one)
     let elsewhere = nobody_listening();
-    let redirected = list_without_retries(&env, &elsewhere).code(5);
+    let redirected = list_without_retries(&env, &elsewhere).code(6);
     assert!(
         redirected
             .stderr

@@ -50,6 +50,10 @@ impl Env {
         let mut cmd = Command::new(program);
         cmd.current_dir(self.dir.path())
             .env("CONNKIT_DATA_DIR", self.dir.path().join("data"))
+            .env("CONNKIT_CACHE_DIR", self.dir.path().join("cache"))
+            .env("CONNKIT_CONFIG_DIR", self.dir.path().join("config"))
+            .env_remove("CONNKIT_PROFILE")
+            .env_remove("CONNKIT_RATE_LIMIT")
             .env_remove("SAIL_BASE_URL")
             .env_remove("SAIL_CLIENT_ID")
             .env_remove("SAIL_CLIENT_SECRET")

@@ -74,6 +74,11 @@ impl Operation for CreateConnector {
         Some((BodyKind::CreateConnector, request.body()))
     }
 
+    fn created_name(&self) -> Option<String> {
+        let body: serde_json::Value = serde_json::from_slice(&self.body).ok()?;
+        body.get("name")?.as_str().map(str::to_owned)
+    }
+
     fn build_request(&self, base: &BaseUrl) -> Result<http::Request<Bytes>> {
         RequestSpec::new(Method::POST, "/connectors".to_owned(), "application/json")
             .body("application/json", self.body.clone())

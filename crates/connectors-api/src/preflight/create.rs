@@ -1,12 +1,13 @@
 //! [`CreateConnectorValidator`]: the `V3CreateConnectorDto` body of a create.
 
+use connkit_models::isc::v2024::V3CreateConnectorDto;
 use connkit_models::preflight::{BodyKind, Finding, Validator};
 use serde_json::Value;
 
 use super::json::{parse, type_name};
 
 /// Checks a create body: a JSON object whose `name` and `className` are non-empty
-/// strings, `type` a string and `directConnect` a boolean when present, `status` a string
+/// strings (`name` at most [`V3CreateConnectorDto::MAX_NAME_CHARS`] characters), `type` a string and `directConnect` a boolean when present, `status` a string
 /// when present.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct CreateConnectorValidator;
@@ -57,6 +58,23 @@ impl Validator for CreateConnectorValidator {
                     Finding::error("create.empty-field", format!("`{name}` must not be empty"))
                         .at_pointer(format!("/{name}")),
                 ),
+                Some(Value::String(s))
+                    if name == "name"
+                        && s.chars().count() > V3CreateConnectorDto::MAX_NAME_CHARS =>
+                {
+                    findings.push(
+                        Finding::error(
+                            "create.too-long",
+                            format!(
+                                "`name` is {} characters long; at most {} are allowed, so \
+                                 that the connector stays addressable in a URI",
+                                s.chars().count(),
+                                V3CreateConnectorDto::MAX_NAME_CHARS
+                            ),
+                        )
+                        .at_pointer("/name"),
+                    )
+                }
                 Some(Value::String(_)) => {}
                 Some(other) => findings.push(wrong_type(name, "a string", other)),
             }
@@ -109,6 +127,23 @@ mod tests {
             [("create.missing-field".to_owned(), Some(String::new()))]
         );
         assert_eq!(codes("[]")[0].0, "create.not-object");
+        let at_limit = "é".repeat(V3CreateConnectorDto::MAX_NAME_CHARS);
+        assert!(codes(&format!(r#"{{"name":"{at_limit}","className":"c"}}"#)).is_empty());
+        let findings = CreateConnectorValidator.validate(
+            BodyKind::CreateConnector,
+            format!(r#"{{"name":"{at_limit}x","className":"c"}}"#).as_bytes(),
+        );
+        assert_eq!(
+            (findings[0].code.as_str(), findings[0].pointer.as_deref()),
+            ("create.too-long", Some("/name"))
+        );
+        assert!(
+            findings[0]
+                .message
+                .contains("256 characters long; at most 255"),
+            "{}",
+            findings[0].message
+        );
         let f = &CreateConnectorValidator.validate(BodyKind::CreateConnector, b"{\"name\":")[0];
         assert_eq!((f.code.as_str(), f.line), ("json.syntax", Some(1)));
     }

@@ -9,7 +9,7 @@
 //! | [`XmlValidator`] | `builtin.xml` | the three XML documents | `xml.not-utf8`, `xml.doctype`, `xml.external-entity`, `xml.not-well-formed`, `xml.unclosed`, `xml.no-root`, `xml.content-outside-root`, `xml.undefined-entity`, `xml.bad-attribute` |
 //! | [`JsonPatchValidator`] | `builtin.json-patch` | JSON Patch | `json.syntax`, `patch.not-array`, `patch.empty`, `patch.not-object`, `patch.missing-member`, `patch.wrong-type`, `patch.unknown-op`, `patch.bad-pointer`, `patch.not-patchable`, `patch.missing-value`, `patch.missing-from`, `patch.xml-not-string`, `patch.metadata-not-object`, `patch.unknown-member`, and the `xml.*` codes for XML values |
 //! | [`PropertiesValidator`] | `builtin.properties` | translations | `properties.not-utf8`, `properties.bad-unicode-escape`, `properties.empty-key`, `properties.duplicate-key`, `properties.dangling-continuation` |
-//! | [`CreateConnectorValidator`] | `builtin.create` | create | `json.syntax`, `create.not-object`, `create.missing-field`, `create.empty-field`, `create.wrong-type` |
+//! | [`CreateConnectorValidator`] | `builtin.create` | create | `json.syntax`, `create.not-object`, `create.missing-field`, `create.empty-field`, `create.too-long`, `create.wrong-type` |
 //!
 //! Every finding of a body carries a 1-based `line` and `column` into that body where
 //! the problem has a position, and a JSON Pointer for JSON bodies. For XML inside a

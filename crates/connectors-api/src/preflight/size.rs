@@ -14,6 +14,22 @@ impl SizeLimit {
     pub const DEFAULT_MAX_BYTES: usize = 10 * 1024 * 1024;
 }
 
+impl SizeLimit {
+    /// The finding for a body of `len` bytes, if that is over the limit. Lets a caller
+    /// refuse a file from its size alone, before reading it.
+    pub fn check_len(&self, kind: BodyKind, len: u64) -> Option<Finding> {
+        (len > self.max_bytes as u64).then(|| {
+            Finding::error(
+                "body.too-large",
+                format!(
+                    "the {kind} body is {len} bytes, more than the limit of {} bytes",
+                    self.max_bytes
+                ),
+            )
+        })
+    }
+}
+
 impl Default for SizeLimit {
     fn default() -> Self {
         SizeLimit {
@@ -32,17 +48,9 @@ impl Validator for SizeLimit {
     }
 
     fn validate(&self, kind: BodyKind, body: &[u8]) -> Vec<Finding> {
-        if body.len() <= self.max_bytes {
-            return Vec::new();
-        }
-        vec![Finding::error(
-            "body.too-large",
-            format!(
-                "the {kind} body is {} bytes, more than the limit of {} bytes",
-                body.len(),
-                self.max_bytes
-            ),
-        )]
+        self.check_len(kind, body.len() as u64)
+            .into_iter()
+            .collect()
     }
 }
 

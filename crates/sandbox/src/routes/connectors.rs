@@ -12,7 +12,8 @@ use connkit_models::isc::v2024::{
 use http::{HeaderMap, HeaderName, HeaderValue, StatusCode, Uri};
 use serde_json::Value;
 
-use super::{body, lookup, query::ListQuery, script_name, ScriptPath};
+use super::query::{self, ListQuery};
+use super::{body, lookup, script_name, ScriptPath};
 use crate::api_error::ApiError;
 use crate::emulator::Emulator;
 use crate::filter_eval::matches;
@@ -30,7 +31,7 @@ pub(crate) async fn list(
 ) -> Result<Response, ApiError> {
     let query = ListQuery::parse(uri.query().unwrap_or(""))?;
     let (page, total) = {
-        let store = emulator.read();
+        let store = emulator.read()?;
         let mut page = Vec::new();
         let mut total = 0usize;
         let listed = store.records().filter(|r| {
@@ -70,6 +71,14 @@ pub(crate) async fn create(
     })?;
     if dto.name.trim().is_empty() {
         return Err(ApiError::BadRequest("name must not be empty".to_owned()));
+    }
+    let name_chars = dto.name.chars().count();
+    if name_chars > V3CreateConnectorDto::MAX_NAME_CHARS {
+        return Err(ApiError::BadRequest(format!(
+            "name is {name_chars} characters long; the limit is {} (longer names would \
+             not fit in the URIs that address the connector)",
+            V3CreateConnectorDto::MAX_NAME_CHARS
+        )));
     }
     if dto.class_name.trim().is_empty() {
         return Err(ApiError::BadRequest(
@@ -112,25 +121,33 @@ pub(crate) async fn create(
     Ok(json_response(StatusCode::OK, &created))
 }
 
-/// `GET /v2024/connectors/{scriptName}` (`locale` has no effect: the data is not
-/// localized).
+/// `GET /v2024/connectors/{scriptName}` (`locale` must be one of the spec's, and has
+/// no effect: the data is not localized).
 pub(crate) async fn get_one(
     State(emulator): State<Arc<Emulator>>,
     path: ScriptPath,
+    uri: Uri,
 ) -> Result<Response, ApiError> {
     let script = script_name(path)?;
-    let store = emulator.read();
+    query::check_locale_param(uri.query().unwrap_or(""))?;
+    let store = emulator.read()?;
     let record = lookup(&store, &script)?;
     Ok(json_response(StatusCode::OK, &record.to_detail()))
 }
 
-/// `DELETE /v2024/connectors/{scriptName}`: 204, no body.
+/// `DELETE /v2024/connectors/{scriptName}`: 204, no body; 403 for a built-in
+/// connector.
 pub(crate) async fn delete(
     State(emulator): State<Arc<Emulator>>,
     path: ScriptPath,
 ) -> Result<Response, ApiError> {
     let script = script_name(path)?;
     emulator.commit(|store| {
+        if !lookup(store, &script)?.is_custom() {
+            return Err(ApiError::Forbidden(format!(
+                "connector '{script}' is built in: only custom connectors can be deleted"
+            )));
+        }
         let undo = store
             .remove(&script)
             .ok_or_else(|| ApiError::connector_not_found(&script))?;

@@ -9,10 +9,10 @@ use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, State};
 use axum::response::Response;
 use bytes::Bytes;
-use connkit_models::isc::v2024::{Locale, UpdateDetail, UpdateStatus};
+use connkit_models::isc::v2024::{UpdateDetail, UpdateStatus};
 use http::{header, HeaderMap, HeaderValue, StatusCode};
 
-use super::{body, lookup, script_name, ScriptPath};
+use super::{body, lookup, query, script_name, ScriptPath};
 use crate::api_error::ApiError;
 use crate::emulator::Emulator;
 use crate::json::json_response;
@@ -53,7 +53,7 @@ pub(crate) async fn get_document(
     document: Document,
 ) -> Result<Response, ApiError> {
     let script = script_name(path)?;
-    let store = emulator.read();
+    let store = emulator.read()?;
     let record = lookup(&store, &script)?;
     Ok(text_response(
         "application/xml",
@@ -74,9 +74,11 @@ pub(crate) async fn put_document(
     let parts = multipart::parts(body::content_type(&headers), bytes)
         .await
         .map_err(ApiError::BadRequest)?;
-    let file = file_part(parts).ok_or_else(|| {
-        ApiError::BadRequest("the multipart body has no part named 'file'".to_owned())
-    })?;
+    let file = file_part(parts)
+        .map_err(ApiError::BadRequest)?
+        .ok_or_else(|| {
+            ApiError::BadRequest("the multipart body has no part named 'file'".to_owned())
+        })?;
     let text = utf8(file)?;
     let file_name = document.file_name();
     let detail = emulator.commit(|store| {
@@ -115,14 +117,15 @@ fn translation_path(path: TranslationPath) -> Result<(String, String), ApiError>
         .map_err(|e| ApiError::BadRequest(format!("invalid path: {e}")))
 }
 
-/// `GET /v2024/connectors/{scriptName}/translations/{locale}`: an unknown locale, or one
-/// with no translations, falls back to `en`.
+/// `GET /v2024/connectors/{scriptName}/translations/{locale}`: a locale with no
+/// translations falls back to `en`; one outside the spec's list is a 400.
 pub(crate) async fn get_translations(
     State(emulator): State<Arc<Emulator>>,
     path: TranslationPath,
 ) -> Result<Response, ApiError> {
     let (script, locale) = translation_path(path)?;
-    let store = emulator.read();
+    query::locale(&locale)?;
+    let store = emulator.read()?;
     let record = lookup(&store, &script)?;
     let mut translations = record.translations();
     let text = translations
@@ -145,25 +148,16 @@ pub(crate) async fn put_translations(
     request_body: Body,
 ) -> Result<Response, ApiError> {
     let (script, locale) = translation_path(path)?;
-    if Locale::from(locale.as_str()).is_unknown() {
-        return Err(ApiError::BadRequest(format!(
-            "locale '{locale}' is not one of {}",
-            Locale::KNOWN
-                .iter()
-                .map(Locale::as_str)
-                .collect::<Vec<_>>()
-                .join(", ")
-        )));
-    }
+    query::locale(&locale)?;
     let bytes = body::read(&headers, request_body, emulator.max_body_bytes).await?;
     let text = if bytes.is_empty() {
         None
     } else {
-        let mut parts = multipart::parts(body::content_type(&headers), bytes)
+        let parts = multipart::parts(body::content_type(&headers), bytes)
             .await
             .map_err(ApiError::BadRequest)?;
-        let first = (!parts.is_empty()).then(|| parts.remove(0));
-        match file_part(parts).or(first.map(|p| p.bytes)) {
+        let first = parts.first().map(|p| p.bytes.clone());
+        match file_part(parts).map_err(ApiError::BadRequest)?.or(first) {
             Some(file) => Some(utf8(file)?),
             None => None,
         }

@@ -1,14 +1,19 @@
-//! The list's query string: `filters`, `limit`, `offset`, `count` (`locale` is
-//! accepted and, the sandbox's data not being localized, has no effect).
+//! The list's query string: `filters`, `limit`, `offset`, `count` and `locale` (one of
+//! the spec's locales; the sandbox's data not being localized, it has no other effect).
 //!
-//! Both `+` and `%20` decode to a space.
+//! Both `+` and `%20` decode to a space. Errors echo at most [`ECHO_CHARS`] characters
+//! of a value.
 
-use connkit_models::filter::{Filter, CONNECTOR_LIST};
+use connkit_models::filter::{Filter, ParseError, CONNECTOR_LIST};
+use connkit_models::isc::v2024::Locale;
 
 use crate::api_error::ApiError;
 
 /// The largest and default `limit`.
 pub(crate) const MAX_LIMIT: usize = 250;
+
+/// How many characters of a bad value an error repeats.
+pub(crate) const ECHO_CHARS: usize = 100;
 
 /// A parsed list query.
 #[derive(Debug)]
@@ -39,16 +44,27 @@ impl ListQuery {
                         .filter(|l| *l <= MAX_LIMIT)
                         .ok_or_else(|| {
                             ApiError::BadRequest(format!(
-                                "limit '{value}' is not a whole number from 0 to {MAX_LIMIT}"
+                                "limit '{}' is not a whole number from 0 to {MAX_LIMIT}",
+                                echo(&value)
                             ))
                         })?
                 }
+                // An int32 in the spec.
                 "offset" => {
-                    out.offset = value.parse::<usize>().map_err(|_| {
-                        ApiError::BadRequest(format!(
-                            "offset '{value}' is not a whole number of 0 or more"
-                        ))
-                    })?
+                    out.offset = value
+                        .parse::<i32>()
+                        .ok()
+                        .and_then(|o| usize::try_from(o).ok())
+                        .ok_or_else(|| {
+                            ApiError::BadRequest(format!(
+                                "offset '{}' is not a whole number from 0 to {}",
+                                echo(&value),
+                                i32::MAX
+                            ))
+                        })?
+                }
+                "locale" => {
+                    locale(&value)?;
                 }
                 "count" => {
                     out.count = if value.eq_ignore_ascii_case("true") {
@@ -57,7 +73,8 @@ impl ListQuery {
                         false
                     } else {
                         return Err(ApiError::BadRequest(format!(
-                            "count '{value}' is neither true nor false"
+                            "count '{}' is neither true nor false",
+                            echo(&value)
                         )));
                     }
                 }
@@ -69,13 +86,61 @@ impl ListQuery {
 }
 
 fn parse_filter(text: &str) -> Result<Filter, ApiError> {
-    let filter: Filter = text
-        .parse()
-        .map_err(|e| ApiError::BadRequest(format!("invalid filters '{text}': {e}")))?;
-    CONNECTOR_LIST
-        .check(&filter)
-        .map_err(|e| ApiError::BadRequest(format!("unsupported filters '{text}': {e}")))?;
+    let filter: Filter = text.parse().map_err(|e: ParseError| {
+        ApiError::BadRequest(format!(
+            "invalid filters '{}': {}",
+            echo(text),
+            echo(&e.to_string())
+        ))
+    })?;
+    CONNECTOR_LIST.check(&filter).map_err(|e| {
+        ApiError::BadRequest(format!(
+            "unsupported filters '{}': {}",
+            echo(text),
+            echo(&e.to_string())
+        ))
+    })?;
     Ok(filter)
+}
+
+/// `text` as an error repeats it: whole when short, else its first [`ECHO_CHARS`]
+/// characters and how long it was.
+pub(crate) fn echo(text: &str) -> String {
+    match text.char_indices().nth(ECHO_CHARS) {
+        None => text.to_owned(),
+        Some((cut, _)) => format!(
+            "{}… ({} characters in all)",
+            &text[..cut],
+            text.chars().count()
+        ),
+    }
+}
+
+/// The locale `value` names, or a 400 when it is not one of the spec's.
+pub(crate) fn locale(value: &str) -> Result<Locale, ApiError> {
+    let locale = Locale::from(value);
+    if locale.is_unknown() {
+        return Err(ApiError::BadRequest(format!(
+            "locale '{}' is not one of {}",
+            echo(value),
+            Locale::KNOWN
+                .iter()
+                .map(Locale::as_str)
+                .collect::<Vec<_>>()
+                .join(", ")
+        )));
+    }
+    Ok(locale)
+}
+
+/// Checks the `locale` parameter of a query that takes no other.
+pub(crate) fn check_locale_param(query: &str) -> Result<(), ApiError> {
+    for (key, value) in form_urlencoded::parse(query.as_bytes()) {
+        if key == "locale" {
+            locale(&value)?;
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -96,8 +161,22 @@ mod tests {
             (q.limit, q.offset, q.count, q.filter.is_none()),
             (250, 0, false, true)
         );
-        let q = ListQuery::parse("limit=0&offset=500&count=TRUE&locale=xx&sorters=name").unwrap();
+        let q = ListQuery::parse("limit=0&offset=500&count=TRUE&locale=no&sorters=name").unwrap();
         assert_eq!((q.limit, q.offset, q.count), (0, 500, true));
+        let q = ListQuery::parse("offset=2147483647").unwrap();
+        assert_eq!(q.offset, 2_147_483_647);
+    }
+
+    #[test]
+    fn long_values_are_cut_in_errors() {
+        let deep = format!("{}name eq \"x\"", "(".repeat(20_000));
+        let text = bad(&format!(
+            "filters={}",
+            deep.replace(' ', "+").replace('"', "%22")
+        ));
+        assert!(text.len() < 600, "{} bytes: {text}", text.len());
+        assert!(text.contains("(20011 characters in all)"), "{text}");
+        assert_eq!(echo("short"), "short");
     }
 
     #[test]
@@ -124,8 +203,14 @@ mod tests {
         );
         assert_eq!(
             bad("offset=-1"),
-            "offset '-1' is not a whole number of 0 or more"
+            "offset '-1' is not a whole number from 0 to 2147483647"
         );
+        assert_eq!(
+            bad("offset=2147483648"),
+            "offset '2147483648' is not a whole number from 0 to 2147483647"
+        );
+        assert!(bad("locale=%C3%9C%C3%89").starts_with("locale 'ÜÉ' is not one of de, no,"));
+        assert!(bad("locale=xx").starts_with("locale 'xx' is not one of"));
         assert_eq!(bad("count=yes"), "count 'yes' is neither true nor false");
         assert!(bad("filters=name+sw").starts_with("invalid filters 'name sw': "));
         let text = bad("filters=name+eq+%22x%22");

@@ -58,9 +58,17 @@ pub(crate) async fn token(
             .collect();
     let content_type = body::content_type(&headers);
     if multipart::is_multipart(content_type) {
-        let parts = multipart::parts(content_type, bytes)
-            .await
-            .map_err(ApiError::BadRequest)?;
+        // A malformed body is an OAuth error like any other from this endpoint.
+        let parts = match multipart::parts(content_type, bytes).await {
+            Ok(parts) => parts,
+            Err(message) => {
+                return Ok(oauth_error(
+                    StatusCode::BAD_REQUEST,
+                    "invalid_request",
+                    message,
+                ))
+            }
+        };
         for part in parts {
             if let (Some(name), Ok(value)) = (part.name, String::from_utf8(part.bytes.to_vec())) {
                 params.push((name, value));
@@ -92,14 +100,14 @@ pub(crate) async fn token(
             ))
         }
     }
-    if param("client_id").is_none() || param("client_secret").is_none() {
+    let (Some(client_id), Some(_)) = (param("client_id"), param("client_secret")) else {
         return Ok(oauth_error(
             StatusCode::UNAUTHORIZED,
             "invalid_client",
             "client_id and client_secret are required",
         ));
-    }
-    let issued = emulator.auth.issue(Instant::now());
+    };
+    let issued = emulator.auth.issue(&client_id, Instant::now());
     Ok(json_response(
         StatusCode::OK,
         &TokenResponse {

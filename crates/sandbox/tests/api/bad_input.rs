@@ -36,8 +36,14 @@ async fn bad_list_queries() {
         ("limit=-1", "limit '-1'"),
         (
             "offset=-1",
-            "offset '-1' is not a whole number of 0 or more",
+            "offset '-1' is not a whole number from 0 to 2147483647",
         ),
+        // Issue 13: offset is an int32 in the spec.
+        (
+            "offset=2147483648",
+            "offset '2147483648' is not a whole number from 0 to 2147483647",
+        ),
+        ("locale=%C3%9C%C3%89", "locale 'ÜÉ' is not one of de, no,"),
         ("offset=1.5", "offset '1.5'"),
         ("count=maybe", "count 'maybe' is neither true nor false"),
         ("filters=name+sw", "invalid filters 'name sw'"),
@@ -312,4 +318,108 @@ async fn odd_paths_unknown_routes_and_methods() {
             "{method} {path}: Allow header"
         );
     }
+}
+
+/// Issue 13: a locale outside the spec's list is a 400 on every route that takes one.
+#[tokio::test]
+async fn locales_outside_the_spec_are_refused() {
+    let pair = Pair::seeded(3).await;
+    for path in [
+        "/v2024/connectors/ldap?locale=%C3%9C%C3%89",
+        "/v2024/connectors?locale=xx",
+        "/v2024/connectors/ldap/translations/xx-YY",
+    ] {
+        assert_400(&pair.send(Req::get(path)).await, "is not one of de, no,");
+    }
+    assert_eq!(
+        pair.send(Req::get("/v2024/connectors/ldap?locale=no"))
+            .await
+            .status,
+        200
+    );
+}
+
+/// Issue 13: two `file` parts are refused instead of keeping the first.
+#[tokio::test]
+async fn two_file_parts_are_refused_and_store_nothing() {
+    let pair = Pair::seeded(3).await;
+    let doc = "/v2024/connectors/ldap/source-config";
+    let before = pair.send(Req::get(doc)).await;
+    let two = [
+        ("file", Some("a.xml"), None, &b"<a/>"[..]),
+        ("file", Some("b.xml"), None, &b"<b/>"[..]),
+    ];
+    for path in [doc, "/v2024/connectors/ldap/translations/de"] {
+        let answer = pair.send(Req::new(Method::PUT, path).multipart(&two)).await;
+        assert_400(&answer, "2 parts named 'file'; send exactly one");
+    }
+    assert_eq!(pair.send(Req::get(doc)).await.body, before.body);
+}
+
+/// Issue 13: a 20 KB filter nested too deeply is not echoed whole.
+#[tokio::test]
+async fn a_long_bad_filter_is_echoed_cut() {
+    let pair = Pair::seeded(3).await;
+    let filter = format!(
+        "{}name+eq+%22x%22{}",
+        "(".repeat(10_000),
+        ")".repeat(10_000)
+    );
+    let answer = pair
+        .send(Req::get(format!("/v2024/connectors?filters={filter}")))
+        .await;
+    assert_400(&answer, "invalid filters '((((");
+    let text = answer.error_text();
+    assert!(text.len() < 1_000, "{} bytes echoed", text.len());
+    assert!(text.contains("(20011 characters in all)"), "{text}");
+}
+
+/// Issue 13: `deleteCustomConnector` refuses a built-in connector with a 403.
+#[tokio::test]
+async fn built_in_connectors_cannot_be_deleted() {
+    let pair = Pair::seeded(3).await;
+    let refused = pair
+        .send(Req::new(Method::DELETE, "/v2024/connectors/ldap"))
+        .await;
+    assert_eq!(refused.status, 403, "{}", refused.text());
+    assert_eq!(refused.json()["detailCode"], "403 Forbidden");
+    assert!(
+        refused.error_text().contains("built in"),
+        "{}",
+        refused.text()
+    );
+    assert_eq!(
+        pair.send(Req::get("/v2024/connectors/ldap")).await.status,
+        200
+    );
+}
+
+/// Issue 13: a name too long for the URIs that address it is refused; one at the limit
+/// can be read, patched and deleted.
+#[tokio::test]
+async fn names_are_limited_so_that_every_connector_stays_addressable() {
+    let pair = Pair::seeded(3).await;
+    let post = |name: String| {
+        Req::new(Method::POST, "/v2024/connectors").json(json!({"name": name, "className": "x"}))
+    };
+    assert_400(
+        &pair.send(post("n".repeat(66_000))).await,
+        "name is 66000 characters long; the limit is 255",
+    );
+    let created = pair.send(post("n".repeat(255))).await;
+    assert_eq!(created.status, 200, "{}", created.text());
+    let path = format!(
+        "/v2024/connectors/{}",
+        created.json()["scriptName"].as_str().unwrap()
+    );
+    assert_eq!(pair.send(Req::get(&path)).await.status, 200);
+    let patched = pair
+        .send(patch(
+            &path,
+            r#"[{"op": "add", "path": "/connectorMetadata/a", "value": 1}]"#,
+        ))
+        .await;
+    assert_eq!(patched.status, 200, "{}", patched.text());
+    let deleted = pair.send(Req::new(Method::DELETE, &path)).await;
+    assert_eq!(deleted.status, 204);
 }

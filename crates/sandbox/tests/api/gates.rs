@@ -6,7 +6,7 @@ use connkit_sandbox::{AuthMode, RateLimitConfig, Sandbox};
 use http::Method;
 use serde_json::json;
 
-use crate::harness::{Pair, Req};
+use crate::harness::{send_remote, Pair, Req};
 
 fn token_request() -> Req {
     Req::new(Method::POST, "/oauth/token")
@@ -134,6 +134,51 @@ async fn rate_limit_answers_429_with_retry_after() {
         .send(Req::get("/v2024/connectors?limit=1").header("Authorization", "Bearer someone-else"))
         .await;
     assert_eq!(other.status, 200);
+}
+
+#[tokio::test]
+async fn rate_limit_is_per_client_id_so_tokens_of_one_client_share_a_window() {
+    let pair = Pair::new(|| {
+        Sandbox::builder().seed(3).rate_limit(RateLimitConfig {
+            max: 4,
+            window: Duration::from_secs(30),
+        })
+    })
+    .await;
+    let token_of = |client: &'static str| {
+        let pair = &pair;
+        async move {
+            let answer = send_remote(
+                pair,
+                Req::new(Method::POST, "/oauth/token")
+                    .header("Content-Type", "application/x-www-form-urlencoded")
+                    .body(format!(
+                        "grant_type=client_credentials&client_id={client}&client_secret=s"
+                    )),
+            )
+            .await;
+            assert_eq!(answer.status, 200);
+            format!("Bearer {}", answer.json()["access_token"].as_str().unwrap())
+        }
+    };
+    let (a1, a2, b) = (
+        token_of("a").await,
+        token_of("a").await,
+        token_of("b").await,
+    );
+    let list = |authorization: &str| {
+        Req::get("/v2024/connectors?limit=1").header("Authorization", authorization)
+    };
+    // Over HTTP only: the tokens are the served sandbox's.
+    // Client a's two tokens draw on one window of 4.
+    for authorization in [&a1, &a2, &a1, &a2] {
+        assert_eq!(send_remote(&pair, list(authorization)).await.status, 200);
+    }
+    assert_eq!(send_remote(&pair, list(&a1)).await.status, 429);
+    assert_eq!(send_remote(&pair, list(&a2)).await.status, 429);
+    // Client b, and a token the sandbox never issued, have windows of their own.
+    assert_eq!(send_remote(&pair, list(&b)).await.status, 200);
+    assert_eq!(send_remote(&pair, list("Bearer foreign")).await.status, 200);
 }
 
 #[tokio::test]

@@ -179,7 +179,7 @@ async fn create_get_patch_delete() {
 
     let detail = pair
         .send(Req::get(
-            "/v2024/connectors/custom-atlassian-suite-cloud-2?locale=xx",
+            "/v2024/connectors/custom-atlassian-suite-cloud-2?locale=ja",
         ))
         .await;
     assert_eq!(detail.status, 200);
@@ -344,10 +344,17 @@ async fn translations_round_trip_fall_back_and_accept_empty_puts() {
     assert_eq!(en.status, 200);
     assert_eq!(en.header("content-type"), Some("text/plain"));
     assert!(en.text().contains("ShortDesc=LDAP connector"));
+    let untranslated = pair
+        .send(Req::get("/v2024/connectors/ldap/translations/ja"))
+        .await;
+    assert_eq!(
+        untranslated.body, en.body,
+        "a valid locale without translations falls back to en"
+    );
     let unknown = pair
         .send(Req::get("/v2024/connectors/ldap/translations/xx-YY"))
         .await;
-    assert_eq!(unknown.body, en.body, "an unknown locale falls back to en");
+    assert_eq!(unknown.status, 400, "a locale outside the spec's list");
 
     let german =
         "menuLabel_ConnectionSettings=Verbindungseinstellungen\nShortDesc=Gr\u{fc}\u{df}e\n";

@@ -1,11 +1,13 @@
-//! The durable state file through the public API: survives a restart, refuses a second
-//! sandbox, and survives a writer killed at random moments.
+//! The state database through the public API: survives a restart, is shared by
+//! sandboxes that open it, refuses a reset while held, exports and imports its JSON
+//! form, names unusable files, and loses no acknowledged write of a writer killed at
+//! random moments.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
-use connkit_sandbox::{Sandbox, SandboxError};
+use connkit_sandbox::{state, Sandbox, SandboxError, MAX_SEED};
 use http::Method;
 use serde_json::json;
 
@@ -18,7 +20,7 @@ fn temp_state(name: &str) -> PathBuf {
         fastrand_like()
     ));
     std::fs::create_dir_all(&dir).unwrap();
-    dir.join("state.json")
+    dir.join("state.db")
 }
 
 /// A per-call unique number without another dependency.
@@ -48,15 +50,17 @@ async fn total(sandbox: &Sandbox) -> usize {
 }
 
 #[tokio::test]
-async fn state_survives_a_restart_and_is_locked() {
+async fn state_survives_a_restart() {
     let path = temp_state("restart");
     let sandbox = Sandbox::builder()
         .seed(20)
         .state_file(&path)
         .build()
         .unwrap();
-    assert!(path.exists(), "a new state file is written at once");
+    assert!(path.exists(), "a new state database is written at once");
+    assert!(!sandbox.seed_ignored());
     assert_eq!(create(&sandbox, "Durable One").await, 200);
+    assert_eq!(create(&sandbox, "Doomed").await, 200);
     let put = send_local(
         &sandbox,
         Req::new(Method::PUT, "/v2024/connectors/durable-one/source-config").multipart(&[(
@@ -68,34 +72,24 @@ async fn state_survives_a_restart_and_is_locked() {
     )
     .await;
     assert_eq!(put.status, 200);
-    let deleted = send_local(&sandbox, Req::new(Method::DELETE, "/v2024/connectors/ldap")).await;
+    let deleted = send_local(
+        &sandbox,
+        Req::new(Method::DELETE, "/v2024/connectors/doomed"),
+    )
+    .await;
     assert_eq!(deleted.status, 204);
-
-    let second = Sandbox::builder().state_file(&path).build();
-    match second {
-        Err(SandboxError::StateLocked { path: p, .. }) => assert_eq!(p, path),
-        other => panic!("expected StateLocked, got {other:?}"),
-    }
-    let message = Sandbox::builder()
-        .state_file(&path)
-        .build()
-        .unwrap_err()
-        .to_string();
-    assert!(
-        message.contains("state.json") && message.contains("in use"),
-        "{message}"
-    );
-
     drop(sandbox);
+
     let reopened = Sandbox::builder()
         .seed(999)
         .state_file(&path)
         .build()
         .unwrap();
+    assert!(reopened.seed_ignored());
     assert_eq!(
         total(&reopened).await,
-        20,
-        "20 seeded + 1 created - 1 deleted; seed ignored"
+        21,
+        "20 seeded + 2 created - 1 deleted; seed ignored"
     );
     let xml = send_local(
         &reopened,
@@ -104,7 +98,7 @@ async fn state_survives_a_restart_and_is_locked() {
     .await;
     assert_eq!(xml.body.as_ref(), b"<kept/>");
     assert_eq!(
-        send_local(&reopened, Req::get("/v2024/connectors/ldap"))
+        send_local(&reopened, Req::get("/v2024/connectors/doomed"))
             .await
             .status,
         404
@@ -113,30 +107,209 @@ async fn state_survives_a_restart_and_is_locked() {
     std::fs::remove_dir_all(path.parent().unwrap()).unwrap();
 }
 
+/// Two sandboxes on one database (as two processes would be) see each other's writes,
+/// and writing at the same time from several threads loses none: writers wait for each
+/// other instead of failing.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sandboxes_sharing_a_state_see_each_other_and_wait_for_each_other() {
+    let path = temp_state("shared");
+    let open = || {
+        Sandbox::builder()
+            .seed(5)
+            .state_file(&path)
+            .build()
+            .unwrap()
+    };
+    let (a, b) = (open(), open());
+    assert!(
+        b.seed_ignored(),
+        "the second opener loads what the first seeded"
+    );
+    assert_eq!(create(&a, "Made By A").await, 200);
+    assert_eq!(
+        send_local(&b, Req::get("/v2024/connectors/made-by-a"))
+            .await
+            .status,
+        200,
+        "b sees a's write"
+    );
+    let duplicate = create(&b, "made by a").await;
+    assert_eq!(duplicate, 400, "b's write checks against a's state");
+
+    let writers: Vec<_> = [a.clone(), b.clone(), a.clone(), b.clone()]
+        .into_iter()
+        .enumerate()
+        .map(|(w, sandbox)| {
+            tokio::spawn(async move {
+                for i in 0..10 {
+                    assert_eq!(create(&sandbox, &format!("w{w}-{i}")).await, 200);
+                }
+            })
+        })
+        .collect();
+    for writer in writers {
+        writer.await.unwrap();
+    }
+    assert_eq!(total(&a).await, 5 + 1 + 40);
+    assert_eq!(total(&b).await, 5 + 1 + 40);
+    drop((a, b));
+    assert_eq!(total(&open()).await, 5 + 1 + 40);
+    std::fs::remove_dir_all(path.parent().unwrap()).unwrap();
+}
+
+#[tokio::test]
+async fn reset_refuses_while_a_sandbox_has_the_state_open() {
+    let path = temp_state("reset");
+    assert!(!state::reset(&path).unwrap(), "nothing to reset yet");
+    let sandbox = Sandbox::builder()
+        .seed(3)
+        .state_file(&path)
+        .build()
+        .unwrap();
+    assert_eq!(create(&sandbox, "Kept").await, 200);
+    let err = state::reset(&path).unwrap_err();
+    assert!(matches!(err, SandboxError::StateLocked { .. }), "{err:?}");
+    let message = err.to_string();
+    assert!(
+        message.contains(&path.display().to_string()) && message.contains("in use"),
+        "{message}"
+    );
+    assert_eq!(
+        send_local(&sandbox, Req::get("/v2024/connectors/kept"))
+            .await
+            .status,
+        200,
+        "the refused reset changed nothing"
+    );
+    drop(sandbox);
+    assert!(state::reset(&path).unwrap());
+    assert!(!path.exists());
+    let fresh = Sandbox::builder()
+        .seed(3)
+        .state_file(&path)
+        .build()
+        .unwrap();
+    assert!(!fresh.seed_ignored());
+    assert_eq!(total(&fresh).await, 3);
+    drop(fresh);
+    std::fs::remove_dir_all(path.parent().unwrap()).unwrap();
+}
+
+#[tokio::test]
+async fn export_and_import_carry_the_json_form() {
+    let path = temp_state("export");
+    let dir = path.parent().unwrap().to_owned();
+    let sandbox = Sandbox::builder()
+        .seed(4)
+        .state_file(&path)
+        .build()
+        .unwrap();
+    assert_eq!(create(&sandbox, "Exported").await, 200);
+    let json = state::export(&path).unwrap();
+    let value: serde_json::Value = serde_json::from_slice(&json).unwrap();
+    assert_eq!(value["format"], "connkit-sandbox-state");
+    assert_eq!(value["connectors"].as_array().unwrap().len(), 5);
+    let file = dir.join("exported.json");
+    std::fs::write(&file, &json).unwrap();
+
+    // Into a new database, and over the open one: the running sandbox sees it at once.
+    let other = dir.join("other.db");
+    assert_eq!(state::import(&other, &file).unwrap(), 5);
+    let from_import = Sandbox::builder()
+        .seed(50)
+        .state_file(&other)
+        .build()
+        .unwrap();
+    assert!(from_import.seed_ignored());
+    assert_eq!(total(&from_import).await, 5);
+    assert_eq!(create(&from_import, "Only In Other").await, 200);
+    std::fs::write(&file, state::export(&other).unwrap()).unwrap();
+    assert_eq!(state::import(&path, &file).unwrap(), 6);
+    assert_eq!(total(&sandbox).await, 6);
+
+    std::fs::write(
+        &file,
+        b"{\"format\": \"x\", \"version\": 1, \"connectors\": []}",
+    )
+    .unwrap();
+    let err = state::import(&path, &file).unwrap_err().to_string();
+    assert!(
+        err.contains("exported.json") && err.contains("format is 'x'"),
+        "{err}"
+    );
+    let missing = state::export(&dir.join("none.db")).unwrap_err().to_string();
+    assert!(missing.contains("none.db"), "{missing}");
+    drop((sandbox, from_import));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
 #[tokio::test]
 async fn unusable_state_files_are_named() {
     let path = temp_state("corrupt");
+    let dir = path.parent().unwrap().to_owned();
+    let expect_corrupt = |path: &Path, needle: &str| {
+        let err = Sandbox::builder().state_file(path).build().unwrap_err();
+        assert!(matches!(err, SandboxError::StateCorrupt { .. }), "{err:?}");
+        let text = err.to_string();
+        assert!(
+            text.contains(&path.display().to_string()) && text.contains(needle),
+            "{text}"
+        );
+    };
+
+    // A JSON state file of an older version: named, with the way to import it.
     std::fs::write(
         &path,
-        b"{\"format\": \"connkit-sandbox-state\", \"version\": 1, \"connectors\": [{}]}",
+        b"{\"format\": \"connkit-sandbox-state\", \"version\": 1, \"connectors\": []}",
     )
     .unwrap();
-    let err = Sandbox::builder().state_file(&path).build().unwrap_err();
-    assert!(matches!(err, SandboxError::StateCorrupt { .. }), "{err:?}");
+    expect_corrupt(&path, "connkit sandbox import");
+
+    // Random bytes.
+    let garbage = dir.join("garbage.db");
+    std::fs::write(&garbage, vec![0x5a; 8192]).unwrap();
+    expect_corrupt(&garbage, "not a database");
+
+    // A sandbox database damaged in the middle: its pages no longer parse.
+    let damaged = dir.join("damaged.db");
+    drop(
+        Sandbox::builder()
+            .seed(2_000)
+            .state_file(&damaged)
+            .build()
+            .unwrap(),
+    );
+    let mut bytes = std::fs::read(&damaged).unwrap();
+    assert!(bytes.len() > 64 * 1024, "{} bytes", bytes.len());
+    for b in &mut bytes[8192..40_000] {
+        *b = 0xa5;
+    }
+    std::fs::write(&damaged, bytes).unwrap();
+    expect_corrupt(&damaged, "damaged");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn a_seed_above_the_limit_is_refused_without_allocating() {
+    let err = Sandbox::builder().seed(99_999_999_999).build().unwrap_err();
+    assert!(matches!(err, SandboxError::Config(_)), "{err:?}");
     assert!(
-        err.to_string().contains(&path.display().to_string()),
+        err.to_string()
+            .contains(&format!("above the limit of {MAX_SEED}")),
         "{err}"
     );
-    std::fs::remove_dir_all(path.parent().unwrap()).unwrap();
+    assert!(Sandbox::builder().seed(MAX_SEED).seed(10).build().is_ok());
 }
 
 const CHILD_ENV: &str = "CONNKIT_SANDBOX_CRASH_CHILD";
 
-/// The writer that `a_writer_killed_at_random_moments_leaves_a_loadable_state` kills:
-/// creates `crash-N` connectors in order, forever. Does nothing unless started by it.
+/// The writer that `a_writer_killed_at_random_moments_loses_no_acknowledged_write`
+/// kills: creates `crash-N` connectors in order, forever, printing each name once its
+/// create was answered 200. Does nothing unless started by it.
 #[tokio::test]
 #[ignore = "run only as the child of the crash test"]
 async fn crash_child() {
+    use std::io::Write;
     let Ok(path) = std::env::var(CHILD_ENV) else {
         return;
     };
@@ -146,18 +319,25 @@ async fn crash_child() {
         .build()
         .unwrap();
     let mut n = total(&sandbox).await;
-    println!("{READY}");
+    let mut stdout = std::io::stdout();
+    writeln!(stdout, "{READY}").unwrap();
     loop {
-        assert_eq!(create(&sandbox, &format!("crash-{n:05}")).await, 200);
+        let name = format!("crash-{n:05}");
+        assert_eq!(create(&sandbox, &name).await, 200);
+        writeln!(stdout, "{ACKED}{name}").unwrap();
+        stdout.flush().unwrap();
         n += 1;
     }
 }
 
-/// What the child prints once its sandbox is built (the state file exists, locked).
+/// What the child prints once its sandbox is built (the state database exists).
 const READY: &str = "crash-child-ready";
+/// What the child prints before the name of each acknowledged write.
+const ACKED: &str = "acked ";
 
-/// Starts the writer and waits until it is about to write.
-async fn spawn_child(path: &Path) -> std::process::Child {
+/// Starts the writer, waits until it is about to write, and collects the names it
+/// reports as acknowledged until it dies.
+async fn spawn_child(path: &Path) -> (std::process::Child, std::thread::JoinHandle<Vec<String>>) {
     let mut child = Command::new(std::env::current_exe().unwrap())
         .args(["state::crash_child", "--exact", "--ignored", "--nocapture"])
         .env(CHILD_ENV, path)
@@ -166,37 +346,44 @@ async fn spawn_child(path: &Path) -> std::process::Child {
         .spawn()
         .unwrap();
     let stdout = child.stdout.take().unwrap();
-    tokio::task::spawn_blocking(move || {
+    let (ready_tx, ready_rx) = tokio::sync::oneshot::channel();
+    let acked = std::thread::spawn(move || {
         use std::io::BufRead;
         let mut lines = std::io::BufReader::new(stdout).lines();
-        assert!(
-            lines.any(|line| line.is_ok_and(|l| l.trim() == READY)),
-            "the child writer never got ready"
-        );
-        // Dropping the pipe's read end is fine: the child prints nothing more.
-    })
-    .await
-    .unwrap();
-    child
+        let ready = lines.any(|line| line.is_ok_and(|l| l.trim() == READY));
+        let _ = ready_tx.send(ready);
+        lines
+            .map_while(Result::ok)
+            .filter_map(|line| line.strip_prefix(ACKED).map(str::to_owned))
+            .collect()
+    });
+    assert!(
+        ready_rx.await.unwrap_or(false),
+        "the child writer never got ready"
+    );
+    (child, acked)
 }
 
 #[tokio::test]
-async fn a_writer_killed_at_random_moments_leaves_a_loadable_state() {
+async fn a_writer_killed_at_random_moments_loses_no_acknowledged_write() {
     let path = temp_state("kill");
     let mut seen = 0;
+    let mut acked_total = 0;
     let mut delays = 7u64;
     for round in 0..6 {
-        let mut child = spawn_child(&path).await;
+        let (mut child, acked) = spawn_child(&path).await;
         // Pseudo-random moments: 10..=90 ms into the writes, different each round.
         delays = (delays * 31 + 17) % 81;
         tokio::time::sleep(Duration::from_millis(10 + delays)).await;
         child.kill().unwrap();
         child.wait().unwrap();
+        let acked = acked.join().unwrap();
+        acked_total += acked.len();
 
         let sandbox = Sandbox::builder()
             .state_file(&path)
             .build()
-            .unwrap_or_else(|e| panic!("round {round}: the state file must load: {e}"));
+            .unwrap_or_else(|e| panic!("round {round}: the state must load: {e}"));
         let mut names: Vec<String> = Vec::new();
         loop {
             let page = send_local(
@@ -216,12 +403,18 @@ async fn a_writer_killed_at_random_moments_leaves_a_loadable_state() {
             names, expected,
             "round {round}: a prefix of the writes, nothing torn"
         );
+        for name in &acked {
+            assert!(
+                names.contains(name),
+                "round {round}: acknowledged write {name} was lost"
+            );
+        }
         assert!(
             names.len() >= seen,
             "round {round}: durable writes never go back"
         );
         seen = names.len();
     }
-    assert!(seen > 0, "the writer got to write something");
+    assert!(acked_total > 0, "the writer got to write something");
     std::fs::remove_dir_all(path.parent().unwrap()).unwrap();
 }

@@ -6,7 +6,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use connkit_transport::{
-    Auth, AuthProblem, HttpBackend, RetryPolicy, Transport, TransportError, TransportStack,
+    Auth, AuthProblem, ClientCredentials, HttpBackend, RetryPolicy, TokenCache, Transport,
+    TransportError, TransportStack,
 };
 use http::Method;
 
@@ -221,7 +222,7 @@ async fn a_refused_token_request_names_the_endpoint_and_its_answer() {
     }
     let text = chain(&err);
     let expected = format!(
-        "authentication failed at http://{}/oauth/token: the token endpoint answered 401",
+        "could not get an access token from http://{}/oauth/token: the token endpoint answered 401",
         server.addr
     );
     assert!(text.starts_with(&expected), "{text}");
@@ -265,7 +266,7 @@ async fn an_unusable_token_answer_stops_before_the_api_is_called() {
 }
 
 #[tokio::test]
-async fn an_unreachable_token_endpoint_is_an_auth_error_with_the_cause() {
+async fn an_unreachable_token_endpoint_is_unreachable_not_an_auth_failure() {
     let addr = crate::server::closed_port().await;
     let base = connkit_transport::BaseUrl::parse(&format!("http://{addr}")).unwrap();
     let transport = TransportStack::builder(HttpBackend::new().unwrap())
@@ -285,7 +286,9 @@ async fn an_unreachable_token_endpoint_is_an_auth_error_with_the_cause() {
     else {
         panic!("unexpected {err:?}")
     };
-    assert!(err.is_auth(), "{err:?}");
+    // Nothing was learnt about the credentials: a connection failure, not "auth failed".
+    assert!(!err.is_auth(), "{err:?}");
+    assert!(err.is_unreachable(), "{err:?}");
     // The token request is marked idempotent, so the retry layer below retried it.
     assert!(
         matches!(
@@ -360,4 +363,51 @@ async fn tasks_waiting_on_a_failed_token_request_share_its_failure() {
     );
     assert_eq!(server.seen_at("/oauth/token").len(), 2);
     assert!(server.seen_at("/v2024/connectors").is_empty());
+}
+
+/// A stack as a separate process would build it: its own memory, the shared cache.
+fn cached_stack(server: &TestServer, cache: &TokenCache) -> Arc<dyn Transport> {
+    let credentials = ClientCredentials::new(&server.base(), CLIENT_ID, CLIENT_SECRET)
+        .unwrap()
+        .token_cache(cache.clone());
+    TransportStack::builder(HttpBackend::new().unwrap())
+        .auth(Auth::ClientCredentials(credentials))
+        .retry(RetryPolicy::no_retries())
+        .build()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn the_token_cache_serves_later_stacks_and_drops_a_rejected_token() {
+    let server = tenant(Tenant {
+        expires_in: 3600,
+        token_delay: Duration::ZERO,
+        api: only_fresh_tokens,
+    })
+    .await;
+    let dir = std::env::temp_dir().join(format!("connkit-http-token-cache-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let cache = TokenCache::in_dir(&dir);
+    let get = || request(Method::GET, &server.api("/connectors"));
+
+    // The first stack fetches tok-1, the API refuses it, tok-2 replaces it in the cache.
+    let first = cached_stack(&server, &cache).send(get()).await.unwrap();
+    assert_eq!(&first.body()[..], b"hello tok-2");
+    // Later stacks start from the cache: no token request.
+    for _ in 0..3 {
+        let later = cached_stack(&server, &cache).send(get()).await.unwrap();
+        assert_eq!(&later.body()[..], b"hello tok-2");
+    }
+    assert_eq!(server.seen_at("/oauth/token").len(), 2);
+
+    let entries = cache.entries().unwrap();
+    assert_eq!(entries.len(), 1);
+    assert_eq!(entries[0].client_id, CLIENT_ID);
+    assert!(entries[0].token_url.ends_with("/oauth/token"));
+    let stored = std::fs::read_to_string(&entries[0].path).unwrap();
+    assert!(
+        stored.contains("tok-2") && !stored.contains("s3cr"),
+        "{stored}"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
 }

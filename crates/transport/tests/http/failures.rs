@@ -4,8 +4,8 @@ use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
 use connkit_transport::{
-    HttpBackend, LastAttempt, RetryPolicy, TimeoutPhase, Transport, TransportError, TransportStack,
-    TransportStackBuilder,
+    Deadline, HttpBackend, LastAttempt, RetryPolicy, TimeoutPhase, Transport, TransportError,
+    TransportStack, TransportStackBuilder,
 };
 use http::Method;
 
@@ -13,32 +13,32 @@ use crate::retry::{fast_retries, stack};
 use crate::server::{closed_port, raw_server, request, Raw};
 
 #[tokio::test]
-async fn connection_refused_is_retried_for_get_only() {
+async fn connection_refused_is_retried_for_every_method() {
+    // Nothing was written to a refused connection: even a POST or PATCH is resent.
     let addr = closed_port().await;
     let uri = format!("http://{addr}/v2024/connectors");
     let transport = stack(fast_retries(3));
-    let err = transport
-        .send(request(Method::GET, &uri))
-        .await
-        .unwrap_err();
-    match &err {
-        TransportError::RetriesExhausted {
-            attempts: 3,
-            last: LastAttempt::Error(inner),
-        } => {
-            assert!(inner.is_connect(), "{inner:?}");
-            assert!(inner.to_string().contains(&addr.to_string()), "{inner}");
+    for method in [Method::GET, Method::POST, Method::PATCH] {
+        let err = transport
+            .send(request(method.clone(), &uri))
+            .await
+            .unwrap_err();
+        match &err {
+            TransportError::RetriesExhausted {
+                attempts: 3,
+                last: LastAttempt::Error(inner),
+            } => {
+                assert!(inner.is_connect(), "{method}: {inner:?}");
+                assert!(inner.to_string().contains(&addr.to_string()), "{inner}");
+            }
+            other => panic!("{method}: unexpected {other:?}"),
         }
-        other => panic!("unexpected {other:?}"),
+        assert!(err.is_unreachable(), "{method}");
+        assert!(!err.may_have_been_processed(), "{method}");
+        let chain = crate::server::chain(&err);
+        let expected = format!("gave up after 3 attempt(s): could not connect to {addr}: ");
+        assert!(chain.starts_with(&expected), "{chain}");
     }
-    let chain = crate::server::chain(&err);
-    let expected = format!("gave up after 3 attempt(s): could not connect to {addr}: ");
-    assert!(chain.starts_with(&expected), "{chain}");
-    let err = transport
-        .send(request(Method::POST, &uri))
-        .await
-        .unwrap_err();
-    assert!(err.is_connect(), "{err:?}");
 }
 
 #[tokio::test]
@@ -59,6 +59,7 @@ async fn a_reset_connection_is_a_network_error_retried_when_idempotent() {
         .await
         .unwrap_err();
     assert!(matches!(err, TransportError::Network { .. }), "{err:?}");
+    assert!(err.may_have_been_processed(), "{err:?}");
     assert_eq!(accepted.load(Ordering::SeqCst), 1);
 }
 
@@ -170,4 +171,35 @@ async fn a_connection_that_cannot_be_established_hits_the_connect_timeout() {
     );
     assert!(started.elapsed() < Duration::from_secs(5));
     drop(listener);
+}
+
+#[tokio::test]
+async fn the_operation_timeout_ends_at_an_earlier_deadline_of_the_request() {
+    // A caller's whole-job deadline (e.g. a paginator's) is shorter than the stack's
+    // per-operation limit: the operation ends at the deadline.
+    let (addr, accepted) = raw_server(|_| Raw::Hang).await;
+    let transport = TransportStack::builder(HttpBackend::new().unwrap())
+        .retry(RetryPolicy::no_retries())
+        .operation_timeout(Duration::from_secs(20))
+        .build()
+        .unwrap();
+    let mut get = request(Method::GET, &format!("http://{addr}/v2024/connectors"));
+    let started = Instant::now();
+    get.extensions_mut()
+        .insert(Deadline(started + Duration::from_millis(300)));
+    let err = transport.send(get).await.unwrap_err();
+    let took = started.elapsed();
+    assert!(
+        matches!(
+            err,
+            TransportError::Timeout {
+                phase: TimeoutPhase::Operation,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    assert!(took >= Duration::from_millis(280), "{took:?}");
+    assert!(took < Duration::from_secs(5), "{took:?}");
+    assert_eq!(accepted.load(Ordering::SeqCst), 1);
 }

@@ -2,9 +2,10 @@
 //! compiled in, verify a server certificate against an added root.
 
 use std::net::SocketAddr;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
-use connkit_transport::{HttpBackend, TlsBackend, Transport, TransportError};
+use connkit_transport::{HttpBackend, TlsBackend, Transport, TransportError, TransportStack};
 use http::Method;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
@@ -17,13 +18,22 @@ use crate::server::request;
 const CA: &[u8] = include_bytes!("../fixtures/test-ca.pem");
 const CERT: &[u8] = include_bytes!("../fixtures/localhost-cert.pem");
 const KEY: &[u8] = include_bytes!("../fixtures/localhost-key.pem");
+/// A self-signed CA certificate for localhost, served as the server's own.
+const CA_AS_SERVER: &[u8] = include_bytes!("../fixtures/ca-as-server-cert.pem");
+const CA_AS_SERVER_KEY: &[u8] = include_bytes!("../fixtures/ca-as-server-key.pem");
 
-/// An HTTPS server that answers each request with the ALPN protocol it negotiated.
-async fn tls_server() -> SocketAddr {
-    let certs: Vec<CertificateDer<'static>> = CertificateDer::pem_slice_iter(CERT)
+/// An HTTPS server with the `localhost` certificate the test CA issued.
+async fn tls_server() -> (SocketAddr, Arc<AtomicUsize>) {
+    tls_server_with(CERT, KEY).await
+}
+
+/// An HTTPS server presenting `cert` that answers each request with the ALPN protocol
+/// it negotiated; also counts the connections it accepted.
+async fn tls_server_with(cert: &[u8], key: &[u8]) -> (SocketAddr, Arc<AtomicUsize>) {
+    let certs: Vec<CertificateDer<'static>> = CertificateDer::pem_slice_iter(cert)
         .collect::<Result<_, _>>()
         .unwrap();
-    let key = PrivateKeyDer::from_pem_slice(KEY).unwrap();
+    let key = PrivateKeyDer::from_pem_slice(key).unwrap();
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let mut config = rustls::ServerConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()
@@ -35,8 +45,11 @@ async fn tls_server() -> SocketAddr {
     let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(config));
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
+    let accepted = Arc::new(AtomicUsize::new(0));
+    let count = Arc::clone(&accepted);
     tokio::spawn(async move {
         while let Ok((tcp, _)) = listener.accept().await {
+            count.fetch_add(1, Ordering::SeqCst);
             let acceptor = acceptor.clone();
             tokio::spawn(async move {
                 // A client that refuses the certificate aborts the handshake.
@@ -61,11 +74,11 @@ async fn tls_server() -> SocketAddr {
             });
         }
     });
-    addr
+    (addr, accepted)
 }
 
 async fn check_backend(tls: TlsBackend) {
-    let addr = tls_server().await;
+    let (addr, _) = tls_server().await;
     for host in ["localhost", "127.0.0.1"] {
         let uri = format!("https://{host}:{}/v2024/connectors", addr.port());
 
@@ -75,6 +88,12 @@ async fn check_backend(tls: TlsBackend) {
             .await
             .unwrap_err();
         assert!(err.is_connect(), "{tls:?} {host}: {err:?}");
+        match &err {
+            TransportError::UntrustedCertificate { reason, .. } => {
+                assert!(!reason.is_empty(), "{tls:?} {host}")
+            }
+            other => panic!("{tls:?} {host}: not a trust failure: {other:?}"),
+        }
 
         let trusting = HttpBackend::builder()
             .tls(tls)
@@ -113,5 +132,48 @@ fn a_root_bundle_without_certificates_is_a_config_error() {
             Err(TransportError::NoBackend { .. }) => {}
             other => panic!("{tls:?}: unexpected {other:?}"),
         }
+    }
+}
+
+#[tokio::test]
+async fn an_untrusted_certificate_is_said_in_words_and_never_retried() {
+    let (addr, accepted) = tls_server().await;
+    let transport = TransportStack::builder(HttpBackend::new().unwrap())
+        .retry(crate::retry::fast_retries(4))
+        .build()
+        .unwrap();
+    let uri = format!("https://localhost:{}/v2024/connectors", addr.port());
+    let err = transport
+        .send(request(Method::GET, &uri))
+        .await
+        .unwrap_err();
+    let message = crate::server::chain(&err);
+    assert!(
+        message.starts_with(&format!(
+            "the server's certificate at localhost:{} is not trusted: it was issued by a certificate authority this client does not trust",
+            addr.port()
+        )),
+        "{message}"
+    );
+    assert!(err.is_unreachable() && !err.is_auth(), "{err:?}");
+    assert!(!err.may_have_been_processed());
+    assert_eq!(accepted.load(Ordering::SeqCst), 1, "retried: {err:?}");
+}
+
+#[tokio::test]
+async fn a_ca_certificate_served_as_the_servers_own_is_named_as_such() {
+    // Even when that CA is trusted: a CA certificate cannot identify a server.
+    let (addr, _) = tls_server_with(CA_AS_SERVER, CA_AS_SERVER_KEY).await;
+    let backend = HttpBackend::builder()
+        .add_root_certificates_pem(CA_AS_SERVER)
+        .build()
+        .unwrap();
+    let uri = format!("https://localhost:{}/v2024/connectors", addr.port());
+    let err = backend.send(request(Method::GET, &uri)).await.unwrap_err();
+    match &err {
+        TransportError::UntrustedCertificate { reason, .. } => {
+            assert!(reason.contains("CA certificate as its own"), "{reason}")
+        }
+        other => panic!("not a trust failure: {other:?}"),
     }
 }

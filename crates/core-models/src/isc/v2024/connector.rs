@@ -128,6 +128,17 @@ impl V3CreateConnectorDto {
     /// The spec's default for `directConnect` on create.
     pub const DEFAULT_DIRECT_CONNECT: bool = true;
 
+    /// The longest `name`, in characters, that connkit creates (the spec sets none).
+    ///
+    /// A name travels in URIs: as the `scriptName` derived from it (at most one byte per
+    /// character) in every per-connector path, and quoted in a list filter
+    /// (`name eq "…"`), where one character can take 12 bytes (4 UTF-8 bytes, each
+    /// percent-encoded). At 255 characters such a filter stays near 3 KB and a path far
+    /// below the 8 000 octets RFC 9110 asks servers to support and the 4–8 KB request
+    /// lines common proxies allow; a longer name could create a connector that no
+    /// request can address.
+    pub const MAX_NAME_CHARS: usize = 255;
+
     /// A create request with the two required fields.
     pub fn new(name: impl Into<String>, class_name: impl Into<String>) -> Self {
         Self {

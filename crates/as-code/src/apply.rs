@@ -1,0 +1,408 @@
+//! Apply: send what a [`Plan`] says, connector by connector, and report exactly what
+//! was applied and what was not.
+
+use std::fmt;
+
+use connkit_connectors::{Client, ErrorKind};
+use connkit_models::isc::v2024::Locale;
+use futures::StreamExt;
+use serde::Serialize;
+
+use crate::error::{Error, Result};
+use crate::plan::{Action, ConnectorPlan, FileChange, Plan};
+use crate::remote::{fetch, find_by_name};
+use crate::tree::FileTarget;
+
+/// How to apply.
+#[derive(Debug, Clone)]
+pub struct ApplyOptions {
+    /// Connectors worked on at a time (each one's steps run in order); the client's
+    /// rate limiter still bounds the request rate.
+    pub concurrency: usize,
+}
+
+impl Default for ApplyOptions {
+    fn default() -> Self {
+        Self { concurrency: 4 }
+    }
+}
+
+/// One write a push makes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Step {
+    /// The connector's name.
+    pub connector: String,
+    /// What is sent.
+    #[serde(flatten)]
+    pub kind: StepKind,
+}
+
+/// What a [`Step`] sends.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "step", rename_all = "kebab-case")]
+pub enum StepKind {
+    /// `POST /connectors`.
+    Create,
+    /// `PATCH /connectors/{scriptName}` with this many operations.
+    Patch {
+        /// The number of JSON Patch operations.
+        operations: usize,
+    },
+    /// A multipart PUT of this file (a document or a locale's translations).
+    Upload {
+        /// The file in the connector's folder.
+        file: String,
+    },
+    /// `DELETE /connectors/{scriptName}`.
+    Delete,
+}
+
+impl fmt::Display for Step {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let name = &self.connector;
+        match &self.kind {
+            StepKind::Create => write!(f, "create {name}"),
+            StepKind::Patch { operations } => {
+                write!(
+                    f,
+                    "patch {name} connectorMetadata ({operations} operation(s))"
+                )
+            }
+            StepKind::Upload { file } => write!(f, "upload {name} {file}"),
+            StepKind::Delete => write!(f, "delete {name}"),
+        }
+    }
+}
+
+/// A step that failed, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FailedStep {
+    /// The step.
+    #[serde(flatten)]
+    pub step: Step,
+    /// The error and its causes.
+    pub error: String,
+    /// `true` when the request may have been applied anyway (a lost answer): a re-run
+    /// finds out.
+    pub outcome_unknown: bool,
+}
+
+/// What an apply did, step by step.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ApplyReport {
+    /// The steps the tenant confirmed, in the order they finished.
+    pub applied: Vec<Step>,
+    /// The steps that failed.
+    pub failed: Vec<FailedStep>,
+    /// The steps not tried because an earlier step of the same connector failed.
+    pub not_attempted: Vec<Step>,
+}
+
+impl ApplyReport {
+    /// `true` when every step was applied.
+    pub fn is_complete(&self) -> bool {
+        self.failed.is_empty() && self.not_attempted.is_empty()
+    }
+}
+
+/// What [`apply`] tells its progress callback after each step.
+#[derive(Debug, Clone, Copy)]
+pub enum ApplyEvent<'a> {
+    /// The tenant confirmed the step.
+    Applied(&'a Step),
+    /// The step failed.
+    Failed(&'a FailedStep),
+}
+
+/// Sends `plan`: for each connector in turn (several at a time), the create (looked up
+/// by name first, so a re-run never creates twice), the JSON Patch of its metadata,
+/// the document uploads and the translations PUTs; then the deletes.
+///
+/// A plan with conflicts is refused with [`Error::Invalid`] before anything is sent.
+/// Otherwise every step ends up in the report: a failed step stops its connector (the
+/// rest of that connector's steps are `not_attempted`), other connectors go on.
+pub async fn apply(
+    client: &Client,
+    plan: &Plan,
+    options: &ApplyOptions,
+    progress: &(dyn Fn(ApplyEvent<'_>) + Sync),
+) -> Result<ApplyReport> {
+    let conflicts: Vec<_> = plan.conflicts().cloned().collect();
+    if !conflicts.is_empty() {
+        return Err(Error::Invalid(conflicts));
+    }
+    let work = plan
+        .connectors
+        .iter()
+        .filter(|c| c.action != Action::Unchanged);
+    let mut outcomes = futures::stream::iter(work.map(|c| apply_connector(client, c, progress)))
+        .buffer_unordered(options.concurrency.max(1));
+    let mut report = ApplyReport::default();
+    while let Some(outcome) = outcomes.next().await {
+        report.applied.extend(outcome.applied);
+        report.failed.extend(outcome.failed);
+        report.not_attempted.extend(outcome.not_attempted);
+    }
+    Ok(report)
+}
+
+/// The steps a plan entry will take (for a create, the files may turn out to need no
+/// upload once the connector exists).
+pub fn planned_steps(plan: &ConnectorPlan) -> Vec<Step> {
+    let step = |kind| Step {
+        connector: plan.name.clone(),
+        kind,
+    };
+    let mut steps = Vec::new();
+    match plan.action {
+        Action::Unchanged => return steps,
+        Action::Delete => return vec![step(StepKind::Delete)],
+        Action::Create => steps.push(step(StepKind::Create)),
+        Action::Update => {}
+    }
+    if !plan.patch.is_empty() {
+        steps.push(step(StepKind::Patch {
+            operations: plan.patch.len(),
+        }));
+    }
+    steps.extend(plan.files.iter().map(|f| {
+        step(StepKind::Upload {
+            file: f.file.clone(),
+        })
+    }));
+    steps
+}
+
+/// The report of one connector.
+struct Outcome<'p> {
+    plan: &'p ConnectorPlan,
+    progress: &'p (dyn Fn(ApplyEvent<'_>) + Sync),
+    applied: Vec<Step>,
+    failed: Vec<FailedStep>,
+    not_attempted: Vec<Step>,
+}
+
+impl Outcome<'_> {
+    fn step(&self, kind: StepKind) -> Step {
+        Step {
+            connector: self.plan.name.clone(),
+            kind,
+        }
+    }
+
+    fn applied(&mut self, step: Step) {
+        (self.progress)(ApplyEvent::Applied(&step));
+        self.applied.push(step);
+    }
+
+    /// Records the failure of `step`; the rest of `remaining` is not attempted.
+    fn failed(&mut self, step: Step, error: &Error, remaining: Vec<Step>) {
+        let outcome_unknown = error
+            .api_error()
+            .is_some_and(connkit_connectors::Error::is_retryable);
+        // The step already says which connector and what: keep the cause only.
+        let cause: &(dyn std::error::Error + 'static) = match error.api_error() {
+            Some(api) => api,
+            None => error,
+        };
+        let failed = FailedStep {
+            error: chain(cause),
+            outcome_unknown,
+            step,
+        };
+        (self.progress)(ApplyEvent::Failed(&failed));
+        self.failed.push(failed);
+        self.not_attempted.extend(remaining);
+    }
+}
+
+async fn apply_connector<'p>(
+    client: &Client,
+    plan: &'p ConnectorPlan,
+    progress: &'p (dyn Fn(ApplyEvent<'_>) + Sync),
+) -> Outcome<'p> {
+    let mut outcome = Outcome {
+        plan,
+        progress,
+        applied: Vec::new(),
+        failed: Vec::new(),
+        not_attempted: Vec::new(),
+    };
+    match plan.action {
+        Action::Unchanged => {}
+        Action::Delete => {
+            let script = plan.script_name.as_deref().unwrap_or_default();
+            let step = outcome.step(StepKind::Delete);
+            match client.delete_connector(script).send().await {
+                // Already gone (a re-run after a lost answer): the goal is reached.
+                Err(e) if e.kind() != ErrorKind::NotFound => outcome.failed(
+                    step,
+                    &Error::api(format!("deleting {script}"), e),
+                    Vec::new(),
+                ),
+                _ => outcome.applied(step),
+            }
+        }
+        Action::Update => {
+            let script = plan.script_name.clone().unwrap_or_default();
+            send_changes(client, &script, &plan.patch, &plan.files, &mut outcome).await;
+        }
+        Action::Create => create_then_update(client, plan, &mut outcome).await,
+    }
+    outcome
+}
+
+/// Creates the connector unless a connector of that name exists already (from an
+/// earlier, interrupted run), then sends what differs from what the tenant made of it.
+async fn create_then_update(client: &Client, plan: &ConnectorPlan, outcome: &mut Outcome<'_>) {
+    let Some(wanted) = &plan.wanted else {
+        return;
+    };
+    let name = &wanted.spec.create.name;
+    let folder = plan.folder.as_deref().unwrap_or_default();
+    let step = outcome.step(StepKind::Create);
+    let later = planned_steps(plan).into_iter().skip(1).collect::<Vec<_>>();
+    let script = match find_by_name(client, name, folder).await {
+        Ok(Some(script)) => script,
+        Ok(None) => match client.create_connector(&wanted.spec.create).send().await {
+            Ok(created) => match created.script_name {
+                Some(script) => {
+                    outcome.applied(step);
+                    script
+                }
+                None => {
+                    let error =
+                        Error::Remote(format!("the create of {name} answered no scriptName"));
+                    return outcome.failed(step, &error, later);
+                }
+            },
+            Err(e) => {
+                // The answer may have been lost after the create was made: look again.
+                let error = Error::api(format!("creating {name}"), e);
+                match find_by_name(client, name, folder).await {
+                    Ok(Some(script)) => {
+                        outcome.applied(step);
+                        script
+                    }
+                    _ => return outcome.failed(step, &error, later),
+                }
+            }
+        },
+        Err(error) => return outcome.failed(step, &error, later),
+    };
+    let remote = match fetch(client, &script).await {
+        Ok(remote) => remote,
+        Err(error) => {
+            let step = later
+                .first()
+                .cloned()
+                .unwrap_or_else(|| outcome.step(StepKind::Create));
+            let rest = later.into_iter().skip(1).collect();
+            return outcome.failed(step, &error, rest);
+        }
+    };
+    let update = ConnectorPlan::compare(folder, wanted, Some(&remote));
+    send_changes(client, &script, &update.patch, &update.files, outcome).await;
+}
+
+/// The patch, then each file, stopping at the first failure.
+async fn send_changes(
+    client: &Client,
+    script: &str,
+    patch: &[connkit_models::isc::v2024::JsonPatchOperation],
+    files: &[FileChange],
+    outcome: &mut Outcome<'_>,
+) {
+    let mut steps: Vec<(Step, Option<&FileChange>)> = Vec::new();
+    if !patch.is_empty() {
+        steps.push((
+            outcome.step(StepKind::Patch {
+                operations: patch.len(),
+            }),
+            None,
+        ));
+    }
+    for file in files {
+        steps.push((
+            outcome.step(StepKind::Upload {
+                file: file.file.clone(),
+            }),
+            Some(file),
+        ));
+    }
+    let mut steps = steps.into_iter();
+    while let Some((step, file)) = steps.next() {
+        let sent = match file {
+            None => client
+                .update_connector(script)
+                .map_operations(patch)
+                .send()
+                .await
+                .map(drop),
+            Some(file) => upload(client, script, file).await,
+        };
+        match sent {
+            Ok(()) => outcome.applied(step),
+            Err(e) => {
+                let error = Error::api(format!("{step} ({script})"), e);
+                let rest = steps.map(|(s, _)| s).collect();
+                return outcome.failed(step, &error, rest);
+            }
+        }
+    }
+}
+
+async fn upload(
+    client: &Client,
+    script: &str,
+    file: &FileChange,
+) -> connkit_connectors::Result<()> {
+    match &file.target {
+        FileTarget::Document(document) => client
+            .put_document(script, *document)
+            .content(file.content.clone())
+            .send()
+            .await
+            .map(drop),
+        FileTarget::Translations(locale) => client
+            .put_translations(script, Locale::from(locale.as_str()))
+            .text(file.content.clone())
+            .send()
+            .await
+            .map(drop),
+    }
+}
+
+/// An error and its causes on one line.
+fn chain(error: &(dyn std::error::Error + 'static)) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        let next = cause.to_string();
+        if !text.contains(&next) {
+            text.push_str(": ");
+            text.push_str(&next);
+        }
+        source = cause.source();
+    }
+    text
+}
+
+/// Adds every operation of a patch to an update request.
+trait MapOperations {
+    fn map_operations(self, operations: &[connkit_models::isc::v2024::JsonPatchOperation]) -> Self;
+}
+
+impl MapOperations
+    for connkit_connectors::RequestBuilder<connkit_connectors::ops::UpdateConnector>
+{
+    fn map_operations(self, operations: &[connkit_models::isc::v2024::JsonPatchOperation]) -> Self {
+        operations
+            .iter()
+            .cloned()
+            .fold(self, |request, op| request.operation(op))
+    }
+}

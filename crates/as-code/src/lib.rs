@@ -1,0 +1,79 @@
+//! Connectors as code for the SailPoint ISC **v2024 Connectors API**: pull a tenant's
+//! connectors into a folder a team keeps in git, compare it with a tenant as a
+//! [`Plan`], apply the plan, and promote the folder to another tenant with an
+//! [`Overlay`] of tenant-specific values.
+//!
+//! ```
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! use std::sync::Arc;
+//! use connkit_as_code::{apply, plan, pull, ApplyOptions, PlanOptions, PullOptions, Tree};
+//! use connkit_connectors::Client;
+//! use connkit_models::isc::v2024::V3CreateConnectorDto;
+//! use connkit_sandbox::Sandbox;
+//!
+//! // Two tenants (here two sandboxes, in-process); dev has one custom connector.
+//! let dev = Client::new("http://127.0.0.1:1", Arc::new(Sandbox::builder().seed(0).build()?))?;
+//! let prod = Client::new("http://127.0.0.1:1", Arc::new(Sandbox::builder().seed(0).build()?))?;
+//! let dto = V3CreateConnectorDto::new("Acme HR", "sailpoint.connector.OpenConnectorAdapter");
+//! dev.create_connector(&dto).send().await?;
+//! dev.put_source_config("acme-hr").xml("<Form name='acme'/>").send().await?;
+//!
+//! // Pull dev into a folder, read it back, plan prod and apply.
+//! let dir = tempfile::tempdir()?;
+//! pull(&dev, &PullOptions::default(), &|_, _| {}).await?.write(dir.path())?;
+//! let tree = Tree::read(dir.path())?.tree;
+//! let plan = plan(&prod, &tree, &PlanOptions::default()).await?;
+//! assert!(plan.has_changes());
+//! let report = apply(&prod, &plan, &ApplyOptions::default(), &|_| {}).await?;
+//! assert!(report.is_complete());
+//!
+//! // Now prod matches: nothing left to do.
+//! let again = connkit_as_code::plan(&prod, &tree, &PlanOptions::default()).await?;
+//! assert!(!again.has_changes());
+//! # Ok(()) }
+//! ```
+//!
+//! # Layout
+//!
+//! - [`Tree`]: the folder (one sub-folder per connector: [`ConnectorSpec`] in
+//!   `connector.json`, the three XML documents, `translations/<locale>.properties`),
+//!   read and written atomically.
+//! - [`pull`]: a tenant into a [`Tree`], several connectors at a time.
+//! - [`preflight`]: every file of a tree through the client's validators.
+//! - [`plan`]: create / update (the minimal JSON Patch of the metadata, the files to
+//!   upload, each with a unified diff) / unchanged / delete, as serde data.
+//! - [`apply`]: sends a plan with a progress callback; the [`ApplyReport`] says exactly
+//!   what was applied and what was not. Creates look the name up first, so a re-run
+//!   after any interruption converges without duplicates.
+//! - [`Overlay`]: per-tenant overrides for promotion.
+//!
+//! Requests go through the [`Client`](connkit_connectors::Client) given, so its
+//! transport stack (auth, retries, the rate limiter) applies to every one of them.
+
+mod apply;
+mod atomic;
+mod error;
+mod overlay;
+mod patch;
+mod plan;
+mod pull;
+mod remote;
+mod spec;
+mod tree;
+mod validate;
+
+pub use apply::{
+    apply, planned_steps, ApplyEvent, ApplyOptions, ApplyReport, FailedStep, Step, StepKind,
+};
+pub use error::{Error, FileFinding, Result};
+pub use overlay::{ConnectorOverlay, Overlay, OVERLAYS_DIR};
+pub use plan::{plan, Action, ConnectorPlan, FileChange, Plan, PlanOptions};
+pub use pull::{pull, PullOptions};
+pub use remote::{is_custom, RemoteConnector};
+pub use spec::ConnectorSpec;
+pub use tree::{
+    document_file, translations_file, ConnectorFiles, FileTarget, ReadTree, Tree, CONNECTOR_FILE,
+    TRANSLATIONS_DIR,
+};
+pub use validate::preflight;

@@ -1,0 +1,331 @@
+//! The plan: what a push would do to make a tenant match a tree, as data.
+
+use std::collections::{BTreeMap, HashMap};
+
+use bytes::Bytes;
+use connkit_connectors::Client;
+use connkit_models::isc::v2024::JsonPatchOperation;
+use connkit_models::preflight::Finding;
+use futures::{StreamExt, TryStreamExt};
+use serde::Serialize;
+
+use crate::error::{FileFinding, Result};
+use crate::patch::metadata_patch;
+use crate::remote::{fetch, is_custom, list, lookup_unlisted, RemoteConnector};
+use crate::tree::{ConnectorFiles, FileTarget, Tree, CONNECTOR_FILE};
+
+/// How to plan.
+#[derive(Debug, Clone)]
+pub struct PlanOptions {
+    /// Also delete the custom connectors (see [`is_custom`]) that the tenant has and the
+    /// tree does not.
+    pub prune: bool,
+    /// Connectors read at a time.
+    pub concurrency: usize,
+}
+
+impl Default for PlanOptions {
+    fn default() -> Self {
+        Self {
+            prune: false,
+            concurrency: 4,
+        }
+    }
+}
+
+/// What to do to one connector.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Action {
+    /// Create it, then set its metadata, documents and translations.
+    Create,
+    /// Patch its metadata and/or upload documents and translations.
+    Update,
+    /// Nothing: the tenant already matches the tree.
+    Unchanged,
+    /// Delete it (`--prune`).
+    Delete,
+}
+
+/// One file to send, with the unified diff from the tenant's version.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FileChange {
+    /// The file in the connector's folder (`source-config.xml`,
+    /// `translations/de.properties`).
+    pub file: String,
+    /// The unified diff, tenant (`a/`) to tree (`b/`).
+    pub diff: String,
+    /// Where it goes.
+    #[serde(skip)]
+    pub target: FileTarget,
+    /// What is sent.
+    #[serde(skip)]
+    pub content: Bytes,
+}
+
+/// The plan for one connector.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ConnectorPlan {
+    /// What to do.
+    pub action: Action,
+    /// The connector's name, its identity on a tenant.
+    pub name: String,
+    /// Its folder in the tree (absent for a delete).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub folder: Option<String>,
+    /// Its `scriptName` on the tenant (absent for a create).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub script_name: Option<String>,
+    /// The minimal JSON Patch of `connectorMetadata`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub patch: Vec<JsonPatchOperation>,
+    /// Documents and translations to send.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub files: Vec<FileChange>,
+    /// Changes the API cannot make (a create-only field that differs, a name used
+    /// twice): a push refuses the whole plan while there is one.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub conflicts: Vec<FileFinding>,
+    /// The files wanted, for a create (compared again once it exists).
+    #[serde(skip)]
+    pub(crate) wanted: Option<ConnectorFiles>,
+}
+
+/// The plan for a whole tree.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Plan {
+    /// Every connector of the tree (in folder order), then the deletes.
+    pub connectors: Vec<ConnectorPlan>,
+}
+
+impl Plan {
+    /// `true` when a push would send something.
+    pub fn has_changes(&self) -> bool {
+        self.connectors
+            .iter()
+            .any(|c| c.action != Action::Unchanged)
+    }
+
+    /// `true` when a push would send `file` (`folder/path`, as in a [`FileFinding`]):
+    /// a file that differs from the tenant's, or any file of a connector to create.
+    /// Pre-flight findings in files that are not sent need not stop a push.
+    pub fn sends(&self, file: &str) -> bool {
+        self.connectors.iter().any(|c| {
+            let Some(folder) = c.folder.as_deref() else {
+                return false;
+            };
+            file.strip_prefix(folder)
+                .and_then(|rest| rest.strip_prefix('/'))
+                .is_some_and(|path| c.files.iter().any(|f| f.file == path))
+        })
+    }
+
+    /// Every conflict of every connector.
+    pub fn conflicts(&self) -> impl Iterator<Item = &FileFinding> {
+        self.connectors.iter().flat_map(|c| &c.conflicts)
+    }
+}
+
+impl ConnectorPlan {
+    /// The plan that turns `remote` (absent: not on the tenant) into `wanted`.
+    pub(crate) fn compare(
+        folder: &str,
+        wanted: &ConnectorFiles,
+        remote: Option<&RemoteConnector>,
+    ) -> Self {
+        let spec = &wanted.spec;
+        let Some(remote) = remote else {
+            let files = wanted
+                .files()
+                .map(|(target, bytes)| change(target, None, bytes))
+                .collect();
+            return ConnectorPlan {
+                action: Action::Create,
+                name: spec.create.name.clone(),
+                folder: Some(folder.to_owned()),
+                script_name: None,
+                patch: spec
+                    .connector_metadata
+                    .as_ref()
+                    .map(|m| metadata_patch(None, m))
+                    .unwrap_or_default(),
+                files,
+                conflicts: Vec::new(),
+                wanted: Some(wanted.clone()),
+            };
+        };
+        let have = &remote.files;
+        let patch = spec
+            .connector_metadata
+            .as_ref()
+            .map(|m| metadata_patch(have.spec.connector_metadata.as_ref(), m))
+            .unwrap_or_default();
+        let files: Vec<FileChange> = wanted
+            .files()
+            .filter(|(target, bytes)| have.file(target) != Some(*bytes))
+            .map(|(target, bytes)| {
+                let old = have.file(&target);
+                change(target, old, bytes)
+            })
+            .collect();
+        let create_only = [
+            (
+                "type",
+                opt(&spec.create.connector_type),
+                opt(&have.spec.create.connector_type),
+            ),
+            (
+                "className",
+                Some(spec.create.class_name.clone()),
+                Some(have.spec.create.class_name.clone()),
+            ),
+            (
+                "directConnect",
+                opt(&spec.create.direct_connect),
+                opt(&have.spec.create.direct_connect),
+            ),
+            (
+                "status",
+                opt(&spec.create.status),
+                opt(&have.spec.create.status),
+            ),
+        ];
+        let conflicts = create_only
+            .into_iter()
+            .filter(|(_, want, has)| want.is_some() && want != has)
+            .map(|(field, want, has)| {
+                let finding = Finding::error(
+                    "connector.create-only",
+                    format!(
+                        "`{field}` is {} on the tenant but {} here; it can only be set when a \
+                         connector is created (delete the connector first, or change the file)",
+                        has.as_deref().unwrap_or("absent"),
+                        want.as_deref().unwrap_or("absent"),
+                    ),
+                )
+                .at_pointer(format!("/{field}"));
+                FileFinding::new(format!("{folder}/{CONNECTOR_FILE}"), finding)
+            })
+            .collect();
+        let action = if patch.is_empty() && files.is_empty() {
+            Action::Unchanged
+        } else {
+            Action::Update
+        };
+        ConnectorPlan {
+            action,
+            name: spec.create.name.clone(),
+            folder: Some(folder.to_owned()),
+            script_name: Some(remote.script_name.clone()),
+            patch,
+            files,
+            conflicts,
+            wanted: None,
+        }
+    }
+}
+
+/// A field's JSON text, for comparing and showing.
+fn opt<T: Serialize>(value: &Option<T>) -> Option<String> {
+    value.as_ref().and_then(|v| serde_json::to_string(v).ok())
+}
+
+fn change(target: FileTarget, old: Option<&Bytes>, new: &Bytes) -> FileChange {
+    let file = target.path();
+    let old_text = old.map(|b| String::from_utf8_lossy(b)).unwrap_or_default();
+    let new_text = String::from_utf8_lossy(new);
+    let diff = similar::TextDiff::from_lines(old_text.as_ref(), new_text.as_ref())
+        .unified_diff()
+        .context_radius(3)
+        .header(&format!("a/{file}"), &format!("b/{file}"))
+        .to_string();
+    FileChange {
+        file,
+        diff,
+        target,
+        content: new.clone(),
+    }
+}
+
+/// Compares `tree` with the tenant `client` talks to.
+///
+/// Connectors are matched by name (case-insensitively): first among the listed ones,
+/// then, for a name the list does not show (it lists `RELEASED` connectors only), at
+/// the script name of its folder.
+pub async fn plan(client: &Client, tree: &Tree, options: &PlanOptions) -> Result<Plan> {
+    let listed = list(client, None).await?;
+    let by_name: HashMap<String, (String, bool)> = listed
+        .iter()
+        .filter_map(|c| {
+            let name = c.name.as_deref()?.to_lowercase();
+            let custom = is_custom(c.connector_type.as_deref());
+            Some((name, (c.script_name.clone()?, custom)))
+        })
+        .collect();
+    let mut first_folder: BTreeMap<String, &str> = BTreeMap::new();
+    let mut duplicates = Vec::new();
+    for (folder, files) in &tree.connectors {
+        let name = files.spec.create.name.to_lowercase();
+        if let Some(first) = first_folder.insert(name.clone(), folder) {
+            first_folder.insert(name, first);
+            duplicates.push((folder.as_str(), first));
+        }
+    }
+    let planned = futures::stream::iter(tree.connectors.iter().map(|(folder, files)| {
+        let listed = by_name
+            .get(&files.spec.create.name.to_lowercase())
+            .map(|(s, _)| s.clone());
+        async move {
+            let script = match listed {
+                Some(script) => Some(script),
+                None => lookup_unlisted(client, &files.spec.create.name, folder).await?,
+            };
+            let remote = match &script {
+                Some(script) => Some(fetch(client, script).await?),
+                None => None,
+            };
+            Ok::<_, crate::Error>(ConnectorPlan::compare(folder, files, remote.as_ref()))
+        }
+    }))
+    .buffered(options.concurrency.max(1));
+    let mut connectors: Vec<ConnectorPlan> = planned.try_collect().await?;
+    for (folder, first) in duplicates {
+        if let Some(plan) = connectors
+            .iter_mut()
+            .find(|c| c.folder.as_deref() == Some(folder))
+        {
+            plan.conflicts.push(FileFinding::new(
+                format!("{folder}/{CONNECTOR_FILE}"),
+                Finding::error(
+                    "connector.duplicate-name",
+                    format!("folder {first} has the same name (names are unique per tenant, whatever their case)"),
+                )
+                .at_pointer("/name"),
+            ));
+        }
+    }
+    if options.prune {
+        for connector in &listed {
+            let (Some(name), Some(script)) = (&connector.name, &connector.script_name) else {
+                continue;
+            };
+            let custom = by_name.get(&name.to_lowercase()).is_some_and(|(_, c)| *c);
+            if custom && !first_folder.contains_key(&name.to_lowercase()) {
+                connectors.push(ConnectorPlan {
+                    action: Action::Delete,
+                    name: name.clone(),
+                    folder: None,
+                    script_name: Some(script.clone()),
+                    patch: Vec::new(),
+                    files: Vec::new(),
+                    conflicts: Vec::new(),
+                    wanted: None,
+                });
+            }
+        }
+    }
+    Ok(Plan { connectors })
+}

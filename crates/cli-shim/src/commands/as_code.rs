@@ -1,0 +1,402 @@
+//! `connkit connectors pull|diff|push`: connectors as code, a thin shell over
+//! `connkit-as-code`.
+//!
+//! Exit codes of `diff` follow `git diff --exit-code`: 0 no changes, 1 changes; a
+//! failure keeps its usual code (2 usage, 3 invalid tree, 4–6), and one that exits 1
+//! elsewhere exits 7 here. `push` exits 3 when the tree fails pre-flight or asks for a
+//! change the API cannot make (nothing is sent), 1 when some writes failed (the report
+//! says which were applied and which were not).
+
+use std::io::{BufRead, IsTerminal, Write};
+use std::path::Path;
+use std::sync::Mutex;
+
+use clap::Args;
+use connkit_as_code::{
+    apply, plan, planned_steps, preflight, pull as pull_tree, Action, ApplyEvent, ApplyOptions,
+    ApplyReport, Error as AsCodeError, FileFinding, Overlay, Plan, PlanOptions, PullOptions, Tree,
+};
+use connkit_connectors::{Client, FilterArg};
+use serde_json::json;
+
+use crate::args::OutputFormat;
+use crate::commands::connectors::Sink;
+use crate::exit::{Exit, Failure};
+use crate::progress::Progress;
+
+/// `connkit connectors pull DIR`
+#[derive(Debug, Args)]
+pub struct PullArgs {
+    /// The folder to write (created if missing); one sub-folder per connector.
+    #[arg(value_name = "DIR")]
+    pub dir: std::path::PathBuf,
+    /// Only the connectors matching this list filter, e.g. `name sw "Acme"`.
+    #[arg(long, value_name = "F")]
+    pub filter: Option<String>,
+    /// Built-in connectors too (by default only custom ones: type `custom …`).
+    #[arg(long)]
+    pub builtin: bool,
+    /// Connectors read at a time (the client's rate limiter still applies).
+    #[arg(long, value_name = "N", default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=64))]
+    pub concurrency: u16,
+}
+
+/// `connkit connectors diff DIR`
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// The folder `pull` wrote.
+    #[arg(value_name = "DIR")]
+    pub dir: std::path::PathBuf,
+    /// Also plan deleting the custom connectors that are not in DIR.
+    #[arg(long)]
+    pub prune: bool,
+    /// Apply DIR/_overlays/NAME.json (tenant-specific values) first.
+    #[arg(long, value_name = "NAME")]
+    pub overlay: Option<String>,
+}
+
+/// `connkit connectors push DIR`
+#[derive(Debug, Args)]
+pub struct PushArgs {
+    /// The folder to push.
+    #[arg(value_name = "DIR")]
+    pub dir: std::path::PathBuf,
+    /// Validate and show the plan; send nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Also delete the custom connectors that are not in DIR.
+    #[arg(long)]
+    pub prune: bool,
+    /// Do not ask for confirmation (required when stdin is not a terminal).
+    #[arg(long, short = 'y')]
+    pub yes: bool,
+    /// Apply DIR/_overlays/NAME.json (tenant-specific values) first.
+    #[arg(long, value_name = "NAME")]
+    pub overlay: Option<String>,
+    /// Connectors written at a time (the client's rate limiter still applies).
+    #[arg(long, value_name = "N", default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=64))]
+    pub concurrency: u16,
+}
+
+/// `pull`: the tenant's connectors into DIR.
+pub async fn pull(client: &Client, args: &PullArgs, sink: Sink<'_>) -> Result<(), Failure> {
+    let options = PullOptions {
+        filter: args.filter.clone().map(FilterArg::Text),
+        builtin: args.builtin,
+        concurrency: usize::from(args.concurrency),
+    };
+    let progress = Mutex::new(Progress::new("pulling connectors", !sink.quiet));
+    let on_progress = |done: usize, total: usize| {
+        if let Ok(mut progress) = progress.lock() {
+            progress.update(done as u64, Some(total as u64));
+        }
+    };
+    let tree = pull_tree(client, &options, &on_progress)
+        .await
+        .map_err(failure)?;
+    drop(progress);
+    tree.write(&args.dir).map_err(failure)?;
+    let folders: Vec<&String> = tree.connectors.keys().collect();
+    match sink.format {
+        OutputFormat::Table => {
+            if !sink.quiet {
+                eprintln!(
+                    "pulled {} connector(s) into {}",
+                    folders.len(),
+                    args.dir.display()
+                );
+            }
+            Ok(())
+        }
+        format => crate::output::write_object(sink.out, format, &json!({ "connectors": folders }))
+            .map_err(Failure::write_failed),
+    }
+}
+
+/// `diff`: the plan; exit 1 when there are changes.
+pub async fn diff(client: &Client, args: &DiffArgs, sink: Sink<'_>) -> Result<(), Failure> {
+    let result = async {
+        let (tree, problems) = read_tree(&args.dir, args.overlay.as_deref())?;
+        if !problems.is_empty() {
+            return Err(rejected(&args.dir, problems.iter(), "the tree has errors"));
+        }
+        let options = PlanOptions {
+            prune: args.prune,
+            ..PlanOptions::default()
+        };
+        plan(client, &tree, &options).await.map_err(failure)
+    }
+    .await;
+    // Exit 1 means "changes" here: other failures that exit 1 elsewhere exit 7.
+    let plan = result.map_err(|f| match f {
+        Failure::Error {
+            exit: Exit::Other,
+            error,
+            tracking_id,
+        } => Failure::Error {
+            exit: Exit::DiffFailed,
+            error,
+            tracking_id,
+        },
+        other => other,
+    })?;
+    write_plan(sink.out, sink.format, &plan).map_err(Failure::write_failed)?;
+    if plan.conflicts().next().is_some() {
+        return Err(rejected(
+            &args.dir,
+            plan.conflicts(),
+            "the plan has changes the API cannot make",
+        ));
+    }
+    if plan.has_changes() {
+        // As `git diff --exit-code`: 1 means "there are changes".
+        Err(Failure::Quiet(Exit::Other))
+    } else {
+        Ok(())
+    }
+}
+
+/// `push`: validate every file, plan, confirm, apply, report.
+pub async fn push(client: &Client, args: &PushArgs, sink: Sink<'_>) -> Result<(), Failure> {
+    let (tree, problems) = read_tree(&args.dir, args.overlay.as_deref())?;
+    let findings = preflight(&tree, client.validators());
+    if !problems.is_empty() {
+        // Before any request: the tree itself is wrong. Every finding is listed.
+        let all = problems
+            .iter()
+            .chain(findings.iter().filter(|f| f.finding.is_error()));
+        return Err(rejected(&args.dir, all, "the tree has errors"));
+    }
+    let options = PlanOptions {
+        prune: args.prune,
+        concurrency: usize::from(args.concurrency),
+    };
+    let plan = plan(client, &tree, &options).await.map_err(failure)?;
+    // A file the tenant already has is not sent, so its findings cannot stop the push
+    // (documents as the service serves them often carry a DOCTYPE, which pre-flight
+    // refuses to send).
+    let (blocking, unsent): (Vec<_>, Vec<_>) = findings
+        .iter()
+        .partition(|f| f.finding.is_error() && plan.sends(&f.file));
+    if !blocking.is_empty() || plan.conflicts().next().is_some() {
+        let all = findings
+            .iter()
+            .filter(|f| plan.sends(&f.file))
+            .chain(plan.conflicts());
+        return Err(rejected(&args.dir, all, "pre-flight rejected the push"));
+    }
+    if !sink.quiet && unsent.iter().any(|f| f.finding.is_error()) {
+        eprintln!(
+            "note: {} pre-flight error(s) in files the tenant already has; they are not sent",
+            unsent.iter().filter(|f| f.finding.is_error()).count()
+        );
+    }
+    let table = sink.format == OutputFormat::Table;
+    let writes: usize = plan.connectors.iter().map(|c| planned_steps(c).len()).sum();
+    if table || args.dry_run || !plan.has_changes() {
+        write_plan(sink.out, sink.format, &plan).map_err(Failure::write_failed)?;
+    }
+    if !plan.has_changes() || args.dry_run {
+        return Ok(());
+    }
+    sink.out.flush().map_err(Failure::write_failed)?;
+    if !args.yes {
+        confirm(writes)?;
+    }
+    let progress = Mutex::new(Progress::new("pushing", !sink.quiet));
+    let done = std::sync::atomic::AtomicU64::new(0);
+    let on_event = |_: ApplyEvent<'_>| {
+        let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+        if let Ok(mut progress) = progress.lock() {
+            progress.update(n, Some(writes as u64));
+        }
+    };
+    let options = ApplyOptions {
+        concurrency: usize::from(args.concurrency),
+    };
+    let report = apply(client, &plan, &options, &on_event)
+        .await
+        .map_err(failure)?;
+    drop(progress);
+    write_report(sink.out, sink.format, &plan, &report).map_err(Failure::write_failed)?;
+    if report.is_complete() {
+        Ok(())
+    } else {
+        Err(Failure::plain(
+            Exit::Other,
+            format!(
+                "push incomplete: {} write(s) applied, {} failed, {} not attempted; \
+                 run it again to converge",
+                report.applied.len(),
+                report.failed.len(),
+                report.not_attempted.len()
+            ),
+        ))
+    }
+}
+
+/// Reads DIR and applies the overlay; the problems found on the way (an invalid
+/// `connector.json`, a field it cannot hold, a stray file, an overlay that does not
+/// apply) come back with the tree.
+fn read_tree(dir: &Path, overlay: Option<&str>) -> Result<(Tree, Vec<FileFinding>), Failure> {
+    if !dir.is_dir() {
+        return Err(Failure::usage(format!(
+            "{} is not a folder (pull into it first)",
+            dir.display()
+        )));
+    }
+    let read = Tree::read(dir).map_err(failure)?;
+    let mut findings = read.findings;
+    let mut tree = read.tree;
+    if let Some(name) = overlay {
+        let path = Overlay::path(dir, name).map_err(Failure::usage)?;
+        let label = format!("{}/{name}.json", connkit_as_code::OVERLAYS_DIR);
+        if !path.is_file() {
+            return Err(Failure::usage(format!("no overlay {}", path.display())));
+        }
+        match Overlay::read(&path, &label).and_then(|o| o.apply(&mut tree, &label)) {
+            Ok(()) => {}
+            Err(AsCodeError::Invalid(problems)) => findings.extend(problems),
+            Err(other) => return Err(failure(other)),
+        }
+    }
+    Ok((tree, findings))
+}
+
+/// Prints every finding as `DIR/file:line:column: …` and fails with exit 3.
+fn rejected<'a>(
+    dir: &Path,
+    findings: impl Iterator<Item = &'a FileFinding>,
+    what: &str,
+) -> Failure {
+    let mut errors = 0;
+    let mut stderr = std::io::stderr().lock();
+    for finding in findings {
+        errors += usize::from(finding.finding.is_error());
+        // Nothing sensible is left to do if stderr itself is gone.
+        let _ = writeln!(stderr, "{}", located(dir, finding));
+    }
+    Failure::plain(
+        Exit::Rejected,
+        format!("{what} ({errors} error(s)); nothing was sent"),
+    )
+}
+
+fn located(dir: &Path, finding: &FileFinding) -> String {
+    format!("{}/{finding}", dir.display())
+}
+
+/// Asks on the terminal; refuses when there is none to ask on.
+fn confirm(writes: usize) -> Result<(), Failure> {
+    let stdin = std::io::stdin();
+    if !stdin.is_terminal() || !std::io::stderr().is_terminal() {
+        return Err(Failure::usage(
+            "refusing to push without --yes: stdin is not a terminal to confirm on",
+        ));
+    }
+    eprint!("Send these {writes} write(s)? [y/N] ");
+    let mut answer = String::new();
+    stdin
+        .lock()
+        .read_line(&mut answer)
+        .map_err(|e| Failure::context("reading the answer", e))?;
+    if matches!(answer.trim(), "y" | "Y" | "yes" | "YES" | "Yes") {
+        Ok(())
+    } else {
+        Err(Failure::plain(
+            Exit::Other,
+            "push cancelled; nothing was sent",
+        ))
+    }
+}
+
+/// The plan as data (JSON, NDJSON) or for people (a summary line per connector, the
+/// metadata patch, the unified diff of every file).
+fn write_plan(out: &mut dyn Write, format: OutputFormat, plan: &Plan) -> std::io::Result<()> {
+    if format != OutputFormat::Table {
+        return crate::output::write_object(out, format, plan);
+    }
+    let mut counts = [0usize; 4];
+    for connector in &plan.connectors {
+        let (slot, label) = match connector.action {
+            Action::Create => (0, "create"),
+            Action::Update => (1, "update"),
+            Action::Delete => (2, "delete"),
+            Action::Unchanged => {
+                counts[3] += 1;
+                continue;
+            }
+        };
+        counts[slot] += 1;
+        let place = connector
+            .folder
+            .as_deref()
+            .or(connector.script_name.as_deref())
+            .unwrap_or_default();
+        writeln!(out, "{label} {place} ({})", connector.name)?;
+        for op in &connector.patch {
+            let value = op
+                .value
+                .as_ref()
+                .map(|v| format!(" {v}"))
+                .unwrap_or_default();
+            writeln!(out, "  {} {}{value}", op.op, op.path)?;
+        }
+        for file in &connector.files {
+            write!(out, "{}", file.diff)?;
+        }
+    }
+    writeln!(
+        out,
+        "plan: {} to create, {} to update, {} to delete, {} unchanged",
+        counts[0], counts[1], counts[2], counts[3]
+    )
+}
+
+/// What was applied and what was not.
+fn write_report(
+    out: &mut dyn Write,
+    format: OutputFormat,
+    plan: &Plan,
+    report: &ApplyReport,
+) -> std::io::Result<()> {
+    if format != OutputFormat::Table {
+        return crate::output::write_object(
+            out,
+            format,
+            &json!({ "plan": plan, "report": report }),
+        );
+    }
+    for step in &report.applied {
+        writeln!(out, "applied: {step}")?;
+    }
+    for failed in &report.failed {
+        let unknown = if failed.outcome_unknown {
+            " (may have been applied; a re-run finds out)"
+        } else {
+            ""
+        };
+        writeln!(out, "FAILED: {}: {}{unknown}", failed.step, failed.error)?;
+    }
+    for step in &report.not_attempted {
+        writeln!(out, "not attempted: {step}")?;
+    }
+    Ok(())
+}
+
+/// A library error as a failure with the right exit code.
+fn failure(error: AsCodeError) -> Failure {
+    match error {
+        AsCodeError::Invalid(findings) => {
+            rejected(Path::new("."), findings.iter(), "invalid input")
+        }
+        error => {
+            let api = error.api_error();
+            Failure::Error {
+                exit: api.map_or(Exit::Other, |e| Exit::of(e.kind())),
+                tracking_id: api.and_then(|e| e.tracking_id()).map(str::to_owned),
+                error: Box::new(error),
+            }
+        }
+    }
+}

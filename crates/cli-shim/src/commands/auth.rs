@@ -1,0 +1,99 @@
+//! `connkit auth status|logout`: the client-credentials tokens cached across runs.
+
+use std::io::Write;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use clap::Subcommand;
+use connkit_transport::{CachedTokenInfo, TokenCache, UserDir};
+use serde::Serialize;
+
+use crate::args::OutputFormat;
+use crate::exit::Failure;
+use crate::output::{ListWriter, Row};
+use crate::tenant::no_user_dir;
+
+/// `connkit auth …`
+#[derive(Debug, Subcommand)]
+pub enum AuthCommand {
+    /// List the cached tokens: token endpoint, client id and expiry (never the token).
+    Status,
+    /// Remove every cached token; the next run asks the token endpoint again.
+    Logout,
+}
+
+/// One cached token as `auth status` shows it.
+#[derive(Serialize)]
+struct TokenRow {
+    token_url: String,
+    client_id: String,
+    /// Seconds since the Unix epoch; absent when the endpoint gave no lifetime.
+    expires_at: Option<u64>,
+    /// `valid until <HTTP date>`, `expired at <HTTP date>`, or `valid until a 401`.
+    status: String,
+}
+
+impl TokenRow {
+    fn new(entry: CachedTokenInfo, now: SystemTime) -> Self {
+        let status = match entry.expires_at {
+            None => "valid until a 401".to_owned(),
+            Some(t) if t > now => format!("valid until {}", httpdate::fmt_http_date(t)),
+            Some(t) => format!("expired at {}", httpdate::fmt_http_date(t)),
+        };
+        TokenRow {
+            token_url: entry.token_url,
+            client_id: entry.client_id,
+            expires_at: entry
+                .expires_at
+                .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
+                .map(|d| d.as_secs()),
+            status,
+        }
+    }
+}
+
+impl Row for TokenRow {
+    const HEADERS: &'static [&'static str] = &["TOKEN URL", "CLIENT ID", "STATUS"];
+    fn cells(&self) -> Vec<String> {
+        vec![
+            self.token_url.clone(),
+            self.client_id.clone(),
+            self.status.clone(),
+        ]
+    }
+}
+
+/// Runs `connkit auth status|logout`.
+pub fn run(
+    command: &AuthCommand,
+    format: OutputFormat,
+    quiet: bool,
+    out: &mut dyn Write,
+) -> Result<(), Failure> {
+    let cache = TokenCache::user().ok_or_else(|| no_user_dir(UserDir::Cache, "cached tokens"))?;
+    let dir = cache.dir().display().to_string();
+    match command {
+        AuthCommand::Status => {
+            let entries = cache
+                .entries()
+                .map_err(|e| Failure::context(format!("reading the token cache {dir}"), e))?;
+            if entries.is_empty() && !quiet {
+                eprintln!("no cached tokens in {dir}");
+            }
+            let now = SystemTime::now();
+            let rows: Vec<TokenRow> = entries.into_iter().map(|e| TokenRow::new(e, now)).collect();
+            let mut list = ListWriter::new(out, format);
+            list.page(&rows)
+                .and_then(|()| list.finish(None))
+                .map_err(Failure::write_failed)
+        }
+        AuthCommand::Logout => {
+            let removed = cache
+                .clear()
+                .map_err(|e| Failure::context(format!("clearing the token cache {dir}"), e))?;
+            if !quiet {
+                eprintln!("removed {removed} cached token(s) from {dir}");
+            }
+            Ok(())
+        }
+    }
+}

@@ -1,0 +1,224 @@
+//! `connkit profile list|show|add|remove|use`: named tenants in the profiles file
+//! (`profiles.toml` in the config directory; see `connkit_transport::ProfileFile`).
+
+use std::io::Write;
+
+use clap::{Args, Subcommand};
+use connkit_transport::{
+    is_rate_limit_policy, Profile, ProfileFile, SecretSource, UserDir, PLATFORM_ISC,
+};
+use serde::Serialize;
+
+use crate::args::{GlobalArgs, OutputFormat};
+use crate::exit::Failure;
+use crate::output::{write_object, ListWriter, Row};
+use crate::tenant::{no_user_dir, usage};
+
+/// `connkit profile …`
+#[derive(Debug, Subcommand)]
+pub enum ProfileCommand {
+    /// List the profiles; `*` marks the default.
+    List,
+    /// Show one profile (the default when no name is given); never its secret.
+    Show(OptionalName),
+    /// Add or replace a profile: `--base-url`, `--client-id` and `-o` are taken from the
+    /// global options, the secret from `--secret-env VAR` or a command after `--`.
+    Add(AddArgs),
+    /// Remove a profile.
+    Remove(Name),
+    /// Make a profile the default one.
+    Use(Name),
+}
+
+/// A profile name.
+#[derive(Debug, Args)]
+pub struct Name {
+    /// The profile's name.
+    #[arg(value_name = "NAME")]
+    pub name: String,
+}
+
+/// A profile name, or the default profile.
+#[derive(Debug, Args)]
+pub struct OptionalName {
+    /// The profile's name [default: the default profile].
+    #[arg(value_name = "NAME")]
+    pub name: Option<String>,
+}
+
+/// `connkit profile add NAME …`
+#[derive(Debug, Args)]
+pub struct AddArgs {
+    /// The profile's name.
+    #[arg(value_name = "NAME")]
+    pub name: String,
+    /// The platform whose API the profile is for.
+    #[arg(long, value_name = "P", default_value = PLATFORM_ISC)]
+    pub platform: String,
+    /// Read the client secret from this environment variable when the profile is used.
+    #[arg(long, value_name = "VAR", conflicts_with = "secret_command")]
+    pub secret_env: Option<String>,
+    /// After `--`: a command to run (no shell) when the profile is used, whose stdout is
+    /// the secret, e.g. `connkit profile add acme … -- pass show acme`.
+    #[arg(last = true, value_name = "SECRET_COMMAND")]
+    pub secret_command: Vec<String>,
+    /// The client-side rate-limit policy: auto, off or MAX/WINDOW (e.g. 100/10s).
+    #[arg(long, value_name = "POLICY")]
+    pub rate_limit: Option<String>,
+    /// Make it the default profile.
+    #[arg(long = "default")]
+    pub make_default: bool,
+}
+
+/// A profile as `list` and `show` print it: the secret's source, never the secret.
+#[derive(Serialize)]
+struct ProfileRow {
+    name: String,
+    default: bool,
+    platform: String,
+    base_url: Option<String>,
+    client_id: Option<String>,
+    secret: Option<String>,
+    rate_limit: Option<String>,
+    output: Option<String>,
+}
+
+impl ProfileRow {
+    fn new(name: &str, profile: &Profile, file: &ProfileFile) -> Self {
+        ProfileRow {
+            name: name.to_owned(),
+            default: file.default_name() == Some(name),
+            platform: profile.platform.clone(),
+            base_url: profile.base_url.clone(),
+            client_id: profile.client_id.clone(),
+            secret: profile.secret.as_ref().map(SecretSource::to_string),
+            rate_limit: profile.rate_limit.clone(),
+            output: profile.output.clone(),
+        }
+    }
+}
+
+impl Row for ProfileRow {
+    const HEADERS: &'static [&'static str] = &["", "NAME", "PLATFORM", "BASE URL", "CLIENT ID"];
+    fn cells(&self) -> Vec<String> {
+        vec![
+            if self.default { "*" } else { "" }.to_owned(),
+            self.name.clone(),
+            self.platform.clone(),
+            self.base_url.clone().unwrap_or_default(),
+            self.client_id.clone().unwrap_or_default(),
+        ]
+    }
+}
+
+/// Runs `connkit profile …`.
+pub fn run(
+    command: &ProfileCommand,
+    global: &GlobalArgs,
+    format: OutputFormat,
+    out: &mut dyn Write,
+) -> Result<(), Failure> {
+    let path = ProfileFile::user_path().ok_or_else(|| no_user_dir(UserDir::Config, "profiles"))?;
+    let mut file = ProfileFile::load(&path).map_err(usage)?;
+    let note = |message: String| {
+        if !global.quiet {
+            eprintln!("{message}");
+        }
+    };
+    match command {
+        ProfileCommand::List => {
+            let rows: Vec<ProfileRow> = file
+                .profiles()
+                .map(|(name, profile)| ProfileRow::new(name, profile, &file))
+                .collect();
+            if rows.is_empty() {
+                note(format!(
+                    "no profiles in {} (`connkit profile add` creates one)",
+                    path.display()
+                ));
+            }
+            let mut list = ListWriter::new(out, format);
+            list.page(&rows)
+                .and_then(|()| list.finish(None))
+                .map_err(Failure::write_failed)
+        }
+        ProfileCommand::Show(OptionalName { name }) => {
+            let name = match name.as_deref().or(file.default_name()) {
+                Some(name) => name.to_owned(),
+                None => {
+                    return Err(Failure::usage(format!(
+                        "no profile named and no default profile in {}",
+                        path.display()
+                    )))
+                }
+            };
+            let profile = file.require(&name).map_err(usage)?;
+            let row = ProfileRow::new(&name, profile, &file);
+            write_object(out, format, &row).map_err(Failure::write_failed)
+        }
+        ProfileCommand::Add(args) => {
+            let profile = new_profile(args, global)?;
+            let replaced = file.get(&args.name).is_some();
+            file.set(&args.name, profile);
+            if args.make_default {
+                file.set_default(&args.name).map_err(usage)?;
+            }
+            file.save().map_err(usage)?;
+            let verb = if replaced { "replaced" } else { "added" };
+            note(format!(
+                "{verb} profile `{}` in {}",
+                args.name,
+                path.display()
+            ));
+            Ok(())
+        }
+        ProfileCommand::Remove(Name { name }) => {
+            if !file.remove(name) {
+                file.require(name).map_err(usage)?;
+            }
+            file.save().map_err(usage)?;
+            note(format!("removed profile `{name}` from {}", path.display()));
+            Ok(())
+        }
+        ProfileCommand::Use(Name { name }) => {
+            file.set_default(name).map_err(usage)?;
+            file.save().map_err(usage)?;
+            note(format!("`{name}` is now the default profile"));
+            Ok(())
+        }
+    }
+}
+
+/// The profile `profile add` describes. A client secret on the command line is refused:
+/// it would land in the file in plain text (and in the shell's history).
+fn new_profile(args: &AddArgs, global: &GlobalArgs) -> Result<Profile, Failure> {
+    if global.client_secret.is_some() {
+        return Err(Failure::usage(
+            "profile add does not store --client-secret: use --secret-env VAR or \
+             -- CMD ARGS… (a command that prints it), or put client_secret in the file by hand (mode 0600)",
+        ));
+    }
+    if let Some(policy) = args
+        .rate_limit
+        .as_deref()
+        .filter(|p| !is_rate_limit_policy(p))
+    {
+        return Err(Failure::usage(format!(
+            "--rate-limit {policy:?}: expected auto, off or MAX/WINDOW such as 100/10s"
+        )));
+    }
+    let mut profile = Profile::new(args.platform.clone());
+    profile.base_url = global.base_url.clone();
+    profile.client_id = global.client_id.clone();
+    profile.secret = match (&args.secret_env, args.secret_command.is_empty()) {
+        (Some(var), _) => Some(SecretSource::Env(var.clone())),
+        (None, false) => Some(SecretSource::Command(args.secret_command.clone())),
+        (None, true) => None,
+    };
+    profile.rate_limit = args.rate_limit.clone();
+    profile.output = global
+        .output
+        .and_then(|o| clap::ValueEnum::to_possible_value(&o))
+        .map(|v| v.get_name().to_owned());
+    Ok(profile)
+}

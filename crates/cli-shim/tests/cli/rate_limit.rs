@@ -1,0 +1,196 @@
+//! `--rate-limit` / `CONNKIT_RATE_LIMIT` against `connkit sandbox serve --rate-limit`
+//! (per client id) over real HTTP on 127.0.0.1, with real `connkit` processes sharing
+//! one cache directory. Counts of 429s from `/__sandbox/stats`, never timings.
+
+use std::collections::HashSet;
+use std::io::{BufRead, BufReader};
+use std::process::Stdio;
+use std::time::Duration;
+
+use crate::support::{Env, Served};
+
+/// Every connector, one per page, as NDJSON.
+const LIST_ALL: [&str; 8] = [
+    "connectors",
+    "list",
+    "--all",
+    "--limit",
+    "1",
+    "-o",
+    "ndjson",
+    "-q",
+];
+
+/// `--base-url URL --client-id shared --client-secret s ARGS…`
+fn as_shared_client<'a>(served: &'a Served, args: &[&'a str]) -> Vec<&'a str> {
+    let mut all = vec![
+        "--base-url",
+        served.base_url.as_str(),
+        "--client-id",
+        "shared",
+        "--client-secret",
+        "s",
+    ];
+    all.extend_from_slice(args);
+    all
+}
+
+fn refused(served: &Served) -> u64 {
+    served.stats()["by_status"]["429"].as_u64().unwrap_or(0)
+}
+
+/// The shared state files in the test's cache directory, parsed.
+fn state_files(env: &Env) -> Vec<serde_json::Value> {
+    let dir = env.path().join("cache").join("rate-limit");
+    std::fs::read_dir(&dir)
+        .map(|entries| {
+            entries
+                .map(|e| {
+                    let text = std::fs::read(e.expect("entry").path()).expect("read state");
+                    serde_json::from_slice(&text).expect("state JSON")
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Open slots of process `pid` in the state files.
+fn open_slots_of(env: &Env, pid: u32) -> usize {
+    state_files(env)
+        .iter()
+        .flat_map(|state| state["slots"].as_array().cloned().unwrap_or_default())
+        .filter(|slot| slot["pid"] == pid && slot["open"] == true)
+        .count()
+}
+
+#[test]
+fn three_processes_with_one_client_id_share_the_limit() {
+    const SEED: usize = 30;
+    let env = Env::new();
+    let served = Served::start(
+        &env,
+        &["--seed", "30", "--require-auth", "--rate-limit", "20/1s"],
+    );
+    let args = as_shared_client(
+        &served,
+        &[&["--rate-limit", "20/1s"][..], &LIST_ALL].concat(),
+    );
+    let children: Vec<_> = (0..3)
+        .map(|_| {
+            env.cmd(&args)
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .spawn()
+                .expect("spawn connkit")
+        })
+        .collect();
+    for child in children {
+        let output = child.wait_with_output().expect("wait connkit");
+        let stdout = String::from_utf8(output.stdout).expect("utf-8");
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        let names: HashSet<String> = stdout
+            .lines()
+            .map(|line| {
+                let item: serde_json::Value = serde_json::from_str(line).expect("NDJSON");
+                item["scriptName"].as_str().expect("scriptName").to_owned()
+            })
+            .collect();
+        assert_eq!((stdout.lines().count(), names.len()), (SEED, SEED));
+    }
+    let stats = served.stats();
+    assert!(refused(&served) <= 2, "{stats}");
+    assert_eq!(
+        stats["by_operation"]["getConnectorList"],
+        3 * SEED as u64 + refused(&served)
+    );
+}
+
+#[test]
+fn a_process_killed_mid_run_leaves_no_wedged_state() {
+    let env = Env::new();
+    // Every request takes 1.5 s, so a request is in flight when the listing is killed.
+    let served = Served::start(
+        &env,
+        &[
+            "--seed",
+            "10",
+            "--require-auth",
+            "--faults",
+            "latency=1500ms",
+        ],
+    );
+    let limit = ["--rate-limit", "1/1s"];
+    let list_all = [&limit[..], &LIST_ALL].concat();
+    let mut child = env
+        .cmd(as_shared_client(&served, &list_all))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn connkit");
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().expect("stdout"))
+        .read_line(&mut first)
+        .expect("first item");
+    assert!(first.contains("scriptName"), "{first}");
+    // The next page's request leaves a window (1 s) after the first page came back
+    // and is answered 2 s later: SIGKILL it half-way.
+    std::thread::sleep(Duration::from_millis(1500));
+    let pid = child.id();
+    child.kill().expect("kill -9");
+    child.wait().expect("reap");
+    assert_eq!(open_slots_of(&env, pid), 1, "{:?}", state_files(&env));
+    // The only slot of a 1-per-second limit is held by a dead process. Held until its
+    // lease ran out (a window past the 30 s attempt timeout), it would make this run
+    // miss its 8 s deadline; freed when found dead, it waits one window at most.
+    let one = [
+        &limit[..],
+        &["--timeout", "8s", "connectors", "list", "--limit", "1"],
+    ]
+    .concat();
+    env.run(as_shared_client(&served, &one)).ok();
+    assert_eq!(open_slots_of(&env, pid), 0, "{:?}", state_files(&env));
+}
+
+#[test]
+fn the_environment_sets_the_policy_and_processes_share_it() {
+    let env = Env::new();
+    let served = Served::start(&env, &["--seed", "1"]);
+    let args = as_shared_client(
+        &served,
+        &["--retries", "0", "--timeout", "2s", "connectors", "list"],
+    );
+    // One request (and its token) per minute: the second process's slot would open
+    // after its deadline, so it fails at once without sending anything.
+    let run = |policy: &str| {
+        let output = env
+            .cmd(&args)
+            .env("CONNKIT_RATE_LIMIT", policy)
+            .output()
+            .expect("run connkit");
+        output.status.code()
+    };
+    assert_eq!(run("2/60s"), Some(0));
+    assert_eq!(run("2/60s"), Some(6));
+    assert_eq!(served.stats()["by_operation"]["getConnectorList"], 1);
+    // `off` (here from the flag, which wins over the variable) lifts it.
+    let off = [&["--rate-limit", "off"][..], &args[..]].concat();
+    let output = env
+        .cmd(&off)
+        .env("CONNKIT_RATE_LIMIT", "2/60s")
+        .output()
+        .expect("run connkit");
+    assert!(output.status.success());
+    // A bad value names itself and the accepted forms.
+    let bad = env
+        .run(["--rate-limit", "fast", "--sandbox", "connectors", "list"])
+        .code(2);
+    assert!(
+        bad.stderr.contains("'fast'") && bad.stderr.contains("MAX/WINDOW"),
+        "{}",
+        bad.stderr
+    );
+}

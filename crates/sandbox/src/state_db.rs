@@ -1,0 +1,396 @@
+//! The durable state: a SQLite database shared by every sandbox that opens it.
+//!
+//! - **One row per connector** (`connectors(script_name PRIMARY KEY, record)`, the
+//!   record as JSON): a write costs one row, not the whole state.
+//! - **Durable and crash-safe**: WAL journal with `synchronous = FULL`, one transaction
+//!   per write, committed before the write is answered; a crash at any moment (even
+//!   `kill -9`) leaves the last committed state.
+//! - **Shared**: each sandbox keeps the records in memory and reloads them when
+//!   `PRAGMA data_version` says another connection committed. Every write is one
+//!   `BEGIN IMMEDIATE` transaction that first catches up with such changes, so
+//!   concurrent writers, in any process, wait for each other (the busy timeout) instead
+//!   of failing or overwriting each other.
+//! - **Held**: a lock file beside it (`<file>.lock`) is locked *shared* by every open
+//!   sandbox, and exclusively by [`state::reset`](crate::state::reset), which therefore
+//!   refuses while any sandbox has the state open.
+//! - **Identified** by `PRAGMA application_id` and `user_version`: any other file (an
+//!   unrelated database, a JSON state of an older version, a damaged file) is refused
+//!   with an error naming it.
+
+use std::fs::{self, File, OpenOptions};
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard};
+use std::time::Duration;
+
+use rusqlite::{Connection, ErrorCode, OptionalExtension, Transaction, TransactionBehavior};
+
+use crate::api_error::ApiError;
+use crate::error::SandboxError;
+use crate::store::{Record, Store, Undo};
+
+/// `PRAGMA application_id` of a sandbox state: "cksb".
+const APPLICATION_ID: i32 = 0x636b_7362;
+/// `PRAGMA user_version`: the schema this code reads and writes.
+const SCHEMA_VERSION: i32 = 1;
+
+const SCHEMA: &str = "
+    CREATE TABLE connectors (script_name TEXT PRIMARY KEY NOT NULL, record TEXT NOT NULL)
+        WITHOUT ROWID;
+    CREATE TABLE meta (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL) WITHOUT ROWID;
+";
+
+/// The `meta` key set once the state holds its first records (seeded or imported).
+const INITIALIZED: &str = "initialized";
+
+/// An open state database.
+#[derive(Debug)]
+pub(crate) struct StateDb {
+    path: PathBuf,
+    inner: Mutex<Inner>,
+    /// Held shared for the lock; released when dropped.
+    _lock: File,
+}
+
+#[derive(Debug)]
+struct Inner {
+    conn: Connection,
+    /// `PRAGMA data_version` when the in-memory store last matched the database.
+    seen_version: i64,
+}
+
+/// How a state came to be.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Origin {
+    /// The database held no state: it was seeded now.
+    Seeded,
+    /// The database held a state: it was loaded (the seed was ignored).
+    Loaded,
+}
+
+/// What went wrong inside the database, before the path is attached.
+#[derive(Debug)]
+pub(crate) enum DbError {
+    /// SQLite failed (I/O, locking, a damaged file, …).
+    Sqlite(rusqlite::Error),
+    /// The content is not a sandbox state.
+    Corrupt(String),
+}
+
+impl From<rusqlite::Error> for DbError {
+    fn from(e: rusqlite::Error) -> Self {
+        match e.sqlite_error_code() {
+            Some(ErrorCode::NotADatabase | ErrorCode::DatabaseCorrupt) => {
+                DbError::Corrupt(format!("the file is damaged or not a database ({e})"))
+            }
+            _ => DbError::Sqlite(e),
+        }
+    }
+}
+
+impl DbError {
+    /// The error with the database's path and what was being done.
+    pub(crate) fn at(self, path: &Path, action: &'static str) -> SandboxError {
+        match self {
+            DbError::Corrupt(message) => SandboxError::StateCorrupt {
+                path: path.to_owned(),
+                message: hint_for_json(path, message),
+            },
+            DbError::Sqlite(source) => SandboxError::StateDatabase {
+                path: path.to_owned(),
+                action,
+                source: Box::new(source),
+            },
+        }
+    }
+}
+
+/// Adds how to migrate when the file is a JSON state of an older version.
+fn hint_for_json(path: &Path, message: String) -> String {
+    let json = fs::read(path)
+        .ok()
+        .and_then(|bytes| bytes.iter().copied().find(|b| !b.is_ascii_whitespace()))
+        == Some(b'{');
+    if json {
+        format!(
+            "{message}; it looks like the JSON state file of an older version: move it \
+             aside and import it (`connkit sandbox import FILE`, or \
+             connkit_sandbox::state::import)"
+        )
+    } else {
+        message
+    }
+}
+
+/// The lock file beside `path`, created if missing.
+pub(crate) fn lock_file(path: &Path) -> Result<(File, PathBuf), SandboxError> {
+    let file_name = path.file_name().ok_or_else(|| {
+        SandboxError::Config(format!("state file {} has no file name", path.display()))
+    })?;
+    let lock_path = path.with_file_name(format!("{}.lock", file_name.to_string_lossy()));
+    let file = OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&lock_path)
+        .map_err(|source| SandboxError::StateIo {
+            path: lock_path.clone(),
+            action: "opening the lock file",
+            source,
+        })?;
+    Ok((file, lock_path))
+}
+
+impl StateDb {
+    /// Opens (creating if missing) the database at `path`; writers wait up to
+    /// `busy_timeout` for each other.
+    pub(crate) fn open(path: &Path, busy_timeout: Duration) -> Result<StateDb, SandboxError> {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            fs::create_dir_all(dir).map_err(|source| SandboxError::StateIo {
+                path: dir.to_owned(),
+                action: "creating the directory",
+                source,
+            })?;
+        }
+        let (lock, lock_path) = lock_file(path)?;
+        // Blocks only while a reset holds it exclusively, which takes milliseconds.
+        fs4::FileExt::lock_shared(&lock).map_err(|source| SandboxError::StateIo {
+            path: lock_path,
+            action: "locking",
+            source,
+        })?;
+        let conn = connect(path, busy_timeout).map_err(|e| e.at(path, "opening"))?;
+        Ok(StateDb {
+            path: path.to_owned(),
+            inner: Mutex::new(Inner {
+                conn,
+                seen_version: 0,
+            }),
+            _lock: lock,
+        })
+    }
+
+    fn inner(&self) -> MutexGuard<'_, Inner> {
+        self.inner.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The stored state, or `seed()` stored as the state when there is none yet.
+    pub(crate) fn load_or_seed(
+        &self,
+        seed: impl FnOnce() -> Result<Store, SandboxError>,
+    ) -> Result<(Store, Origin), SandboxError> {
+        let at = |action| move |e: DbError| e.at(&self.path, action);
+        let mut inner = self.inner();
+        let Inner { conn, seen_version } = &mut *inner;
+        let tx = conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(|e| at("starting a transaction")(e.into()))?;
+        let (store, origin) = if is_initialized(&tx).map_err(at("reading"))? {
+            (load(&tx).map_err(at("reading"))?, Origin::Loaded)
+        } else {
+            let store = seed()?;
+            replace_all(&tx, &store).map_err(at("writing the seed"))?;
+            (store, Origin::Seeded)
+        };
+        *seen_version = data_version(&tx).map_err(at("reading"))?;
+        tx.commit().map_err(|e| at("committing")(e.into()))?;
+        Ok((store, origin))
+    }
+
+    /// The stored records, as they are (none in a state never seeded or imported).
+    pub(crate) fn load(&self) -> Result<Store, SandboxError> {
+        let mut inner = self.inner();
+        let tx = inner
+            .conn
+            .transaction()
+            .map_err(|e| DbError::from(e).at(&self.path, "reading"))?;
+        load(&tx).map_err(|e| e.at(&self.path, "reading"))
+    }
+
+    /// Replaces the whole state by `store` in one transaction (sandboxes that have it
+    /// open reload it on their next request).
+    pub(crate) fn replace(&self, store: &Store) -> Result<(), SandboxError> {
+        let at = |action| move |e: DbError| e.at(&self.path, action);
+        let mut inner = self.inner();
+        let tx = inner
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(|e| at("starting a transaction")(e.into()))?;
+        replace_all(&tx, store).map_err(at("writing"))?;
+        tx.commit().map_err(|e| at("committing")(e.into()))
+    }
+
+    /// `true` when another connection committed since `store` was loaded.
+    pub(crate) fn is_stale(&self) -> Result<bool, ApiError> {
+        let inner = self.inner();
+        let version = data_version(&inner.conn).map_err(|e| self.api_error(e))?;
+        Ok(version != inner.seen_version)
+    }
+
+    /// Reloads `store` if another connection committed since it was loaded.
+    pub(crate) fn refresh(&self, store: &mut Store) -> Result<(), ApiError> {
+        let mut inner = self.inner();
+        let Inner { conn, seen_version } = &mut *inner;
+        let tx = conn.transaction().map_err(|e| self.api_error(e.into()))?;
+        catch_up(&tx, store, seen_version).map_err(|e| self.api_error(e))
+    }
+
+    /// Runs one mutation of `store` and commits it as one transaction. `change`
+    /// returns its answer and how to undo it (`None` when it changed nothing); when the
+    /// database cannot be written the change is undone and the answer is a 500.
+    pub(crate) fn commit<T>(
+        &self,
+        store: &mut Store,
+        change: impl FnOnce(&mut Store) -> Result<(T, Option<Undo>), ApiError>,
+    ) -> Result<T, ApiError> {
+        let mut inner = self.inner();
+        let Inner { conn, seen_version } = &mut *inner;
+        // Waits (busy timeout) for a writer in another process.
+        let tx = conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(|e| self.api_error(e.into()))?;
+        catch_up(&tx, store, seen_version).map_err(|e| self.api_error(e))?;
+        let (answer, undo) = change(store)?;
+        let Some(undo) = undo else {
+            return Ok(answer); // nothing to write: the transaction rolls back
+        };
+        let written = write_record(&tx, store, undo.script_name())
+            .and_then(|()| tx.commit().map_err(DbError::from));
+        if let Err(e) = written {
+            store.undo(undo);
+            return Err(self.api_error(e));
+        }
+        Ok(answer)
+    }
+
+    fn api_error(&self, e: DbError) -> ApiError {
+        let text = match e {
+            DbError::Sqlite(e) => e.to_string(),
+            DbError::Corrupt(message) => message,
+        };
+        ApiError::Internal(format!(
+            "the sandbox could not use its state database {}: {text}",
+            self.path.display()
+        ))
+    }
+}
+
+/// Opens and configures the connection, creating the schema in a new database and
+/// checking it in an existing one.
+fn connect(path: &Path, busy_timeout: Duration) -> Result<Connection, DbError> {
+    let mut conn = Connection::open(path)?;
+    conn.busy_timeout(busy_timeout)?;
+    let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |row| row.get(0))?;
+    if !mode.eq_ignore_ascii_case("wal") {
+        return Err(DbError::Corrupt(format!(
+            "the database cannot use a write-ahead log (journal mode stays '{mode}')"
+        )));
+    }
+    conn.pragma_update(None, "synchronous", "FULL")?;
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let application_id: i32 = tx.query_row("PRAGMA application_id", [], |row| row.get(0))?;
+    let version: i32 = tx.query_row("PRAGMA user_version", [], |row| row.get(0))?;
+    let tables: i64 = tx.query_row("SELECT count(*) FROM sqlite_schema", [], |row| row.get(0))?;
+    if application_id == 0 && version == 0 && tables == 0 {
+        tx.execute_batch(SCHEMA)?;
+        tx.pragma_update(None, "application_id", APPLICATION_ID)?;
+        tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
+    } else if application_id != APPLICATION_ID {
+        return Err(DbError::Corrupt(
+            "the database is not a connkit sandbox state".to_owned(),
+        ));
+    } else if version != SCHEMA_VERSION {
+        return Err(DbError::Corrupt(format!(
+            "schema version {version} is not supported (this sandbox reads version \
+             {SCHEMA_VERSION})"
+        )));
+    }
+    tx.commit()?;
+    Ok(conn)
+}
+
+fn data_version(conn: &Connection) -> Result<i64, DbError> {
+    Ok(conn.query_row("PRAGMA data_version", [], |row| row.get(0))?)
+}
+
+fn is_initialized(conn: &Connection) -> Result<bool, DbError> {
+    Ok(conn
+        .query_row("SELECT 1 FROM meta WHERE key = ?1", [INITIALIZED], |_| {
+            Ok(())
+        })
+        .optional()?
+        .is_some())
+}
+
+/// Every stored record, checked for conflicts.
+fn load(conn: &Connection) -> Result<Store, DbError> {
+    let mut statement = conn.prepare("SELECT script_name, record FROM connectors")?;
+    let mut rows = statement.query([])?;
+    let mut records = Vec::new();
+    while let Some(row) = rows.next()? {
+        let script: String = row.get(0)?;
+        let json: String = row.get(1)?;
+        let record: Record = serde_json::from_str(&json).map_err(|e| {
+            DbError::Corrupt(format!(
+                "the record of connector '{script}' is invalid: {e}"
+            ))
+        })?;
+        if record.script_name != script {
+            return Err(DbError::Corrupt(format!(
+                "the record stored as '{script}' has scriptName '{}'",
+                record.script_name
+            )));
+        }
+        records.push(record);
+    }
+    Store::from_records(records).map_err(|conflict| DbError::Corrupt(conflict.to_string()))
+}
+
+/// Reloads `store` when the database changed since `seen_version`.
+fn catch_up(
+    tx: &Transaction<'_>,
+    store: &mut Store,
+    seen_version: &mut i64,
+) -> Result<(), DbError> {
+    let version = data_version(tx)?;
+    if version != *seen_version {
+        *store = load(tx)?;
+        *seen_version = version;
+    }
+    Ok(())
+}
+
+/// Writes the current form of one record: upserted, or deleted when it is gone.
+fn write_record(tx: &Transaction<'_>, store: &Store, script: &str) -> Result<(), DbError> {
+    match store.get(script) {
+        Some(record) => {
+            tx.execute(
+                "INSERT INTO connectors (script_name, record) VALUES (?1, ?2) \
+                 ON CONFLICT (script_name) DO UPDATE SET record = excluded.record",
+                (script, record_json(record)),
+            )?;
+        }
+        None => {
+            tx.execute("DELETE FROM connectors WHERE script_name = ?1", [script])?;
+        }
+    }
+    Ok(())
+}
+
+/// Replaces every row by `store`'s records and marks the state initialized.
+fn replace_all(tx: &Transaction<'_>, store: &Store) -> Result<(), DbError> {
+    tx.execute("DELETE FROM connectors", [])?;
+    let mut insert = tx.prepare("INSERT INTO connectors (script_name, record) VALUES (?1, ?2)")?;
+    for record in store.records() {
+        insert.execute((&record.script_name, record_json(record)))?;
+    }
+    tx.execute(
+        "INSERT OR REPLACE INTO meta (key, value) VALUES (?1, 'true')",
+        [INITIALIZED],
+    )?;
+    Ok(())
+}
+
+fn record_json(record: &Record) -> String {
+    // Records hold only strings, booleans and JSON values: serializing cannot fail.
+    serde_json::to_string(record).unwrap_or_default()
+}

@@ -1,0 +1,628 @@
+//! Named profiles: several tenants, of any platform, in one hand-edited TOML file.
+//!
+//! The file is `profiles.toml` in [`UserDir::Config`] (`$CONNKIT_CONFIG_DIR`, else
+//! `$XDG_CONFIG_HOME/connkit`, else `~/.config/connkit`):
+//!
+//! ```toml
+//! default = "acme"               # the profile used when none is named
+//!
+//! [profiles.acme]
+//! platform = "isc"               # which API; generic so other platforms share the file
+//! base_url = "https://acme.api.identitynow.com"
+//! client_id = "0a1b2c"
+//! secret_env = "ACME_CLIENT_SECRET"          # or:
+//! # secret_command = ["pass", "show", "acme/isc"]   (its stdout is the secret)
+//! # client_secret = "…"          (refused unless the file is mode 0600)
+//! rate_limit = "auto"            # auto | off | MAX/WINDOW, e.g. 100/10s
+//! output = "table"               # the default output format of the command-line tool
+//! ```
+//!
+//! TOML because people edit this file by hand; `toml_edit` because connkit edits it too
+//! (`connkit profile add|remove|use`) and must keep the user's comments and layout.
+//! Errors name the file, the line and the column, and never quote a value (a mistyped
+//! secret must not end up in a terminal or a log).
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+use toml_edit::{Array, DocumentMut, Item, Table, Value};
+
+use crate::private_file::{is_private, mode_of, write_private};
+use crate::{Secret, TransportError, UserDir};
+
+/// The profiles file's name inside [`UserDir::Config`].
+pub const PROFILES_FILE: &str = "profiles.toml";
+
+/// Environment variable naming the profile to use (like `--profile`).
+pub const ENV_PROFILE: &str = "CONNKIT_PROFILE";
+
+/// One tenant: which platform, where, and how to authenticate. Every field but the
+/// platform is optional; what a command needs and does not find here comes from other
+/// sources or is reported missing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Profile {
+    /// The API: `isc` (SailPoint Identity Security Cloud); other platforms to come.
+    pub platform: String,
+    /// The tenant's base URL.
+    pub base_url: Option<String>,
+    /// The OAuth2 client id.
+    pub client_id: Option<String>,
+    /// Where the client secret comes from.
+    pub secret: Option<SecretSource>,
+    /// The client-side rate-limit policy as written: `auto`, `off` or `MAX/WINDOW`.
+    pub rate_limit: Option<String>,
+    /// The command-line tool's default output format (`table`, `json`, `ndjson`).
+    pub output: Option<String>,
+}
+
+impl Profile {
+    /// A profile for `platform` with nothing else set.
+    pub fn new(platform: impl Into<String>) -> Self {
+        Profile {
+            platform: platform.into(),
+            base_url: None,
+            client_id: None,
+            secret: None,
+            rate_limit: None,
+            output: None,
+        }
+    }
+}
+
+/// Where a profile's client secret comes from. Only [`SecretSource::Plain`] puts the
+/// secret itself in the file.
+#[derive(Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum SecretSource {
+    /// `secret_env = "VAR"`: the value of this environment variable.
+    Env(String),
+    /// `secret_command = ["prog", "arg", …]`: what this command prints on stdout,
+    /// without the trailing newline. Run without a shell, only when the secret is needed.
+    Command(Vec<String>),
+    /// `client_secret = "…"`: in the file itself (accepted only if it is mode 0600).
+    Plain(Secret),
+}
+
+impl fmt::Debug for SecretSource {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SecretSource::Env(var) => f.debug_tuple("Env").field(var).finish(),
+            SecretSource::Command(argv) => f.debug_tuple("Command").field(argv).finish(),
+            SecretSource::Plain(secret) => f.debug_tuple("Plain").field(secret).finish(),
+        }
+    }
+}
+
+impl fmt::Display for SecretSource {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SecretSource::Env(var) => write!(f, "environment variable {var}"),
+            SecretSource::Command(argv) => write!(f, "command `{}`", argv.join(" ")),
+            SecretSource::Plain(_) => f.write_str("client_secret in the profile file"),
+        }
+    }
+}
+
+impl SecretSource {
+    /// Reads the secret, looking environment variables up with `env`. Errors say which
+    /// source failed and why, never what it printed.
+    pub fn read(&self, env: impl Fn(&str) -> Option<String>) -> Result<Secret, TransportError> {
+        let secret = match self {
+            SecretSource::Env(var) => env(var).unwrap_or_default(),
+            SecretSource::Plain(secret) => secret.expose().to_owned(),
+            SecretSource::Command(argv) => run_secret_command(argv)?,
+        };
+        if secret.trim().is_empty() {
+            return Err(TransportError::config(format!(
+                "the client secret from the {self} is empty or unset"
+            )));
+        }
+        Ok(Secret::new(secret))
+    }
+}
+
+/// Runs `argv` (no shell): stdin and stderr are the user's, so a password manager can
+/// prompt; stdout is the secret.
+fn run_secret_command(argv: &[String]) -> Result<String, TransportError> {
+    let (program, args) = argv
+        .split_first()
+        .ok_or_else(|| TransportError::config("secret_command is empty"))?;
+    let output = Command::new(program)
+        .args(args)
+        .stdin(Stdio::inherit())
+        .stderr(Stdio::inherit())
+        .output()
+        .map_err(|e| {
+            TransportError::config(format!("secret_command `{program}` could not run: {e}"))
+        })?;
+    if !output.status.success() {
+        return Err(TransportError::config(format!(
+            "secret_command `{program}` failed ({})",
+            output.status
+        )));
+    }
+    let text = String::from_utf8(output.stdout).map_err(|_| {
+        TransportError::config(format!(
+            "secret_command `{program}` printed non-UTF-8 output"
+        ))
+    })?;
+    Ok(text.trim_end_matches(['\n', '\r']).to_owned())
+}
+
+/// The profiles file: read, looked up, edited and saved with its comments kept.
+#[derive(Debug, Clone)]
+pub struct ProfileFile {
+    path: PathBuf,
+    doc: DocumentMut,
+    default: Option<String>,
+    profiles: BTreeMap<String, Profile>,
+}
+
+impl ProfileFile {
+    /// `profiles.toml` in [`UserDir::Config`]; `None` when no variable names one.
+    pub fn user_path() -> Option<PathBuf> {
+        UserDir::Config.path().map(|dir| dir.join(PROFILES_FILE))
+    }
+
+    /// Reads and checks the file at `path`; a file that does not exist is an empty one.
+    /// Fails, naming the file and a line and column, on bad TOML, an unknown key, a
+    /// value of the wrong type, two secret sources in one profile, or a `client_secret`
+    /// in a file that others may read.
+    pub fn load(path: impl Into<PathBuf>) -> Result<Self, TransportError> {
+        let path = path.into();
+        let text = match std::fs::read_to_string(&path) {
+            Ok(text) => text,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
+            Err(e) => {
+                return Err(TransportError::config(format!(
+                    "profile file {}: cannot read it: {e}",
+                    path.display()
+                )))
+            }
+        };
+        let mut file = ProfileFile::parse(&path, &text)?;
+        file.check_secrets_are_private()?;
+        file.path = path;
+        Ok(file)
+    }
+
+    /// Parses `text` as the file at `path` (which is not read).
+    pub fn parse(path: &Path, text: &str) -> Result<Self, TransportError> {
+        let at = |span: Option<Range<usize>>, what: String| {
+            let (line, column) = line_column(text, span.map_or(0, |s| s.start));
+            TransportError::config(format!(
+                "profile file {}: line {line}, column {column}: {what}",
+                path.display()
+            ))
+        };
+        let doc = toml_edit::Document::parse(text.to_owned())
+            .map_err(|e| at(e.span(), e.message().to_owned()))?;
+        let mut default = None;
+        let mut profiles = BTreeMap::new();
+        for (key, item) in doc.as_table().iter() {
+            let span = doc.as_table().key(key).and_then(|k| k.span());
+            match key {
+                "default" => {
+                    default = Some(
+                        string(item)
+                            .ok_or_else(|| at(item.span(), "`default` must be a string".into()))?,
+                    )
+                }
+                "profiles" => {
+                    let table = item
+                        .as_table_like()
+                        .ok_or_else(|| at(item.span(), "`profiles` must be a table".into()))?;
+                    for (name, item) in table.iter() {
+                        let profile = parse_profile(name, item, &at)?;
+                        profiles.insert(name.to_owned(), profile);
+                    }
+                }
+                other => {
+                    return Err(at(
+                        span,
+                        format!("unknown key `{other}` (expected `default` or `profiles`)"),
+                    ))
+                }
+            }
+        }
+        if let Some(name) = &default {
+            if !profiles.contains_key(name) {
+                let span = doc.as_table().get("default").and_then(Item::span);
+                return Err(at(
+                    span,
+                    format!("the default profile `{name}` is not defined"),
+                ));
+            }
+        }
+        Ok(ProfileFile {
+            path: path.to_owned(),
+            doc: doc.into_mut(),
+            default,
+            profiles,
+        })
+    }
+
+    fn check_secrets_are_private(&self) -> Result<(), TransportError> {
+        let Some((name, _)) = self
+            .profiles
+            .iter()
+            .find(|(_, p)| matches!(p.secret, Some(SecretSource::Plain(_))))
+        else {
+            return Ok(());
+        };
+        let metadata = std::fs::metadata(&self.path).map_err(|e| {
+            TransportError::config(format!("profile file {}: {e}", self.path.display()))
+        })?;
+        if is_private(&metadata) {
+            return Ok(());
+        }
+        Err(TransportError::config(format!(
+            "profile file {}: profile `{name}` has a plain client_secret but the file is mode {} \
+             (others can read it): run `chmod 600 {}`, or use secret_env or secret_command",
+            self.path.display(),
+            mode_of(&metadata),
+            self.path.display()
+        )))
+    }
+
+    /// The file's path.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The name of the default profile, if one is set.
+    pub fn default_name(&self) -> Option<&str> {
+        self.default.as_deref()
+    }
+
+    /// One profile by name.
+    pub fn get(&self, name: &str) -> Option<&Profile> {
+        self.profiles.get(name)
+    }
+
+    /// The profile named `name`, or an error listing the names there are.
+    pub fn require(&self, name: &str) -> Result<&Profile, TransportError> {
+        self.get(name).ok_or_else(|| {
+            let known: Vec<&str> = self.profiles.keys().map(String::as_str).collect();
+            TransportError::config(format!(
+                "no profile `{name}` in {} (profiles: {})",
+                self.path.display(),
+                if known.is_empty() {
+                    "none".to_owned()
+                } else {
+                    known.join(", ")
+                }
+            ))
+        })
+    }
+
+    /// Every profile, by name.
+    pub fn profiles(&self) -> impl Iterator<Item = (&str, &Profile)> {
+        self.profiles.iter().map(|(n, p)| (n.as_str(), p))
+    }
+
+    /// Adds or replaces the profile `name` (other profiles and comments are kept).
+    pub fn set(&mut self, name: &str, profile: Profile) {
+        let mut table = Table::new();
+        let secret = match &profile.secret {
+            None => None,
+            Some(SecretSource::Env(var)) => Some(("secret_env", toml_edit::value(var.as_str()))),
+            Some(SecretSource::Command(argv)) => Some((
+                "secret_command",
+                toml_edit::value(argv.iter().map(String::as_str).collect::<Array>()),
+            )),
+            Some(SecretSource::Plain(secret)) => {
+                Some(("client_secret", toml_edit::value(secret.expose())))
+            }
+        };
+        let text =
+            |key, value: &Option<String>| value.as_deref().map(|v| (key, toml_edit::value(v)));
+        let fields = [
+            Some(("platform", toml_edit::value(profile.platform.as_str()))),
+            text("base_url", &profile.base_url),
+            text("client_id", &profile.client_id),
+            secret,
+            text("rate_limit", &profile.rate_limit),
+            text("output", &profile.output),
+        ];
+        for (key, value) in fields.into_iter().flatten() {
+            table.insert(key, value);
+        }
+        let profiles = self.doc.entry("profiles").or_insert_with(|| {
+            let mut t = Table::new();
+            t.set_implicit(true);
+            Item::Table(t)
+        });
+        if let Some(profiles) = profiles.as_table_like_mut() {
+            profiles.insert(name, Item::Table(table));
+        }
+        self.profiles.insert(name.to_owned(), profile);
+    }
+
+    /// Removes the profile `name` (and the default, if it was the default); `false` if
+    /// there was none.
+    pub fn remove(&mut self, name: &str) -> bool {
+        if self.profiles.remove(name).is_none() {
+            return false;
+        }
+        if let Some(profiles) = self
+            .doc
+            .get_mut("profiles")
+            .and_then(Item::as_table_like_mut)
+        {
+            profiles.remove(name);
+        }
+        if self.default.as_deref() == Some(name) {
+            self.default = None;
+            self.doc.remove("default");
+        }
+        true
+    }
+
+    /// Makes `name` the default profile; it must exist.
+    pub fn set_default(&mut self, name: &str) -> Result<(), TransportError> {
+        self.require(name)?;
+        self.doc.insert("default", toml_edit::value(name));
+        self.default = Some(name.to_owned());
+        Ok(())
+    }
+
+    /// Writes the file atomically with mode 0600 (creating its directory, mode 0700).
+    pub fn save(&self) -> Result<(), TransportError> {
+        write_private(&self.path, self.doc.to_string().as_bytes()).map_err(|e| {
+            TransportError::config(format!(
+                "profile file {}: cannot write it: {e}",
+                self.path.display()
+            ))
+        })
+    }
+}
+
+/// Reads one `[profiles.NAME]` table.
+fn parse_profile(
+    name: &str,
+    item: &Item,
+    at: &impl Fn(Option<Range<usize>>, String) -> TransportError,
+) -> Result<Profile, TransportError> {
+    let table = item
+        .as_table_like()
+        .ok_or_else(|| at(item.span(), format!("profile `{name}` must be a table")))?;
+    let mut platform = None;
+    let mut profile = Profile::new("");
+    for (key, item) in table.iter() {
+        let text = |what: &str| {
+            string(item)
+                .filter(|s| !s.trim().is_empty())
+                .ok_or_else(|| {
+                    at(
+                        item.span(),
+                        format!("profile `{name}`: `{key}` must be a non-empty string{what}"),
+                    )
+                })
+        };
+        let secret = |source: SecretSource, profile: &mut Profile| {
+            if profile.secret.is_some() {
+                return Err(at(
+                    item.span(),
+                    format!("profile `{name}`: give one of secret_env, secret_command and client_secret"),
+                ));
+            }
+            profile.secret = Some(source);
+            Ok(())
+        };
+        match key {
+            "platform" => platform = Some(text(" such as \"isc\"")?),
+            "base_url" => profile.base_url = Some(text("")?),
+            "client_id" => profile.client_id = Some(text("")?),
+            "secret_env" => secret(SecretSource::Env(text(" (a variable name)")?), &mut profile)?,
+            "client_secret" => secret(SecretSource::Plain(Secret::new(text("")?)), &mut profile)?,
+            "secret_command" => {
+                let argv = item
+                    .as_array()
+                    .map(|a| a.iter().map(|v| v.as_str().map(str::to_owned)).collect::<Option<Vec<_>>>())
+                    .and_then(|argv| argv.filter(|a| a.first().is_some_and(|p| !p.is_empty())))
+                    .ok_or_else(|| at(item.span(), format!("profile `{name}`: `secret_command` must be an array of strings, the program first")))?;
+                secret(SecretSource::Command(argv), &mut profile)?;
+            }
+            "rate_limit" => {
+                let policy = text(" (auto, off or MAX/WINDOW)")?;
+                if !is_rate_limit_policy(&policy) {
+                    return Err(at(item.span(), format!("profile `{name}`: `rate_limit` must be auto, off or MAX/WINDOW such as 100/10s")));
+                }
+                profile.rate_limit = Some(policy);
+            }
+            "output" => profile.output = Some(text(" (table, json or ndjson)")?),
+            other => {
+                let span = table.key(other).and_then(|k| k.span());
+                return Err(at(span, format!(
+                    "profile `{name}`: unknown key `{other}` (expected platform, base_url, client_id, \
+                     secret_env, secret_command, client_secret, rate_limit, output)"
+                )));
+            }
+        }
+    }
+    profile.platform = platform.ok_or_else(|| {
+        at(
+            item.span(),
+            format!("profile `{name}` has no `platform` (e.g. platform = \"isc\")"),
+        )
+    })?;
+    Ok(profile)
+}
+
+fn string(item: &Item) -> Option<String> {
+    item.as_value().and_then(Value::as_str).map(str::to_owned)
+}
+
+/// A loose check of a rate-limit policy: `auto`, `off`, or `MAX/WINDOW` with a positive
+/// count and a window such as `10s`, `500ms`, `1m`. The rate limiter parses it fully.
+pub fn is_rate_limit_policy(text: &str) -> bool {
+    let text = text.trim();
+    if text.eq_ignore_ascii_case("auto") || text.eq_ignore_ascii_case("off") {
+        return true;
+    }
+    let Some((max, window)) = text.split_once('/') else {
+        return false;
+    };
+    let digits = window
+        .trim()
+        .trim_end_matches(|c: char| c.is_ascii_alphabetic());
+    max.trim().parse::<u32>().is_ok_and(|n| n > 0) && digits.parse::<f64>().is_ok_and(|w| w > 0.0)
+}
+
+/// 1-based line and column (in characters) of byte `offset` in `text`.
+fn line_column(text: &str, offset: usize) -> (usize, usize) {
+    let mut end = offset.min(text.len());
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    let before = &text[..end];
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, column)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn error_of(text: &str) -> String {
+        ProfileFile::parse(Path::new("/p/profiles.toml"), text)
+            .unwrap_err()
+            .to_string()
+    }
+
+    #[test]
+    fn format_errors_name_the_file_line_and_column_but_no_value() {
+        const A: &str = "[profiles.a]\nplatform = \"isc\"\n";
+        let cases: &[(String, &[&str])] = &[
+            (
+                format!("{A}client_id = \n"),
+                &["/p/profiles.toml: line 3, column 13"],
+            ),
+            (
+                format!("{A}base_ulr = \"x\"\n"),
+                &["line 3, column 1", "unknown key `base_ulr`"],
+            ),
+            (
+                format!("{A}client_secret = 918273\n"),
+                &["line 3, column 17", "`client_secret` must be"],
+            ),
+            (
+                format!("{A}secret_env = \"V\"\nsecret_command = [\"x\"]\n"),
+                &["line 4", "one of secret_env"],
+            ),
+            (
+                format!("{A}secret_command = [\"x\", 1]\n"),
+                &["array of strings"],
+            ),
+            (
+                format!("{A}rate_limit = \"fast\"\n"),
+                &["auto, off or MAX/WINDOW"],
+            ),
+            (
+                "[profiles.a]\nbase_url = \"https://t\"\n".into(),
+                &["no `platform`"],
+            ),
+            (
+                format!("default = \"b\"\n{A}"),
+                &["line 1, column 11", "`b` is not defined"],
+            ),
+            ("colour = 1\n".into(), &["unknown key `colour`"]),
+        ];
+        for (text, needles) in cases {
+            let err = error_of(text);
+            for needle in *needles {
+                assert!(err.contains(needle), "{text:?}: {err}");
+            }
+            assert!(!err.contains("918273"), "{err}");
+        }
+    }
+
+    #[test]
+    fn rate_limit_policies_are_checked_loosely() {
+        for ok in ["auto", "off", "OFF", "100/10s", "50/1m", "5/500ms", "3/2"] {
+            assert!(is_rate_limit_policy(ok), "{ok}");
+        }
+        for bad in ["", "fast", "0/10s", "10/", "/10s", "10/0s", "x/1s"] {
+            assert!(!is_rate_limit_policy(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn secrets_come_from_their_source() {
+        let env = |name: &str| (name == "V").then(|| "from-env".to_owned());
+        let read = |s: SecretSource| s.read(env).map(|s| s.expose().to_owned());
+        assert_eq!(read(SecretSource::Env("V".into())).unwrap(), "from-env");
+        let err = read(SecretSource::Env("W".into())).unwrap_err().to_string();
+        assert!(err.contains("environment variable W"), "{err}");
+        let printed = SecretSource::Command(vec!["printf".into(), "abc\\n".into()]);
+        assert_eq!(read(printed).unwrap(), "abc");
+        let failing =
+            SecretSource::Command(vec!["sh".into(), "-c".into(), "echo oops; exit 3".into()]);
+        let err = read(failing).unwrap_err().to_string();
+        assert!(
+            err.contains("`sh` failed") && !err.contains("oops"),
+            "{err}"
+        );
+        let missing = SecretSource::Command(vec!["/nonexistent/connkit-helper".into()]);
+        assert!(read(missing)
+            .unwrap_err()
+            .to_string()
+            .contains("could not run"));
+        let plain = format!("{:?}", SecretSource::Plain(Secret::new("p4ss")));
+        assert!(!plain.contains("p4ss"), "{plain}");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn edits_keep_comments_and_plain_secrets_need_a_private_file() {
+        use std::os::unix::fs::PermissionsExt;
+
+        let dir = std::env::temp_dir().join(format!("connkit-profiles-{}", std::process::id()));
+        let path = dir.join("profiles.toml");
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(
+            &path,
+            "# my tenants\n[profiles.a]\nplatform = \"isc\" # prod\n",
+        )
+        .unwrap();
+
+        let mut file = ProfileFile::load(&path).unwrap();
+        let mut b = Profile::new("isc");
+        b.base_url = Some("https://b.example".into());
+        b.secret = Some(SecretSource::Command(vec!["pass".into(), "b".into()]));
+        file.set("b", b.clone());
+        file.set_default("b").unwrap();
+        assert!(file.set_default("zzz").is_err());
+        file.save().unwrap();
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(
+            text.contains("# my tenants") && text.contains("# prod"),
+            "{text}"
+        );
+        let again = ProfileFile::load(&path).unwrap();
+        assert_eq!(again.get("b"), Some(&b));
+        assert_eq!(again.default_name(), Some("b"));
+
+        let mut again = again;
+        assert!(again.remove("b") && !again.remove("b"));
+        assert_eq!(again.default_name(), None);
+        let mut plain = Profile::new("isc");
+        plain.secret = Some(SecretSource::Plain(Secret::new("p4ss")));
+        again.set("plain", plain);
+        again.save().unwrap();
+        assert!(ProfileFile::load(&path).is_ok(), "saved 0600");
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+        let err = ProfileFile::load(&path).unwrap_err().to_string();
+        assert!(
+            err.contains("mode 0644") && err.contains("chmod 600") && !err.contains("p4ss"),
+            "{err}"
+        );
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}

@@ -1,0 +1,411 @@
+//! The limiter's shared state and its rules, without I/O: which slots are taken, until
+//! when, and what the 429s taught. Times are wall-clock milliseconds since the Unix
+//! epoch, so that every process on the machine reads them alike and a slot outlives
+//! neither a crash nor a reboot by more than its expiry.
+
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+
+use super::policy::Limit;
+
+/// The window tracked before anything is known: ISC's documented one.
+const DEFAULT_WINDOW_MS: u64 = 10_000;
+/// After a 429 the limit drops to this fraction of what the window had admitted.
+const DECREASE: f64 = 0.9;
+/// How often a waiter looks again while a slot it waits for is still in flight (its
+/// owner may be another process, which cannot wake it).
+pub(super) const POLL: Duration = Duration::from_millis(20);
+/// Slots kept at most; an unthrottled limiter drops the oldest beyond this.
+const MAX_SLOTS: usize = 4096;
+
+/// What one limiter applies: a fixed limit, or one learned from 429s.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Rule {
+    /// Exactly this limit.
+    Fixed(Limit),
+    /// Starts from `start` (`None`: unthrottled) and learns from 429s; never probes
+    /// above `start`.
+    Adaptive {
+        /// The starting limit, also the highest the probe goes back up to.
+        start: Option<Limit>,
+    },
+}
+
+/// How an attempt ended, as far as the limiter cares.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Outcome {
+    /// A response other than 429: the server admitted it.
+    Admitted,
+    /// A 429, with the server's `Retry-After` if it sent one.
+    Refused(Option<Duration>),
+    /// No response: it may or may not have reached the server.
+    Failed,
+}
+
+/// One request's place in the window.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+struct Slot {
+    id: u64,
+    /// The process that took it.
+    pid: u32,
+    /// Still waiting for its response.
+    open: bool,
+    /// Answered by anything but a 429.
+    admitted: bool,
+    /// When it frees: a window after the response (or failure); for an open slot, a
+    /// window after the longest its attempt may last.
+    until: u64,
+}
+
+/// What 429s taught an adaptive limiter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+struct Learned {
+    max: u32,
+    window_ms: u64,
+    /// When `max` last changed (a 429 or a probe step).
+    changed_at: u64,
+    /// Whether requests had to wait for the limit since then (only then is a probe
+    /// upward worth its risk).
+    saturated: bool,
+}
+
+/// The state one limiter, or every process sharing one state file, works on.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub(super) struct Ledger {
+    #[serde(default)]
+    learned: Option<Learned>,
+    /// No request starts before this (the last 429's `Retry-After`).
+    #[serde(default)]
+    hold_until: u64,
+    #[serde(default)]
+    slots: Vec<Slot>,
+}
+
+/// Why a request cannot start yet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct Wait {
+    /// The earliest a slot may open (an open slot may finish any moment and frees a
+    /// window later).
+    pub(super) earliest: u64,
+    /// When to look again.
+    pub(super) recheck: u64,
+}
+
+impl Ledger {
+    /// The limit in force, `None` when unthrottled, and the window slots are held for.
+    pub(super) fn limit(&self, rule: Rule) -> (Option<u32>, u64) {
+        match (rule, self.learned) {
+            (Rule::Fixed(limit), _) => (Some(limit.max()), millis(limit.window())),
+            (Rule::Adaptive { .. }, Some(learned)) => (Some(learned.max), learned.window_ms),
+            (Rule::Adaptive { start: Some(limit) }, None) => {
+                (Some(limit.max()), millis(limit.window()))
+            }
+            (Rule::Adaptive { start: None }, None) => (None, DEFAULT_WINDOW_MS),
+        }
+    }
+
+    /// Whether anything has been learned or is being held (worth sharing).
+    pub(super) fn has_lessons(&self) -> bool {
+        self.learned.is_some()
+    }
+
+    /// Adds `other`'s slots and hold; its lessons replace ours when it has any.
+    pub(super) fn merge(&mut self, other: Ledger) {
+        self.learned = other.learned.or(self.learned);
+        self.hold_until = self.hold_until.max(other.hold_until);
+        self.slots.extend(other.slots);
+    }
+
+    /// Frees expired slots; an open slot whose process is gone (`alive` says no) is
+    /// treated as failed now.
+    pub(super) fn prune(&mut self, rule: Rule, now: u64, alive: impl Fn(u32) -> bool) {
+        let (_, window) = self.limit(rule);
+        for slot in self.slots.iter_mut().filter(|s| s.open && !alive(s.pid)) {
+            slot.open = false;
+            slot.until = slot.until.min(now.saturating_add(window));
+        }
+        self.slots.retain(|s| s.until > now);
+        if self.slots.len() > MAX_SLOTS {
+            self.slots.sort_by_key(|s| s.until);
+            let excess = self.slots.len() - MAX_SLOTS;
+            self.slots.drain(..excess);
+        }
+    }
+
+    /// Takes a slot for a request starting `now` whose attempt lasts at most `lease`,
+    /// or says how long to wait.
+    pub(super) fn try_admit(
+        &mut self,
+        rule: Rule,
+        now: u64,
+        pid: u32,
+        lease: Duration,
+    ) -> Result<u64, Wait> {
+        if now < self.hold_until {
+            return Err(Wait {
+                earliest: self.hold_until,
+                recheck: self.hold_until,
+            });
+        }
+        self.probe(rule, now);
+        let (max, window) = self.limit(rule);
+        if let Some(max) = max {
+            if self.slots.len() >= max as usize {
+                if let Some(learned) = &mut self.learned {
+                    learned.saturated = true;
+                }
+                return Err(self.wait(now, window));
+            }
+        }
+        let id = fastrand::u64(..);
+        self.slots.push(Slot {
+            id,
+            pid,
+            open: true,
+            admitted: false,
+            until: now.saturating_add(window).saturating_add(millis(lease)),
+        });
+        Ok(id)
+    }
+
+    /// The slot frees a window after now; a 429 teaches.
+    pub(super) fn finish(&mut self, rule: Rule, id: u64, now: u64, outcome: Outcome) {
+        let (_, window) = self.limit(rule);
+        if let Some(slot) = self.slots.iter_mut().find(|s| s.id == id) {
+            slot.open = false;
+            slot.admitted = outcome == Outcome::Admitted;
+            slot.until = now.saturating_add(window);
+        }
+        if let Outcome::Refused(retry_after) = outcome {
+            let retry_after = retry_after.map_or(1000, millis);
+            self.hold_until = self.hold_until.max(now.saturating_add(retry_after));
+            if let Rule::Adaptive { .. } = rule {
+                self.learn(rule, now, retry_after);
+            }
+        }
+    }
+
+    /// AIMD's decrease: the server refused after admitting what the window holds, so the
+    /// limit is at most that; hold a tenth below. A window shorter than `Retry-After`
+    /// cannot be the server's, so it grows to it.
+    fn learn(&mut self, rule: Rule, now: u64, retry_after: u64) {
+        let (max, window) = self.limit(rule);
+        let admitted = self
+            .slots
+            .iter()
+            .filter(|s| !s.open && s.admitted && s.until > now)
+            .count();
+        let taught = ((admitted as f64 * DECREASE) as u32).max(1);
+        self.learned = Some(Learned {
+            max: max.map_or(taught, |max| max.min(taught)),
+            window_ms: window.max(retry_after),
+            changed_at: now,
+            saturated: false,
+        });
+    }
+
+    /// AIMD's increase: after a whole window that used the limit without a 429, one
+    /// more (or 2 %) per window, up to the rule's start.
+    fn probe(&mut self, rule: Rule, now: u64) {
+        let Rule::Adaptive { start } = rule else {
+            return;
+        };
+        let Some(learned) = &mut self.learned else {
+            return;
+        };
+        let ceiling = start.map_or(u32::MAX, |s| s.max());
+        if learned.saturated
+            && learned.max < ceiling
+            && now.saturating_sub(learned.changed_at) >= learned.window_ms
+        {
+            learned.max = learned
+                .max
+                .saturating_add((learned.max / 50).max(1))
+                .min(ceiling);
+            learned.changed_at = now;
+            learned.saturated = false;
+        }
+    }
+
+    fn wait(&self, now: u64, window: u64) -> Wait {
+        let done = self.slots.iter().filter(|s| !s.open).map(|s| s.until).min();
+        let any_open = self.slots.iter().any(|s| s.open);
+        let earliest = match (done, any_open) {
+            (Some(done), true) => done.min(now.saturating_add(window)),
+            (Some(done), false) => done,
+            (None, _) => now.saturating_add(window),
+        };
+        let recheck = if any_open {
+            earliest.min(now.saturating_add(millis(POLL)))
+        } else {
+            earliest
+        };
+        Wait { earliest, recheck }
+    }
+}
+
+/// A duration in whole milliseconds, saturating.
+pub(super) fn millis(duration: Duration) -> u64 {
+    u64::try_from(duration.as_millis()).unwrap_or(u64::MAX)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const LEASE: Duration = Duration::from_secs(30);
+
+    fn fixed(max: u32, window_ms: u64) -> Rule {
+        Rule::Fixed(Limit::new(max, Duration::from_millis(window_ms)).unwrap())
+    }
+
+    fn admit_n(ledger: &mut Ledger, rule: Rule, n: usize, now: u64) -> Vec<u64> {
+        (0..n)
+            .map(|_| ledger.try_admit(rule, now, 1, LEASE).unwrap())
+            .collect()
+    }
+
+    #[test]
+    fn a_slot_frees_a_window_after_its_response_not_its_start() {
+        let rule = fixed(2, 1000);
+        let mut ledger = Ledger::default();
+        let ids = admit_n(&mut ledger, rule, 2, 0);
+        assert!(ledger.try_admit(rule, 0, 1, LEASE).is_err());
+        // The responses come back 300 ms after the start.
+        for id in ids {
+            ledger.finish(rule, id, 300, Outcome::Admitted);
+        }
+        ledger.prune(rule, 1000, |_| true);
+        let wait = ledger.try_admit(rule, 1000, 1, LEASE).unwrap_err();
+        assert_eq!(wait.earliest, 1300);
+        ledger.prune(rule, 1300, |_| true);
+        assert!(ledger.try_admit(rule, 1300, 1, LEASE).is_ok());
+    }
+
+    #[test]
+    fn an_open_slot_of_a_dead_process_frees_a_window_after_it_is_found() {
+        let rule = fixed(1, 1000);
+        let mut ledger = Ledger::default();
+        ledger.try_admit(rule, 0, 77, LEASE).unwrap();
+        ledger.prune(rule, 500, |_| true);
+        assert_eq!(
+            ledger.try_admit(rule, 500, 1, LEASE).unwrap_err().recheck,
+            520
+        );
+        ledger.prune(rule, 600, |pid| pid != 77);
+        assert_eq!(
+            ledger.try_admit(rule, 600, 1, LEASE).unwrap_err().earliest,
+            1600
+        );
+        // A live owner's open slot expires by its lease even if never finished.
+        let mut ledger = Ledger::default();
+        ledger.try_admit(rule, 0, 1, LEASE).unwrap();
+        ledger.prune(rule, 1000 + 30_000, |_| true);
+        assert!(ledger.try_admit(rule, 31_000, 1, LEASE).is_ok());
+    }
+
+    #[test]
+    fn a_429_teaches_nine_tenths_of_what_the_window_admitted_and_holds_for_retry_after() {
+        let rule = Rule::Adaptive {
+            start: Some(Limit::ISC_DEFAULT),
+        };
+        let mut ledger = Ledger::default();
+        // 52 start; the server admits 50 and refuses the last two (one burst).
+        let ids = admit_n(&mut ledger, rule, 52, 0);
+        for &id in &ids[..50] {
+            ledger.finish(rule, id, 10, Outcome::Admitted);
+        }
+        let refused = Outcome::Refused(Some(Duration::from_secs(10)));
+        ledger.finish(rule, ids[50], 20, refused);
+        assert_eq!(ledger.limit(rule), (Some(45), 10_000));
+        assert_eq!(
+            ledger.try_admit(rule, 5000, 1, LEASE).unwrap_err().earliest,
+            10_020
+        );
+        // The burst's second 429 teaches nothing new.
+        ledger.finish(rule, ids[51], 30, refused);
+        assert_eq!(ledger.limit(rule), (Some(45), 10_000));
+    }
+
+    #[test]
+    fn an_unthrottled_limiter_learns_the_window_from_a_long_retry_after() {
+        let rule = Rule::Adaptive { start: None };
+        let mut ledger = Ledger::default();
+        assert_eq!(ledger.limit(rule), (None, DEFAULT_WINDOW_MS));
+        for id in admit_n(&mut ledger, rule, 21, 0) {
+            ledger.finish(rule, id, 1, Outcome::Admitted);
+        }
+        let last = ledger.slots.last().unwrap().id;
+        ledger.finish(
+            rule,
+            last,
+            2,
+            Outcome::Refused(Some(Duration::from_secs(60))),
+        );
+        assert_eq!(ledger.limit(rule), (Some(18), 60_000));
+        assert!(ledger.has_lessons());
+    }
+
+    /// A ledger that learned 10 per second at time 0, not saturated since.
+    fn learned_10_per_second() -> Ledger {
+        Ledger {
+            learned: Some(Learned {
+                max: 10,
+                window_ms: 1000,
+                changed_at: 0,
+                saturated: false,
+            }),
+            ..Ledger::default()
+        }
+    }
+
+    #[test]
+    fn probes_up_one_step_per_saturated_window_up_to_the_start() {
+        let start = Limit::new(12, Duration::from_millis(1000)).unwrap();
+        let rule = Rule::Adaptive { start: Some(start) };
+        let mut ledger = learned_10_per_second();
+        let mut now = 0;
+        for expected in [11, 12, 12] {
+            // Use the whole limit, then wait a window.
+            loop {
+                ledger.prune(rule, now, |_| true);
+                match ledger.try_admit(rule, now, 1, LEASE) {
+                    Ok(id) => ledger.finish(rule, id, now, Outcome::Admitted),
+                    Err(_) => break,
+                }
+            }
+            now += 1000;
+            ledger.prune(rule, now, |_| true);
+            ledger.try_admit(rule, now, 1, LEASE).unwrap();
+            assert_eq!(ledger.limit(rule).0, Some(expected));
+        }
+        // Without demand at the limit there is no probe.
+        let mut idle = learned_10_per_second();
+        idle.try_admit(rule, 5000, 1, LEASE).unwrap();
+        assert_eq!(idle.limit(rule).0, Some(10));
+    }
+
+    #[test]
+    fn fixed_rules_hold_for_retry_after_but_never_learn() {
+        let rule = fixed(5, 1000);
+        let mut ledger = Ledger::default();
+        let id = ledger.try_admit(rule, 0, 1, LEASE).unwrap();
+        ledger.finish(rule, id, 5, Outcome::Refused(None));
+        assert_eq!(ledger.limit(rule), (Some(5), 1000));
+        assert_eq!(
+            ledger.try_admit(rule, 10, 1, LEASE).unwrap_err().earliest,
+            1005
+        );
+        assert!(!ledger.has_lessons());
+    }
+
+    #[test]
+    fn an_unthrottled_ledger_stays_bounded() {
+        let rule = Rule::Adaptive { start: None };
+        let mut ledger = Ledger::default();
+        admit_n(&mut ledger, rule, MAX_SLOTS + 10, 0);
+        ledger.prune(rule, 1, |_| true);
+        assert_eq!(ledger.slots.len(), MAX_SLOTS);
+    }
+}
