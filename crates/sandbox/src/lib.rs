@@ -209,7 +209,8 @@ impl Sandbox {
         // The seed's names are unique (a unit test proves it for 100 000), so this
         // never falls back to the empty store.
         let store = Store::from_records(seed::seed(DEMO_SEED)).unwrap_or_default();
-        Sandbox::from_parts(store, None, false, SandboxBuilder::default())
+        let c1 = c1::C1Store::seeded(c1::DEMO_CONNECTORS_PER_APP);
+        Sandbox::from_parts(store, None, false, SandboxBuilder::default(), c1)
     }
 
     /// Starts configuring a sandbox.
@@ -222,6 +223,7 @@ impl Sandbox {
         state: Option<StateDb>,
         seed_ignored: bool,
         options: SandboxBuilder,
+        c1_store: c1::C1Store,
     ) -> Sandbox {
         let emulator = Arc::new(Emulator {
             store: RwLock::new(store),
@@ -232,7 +234,7 @@ impl Sandbox {
             stats: stats::StatsRecorder::default(),
             max_body_bytes: options.max_body_bytes,
         });
-        let c1 = C1Sandbox::new(emulator.clone());
+        let c1 = C1Sandbox::new(emulator.clone(), c1_store);
         Sandbox {
             router: routes::router(emulator.clone()).merge(c1.router()),
             emulator,
@@ -386,12 +388,20 @@ impl SandboxBuilder {
         }
         let Some(path) = &self.state_file else {
             let store = seeded(self.seed)?;
-            return Ok(Sandbox::from_parts(store, None, false, self));
+            let c1 = c1::initial_store(None)?;
+            return Ok(Sandbox::from_parts(store, None, false, self, c1));
         };
         let state = StateDb::open(path, self.busy_timeout)?;
         let (store, origin) = state.load_or_seed(|| seeded(self.seed))?;
         let seed_ignored = origin == Origin::Loaded;
-        Ok(Sandbox::from_parts(store, Some(state), seed_ignored, self))
+        let c1 = c1::initial_store(Some(&state))?;
+        Ok(Sandbox::from_parts(
+            store,
+            Some(state),
+            seed_ignored,
+            self,
+            c1,
+        ))
     }
 }
 

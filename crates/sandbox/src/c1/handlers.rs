@@ -81,7 +81,7 @@ pub(crate) async fn list(State(c1): Shared, Path(app_id): Path<String>, uri: Uri
             }
         },
     };
-    let store = c1.read();
+    let store = c1.read()?;
     let app = store.app(&app_id)?;
     let start = match param("page_token") {
         None => None,
@@ -129,7 +129,7 @@ fn decode_token(token: &str) -> Result<String, C1Error> {
 
 /// `Get`.
 pub(crate) async fn get(State(c1): Shared, Path((app_id, id)): Path<(String, String)>) -> Answer {
-    ok(&view(c1.read().connector(&app_id, &id)?))
+    ok(&view(c1.read()?.connector(&app_id, &id)?))
 }
 
 /// `Delete`.
@@ -137,17 +137,16 @@ pub(crate) async fn delete(
     State(c1): Shared,
     Path((app_id, id)): Path<(String, String)>,
 ) -> Answer {
-    let mut store = c1.write();
-    store
-        .app_mut(&app_id)?
-        .connectors
-        .remove(&id)
-        .ok_or_else(|| C1Error::not_found(format!("connector {id} not found in app {app_id}")))?;
-    store.clients.retain(|_, c| {
-        c.owner
-            .as_ref()
-            .is_none_or(|(a, conn, _)| !(a == &app_id && conn == &id))
-    });
+    c1.commit(|store| {
+        store.connector(&app_id, &id)?;
+        store.app_mut(&app_id)?.connectors.remove(&id);
+        store.clients.retain(|_, c| {
+            c.owner
+                .as_ref()
+                .is_none_or(|(a, conn, _)| !(a == &app_id && conn == &id))
+        });
+        Ok(())
+    })?;
     ok(&Empty {})
 }
 
@@ -161,7 +160,7 @@ pub(crate) async fn create(State(c1): Shared, Path(app_id): Path<String>, bytes:
         user_ids: request.user_ids,
         ..Default::default()
     };
-    let created = c1.write().insert(&app_id, connector)?;
+    let created = c1.commit(|store| store.insert(&app_id, connector))?;
     ok(&view_of(created))
 }
 
@@ -179,7 +178,7 @@ pub(crate) async fn create_delegated(
         user_ids: request.user_ids,
         ..Default::default()
     };
-    let created = c1.write().insert(&app_id, connector)?;
+    let created = c1.commit(|store| store.insert(&app_id, connector))?;
     ok(&view_of(created))
 }
 
@@ -203,10 +202,12 @@ pub(crate) async fn update(
     let mask = request
         .update_mask
         .unwrap_or_else(|| UpdateMask::of_set_fields(&from));
-    let mut store = c1.write();
-    let stored = store.connector_mut(&app_id, &id)?;
-    stored.update(&from, &mask)?;
-    ok(&view(stored))
+    let updated = c1.commit(|store| {
+        let stored = store.connector_mut(&app_id, &id)?;
+        stored.update(&from, &mask)?;
+        Ok(view(stored))
+    })?;
+    ok(&updated)
 }
 
 /// `ForceSync`: a sync runs to completion at once.
@@ -214,17 +215,22 @@ pub(crate) async fn force_sync(
     State(c1): Shared,
     Path((app_id, id)): Path<(String, String)>,
 ) -> Answer {
-    let mut store = c1.write();
-    let (sync_id, lifecycle_id) = (store.next_id(), store.next_id());
-    store
-        .connector_mut(&app_id, &id)?
-        .force_sync(sync_id, lifecycle_id)?;
+    c1.commit(|store| {
+        store.connector(&app_id, &id)?;
+        let (sync_id, lifecycle_id) = (store.next_id(), store.next_id());
+        store
+            .connector_mut(&app_id, &id)?
+            .force_sync(sync_id, lifecycle_id)
+    })?;
     ok(&Empty {})
 }
 
 /// `PauseSync`.
 pub(crate) async fn pause(State(c1): Shared, Path((app_id, id)): Path<(String, String)>) -> Answer {
-    c1.write().connector_mut(&app_id, &id)?.pause();
+    c1.commit(|store| {
+        store.connector_mut(&app_id, &id)?.pause();
+        Ok(())
+    })?;
     ok(&Empty {})
 }
 
@@ -233,7 +239,10 @@ pub(crate) async fn resume(
     State(c1): Shared,
     Path((app_id, id)): Path<(String, String)>,
 ) -> Answer {
-    c1.write().connector_mut(&app_id, &id)?.resume();
+    c1.commit(|store| {
+        store.connector_mut(&app_id, &id)?.resume();
+        Ok(())
+    })?;
     ok(&Empty {})
 }
 
@@ -251,9 +260,11 @@ pub(crate) async fn schedule(
         .cron_spec
         .filter(|s| !s.trim().is_empty())
         .ok_or_else(|| C1Error::invalid("cron.cronSpec is empty"))?;
-    c1.write()
-        .connector_mut(&app_id, &id)?
-        .schedule(spec, cron.timezone)?;
+    c1.commit(|store| {
+        store
+            .connector_mut(&app_id, &id)?
+            .schedule(spec, cron.timezone)
+    })?;
     ok(&Empty {})
 }
 
@@ -263,7 +274,7 @@ pub(crate) async fn download_url(
     headers: HeaderMap,
     Path((app_id, id, sync_id)): Path<(String, String, String)>,
 ) -> Answer {
-    let store = c1.read();
+    let store = c1.read()?;
     let sync = store.connector(&app_id, &id)?.sync(&sync_id)?;
     ok(&GetConnectorSyncDownloadURLResponse {
         download_url: Some(format!(
@@ -280,9 +291,7 @@ pub(crate) async fn confirm_sync_valid(
     State(c1): Shared,
     Path((app_id, id, lifecycle_id)): Path<(String, String, String)>,
 ) -> Answer {
-    c1.write()
-        .connector_mut(&app_id, &id)?
-        .confirm(&lifecycle_id)?;
+    c1.commit(|store| store.connector_mut(&app_id, &id)?.confirm(&lifecycle_id))?;
     ok(&Empty {})
 }
 
@@ -309,39 +318,41 @@ pub(crate) async fn rotate(State(c1): Shared, headers: HeaderMap, bytes: Bytes) 
         .ok_or_else(|| C1Error::invalid("connectorId is required"))?;
     let (key, secret) =
         token::mint_key().map_err(|e| C1Error::new(connkit_models::c1::RpcCode::Internal, e))?;
-    let mut store = c1.write();
-    store.connector(&app_id, &connector_id)?;
-    let credential_id = store.next_id();
-    let client_id = format!("{connector_id}@{}/pcc/{credential_id}", host(&headers));
-    let now = clock::now();
-    let credential = ConnectorCredential {
-        app_id: Some(app_id.clone()),
-        client_id: Some(client_id.clone()),
-        connector_id: Some(connector_id.clone()),
-        created_at: Some(now.clone()),
-        updated_at: Some(now),
-        display_name: Some(format!("credential {credential_id}")),
-        id: Some(credential_id.clone()),
-        ..ConnectorCredential::default()
-    };
-    store.clients.insert(
-        client_id,
-        Client {
-            key: key.verifying_key(),
-            owner: Some((app_id.clone(), connector_id.clone(), credential_id.clone())),
-        },
-    );
-    store
-        .connector_mut(&app_id, &connector_id)?
-        .credentials
-        .insert(credential_id, credential.clone());
-    ok(&ConnectorServiceRotateCredentialResponse {
-        client_secret: Some(secret.clone()),
-        credential: Some(ConnectorCredential {
-            client_secret: Some(secret),
-            ..credential
-        }),
-    })
+    let answer = c1.commit(|store| {
+        store.connector(&app_id, &connector_id)?;
+        let credential_id = store.next_id();
+        let client_id = format!("{connector_id}@{}/pcc/{credential_id}", host(&headers));
+        let now = clock::now();
+        let credential = ConnectorCredential {
+            app_id: Some(app_id.clone()),
+            client_id: Some(client_id.clone()),
+            connector_id: Some(connector_id.clone()),
+            created_at: Some(now.clone()),
+            updated_at: Some(now),
+            display_name: Some(format!("credential {credential_id}")),
+            id: Some(credential_id.clone()),
+            ..ConnectorCredential::default()
+        };
+        store.clients.insert(
+            client_id,
+            Client {
+                key: key.verifying_key(),
+                owner: Some((app_id.clone(), connector_id.clone(), credential_id.clone())),
+            },
+        );
+        store
+            .connector_mut(&app_id, &connector_id)?
+            .credentials
+            .insert(credential_id, credential.clone());
+        Ok(ConnectorServiceRotateCredentialResponse {
+            client_secret: Some(secret.clone()),
+            credential: Some(ConnectorCredential {
+                client_secret: Some(secret),
+                ..credential
+            }),
+        })
+    })?;
+    ok(&answer)
 }
 
 /// `GetCredentials`: never the secret.
@@ -349,7 +360,7 @@ pub(crate) async fn get_credential(
     State(c1): Shared,
     Path((app_id, id, credential_id)): Path<(String, String, String)>,
 ) -> Answer {
-    let store = c1.read();
+    let store = c1.read()?;
     let credential = store
         .connector(&app_id, &id)?
         .credentials
@@ -365,15 +376,17 @@ pub(crate) async fn revoke_credential(
     State(c1): Shared,
     Path((app_id, id, credential_id)): Path<(String, String, String)>,
 ) -> Answer {
-    let mut store = c1.write();
-    let removed = store
-        .connector_mut(&app_id, &id)?
-        .credentials
-        .remove(&credential_id)
-        .ok_or_else(|| C1Error::not_found(format!("credential {credential_id} not found")))?;
-    if let Some(client_id) = removed.client_id {
-        store.clients.remove(&client_id);
-    }
+    c1.commit(|store| {
+        let removed = store
+            .connector_mut(&app_id, &id)?
+            .credentials
+            .remove(&credential_id)
+            .ok_or_else(|| C1Error::not_found(format!("credential {credential_id} not found")))?;
+        if let Some(client_id) = removed.client_id {
+            store.clients.remove(&client_id);
+        }
+        Ok(())
+    })?;
     ok(&Empty {})
 }
 
@@ -411,7 +424,10 @@ pub(crate) async fn validate_config(bytes: Bytes) -> Answer {
 /// `POST /auth/v1/token`.
 pub(crate) async fn token(State(c1): Shared, bytes: Bytes) -> Response {
     let form: Vec<(String, String)> = form_urlencoded::parse(&bytes).into_owned().collect();
-    let store = c1.read();
+    let store = match c1.read() {
+        Ok(store) => store,
+        Err(e) => return e.into_response(),
+    };
     match token::exchange(&store, &c1.emulator.auth, &form) {
         Ok(issued) => json_response(
             StatusCode::OK,

@@ -35,16 +35,18 @@
 //!   or rotated, with `iss` = `sub` = the client id, `aud` = its host without the port,
 //!   and the time inside `nbf..exp` (60 s leeway). Anything else is a 401 `Status`
 //!   saying what is wrong.
-//! - C1 state lives in memory only: the state file does not cover it yet.
+//! - With a state database the C1 state is kept in it too (one JSON document, written
+//!   in the transaction of each change; see `persist`).
 
 mod clock;
 mod handlers;
+mod persist;
 mod state;
 mod status;
 mod token;
 
-use std::sync::{Arc, RwLock, RwLockReadGuard, RwLockWriteGuard};
-use std::time::Instant;
+use std::sync::{Arc, RwLock};
+use std::time::Duration;
 
 use axum::body::Body;
 use axum::extract::{Request, State};
@@ -56,28 +58,20 @@ use connkit_models::c1::RpcCode;
 use http::{header, HeaderValue, Method, StatusCode, Uri};
 
 use crate::emulator::Emulator;
-use crate::faults::{Fault, Sabotage};
-use state::C1Store;
+use crate::gate::{self, Gated, Refusals};
+use crate::state_db::StateDb;
+use crate::SandboxError;
+pub(crate) use state::C1Store;
 use status::C1Error;
 
 /// How many connectors each demo app is seeded with.
-const DEMO_CONNECTORS_PER_APP: usize = 2;
+pub(crate) const DEMO_CONNECTORS_PER_APP: usize = 2;
 
 /// The C1 side's state and the sandbox it shares infrastructure with.
 #[derive(Debug)]
 pub(crate) struct C1 {
     emulator: Arc<Emulator>,
     store: RwLock<C1Store>,
-}
-
-impl C1 {
-    fn read(&self) -> RwLockReadGuard<'_, C1Store> {
-        self.store.read().unwrap_or_else(|e| e.into_inner())
-    }
-
-    fn write(&self) -> RwLockWriteGuard<'_, C1Store> {
-        self.store.write().unwrap_or_else(|e| e.into_inner())
-    }
 }
 
 /// A handle on a sandbox's ConductorOne side (see [`Sandbox::c1`](crate::Sandbox::c1)).
@@ -93,22 +87,38 @@ pub struct SyncRecord {
     pub lifecycle_id: String,
 }
 
+/// The C1 state a new sandbox starts from: the stored one, else the demo seed (stored
+/// at once when there is a state database).
+pub(crate) fn initial_store(state: Option<&StateDb>) -> Result<C1Store, SandboxError> {
+    let seed = C1Store::seeded(DEMO_CONNECTORS_PER_APP);
+    match state {
+        Some(state) => persist::load_or_seed(state, seed),
+        None => Ok(seed),
+    }
+}
+
 impl C1Sandbox {
-    pub(crate) fn new(emulator: Arc<Emulator>) -> Self {
+    pub(crate) fn new(emulator: Arc<Emulator>, store: C1Store) -> Self {
         C1Sandbox(Arc::new(C1 {
             emulator,
-            store: RwLock::new(C1Store::seeded(DEMO_CONNECTORS_PER_APP)),
+            store: RwLock::new(store),
         }))
+    }
+
+    /// The store for the accessors below: caught up with the state database when it
+    /// can be read, else as this sandbox last saw it.
+    fn snapshot(&self) -> std::sync::RwLockReadGuard<'_, C1Store> {
+        self.0.read().unwrap_or_else(|_| self.0.cached())
     }
 
     /// The ids of the seeded demo apps.
     pub fn demo_app_ids(&self) -> Vec<String> {
-        self.0.read().apps.keys().cloned().collect()
+        self.snapshot().apps.keys().cloned().collect()
     }
 
     /// The apps, as `(id, display name)`.
     pub fn apps(&self) -> Vec<(String, String)> {
-        let store = self.0.read();
+        let store = self.snapshot();
         store
             .apps
             .iter()
@@ -121,21 +131,26 @@ impl C1Sandbox {
     /// accepts assertions signed with it.
     pub fn mint_credentials(&self, host: &str) -> Result<(String, String), String> {
         let (key, secret) = token::mint_key()?;
-        let mut store = self.0.write();
-        let client_id = format!("connkit-sandbox@{host}/admin/{}", store.next_id());
-        store.clients.insert(
-            client_id.clone(),
-            state::Client {
-                key: key.verifying_key(),
-                owner: None,
-            },
-        );
+        let client_id = self
+            .0
+            .commit(|store| {
+                let client_id = format!("connkit-sandbox@{host}/admin/{}", store.next_id());
+                store.clients.insert(
+                    client_id.clone(),
+                    state::Client {
+                        key: key.verifying_key(),
+                        owner: None,
+                    },
+                );
+                Ok(client_id)
+            })
+            .map_err(|e| e.message)?;
         Ok((client_id, secret))
     }
 
     /// The completed syncs of a connector, oldest first (empty if there is none).
     pub fn syncs(&self, app_id: &str, connector_id: &str) -> Vec<SyncRecord> {
-        let store = self.0.read();
+        let store = self.snapshot();
         store
             .connector(app_id, connector_id)
             .map(|c| {
@@ -222,64 +237,39 @@ fn operation(method: &Method, path: &str) -> &'static str {
     }
 }
 
-/// Faults, rate limit and auth before a C1 route; stats after. The same knobs as the
-/// ISC routes, answered in `google.rpc.Status` form.
-async fn gate(State(c1): State<Arc<C1>>, request: Request, next: Next) -> Response {
-    let emulator = &c1.emulator;
-    let operation = operation(request.method(), request.uri().path());
-    if let Some(faults) = &emulator.faults {
-        if !faults.latency().is_zero() {
-            tokio::time::sleep(faults.latency()).await;
+/// C1's shapes of the gate's refusals.
+struct C1Refusals;
+
+impl Refusals for C1Refusals {
+    fn unavailable() -> Response {
+        C1Error::new(RpcCode::Unavailable, "injected fault").into_response()
+    }
+    fn rate_limited(wait: Duration) -> Response {
+        C1Error {
+            retry_after: Some(wait),
+            ..C1Error::new(RpcCode::ResourceExhausted, "rate limit exceeded")
         }
+        .into_response()
     }
-    let fault = emulator.faults.as_ref().and_then(|f| f.roll());
-    let mut response = match fault {
-        Some(Fault::Error) => C1Error::new(RpcCode::Unavailable, "injected fault").into_response(),
-        Some(Fault::Reset) => {
-            let mut response = Response::new(Body::empty());
-            response.extensions_mut().insert(Sabotage::Reset);
-            response
-        }
-        Some(Fault::Truncate) | None => match admit(emulator, operation, &request) {
-            Ok(()) => next.run(request).await,
-            Err(e) => e.into_response(),
-        },
-    };
-    if fault == Some(Fault::Truncate) {
-        response.extensions_mut().insert(Sabotage::Truncate);
+    fn unauthorized(text: String) -> Response {
+        C1Error::new(RpcCode::Unauthenticated, text).into_response()
     }
-    if !response.headers().contains_key(status::TRACE_ID) {
-        response = status::with_trace_id(response, &status::request_id());
-    }
-    let code = (fault != Some(Fault::Reset)).then(|| response.status().as_u16());
-    emulator
-        .stats
-        .record(operation, code, fault.map(Fault::name));
-    response
 }
 
-/// The rate limit, then (except at the token endpoint) the bearer token.
-fn admit(emulator: &Emulator, operation: &str, request: &Request) -> Result<(), C1Error> {
-    let now = Instant::now();
-    let authorization = request
-        .headers()
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok());
-    if let Some(limiter) = &emulator.rate_limit {
-        limiter
-            .check(authorization.unwrap_or(""), now)
-            .map_err(|wait| C1Error {
-                retry_after: Some(wait),
-                ..C1Error::new(RpcCode::ResourceExhausted, "rate limit exceeded")
-            })?;
+/// The sandbox's gate (faults, rate limit, auth, stats) before a C1 route; every
+/// answer carries a `c1-trace-id`.
+async fn gate(State(c1): State<Arc<C1>>, request: Request, next: Next) -> Response {
+    let operation = operation(request.method(), request.uri().path());
+    let gated = Gated {
+        operation: Some(operation),
+        token_endpoint: operation == "c1.Token",
+    };
+    let response = gate::run::<C1Refusals>(&c1.emulator, gated, request, next).await;
+    if response.headers().contains_key(status::TRACE_ID) {
+        response
+    } else {
+        status::with_trace_id(response, &status::request_id())
     }
-    if operation != "c1.Token" {
-        emulator
-            .auth
-            .check(authorization, now)
-            .map_err(|text| C1Error::new(RpcCode::Unauthenticated, text))?;
-    }
-    Ok(())
 }
 
 /// Any other `/api/v1` path: a 301 to the path without its trailing slash, else 404.

@@ -9,19 +9,20 @@ use connkit_models::c1::{
 };
 use connkit_models::Timestamp;
 use ed25519_dalek::VerifyingKey;
+use serde::{Deserialize, Serialize};
 
 use super::clock;
 use super::status::C1Error;
 
 /// One app and its connectors (by id, so lists are ordered and page tokens stable).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) struct App {
     pub(crate) display_name: String,
     pub(crate) connectors: BTreeMap<String, StoredConnector>,
 }
 
 /// A connector plus what the API keeps beside it.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) struct StoredConnector {
     pub(crate) connector: Connector,
     pub(crate) credentials: BTreeMap<String, ConnectorCredential>,
@@ -32,7 +33,7 @@ pub(crate) struct StoredConnector {
 }
 
 /// One sync a force-sync ran.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub(crate) struct SyncRun {
     /// The id `download_url` takes.
     pub(crate) id: String,
@@ -42,19 +43,46 @@ pub(crate) struct SyncRun {
 }
 
 /// A client id the token endpoint knows and the key its assertions must verify with.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) struct Client {
+    #[serde(with = "key_bytes")]
     pub(crate) key: VerifyingKey,
     /// The connector the credential belongs to (`None` for minted admin credentials).
     pub(crate) owner: Option<(String, String, String)>,
 }
 
-/// Everything, behind one lock.
-#[derive(Debug, Default)]
+/// Everything, behind one lock; stored whole in the state database (it is small).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub(crate) struct C1Store {
     pub(crate) apps: BTreeMap<String, App>,
     pub(crate) clients: BTreeMap<String, Client>,
     counter: u64,
+    /// The state database's version this store matches (see `persist`).
+    #[serde(skip)]
+    pub(crate) seen_version: i64,
+}
+
+/// A public key as the unpadded base64url of its 32 bytes.
+mod key_bytes {
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    use base64::Engine as _;
+    use ed25519_dalek::VerifyingKey;
+    use serde::{de::Error as _, Deserialize, Deserializer, Serializer};
+
+    pub(super) fn serialize<S: Serializer>(key: &VerifyingKey, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&URL_SAFE_NO_PAD.encode(key.as_bytes()))
+    }
+
+    pub(super) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<VerifyingKey, D::Error> {
+        let text = String::deserialize(d)?;
+        let bytes: [u8; 32] = URL_SAFE_NO_PAD
+            .decode(&text)
+            .ok()
+            .and_then(|b| b.try_into().ok())
+            .ok_or_else(|| D::Error::custom("a client key is not 32 base64url bytes"))?;
+        VerifyingKey::from_bytes(&bytes)
+            .map_err(|_| D::Error::custom("a client key is not an Ed25519 point"))
+    }
 }
 
 /// The catalog entries and names of the demo apps: `(app id, name, catalog id)`.

@@ -103,7 +103,7 @@ pub(crate) fn exchange(
         &client.key,
         unix_now(),
     )?;
-    Ok(tokens.issue(Instant::now()))
+    Ok(tokens.issue(client_id, Instant::now()))
 }
 
 fn unix_now() -> u64 {
