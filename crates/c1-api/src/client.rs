@@ -90,7 +90,7 @@ impl std::fmt::Debug for ClientBuilder {
 
 impl ClientBuilder {
     /// The tenant URL, `https://{tenant}.conductor.one` (`http://` for loopback only).
-    /// Defaults to `https://HOST` of the client id.
+    /// Defaults to the client id's host ([`C1Credentials::tenant_url`]).
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
         self.base_url = Some(url.into());
         self
@@ -139,7 +139,7 @@ impl ClientBuilder {
         let base_text =
             match (&self.base_url, &credentials) {
                 (Some(url), _) => url.clone(),
-                (None, Some(c)) => format!("https://{}", c.host()),
+                (None, Some(c)) => c.tenant_url(),
                 (None, None) => return Err(Error::invalid_input(
                     "no base URL: give one (e.g. https://acme.conductor.one) or client credentials",
                 )),

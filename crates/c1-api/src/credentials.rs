@@ -71,14 +71,20 @@ impl C1Credentials {
         audience_of(&self.host)
     }
 
-    /// `https://HOST/auth/v1/token`, or `http://` when the host is a loopback address.
-    pub fn token_uri(&self) -> Result<http::Uri, TransportError> {
+    /// The tenant root: `https://HOST`, or `http://HOST` when the host is a loopback
+    /// address (the local sandbox).
+    pub fn tenant_url(&self) -> String {
         let scheme = if is_loopback(self.audience()) {
             "http"
         } else {
             "https"
         };
-        format!("{scheme}://{}/auth/v1/token", self.host)
+        format!("{scheme}://{}", self.host)
+    }
+
+    /// `{tenant_url}/auth/v1/token`.
+    pub fn token_uri(&self) -> Result<http::Uri, TransportError> {
+        format!("{}/auth/v1/token", self.tenant_url())
             .parse()
             .map_err(|e| {
                 config_error(format!(
@@ -147,12 +153,9 @@ pub fn audience_of(host: &str) -> &str {
     }
 }
 
+/// Whether the transport would take `http://host` (it does for loopback hosts only).
 fn is_loopback(host: &str) -> bool {
-    let bare = host.trim_start_matches('[').trim_end_matches(']');
-    host.eq_ignore_ascii_case("localhost")
-        || bare
-            .parse::<std::net::IpAddr>()
-            .is_ok_and(|ip| ip.is_loopback())
+    connkit_transport::BaseUrl::parse(&format!("http://{host}")).is_ok_and(|b| b.is_loopback())
 }
 
 /// Reads the Ed25519 key out of a client secret.

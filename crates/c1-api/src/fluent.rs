@@ -10,9 +10,10 @@ use crate::client::Client;
 use crate::error::Result;
 use crate::operation::Operation;
 use crate::ops::{
-    ConfirmSyncValid, ConnectorRef, CreateConnector, CreateDelegatedConnector, CredentialOp,
-    DeleteConnector, GetConnector, GetSyncDownloadUrl, ListConnectors, RotateCredential,
-    SyncAction, SyncControl, UpdateConnector, UpdateRoute, UpdateSchedule, ValidateHttpConfig,
+    ConfirmSyncValid, ConnectorRef, CreateConnector, CreateDelegatedConnector, CredentialRef,
+    DeleteConnector, GetConnector, GetCredential, GetSyncDownloadUrl, ListConnectors,
+    RevokeCredential, RotateCredential, SyncAction, SyncControl, UpdateConnector, UpdateRoute,
+    UpdateSchedule, ValidateHttpConfig,
 };
 use crate::paginate::Paginator;
 
@@ -207,37 +208,30 @@ impl Client {
         self.call(RotateCredential(ConnectorRef::new(app_id, id)))
     }
 
-    fn credential(
-        &self,
-        target: ConnectorRef,
-        credential_id: String,
-        revoke: bool,
-    ) -> Call<CredentialOp> {
-        self.call(CredentialOp {
-            target,
-            credential_id,
-            revoke,
-        })
-    }
-
     /// `GetCredentials`: the credential without its secret.
     pub fn get_credential(
         &self,
         app_id: impl Into<String>,
         id: impl Into<String>,
         credential_id: impl Into<String>,
-    ) -> Call<CredentialOp> {
-        self.credential(ConnectorRef::new(app_id, id), credential_id.into(), false)
+    ) -> Call<GetCredential> {
+        self.call(GetCredential(CredentialRef {
+            target: ConnectorRef::new(app_id, id),
+            credential_id: credential_id.into(),
+        }))
     }
 
-    /// `RevokeCredential`: answers `{}` (no credential).
+    /// `RevokeCredential`: its client id gets no more tokens.
     pub fn revoke_credential(
         &self,
         app_id: impl Into<String>,
         id: impl Into<String>,
         credential_id: impl Into<String>,
-    ) -> Call<CredentialOp> {
-        self.credential(ConnectorRef::new(app_id, id), credential_id.into(), true)
+    ) -> Call<RevokeCredential> {
+        self.call(RevokeCredential(CredentialRef {
+            target: ConnectorRef::new(app_id, id),
+            credential_id: credential_id.into(),
+        }))
     }
 
     /// `ValidateHTTPConnectorConfig`: markers for what is wrong in `text`.

@@ -431,34 +431,16 @@ impl Operation for RotateCredential {
     }
 }
 
-/// `GetCredentials` (`GET`) or `RevokeCredential` (`POST` with `{}`):
-/// `/apps/{app_id}/connectors/{id}/credentials/{credential_id}`.
+/// A credential of a connector: `/apps/{app_id}/connectors/{id}/credentials/{credential_id}`.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CredentialOp {
+pub struct CredentialRef {
     /// The connector.
     pub target: ConnectorRef,
     /// The credential id.
     pub credential_id: String,
-    /// `true` to revoke, `false` to read.
-    pub revoke: bool,
 }
 
-impl Operation for CredentialOp {
-    type Output = ConnectorServiceGetCredentialsResponse;
-    fn operation_id(&self) -> &'static str {
-        if self.revoke {
-            "RevokeCredential"
-        } else {
-            "GetCredentials"
-        }
-    }
-    fn method(&self) -> Method {
-        if self.revoke {
-            Method::POST
-        } else {
-            Method::GET
-        }
-    }
+impl CredentialRef {
     fn path(&self) -> Result<String> {
         self.target
             .path()?
@@ -466,12 +448,42 @@ impl Operation for CredentialOp {
             .id("credential id", &self.credential_id)?
             .done()
     }
+}
+
+/// `GetCredentials`: `GET …/credentials/{credential_id}`; never carries the secret.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GetCredential(pub CredentialRef);
+
+impl Operation for GetCredential {
+    type Output = ConnectorServiceGetCredentialsResponse;
+    fn operation_id(&self) -> &'static str {
+        "GetCredentials"
+    }
+    fn method(&self) -> Method {
+        Method::GET
+    }
+    fn path(&self) -> Result<String> {
+        self.0.path()
+    }
+}
+
+/// `RevokeCredential`: `POST …/credentials/{credential_id}` with `{}`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RevokeCredential(pub CredentialRef);
+
+impl Operation for RevokeCredential {
+    type Output = Empty;
+    fn operation_id(&self) -> &'static str {
+        "RevokeCredential"
+    }
+    fn method(&self) -> Method {
+        Method::POST
+    }
+    fn path(&self) -> Result<String> {
+        self.0.path()
+    }
     fn body(&self) -> Result<Option<Bytes>> {
-        if self.revoke {
-            empty_body()
-        } else {
-            Ok(None)
-        }
+        empty_body()
     }
 }
 
