@@ -1,5 +1,8 @@
 //! [`C1Config`]: where the client's settings come from — explicit values first, then
-//! the `CONDUCTORONE_*` variables ConductorOne's own tools read.
+//! the `CONDUCTORONE_*` variables ConductorOne's own tools read, then a profile of
+//! platform `c1` in connkit's profiles file.
+
+use connkit_transport::{Profile, TransportError, PLATFORM_C1};
 
 use crate::client::ClientBuilder;
 
@@ -57,6 +60,34 @@ impl C1Config {
         }
     }
 
+    /// Fills each unset field from the profile `name` (which must be for platform
+    /// [`PLATFORM_C1`]): `base_url` is the tenant URL, `client_id` and the secret (read
+    /// from its source now; `env` looks up `secret_env`) the client credentials.
+    pub fn with_profile(
+        self,
+        name: &str,
+        profile: &Profile,
+        env: impl Fn(&str) -> Option<String>,
+    ) -> Result<Self, TransportError> {
+        if profile.platform != PLATFORM_C1 {
+            return Err(crate::credentials::config_error(format!(
+                "profile `{name}` is for platform `{}`; ConductorOne needs a `{PLATFORM_C1}` profile",
+                profile.platform
+            )));
+        }
+        let client_secret = match (self.client_secret, &profile.secret) {
+            (Some(secret), _) => Some(secret),
+            (None, Some(source)) => Some(source.read(env)?.expose().to_owned()),
+            (None, None) => None,
+        };
+        Ok(C1Config {
+            server_url: self.server_url.or_else(|| profile.base_url.clone()),
+            client_id: self.client_id.or_else(|| profile.client_id.clone()),
+            client_secret,
+            access_token: self.access_token,
+        })
+    }
+
     /// A [`ClientBuilder`] with these settings: a token if there is one, else client
     /// credentials if both halves are there.
     pub fn builder(&self) -> ClientBuilder {
@@ -75,6 +106,36 @@ impl C1Config {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use connkit_transport::ProfileFile;
+
+    #[test]
+    fn a_c1_profile_fills_what_is_unset_and_an_isc_one_is_refused() {
+        let text = "[profiles.c]\nplatform = \"c1\"\nbase_url = \"https://acme.conductor.one\"\n\
+                    client_id = \"bot@acme.conductor.one/x\"\nsecret_env = \"MY_C1_SECRET\"\n\
+                    [profiles.i]\nplatform = \"isc\"\n";
+        let file = ProfileFile::parse(std::path::Path::new("p.toml"), text).unwrap();
+        let env = |name: &str| (name == "MY_C1_SECRET").then(|| "s3cr3t".to_owned());
+        let config = C1Config {
+            server_url: Some("https://mine.conductor.one".into()),
+            ..Default::default()
+        }
+        .with_profile("c", file.require("c").unwrap(), env)
+        .unwrap();
+        assert_eq!(
+            config.server_url.as_deref(),
+            Some("https://mine.conductor.one")
+        );
+        assert_eq!(
+            config.client_id.as_deref(),
+            Some("bot@acme.conductor.one/x")
+        );
+        assert_eq!(config.client_secret.as_deref(), Some("s3cr3t"));
+        let err = C1Config::default()
+            .with_profile("i", file.require("i").unwrap(), env)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("platform `isc`"), "{err}");
+    }
 
     #[test]
     fn explicit_values_win_and_empty_variables_do_not_count() {

@@ -156,7 +156,8 @@ pub use config::{
 };
 pub use error::{AuthProblem, BoxError, LastAttempt, LastResponse, TimeoutPhase, TransportError};
 pub use profile::{
-    is_rate_limit_policy, Profile, ProfileFile, SecretSource, ENV_PROFILE, PROFILES_FILE,
+    is_rate_limit_policy, Profile, ProfileFile, SecretSource, ENV_PROFILE, PLATFORM_C1,
+    PROFILES_FILE,
 };
 pub use rate_limit::{Limit, RateLimit, RateLimitPermit, RateLimitPolicy, RateLimiter};
 pub use redact::{Secret, REDACTED};
