@@ -159,6 +159,9 @@ pub enum UserCommand {
     /// The 13 operations of the Connectors API.
     #[command(subcommand)]
     Connectors(ConnectorsCommand),
+    /// ConductorOne's ConnectorService (17 operations; `connkit --sandbox c1 …` tries it).
+    #[command(subcommand)]
+    C1(crate::commands::c1_args::C1Command),
     /// Pre-flight check of a file, offline, with the built-in validators and any `--plugin`.
     Validate(ValidateArgs),
     /// Inspect validator plugins.

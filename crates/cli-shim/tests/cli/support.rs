@@ -59,6 +59,10 @@ impl Env {
             .env_remove("SAIL_CLIENT_SECRET")
             .env_remove("CONNKIT_TOKEN")
             .env_remove("CONNKIT_PLUGIN_PATH")
+            .env_remove("CONDUCTORONE_ACCESS_TOKEN")
+            .env_remove("CONDUCTORONE_CLIENT_ID")
+            .env_remove("CONDUCTORONE_CLIENT_SECRET")
+            .env_remove("CONDUCTORONE_SERVER_URL")
             .stdin(Stdio::null());
         cmd
     }
