@@ -3,6 +3,7 @@
 //! directory.
 
 mod as_code;
+mod c1_python_sdk;
 mod c1_sandbox;
 mod credentials;
 mod embedded;
