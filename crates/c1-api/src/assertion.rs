@@ -7,6 +7,12 @@
 //! `ed25519-dalek`) of those ASCII bytes is appended as a third base64url part. No JOSE
 //! library is needed for one fixed algorithm, and none of their algorithm-choice pitfalls
 //! come with it.
+//!
+//! Why `ed25519-dalek`: the RustCrypto/dalek Ed25519 implementation, pure Rust and
+//! widely used, taking the raw 32-byte seed the secret's JWK carries (`d`) as it is, and
+//! offering `verify_strict` (which refuses small-order keys and malleable signatures) to
+//! the sandbox's verifier; built without its default features (no `fast` tables, no
+//! `rand`).
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 

@@ -1,8 +1,10 @@
-//! A faithful local emulator of the SailPoint ISC **v2024 Connectors API**.
+//! A faithful local emulator of the SailPoint ISC **v2024 Connectors API** and of
+//! ConductorOne's **ConnectorService**.
 //!
-//! One axum [`Router`](axum::Router) answers all 13 operations under `/v2024`, the
-//! client-credentials token endpoint `POST /oauth/token` and the admin endpoint
-//! `/__sandbox/stats`. The same router serves in-process — [`Sandbox`] implements
+//! One axum [`Router`](axum::Router) answers all 13 ISC operations under `/v2024`, the
+//! client-credentials token endpoint `POST /oauth/token`, the 17 ConductorOne operations
+//! under `/api/v1` with their token endpoint `POST /auth/v1/token` (see [`C1Sandbox`]
+//! for their documented behaviour) and the admin endpoint `/__sandbox/stats`. The same router serves in-process — [`Sandbox`] implements
 //! [`connkit_transport::Transport`], no socket involved — and over HTTP/1.1 with
 //! [`Sandbox::serve`]. Official clients must work against it unchanged: it is a product,
 //! not a mock.
@@ -132,6 +134,10 @@
 //!   refused the same way.
 //! - **Seed**: at most [`MAX_SEED`] connectors; more is a [`SandboxError::Config`]
 //!   before anything is allocated.
+//! - **ConductorOne** shares the gate (faults, per-client rate limit, auth, stats; its
+//!   operations are counted as `c1.List`, `c1.Token`, …) and the state database (one
+//!   document beside the ISC rows, committed with each change); its refusals are
+//!   `google.rpc.Status` bodies.
 //! - **Stats**: `GET /__sandbox/stats` answers [`Stats`] as JSON
 //!   (`{"total", "by_operation", "by_status", "injected_faults"}`),
 //!   `DELETE /__sandbox/stats` resets it. Admin requests are neither counted nor gated.

@@ -105,6 +105,7 @@ fn exit_of(error: &Error) -> Exit {
     match error {
         Error::InvalidInput { .. } => Exit::Usage,
         Error::Service(e) => match e.status.as_u16() {
+            400 => Exit::Usage,
             404 => Exit::NotFound,
             401 | 403 => Exit::Auth,
             429 => Exit::Exhausted,

@@ -145,7 +145,8 @@ fn every_c1_command_on_the_embedded_sandbox() {
     c1(&env, &["pause", "--app", OKTA, &id]).ok();
     let paused = c1(&env, &["get", "--app", OKTA, &id]).ok().json();
     assert_eq!(paused["status"]["status"], "SYNC_STATUS_DISABLED");
-    c1(&env, &["force-sync", "--app", OKTA, &id]).code(1);
+    // FAILED_PRECONDITION is a 400: exit 2, as ISC's 400s.
+    c1(&env, &["force-sync", "--app", OKTA, &id]).code(2);
     c1(&env, &["resume", "--app", OKTA, &id]).ok();
     c1(
         &env,

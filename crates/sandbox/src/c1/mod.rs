@@ -75,6 +75,31 @@ pub(crate) struct C1 {
 }
 
 /// A handle on a sandbox's ConductorOne side (see [`Sandbox::c1`](crate::Sandbox::c1)).
+///
+/// Documented behaviour of the routes:
+/// - Three demo apps (Okta, GitHub, AWS), two synced connectors each; apps are not
+///   created through this API.
+/// - Every success is `200 application/json`, `{}` when empty; bodies may be absent
+///   (no `Content-Type`) and fields `null`, as the official Python SDK sends them.
+/// - `List` orders by id, clamps `page_size` to 10..=100 (absent or ≤ 0: 25) and
+///   answers `nextPageToken: ""` on the last page; a token it did not issue is a 400.
+/// - Updates apply the `updateMask` (the fields set when absent); read-only fields are
+///   ignored, an unknown path is a 400.
+/// - `ForceSync` completes a sync at once (`SYNC_STATUS_DONE`, timestamps, a sync id and
+///   a lifecycle id: [`C1Sandbox::syncs`]); `PauseSync` sets `SYNC_STATUS_DISABLED` and
+///   `syncDisabledAt` (a force-sync then is a 400 `FAILED_PRECONDITION`); `ResumeSync`
+///   undoes it. The schedule is stored.
+/// - `RotateCredential` answers the secret once; `GetCredentials` never; revoking
+///   removes the credential and its client id gets no more tokens.
+/// - `ValidateHTTPConnectorConfig` reads the text as JSON and marks where it is not.
+/// - Errors are `google.rpc.Status` (numeric code, message ending in ` (request-id:
+///   …)`, `details: []`) with the mapped HTTP status and a `c1-trace-id` header; a
+///   path with a trailing slash answers 301 to the path without it.
+/// - `/auth/v1/token` takes `grant_type=client_credentials`, `client_id`,
+///   `client_assertion_type` (JWT bearer) and an EdDSA `client_assertion` signed with
+///   the key of a credential this sandbox minted ([`C1Sandbox::mint_credentials`]) or
+///   rotated, `iss` = `sub` = the client id, `aud` = its host without the port, now
+///   inside `nbf..exp` (60 s leeway, at most 10 minutes long); else a 401 saying why.
 #[derive(Debug, Clone)]
 pub struct C1Sandbox(Arc<C1>);
 
