@@ -77,6 +77,7 @@ pub struct ClientBuilder {
     credentials: Option<(String, String)>,
     retries: Option<u32>,
     timeout: Option<Duration>,
+    allow_http: bool,
 }
 
 impl std::fmt::Debug for ClientBuilder {
@@ -116,6 +117,13 @@ impl ClientBuilder {
         self
     }
 
+    /// Accepts a plain `http://` base URL for hosts other than loopback (insecure:
+    /// tokens travel in clear).
+    pub fn allow_http(mut self, allow: bool) -> Self {
+        self.allow_http = allow;
+        self
+    }
+
     /// Total attempts per request (default 4).
     pub fn retries(mut self, attempts: u32) -> Self {
         self.retries = Some(attempts);
@@ -144,7 +152,11 @@ impl ClientBuilder {
                     "no base URL: give one (e.g. https://acme.conductor.one) or client credentials",
                 )),
             };
-        let base = BaseUrl::parse(&base_text)?;
+        let base = if self.allow_http {
+            BaseUrl::parse_allow_http(&base_text)?
+        } else {
+            BaseUrl::parse(&base_text)?
+        };
         let transport = match self.transport {
             Some(transport) => transport,
             None => default_transport(self.token, credentials, self.retries, self.timeout)?,

@@ -239,6 +239,23 @@ async fn empty_ids_are_refused_before_anything_is_sent() {
     assert_eq!(request.uri().path(), "/api/v1/apps/a%2Fb/connectors/%2E%2E");
 }
 
+#[test]
+fn plain_http_only_for_loopback_unless_allowed() {
+    let refused = Client::builder()
+        .base_url("http://acme.conductor.one")
+        .token("t")
+        .build()
+        .unwrap_err();
+    assert!(refused.to_string().contains("loopback"), "{refused}");
+    let allowed = Client::builder()
+        .base_url("http://acme.conductor.one")
+        .token("t")
+        .allow_http(true)
+        .build()
+        .unwrap();
+    assert_eq!(allowed.base_url().root(), "http://acme.conductor.one");
+}
+
 #[tokio::test]
 async fn bodies_carry_no_null_and_bodyless_posts_send_an_empty_object() {
     let sandbox = Sandbox::new();

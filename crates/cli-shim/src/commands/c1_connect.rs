@@ -40,7 +40,7 @@ pub fn client(global: &GlobalArgs) -> Result<Client, Failure> {
             connkit_c1::ENV_CLIENT_SECRET,
         )));
     }
-    let mut builder = config.builder();
+    let mut builder = config.builder().allow_http(global.allow_http);
     if let Some(retries) = global.retries {
         builder = builder.retries(retries.saturating_add(1));
     }
