@@ -18,7 +18,12 @@
 //!   errors) and with plain `serde_json::from_slice`: how much of the gap between
 //!   `client` and `raw` is decoding.
 //!
-//! `Throughput::Elements(10 000)`: connectors per second. A `paired:` line gives
+//! - `c1_in_process/*`, `c1_http/*`: ConductorOne's `List` through `connkit-c1`'s
+//!   page-token paginator (which prefetches the next page), 1 000 connectors of one
+//!   app, at page sizes 25 (the service's default) and 100 (its maximum), with the
+//!   default stack minus retries' waits (none happen) and no rate limiter.
+//!
+//! `Throughput::Elements(10 000)` (1 000 for C1): connectors per second. A `paired:` line gives
 //! `client/1` relative to `raw/1`, the two run alternately (see
 //! `connkit_benches::paired_ratio`).
 
@@ -152,6 +157,60 @@ fn bench_decode_only(c: &mut Criterion, runtime: &Runtime, client: &Client) {
     group.finish();
 }
 
+/// ConductorOne connectors in the benchmarked app.
+const C1_TOTAL: usize = 1_000;
+
+/// Every connector of `app` through the C1 paginator.
+async fn c1_list_all(client: &connkit_c1::Client, app: &str, page_size: u32) -> usize {
+    let all = client
+        .list_connectors(app)
+        .page_size(page_size)
+        .into_paginator()
+        .try_collect()
+        .await
+        .expect("the sandbox lists every C1 connector");
+    all.len()
+}
+
+/// The C1 listing for one way of reaching the sandbox.
+fn bench_c1(
+    c: &mut Criterion,
+    runtime: &Runtime,
+    name: &str,
+    client: &connkit_c1::Client,
+    app: &str,
+) {
+    assert_eq!(runtime.block_on(c1_list_all(client, app, 100)), C1_TOTAL);
+    let mut group = c.benchmark_group(format!("pagination/c1_{name}"));
+    group.sample_size(10);
+    group.throughput(Throughput::Elements(C1_TOTAL as u64));
+    for size in [25, 100] {
+        group.bench_with_input(BenchmarkId::new("page_size", size), &size, |b, &size| {
+            b.iter(|| runtime.block_on(c1_list_all(client, app, size)))
+        });
+    }
+    group.finish();
+}
+
+/// Fills the first demo app up to [`C1_TOTAL`] connectors; its id.
+fn c1_app(runtime: &Runtime, sandbox: &Sandbox) -> String {
+    let app = sandbox.c1().demo_app_ids()[0].clone();
+    let client = connkit_c1::Client::new("http://127.0.0.1:1", Arc::new(sandbox.clone()))
+        .expect("a valid client");
+    runtime.block_on(async {
+        let seeded = c1_list_all(&client, &app, 100).await;
+        for n in seeded..C1_TOTAL {
+            client
+                .create_delegated_connector(&app, "catalog-okta")
+                .display_name(format!("bench {n}"))
+                .send()
+                .await
+                .expect("the sandbox creates a C1 connector");
+        }
+    });
+    app
+}
+
 fn pagination(c: &mut Criterion) {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -167,6 +226,10 @@ fn pagination(c: &mut Criterion) {
     let in_process = client("http://127.0.0.1:1", Arc::new(sandbox.clone()));
     bench_target(c, &runtime, "in_process", &in_process);
     bench_decode_only(c, &runtime, &in_process);
+    let app = c1_app(&runtime, &sandbox);
+    let c1_in_process = connkit_c1::Client::new("http://127.0.0.1:1", Arc::new(sandbox.clone()))
+        .expect("a valid client");
+    bench_c1(c, &runtime, "in_process", &c1_in_process, &app);
 
     // Loopback HTTP/1.1 with the reqwest backend (keep-alive, pooled connections).
     let server = runtime
@@ -175,6 +238,11 @@ fn pagination(c: &mut Criterion) {
     let backend = HttpBackend::new().expect("the reqwest backend");
     let http = client(&server.base_url(), Arc::new(backend));
     bench_target(c, &runtime, "http", &http);
+    let c1_http = connkit_c1::Client::builder()
+        .base_url(server.base_url())
+        .build()
+        .expect("a valid client");
+    bench_c1(c, &runtime, "http", &c1_http, &app);
     runtime.block_on(server.shutdown());
 }
 

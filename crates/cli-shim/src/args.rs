@@ -178,6 +178,9 @@ pub enum UserCommand {
     /// The 13 operations of the Connectors API.
     #[command(subcommand)]
     Connectors(ConnectorsCommand),
+    /// ConductorOne's ConnectorService (17 operations; `connkit --sandbox c1 …` tries it).
+    #[command(subcommand)]
+    C1(crate::commands::c1_args::C1Command),
     /// Pre-flight check of a file, offline, with the built-in validators and any `--plugin`.
     Validate(ValidateArgs),
     /// Inspect validator plugins.
@@ -442,6 +445,21 @@ pub enum SandboxCommand {
     /// Replace the `--sandbox` state (or `--state FILE`) by the JSON state in FILE (an
     /// export, or the `sandbox.json` of an older connkit).
     Import(StateFileArgs),
+    /// Mint a ConductorOne client credential that the sandbox's `/auth/v1/token`
+    /// accepts; prints `CONDUCTORONE_CLIENT_ID=…` and `CONDUCTORONE_CLIENT_SECRET=…`.
+    C1Credentials(C1CredentialsArgs),
+}
+
+/// `connkit sandbox c1-credentials`
+#[derive(Debug, Args)]
+pub struct C1CredentialsArgs {
+    /// The `HOST:PORT` clients will reach the sandbox at (the client id names it, and
+    /// the token endpoint is found there).
+    #[arg(long, value_name = "HOST:PORT", default_value = "127.0.0.1:8080")]
+    pub host: String,
+    /// The state database.
+    #[command(flatten)]
+    pub state: StateArgs,
 }
 
 /// Which sandbox state a `sandbox reset|export|import` works on.

@@ -16,6 +16,11 @@ use crate::exit::Failure;
 use crate::sandbox_home;
 use crate::tenant;
 
+/// The base URL the in-process sandbox is addressed with by the ConductorOne client.
+/// Nothing goes on the network: the sandbox answers requests as a `Transport`,
+/// whatever their host.
+pub const IN_PROCESS_BASE_URL: &str = "http://127.0.0.1";
+
 /// Whether a command sends bodies, and so needs the pre-flight validators.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Preflight {
@@ -57,9 +62,15 @@ fn add_validators(builder: ClientBuilder, validators: Vec<Arc<dyn Validator>>) -
         .fold(builder, |builder, validator| builder.validator(validator))
 }
 
-/// The embedded sandbox, its state in the data directory (seeded with the demo set the
-/// first time, with a note on stderr saying where).
+/// The embedded sandbox, its state in the data directory.
 fn sandbox_client(quiet: bool) -> Result<ClientBuilder, Failure> {
+    // In-process: no base URL needed (nothing goes on the network).
+    Ok(Client::builder().backend_with_stack(Arc::new(embedded_sandbox(quiet)?)))
+}
+
+/// The embedded sandbox (both APIs), its state in the data directory (seeded with the
+/// demo set the first time, with a note on stderr saying where).
+pub fn embedded_sandbox(quiet: bool) -> Result<Sandbox, Failure> {
     let state = sandbox_home::state_file()?;
     sandbox_home::import_legacy(&state, quiet)?;
     let fresh = !state.exists();
@@ -83,8 +94,7 @@ fn sandbox_client(quiet: bool) -> Result<ClientBuilder, Failure> {
             state.display()
         );
     }
-    // In-process: no base URL needed (nothing goes on the network).
-    Ok(Client::builder().backend_with_stack(Arc::new(sandbox)))
+    Ok(sandbox)
 }
 
 /// A tenant: explicit flags, then the environment, then a profile, then `./config.json`;

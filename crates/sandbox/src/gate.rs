@@ -1,8 +1,9 @@
 //! The middleware every non-admin request passes: fault injection, rate limit, auth,
-//! then the handler; and the stats count of what came out.
+//! then the handler; and the stats count of what came out. Both APIs use it, each
+//! answering its refusals in its own error shape ([`Refusals`]).
 
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use axum::body::Body;
 use axum::extract::{Request, State};
@@ -15,7 +16,42 @@ use crate::emulator::Emulator;
 use crate::faults::{Fault, Sabotage};
 use crate::operation::{classify, Target};
 
-/// The middleware.
+/// How an API words the gate's refusals.
+pub(crate) trait Refusals {
+    /// An injected 503.
+    fn unavailable() -> Response;
+    /// A 429 with `Retry-After: wait`.
+    fn rate_limited(wait: Duration) -> Response;
+    /// A 401 saying why.
+    fn unauthorized(text: String) -> Response;
+}
+
+/// ISC's shapes.
+struct Isc;
+
+impl Refusals for Isc {
+    fn unavailable() -> Response {
+        ApiError::Unavailable.into_response()
+    }
+    fn rate_limited(wait: Duration) -> Response {
+        ApiError::RateLimited(wait).into_response()
+    }
+    fn unauthorized(text: String) -> Response {
+        ApiError::Unauthorized(text).into_response()
+    }
+}
+
+/// What the gate needs to know of a request.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Gated {
+    /// The operation (stats key); `None` for an unmatched route, which is counted as
+    /// `unmatched` and neither rate limited nor authenticated.
+    pub(crate) operation: Option<&'static str>,
+    /// A token endpoint: rate limited, never authenticated.
+    pub(crate) token_endpoint: bool,
+}
+
+/// The ISC middleware.
 pub(crate) async fn gate(
     State(emulator): State<Arc<Emulator>>,
     request: Request,
@@ -26,6 +62,20 @@ pub(crate) async fn gate(
         Target::Api(id) => Some(id),
         Target::Unmatched => None,
     };
+    let gated = Gated {
+        operation,
+        token_endpoint: operation == Some("oauthToken"),
+    };
+    run::<Isc>(&emulator, gated, request, next).await
+}
+
+/// Faults, then rate limit and auth, then the handler; counts the outcome.
+pub(crate) async fn run<R: Refusals>(
+    emulator: &Emulator,
+    gated: Gated,
+    request: Request,
+    next: Next,
+) -> Response {
     let fault = emulator.faults.as_ref().and_then(|f| f.roll());
     if let Some(latency) = emulator.faults.as_ref().map(|f| f.latency()) {
         if !latency.is_zero() {
@@ -33,20 +83,20 @@ pub(crate) async fn gate(
         }
     }
     let mut response = match fault {
-        Some(Fault::Error) => ApiError::Unavailable.into_response(),
+        Some(Fault::Error) => R::unavailable(),
         Some(Fault::Reset) => {
             let mut response = Response::new(Body::empty());
             response.extensions_mut().insert(Sabotage::Reset);
             response
         }
-        Some(Fault::Truncate) | None => admit(&emulator, operation, request, next).await,
+        Some(Fault::Truncate) | None => admit::<R>(emulator, gated, request, next).await,
     };
     if fault == Some(Fault::Truncate) {
         response.extensions_mut().insert(Sabotage::Truncate);
     }
     let status = (fault != Some(Fault::Reset)).then(|| response.status().as_u16());
     emulator.stats.record(
-        operation.unwrap_or("unmatched"),
+        gated.operation.unwrap_or("unmatched"),
         status,
         fault.map(Fault::name),
     );
@@ -54,13 +104,13 @@ pub(crate) async fn gate(
 }
 
 /// Rate limit and auth for the API's routes, then the handler.
-async fn admit(
+async fn admit<R: Refusals>(
     emulator: &Emulator,
-    operation: Option<&str>,
+    gated: Gated,
     request: Request,
     next: Next,
 ) -> Response {
-    if let Some(operation) = operation {
+    if gated.operation.is_some() {
         let now = Instant::now();
         let authorization = request
             .headers()
@@ -72,12 +122,12 @@ async fn admit(
                 None => format!("header:{}", authorization.unwrap_or("")),
             };
             if let Err(wait) = windows.check(&client, now) {
-                return ApiError::RateLimited(wait).into_response();
+                return R::rate_limited(wait);
             }
         }
-        if operation != "oauthToken" {
+        if !gated.token_endpoint {
             if let Err(text) = emulator.auth.check(authorization, now) {
-                return ApiError::Unauthorized(text).into_response();
+                return R::unauthorized(text);
             }
         }
     }

@@ -1,8 +1,10 @@
-//! A faithful local emulator of the SailPoint ISC **v2024 Connectors API**.
+//! A faithful local emulator of the SailPoint ISC **v2024 Connectors API** and of
+//! ConductorOne's **ConnectorService**.
 //!
-//! One axum [`Router`](axum::Router) answers all 13 operations under `/v2024`, the
-//! client-credentials token endpoint `POST /oauth/token` and the admin endpoint
-//! `/__sandbox/stats`. The same router serves in-process — [`Sandbox`] implements
+//! One axum [`Router`](axum::Router) answers all 13 ISC operations under `/v2024`, the
+//! client-credentials token endpoint `POST /oauth/token`, the 17 ConductorOne operations
+//! under `/api/v1` with their token endpoint `POST /auth/v1/token` (see [`C1Sandbox`]
+//! for their documented behaviour) and the admin endpoint `/__sandbox/stats`. The same router serves in-process — [`Sandbox`] implements
 //! [`connkit_transport::Transport`], no socket involved — and over HTTP/1.1 with
 //! [`Sandbox::serve`]. Official clients must work against it unchanged: it is a product,
 //! not a mock.
@@ -132,6 +134,10 @@
 //!   refused the same way.
 //! - **Seed**: at most [`MAX_SEED`] connectors; more is a [`SandboxError::Config`]
 //!   before anything is allocated.
+//! - **ConductorOne** shares the gate (faults, per-client rate limit, auth, stats; its
+//!   operations are counted as `c1.List`, `c1.Token`, …) and the state database (one
+//!   document beside the ISC rows, committed with each change); its refusals are
+//!   `google.rpc.Status` bodies.
 //! - **Stats**: `GET /__sandbox/stats` answers [`Stats`] as JSON
 //!   (`{"total", "by_operation", "by_status", "injected_faults"}`),
 //!   `DELETE /__sandbox/stats` resets it. Admin requests are neither counted nor gated.
@@ -141,6 +147,7 @@
 
 mod api_error;
 mod auth;
+mod c1;
 mod emulator;
 mod error;
 mod faults;
@@ -171,6 +178,7 @@ use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
 pub use auth::AuthMode;
+pub use c1::{C1Sandbox, SyncRecord};
 pub use error::SandboxError;
 pub use faults::FaultConfig;
 pub use rate_limit::RateLimitConfig;
@@ -200,6 +208,7 @@ pub const DEFAULT_BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 pub struct Sandbox {
     emulator: Arc<Emulator>,
     router: axum::Router,
+    c1: C1Sandbox,
     seed_ignored: bool,
 }
 
@@ -210,7 +219,8 @@ impl Sandbox {
         // The seed's names are unique (a unit test proves it for 100 000), so this
         // never falls back to the empty store.
         let store = Store::from_records(seed::seed(DEMO_SEED)).unwrap_or_default();
-        Sandbox::from_parts(store, None, false, SandboxBuilder::default())
+        let c1 = c1::C1Store::seeded(c1::DEMO_CONNECTORS_PER_APP);
+        Sandbox::from_parts(store, None, false, SandboxBuilder::default(), c1)
     }
 
     /// Starts configuring a sandbox.
@@ -223,6 +233,7 @@ impl Sandbox {
         state: Option<StateDb>,
         seed_ignored: bool,
         options: SandboxBuilder,
+        c1_store: c1::C1Store,
     ) -> Sandbox {
         let emulator = Arc::new(Emulator {
             store: RwLock::new(store),
@@ -233,9 +244,11 @@ impl Sandbox {
             stats: stats::StatsRecorder::default(),
             max_body_bytes: options.max_body_bytes,
         });
+        let c1 = C1Sandbox::new(emulator.clone(), c1_store);
         Sandbox {
-            router: routes::router(emulator.clone()),
+            router: routes::router(emulator.clone()).merge(c1.router()),
             emulator,
+            c1,
             seed_ignored,
         }
     }
@@ -256,6 +269,11 @@ impl Sandbox {
     /// [`ServerHandle::local_addr`]). Must be called within a Tokio runtime.
     pub async fn serve(&self, addr: SocketAddr) -> Result<ServerHandle, SandboxError> {
         server::serve(self.router(), addr).await
+    }
+
+    /// The ConductorOne side (served under `/api/v1` and `/auth/v1/token`).
+    pub fn c1(&self) -> &C1Sandbox {
+        &self.c1
     }
 
     /// The request counters (what `GET /__sandbox/stats` answers).
@@ -380,12 +398,20 @@ impl SandboxBuilder {
         }
         let Some(path) = &self.state_file else {
             let store = seeded(self.seed)?;
-            return Ok(Sandbox::from_parts(store, None, false, self));
+            let c1 = c1::initial_store(None)?;
+            return Ok(Sandbox::from_parts(store, None, false, self, c1));
         };
         let state = StateDb::open(path, self.busy_timeout)?;
         let (store, origin) = state.load_or_seed(|| seeded(self.seed))?;
         let seed_ignored = origin == Origin::Loaded;
-        Ok(Sandbox::from_parts(store, Some(state), seed_ignored, self))
+        let c1 = c1::initial_store(Some(&state))?;
+        Ok(Sandbox::from_parts(
+            store,
+            Some(state),
+            seed_ignored,
+            self,
+            c1,
+        ))
     }
 }
 

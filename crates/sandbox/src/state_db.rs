@@ -169,6 +169,11 @@ impl StateDb {
         })
     }
 
+    /// The database file.
+    pub(crate) fn path(&self) -> &Path {
+        &self.path
+    }
+
     fn inner(&self) -> MutexGuard<'_, Inner> {
         self.inner.lock().unwrap_or_else(|e| e.into_inner())
     }
@@ -263,15 +268,83 @@ impl StateDb {
     }
 
     fn api_error(&self, e: DbError) -> ApiError {
+        ApiError::Internal(self.describe(e))
+    }
+
+    /// What failed, naming the database.
+    fn describe(&self, e: DbError) -> String {
         let text = match e {
             DbError::Sqlite(e) => e.to_string(),
             DbError::Corrupt(message) => message,
         };
-        ApiError::Internal(format!(
+        format!(
             "the sandbox could not use its state database {}: {text}",
             self.path.display()
-        ))
+        )
     }
+
+    /// `PRAGMA data_version`: changes when another connection commits.
+    pub(crate) fn version(&self) -> Result<i64, String> {
+        data_version(&self.inner().conn).map_err(|e| self.describe(e))
+    }
+
+    /// The document kept whole under `key` in `meta` (for a small state: the
+    /// ConductorOne side's) and the version it was read at.
+    pub(crate) fn read_document(&self, key: &str) -> Result<(Option<String>, i64), String> {
+        let mut inner = self.inner();
+        let read = |tx: &Transaction<'_>| -> Result<_, DbError> {
+            Ok((document(tx, key)?, data_version(tx)?))
+        };
+        let tx = inner
+            .conn
+            .transaction()
+            .map_err(|e| self.describe(e.into()))?;
+        read(&tx).map_err(|e| self.describe(e))
+    }
+
+    /// Changes the document under `key` in one write transaction. `change` gets the
+    /// stored text when another connection committed since version `seen` (the caller
+    /// reloads it first), else `None`, and returns its answer and the text to store
+    /// (`None`: nothing to write). Returns the answer and the version now seen; `Err`
+    /// when the database failed (the caller then drops its change).
+    pub(crate) fn write_document<T>(
+        &self,
+        key: &str,
+        seen: i64,
+        change: impl FnOnce(Option<String>) -> (T, Option<String>),
+    ) -> Result<(T, i64), String> {
+        let mut inner = self.inner();
+        let tx = inner
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(|e| self.describe(e.into()))?;
+        let written = (|| -> Result<_, DbError> {
+            let version = data_version(&tx)?;
+            let fresh = if version == seen {
+                None
+            } else {
+                document(&tx, key)?
+            };
+            let (answer, text) = change(fresh);
+            if let Some(text) = text {
+                tx.execute(
+                    "INSERT OR REPLACE INTO meta (key, value) VALUES (?1, ?2)",
+                    (key, text),
+                )?;
+                tx.commit()?;
+            }
+            Ok((answer, version))
+        })();
+        written.map_err(|e| self.describe(e))
+    }
+}
+
+fn document(conn: &Connection, key: &str) -> Result<Option<String>, DbError> {
+    Ok(conn
+        .query_row("SELECT value FROM meta WHERE key = ?1", [key], |row| {
+            row.get(0)
+        })
+        .optional()?)
 }
 
 /// Opens and configures the connection, creating the schema in a new database and

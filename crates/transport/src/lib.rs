@@ -163,7 +163,7 @@ pub use config::{
 pub use config_error::{ConfigError, ConfigProblem, Setting};
 pub use duration::{DurationError, HumanDuration};
 pub use error::{AuthProblem, BoxError, LastAttempt, LastResponse, TimeoutPhase, TransportError};
-pub use profile::{Profile, ProfileFile, SecretSource, ENV_PROFILE, PROFILES_FILE};
+pub use profile::{Profile, ProfileFile, SecretSource, ENV_PROFILE, PLATFORM_C1, PROFILES_FILE};
 pub use rate_limit::{Limit, RateLimit, RateLimitPermit, RateLimitPolicy, RateLimiter};
 pub use redact::{Secret, REDACTED};
 pub use request::{clone_request, Attempt, Deadline, Idempotency};

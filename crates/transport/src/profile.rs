@@ -7,7 +7,7 @@
 //! default = "acme"               # the profile used when none is named
 //!
 //! [profiles.acme]
-//! platform = "isc"               # which API; generic so other platforms share the file
+//! platform = "isc"               # which API: "isc", or "c1" for ConductorOne
 //! base_url = "https://acme.api.identitynow.com"
 //! client_id = "0a1b2c"
 //! secret_env = "ACME_CLIENT_SECRET"          # or:
@@ -39,6 +39,10 @@ use crate::{ConfigError, RateLimitPolicy, Secret, Setting, TransportError, UserD
 /// The profiles file's name inside [`UserDir::Config`].
 pub const PROFILES_FILE: &str = "profiles.toml";
 
+/// The `platform` of ConductorOne profiles (read by `connkit-c1`: `base_url` is the
+/// tenant URL, the secret its `secret-token:conductorone.com:v1:…` client secret).
+pub const PLATFORM_C1: &str = "c1";
+
 /// Environment variable naming the profile to use (like `--profile`).
 pub const ENV_PROFILE: &str = "CONNKIT_PROFILE";
 
@@ -48,7 +52,8 @@ pub const ENV_PROFILE: &str = "CONNKIT_PROFILE";
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct Profile {
-    /// The API: `isc` (SailPoint Identity Security Cloud); other platforms to come.
+    /// The API: `isc` (SailPoint Identity Security Cloud) or `c1` ([`PLATFORM_C1`],
+    /// ConductorOne).
     pub platform: String,
     /// The tenant's base URL.
     pub base_url: Option<String>,

@@ -2,6 +2,9 @@
 
 pub mod as_code;
 pub mod auth;
+mod c1;
+pub mod c1_args;
+mod c1_connect;
 mod completions;
 mod connectors;
 mod input;
@@ -36,6 +39,7 @@ pub fn run(global: &GlobalArgs, command: &Command) -> Result<(), Failure> {
             };
             runtime()?.block_on(connectors::run(command, global, sink))
         }
+        Command::C1(command) => runtime()?.block_on(c1::run(command, global, format, &mut stdout)),
         Command::Validate(args) => validate::run(args, global, format, &mut stdout),
         Command::Plugins(command) => plugins::run(command, global, format, &mut stdout),
         Command::Sandbox(command) => {

@@ -1,11 +1,11 @@
-//! `connkit sandbox serve|reset|export|import`.
+//! `connkit sandbox serve|reset|export|import|c1-credentials`.
 
 use std::io::Write;
 
 use connkit_sandbox::{state, AuthMode, RateLimitConfig, Sandbox, MAX_SEED};
 use std::path::{Path, PathBuf};
 
-use crate::args::{SandboxCommand, ServeArgs, StateArgs, StateFileArgs};
+use crate::args::{C1CredentialsArgs, SandboxCommand, ServeArgs, StateArgs, StateFileArgs};
 use crate::exit::Failure;
 use crate::sandbox_home;
 
@@ -20,6 +20,7 @@ pub async fn run(
         SandboxCommand::Reset(args) => reset(args, quiet),
         SandboxCommand::Export(args) => export(args, quiet, out),
         SandboxCommand::Import(args) => import(args, quiet),
+        SandboxCommand::C1Credentials(args) => c1_credentials(args, out),
     }
 }
 
@@ -68,12 +69,17 @@ async fn serve(args: &ServeArgs, quiet: bool, out: &mut dyn Write) -> Result<(),
         .serve(args.addr)
         .await
         .map_err(|e| Failure::context("starting the sandbox", e))?;
-    writeln!(out, "{}", server.base_url()).map_err(Failure::write_failed)?;
-    out.flush().map_err(Failure::write_failed)?;
+    let host = server.base_url().trim_start_matches("http://").to_owned();
+    // One write, so that a reader of the first line alone never breaks the pipe.
+    let credentials = c1_credential_lines(&sandbox, &host)?;
+    write!(out, "{}\n{credentials}", server.base_url())
+        .and_then(|()| out.flush())
+        .map_err(Failure::write_failed)?;
     if !quiet {
         eprintln!(
-            "sandbox serving the v2024 Connectors API at {}/v2024 (stats: {}/__sandbox/stats); \
-             Ctrl-C to stop",
+            "sandbox serving the v2024 Connectors API at {}/v2024 and the ConductorOne \
+             ConnectorService at {}/api/v1 (stats: {}/__sandbox/stats); Ctrl-C to stop",
+            server.base_url(),
             server.base_url(),
             server.base_url()
         );
@@ -81,6 +87,33 @@ async fn serve(args: &ServeArgs, quiet: bool, out: &mut dyn Write) -> Result<(),
     shutdown_signal().await?;
     server.shutdown().await;
     Ok(())
+}
+
+/// Mints a C1 credential for clients that reach the sandbox at `host`, as the lines
+/// `CONDUCTORONE_CLIENT_ID=…` and `CONDUCTORONE_CLIENT_SECRET=…` (what ConductorOne's
+/// tools read).
+fn c1_credential_lines(sandbox: &Sandbox, host: &str) -> Result<String, Failure> {
+    let (client_id, secret) = sandbox
+        .c1()
+        .mint_credentials(host)
+        .map_err(|e| Failure::context("minting a ConductorOne credential", e))?;
+    Ok(format!(
+        "CONDUCTORONE_CLIENT_ID={client_id}\nCONDUCTORONE_CLIENT_SECRET={secret}\n"
+    ))
+}
+
+/// Mints a C1 credential into the state database; a sandbox serving it accepts it at
+/// once.
+fn c1_credentials(args: &C1CredentialsArgs, out: &mut dyn Write) -> Result<(), Failure> {
+    let path = state_path(&args.state)?;
+    let sandbox = Sandbox::builder()
+        .state_file(&path)
+        .build()
+        .map_err(|e| Failure::context("opening the sandbox state", e))?;
+    let lines = c1_credential_lines(&sandbox, &args.host)?;
+    out.write_all(lines.as_bytes())
+        .and_then(|()| out.flush())
+        .map_err(Failure::write_failed)
 }
 
 /// Waits for Ctrl-C, or SIGTERM on Unix.

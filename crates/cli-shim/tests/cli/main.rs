@@ -3,6 +3,8 @@
 //! directory.
 
 mod as_code;
+mod c1_python_sdk;
+mod c1_sandbox;
 mod credentials;
 mod embedded;
 mod hardening;

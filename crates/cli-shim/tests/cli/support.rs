@@ -59,6 +59,10 @@ impl Env {
             .env_remove("SAIL_CLIENT_SECRET")
             .env_remove("CONNKIT_TOKEN")
             .env_remove("CONNKIT_PLUGIN_PATH")
+            .env_remove("CONDUCTORONE_ACCESS_TOKEN")
+            .env_remove("CONDUCTORONE_CLIENT_ID")
+            .env_remove("CONDUCTORONE_CLIENT_SECRET")
+            .env_remove("CONDUCTORONE_SERVER_URL")
             .stdin(Stdio::null());
         cmd
     }
@@ -140,6 +144,8 @@ pub struct Served {
     child: Child,
     /// The base URL it printed as its first stdout line.
     pub base_url: String,
+    /// The ConductorOne client id and secret it printed next.
+    pub c1_credentials: (String, String),
 }
 
 impl Served {
@@ -157,12 +163,19 @@ impl Served {
         let mut served = Served {
             child,
             base_url: String::new(),
+            c1_credentials: Default::default(),
         };
-        let mut line = String::new();
-        BufReader::new(stdout)
-            .read_line(&mut line)
-            .expect("read base URL");
+        let mut lines = BufReader::new(stdout).lines();
+        let line = lines.next().and_then(Result::ok).unwrap_or_default();
         served.base_url = line.trim().to_owned();
+        let mut value = |name: &str| {
+            let text = lines.next().and_then(Result::ok).unwrap_or_default();
+            text.strip_prefix(name).unwrap_or_default().to_owned()
+        };
+        served.c1_credentials = (
+            value("CONDUCTORONE_CLIENT_ID="),
+            value("CONDUCTORONE_CLIENT_SECRET="),
+        );
         assert!(
             served.base_url.starts_with("http://127.0.0.1:"),
             "first line should be the base URL, got {line:?}"

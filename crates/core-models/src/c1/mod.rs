@@ -1,5 +1,6 @@
-//! ConductorOne `Connector` models (`c1.api.app.v1`), named as the ConductorOne
-//! OpenAPI document names them.
+//! ConductorOne `ConnectorService` models (`c1.api.app.v1`): the `Connector`
+//! resource and every request and response body of the 17 operations, named as the
+//! ConductorOne OpenAPI document names them, plus `google.rpc.Status` errors.
 //!
 //! Covers the seed revision of the spec and the newer fields (`canResumeSync`,
 //! `syncConfig`, `connectorSyncCronSchedule`, `configUpdatedAt`,
@@ -11,12 +12,33 @@
 
 mod config;
 mod connector;
+mod credential;
+mod editor;
+mod requests;
 mod responses;
+mod rpc_status;
 mod schedule;
 mod status;
+mod update_mask;
 
 pub use config::{Config, ConfigError};
 pub use connector::{Connector, OAuth2AuthorizedAs};
-pub use responses::{ConnectorServiceGetResponse, ConnectorServiceListResponse, ConnectorView};
+pub use credential::{
+    ConnectorCredential, ConnectorServiceGetCredentialsResponse,
+    ConnectorServiceRotateCredentialResponse,
+};
+pub use editor::{EditorMarker, EditorValidateResponse, MarkerSeverity};
+pub use requests::{
+    AppManagedStateBindingRef, ConnectorExpandMask, ConnectorScheduleCron,
+    ConnectorServiceCreateDelegatedRequest, ConnectorServiceCreateRequest,
+    ConnectorServiceRotateCredentialRequest, ConnectorServiceUpdateDelegatedRequest,
+    ConnectorServiceUpdateRequest, EditorValidateRequest, Empty, UpdateConnectorScheduleRequest,
+};
+pub use responses::{
+    ConnectorServiceCreateResponse, ConnectorServiceGetResponse, ConnectorServiceListResponse,
+    ConnectorServiceUpdateResponse, ConnectorView, GetConnectorSyncDownloadURLResponse,
+};
+pub use rpc_status::{RpcCode, RpcStatus};
 pub use schedule::{ConnectorSyncCronSchedule, SyncConfig};
 pub use status::{ConnectorStatus, SyncStatus};
+pub use update_mask::{MaskError, UpdateMask, IDENTITY_FIELDS, READ_ONLY_FIELDS};

@@ -70,3 +70,24 @@ pub struct ConnectorServiceGetResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expanded: Option<Vec<Config>>,
 }
+
+/// The answer of `Create` and `CreateDelegated`
+/// (`c1.api.app.v1.ConnectorServiceCreateResponse`): the same shape as
+/// [`ConnectorServiceGetResponse`].
+pub type ConnectorServiceCreateResponse = ConnectorServiceGetResponse;
+
+/// The answer of `Update` and `UpdateDelegated`
+/// (`c1.api.app.v1.ConnectorServiceUpdateResponse`): the same shape as
+/// [`ConnectorServiceGetResponse`].
+pub type ConnectorServiceUpdateResponse = ConnectorServiceGetResponse;
+
+/// The answer of `GetConnectorSyncDownloadURL`
+/// (`c1.api.app.v1.GetConnectorSyncDownloadURLResponse`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct GetConnectorSyncDownloadURLResponse {
+    /// A short-lived URL of the sync's artifact.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub download_url: Option<String>,
+}

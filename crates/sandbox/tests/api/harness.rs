@@ -18,6 +18,12 @@ pub fn spec() -> Option<&'static Spec> {
     SPEC.get_or_init(Spec::load).as_ref()
 }
 
+/// The ConductorOne spec, loaded once.
+pub fn c1_spec() -> Option<&'static Spec> {
+    static SPEC: OnceLock<Option<Spec>> = OnceLock::new();
+    SPEC.get_or_init(Spec::load_c1).as_ref()
+}
+
 /// One multipart part: name, filename, content type, bytes.
 pub type Part<'a> = (&'a str, Option<&'a str>, Option<&'a str>, &'a [u8]);
 
@@ -132,8 +138,13 @@ impl Answer {
 
 /// Checks an answer against the spec (and the error shape where the spec has no entry).
 pub fn check_spec(method: &Method, path: &str, answer: &Answer) {
-    let Some(spec) = spec() else { return };
     let path = path.split('?').next().unwrap_or_default();
+    let spec = if path.starts_with("/api/v1/") {
+        c1_spec()
+    } else {
+        spec()
+    };
+    let Some(spec) = spec else { return };
     let content_type = answer.header("content-type");
     let checked = spec
         .check(

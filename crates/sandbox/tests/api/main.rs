@@ -5,6 +5,7 @@ mod harness;
 mod spec;
 
 mod bad_input;
+mod c1;
 mod fuzz_found;
 mod gates;
 mod operations;

@@ -5,20 +5,31 @@ use std::path::PathBuf;
 
 use serde_json::Value;
 
-/// The loaded ISC v2024 spec.
+/// A loaded spec: ISC v2024's or ConductorOne's.
 pub struct Spec {
     root: Value,
+    /// What request paths start with that the spec's paths do not (`/v2024` for ISC).
+    prefix: &'static str,
 }
 
-fn spec_path() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/spec/isc-v2024-connectors.yaml")
+fn spec_path(file: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(format!("../../../shared/spec/{file}"))
 }
 
 impl Spec {
-    /// The spec, or `None` (after saying so) when `../shared/spec` is absent; under
+    /// The ISC spec, or `None` (after saying so) when `../shared/spec` is absent; under
     /// `CI=true` its absence fails the test instead, so CI never passes unchecked.
     pub fn load() -> Option<Spec> {
-        let path = spec_path();
+        Spec::load_file("isc-v2024-connectors.yaml", "/v2024")
+    }
+
+    /// The ConductorOne spec (its paths start at `/api/v1`), or `None` like [`load`].
+    pub fn load_c1() -> Option<Spec> {
+        Spec::load_file("c1-connectors.yaml", "")
+    }
+
+    fn load_file(file: &str, prefix: &'static str) -> Option<Spec> {
+        let path = spec_path(file);
         let text = match std::fs::read_to_string(&path) {
             Ok(text) => text,
             Err(e) => {
@@ -35,7 +46,7 @@ impl Spec {
             }
         };
         let root: Value = serde_norway::from_str(&text).expect("the spec is valid YAML");
-        Some(Spec { root })
+        Some(Spec { root, prefix })
     }
 
     fn resolve<'a>(&'a self, mut node: &'a Value) -> &'a Value {
@@ -49,9 +60,9 @@ impl Spec {
         node
     }
 
-    /// The operation object for `method` and a request path below `/v2024`.
+    /// The operation object for `method` and a request path below the prefix.
     fn operation(&self, method: &str, path: &str) -> Option<(&str, &Value)> {
-        let path = path.strip_prefix("/v2024")?;
+        let path = path.strip_prefix(self.prefix)?;
         let segments: Vec<&str> = path.split('/').collect();
         let paths = self.root.get("paths")?.as_object()?;
         paths.iter().find_map(|(template, item)| {

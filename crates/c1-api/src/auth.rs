@@ -1,0 +1,158 @@
+//! [`AssertionAuth`]: bearer tokens from ConductorOne's token endpoint, bought with a
+//! signed client assertion.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant, SystemTime};
+
+use bytes::Bytes;
+use connkit_transport::{clone_request, AuthProblem, Idempotency, Transport, TransportError};
+use http::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE};
+use http::{HeaderValue, Method, StatusCode};
+use serde::Deserialize;
+
+use crate::assertion::{self, ASSERTION_TYPE};
+use crate::credentials::C1Credentials;
+
+/// How long before `expires_in` runs out a token is replaced.
+const REFRESH_MARGIN: Duration = Duration::from_secs(60);
+
+/// Puts `Authorization: Bearer …` on every request, with a token fetched from
+/// `https://HOST/auth/v1/token` through the inner transport.
+///
+/// The token request is the form `grant_type=client_credentials`, `client_id`,
+/// `client_assertion_type` (JWT bearer) and `client_assertion` (a fresh
+/// [`assertion::sign`]). The token is cached until shortly before `expires_in` runs
+/// out; one token request is in flight at a time (others wait and share it); a 401 on
+/// a request sent with a cached token fetches a new one and replays the request once.
+/// Failures are [`TransportError::Auth`] naming the endpoint.
+#[derive(Clone)]
+pub struct AssertionAuth<T> {
+    inner: T,
+    credentials: Arc<C1Credentials>,
+    token_uri: http::Uri,
+    cache: Arc<tokio::sync::Mutex<Option<Cached>>>,
+}
+
+#[derive(Clone)]
+struct Cached {
+    header: HeaderValue,
+    refresh_at: Option<Instant>,
+}
+
+#[derive(Deserialize)]
+struct TokenAnswer {
+    access_token: String,
+    #[serde(default)]
+    expires_in: Option<u64>,
+}
+
+impl<T: Transport> AssertionAuth<T> {
+    /// Wraps `inner`. Fails if the client id's host makes no token URL.
+    pub fn new(inner: T, credentials: C1Credentials) -> Result<Self, TransportError> {
+        Ok(AssertionAuth {
+            token_uri: credentials.token_uri()?,
+            inner,
+            credentials: Arc::new(credentials),
+            cache: Arc::default(),
+        })
+    }
+
+    /// A token header: the cached one unless it is due, or is `stale` (the one a 401
+    /// answered).
+    async fn token(&self, stale: Option<&HeaderValue>) -> Result<HeaderValue, TransportError> {
+        let mut cache = self.cache.lock().await;
+        if let Some(cached) = cache.as_ref() {
+            let due = cached.refresh_at.is_some_and(|t| Instant::now() >= t);
+            if !due && Some(&cached.header) != stale {
+                return Ok(cached.header.clone());
+            }
+        }
+        let fresh = self.fetch().await.map_err(|problem| TransportError::Auth {
+            endpoint: self.token_uri.to_string(),
+            problem,
+        })?;
+        *cache = Some(fresh.clone());
+        Ok(fresh.header)
+    }
+
+    async fn fetch(&self) -> Result<Cached, AuthProblem> {
+        let form = form_urlencoded::Serializer::new(String::new())
+            .append_pair("grant_type", "client_credentials")
+            .append_pair("client_id", self.credentials.client_id())
+            .append_pair("client_assertion_type", ASSERTION_TYPE)
+            .append_pair(
+                "client_assertion",
+                &assertion::sign(&self.credentials, SystemTime::now()),
+            )
+            .finish();
+        let mut request = http::Request::new(Bytes::from(form));
+        *request.method_mut() = Method::POST;
+        *request.uri_mut() = self.token_uri.clone();
+        let headers = request.headers_mut();
+        headers.insert(
+            CONTENT_TYPE,
+            HeaderValue::from_static("application/x-www-form-urlencoded"),
+        );
+        headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
+        // A fresh assertion each time; asking twice is harmless.
+        request.extensions_mut().insert(Idempotency::Idempotent);
+        let requested_at = Instant::now();
+        let response = self
+            .inner
+            .send(request)
+            .await
+            .map_err(|e| AuthProblem::Unreachable(Arc::new(e)))?;
+        let body = response.body();
+        if !response.status().is_success() {
+            let excerpt = &body[..body.len().min(512)];
+            return Err(AuthProblem::Rejected {
+                status: response.status(),
+                body: String::from_utf8_lossy(excerpt).into_owned(),
+            });
+        }
+        let answer: TokenAnswer =
+            serde_json::from_slice(body).map_err(|e| AuthProblem::BadToken {
+                reason: format!("expected {{access_token, token_type, expires_in}} ({e})"),
+            })?;
+        let mut header = HeaderValue::try_from(format!("Bearer {}", answer.access_token))
+            .ok()
+            .filter(|_| !answer.access_token.trim().is_empty())
+            .ok_or_else(|| AuthProblem::BadToken {
+                reason: "access_token is empty or cannot go in an HTTP header".into(),
+            })?;
+        header.set_sensitive(true);
+        let refresh_at = answer.expires_in.map(Duration::from_secs).and_then(|life| {
+            requested_at.checked_add(life.saturating_sub(REFRESH_MARGIN.min(life / 4)))
+        });
+        Ok(Cached { header, refresh_at })
+    }
+}
+
+impl<T> std::fmt::Debug for AssertionAuth<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AssertionAuth")
+            .field("token_uri", &self.token_uri.to_string())
+            .field("credentials", &self.credentials)
+            .finish_non_exhaustive()
+    }
+}
+
+#[async_trait::async_trait]
+impl<T: Transport> Transport for AssertionAuth<T> {
+    async fn send(
+        &self,
+        mut request: http::Request<Bytes>,
+    ) -> Result<http::Response<Bytes>, TransportError> {
+        let header = self.token(None).await?;
+        let mut first = clone_request(&request);
+        first.headers_mut().insert(AUTHORIZATION, header.clone());
+        let response = self.inner.send(first).await?;
+        if response.status() != StatusCode::UNAUTHORIZED {
+            return Ok(response);
+        }
+        tracing::debug!("401 with a cached ConductorOne token: fetching a new one, replaying once");
+        let header = self.token(Some(&header)).await?;
+        request.headers_mut().insert(AUTHORIZATION, header);
+        self.inner.send(request).await
+    }
+}

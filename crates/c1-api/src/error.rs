@@ -1,0 +1,216 @@
+//! [`Error`]: everything a ConductorOne call can fail with.
+
+use bytes::Bytes;
+use connkit_models::c1::{RpcCode, RpcStatus};
+use connkit_models::decode::DecodeError;
+use connkit_transport::TransportError;
+use http::StatusCode;
+
+/// The response header that carries ConductorOne's request id.
+pub const TRACE_ID_HEADER: &str = "c1-trace-id";
+
+/// A `Result` with this crate's [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// What went wrong with a ConductorOne call.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The input cannot make a request (an empty id, a bad base URL); nothing was sent.
+    #[error("invalid input: {message}")]
+    InvalidInput {
+        /// What is wrong.
+        message: String,
+    },
+    /// The service answered with an error status.
+    #[error(transparent)]
+    Service(Box<ServiceError>),
+    /// A success answer did not decode; the error names the JSON path of the bad field.
+    #[error("{operation}: the {status} answer does not decode")]
+    Decode {
+        /// The operation.
+        operation: &'static str,
+        /// The HTTP status.
+        status: StatusCode,
+        /// The body as received.
+        body: Bytes,
+        /// Where and why decoding failed.
+        #[source]
+        source: Box<DecodeError>,
+    },
+    /// A page answered with a `nextPageToken` already seen: following it would loop.
+    #[error("{operation}: the service sent page token {token:?} a second time; stopping instead of looping")]
+    RepeatedPageToken {
+        /// The list operation.
+        operation: &'static str,
+        /// The repeated token.
+        token: String,
+    },
+    /// No complete answer was had (connection, timeout, auth, retries exhausted).
+    #[error(transparent)]
+    Transport(#[from] TransportError),
+}
+
+impl Error {
+    pub(crate) fn invalid_input(message: impl Into<String>) -> Self {
+        Error::InvalidInput {
+            message: message.into(),
+        }
+    }
+
+    /// The service's error, if the service answered with one.
+    pub fn service(&self) -> Option<&ServiceError> {
+        match self {
+            Error::Service(e) => Some(e),
+            _ => None,
+        }
+    }
+
+    /// The HTTP status of the answer, if there was one.
+    pub fn status(&self) -> Option<StatusCode> {
+        match self {
+            Error::Service(e) => Some(e.status),
+            Error::Decode { status, .. } => Some(*status),
+            _ => None,
+        }
+    }
+
+    /// ConductorOne's request id (`c1-trace-id`), if the service answered.
+    pub fn trace_id(&self) -> Option<&str> {
+        self.service().and_then(ServiceError::trace_id)
+    }
+
+    /// `true` if trying again later may succeed (429, 503, 504, connection failures).
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            Error::Service(e) => e.is_retryable(),
+            Error::Transport(e) => e.is_connect() || e.is_timeout() || e.is_rate_limited(),
+            _ => false,
+        }
+    }
+}
+
+/// An error answer: its status, the `google.rpc.Status` it carried (best effort) and
+/// the raw body.
+#[derive(Debug, Clone)]
+pub struct ServiceError {
+    /// The operation.
+    pub operation: &'static str,
+    /// The HTTP status.
+    pub status: StatusCode,
+    /// The decoded `google.rpc.Status`, when the body was one.
+    pub rpc: Option<RpcStatus>,
+    /// The `c1-trace-id` header, else the request id at the end of the message.
+    pub trace_id: Option<String>,
+    /// The body as received.
+    pub body: Bytes,
+}
+
+impl ServiceError {
+    /// Reads an error answer.
+    pub fn from_response(operation: &'static str, response: &http::Response<Bytes>) -> Self {
+        let rpc: Option<RpcStatus> = serde_json::from_slice(response.body()).ok();
+        let trace_id = response
+            .headers()
+            .get(TRACE_ID_HEADER)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned)
+            .or_else(|| rpc.as_ref().and_then(|s| s.request_id()).map(str::to_owned));
+        ServiceError {
+            operation,
+            status: response.status(),
+            rpc,
+            trace_id,
+            body: response.body().clone(),
+        }
+    }
+
+    /// The gRPC code, from the body or else from the HTTP status.
+    pub fn code(&self) -> Option<RpcCode> {
+        self.rpc.as_ref().and_then(RpcStatus::rpc_code)
+    }
+
+    /// The service's message, if the body had one.
+    pub fn message(&self) -> Option<&str> {
+        self.rpc.as_ref().and_then(|s| s.message.as_deref())
+    }
+
+    /// The request id.
+    pub fn trace_id(&self) -> Option<&str> {
+        self.trace_id.as_deref()
+    }
+
+    /// `true` for 429, 503 and 504.
+    pub fn is_retryable(&self) -> bool {
+        matches!(self.status.as_u16(), 429 | 503 | 504)
+    }
+}
+
+impl std::fmt::Display for ServiceError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{}: the service answered {}",
+            self.operation, self.status
+        )?;
+        if let Some(code) = self.code() {
+            write!(f, " ({code:?})")?;
+        }
+        match self.message() {
+            Some(message) => write!(f, ": {message}")?,
+            None if !self.body.is_empty() => {
+                let text = String::from_utf8_lossy(&self.body[..self.body.len().min(200)]);
+                write!(f, ": {}", text.trim())?;
+            }
+            None => {}
+        }
+        if let Some(id) = &self.trace_id {
+            write!(f, " [c1-trace-id {id}]")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for ServiceError {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_status_body_and_the_trace_id_make_the_message() {
+        let response = http::Response::builder()
+            .status(404)
+            .header(TRACE_ID_HEADER, "t-1")
+            .body(Bytes::from_static(
+                br#"{"code":5,"message":"connector not found (request-id: r-9)","details":[]}"#,
+            ))
+            .unwrap();
+        let err = ServiceError::from_response("c1.api.app.v1.ConnectorService.Get", &response);
+        assert_eq!(err.code(), Some(RpcCode::NotFound));
+        assert_eq!(
+            err.to_string(),
+            "c1.api.app.v1.ConnectorService.Get: the service answered 404 Not Found (NotFound): connector not found (request-id: r-9) [c1-trace-id t-1]"
+        );
+        let html = http::Response::builder()
+            .status(502)
+            .body(Bytes::from_static(b"<html>bad gateway</html>"))
+            .unwrap();
+        let err = ServiceError::from_response("op", &html);
+        assert!(err.rpc.is_none());
+        assert_eq!(
+            err.to_string(),
+            "op: the service answered 502 Bad Gateway: <html>bad gateway</html>"
+        );
+        let no_header = http::Response::builder()
+            .status(500)
+            .body(Bytes::from_static(
+                br#"{"code":13,"message":"boom (request-id: r-2)"}"#,
+            ))
+            .unwrap();
+        assert_eq!(
+            ServiceError::from_response("op", &no_header).trace_id(),
+            Some("r-2")
+        );
+    }
+}

@@ -1,0 +1,66 @@
+//! A client for the ConductorOne **ConnectorService** (`c1.api.app.v1`): all 17
+//! operations, page-token pagination, `google.rpc.Status` errors and the Ed25519
+//! signed-assertion auth.
+//!
+//! - Sans-IO core: every operation in [`ops`] builds an `http::Request<Bytes>` and
+//!   decodes an `http::Response<Bytes>` ([`Operation`]); the [`Client`]'s fluent
+//!   methods ([`Call::send`]) are a thin layer on top.
+//! - Paths are `{base}/api/v1/…`; every id is percent-encoded as one segment and an
+//!   empty id is refused before anything is sent (the API would redirect
+//!   `/connectors/` to the list and answer the wrong question).
+//! - Updates send an `updateMask` computed from the fields set; read-only fields are
+//!   never sent.
+//! - [`Paginator`] follows `nextPageToken`, refuses a repeated token, prefetches.
+//! - [`Error::Service`] keeps the parsed `google.rpc.Status`, the raw body and
+//!   `c1-trace-id`.
+//! - Retries (the default transport): 429 for every method, 5xx and connection errors
+//!   for idempotent methods only, `Retry-After` honoured, exponential backoff from
+//!   500 ms with jitter — as ConductorOne's own CLI does.
+//! - Auth: a static token, or client credentials ([`C1Credentials`],
+//!   [`AssertionAuth`], [`assertion`]). Configuration from `CONDUCTORONE_*`:
+//!   [`C1Config`].
+//!
+//! ```
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), connkit_c1::Error> {
+//! use std::sync::Arc;
+//! use connkit_c1::Client;
+//! use connkit_models::c1::SyncStatus;
+//! use connkit_sandbox::Sandbox;
+//!
+//! let sandbox = Sandbox::builder().build().unwrap(); // in-process; seeds demo apps
+//! let app = sandbox.c1().demo_app_ids()[0].clone();
+//! let client = Client::new("http://127.0.0.1:1", Arc::new(sandbox))?;
+//!
+//! let created = client.create_delegated_connector(&app, "catalog-okta")
+//!     .display_name("Okta")
+//!     .send().await?;
+//! let id = created.connector_view.and_then(|v| v.connector).and_then(|c| c.id).unwrap();
+//! client.update_connector(&app, &id).description("prod tenant").send().await?;
+//! client.pause_sync(&app, &id).send().await?;
+//! let got = client.get_connector(&app, &id).send().await?;
+//! let connector = got.connector_view.and_then(|v| v.connector).unwrap();
+//! assert_eq!(connector.description.as_deref(), Some("prod tenant"));
+//! assert_eq!(connector.status.and_then(|s| s.status), Some(SyncStatus::Disabled));
+//! # Ok(()) }
+//! ```
+
+pub mod assertion;
+mod auth;
+mod client;
+mod config;
+mod credentials;
+mod error;
+mod fluent;
+mod operation;
+pub mod ops;
+mod paginate;
+
+pub use auth::AssertionAuth;
+pub use client::{Client, ClientBuilder};
+pub use config::{C1Config, ENV_ACCESS_TOKEN, ENV_CLIENT_ID, ENV_CLIENT_SECRET, ENV_SERVER_URL};
+pub use credentials::{audience_of, encode_secret, host_of, C1Credentials, SECRET_PREFIX};
+pub use error::{Error, Result, ServiceError, TRACE_ID_HEADER};
+pub use fluent::Call;
+pub use operation::{Operation, API_PREFIX};
+pub use paginate::Paginator;

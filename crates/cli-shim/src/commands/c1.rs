@@ -1,0 +1,328 @@
+//! `connkit c1 connectors …`: the 17 operations of ConductorOne's ConnectorService,
+//! with the output formats and exit codes of the ISC commands.
+//!
+//! Objects (a connector, a credential, a rotation's answer) are written like `connectors
+//! get`; lists page by page; operations that answer `{}` write nothing on stdout and a
+//! line on stderr (unless `-q`). `validate-config` writes its markers and exits 3 when
+//! one of them is an error.
+
+use std::io::{Read as _, Write};
+use std::path::Path;
+
+use connkit_c1::{Call, Client, Operation};
+use connkit_models::c1::{
+    Config, Connector, ConnectorServiceGetResponse, EditorMarker, MarkerSeverity,
+};
+use serde::Serialize;
+
+use super::c1_args::{
+    C1Command, C1ConnectorsCommand, C1CreateArgs, C1CredentialsCommand, C1Fields, C1ListArgs,
+    C1Target, C1UpdateArgs,
+};
+use super::c1_connect::{client, failure, write_failure};
+use crate::args::{GlobalArgs, OutputFormat};
+use crate::exit::{Exit, Failure};
+use crate::output::{write_object, ListWriter, Row};
+
+/// Where results go and how they look.
+struct Out<'a> {
+    out: &'a mut dyn Write,
+    format: OutputFormat,
+    quiet: bool,
+}
+
+impl Out<'_> {
+    fn object<T: Serialize>(&mut self, value: &T) -> Result<(), Failure> {
+        write_object(self.out, self.format, value).map_err(Failure::write_failed)
+    }
+
+    /// An operation that answers `{}` went through: say so on stderr.
+    fn done(&self, what: String) -> Result<(), Failure> {
+        if !self.quiet {
+            eprintln!("{what}");
+        }
+        Ok(())
+    }
+}
+
+/// Runs one `c1` subcommand.
+pub async fn run(
+    command: &C1Command,
+    global: &GlobalArgs,
+    format: OutputFormat,
+    out: &mut dyn Write,
+) -> Result<(), Failure> {
+    let C1Command::Connectors(command) = command;
+    let client = client(global)?;
+    let mut out = Out {
+        out,
+        format,
+        quiet: global.quiet,
+    };
+    use C1ConnectorsCommand as C;
+    match command {
+        C::List(args) => list(&client, args, &mut out).await,
+        C::Get(t) => {
+            let answer = read(client.get_connector(app(t), &t.connector_id)).await?;
+            out.object(&connector_of(answer))
+        }
+        C::Create(args) => create(&client, args, &mut out).await,
+        C::Update(args) => update(&client, args, &mut out).await,
+        C::Delete(t) => {
+            write(client.delete_connector(app(t), &t.connector_id)).await?;
+            out.done(format!("deleted connector {}", t.connector_id))
+        }
+        C::ForceSync(t) => {
+            write(client.force_sync(app(t), &t.connector_id)).await?;
+            out.done(format!("sync of connector {} started", t.connector_id))
+        }
+        C::Pause(t) => {
+            write(client.pause_sync(app(t), &t.connector_id)).await?;
+            out.done(format!("syncing of connector {} paused", t.connector_id))
+        }
+        C::Resume(t) => {
+            write(client.resume_sync(app(t), &t.connector_id)).await?;
+            out.done(format!("syncing of connector {} resumed", t.connector_id))
+        }
+        C::Schedule(args) => {
+            let t = &args.target;
+            let mut call = client.update_schedule(app(t), &t.connector_id, &args.cron);
+            if let Some(zone) = &args.timezone {
+                call = call.timezone(zone);
+            }
+            write(call).await?;
+            out.done(format!("schedule of connector {} set", t.connector_id))
+        }
+        C::Credentials(C1CredentialsCommand::Rotate(t)) => {
+            let answer = write(client.rotate_credential(app(t), &t.connector_id)).await?;
+            out.object(&answer)
+        }
+        C::Credentials(C1CredentialsCommand::Get(args)) => {
+            let t = &args.target;
+            let call = client.get_credential(app(t), &t.connector_id, &args.credential_id);
+            let answer = read(call).await?;
+            out.object(&answer.credential.unwrap_or_default())
+        }
+        C::Credentials(C1CredentialsCommand::Revoke(args)) => {
+            let t = &args.target;
+            let call = client.revoke_credential(app(t), &t.connector_id, &args.credential_id);
+            write(call).await?;
+            out.done(format!("credential {} revoked", args.credential_id))
+        }
+        C::DownloadUrl(args) => {
+            let t = &args.target;
+            let call = client.sync_download_url(app(t), &t.connector_id, &args.sync_id);
+            out.object(&read(call).await?)
+        }
+        C::ConfirmSync(args) => {
+            let t = &args.target;
+            let call = client.confirm_sync_valid(app(t), &t.connector_id, &args.sync_id);
+            write(call).await?;
+            out.done(format!("sync {} confirmed valid", args.sync_id))
+        }
+        C::ValidateConfig(args) => {
+            let text = String::from_utf8(read_file(&args.file)?).map_err(|_| {
+                Failure::usage(format!("{} is not UTF-8 text", args.file.display()))
+            })?;
+            let markers = read(client.validate_http_config(text))
+                .await?
+                .markers
+                .unwrap_or_default();
+            let mut writer = ListWriter::<EditorMarker>::new(out.out, out.format);
+            writer.page(&markers).map_err(Failure::write_failed)?;
+            writer.finish(None).map_err(Failure::write_failed)?;
+            let errors = markers
+                .iter()
+                .filter(|m| m.severity == Some(MarkerSeverity::Error))
+                .count();
+            if errors > 0 {
+                return Err(Failure::Quiet(Exit::Rejected));
+            }
+            Ok(())
+        }
+    }
+}
+
+fn app(target: &C1Target) -> &str {
+    &target.app.app_id
+}
+
+/// Sends a call that changes nothing.
+async fn read<O: Operation + Sync>(call: Call<O>) -> Result<O::Output, Failure> {
+    call.send().await.map_err(failure)
+}
+
+/// Sends a call that changes something (its lost answer may mean it was applied).
+async fn write<O: Operation + Sync>(call: Call<O>) -> Result<O::Output, Failure> {
+    call.send().await.map_err(write_failure)
+}
+
+/// The connector of an answer (the whole answer if it has none).
+fn connector_of(answer: ConnectorServiceGetResponse) -> Connector {
+    answer
+        .connector_view
+        .and_then(|v| v.connector)
+        .unwrap_or_default()
+}
+
+async fn list(client: &Client, args: &C1ListArgs, out: &mut Out<'_>) -> Result<(), Failure> {
+    let mut call = client.list_connectors(&args.app.app_id);
+    if let Some(size) = args.page_size {
+        call = call.page_size(size);
+    }
+    if let Some(token) = &args.page_token {
+        call = call.page_token(token);
+    }
+    let mut writer = ListWriter::<Connector>::new(out.out, out.format);
+    let mut next = None;
+    if args.all {
+        let mut pages = call.into_paginator();
+        while let Some(page) = pages.next_page().await.map_err(failure)? {
+            let items: Vec<Connector> = page.connectors().cloned().collect();
+            writer.page(&items).map_err(Failure::write_failed)?;
+        }
+    } else {
+        let page = read(call).await?;
+        let items: Vec<Connector> = page.connectors().cloned().collect();
+        writer.page(&items).map_err(Failure::write_failed)?;
+        next = page.next_page_token().map(str::to_owned);
+    }
+    writer.finish(None).map_err(Failure::write_failed)?;
+    if let (Some(token), false) = (next, out.quiet) {
+        eprintln!("more: --page-token {token} (or --all)");
+    }
+    Ok(())
+}
+
+/// The configuration file's `{"@type": …, …}`.
+fn config(path: &Path) -> Result<Config, Failure> {
+    let text = String::from_utf8(read_file(path)?)
+        .map_err(|_| Failure::usage(format!("{} is not UTF-8 JSON", path.display())))?;
+    Config::from_json(&text)
+        .map_err(|e| Failure::usage(format!("{}: not a configuration: {e}", path.display())))
+}
+
+/// A file's bytes, or stdin's for `-`.
+fn read_file(path: &Path) -> Result<Vec<u8>, Failure> {
+    let mut bytes = Vec::new();
+    if path.as_os_str() == "-" {
+        std::io::stdin()
+            .lock()
+            .read_to_end(&mut bytes)
+            .map_err(|e| Failure::context("reading stdin", e))?;
+        return Ok(bytes);
+    }
+    std::fs::read(path).map_err(|e| Failure::context(format!("reading {}", path.display()), e))
+}
+
+async fn create(client: &Client, args: &C1CreateArgs, out: &mut Out<'_>) -> Result<(), Failure> {
+    let app = &args.app.app_id;
+    let C1Fields {
+        display_name,
+        description,
+        config: config_file,
+        user_ids,
+    } = &args.fields;
+    let answer = if args.delegated {
+        let mut call = client.create_delegated_connector(app, &args.catalog_id);
+        if let Some(name) = display_name {
+            call = call.display_name(name);
+        }
+        if let Some(text) = description {
+            call = call.description(text);
+        }
+        if let Some(ids) = user_ids {
+            call = call.user_ids(ids.clone());
+        }
+        write(call).await?
+    } else {
+        if display_name.is_some() {
+            return Err(Failure::usage(
+                "--display-name is set by `update` or with --delegated (Create takes none)",
+            ));
+        }
+        let mut call = client.create_connector(app, &args.catalog_id);
+        if let Some(file) = config_file {
+            call = call.config(config(file)?);
+        }
+        if let Some(text) = description {
+            call = call.description(text);
+        }
+        if let Some(ids) = user_ids {
+            call = call.user_ids(ids.clone());
+        }
+        write(call).await?
+    };
+    out.object(&connector_of(answer))
+}
+
+async fn update(client: &Client, args: &C1UpdateArgs, out: &mut Out<'_>) -> Result<(), Failure> {
+    let t = &args.target;
+    let mut call = if args.delegated {
+        client.update_delegated_connector(app(t), &t.connector_id)
+    } else {
+        client.update_connector(app(t), &t.connector_id)
+    };
+    let fields = &args.fields;
+    if let Some(name) = &fields.display_name {
+        call = call.display_name(name);
+    }
+    if let Some(text) = &fields.description {
+        call = call.description(text);
+    }
+    if let Some(file) = &fields.config {
+        call = call.config(config(file)?);
+    }
+    if let Some(ids) = &fields.user_ids {
+        call = call.user_ids(ids.clone());
+    }
+    if call
+        .operation()
+        .request()
+        .update_mask
+        .is_none_or(|m| m.is_empty())
+    {
+        return Err(Failure::usage(
+            "nothing to update: give --display-name, --description, --config or --user-ids",
+        ));
+    }
+    let answer = write(call).await?;
+    out.object(&connector_of(answer))
+}
+
+impl Row for Connector {
+    const HEADERS: &'static [&'static str] = &["ID", "NAME", "CATALOG", "SYNC", "UPDATED"];
+    fn cells(&self) -> Vec<String> {
+        let text = |v: &Option<String>| v.clone().unwrap_or_default();
+        vec![
+            text(&self.id),
+            text(&self.display_name),
+            text(&self.catalog_id),
+            self.status
+                .as_ref()
+                .and_then(|s| s.status.as_ref())
+                .map(|s| s.as_str().trim_start_matches("SYNC_STATUS_").to_owned())
+                .unwrap_or_default(),
+            self.updated_at
+                .as_ref()
+                .map(ToString::to_string)
+                .unwrap_or_default(),
+        ]
+    }
+}
+
+impl Row for EditorMarker {
+    const HEADERS: &'static [&'static str] = &["LINE", "COLUMN", "SEVERITY", "MESSAGE"];
+    fn cells(&self) -> Vec<String> {
+        let number = |v: Option<i32>| v.map(|n| n.to_string()).unwrap_or_default();
+        vec![
+            number(self.start_line_number),
+            number(self.start_column),
+            self.severity
+                .as_ref()
+                .map(|s| s.as_str().to_owned())
+                .unwrap_or_default(),
+            self.message.clone().unwrap_or_default(),
+        ]
+    }
+}

@@ -1,0 +1,167 @@
+//! `POST /auth/v1/token`: client credentials with an EdDSA client assertion, verified
+//! against the key of a credential this sandbox minted or rotated.
+//!
+//! Written independently of `connkit-c1`'s signer on purpose: a shared bug would
+//! otherwise verify itself.
+
+use std::time::{Instant, SystemTime, UNIX_EPOCH};
+
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine as _;
+use connkit_models::c1::RpcCode;
+use ed25519_dalek::{Signature, SigningKey, VerifyingKey};
+use serde::Deserialize;
+
+use super::state::C1Store;
+use super::status::C1Error;
+use crate::auth::{Authenticator, IssuedToken};
+
+/// The `client_assertion_type` the endpoint accepts.
+const ASSERTION_TYPE: &str = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
+/// How far clocks may disagree.
+const LEEWAY_SECS: u64 = 60;
+/// The longest assertion lifetime accepted (`exp` − `nbf`).
+const MAX_LIFETIME_SECS: u64 = 10 * 60;
+
+#[derive(Deserialize)]
+struct Header {
+    alg: String,
+}
+
+#[derive(Deserialize)]
+struct Claims {
+    iss: String,
+    sub: String,
+    aud: String,
+    exp: u64,
+    nbf: u64,
+}
+
+/// A new Ed25519 key and the client secret that carries it.
+pub(crate) fn mint_key() -> Result<(SigningKey, String), String> {
+    let mut seed = [0u8; 32];
+    getrandom::getrandom(&mut seed).map_err(|e| format!("no OS randomness for a key: {e}"))?;
+    let key = SigningKey::from_bytes(&seed);
+    let jwk = serde_json::json!({
+        "kty": "OKP",
+        "crv": "Ed25519",
+        "x": URL_SAFE_NO_PAD.encode(key.verifying_key().as_bytes()),
+        "d": URL_SAFE_NO_PAD.encode(seed),
+    });
+    let secret = format!(
+        "secret-token:conductorone.com:v1:{}",
+        URL_SAFE_NO_PAD.encode(jwk.to_string())
+    );
+    Ok((key, secret))
+}
+
+/// The host of `name@HOST/suffix` without its port: the audience an assertion must name.
+pub(crate) fn audience(client_id: &str) -> Option<&str> {
+    let host = client_id.split_once('@')?.1;
+    let host = host.split_once('/').map_or(host, |(h, _)| h);
+    Some(match host.rsplit_once(':') {
+        Some((name, port)) if !port.contains(']') && port.bytes().all(|b| b.is_ascii_digit()) => {
+            name
+        }
+        _ => host,
+    })
+}
+
+fn unauthenticated(message: impl Into<String>) -> C1Error {
+    C1Error::new(RpcCode::Unauthenticated, message)
+}
+
+/// Checks the form and the assertion; issues a token on success.
+pub(crate) fn exchange(
+    store: &C1Store,
+    tokens: &Authenticator,
+    form: &[(String, String)],
+) -> Result<IssuedToken, C1Error> {
+    let field = |name: &str| {
+        form.iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+            .filter(|v| !v.is_empty())
+            .ok_or_else(|| C1Error::invalid(format!("the token request has no {name}")))
+    };
+    if field("grant_type")? != "client_credentials" {
+        return Err(C1Error::invalid("grant_type must be client_credentials"));
+    }
+    if field("client_assertion_type")? != ASSERTION_TYPE {
+        return Err(C1Error::invalid(format!(
+            "client_assertion_type must be {ASSERTION_TYPE}"
+        )));
+    }
+    let client_id = field("client_id")?;
+    let client = store
+        .clients
+        .get(client_id)
+        .ok_or_else(|| unauthenticated(format!("unknown client id {client_id}")))?;
+    verify(
+        field("client_assertion")?,
+        client_id,
+        &client.key,
+        unix_now(),
+    )?;
+    Ok(tokens.issue(client_id, Instant::now()))
+}
+
+fn unix_now() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
+}
+
+/// Verifies a compact JWS: EdDSA, signed by `key`, `iss` = `sub` = `client_id`, `aud`
+/// = the client id's host, and `now` inside `nbf..exp` (with leeway).
+pub(crate) fn verify(
+    jws: &str,
+    client_id: &str,
+    key: &VerifyingKey,
+    now: u64,
+) -> Result<(), C1Error> {
+    let bad = |why: &str| unauthenticated(format!("invalid client assertion: {why}"));
+    let mut parts = jws.split('.');
+    let (Some(header), Some(claims), Some(signature), None) =
+        (parts.next(), parts.next(), parts.next(), parts.next())
+    else {
+        return Err(bad("not a compact JWS of three parts"));
+    };
+    let decode = |part: &str, what: &str| {
+        URL_SAFE_NO_PAD
+            .decode(part)
+            .map_err(|_| bad(&format!("the {what} is not base64url")))
+    };
+    let head: Header = serde_json::from_slice(&decode(header, "header")?)
+        .map_err(|_| bad("the header is not JSON with an alg"))?;
+    if head.alg != "EdDSA" {
+        return Err(bad(&format!("alg is {:?}, expected EdDSA", head.alg)));
+    }
+    let signature = Signature::from_slice(&decode(signature, "signature")?)
+        .map_err(|_| bad("the signature is not 64 bytes"))?;
+    let signed = &jws[..header.len() + 1 + claims.len()];
+    key.verify_strict(signed.as_bytes(), &signature)
+        .map_err(|_| bad("the signature does not verify with this client's key (wrong key?)"))?;
+    let claims: Claims = serde_json::from_slice(&decode(claims, "claims")?)
+        .map_err(|_| bad("the claims lack iss, sub, aud, nbf or exp"))?;
+    if claims.iss != client_id || claims.sub != client_id {
+        return Err(bad("iss and sub must both be the client id"));
+    }
+    let expected = audience(client_id).unwrap_or_default();
+    if claims.aud != expected {
+        return Err(bad(&format!(
+            "aud is {:?}, expected {expected:?}",
+            claims.aud
+        )));
+    }
+    if now >= claims.exp + LEEWAY_SECS {
+        return Err(bad("it has expired (exp is in the past)"));
+    }
+    if now + LEEWAY_SECS < claims.nbf {
+        return Err(bad("it is not valid yet (nbf is in the future)"));
+    }
+    if claims.exp.saturating_sub(claims.nbf) > MAX_LIFETIME_SECS {
+        return Err(bad("its lifetime (exp - nbf) is longer than 10 minutes"));
+    }
+    Ok(())
+}

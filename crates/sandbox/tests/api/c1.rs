@@ -1,0 +1,623 @@
+//! The ConductorOne side: every operation in-process and over HTTP, the wire details
+//! (301, page-size clamp, bodyless POSTs, nulls, `google.rpc.Status`), the token
+//! endpoint's assertion checks, the state database, rate limit, faults and stats.
+
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine as _;
+use connkit_sandbox::{AuthMode, FaultConfig, RateLimitConfig, Sandbox};
+use ed25519_dalek::{Signer as _, SigningKey};
+use http::Method;
+use serde_json::{json, Value};
+
+use crate::harness::{send_local, send_remote, Answer, Pair, Req};
+
+fn app(sandbox: &Sandbox) -> String {
+    sandbox.c1().demo_app_ids()[0].clone()
+}
+
+/// Checks the shape of an error: `google.rpc.Status` with a numeric code, the
+/// request id at the end of the message and in `c1-trace-id`.
+fn assert_status(answer: &Answer, http: u16, code: i64) -> String {
+    assert_eq!(answer.status, http, "{}", answer.text());
+    let body = answer.json();
+    assert_eq!(body["code"], json!(code), "{body}");
+    let trace = answer
+        .header("c1-trace-id")
+        .expect("c1-trace-id")
+        .to_owned();
+    let message = body["message"].as_str().expect("a message").to_owned();
+    assert!(
+        message.ends_with(&format!(" (request-id: {trace})")),
+        "{message} / {trace}"
+    );
+    message
+}
+
+fn connector_of(answer: &Answer) -> Value {
+    assert_eq!(answer.status, 200, "{}", answer.text());
+    answer.json()["connectorView"]["connector"].clone()
+}
+
+/// Sends to the pair's served sandbox or to its in-process one.
+async fn send_to(pair: &Pair, remote: bool, req: Req) -> Answer {
+    if remote {
+        send_remote(pair, req).await
+    } else {
+        send_local(&pair.local, req).await
+    }
+}
+
+/// Both sandboxes of a pair, with a way to send to either.
+async fn on_both(pair: &Pair, req: Req) -> [Answer; 2] {
+    [
+        send_local(&pair.local, req.clone()).await,
+        send_remote(pair, req).await,
+    ]
+}
+
+#[tokio::test]
+async fn every_operation_in_process_and_over_http() {
+    let pair = Pair::seeded(1).await;
+    for (n, sandbox) in [&pair.local, &pair.remote].into_iter().enumerate() {
+        let app = app(sandbox);
+        let base = format!("/api/v1/apps/{app}/connectors");
+
+        let created = send_to(
+            &pair,
+            n == 1,
+            Req::new(Method::POST, &base).json(json!({
+                "catalogId": "catalog-okta", "displayName": "Okta prod", "description": null,
+                "userIds": null, "expandMask": null
+            })),
+        )
+        .await;
+        let created = connector_of(&created);
+        let id = created["id"].as_str().unwrap().to_owned();
+        assert_eq!(created["displayName"], "Okta prod");
+        let one = format!("{base}/{id}");
+
+        let configured = connector_of(
+            &send_to(
+                &pair,
+                n == 1,
+                Req::new(Method::POST, format!("{base}/create")).json(json!({
+                    "catalogId": "catalog-okta",
+                    "config": {"@type": "type.googleapis.com/c1.connector.v2.Okta", "domain": "x"},
+                    "description": "configured"
+                })),
+            )
+            .await,
+        );
+        assert_eq!(configured["config"]["domain"], "x");
+
+        // Update by mask: only the masked field changes, read-only fields are ignored.
+        let updated = connector_of(
+            &send_to(
+                &pair,
+                n == 1,
+                Req::new(Method::POST, &one).json(json!({
+                    "connector": {"description": "new", "displayName": "ignored",
+                                  "createdAt": "2000-01-01T00:00:00Z"},
+                    "updateMask": "description,createdAt"
+                })),
+            )
+            .await,
+        );
+        assert_eq!(updated["description"], "new");
+        assert_eq!(updated["displayName"], "Okta prod");
+        assert_eq!(updated["createdAt"], created["createdAt"]);
+        let delegated = connector_of(
+            &send_to(
+                &pair,
+                n == 1,
+                Req::new(Method::POST, format!("{one}/delegated")).json(json!({
+                    "connector": {"displayName": "renamed"}, "updateMask": "displayName"
+                })),
+            )
+            .await,
+        );
+        assert_eq!(delegated["displayName"], "renamed");
+        let unknown = send_to(
+            &pair,
+            n == 1,
+            Req::new(Method::POST, &one).json(json!({
+                "connector": {}, "updateMask": "nope"
+            })),
+        )
+        .await;
+        assert_status(&unknown, 400, 3);
+
+        // Sync lifecycle: bodyless POSTs without Content-Type answer `{}`.
+        let synced = send_to(
+            &pair,
+            n == 1,
+            Req::new(Method::POST, format!("{one}/force_sync")),
+        )
+        .await;
+        assert_eq!(synced.status, 200);
+        assert_eq!(synced.header("content-type"), Some("application/json"));
+        assert_eq!(synced.text(), "{}");
+        let got = connector_of(&send_to(&pair, n == 1, Req::get(&one)).await);
+        assert_eq!(got["status"]["status"], "SYNC_STATUS_DONE");
+        assert!(got["status"]["completedAt"].is_string());
+        let syncs = sandbox.c1().syncs(&app, &id);
+        assert_eq!(syncs.len(), 1);
+        let url = send_to(
+            &pair,
+            n == 1,
+            Req::get(format!("{one}/syncs/{}/download_url", syncs[0].sync_id)),
+        )
+        .await;
+        assert!(url.json()["downloadUrl"]
+            .as_str()
+            .unwrap()
+            .contains(&syncs[0].sync_id));
+        let missing = send_to(
+            &pair,
+            n == 1,
+            Req::get(format!("{one}/syncs/nope/download_url")),
+        )
+        .await;
+        assert_status(&missing, 404, 5);
+        let confirmed = send_to(
+            &pair,
+            n == 1,
+            Req::new(
+                Method::POST,
+                format!("{one}/confirm_sync_valid/{}", syncs[0].lifecycle_id),
+            ),
+        )
+        .await;
+        assert_eq!(confirmed.text(), "{}");
+
+        let paused = send_to(
+            &pair,
+            n == 1,
+            Req::new(Method::POST, format!("{one}/pause")),
+        )
+        .await;
+        assert_eq!(paused.text(), "{}");
+        let got = connector_of(&send_to(&pair, n == 1, Req::get(&one)).await);
+        assert_eq!(got["status"]["status"], "SYNC_STATUS_DISABLED");
+        assert!(got["syncDisabledAt"].is_string());
+        let refused = send_to(
+            &pair,
+            n == 1,
+            Req::new(Method::POST, format!("{one}/force_sync")),
+        )
+        .await;
+        assert_status(&refused, 400, 9);
+        send_to(
+            &pair,
+            n == 1,
+            Req::new(Method::POST, format!("{one}/resume")),
+        )
+        .await;
+        let got = connector_of(&send_to(&pair, n == 1, Req::get(&one)).await);
+        assert_eq!(got["status"]["status"], "SYNC_STATUS_DONE");
+        assert!(got.get("syncDisabledAt").is_none_or(Value::is_null));
+
+        let scheduled = send_to(
+            &pair,
+            n == 1,
+            Req::new(Method::POST, format!("{one}/schedule")).json(json!({
+                "cron": {"cronSpec": "0 3 * * *", "timezone": "Europe/Berlin"}
+            })),
+        )
+        .await;
+        assert_eq!(scheduled.text(), "{}");
+        let got = connector_of(&send_to(&pair, n == 1, Req::get(&one)).await);
+        assert_eq!(got["connectorSyncCronSchedule"]["cronSpec"], "0 3 * * *");
+        let bad_cron = send_to(
+            &pair,
+            n == 1,
+            Req::new(Method::POST, format!("{one}/schedule")).json(json!({
+                "cron": {"cronSpec": "daily"}
+            })),
+        )
+        .await;
+        assert_status(&bad_cron, 400, 3);
+
+        // Credentials: the secret once, never again; revoke removes it.
+        let rotated = send_to(
+            &pair,
+            n == 1,
+            Req::new(Method::POST, "/api/v1/apps/connectors/credentials")
+                .json(json!({"appId": app, "connectorId": id})),
+        )
+        .await
+        .json();
+        let secret = rotated["clientSecret"].as_str().unwrap();
+        assert!(secret.starts_with("secret-token:conductorone.com:v1:"));
+        assert_eq!(rotated["credential"]["clientSecret"], secret);
+        let credential_id = rotated["credential"]["id"].as_str().unwrap().to_owned();
+        let fetched = send_to(
+            &pair,
+            n == 1,
+            Req::get(format!("{one}/credentials/{credential_id}")),
+        )
+        .await;
+        assert_eq!(fetched.json()["credential"]["id"], credential_id.as_str());
+        assert!(!fetched.text().contains("secret-token"));
+        let revoked = send_to(
+            &pair,
+            n == 1,
+            Req::new(Method::POST, format!("{one}/credentials/{credential_id}")),
+        )
+        .await;
+        assert_eq!(revoked.text(), "{}");
+        let gone = send_to(
+            &pair,
+            n == 1,
+            Req::get(format!("{one}/credentials/{credential_id}")),
+        )
+        .await;
+        assert_status(&gone, 404, 5);
+
+        let markers = send_to(
+            &pair,
+            n == 1,
+            Req::new(Method::POST, "/api/v1/apps/connectors/validate_config/http")
+                .json(json!({"text": "{\n  \"a\": }"})),
+        )
+        .await
+        .json();
+        assert_eq!(markers["markers"][0]["severity"], "ERROR");
+        assert_eq!(markers["markers"][0]["startLineNumber"], 2);
+        let clean = send_to(
+            &pair,
+            n == 1,
+            Req::new(Method::POST, "/api/v1/apps/connectors/validate_config/http")
+                .json(json!({"text": "{\"a\": 1}"})),
+        )
+        .await
+        .json();
+        assert_eq!(clean["markers"], json!([]));
+
+        let deleted = send_to(&pair, n == 1, Req::new(Method::DELETE, &one)).await;
+        assert_eq!(deleted.text(), "{}");
+        assert_status(&send_to(&pair, n == 1, Req::get(&one)).await, 404, 5);
+        assert_status(
+            &send_to(&pair, n == 1, Req::new(Method::DELETE, &one)).await,
+            404,
+            5,
+        );
+    }
+}
+
+#[tokio::test]
+async fn list_clamps_page_size_and_ends_on_an_empty_token() {
+    let pair = Pair::new(|| Sandbox::builder().seed(1)).await;
+    let app = app(&pair.local);
+    // 2 seeded + 120 created.
+    for sandbox in [&pair.local, &pair.remote] {
+        for n in 0..120 {
+            let req = Req::new(Method::POST, format!("/api/v1/apps/{app}/connectors"))
+                .json(json!({"displayName": format!("c{n}")}));
+            assert_eq!(send_local(sandbox, req).await.status, 200);
+        }
+    }
+    let list = format!("/api/v1/apps/{app}/connectors");
+    for (query, size) in [
+        ("", 25),
+        ("?page_size=0", 25),
+        ("?page_size=3", 10),
+        ("?page_size=500", 100),
+        ("?page_size=40", 40),
+    ] {
+        for answer in on_both(&pair, Req::get(format!("{list}{query}"))).await {
+            let body = answer.json();
+            assert_eq!(body["list"].as_array().unwrap().len(), size, "{query}");
+            assert_ne!(body["nextPageToken"], "");
+        }
+    }
+    for answer in on_both(&pair, Req::get(format!("{list}?page_size=abc"))).await {
+        assert_status(&answer, 400, 3);
+    }
+    for answer in on_both(&pair, Req::get(format!("{list}?page_token=zz"))).await {
+        assert_status(&answer, 400, 3);
+    }
+    // Walk all pages: every connector once, then "".
+    let mut seen = std::collections::BTreeSet::new();
+    let mut token = String::new();
+    loop {
+        let page = send_remote(
+            &pair,
+            Req::get(format!("{list}?page_size=100&page_token={token}")),
+        )
+        .await
+        .json();
+        for view in page["list"].as_array().unwrap() {
+            assert!(seen.insert(view["connector"]["id"].as_str().unwrap().to_owned()));
+        }
+        token = page["nextPageToken"].as_str().unwrap().to_owned();
+        if token.is_empty() {
+            break;
+        }
+    }
+    assert_eq!(seen.len(), 122);
+    let unknown_app = send_remote(&pair, Req::get("/api/v1/apps/nope/connectors")).await;
+    assert_status(&unknown_app, 404, 5);
+}
+
+#[tokio::test]
+async fn a_trailing_slash_redirects_and_unknown_paths_are_a_status() {
+    let pair = Pair::seeded(1).await;
+    let app = app(&pair.local);
+    for answer in on_both(
+        &pair,
+        Req::get(format!("/api/v1/apps/{app}/connectors/?page_size=10")),
+    )
+    .await
+    {
+        assert_eq!(answer.status, 301);
+        assert_eq!(
+            answer.header("location"),
+            Some(format!("/api/v1/apps/{app}/connectors?page_size=10").as_str())
+        );
+    }
+    for answer in on_both(&pair, Req::get("/api/v1/nothing/here")).await {
+        assert_status(&answer, 404, 5);
+    }
+    for answer in on_both(
+        &pair,
+        Req::new(Method::POST, format!("/api/v1/apps/{app}/connectors"))
+            .header("Content-Type", "application/json")
+            .body("{not json"),
+    )
+    .await
+    {
+        let message = assert_status(&answer, 400, 3);
+        assert!(message.contains("invalid request body"), "{message}");
+    }
+}
+
+/// A client assertion as ConductorOne's tools sign it, with knobs to break it.
+struct Assertion<'a> {
+    client_id: &'a str,
+    key: &'a SigningKey,
+    aud: &'a str,
+    now: u64,
+}
+
+impl Assertion<'_> {
+    fn sign(&self) -> String {
+        let part = |v: Value| URL_SAFE_NO_PAD.encode(v.to_string());
+        let input = format!(
+            "{}.{}",
+            part(json!({"alg": "EdDSA", "typ": "JWT", "nonce": "00ff"})),
+            part(
+                json!({"iss": self.client_id, "sub": self.client_id, "aud": self.aud,
+                        "iat": self.now, "nbf": self.now - 120, "exp": self.now + 120})
+            )
+        );
+        let signature = self.key.sign(input.as_bytes());
+        format!("{input}.{}", URL_SAFE_NO_PAD.encode(signature.to_bytes()))
+    }
+}
+
+fn key_of(secret: &str) -> SigningKey {
+    let jwk = secret
+        .strip_prefix("secret-token:conductorone.com:v1:")
+        .unwrap();
+    let jwk: Value = serde_json::from_slice(&URL_SAFE_NO_PAD.decode(jwk).unwrap()).unwrap();
+    let d: [u8; 32] = URL_SAFE_NO_PAD
+        .decode(jwk["d"].as_str().unwrap())
+        .unwrap()
+        .try_into()
+        .unwrap();
+    SigningKey::from_bytes(&d)
+}
+
+fn token_request(client_id: &str, assertion: &str) -> Req {
+    let form = form_urlencoded::Serializer::new(String::new())
+        .append_pair("grant_type", "client_credentials")
+        .append_pair("client_id", client_id)
+        .append_pair(
+            "client_assertion_type",
+            "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
+        )
+        .append_pair("client_assertion", assertion)
+        .finish();
+    Req::new(Method::POST, "/auth/v1/token")
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .body(form)
+}
+
+#[tokio::test]
+async fn the_token_endpoint_verifies_the_signed_assertion() {
+    let pair = Pair::new(|| {
+        Sandbox::builder()
+            .seed(1)
+            .require_auth(AuthMode::AnyIssuedToken)
+    })
+    .await;
+    let host = pair
+        .server
+        .base_url()
+        .trim_start_matches("http://")
+        .to_owned();
+    let (client_id, secret) = pair.remote.c1().mint_credentials(&host).unwrap();
+    assert!(client_id.contains(&format!("@{host}/")), "{client_id}");
+    let key = key_of(&secret);
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    let good = Assertion {
+        client_id: &client_id,
+        key: &key,
+        aud: "127.0.0.1",
+        now,
+    };
+    let app = app(&pair.remote);
+    let list = Req::get(format!("/api/v1/apps/{app}/connectors"));
+    assert_status(&send_remote(&pair, list.clone()).await, 401, 16);
+
+    let answer = send_remote(&pair, token_request(&client_id, &good.sign())).await;
+    assert_eq!(answer.status, 200, "{}", answer.text());
+    let token = answer.json()["access_token"].as_str().unwrap().to_owned();
+    assert!(answer.json()["expires_in"].as_u64().unwrap() > 0);
+    let listed = send_remote(
+        &pair,
+        list.clone()
+            .header("Authorization", &format!("Bearer {token}")),
+    )
+    .await;
+    assert_eq!(listed.status, 200);
+
+    let other_key = SigningKey::from_bytes(&[9; 32]);
+    let refusals = [
+        (
+            Assertion {
+                now: now - 3600,
+                ..good
+            },
+            "expired",
+        ),
+        (
+            Assertion {
+                aud: "acme.conductor.one",
+                ..good
+            },
+            "aud is",
+        ),
+        (
+            Assertion {
+                key: &other_key,
+                ..good
+            },
+            "does not verify",
+        ),
+    ];
+    for (assertion, needle) in refusals {
+        let refused = send_remote(&pair, token_request(&client_id, &assertion.sign())).await;
+        let message = assert_status(&refused, 401, 16);
+        assert!(message.contains(needle), "{needle}: {message}");
+    }
+    let unknown = send_remote(&pair, token_request("x@127.0.0.1/y", &good.sign())).await;
+    assert!(assert_status(&unknown, 401, 16).contains("unknown client id"));
+    let no_grant = send_remote(
+        &pair,
+        Req::new(Method::POST, "/auth/v1/token")
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .body("client_id=a"),
+    )
+    .await;
+    assert_status(&no_grant, 400, 3);
+
+    // A rotated connector credential buys tokens until it is revoked.
+    let bearer = format!("Bearer {token}");
+    let listed = listed.json();
+    let connector = listed["list"][0]["connector"]["id"].as_str().unwrap();
+    let rotated = send_remote(
+        &pair,
+        Req::new(Method::POST, "/api/v1/apps/connectors/credentials")
+            .header("Authorization", &bearer)
+            .json(json!({"appId": app, "connectorId": connector})),
+    )
+    .await
+    .json();
+    let rotated_id = rotated["credential"]["clientId"].as_str().unwrap();
+    let rotated_key = key_of(rotated["clientSecret"].as_str().unwrap());
+    let signed = Assertion {
+        client_id: rotated_id,
+        key: &rotated_key,
+        ..good
+    }
+    .sign();
+    let bought = send_remote(&pair, token_request(rotated_id, &signed)).await;
+    assert_eq!(bought.status, 200, "{}", bought.text());
+    let credential_id = rotated["credential"]["id"].as_str().unwrap();
+    let revoke = Req::new(
+        Method::POST,
+        format!("/api/v1/apps/{app}/connectors/{connector}/credentials/{credential_id}"),
+    )
+    .header("Authorization", &bearer);
+    assert_eq!(send_remote(&pair, revoke).await.status, 200);
+    let after = send_remote(&pair, token_request(rotated_id, &signed)).await;
+    assert!(assert_status(&after, 401, 16).contains("unknown client id"));
+}
+
+#[tokio::test]
+async fn the_state_database_keeps_c1_changes_and_shares_them() {
+    let dir = std::env::temp_dir().join(format!("connkit-c1-state-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let path = dir.join("state.db");
+    let first = Sandbox::builder()
+        .seed(1)
+        .state_file(&path)
+        .build()
+        .unwrap();
+    let second = Sandbox::builder()
+        .seed(1)
+        .state_file(&path)
+        .build()
+        .unwrap();
+    let app = app(&first);
+    assert_eq!(app, crate::c1::app(&second));
+    let created = connector_of(
+        &send_local(
+            &first,
+            Req::new(Method::POST, format!("/api/v1/apps/{app}/connectors"))
+                .json(json!({"displayName": "kept"})),
+        )
+        .await,
+    );
+    let one = format!(
+        "/api/v1/apps/{app}/connectors/{}",
+        created["id"].as_str().unwrap()
+    );
+    // The other sandbox on the same database sees it, and its change is seen back.
+    assert_eq!(
+        connector_of(&send_local(&second, Req::get(&one)).await)["displayName"],
+        "kept"
+    );
+    send_local(&second, Req::new(Method::POST, format!("{one}/pause"))).await;
+    let got = connector_of(&send_local(&first, Req::get(&one)).await);
+    assert_eq!(got["status"]["status"], "SYNC_STATUS_DISABLED");
+    drop((first, second));
+    let reopened = Sandbox::builder()
+        .seed(1)
+        .state_file(&path)
+        .build()
+        .unwrap();
+    assert_eq!(
+        connector_of(&send_local(&reopened, Req::get(&one)).await)["displayName"],
+        "kept"
+    );
+    drop(reopened);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[tokio::test]
+async fn rate_limit_faults_and_stats_cover_c1() {
+    let limited = Sandbox::builder()
+        .seed(1)
+        .rate_limit(RateLimitConfig {
+            max: 2,
+            window: Duration::from_secs(60),
+        })
+        .build()
+        .unwrap();
+    let list = Req::get(format!("/api/v1/apps/{}/connectors", app(&limited)));
+    for _ in 0..2 {
+        assert_eq!(send_local(&limited, list.clone()).await.status, 200);
+    }
+    let refused = send_local(&limited, list.clone()).await;
+    assert_status(&refused, 429, 8);
+    assert!(refused.header("retry-after").is_some());
+    let stats = limited.stats();
+    assert_eq!(stats.by_operation.get("c1.List"), Some(&3));
+
+    let faulty = Sandbox::builder()
+        .seed(1)
+        .faults("error=1,seed=1".parse::<FaultConfig>().unwrap())
+        .build()
+        .unwrap();
+    let list = Req::get(format!("/api/v1/apps/{}/connectors", app(&faulty)));
+    assert_status(&send_local(&faulty, list).await, 503, 14);
+    assert_eq!(faulty.stats().injected_faults.get("error"), Some(&1));
+}
