@@ -8,7 +8,7 @@ use anyhow::{bail, Context, Result};
 
 /// How a command is shown to the user: `$ program arg arg` (the program's file name, with
 /// `(in dir)` when a directory is set).
-fn display(cmd: &Command) -> String {
+pub fn display(cmd: &Command) -> String {
     let program = Path::new(cmd.get_program());
     let mut line = program
         .file_name()

@@ -11,10 +11,14 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use anyhow::{Context, Result};
+use anyhow::{bail, Context, Result};
 use semver::Version;
 
 use crate::{cmd, git};
+
+/// `cargo semver-checks`' exit code when it found breaking changes; other failures
+/// (a crate that does not build, a bad baseline) carry no verdict.
+const BREAKING: i32 = 100;
 
 /// `cargo semver-checks` for `crates` (in the tree at `dir`, a checkout of the repository
 /// at `repo`) against each one's last release below `before` (all releases when `None`).
@@ -51,13 +55,23 @@ pub fn check(repo: &Path, dir: &Path, crates: &[String], before: Option<&Version
         for name in &names {
             cargo.args(["-p", name]);
         }
-        cmd::run(&mut cargo).with_context(|| {
-            format!(
+        let line = cmd::display(&cargo);
+        eprintln!("$ {line}");
+        let status = cargo
+            .status()
+            .with_context(|| format!("could not start `{line}`"))?;
+        match status.code() {
+            Some(0) => {}
+            Some(BREAKING) => bail!(
                 "`cargo semver-checks` found breaking changes since {version} in {}: bump \
                  the major version (minor before 1.0), or undo them",
                 names.join(", ")
-            )
-        })?;
+            ),
+            _ => bail!(
+                "`{line}` failed ({status}) without a verdict on compatibility (e.g. a crate \
+                 that does not build); see its output above"
+            ),
+        }
     }
     Ok(())
 }
