@@ -5,10 +5,9 @@ use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
 use bytes::Bytes;
-use connkit_transport::{clone_request, AuthProblem, Idempotency, Transport, TransportError};
-use http::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE};
-use http::{HeaderValue, Method, StatusCode};
-use serde::Deserialize;
+use connkit_transport::{clone_request, request_token, AuthProblem, Transport, TransportError};
+use http::header::AUTHORIZATION;
+use http::{HeaderValue, StatusCode};
 
 use crate::assertion::{self, ASSERTION_TYPE};
 use crate::credentials::C1Credentials;
@@ -37,13 +36,6 @@ pub struct AssertionAuth<T> {
 struct Cached {
     header: HeaderValue,
     refresh_at: Option<Instant>,
-}
-
-#[derive(Deserialize)]
-struct TokenAnswer {
-    access_token: String,
-    #[serde(default)]
-    expires_in: Option<u64>,
 }
 
 impl<T: Transport> AssertionAuth<T> {
@@ -85,46 +77,21 @@ impl<T: Transport> AssertionAuth<T> {
                 &assertion::sign(&self.credentials, SystemTime::now()),
             )
             .finish();
-        let mut request = http::Request::new(Bytes::from(form));
-        *request.method_mut() = Method::POST;
-        *request.uri_mut() = self.token_uri.clone();
-        let headers = request.headers_mut();
-        headers.insert(
-            CONTENT_TYPE,
-            HeaderValue::from_static("application/x-www-form-urlencoded"),
-        );
-        headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
-        // A fresh assertion each time; asking twice is harmless.
-        request.extensions_mut().insert(Idempotency::Idempotent);
-        let requested_at = Instant::now();
-        let response = self
-            .inner
-            .send(request)
-            .await
-            .map_err(|e| AuthProblem::Unreachable(Arc::new(e)))?;
-        let body = response.body();
-        if !response.status().is_success() {
-            let excerpt = &body[..body.len().min(512)];
-            return Err(AuthProblem::Rejected {
-                status: response.status(),
-                body: String::from_utf8_lossy(excerpt).into_owned(),
-            });
-        }
-        let answer: TokenAnswer =
-            serde_json::from_slice(body).map_err(|e| AuthProblem::BadToken {
-                reason: format!("expected {{access_token, token_type, expires_in}} ({e})"),
-            })?;
-        let mut header = HeaderValue::try_from(format!("Bearer {}", answer.access_token))
-            .ok()
-            .filter(|_| !answer.access_token.trim().is_empty())
-            .ok_or_else(|| AuthProblem::BadToken {
-                reason: "access_token is empty or cannot go in an HTTP header".into(),
-            })?;
-        header.set_sensitive(true);
-        let refresh_at = answer.expires_in.map(Duration::from_secs).and_then(|life| {
-            requested_at.checked_add(life.saturating_sub(REFRESH_MARGIN.min(life / 4)))
-        });
-        Ok(Cached { header, refresh_at })
+        // The assertion expires within minutes and is signed anew each time: nothing in
+        // the form needs scrubbing from errors.
+        let grant = request_token(
+            &self.inner,
+            &self.token_uri,
+            form,
+            None,
+            REFRESH_MARGIN,
+            &[],
+        )
+        .await?;
+        Ok(Cached {
+            header: grant.header,
+            refresh_at: grant.refresh_at,
+        })
     }
 }
 

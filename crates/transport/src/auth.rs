@@ -283,47 +283,17 @@ impl<T: Transport> AuthLayer<T> {
             .append_pair("client_id", &settings.client_id)
             .append_pair("client_secret", settings.client_secret.expose())
             .finish();
-        let mut request = http::Request::new(Bytes::from(form));
-        *request.method_mut() = Method::POST;
-        *request.uri_mut() = settings.token_uri.clone();
-        request.headers_mut().insert(
-            CONTENT_TYPE,
-            HeaderValue::from_static("application/x-www-form-urlencoded"),
-        );
-        request
-            .headers_mut()
-            .insert(ACCEPT, HeaderValue::from_static("application/json"));
-        // Asking for a token twice is harmless, so the retry layer may resend it.
-        request.extensions_mut().insert(Idempotency::Idempotent);
-        if let Some(d) = deadline {
-            request.extensions_mut().insert(Deadline(d));
-        }
-        let requested_at = Instant::now();
-        let response = self
-            .inner
-            .send(request)
-            .await
-            .map_err(|e| AuthProblem::Unreachable(Arc::new(e)))?;
-        let status = response.status();
-        if !status.is_success() {
-            let body = response.body();
-            let excerpt = String::from_utf8_lossy(&body[..body.len().min(BODY_EXCERPT)]);
-            return Err(AuthProblem::Rejected {
-                status,
-                body: scrub(&excerpt, &[&settings.client_secret]),
-            });
-        }
-        let token = parse_token(response.body()).map_err(|reason| AuthProblem::BadToken {
-            reason: scrub(&reason, &[&settings.client_secret]),
-        })?;
-        let header = bearer_header(&token.access_token).ok_or_else(|| AuthProblem::BadToken {
-            reason: "access_token contains characters that cannot go in an HTTP header".into(),
-        })?;
-        let usable_for = token
-            .expires_in
-            .map(|lifetime| lifetime.saturating_sub(settings.refresh_margin.min(lifetime / 4)));
-        // A lifetime too long to represent is taken as "until a 401".
-        let refresh_at = usable_for.and_then(|d| requested_at.checked_add(d));
+        let grant = request_token(
+            &self.inner,
+            &settings.token_uri,
+            form,
+            deadline,
+            settings.refresh_margin,
+            &[&settings.client_secret],
+        )
+        .await?;
+        let (token, requested_at, usable_for) =
+            (&grant.token, grant.requested_at, grant.usable_for);
         tracing::debug!(
             endpoint = %settings.token_uri,
             expires_in_s = token.expires_in.map(|d| d.as_secs()),
@@ -343,8 +313,82 @@ impl<T: Transport> AuthLayer<T> {
                 tracing::warn!(cache = %cache.dir().display(), error = %e, "could not cache the access token");
             }
         }
-        Ok((header, refresh_at))
+        Ok((grant.header, grant.refresh_at))
     }
+}
+
+/// What a token endpoint granted.
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct TokenGrant {
+    /// `Bearer <token>`, marked sensitive.
+    pub header: HeaderValue,
+    /// When to fetch a new one: the refresh margin (at most a quarter of the lifetime)
+    /// before it expires; `None` means "until a 401".
+    pub refresh_at: Option<Instant>,
+    token: Token,
+    requested_at: Instant,
+    usable_for: Option<Duration>,
+}
+
+/// Posts the form-encoded OAuth2 token request `form` to `uri` through `inner` (marked
+/// idempotent: asking twice is harmless) and reads `{access_token, token_type,
+/// expires_in}` leniently. The `secrets` the form carries are scrubbed from errors.
+/// Shared by every grant that answers in that shape (client secret, signed assertion).
+pub async fn request_token<T: Transport + ?Sized>(
+    inner: &T,
+    uri: &http::Uri,
+    form: String,
+    deadline: Option<Instant>,
+    refresh_margin: Duration,
+    secrets: &[&Secret],
+) -> Result<TokenGrant, AuthProblem> {
+    let mut request = http::Request::new(Bytes::from(form));
+    *request.method_mut() = Method::POST;
+    *request.uri_mut() = uri.clone();
+    request.headers_mut().insert(
+        CONTENT_TYPE,
+        HeaderValue::from_static("application/x-www-form-urlencoded"),
+    );
+    request
+        .headers_mut()
+        .insert(ACCEPT, HeaderValue::from_static("application/json"));
+    request.extensions_mut().insert(Idempotency::Idempotent);
+    if let Some(d) = deadline {
+        request.extensions_mut().insert(Deadline(d));
+    }
+    let requested_at = Instant::now();
+    let response = inner
+        .send(request)
+        .await
+        .map_err(|e| AuthProblem::Unreachable(Arc::new(e)))?;
+    let status = response.status();
+    if !status.is_success() {
+        let body = response.body();
+        let excerpt = String::from_utf8_lossy(&body[..body.len().min(BODY_EXCERPT)]);
+        return Err(AuthProblem::Rejected {
+            status,
+            body: scrub(&excerpt, secrets),
+        });
+    }
+    let token = parse_token(response.body()).map_err(|reason| AuthProblem::BadToken {
+        reason: scrub(&reason, secrets),
+    })?;
+    let header = bearer_header(&token.access_token).ok_or_else(|| AuthProblem::BadToken {
+        reason: "access_token contains characters that cannot go in an HTTP header".into(),
+    })?;
+    let usable_for = token
+        .expires_in
+        .map(|lifetime| lifetime.saturating_sub(refresh_margin.min(lifetime / 4)));
+    // A lifetime too long to represent is taken as "until a 401".
+    let refresh_at = usable_for.and_then(|d| requested_at.checked_add(d));
+    Ok(TokenGrant {
+        header,
+        refresh_at,
+        token,
+        requested_at,
+        usable_for,
+    })
 }
 
 /// A token found in the on-disk cache.
@@ -386,6 +430,7 @@ fn from_disk(
     Some(FromDisk { header, refresh_at })
 }
 
+#[derive(Debug)]
 struct Token {
     access_token: Secret,
     expires_in: Option<Duration>,

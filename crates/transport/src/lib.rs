@@ -153,7 +153,7 @@ mod token_cache;
 mod trace;
 mod user_dirs;
 
-pub use auth::{Auth, AuthLayer, ClientCredentials};
+pub use auth::{request_token, Auth, AuthLayer, ClientCredentials, TokenGrant};
 pub use backend::{HttpBackend, HttpBackendBuilder, TlsBackend};
 pub use base_url::{BaseUrl, API_VERSION_PREFIX};
 pub use config::{
