@@ -261,14 +261,13 @@ fn chosen_overlay(
     match explicit {
         Some("none") => return None,
         Some(name) => return Some(name.to_owned()),
+        // The default profile only when it is also what the client connects to.
+        None if global.profile.is_none() && (global.sandbox || global.base_url.is_some()) => {
+            return None
+        }
         None => {}
     }
-    // The default profile only when it is also what the client connects to.
-    let name = match &global.profile {
-        Some(name) => name.clone(),
-        None if global.sandbox || global.base_url.is_some() => return None,
-        None => crate::tenant::profile_name(global)?,
-    };
+    let name = crate::tenant::profile_name(global)?;
     let path = Overlay::path(dir, &name).ok()?;
     if !path.is_file() {
         return None;
