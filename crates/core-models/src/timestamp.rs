@@ -9,6 +9,7 @@
 
 use std::fmt;
 use std::str::FromStr;
+use std::time::{SystemTime, UNIX_EPOCH};
 
 /// An RFC 3339 `date-time` with up to 9 fractional digits, kept verbatim.
 ///
@@ -46,6 +47,24 @@ pub struct TimestampError {
 }
 
 impl Timestamp {
+    /// `time` in UTC with nanoseconds, `YYYY-MM-DDTHH:MM:SS.nnnnnnnnnZ` (the form
+    /// ConductorOne writes); a time before 1970 is taken as 1970-01-01.
+    pub fn from_system_time(time: SystemTime) -> Timestamp {
+        let since = time.duration_since(UNIX_EPOCH).unwrap_or_default();
+        let secs = since.as_secs();
+        let (days, rest) = (secs / 86_400, secs % 86_400);
+        let (year, month, day) = civil_from_days(i64::try_from(days).unwrap_or(i64::MAX));
+        let text = format!(
+            "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}.{:09}Z",
+            rest / 3600,
+            rest % 3600 / 60,
+            rest % 60,
+            since.subsec_nanos()
+        );
+        // The text is built to the grammar `parse` reads.
+        Timestamp::parse(&text).unwrap_or_else(|_| unreachable!("{text} is RFC 3339"))
+    }
+
     /// Parses and validates `text` (`YYYY-MM-DDTHH:MM:SS[.f{1,9}](Z|±HH:MM)`).
     ///
     /// `t`/`z` in lower case are accepted (RFC 3339 §5.6 allows them); a second of
@@ -272,9 +291,37 @@ fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
     era * 146_097 + doe - 719_468
 }
 
+/// The proleptic Gregorian date `days` after 1970-01-01: the inverse of
+/// [`days_from_civil`] (Howard Hinnant's `civil_from_days`).
+fn civil_from_days(days: i64) -> (i64, u32, u32) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    (year, month, day)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn formats_system_times() {
+        use std::time::Duration;
+        let at = Timestamp::from_system_time;
+        assert_eq!(at(UNIX_EPOCH).as_str(), "1970-01-01T00:00:00.000000000Z");
+        let t = UNIX_EPOCH + Duration::new(1_709_251_199, 5);
+        assert_eq!(at(t).as_str(), "2024-02-29T23:59:59.000000005Z");
+        for days in [-1, 0, 59, 365, 11_016, 19_782, 2_932_896] {
+            let (y, m, d) = civil_from_days(days);
+            assert_eq!(days_from_civil(y, m, d), days, "{y}-{m}-{d}");
+        }
+    }
 
     #[test]
     fn keeps_text_and_exposes_parts() {
