@@ -46,9 +46,18 @@ pub enum Error {
         /// The repeated token.
         token: String,
     },
+    /// A listing failed on its own account (its page task was cancelled).
+    #[error(transparent)]
+    Pagination(connkit_client::PaginationError),
     /// No complete answer was had (connection, timeout, auth, retries exhausted).
     #[error(transparent)]
     Transport(#[from] TransportError),
+}
+
+impl From<connkit_client::InvalidRequest> for Error {
+    fn from(invalid: connkit_client::InvalidRequest) -> Self {
+        Error::invalid_input(invalid.message())
+    }
 }
 
 impl Error {

@@ -63,4 +63,4 @@ pub use credentials::{audience_of, encode_secret, host_of, C1Credentials, SECRET
 pub use error::{Error, Result, ServiceError, TRACE_ID_HEADER};
 pub use fluent::Call;
 pub use operation::{Operation, API_PREFIX};
-pub use paginate::Paginator;
+pub use paginate::{ConnectorListing, Paginator};

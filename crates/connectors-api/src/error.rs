@@ -111,6 +111,9 @@ pub enum Error {
         /// What a lookup after the failure found.
         reconciliation: Reconciliation,
     },
+    /// A listing failed on its own account (a repeated cursor, a cancelled page task).
+    #[error(transparent)]
+    Pagination(connkit_client::PaginationError),
     /// No complete response could be had (connection, timeout, auth, retries, rate limit).
     #[error("{operation}: no usable response")]
     #[non_exhaustive]
@@ -189,7 +192,9 @@ impl Error {
                     ErrorKind::Other
                 }
             }
-            Error::UpdateFailed { .. } | Error::Decode { .. } => ErrorKind::Other,
+            Error::UpdateFailed { .. } | Error::Decode { .. } | Error::Pagination(_) => {
+                ErrorKind::Other
+            }
         }
     }
 
@@ -250,6 +255,12 @@ impl Error {
         Error::InvalidInput {
             message: message.into(),
         }
+    }
+}
+
+impl From<connkit_client::InvalidRequest> for Error {
+    fn from(invalid: connkit_client::InvalidRequest) -> Self {
+        Error::invalid_input(invalid.message())
     }
 }
 
