@@ -83,6 +83,13 @@ impl Client {
     }
 }
 
+/// ConductorOne's retry rules, as its own CLI has them: 429 for every method, 5xx and
+/// connection errors for idempotent methods only, `Retry-After` honoured, exponential
+/// backoff from 500 ms with jitter (the transport's [`RetryPolicy`] with that start).
+pub fn default_retry_policy() -> RetryPolicy {
+    RetryPolicy::default().initial_backoff(Duration::from_millis(500))
+}
+
 /// Settings for a [`Client`].
 ///
 /// The transport is, by choice (as in `connkit-connectors`):
@@ -207,7 +214,7 @@ impl ClientBuilder {
         let transport = self
             .transport
             .build(auth, |stack| {
-                let mut retry = RetryPolicy::default().initial_backoff(Duration::from_millis(500));
+                let mut retry = default_retry_policy();
                 if let Some(attempts) = retries {
                     retry = retry.max_attempts(attempts);
                 }

@@ -1,6 +1,7 @@
 //! [`Error`]: everything a ConductorOne call can fail with.
 
 use bytes::Bytes;
+use connkit_client::ErrorKind;
 use connkit_models::c1::{RpcCode, RpcStatus};
 use connkit_models::decode::DecodeError;
 use connkit_transport::TransportError;
@@ -64,6 +65,16 @@ impl Error {
     pub(crate) fn invalid_input(message: impl Into<String>) -> Self {
         Error::InvalidInput {
             message: message.into(),
+        }
+    }
+
+    /// Classifies the error (the same kinds as the ISC client's, for exit codes).
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            Error::InvalidInput { .. } => ErrorKind::InvalidInput,
+            Error::Service(e) => ErrorKind::of_status(e.status, false),
+            Error::Transport(e) => ErrorKind::of_transport(e),
+            _ => ErrorKind::Other,
         }
     }
 

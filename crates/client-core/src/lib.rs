@@ -8,6 +8,7 @@
 //!   ([`Offset`]) and page tokens ([`Token`]), with the item cap, the listing deadline,
 //!   prefetching, loop protection and `Unpin` [`ListStream`]s; [`Page`] for offset
 //!   pages.
+//! - [`ErrorKind`]: one classification of both clients' errors (for exit codes).
 //! - [`TransportChoice`]: the standard transport stack, a backend under it, or a
 //!   transport as is, as each `ClientBuilder` offers it.
 //!
@@ -22,6 +23,7 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod encode;
+mod kind;
 mod page;
 mod paginate;
 mod request;
@@ -29,6 +31,7 @@ mod stack;
 mod stream;
 
 pub use encode::{path_segment, PathBuilder, Query};
+pub use kind::ErrorKind;
 pub use page::Page;
 pub use paginate::{
     Cursor, Offset, PageMeta, PageRequest, PageSource, PaginationError, Paginator, Sending, Token,

@@ -15,6 +15,7 @@ use connkit_transport::{
 use crate::error::{Error, PreflightRejected, Reconciliation, Result};
 use crate::operation::Operation;
 use crate::preflight;
+use crate::settings::API_VERSION_PREFIX;
 
 /// A client of the Connectors API. Cheap to clone (one `Arc`), `Send + Sync`.
 ///
@@ -299,7 +300,7 @@ pub const IN_PROCESS_BASE_URL: &str = "http://localhost";
 ///     .build()
 ///     .unwrap();
 /// assert_eq!(client.validators().len(), 1);
-/// assert_eq!(client.base_url().api_root(), "http://127.0.0.1:8080/v2024");
+/// assert_eq!(client.base_url().root(), "http://127.0.0.1:8080");
 /// ```
 pub struct ClientBuilder {
     base_url: Option<String>,
@@ -447,7 +448,9 @@ impl ClientBuilder {
                 BaseUrl::parse(IN_PROCESS_BASE_URL).map_err(config)?
             }
             (None, None) => return Err(Error::invalid_input("no base URL was given")),
-        };
+        }
+        .without_suffix(API_VERSION_PREFIX)
+        .map_err(config)?;
         let auth = match self.credentials {
             None => None,
             Some(Credentials::Given(auth)) => Some(auth),

@@ -122,17 +122,21 @@ mod operation;
 pub mod ops;
 mod paginate;
 pub mod preflight;
+mod settings;
 
 pub use client::{Client, ClientBuilder, IN_PROCESS_BASE_URL};
+pub use connkit_client::ErrorKind;
 pub use connkit_client::Page;
-pub use error::{
-    Error, ErrorKind, PreflightRejected, Reconciliation, Result, RetryAfter, ServiceError,
-};
+pub use error::{Error, PreflightRejected, Reconciliation, Result, RetryAfter, ServiceError};
 pub use filter::FilterArg;
 pub use fluent::RequestBuilder;
 pub use multipart::FilePart;
 pub use operation::Operation;
 pub use paginate::{ConnectorListing, Paginator};
+pub use settings::{
+    API_VERSION_PREFIX, DEFAULT_CONFIG_FILE, ENV_BASE_URL, ENV_CLIENT_ID, ENV_CLIENT_SECRET,
+    SETTINGS,
+};
 
 /// A stream of list results that ends after the first error; [`Unpin`], so
 /// `.next().await` needs no `pin!` (see [`connkit_client::ListStream`]).

@@ -14,6 +14,7 @@ use connkit_transport::BaseUrl;
 use serde::de::DeserializeOwned;
 
 use crate::error::{Error, Result, ServiceError};
+use crate::settings::API_VERSION_PREFIX;
 use connkit_client::{path_segment, RequestSpec};
 
 /// One API operation, without I/O.
@@ -78,7 +79,7 @@ pub(crate) trait BuildOn {
 
 impl BuildOn for RequestSpec {
     fn build_on(self, base: &BaseUrl) -> Result<http::Request<Bytes>> {
-        Ok(self.build(base.api_root())?)
+        Ok(self.build(&format!("{}{API_VERSION_PREFIX}", base.root()))?)
     }
 }
 
