@@ -28,6 +28,21 @@
 //! none, is accepted); over HTTP the API lives under `{base_url}/v2024` and the token
 //! endpoint at `{base_url}/oauth/token` (see [`ServerHandle::base_url`]).
 //!
+//! # Layout
+//!
+//! The source is organised by API over shared infrastructure:
+//!
+//! - `isc/`: the ISC room (its router and middleware, the connector store, the seed
+//!   ([`seed`] is public), templates, filters, JSON Patch, multipart uploads);
+//! - `c1/`: the ConductorOne room (its router and middleware, its store and how the
+//!   state database keeps it, the token endpoint, `google.rpc.Status` errors);
+//! - the crate root: what both share: the HTTP server (`server`), the gate every API
+//!   request passes (`gate`: faults, rate limit, auth, stats) with its parts (`faults`,
+//!   `rate_limit`, `auth`, `stats`), the admin routes under `/__sandbox` (`admin`), the
+//!   state database and its JSON form ([`state`], `state_db`, `state_json`), the
+//!   in-process [`Transport`](connkit_transport::Transport), and the default error
+//!   shape (`api_error`, ISC's, for admin routes and unclaimed paths).
+//!
 //! # Documented behaviour
 //!
 //! - **Create** (`POST /v2024/connectors`) answers exactly `200` with the
@@ -145,31 +160,25 @@
 // docs.rs builds with `--cfg docsrs` (nightly): feature-gated items say which feature.
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+mod admin;
 mod api_error;
 mod auth;
 mod c1;
 mod emulator;
 mod error;
 mod faults;
-mod filter_eval;
 #[cfg(feature = "fuzzing")]
 #[cfg_attr(docsrs, doc(cfg(feature = "fuzzing")))]
 pub mod fuzzing;
 mod gate;
+mod isc;
 mod json;
-mod multipart;
-mod operation;
-mod patch;
 mod rate_limit;
-mod routes;
-pub mod seed;
 mod server;
 pub mod state;
 mod state_db;
 mod state_json;
 mod stats;
-mod store;
-mod templates;
 mod transport;
 
 use std::net::SocketAddr;
@@ -181,13 +190,14 @@ pub use auth::AuthMode;
 pub use c1::{C1Sandbox, SyncRecord};
 pub use error::SandboxError;
 pub use faults::FaultConfig;
+pub use isc::seed;
 pub use rate_limit::RateLimitConfig;
 pub use server::ServerHandle;
 pub use stats::Stats;
 
 use emulator::Emulator;
+use isc::store::Store;
 use state_db::{Origin, StateDb};
-use store::Store;
 
 /// How many connectors [`Sandbox::new`] seeds.
 pub const DEMO_SEED: usize = 50;
@@ -246,7 +256,9 @@ impl Sandbox {
         });
         let c1 = C1Sandbox::new(emulator.clone(), c1_store);
         Sandbox {
-            router: routes::router(emulator.clone()).merge(c1.router()),
+            router: isc::routes::router(emulator.clone())
+                .merge(c1.router())
+                .merge(admin::router(emulator.clone())),
             emulator,
             c1,
             seed_ignored,

@@ -26,7 +26,7 @@ use rusqlite::{Connection, ErrorCode, OptionalExtension, Transaction, Transactio
 
 use crate::api_error::ApiError;
 use crate::error::SandboxError;
-use crate::store::{Record, Store, Undo};
+use crate::isc::store::{Record, Store, Undo};
 
 /// `PRAGMA application_id` of a sandbox state: "cksb".
 const APPLICATION_ID: i32 = 0x636b_7362;

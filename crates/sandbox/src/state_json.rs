@@ -7,7 +7,7 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use crate::error::SandboxError;
-use crate::store::{Record, Store};
+use crate::isc::store::{Record, Store};
 
 const FORMAT: &str = "connkit-sandbox-state";
 const VERSION: u32 = 1;
@@ -63,7 +63,7 @@ pub(crate) fn parse(path: &Path, bytes: &[u8]) -> Result<Store, SandboxError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::seed::seed;
+    use crate::isc::seed::seed;
 
     #[test]
     fn a_store_round_trips() {
