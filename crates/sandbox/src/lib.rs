@@ -141,12 +141,13 @@
 //!   wait for each other up to [`SandboxBuilder::busy_timeout`] instead of failing.
 //!   Every open sandbox holds `<file>.lock` shared; [`state::reset`] takes it
 //!   exclusively, so it refuses with [`SandboxError::StateLocked`] while the state is
-//!   in use. [`state::export`] and [`state::import`] carry the JSON form
-//!   (`{"format": "connkit-sandbox-state", "version": 1, "connectors": [...]}`), which
-//!   is also what the state file of earlier versions held: such a file given as a state
-//!   database is refused with [`SandboxError::StateCorrupt`] naming it and saying to
-//!   import it. Any other file that is not a sandbox database, or one damaged, is
-//!   refused the same way.
+//!   in use. [`state::export`] and [`state::import`] carry the JSON form of both APIs'
+//!   state (`{"format": "connkit-sandbox-state", "version": 2, "connectors": [...],
+//!   "c1": {...}}`; the C1 part holds no secret, and a file without it, such as
+//!   version 1, imports with the demo C1 apps). Version 1 is also what the state file
+//!   of earlier versions held: such a file given as a state database is refused with
+//!   [`SandboxError::StateCorrupt`] naming it and saying to import it. Any other file
+//!   that is not a sandbox database, or one damaged, is refused the same way.
 //! - **Seed**: at most [`MAX_SEED`] connectors; more is a [`SandboxError::Config`]
 //!   before anything is allocated.
 //! - **ConductorOne** shares the gate (faults, per-client rate limit, auth, stats; its
@@ -229,7 +230,7 @@ impl Sandbox {
         // The seed's names are unique (a unit test proves it for 100 000), so this
         // never falls back to the empty store.
         let store = Store::from_records(seed::seed(DEMO_SEED)).unwrap_or_default();
-        let c1 = c1::C1Store::seeded(c1::DEMO_CONNECTORS_PER_APP);
+        let c1 = c1::demo_store();
         Sandbox::from_parts(store, None, false, SandboxBuilder::default(), c1)
     }
 

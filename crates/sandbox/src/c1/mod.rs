@@ -40,7 +40,7 @@
 
 mod clock;
 mod handlers;
-mod persist;
+pub(crate) mod persist;
 mod state;
 mod status;
 mod token;
@@ -65,7 +65,12 @@ pub(crate) use state::C1Store;
 use status::C1Error;
 
 /// How many connectors each demo app is seeded with.
-pub(crate) const DEMO_CONNECTORS_PER_APP: usize = 2;
+const DEMO_CONNECTORS_PER_APP: usize = 2;
+
+/// The demo C1 state a sandbox starts from when nothing is stored.
+pub(crate) fn demo_store() -> C1Store {
+    C1Store::seeded(DEMO_CONNECTORS_PER_APP)
+}
 
 /// The C1 side's state and the sandbox it shares infrastructure with.
 #[derive(Debug)]
@@ -115,7 +120,7 @@ pub struct SyncRecord {
 /// The C1 state a new sandbox starts from: the stored one, else the demo seed (stored
 /// at once when there is a state database).
 pub(crate) fn initial_store(state: Option<&StateDb>) -> Result<C1Store, SandboxError> {
-    let seed = C1Store::seeded(DEMO_CONNECTORS_PER_APP);
+    let seed = demo_store();
     match state {
         Some(state) => persist::load_or_seed(state, seed),
         None => Ok(seed),

@@ -6,6 +6,7 @@ mod spec;
 
 mod bad_input;
 mod c1;
+mod c1_state;
 mod fuzz_found;
 mod gates;
 mod operations;
