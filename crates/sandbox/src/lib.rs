@@ -4,7 +4,8 @@
 //! One axum [`Router`](axum::Router) answers all 13 ISC operations under `/v2024`, the
 //! client-credentials token endpoint `POST /oauth/token`, the 17 ConductorOne operations
 //! under `/api/v1` with their token endpoint `POST /auth/v1/token` (see [`C1Sandbox`]
-//! for their documented behaviour) and the admin endpoint `/__sandbox/stats`. The same router serves in-process — [`Sandbox`] implements
+//! for their documented behaviour) and the admin endpoints under `/__sandbox`. The same
+//! router serves in-process — [`Sandbox`] implements
 //! [`connkit_transport::Transport`], no socket involved — and over HTTP/1.1 with
 //! [`Sandbox::serve`]. Official clients must work against it unchanged: it is a product,
 //! not a mock.
@@ -157,6 +158,11 @@
 //! - **Stats**: `GET /__sandbox/stats` answers [`Stats`] as JSON
 //!   (`{"total", "by_operation", "by_status", "injected_faults"}`),
 //!   `DELETE /__sandbox/stats` resets it. Admin requests are neither counted nor gated.
+//! - **C1 syncs**: `GET /__sandbox/c1/apps/{app_id}/connectors/{connector_id}/syncs`
+//!   answers a connector's sync runs (`{"syncs": [{"syncId", "lifecycleId",
+//!   "completedAt", "confirmed"}]}`, oldest first; [`SyncRecord`]), the ids
+//!   `GetConnectorSyncDownloadURL` and `ConfirmSyncValid` take, which a client of a
+//!   served sandbox cannot learn otherwise; in-process, [`C1Sandbox::syncs`].
 
 // docs.rs builds with `--cfg docsrs` (nightly): feature-gated items say which feature.
 #![cfg_attr(docsrs, feature(doc_cfg))]

@@ -36,8 +36,13 @@
 //!   and the time inside `nbf..exp` (60 s leeway). Anything else is a 401 `Status`
 //!   saying what is wrong.
 //! - With a state database the C1 state is kept in it too (one JSON document, written
-//!   in the transaction of each change; see `persist`).
+//!   in the transaction of each change; see `persist`), and the state's JSON form
+//!   carries the same document.
+//! - `GET /__sandbox/c1/apps/{app_id}/connectors/{connector_id}/syncs` lists a
+//!   connector's sync runs (`admin`): the ids the API takes but never lists, for
+//!   clients of a sandbox served over HTTP.
 
+mod admin;
 mod clock;
 mod handlers;
 pub(crate) mod persist;
@@ -55,7 +60,9 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
 use connkit_models::c1::RpcCode;
+use connkit_models::Timestamp;
 use http::{header, HeaderValue, Method, StatusCode, Uri};
+use serde::{Deserialize, Serialize};
 
 use crate::emulator::Emulator;
 use crate::gate::{self, Gated, Refusals};
@@ -105,16 +112,40 @@ pub(crate) struct C1 {
 ///   the key of a credential this sandbox minted ([`C1Sandbox::mint_credentials`]) or
 ///   rotated, `iss` = `sub` = the client id, `aud` = its host without the port, now
 ///   inside `nbf..exp` (60 s leeway, at most 10 minutes long); else a 401 saying why.
+/// - `GET /__sandbox/c1/apps/{app_id}/connectors/{connector_id}/syncs` answers
+///   `{"syncs": [`[`SyncRecord`]`, …]}` (camelCase, oldest first) without a token and
+///   without being counted; an unknown app or connector is a 404 `Status`.
 #[derive(Debug, Clone)]
 pub struct C1Sandbox(Arc<C1>);
 
-/// A completed sync of a sandbox connector.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A completed sync of a sandbox connector, as [`C1Sandbox::syncs`] and
+/// `GET /__sandbox/c1/apps/{app}/connectors/{id}/syncs` (camelCase JSON) answer it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct SyncRecord {
     /// The id `GetConnectorSyncDownloadURL` takes.
     pub sync_id: String,
     /// The id `ConfirmSyncValid` takes.
     pub lifecycle_id: String,
+    /// When the sync completed (the sandbox runs a sync at once: also when it started).
+    pub completed_at: Timestamp,
+    /// Whether `ConfirmSyncValid` confirmed its lifecycle id.
+    pub confirmed: bool,
+}
+
+/// A stored connector's syncs, oldest first.
+fn sync_records(stored: &state::StoredConnector) -> Vec<SyncRecord> {
+    stored
+        .syncs
+        .iter()
+        .map(|s| SyncRecord {
+            sync_id: s.id.clone(),
+            lifecycle_id: s.lifecycle_id.clone(),
+            completed_at: s.completed_at.clone(),
+            confirmed: stored.confirmed.contains(&s.lifecycle_id),
+        })
+        .collect()
 }
 
 /// The C1 state a new sandbox starts from: the stored one, else the demo seed (stored
@@ -183,19 +214,12 @@ impl C1Sandbox {
         let store = self.snapshot();
         store
             .connector(app_id, connector_id)
-            .map(|c| {
-                c.syncs
-                    .iter()
-                    .map(|s| SyncRecord {
-                        sync_id: s.id.clone(),
-                        lifecycle_id: s.lifecycle_id.clone(),
-                    })
-                    .collect()
-            })
+            .map(sync_records)
             .unwrap_or_default()
     }
 
-    /// The routes, with their own gate, to merge into the sandbox's router.
+    /// The routes, with their own gate, and the ungated C1 admin route, to merge into
+    /// the sandbox's router.
     pub(crate) fn router(&self) -> Router {
         use handlers as h;
         const CONNECTOR: &str = "/api/v1/apps/{app_id}/connectors/{connector_id}";
@@ -230,6 +254,7 @@ impl C1Sandbox {
             )
             .route("/auth/v1/token", post(h::token))
             .route_layer(middleware::from_fn_with_state(self.0.clone(), gate))
+            .route(admin::SYNCS, get(admin::syncs))
             .route("/api/v1/{*rest}", axum::routing::any(unrouted))
             .with_state(self.0.clone())
     }

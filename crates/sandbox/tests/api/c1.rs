@@ -6,7 +6,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
-use connkit_sandbox::{AuthMode, FaultConfig, RateLimitConfig, Sandbox};
+use connkit_sandbox::{FaultConfig, RateLimitConfig, Sandbox};
 use ed25519_dalek::{Signer as _, SigningKey};
 use http::Method;
 use serde_json::{json, Value};
@@ -428,12 +428,7 @@ pub(crate) fn token_request(client_id: &str, assertion: &str) -> Req {
 
 #[tokio::test]
 async fn the_token_endpoint_verifies_the_signed_assertion() {
-    let pair = Pair::new(|| {
-        Sandbox::builder()
-            .seed(1)
-            .require_auth(AuthMode::AnyIssuedToken)
-    })
-    .await;
+    let pair = Pair::authed(1).await;
     let host = pair
         .server
         .base_url()

@@ -8,7 +8,7 @@ use serde_json::json;
 
 use crate::harness::{send_remote, Pair, Req};
 
-fn token_request() -> Req {
+pub(crate) fn token_request() -> Req {
     Req::new(Method::POST, "/oauth/token")
         .header("Content-Type", "application/x-www-form-urlencoded")
         .body("grant_type=client_credentials&client_id=id&client_secret=secret")
@@ -16,12 +16,7 @@ fn token_request() -> Req {
 
 #[tokio::test]
 async fn auth_requires_an_issued_token() {
-    let pair = Pair::new(|| {
-        Sandbox::builder()
-            .seed(3)
-            .require_auth(AuthMode::AnyIssuedToken)
-    })
-    .await;
+    let pair = Pair::authed(3).await;
     let missing = pair.send(Req::get("/v2024/connectors")).await;
     assert_eq!(missing.status, 401);
     assert_eq!(
