@@ -209,13 +209,18 @@ impl C1Sandbox {
         Ok((client_id, secret))
     }
 
-    /// The completed syncs of a connector, oldest first (empty if there is none).
+    /// The completed syncs of a connector, oldest first (empty if there is none, or no
+    /// such connector).
     pub fn syncs(&self, app_id: &str, connector_id: &str) -> Vec<SyncRecord> {
-        let store = self.snapshot();
-        store
-            .connector(app_id, connector_id)
-            .map(sync_records)
+        self.connector_syncs(app_id, connector_id)
             .unwrap_or_default()
+    }
+
+    /// The completed syncs of a connector, oldest first; `None` when the app or the
+    /// connector does not exist (what `connkit sandbox c1-syncs` tells apart).
+    pub fn connector_syncs(&self, app_id: &str, connector_id: &str) -> Option<Vec<SyncRecord>> {
+        let store = self.snapshot();
+        store.connector(app_id, connector_id).ok().map(sync_records)
     }
 
     /// The routes, with their own gate, and the ungated C1 admin route, to merge into

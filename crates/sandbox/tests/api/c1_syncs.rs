@@ -89,4 +89,9 @@ async fn the_syncs_route_lists_a_connectors_runs_without_a_token() {
         assert!(missing.json()["message"].as_str().unwrap().contains(needle));
         assert!(missing.header("c1-trace-id").is_some());
     }
+    // In-process, the same runs, and `None` for what does not exist.
+    let records = pair.remote.c1().connector_syncs(&app, &connector).unwrap();
+    assert_eq!(json!({ "syncs": records }), listed);
+    assert_eq!(pair.remote.c1().connector_syncs(&app, "nope"), None);
+    assert_eq!(pair.remote.c1().connector_syncs("nope", &connector), None);
 }
