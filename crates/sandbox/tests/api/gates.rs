@@ -242,4 +242,21 @@ async fn stats_count_operations_and_statuses() {
     assert_eq!(pair.remote.stats().total, 0);
     pair.local.reset_stats();
     assert_eq!(pair.local.stats(), pair.remote.stats());
+
+    // Admin routes answer a wrong method or path as the API does, uncounted.
+    let wrong = crate::harness::send_remote(&pair, Req::new(Method::PUT, "/__sandbox/stats")).await;
+    assert_eq!(wrong.status, 405);
+    assert!(
+        wrong.error_text().contains("PUT is not allowed"),
+        "{}",
+        wrong.text()
+    );
+    let unknown = crate::harness::send_remote(&pair, Req::get("/__sandbox/nope")).await;
+    assert_eq!(unknown.status, 404);
+    assert!(
+        unknown.error_text().contains("no route"),
+        "{}",
+        unknown.text()
+    );
+    assert_eq!(pair.remote.stats().total, 0);
 }
