@@ -1,7 +1,7 @@
 //! [`Error`]: everything a ConductorOne call can fail with.
 
 use bytes::Bytes;
-use connkit_client::ErrorKind;
+use connkit_client::{transport_is_retryable, Answer, ErrorKind, ErrorMetadata};
 use connkit_models::c1::{RpcCode, RpcStatus};
 use connkit_models::decode::DecodeError;
 use connkit_transport::TransportError;
@@ -100,13 +100,42 @@ impl Error {
         self.service().and_then(ServiceError::trace_id)
     }
 
-    /// `true` if trying again later may succeed (429, 503, 504, connection failures).
+    /// `true` if trying again later may succeed (429, 503, 504; transport failures as
+    /// [`transport_is_retryable`] says).
     pub fn is_retryable(&self) -> bool {
         match self {
             Error::Service(e) => e.is_retryable(),
-            Error::Transport(e) => e.is_connect() || e.is_timeout() || e.is_rate_limited(),
+            Error::Transport(e) => transport_is_retryable(e),
             _ => false,
         }
+    }
+}
+
+impl ErrorMetadata for Error {
+    fn answer(&self) -> Option<Answer<'_>> {
+        match self {
+            Error::Service(e) => Some(Answer::new(e.status, Some(&e.body), e.trace_id())),
+            Error::Decode { status, body, .. } => Some(Answer::new(*status, Some(body), None)),
+            _ => None,
+        }
+    }
+
+    fn operation(&self) -> Option<&'static str> {
+        match self {
+            Error::Service(e) => Some(e.operation),
+            Error::Decode { operation, .. } | Error::RepeatedPageToken { operation, .. } => {
+                Some(operation)
+            }
+            _ => None,
+        }
+    }
+
+    fn kind(&self) -> ErrorKind {
+        Error::kind(self)
+    }
+
+    fn is_retryable(&self) -> bool {
+        Error::is_retryable(self)
     }
 }
 

@@ -17,7 +17,7 @@ use std::error::Error as StdError;
 use std::fmt;
 use std::io::Write;
 
-use connkit_connectors::{Error as ApiError, ErrorKind};
+use connkit_connectors::{Error as ApiError, ErrorKind, ErrorMetadata};
 use connkit_models::preflight::Finding;
 use connkit_plugin_host::codes;
 
@@ -154,9 +154,14 @@ impl Failure {
             }
             kind => Exit::of(kind),
         };
+        Failure::client(error, exit)
+    }
+
+    /// A client error of either API with `exit`, keeping the service's request id.
+    pub fn client<E: ErrorMetadata + Send + Sync + 'static>(error: E, exit: Exit) -> Self {
         Failure::Error {
             exit,
-            tracking_id: error.tracking_id().map(str::to_owned),
+            tracking_id: error.request_id().map(str::to_owned),
             error: Box::new(error),
         }
     }

@@ -8,7 +8,9 @@
 //!   ([`Offset`]) and page tokens ([`Token`]), with the item cap, the listing deadline,
 //!   prefetching, loop protection and `Unpin` [`ListStream`]s; [`Page`] for offset
 //!   pages.
-//! - [`ErrorKind`]: one classification of both clients' errors (for exit codes).
+//! - [`ErrorKind`] and [`ErrorMetadata`]: one classification of both clients' errors
+//!   (for exit codes) and the skeleton they share (operation, status, raw body, request
+//!   id, `is_retryable`).
 //! - [`TransportChoice`]: the standard transport stack, a backend under it, or a
 //!   transport as is, as each `ClientBuilder` offers it.
 //!
@@ -24,6 +26,7 @@
 
 mod encode;
 mod kind;
+mod metadata;
 mod page;
 mod paginate;
 mod request;
@@ -32,6 +35,7 @@ mod stream;
 
 pub use encode::{path_segment, PathBuilder, Query};
 pub use kind::ErrorKind;
+pub use metadata::{transport_is_retryable, Answer, ErrorMetadata};
 pub use page::Page;
 pub use paginate::{
     Cursor, Offset, PageMeta, PageRequest, PageSource, PaginationError, Paginator, Sending, Token,

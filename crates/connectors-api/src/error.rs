@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::time::{Duration, SystemTime};
 
 use bytes::Bytes;
-use connkit_client::ErrorKind;
+use connkit_client::{transport_is_retryable, Answer, ErrorKind, ErrorMetadata};
 use connkit_models::decode::DecodeError;
 use connkit_models::filter::{FilterNotAllowed, ParseError};
 use connkit_models::isc::v2024::{
@@ -155,15 +155,7 @@ impl Error {
     pub fn is_retryable(&self) -> bool {
         match self {
             Error::Service(e) => e.is_retryable(),
-            Error::Transport { source, .. } => match source {
-                TransportError::Connect { .. }
-                | TransportError::Network { .. }
-                | TransportError::Timeout { .. }
-                | TransportError::RateLimited { .. }
-                | TransportError::RetriesExhausted { .. } => true,
-                TransportError::Auth { .. } => source.is_rate_limited(),
-                _ => false,
-            },
+            Error::Transport { source, .. } => transport_is_retryable(source),
             _ => false,
         }
     }
@@ -206,6 +198,36 @@ impl Error {
         Error::InvalidInput {
             message: message.into(),
         }
+    }
+}
+
+impl ErrorMetadata for Error {
+    fn kind(&self) -> ErrorKind {
+        Error::kind(self)
+    }
+
+    fn operation(&self) -> Option<&'static str> {
+        match self {
+            Error::Service(e) => Some(e.operation),
+            Error::UpdateFailed { operation, .. }
+            | Error::Decode { operation, .. }
+            | Error::MaybeApplied { operation, .. }
+            | Error::Transport { operation, .. } => Some(operation),
+            _ => None,
+        }
+    }
+
+    fn answer(&self) -> Option<Answer<'_>> {
+        Some(match self {
+            Error::Service(e) => Answer::new(e.status, Some(&e.body), e.tracking_id.as_deref()),
+            Error::Decode { status, body, .. } => Answer::new(*status, Some(body), None),
+            Error::UpdateFailed { .. } => Answer::new(StatusCode::OK, None, None),
+            _ => return None,
+        })
+    }
+
+    fn is_retryable(&self) -> bool {
+        Error::is_retryable(self)
     }
 }
 

@@ -82,7 +82,7 @@ fn tenant_client(
 /// A client error with its exit code and `c1-trace-id`.
 pub fn failure(error: Error) -> Failure {
     let exit = Exit::of(error.kind());
-    with_exit(error, exit)
+    Failure::client(error, exit)
 }
 
 /// A write's error: one that got no usable answer may have been applied (7, not 6).
@@ -91,14 +91,5 @@ pub fn write_failure(error: Error) -> Failure {
         Error::Transport(e) if e.may_have_been_processed() && !e.is_auth() => Exit::MaybeApplied,
         _ => Exit::of(error.kind()),
     };
-    with_exit(error, exit)
-}
-
-fn with_exit(error: Error, exit: Exit) -> Failure {
-    let tracking_id = error.trace_id().map(str::to_owned);
-    Failure::Error {
-        exit,
-        error: Box::new(error),
-        tracking_id,
-    }
+    Failure::client(error, exit)
 }
