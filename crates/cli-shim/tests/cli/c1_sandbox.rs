@@ -264,3 +264,47 @@ fn c1_commands_against_a_served_tenant_with_client_credentials() {
     );
     env.run(["c1", "connectors", "list", "--app", OKTA]).code(2);
 }
+
+/// The C1 commands take the same stack options as ISC's: `--ca-cert` trusts a tenant's
+/// private CA, and `--rate-limit` holds requests to the limit shared by every process
+/// of one client id (here: one request a minute, so a second run cannot start in time).
+#[test]
+fn c1_commands_honour_ca_cert_and_rate_limit() {
+    let env = Env::new();
+    let served = Served::start(&env, &["--require-auth", "--seed", "1"]);
+    let (id, secret) = served.c1_credentials.clone();
+    let relay = crate::tls_relay::TlsRelay::start(&served.base_url);
+    let https = relay.base_url();
+    let ca = relay.ca_file(&env);
+    let ca = ca.to_str().expect("UTF-8 path");
+    let run = |global: &[&str]| {
+        let mut args = global.to_vec();
+        args.extend(["-o", "json", "c1", "connectors", "list", "--app", OKTA]);
+        crate::support::Run::from(
+            env.cmd(&args)
+                .env("CONDUCTORONE_SERVER_URL", &https)
+                .env("CONDUCTORONE_CLIENT_ID", &id)
+                .env("CONDUCTORONE_CLIENT_SECRET", &secret)
+                .output()
+                .unwrap(),
+        )
+    };
+    let untrusted = run(&["--retries", "0"]).code(6);
+    assert!(
+        untrusted.stderr.contains("is not trusted"),
+        "{}",
+        untrusted.stderr
+    );
+    let limited = ["--ca-cert", ca, "--rate-limit", "1/60s", "--timeout", "3s"];
+    assert_eq!(run(&limited).ok().json().as_array().map(Vec::len), Some(2));
+    // The token (from the client id's host) and the list (through the relay) each took
+    // their host's one slot; the next run's would open in a minute.
+    let held = run(&limited).code(6);
+    assert!(held.stderr.contains("rate limit"), "{}", held.stderr);
+    assert_eq!(
+        served.stats()["by_operation"]["c1.List"],
+        1,
+        "{}",
+        served.stats()
+    );
+}
