@@ -8,13 +8,18 @@
 //! not a new thread. A call that times out abandons its thread, which is still inside
 //! the plugin and cannot be stopped (it ends whenever the plugin returns); the next call
 //! starts a fresh one. Calls made at the same time each get a thread of their own.
+//!
+//! A plugin that crashes still ends the process, but says so first
+//! ([`crash_notice`](crate::crash_notice)).
 
+use std::ffi::{CStr, CString};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{mpsc, Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use connkit_models::preflight::{BodyKind, Finding, Validator};
 
+use crate::crash_notice;
 use crate::library::Library;
 use crate::outcome::{into_findings, CallError, CallResult};
 
@@ -35,6 +40,9 @@ const MAX_KEPT_BUFFER: usize = 16 << 20;
 #[derive(Debug)]
 pub(crate) struct InProcessPlugin {
     library: Arc<Library>,
+    /// The plugin's name for the crash notice (leaked once per loaded plugin: the
+    /// signal handler may read it at any time).
+    crash_name: &'static CStr,
     timeout: Option<Duration>,
     abandoned: Arc<AtomicUsize>,
     /// Call threads waiting for a call, the most recently used last.
@@ -70,7 +78,11 @@ struct CallThread {
 
 impl InProcessPlugin {
     pub(crate) fn new(library: Library, timeout: Option<Duration>) -> Self {
+        let crash_name = CString::new(library.info().name.replace('\0', " "))
+            .unwrap_or_default()
+            .into_boxed_c_str();
         Self {
+            crash_name: Box::leak(crash_name),
             library: Arc::new(library),
             timeout,
             abandoned: Arc::new(AtomicUsize::new(0)),
@@ -187,6 +199,7 @@ impl Validator for InProcessPlugin {
     }
 
     fn validate(&self, kind: BodyKind, body: &[u8]) -> Vec<Finding> {
+        let _notice = crash_notice::calling(self.crash_name);
         let result = match self.timeout {
             Some(timeout) => self.call_with_timeout(kind.as_u32(), body, timeout),
             None => self.library.call(kind.as_u32(), body),

@@ -22,6 +22,7 @@
 //! Plugins are found by path, in a directory ([`Loader::load_dir`]) or along
 //! `CONNKIT_PLUGIN_PATH` ([`Loader::load_from_env`]).
 
+mod crash_notice;
 pub mod discover;
 mod error;
 #[cfg(feature = "fuzzing")]

@@ -127,3 +127,46 @@ fn plugins_check_calls_validate() {
         "plugin.crashed"
     );
 }
+
+/// With `--in-process-plugins` a crash still ends connkit (nothing can catch it), but
+/// no longer silently: one line names the plugin and the way out, and the process dies
+/// of the plugin's signal as before.
+#[test]
+fn an_in_process_crash_names_the_plugin_before_the_process_dies() {
+    use std::os::unix::process::ExitStatusExt as _;
+
+    let env = Env::new();
+    for (fixture, signal) in [
+        ("segfault", libc_signal::SEGV),
+        ("abort", libc_signal::ABRT),
+    ] {
+        let body = env.file("body.xml", "trigger");
+        let plugin = fixture_plugin(fixture);
+        let output = env
+            .cmd([
+                "--in-process-plugins",
+                "--plugin",
+                plugin.to_str().unwrap(),
+                "validate",
+                "--kind",
+                "source-config",
+                body.to_str().unwrap(),
+            ])
+            .output()
+            .expect("run connkit");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.signal(), Some(signal), "{fixture}: {stderr}");
+        assert!(
+            stderr.contains(&format!(
+                "the in-process plugin `fixture-{fixture}` crashed the process"
+            )) && stderr.contains("without --in-process-plugins"),
+            "{fixture}: {stderr}"
+        );
+    }
+}
+
+/// The signal numbers the fixtures die of (Linux).
+mod libc_signal {
+    pub const ABRT: i32 = 6;
+    pub const SEGV: i32 = 11;
+}
