@@ -10,7 +10,11 @@ mod changelog;
 mod execute;
 #[cfg(test)]
 mod fixture;
+#[cfg(all(test, unix))]
+mod local_registry;
 mod order;
+#[cfg(all(test, unix))]
+mod own_crates;
 mod plan;
 #[cfg(all(test, unix))]
 mod round_trip;
