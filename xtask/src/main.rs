@@ -107,7 +107,7 @@ fn try_main() -> Result<()> {
         Task::Release(options) => release::run(&workspace_root()?, &options),
         Task::Schemas { check } => schemas::run(&workspace_root()?, check),
         Task::Header { check } => header::run(&workspace_root()?, check),
-        Task::Semver => release::semver_checks(&workspace_root()?),
+        Task::Semver => release::semver_checks(&workspace_root()?, &mut std::io::stdout()),
     }
 }
 

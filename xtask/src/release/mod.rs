@@ -79,7 +79,13 @@ pub fn run(root: &Path, options: &Options) -> Result<()> {
     execute::verify(&ws, &plan, &options.registry)?;
     // On the planned versions, in the worktree: does the bump cover the API changes?
     let crates: Vec<String> = plan.crates.iter().map(|c| c.name.clone()).collect();
-    semver::check(root, &ws.root, &crates, Some(&plan.version))?;
+    semver::check(
+        root,
+        &ws.root,
+        &crates,
+        Some(&plan.version),
+        &mut std::io::stdout(),
+    )?;
     drop(tree);
 
     if !options.execute {
@@ -101,15 +107,15 @@ pub fn run(root: &Path, options: &Options) -> Result<()> {
 }
 
 /// `cargo xtask semver`: the publishable crates of the working tree at `root` against
-/// their last release (a note, and success, when there is none yet).
-pub fn semver_checks(root: &Path) -> Result<()> {
+/// their last release (a note on `out`, and success, when there is none yet).
+pub fn semver_checks(root: &Path, out: &mut dyn std::io::Write) -> Result<()> {
     let crates: Vec<String> = metadata(root, None)?
         .members
         .into_iter()
         .filter(|m| m.publishable)
         .map(|m| m.name)
         .collect();
-    semver::check(root, root, &crates, None)
+    semver::check(root, root, &crates, None, out)
 }
 
 /// `cargo metadata --no-deps` of the workspace at `root`, with cargo's target directory
@@ -168,6 +174,25 @@ mod tests {
                 .args(["worktree", "list"]),
         );
         assert_eq!(worktrees.unwrap().lines().count(), 1);
+    }
+
+    #[test]
+    fn the_plan_checks_the_api_against_the_last_release() {
+        let fx = Fixture::new();
+        fx.release_alpha();
+        fx.write("alpha/src/lib.rs", "//! fixture\n\npub fn kept() {}\n");
+        fx.commit_all();
+        // A removal needs a minor release before 1.0: a patch one is refused.
+        let patch = Options {
+            target: Target::Patch,
+            ..dry_run()
+        };
+        let msg = format!("{:#}", run(&fx.root(), &patch).unwrap_err());
+        assert!(
+            msg.contains("found breaking changes since 0.1.0 in fx-alpha"),
+            "{msg}"
+        );
+        run(&fx.root(), &dry_run()).unwrap();
     }
 
     #[test]
