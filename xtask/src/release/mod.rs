@@ -71,6 +71,19 @@ pub fn run(root: &Path, options: &Options) -> Result<()> {
         );
     }
 
+    if options.registry != "crates-io" {
+        let released = plan.crates.iter().map(|c| c.name.clone()).collect();
+        let unnamed = order::crates_io_deps(&ws, &released);
+        if !unnamed.is_empty() {
+            eprintln!(
+                "warning: these dependencies name no registry, so the crates published to \
+                 `{0}` look for them on crates.io (right only where crates.io is replaced \
+                 by `{0}`); otherwise add `registry = \"{0}\"` to them:\n  {1}",
+                options.registry,
+                unnamed.join("\n  ")
+            );
+        }
+    }
     if options.skip_checks {
         eprintln!("skipping fmt, clippy and tests (--skip-checks)");
     } else {

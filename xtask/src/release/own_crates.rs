@@ -214,6 +214,7 @@ fn rehearsal_of_connkit_crates_publishes_in_order_and_a_fresh_project_runs_on_th
     let output = finished(output, true);
     let version = plan.version.to_string();
     assert!(output.contains(&format!("Released {version}")), "{output}");
+    assert!(!output.contains("look for them on crates.io"), "{output}");
 
     // Every planned crate once, in the planned order.
     let expected: Vec<String> = plan

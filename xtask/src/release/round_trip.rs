@@ -95,6 +95,11 @@ fn a_release_publishes_in_order_survives_a_kill_and_builds_a_fresh_project() {
     let resumed = release(&root, "0.2.0", &home).output().expect("resume");
     let resumed = finished(resumed, true);
     assert!(resumed.contains("Resuming"), "{resumed}");
+    // The fixture's dependencies name no registry: right here, as crates.io is `local`.
+    assert!(
+        resumed.contains("fx-gamma -> fx-beta") && resumed.contains("look for them on crates.io"),
+        "{resumed}"
+    );
     // Its own 0.2.0 tags are no baseline: nothing was released before it.
     assert!(resumed.contains("semver-checks: skipped"), "{resumed}");
     assert!(
