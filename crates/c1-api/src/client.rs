@@ -3,7 +3,9 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use connkit_transport::{BaseUrl, Transport, TransportError};
+use bytes::Bytes;
+use connkit_client::{ConfigureStack, StackError, TransportChoice};
+use connkit_transport::{Auth, BaseUrl, Deadline, RetryPolicy, Transport};
 
 use crate::auth::AssertionAuth;
 use crate::credentials::C1Credentials;
@@ -58,21 +60,54 @@ impl Client {
 
     /// Runs one operation: builds its request, sends it, decodes the answer.
     pub async fn execute<O: Operation + Sync>(&self, operation: &O) -> Result<O::Output> {
+        let response = self.fetch(operation, None).await?;
+        operation.parse_response(response)
+    }
+
+    /// The I/O half of [`execute`](Client::execute): builds the request and sends it
+    /// (with `deadline`, if any); the answer is left for
+    /// [`Operation::parse_response`] (which the paginator runs on another thread).
+    pub(crate) async fn fetch<O: Operation + Sync>(
+        &self,
+        operation: &O,
+        deadline: Option<Deadline>,
+    ) -> Result<http::Response<Bytes>> {
         use tracing::Instrument as _;
 
-        let request = operation.build_request(&self.base)?;
+        let mut request = operation.build_request(&self.base)?;
+        if let Some(deadline) = deadline {
+            request.extensions_mut().insert(deadline);
+        }
         let span = tracing::debug_span!("c1", operation = operation.operation_id());
-        let response = self.transport.send(request).instrument(span).await?;
-        operation.parse_response(response)
+        Ok(self.transport.send(request).instrument(span).await?)
     }
 }
 
+/// ConductorOne's retry rules, as its own CLI has them: 429 for every method, 5xx and
+/// connection errors for idempotent methods only, `Retry-After` honoured, exponential
+/// backoff from 500 ms with jitter (the transport's [`RetryPolicy`] with that start).
+pub fn default_retry_policy() -> RetryPolicy {
+    RetryPolicy::default().initial_backoff(Duration::from_millis(500))
+}
+
 /// Settings for a [`Client`].
+///
+/// The transport is, by choice (as in `connkit-connectors`):
+/// - nothing said: the reqwest backend under the standard stack, with ConductorOne's
+///   retry rules (429 for every method, 5xx and connection errors for idempotent ones,
+///   `Retry-After` honoured, backoff from 500 ms with jitter), operation timeouts and no
+///   client-side rate limit (the service's 429s are honoured);
+/// - [`backend_with_stack`](ClientBuilder::backend_with_stack): any transport under that
+///   same stack;
+/// - [`transport_as_is`](ClientBuilder::transport_as_is): any transport as is.
+///
+/// Auth (a [`token`](ClientBuilder::token) or
+/// [`client_credentials`](ClientBuilder::client_credentials)) is added in every case.
 #[derive(Default)]
 #[must_use]
 pub struct ClientBuilder {
     base_url: Option<String>,
-    transport: Option<Arc<dyn Transport>>,
+    transport: TransportChoice,
     token: Option<String>,
     credentials: Option<(String, String)>,
     retries: Option<u32>,
@@ -84,6 +119,7 @@ impl std::fmt::Debug for ClientBuilder {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ClientBuilder")
             .field("base_url", &self.base_url)
+            .field("transport", &self.transport)
             .field("client_id", &self.credentials.as_ref().map(|c| &c.0))
             .finish_non_exhaustive()
     }
@@ -97,10 +133,25 @@ impl ClientBuilder {
         self
     }
 
-    /// Sends through this transport as is; auth, retry and timeout settings are then
-    /// the transport's business and the ones here are ignored.
+    /// Sends through `backend` under the standard stack (retry, timeouts, any rate limit
+    /// set with [`configure_stack`](ClientBuilder::configure_stack)).
+    pub fn backend_with_stack(mut self, backend: Arc<dyn Transport>) -> Self {
+        self.transport.backend_with_stack(backend);
+        self
+    }
+
+    /// Sends through this transport as is; only auth is added. Retry and timeout
+    /// settings are then the transport's business, and `build` refuses a
+    /// [`configure_stack`](ClientBuilder::configure_stack) hook.
     pub fn transport_as_is(mut self, transport: Arc<dyn Transport>) -> Self {
-        self.transport = Some(transport);
+        self.transport.as_is(transport);
+        self
+    }
+
+    /// Adjusts the standard stack (retry policy, timeouts, a client-side rate limit)
+    /// after this builder's settings.
+    pub fn configure_stack(mut self, hook: impl ConfigureStack) -> Self {
+        self.transport.configure(hook);
         self
     }
 
@@ -136,9 +187,7 @@ impl ClientBuilder {
         self
     }
 
-    /// Builds the client: the default stack (reqwest, retry from 500 ms with jitter,
-    /// timeouts; no client-side rate limit, the service's 429s are honoured) unless a
-    /// transport was given.
+    /// Builds the client.
     pub fn build(self) -> Result<Client> {
         let credentials = match &self.credentials {
             Some((id, secret)) => Some(C1Credentials::new(id, secret)?),
@@ -157,51 +206,32 @@ impl ClientBuilder {
         } else {
             BaseUrl::parse(&base_text)?
         };
-        let transport = match self.transport {
-            Some(transport) => transport,
-            None => default_transport(self.token, credentials, self.retries, self.timeout)?,
+        let auth = match self.token {
+            Some(token) => Some(Auth::bearer(token)?),
+            None => None,
+        };
+        let (retries, timeout) = (self.retries, self.timeout);
+        let transport = self
+            .transport
+            .build(auth, |stack| {
+                let mut retry = default_retry_policy();
+                if let Some(attempts) = retries {
+                    retry = retry.max_attempts(attempts);
+                }
+                let stack = stack.retry(retry).no_rate_limit();
+                match timeout {
+                    Some(limit) => stack.operation_timeout(limit),
+                    None => stack,
+                }
+            })
+            .map_err(|e| match e {
+                StackError::Transport(e) => Error::Transport(e),
+                other => Error::invalid_input(other.to_string()),
+            })?;
+        let transport = match credentials {
+            Some(credentials) => Arc::new(AssertionAuth::new(transport, credentials)?),
+            None => transport,
         };
         Ok(Client { base, transport })
     }
-}
-
-#[cfg(feature = "default-transport")]
-fn default_transport(
-    token: Option<String>,
-    credentials: Option<C1Credentials>,
-    retries: Option<u32>,
-    timeout: Option<Duration>,
-) -> Result<Arc<dyn Transport>, TransportError> {
-    use connkit_transport::{Auth, HttpBackend, RetryPolicy, TransportStack};
-
-    let mut retry = RetryPolicy::default().initial_backoff(Duration::from_millis(500));
-    if let Some(attempts) = retries {
-        retry = retry.max_attempts(attempts);
-    }
-    let mut stack = TransportStack::builder(HttpBackend::new()?)
-        .retry(retry)
-        .no_rate_limit();
-    if let Some(limit) = timeout {
-        stack = stack.operation_timeout(limit);
-    }
-    if let Some(token) = token {
-        stack = stack.auth(Auth::bearer(token)?);
-    }
-    let transport = stack.build()?;
-    Ok(match credentials {
-        Some(credentials) => Arc::new(AssertionAuth::new(transport, credentials)?),
-        None => transport,
-    })
-}
-
-#[cfg(not(feature = "default-transport"))]
-fn default_transport(
-    _: Option<String>,
-    _: Option<C1Credentials>,
-    _: Option<u32>,
-    _: Option<Duration>,
-) -> Result<Arc<dyn Transport>, TransportError> {
-    Err(TransportError::NoBackend {
-        message: "connkit-c1 was built without `default-transport`; pass a transport".into(),
-    })
 }

@@ -74,12 +74,7 @@ impl C1Credentials {
     /// The tenant root: `https://HOST`, or `http://HOST` when the host is a loopback
     /// address (the local sandbox).
     pub fn tenant_url(&self) -> String {
-        let scheme = if is_loopback(self.audience()) {
-            "http"
-        } else {
-            "https"
-        };
-        format!("{scheme}://{}", self.host)
+        tenant_url_of_host(&self.host)
     }
 
     /// `{tenant_url}/auth/v1/token`.
@@ -149,6 +144,16 @@ pub fn audience_of(host: &str) -> &str {
         }
         _ => host,
     }
+}
+
+/// `https://HOST`, or `http://HOST` for a loopback host.
+pub(crate) fn tenant_url_of_host(host: &str) -> String {
+    let scheme = if is_loopback(audience_of(host)) {
+        "http"
+    } else {
+        "https"
+    };
+    format!("{scheme}://{host}")
 }
 
 /// Whether the transport would take `http://host` (it does for loopback hosts only).

@@ -1,6 +1,7 @@
 //! [`Error`]: everything a ConductorOne call can fail with.
 
 use bytes::Bytes;
+use connkit_client::ErrorKind;
 use connkit_models::c1::{RpcCode, RpcStatus};
 use connkit_models::decode::DecodeError;
 use connkit_transport::TransportError;
@@ -46,15 +47,34 @@ pub enum Error {
         /// The repeated token.
         token: String,
     },
+    /// A listing failed on its own account (its page task was cancelled).
+    #[error(transparent)]
+    Pagination(connkit_client::PaginationError),
     /// No complete answer was had (connection, timeout, auth, retries exhausted).
     #[error(transparent)]
     Transport(#[from] TransportError),
+}
+
+impl From<connkit_client::InvalidRequest> for Error {
+    fn from(invalid: connkit_client::InvalidRequest) -> Self {
+        Error::invalid_input(invalid.message())
+    }
 }
 
 impl Error {
     pub(crate) fn invalid_input(message: impl Into<String>) -> Self {
         Error::InvalidInput {
             message: message.into(),
+        }
+    }
+
+    /// Classifies the error (the same kinds as the ISC client's, for exit codes).
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            Error::InvalidInput { .. } => ErrorKind::InvalidInput,
+            Error::Service(e) => ErrorKind::of_status(e.status, false),
+            Error::Transport(e) => ErrorKind::of_transport(e),
+            _ => ErrorKind::Other,
         }
     }
 

@@ -15,7 +15,7 @@ use crate::ops::{
     RevokeCredential, RotateCredential, SyncAction, SyncControl, UpdateConnector, UpdateRoute,
     UpdateSchedule, ValidateHttpConfig,
 };
-use crate::paginate::Paginator;
+use crate::paginate::{ConnectorListing, Paginator};
 
 /// One operation, ready to send.
 #[derive(Debug, Clone)]
@@ -255,7 +255,7 @@ impl Call<ListConnectors> {
 
     /// Every page from here on, following `nextPageToken`.
     pub fn into_paginator(self) -> Paginator {
-        Paginator::new(self.client, self.op)
+        ConnectorListing::paginator(self.client, self.op)
     }
 }
 

@@ -17,8 +17,11 @@
 //!   for idempotent methods only, `Retry-After` honoured, exponential backoff from
 //!   500 ms with jitter — as ConductorOne's own CLI does.
 //! - Auth: a static token, or client credentials ([`C1Credentials`],
-//!   [`AssertionAuth`], [`assertion`]). Configuration from `CONDUCTORONE_*`:
-//!   [`C1Config`].
+//!   [`AssertionAuth`], [`assertion`]). Configuration from `CONDUCTORONE_*` and `c1`
+//!   profiles: [`SETTINGS`] for `connkit_transport::ConfigSources`, then
+//!   [`ClientBuilder::config`].
+//! - Shared with the ISC client (`connkit-client`): request assembly and path encoding,
+//!   the paginator engine, and the transport choice of the builder.
 //!
 //! ```
 //! # #[tokio::main(flavor = "current_thread")]
@@ -57,10 +60,11 @@ pub mod ops;
 mod paginate;
 
 pub use auth::AssertionAuth;
-pub use client::{Client, ClientBuilder};
-pub use config::{C1Config, ENV_ACCESS_TOKEN, ENV_CLIENT_ID, ENV_CLIENT_SECRET, ENV_SERVER_URL};
+pub use client::{default_retry_policy, Client, ClientBuilder};
+pub use config::{ENV_ACCESS_TOKEN, ENV_CLIENT_ID, ENV_CLIENT_SECRET, ENV_SERVER_URL, SETTINGS};
+pub use connkit_client::ErrorKind;
 pub use credentials::{audience_of, encode_secret, host_of, C1Credentials, SECRET_PREFIX};
 pub use error::{Error, Result, ServiceError, TRACE_ID_HEADER};
 pub use fluent::Call;
 pub use operation::{Operation, API_PREFIX};
-pub use paginate::Paginator;
+pub use paginate::{ConnectorListing, Paginator};

@@ -3,9 +3,9 @@
 //! pipeline (the provided methods); an operation only says what differs.
 
 use bytes::Bytes;
+use connkit_client::RequestSpec;
 use connkit_models::decode::from_json;
 use connkit_transport::BaseUrl;
-use http::header::{HeaderValue, ACCEPT, CONTENT_TYPE};
 use http::Method;
 use serde::de::DeserializeOwned;
 
@@ -53,31 +53,14 @@ pub trait Operation {
 
     /// Builds the request against `base` (its root; any `/v2024` is ISC's and ignored).
     fn build_request(&self, base: &BaseUrl) -> Result<http::Request<Bytes>> {
-        let mut uri = format!("{}{API_PREFIX}{}", base.root(), self.path()?);
-        let query = self.query();
-        if !query.is_empty() {
-            let mut pairs = form_urlencoded::Serializer::new(String::new());
-            for (name, value) in &query {
-                pairs.append_pair(name, value);
-            }
-            uri.push('?');
-            uri.push_str(&pairs.finish());
+        let mut spec = RequestSpec::new(self.method(), self.path()?, "application/json");
+        for (name, value) in self.query() {
+            spec.query.push(name, value);
         }
-        let mut builder = http::Request::builder()
-            .method(self.method())
-            .uri(uri)
-            .header(ACCEPT, HeaderValue::from_static("application/json"));
-        let body = match self.body()? {
-            Some(body) => {
-                builder =
-                    builder.header(CONTENT_TYPE, HeaderValue::from_static("application/json"));
-                body
-            }
-            None => Bytes::new(),
-        };
-        builder
-            .body(body)
-            .map_err(|e| Error::invalid_input(format!("{}: {e}", self.operation_id())))
+        if let Some(body) = self.body()? {
+            spec = spec.json(body);
+        }
+        Ok(spec.build(&format!("{}{API_PREFIX}", base.root()))?)
     }
 
     /// Decodes the answer: 200 into [`Self::Output`], anything else into
@@ -108,43 +91,4 @@ pub(crate) fn json_body(value: &impl serde::Serialize) -> Result<Option<Bytes>> 
     serde_json::to_vec(value)
         .map(|v| Some(Bytes::from(v)))
         .map_err(|e| Error::invalid_input(format!("the request body does not serialize: {e}")))
-}
-
-/// Builds a path from literal parts and ids: each id must be non-empty (an empty one
-/// would change which route answers) and is percent-encoded as one segment.
-pub(crate) struct PathBuilder(String);
-
-impl PathBuilder {
-    pub(crate) fn new(literal: &str) -> Self {
-        PathBuilder(literal.to_owned())
-    }
-
-    /// Appends `/literal`.
-    pub(crate) fn lit(mut self, literal: &str) -> Self {
-        self.0.push('/');
-        self.0.push_str(literal);
-        self
-    }
-
-    /// Appends `/{id}`, refusing an empty id and naming it.
-    pub(crate) fn id(mut self, what: &str, id: &str) -> Result<Self> {
-        if id.trim().is_empty() {
-            return Err(Error::invalid_input(format!("the {what} is empty")));
-        }
-        self.0.push('/');
-        for b in id.bytes() {
-            // Unreserved bytes stay, except `.`: an id of `.` or `..` must not become
-            // a dot segment that URL normalisation removes.
-            if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'~') {
-                self.0.push(char::from(b));
-            } else {
-                self.0.push_str(&format!("%{b:02X}"));
-            }
-        }
-        Ok(self)
-    }
-
-    pub(crate) fn done(self) -> Result<String> {
-        Ok(self.0)
-    }
 }

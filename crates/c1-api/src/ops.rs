@@ -16,7 +16,9 @@ use connkit_models::c1::{
 use http::Method;
 
 use crate::error::Result;
-use crate::operation::{json_body, Operation, PathBuilder};
+use connkit_client::PathBuilder;
+
+use crate::operation::{json_body, Operation};
 
 /// The smallest, default and largest `page_size` the service accepts (it clamps).
 pub const PAGE_SIZE_RANGE: (u32, u32, u32) = (10, 25, 100);
@@ -41,14 +43,14 @@ impl ConnectorRef {
 
     /// `/apps/{app_id}/connectors/{connector_id}`.
     fn path(&self) -> Result<PathBuilder> {
-        app_path(&self.app_id)?
+        Ok(app_path(&self.app_id)?
             .lit("connectors")
-            .id("connector id", &self.connector_id)
+            .id("connector id", &self.connector_id)?)
     }
 }
 
 fn app_path(app_id: &str) -> Result<PathBuilder> {
-    PathBuilder::new("/apps").id("app id", app_id)
+    Ok(PathBuilder::new("/apps").id("app id", app_id)?)
 }
 
 fn empty_body() -> Result<Option<Bytes>> {
@@ -86,7 +88,7 @@ impl Operation for ListConnectors {
         Method::GET
     }
     fn path(&self) -> Result<String> {
-        app_path(&self.app_id)?.lit("connectors").done()
+        Ok(app_path(&self.app_id)?.lit("connectors").done())
     }
     fn query(&self) -> Vec<(&'static str, String)> {
         let mut query = Vec::new();
@@ -120,7 +122,7 @@ impl Operation for GetConnector {
         Method::GET
     }
     fn path(&self) -> Result<String> {
-        self.0.path()?.done()
+        Ok(self.0.path()?.done())
     }
 }
 
@@ -144,7 +146,7 @@ impl Operation for DeleteConnector {
         Method::DELETE
     }
     fn path(&self) -> Result<String> {
-        self.0.path()?.done()
+        Ok(self.0.path()?.done())
     }
     fn body(&self) -> Result<Option<Bytes>> {
         empty_body()
@@ -169,10 +171,10 @@ impl Operation for CreateConnector {
         Method::POST
     }
     fn path(&self) -> Result<String> {
-        app_path(&self.app_id)?
+        Ok(app_path(&self.app_id)?
             .lit("connectors")
             .lit("create")
-            .done()
+            .done())
     }
     fn body(&self) -> Result<Option<Bytes>> {
         json_body(&self.body)
@@ -198,7 +200,7 @@ impl Operation for CreateDelegatedConnector {
         Method::POST
     }
     fn path(&self) -> Result<String> {
-        app_path(&self.app_id)?.lit("connectors").done()
+        Ok(app_path(&self.app_id)?.lit("connectors").done())
     }
     fn body(&self) -> Result<Option<Bytes>> {
         json_body(&self.body)
@@ -265,8 +267,8 @@ impl Operation for UpdateConnector {
     fn path(&self) -> Result<String> {
         let path = self.target.path()?;
         match self.route {
-            UpdateRoute::Plain => path.done(),
-            UpdateRoute::Delegated => path.lit("delegated").done(),
+            UpdateRoute::Plain => Ok(path.done()),
+            UpdateRoute::Delegated => Ok(path.lit("delegated").done()),
         }
     }
     fn body(&self) -> Result<Option<Bytes>> {
@@ -313,7 +315,7 @@ impl Operation for SyncControl {
             SyncAction::Pause => "pause",
             SyncAction::Resume => "resume",
         };
-        self.target.path()?.lit(suffix).done()
+        Ok(self.target.path()?.lit(suffix).done())
     }
     fn body(&self) -> Result<Option<Bytes>> {
         empty_body()
@@ -338,7 +340,7 @@ impl Operation for UpdateSchedule {
         Method::POST
     }
     fn path(&self) -> Result<String> {
-        self.target.path()?.lit("schedule").done()
+        Ok(self.target.path()?.lit("schedule").done())
     }
     fn body(&self) -> Result<Option<Bytes>> {
         json_body(&UpdateConnectorScheduleRequest {
@@ -366,12 +368,13 @@ impl Operation for GetSyncDownloadUrl {
         Method::GET
     }
     fn path(&self) -> Result<String> {
-        self.target
+        Ok(self
+            .target
             .path()?
             .lit("syncs")
             .id("sync id", &self.sync_id)?
             .lit("download_url")
-            .done()
+            .done())
     }
 }
 
@@ -394,11 +397,12 @@ impl Operation for ConfirmSyncValid {
         Method::POST
     }
     fn path(&self) -> Result<String> {
-        self.target
+        Ok(self
+            .target
             .path()?
             .lit("confirm_sync_valid")
             .id("sync lifecycle id", &self.sync_lifecycle_id)?
-            .done()
+            .done())
     }
     fn body(&self) -> Result<Option<Bytes>> {
         empty_body()
@@ -420,8 +424,8 @@ impl Operation for RotateCredential {
     }
     fn path(&self) -> Result<String> {
         // The ids travel in the body; refuse empty ones here like in a path.
-        self.0.path()?;
-        PathBuilder::new("/apps/connectors/credentials").done()
+        let _checked = self.0.path()?;
+        Ok(PathBuilder::new("/apps/connectors/credentials").done())
     }
     fn body(&self) -> Result<Option<Bytes>> {
         json_body(&ConnectorServiceRotateCredentialRequest {
@@ -442,11 +446,12 @@ pub struct CredentialRef {
 
 impl CredentialRef {
     fn path(&self) -> Result<String> {
-        self.target
+        Ok(self
+            .target
             .path()?
             .lit("credentials")
             .id("credential id", &self.credential_id)?
-            .done()
+            .done())
     }
 }
 
@@ -503,7 +508,7 @@ impl Operation for ValidateHttpConfig {
         Method::POST
     }
     fn path(&self) -> Result<String> {
-        PathBuilder::new("/apps/connectors/validate_config/http").done()
+        Ok(PathBuilder::new("/apps/connectors/validate_config/http").done())
     }
     fn body(&self) -> Result<Option<Bytes>> {
         json_body(&EditorValidateRequest {

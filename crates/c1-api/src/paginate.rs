@@ -1,18 +1,15 @@
-//! [`Paginator`]: every connector of an app, following `nextPageToken`.
+//! [`Paginator`]: every connector of an app, following `nextPageToken` — the shared
+//! [`connkit_client::Paginator`] over [`ConnectorListing`] with [`Token`] cursors.
 
-use std::collections::{HashSet, VecDeque};
-use std::future::Future;
-use std::pin::Pin;
-
+use bytes::Bytes;
+use connkit_client::{PageMeta, PageRequest, PageSource, PaginationError, Sending, Token};
 use connkit_models::c1::{Connector, ConnectorServiceListResponse};
-use futures::stream::{self, Stream};
+use connkit_transport::TransportError;
 
 use crate::client::Client;
-use crate::error::{Error, Result};
+use crate::error::Error;
 use crate::operation::Operation as _;
-use crate::ops::ListConnectors;
-
-type PageFuture = Pin<Box<dyn Future<Output = Result<ConnectorServiceListResponse>> + Send>>;
+use crate::ops::{ListConnectors, PAGE_SIZE_RANGE};
 
 /// Pages through `List`, from the list call's `page_token` on.
 ///
@@ -21,6 +18,7 @@ type PageFuture = Pin<Box<dyn Future<Output = Result<ConnectorServiceListRespons
 /// - Inside a Tokio runtime the next page is requested (on a spawned task) as soon as
 ///   the current one is decoded, so it travels while the caller works through the
 ///   current one; at most two pages are in memory.
+/// - [`timeout`](connkit_client::Paginator::timeout) bounds the whole listing.
 /// - The first error ends pagination and is returned.
 ///
 /// ```
@@ -28,164 +26,110 @@ type PageFuture = Pin<Box<dyn Future<Output = Result<ConnectorServiceListRespons
 /// # async fn main() -> Result<(), connkit_c1::Error> {
 /// use std::sync::Arc;
 /// use connkit_sandbox::Sandbox;
+/// use futures::StreamExt;
 ///
 /// let sandbox = Sandbox::builder().build().unwrap();
 /// let app = sandbox.c1().demo_app_ids()[0].clone();
 /// let client = connkit_c1::Client::new("http://127.0.0.1:1", Arc::new(sandbox))?;
 /// let all = client.list_connectors(&app).page_size(10).into_paginator().try_collect().await?;
 /// assert!(!all.is_empty());
+///
+/// let mut stream = client.list_connectors(&app).into_paginator().max_items(1).into_stream();
+/// assert!(stream.next().await.is_some());
+/// assert!(stream.next().await.is_none());
 /// # Ok(()) }
 /// ```
-#[must_use = "a paginator does nothing until polled"]
-pub struct Paginator {
+pub type Paginator = connkit_client::Paginator<ConnectorListing>;
+
+/// The listing behind [`Paginator`]: `List` of one app, sent with each page's token.
+#[derive(Debug, Clone)]
+pub struct ConnectorListing {
     client: Client,
-    /// The list request; each page sends it with its own `page_token`.
+    /// The list request; each page sends it with its own `page_token` and `page_size`.
     template: ListConnectors,
-    state: State,
-    seen: HashSet<String>,
-    buffer: VecDeque<Connector>,
-    cap: Option<u64>,
-    delivered: u64,
 }
 
-enum State {
-    NotStarted,
-    InFlight(PageFuture),
-    /// The next page's token is known; nothing was sent yet (the cap was near).
-    Ready(String),
-    /// The next call returns this error (a repeated token, found after the page that
-    /// carried it was delivered).
-    Failed(Error),
-    Done,
-}
-
-impl std::fmt::Debug for Paginator {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Paginator")
-            .field("template", &self.template)
-            .field("cap", &self.cap)
-            .field("delivered", &self.delivered)
-            .finish_non_exhaustive()
+impl ConnectorListing {
+    /// The paginator for `template`, from its `page_token` on.
+    pub(crate) fn paginator(client: Client, template: ListConnectors) -> Paginator {
+        let start = Token(template.page_token.clone().filter(|t| !t.is_empty()));
+        let page_size = template.page_size.unwrap_or(PAGE_SIZE_RANGE.1);
+        connkit_client::Paginator::new(
+            ConnectorListing { client, template },
+            start,
+            page_size,
+            PAGE_SIZE_RANGE.2,
+        )
     }
 }
 
-impl Paginator {
-    pub(crate) fn new(client: Client, template: ListConnectors) -> Self {
-        let seen = template.page_token.iter().cloned().collect();
-        Paginator {
-            client,
-            template,
-            state: State::NotStarted,
-            seen,
-            buffer: VecDeque::new(),
-            cap: None,
-            delivered: 0,
-        }
+impl PageSource for ConnectorListing {
+    type Cursor = Token;
+    type Page = ConnectorServiceListResponse;
+    type Item = Connector;
+    type Error = Error;
+
+    fn operation_id(&self) -> &'static str {
+        self.template.operation_id()
     }
 
-    /// Stops after this many connectors.
-    pub fn max_items(mut self, cap: u64) -> Self {
-        self.cap = Some(cap);
-        self
-    }
-
-    /// Items per page (the service clamps to 10..=100).
-    pub fn page_size(mut self, size: u32) -> Self {
-        self.template.page_size = Some(size);
-        self
-    }
-
-    /// Sends the list request for `token` (the template's own for `None`).
-    fn start(&self, token: Option<String>) -> PageFuture {
+    fn send(&self, request: PageRequest<'_, Token>) -> Sending<Error> {
         let mut op = self.template.clone();
-        if token.is_some() {
-            op.page_token = token;
-        }
+        op.page_token = request.cursor.0.clone();
+        op.page_size = Some(request.limit);
         let client = self.client.clone();
-        let fetch = async move { client.execute(&op).await };
-        match tokio::runtime::Handle::try_current() {
-            Ok(runtime) => {
-                let task = runtime.spawn(fetch);
-                Box::pin(async move {
-                    task.await.unwrap_or_else(|e| {
-                        Err(Error::invalid_input(format!("the page task failed: {e}")))
-                    })
+        let deadline = request.deadline;
+        Box::pin(async move { client.fetch(&op, deadline).await })
+    }
+
+    fn decode(&self, _: &Token, response: http::Response<Bytes>) -> Result<Self::Page, Error> {
+        self.template.parse_response(response)
+    }
+
+    fn meta(page: &Self::Page) -> PageMeta<'_> {
+        PageMeta::new(page.connectors().count()).next_token(page.next_page_token())
+    }
+
+    fn truncate(page: &mut Self::Page, len: usize) {
+        if let Some(views) = &mut page.list {
+            // Keep views up to the `len`-th one that holds a connector.
+            let mut seen = 0;
+            let end = views
+                .iter()
+                .position(|view| {
+                    seen += usize::from(view.connector.is_some());
+                    seen > len
                 })
-            }
-            Err(_) => Box::pin(fetch),
+                .unwrap_or(views.len());
+            views.truncate(end);
         }
     }
 
-    /// The next whole page (views and `expanded` included), or `None` after the last.
-    pub async fn next_page(&mut self) -> Result<Option<ConnectorServiceListResponse>> {
-        let pending = match std::mem::replace(&mut self.state, State::Done) {
-            State::NotStarted => self.start(None),
-            State::InFlight(pending) => pending,
-            State::Ready(token) => self.start(Some(token)),
-            State::Failed(e) => return Err(e),
-            State::Done => return Ok(None),
-        };
-        let page = pending.await?;
-        self.state = match page.next_page_token() {
-            None => State::Done,
-            Some(token) if !self.seen.insert(token.to_owned()) => {
-                State::Failed(Error::RepeatedPageToken {
-                    operation: self.template.operation_id(),
-                    token: token.to_owned(),
-                })
-            }
-            Some(token) => {
-                let reached = self.delivered + self.buffer.len() as u64 + count(&page);
-                if self.cap.is_none_or(|cap| reached < cap) {
-                    State::InFlight(self.start(Some(token.to_owned())))
-                } else {
-                    State::Ready(token.to_owned())
-                }
-            }
-        };
-        Ok(Some(page))
+    fn into_items(page: Self::Page) -> Vec<Connector> {
+        page.list
+            .into_iter()
+            .flatten()
+            .filter_map(|view| view.connector)
+            .collect()
     }
 
-    /// The next connector, or `None` after the last.
-    pub async fn try_next(&mut self) -> Result<Option<Connector>> {
-        loop {
-            if self.cap.is_some_and(|cap| self.delivered >= cap) {
-                self.state = State::Done;
-                return Ok(None);
-            }
-            if let Some(item) = self.buffer.pop_front() {
-                self.delivered += 1;
-                return Ok(Some(item));
-            }
-            match self.next_page().await? {
-                Some(page) => self.buffer.extend(page.connectors().cloned()),
-                None => return Ok(None),
-            }
-        }
-    }
-
-    /// Every remaining connector.
-    pub async fn try_collect(mut self) -> Result<Vec<Connector>> {
-        let mut all = Vec::new();
-        while let Some(item) = self.try_next().await? {
-            all.push(item);
-        }
-        Ok(all)
-    }
-
-    /// The remaining connectors as a `Stream`; it ends after the first error.
-    pub fn into_stream(self) -> impl Stream<Item = Result<Connector>> + Send {
-        stream::unfold(Some(self), |state| async move {
-            let mut paginator = state?;
-            match paginator.try_next().await {
-                Ok(Some(item)) => Some((Ok(item), Some(paginator))),
-                Ok(None) => None,
-                Err(e) => Some((Err(e), None)),
-            }
-        })
+    fn is_timeout(error: &Error) -> bool {
+        matches!(error, Error::Transport(e) if e.is_timeout())
     }
 }
 
-fn count(page: &ConnectorServiceListResponse) -> u64 {
-    page.connectors().count() as u64
+impl From<PaginationError> for Error {
+    fn from(error: PaginationError) -> Self {
+        match error {
+            PaginationError::RepeatedCursor { operation, cursor } => Error::RepeatedPageToken {
+                operation,
+                token: cursor,
+            },
+            PaginationError::Expired { after, .. } => Error::Transport(TransportError::Timeout {
+                phase: connkit_transport::TimeoutPhase::Operation,
+                after,
+            }),
+            other => Error::Pagination(other),
+        }
+    }
 }

@@ -7,7 +7,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
-use connkit_c1::{assertion, C1Config, C1Credentials, Client, Error};
+use connkit_c1::{assertion, C1Credentials, Client, Error};
 use connkit_models::c1::RpcCode;
 use connkit_sandbox::{AuthMode, Sandbox, ServerHandle};
 use serde_json::Value;
@@ -110,11 +110,11 @@ async fn configuration_from_conductorone_variables() {
         connkit_c1::ENV_SERVER_URL => Some(server.base_url()),
         _ => None,
     };
-    let client = C1Config::default()
-        .with_lookup(env)
-        .builder()
-        .build()
+    let resolved = connkit_transport::ConfigSources::new(connkit_c1::SETTINGS)
+        .env(env)
+        .resolve()
         .unwrap();
+    let client = Client::builder().config(&resolved).build().unwrap();
     let app = sandbox.c1().demo_app_ids()[0].clone();
     client.list_connectors(&app).send().await.unwrap();
 }

@@ -448,6 +448,20 @@ pub enum SandboxCommand {
     /// Mint a ConductorOne client credential that the sandbox's `/auth/v1/token`
     /// accepts; prints `CONDUCTORONE_CLIENT_ID=…` and `CONDUCTORONE_CLIENT_SECRET=…`.
     C1Credentials(C1CredentialsArgs),
+    /// List a ConductorOne connector's sync runs in the sandbox state: the ids
+    /// `c1 connectors download-url` and `confirm-sync` take.
+    C1Syncs(C1SyncsArgs),
+}
+
+/// `connkit sandbox c1-syncs --app APP CONNECTOR_ID`
+#[derive(Debug, Args)]
+pub struct C1SyncsArgs {
+    /// The connector.
+    #[command(flatten)]
+    pub target: crate::commands::c1_args::C1Target,
+    /// The state database.
+    #[command(flatten)]
+    pub state: StateArgs,
 }
 
 /// `connkit sandbox c1-credentials`

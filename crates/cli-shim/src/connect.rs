@@ -4,11 +4,11 @@
 
 use std::sync::Arc;
 
-use connkit_connectors::{Client, ClientBuilder};
+use connkit_connectors::{Client, ClientBuilder, DEFAULT_CONFIG_FILE, ENV_BASE_URL, SETTINGS};
 use connkit_models::preflight::Validator;
 use connkit_sandbox::{Sandbox, SandboxError, DEMO_SEED};
 use connkit_transport::{
-    RateLimitPolicy, Resolved, RetryPolicy, Secret, Setting, DEFAULT_CONFIG_FILE, ENV_BASE_URL,
+    RateLimitPolicy, Resolved, RetryPolicy, Secret, Setting, TransportStackBuilder,
 };
 
 use crate::args::GlobalArgs;
@@ -42,7 +42,8 @@ pub fn client(
         tenant_client(global)?
     };
     let policy = crate::rate_limit::policy(global, profile_policy.as_ref())?;
-    let mut builder = stack_options(builder, global, policy);
+    let mut builder =
+        builder.configure_stack(stack_options(global, policy, RetryPolicy::default()));
     if let Some(token) = &global.token {
         builder = builder.token(Secret::new(token.clone()));
     }
@@ -102,7 +103,7 @@ pub fn embedded_sandbox(quiet: bool) -> Result<Sandbox, Failure> {
 fn tenant_client(
     global: &GlobalArgs,
 ) -> Result<(ClientBuilder, Option<Resolved<RateLimitPolicy>>), Failure> {
-    let resolved = tenant::sources(global).resolve().map_err(|e| {
+    let resolved = tenant::sources(global, SETTINGS).resolve().map_err(|e| {
         if e.as_config()
             .is_some_and(|c| c.is_missing(Setting::BaseUrl))
         {
@@ -120,28 +121,24 @@ fn tenant_client(
     if let Some(auth) = tenant::auth(&resolved, global)? {
         builder = builder.auth(auth);
     }
-    let ca_cert = match (&global.ca_cert, &resolved.ca_cert) {
-        (Some(file), _) => Some((file.as_path(), "--ca-cert".to_owned())),
-        (None, Some(file)) => Some((file.value.as_path(), format!("{}: ca_cert", file.origin))),
-        (None, None) => None,
-    };
-    if let Some((file, source)) = ca_cert {
-        builder = builder.backend_with_stack(Arc::new(crate::trust::backend(file, &source)?));
+    if let Some(backend) = tenant::ca_backend(global, &resolved)? {
+        builder = builder.backend_with_stack(backend);
     }
     Ok((builder, resolved.rate_limit))
 }
 
-/// `--timeout` bounds each whole operation; `--retries N` allows N retries (N + 1
-/// attempts); `rate_limit` is the policy (its default, `auto`, gives the embedded
-/// sandbox no limiter: a `--all` listing of a large seed is not held to 100 requests
-/// per 10 s).
-fn stack_options(
-    builder: ClientBuilder,
+/// The stack settings of the global options, for either API's builder: `--timeout`
+/// bounds each whole operation; `--retries N` allows N retries (N + 1 attempts) of the
+/// API's `retry` policy; `rate_limit` is the policy (its default, `auto`, gives the
+/// embedded sandbox no limiter: a `--all` listing of a large seed is not held to 100
+/// requests per 10 s).
+pub fn stack_options(
     global: &GlobalArgs,
     rate_limit: RateLimitPolicy,
-) -> ClientBuilder {
+    retry: RetryPolicy,
+) -> impl FnOnce(TransportStackBuilder) -> TransportStackBuilder + Send + 'static {
     let (timeout, retries) = (global.timeout, global.retries);
-    builder.configure_stack(move |mut stack| {
+    move |mut stack| {
         stack = stack.rate_limit_policy(rate_limit);
         if let Some(limit) = timeout {
             stack = stack.operation_timeout(limit);
@@ -149,7 +146,7 @@ fn stack_options(
         match retries {
             None => stack,
             Some(0) => stack.retry(RetryPolicy::no_retries()),
-            Some(n) => stack.retry(RetryPolicy::default().max_attempts(n.saturating_add(1))),
+            Some(n) => stack.retry(retry.max_attempts(n.saturating_add(1))),
         }
-    })
+    }
 }

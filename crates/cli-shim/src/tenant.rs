@@ -2,29 +2,49 @@
 //! (flags, then `SAIL_*` / `CONNKIT_TOKEN`, then the chosen or default profile, then
 //! `./config.json`), and the auth for what they resolve to, with the token cache.
 
+use std::sync::Arc;
+
 use connkit_transport::{
     Auth, ClientCredentials, ConfigSources, ExplicitConfig, ProfileFile, ResolvedConfig, Secret,
-    TokenCache, TransportError, UserDir,
+    SettingNames, TokenCache, Transport, TransportError, UserDir,
 };
 
 use crate::args::{GlobalArgs, OutputFormat};
 use crate::exit::{Exit, Failure};
 
-/// The sources the global options name. A bearer token (`--token`, `CONNKIT_TOKEN`)
-/// means no client credentials are needed, so no file is read for them.
-pub fn sources(global: &GlobalArgs) -> ConfigSources<'static> {
+/// The sources the global options name, for the API `names` describes (ISC's or
+/// ConductorOne's). A bearer token (`--token`, `CONNKIT_TOKEN`) means no client
+/// credentials are needed, so no file is read for them.
+pub fn sources(global: &GlobalArgs, names: SettingNames) -> ConfigSources<'static> {
     let explicit = ExplicitConfig {
         base_url: global.base_url.clone(),
         client_id: global.client_id.clone(),
         client_secret: global.client_secret.clone().map(Secret::new),
     };
-    let sources = ConfigSources::new()
+    let sources = ConfigSources::new(names)
         .explicit(explicit)
         .needs_credentials(global.token.is_none())
         .allow_http(global.allow_http);
     match ProfileFile::user_path() {
         Some(file) => sources.profiles(file, global.profile.clone()),
         None => sources,
+    }
+}
+
+/// The HTTP backend that trusts the extra CA certificates of `--ca-cert`, else of the
+/// profile used, if either names some.
+pub fn ca_backend(
+    global: &GlobalArgs,
+    resolved: &ResolvedConfig,
+) -> Result<Option<Arc<dyn Transport>>, Failure> {
+    let ca_cert = match (&global.ca_cert, &resolved.ca_cert) {
+        (Some(file), _) => Some((file.as_path(), "--ca-cert".to_owned())),
+        (None, Some(file)) => Some((file.value.as_path(), format!("{}: ca_cert", file.origin))),
+        (None, None) => None,
+    };
+    match ca_cert {
+        Some((file, source)) => Ok(Some(Arc::new(crate::trust::backend(file, &source)?))),
+        None => Ok(None),
     }
 }
 

@@ -4,17 +4,18 @@
 use std::fmt;
 use std::sync::Arc;
 
+use connkit_client::{ConfigureStack, StackError, TransportChoice};
 use connkit_models::filter;
 use connkit_models::isc::v2024::V3ConnectorDto;
 use connkit_models::preflight::{BodyKind, Finding, Validator};
 use connkit_transport::{
-    Auth, AuthLayer, BaseUrl, Deadline, HttpBackend, Idempotency, ResolvedConfig, Secret,
-    Transport, TransportError, TransportStack, TransportStackBuilder,
+    Auth, BaseUrl, Deadline, Idempotency, ResolvedConfig, Secret, Transport, TransportError,
 };
 
 use crate::error::{Error, PreflightRejected, Reconciliation, Result};
 use crate::operation::Operation;
 use crate::preflight;
+use crate::settings::API_VERSION_PREFIX;
 
 /// A client of the Connectors API. Cheap to clone (one `Arc`), `Send + Sync`.
 ///
@@ -271,18 +272,6 @@ enum Credentials {
 /// well-formed placeholder (loopback, so that plain `http` is accepted).
 pub const IN_PROCESS_BASE_URL: &str = "http://localhost";
 
-/// Where a [`ClientBuilder`] sends requests.
-enum TransportChoice {
-    /// The reqwest backend under the standard stack.
-    Default,
-    /// This backend under the standard stack.
-    Backend(Arc<dyn Transport>),
-    /// This transport as is (plus the auth layer if credentials were given).
-    AsIs(Arc<dyn Transport>),
-}
-
-type StackHook = Box<dyn FnOnce(TransportStackBuilder) -> TransportStackBuilder + Send>;
-
 /// Settings for a [`Client`].
 ///
 /// The transport is, by choice:
@@ -311,7 +300,7 @@ type StackHook = Box<dyn FnOnce(TransportStackBuilder) -> TransportStackBuilder 
 ///     .build()
 ///     .unwrap();
 /// assert_eq!(client.validators().len(), 1);
-/// assert_eq!(client.base_url().api_root(), "http://127.0.0.1:8080/v2024");
+/// assert_eq!(client.base_url().root(), "http://127.0.0.1:8080");
 /// ```
 pub struct ClientBuilder {
     base_url: Option<String>,
@@ -319,7 +308,6 @@ pub struct ClientBuilder {
     allow_http: bool,
     credentials: Option<Credentials>,
     transport: TransportChoice,
-    stack: Option<StackHook>,
     builtins: bool,
     validators: Vec<Arc<dyn Validator>>,
 }
@@ -331,8 +319,7 @@ impl Default for ClientBuilder {
             base: None,
             allow_http: false,
             credentials: None,
-            transport: TransportChoice::Default,
-            stack: None,
+            transport: TransportChoice::default(),
             builtins: true,
             validators: Vec::new(),
         }
@@ -410,14 +397,14 @@ impl ClientBuilder {
     /// limit) instead of the reqwest backend. Under the default `auto` rate-limit policy
     /// an in-process backend (the sandbox) gets no limiter.
     pub fn backend_with_stack(mut self, backend: Arc<dyn Transport>) -> Self {
-        self.transport = TransportChoice::Backend(backend);
+        self.transport.backend_with_stack(backend);
         self
     }
 
     /// Sends through `transport` as is; only the auth layer is added, and only when
     /// credentials are given (no timeouts, retries or rate limiter).
     pub fn transport_as_is(mut self, transport: Arc<dyn Transport>) -> Self {
-        self.transport = TransportChoice::AsIs(transport);
+        self.transport.as_is(transport);
         self
     }
 
@@ -425,11 +412,8 @@ impl ClientBuilder {
     /// built. There is no stack with
     /// [`transport_as_is`](ClientBuilder::transport_as_is): `build` then fails rather
     /// than ignore the hook.
-    pub fn configure_stack(
-        mut self,
-        hook: impl FnOnce(TransportStackBuilder) -> TransportStackBuilder + Send + 'static,
-    ) -> Self {
-        self.stack = Some(Box::new(hook));
+    pub fn configure_stack(mut self, hook: impl ConfigureStack) -> Self {
+        self.transport.configure(hook);
         self
     }
 
@@ -464,13 +448,9 @@ impl ClientBuilder {
                 BaseUrl::parse(IN_PROCESS_BASE_URL).map_err(config)?
             }
             (None, None) => return Err(Error::invalid_input("no base URL was given")),
-        };
-        if let (TransportChoice::AsIs(_), Some(_)) = (&self.transport, &self.stack) {
-            return Err(Error::invalid_input(
-                "configure_stack was called, but transport_as_is adds no stack to configure: \
-                 use backend_with_stack, or leave configure_stack out",
-            ));
         }
+        .without_suffix(API_VERSION_PREFIX)
+        .map_err(config)?;
         let auth = match self.credentials {
             None => None,
             Some(Credentials::Given(auth)) => Some(auth),
@@ -479,18 +459,13 @@ impl ClientBuilder {
                 Some(Auth::client_credentials(&base, id, secret).map_err(config)?)
             }
         };
-        let transport: Arc<dyn Transport> = match self.transport {
-            TransportChoice::AsIs(transport) => match auth {
-                Some(auth) => Arc::new(AuthLayer::new(transport, auth).map_err(config)?),
-                None => transport,
-            },
-            TransportChoice::Backend(backend) => stack(backend, auth, self.stack)?,
-            TransportChoice::Default => stack(
-                Arc::new(HttpBackend::new().map_err(config)?),
-                auth,
-                self.stack,
-            )?,
-        };
+        let transport = self
+            .transport
+            .build(auth, |stack| stack)
+            .map_err(|e| match e {
+                StackError::Transport(source) => config(source),
+                other => Error::invalid_input(other.to_string()),
+            })?;
         let mut validators = if self.builtins {
             preflight::builtin_validators()
         } else {
@@ -505,31 +480,6 @@ impl ClientBuilder {
             }),
         })
     }
-}
-
-impl TransportChoice {
-    /// Whether the transport answers in-process (so no real base URL is needed).
-    fn is_in_process(&self) -> bool {
-        match self {
-            TransportChoice::Default => false,
-            TransportChoice::Backend(t) | TransportChoice::AsIs(t) => t.is_in_process(),
-        }
-    }
-}
-
-fn stack(
-    backend: Arc<dyn Transport>,
-    auth: Option<Auth>,
-    hook: Option<StackHook>,
-) -> Result<Arc<dyn Transport>> {
-    let mut builder = TransportStack::builder(backend);
-    if let Some(auth) = auth {
-        builder = builder.auth(auth);
-    }
-    if let Some(hook) = hook {
-        builder = hook(builder);
-    }
-    builder.build().map_err(config)
 }
 
 fn config(source: TransportError) -> Error {

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use std::time::{Duration, SystemTime};
 
 use bytes::Bytes;
+use connkit_client::ErrorKind;
 use connkit_models::decode::DecodeError;
 use connkit_models::filter::{FilterNotAllowed, ParseError};
 use connkit_models::isc::v2024::{
@@ -111,6 +112,9 @@ pub enum Error {
         /// What a lookup after the failure found.
         reconciliation: Reconciliation,
     },
+    /// A listing failed on its own account (a repeated cursor, a cancelled page task).
+    #[error(transparent)]
+    Pagination(connkit_client::PaginationError),
     /// No complete response could be had (connection, timeout, auth, retries, rate limit).
     #[error("{operation}: no usable response")]
     #[non_exhaustive]
@@ -121,44 +125,6 @@ pub enum Error {
         #[source]
         source: TransportError,
     },
-}
-
-/// What kind of failure an [`Error`] is, for callers that map failures to outcomes.
-///
-/// Each word means one thing, as in [`TransportError`]: *rate limited* is a 429 or the
-/// client-side limiter; *retries exhausted* is the retry layer giving up on any other
-/// retryable answer (a 5xx); *unreachable* is no answer at all.
-///
-/// The `connkit` CLI maps them to exit codes: pre-flight rejected 3, not found 4, auth
-/// 5, rate limited, retries exhausted or unreachable 6 (all three: try again later),
-/// may have been applied 7, invalid input as a usage error, other 1.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ErrorKind {
-    /// Pre-flight validation rejected the body; nothing was sent.
-    PreflightRejected,
-    /// The connector (or other resource) does not exist: HTTP 404.
-    NotFound,
-    /// Credentials were refused or no token could be had: HTTP 401/403, token endpoint.
-    Auth,
-    /// Held back by a rate limit: HTTP 429 (also when retries gave up on one), or the
-    /// client-side limiter could not start the request before its deadline.
-    RateLimited,
-    /// The retry layer gave up on a retryable answer that is not a 429 (a 5xx on an
-    /// idempotent request), after its attempts or before the deadline.
-    RetriesExhausted,
-    /// The caller's input is wrong: bad filter, bad argument, unreadable file, HTTP 400.
-    InvalidInput,
-    /// The server (or its token endpoint) could not be reached or did not answer:
-    /// refused, untrusted certificate, connection lost, timeout — and, for a write, it
-    /// is known not to have been applied.
-    Unreachable,
-    /// A write was sent and no usable answer came back: it may have been applied
-    /// ([`Error::MaybeApplied`]).
-    MaybeApplied,
-    /// Anything else: server errors, undecodable answers, `UpdateDetail` `ERROR`,
-    /// connection failures.
-    Other,
 }
 
 impl Error {
@@ -176,20 +142,10 @@ impl Error {
                 Reconciliation::Absent => ErrorKind::Unreachable,
                 _ => ErrorKind::MaybeApplied,
             },
-            Error::Transport { source, .. } => {
-                if source.is_auth() {
-                    ErrorKind::Auth
-                } else if source.is_rate_limited() {
-                    ErrorKind::RateLimited
-                } else if source.is_unreachable() {
-                    ErrorKind::Unreachable
-                } else if matches!(source, TransportError::RetriesExhausted { .. }) {
-                    ErrorKind::RetriesExhausted
-                } else {
-                    ErrorKind::Other
-                }
+            Error::Transport { source, .. } => ErrorKind::of_transport(source),
+            Error::UpdateFailed { .. } | Error::Decode { .. } | Error::Pagination(_) => {
+                ErrorKind::Other
             }
-            Error::UpdateFailed { .. } | Error::Decode { .. } => ErrorKind::Other,
         }
     }
 
@@ -250,6 +206,12 @@ impl Error {
         Error::InvalidInput {
             message: message.into(),
         }
+    }
+}
+
+impl From<connkit_client::InvalidRequest> for Error {
+    fn from(invalid: connkit_client::InvalidRequest) -> Self {
+        Error::invalid_input(invalid.message())
     }
 }
 
@@ -405,14 +367,7 @@ impl ServiceError {
 
     /// Classifies by status.
     pub fn kind(&self) -> ErrorKind {
-        match self.status {
-            StatusCode::NOT_FOUND => ErrorKind::NotFound,
-            StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN => ErrorKind::Auth,
-            StatusCode::TOO_MANY_REQUESTS => ErrorKind::RateLimited,
-            _ if self.attempts.is_some() => ErrorKind::RetriesExhausted,
-            StatusCode::BAD_REQUEST => ErrorKind::InvalidInput,
-            _ => ErrorKind::Other,
-        }
+        ErrorKind::of_status(self.status, self.attempts.is_some())
     }
 
     /// `true` for 408, 429, 500, 502, 503 and 504.

@@ -21,7 +21,7 @@ use crate::ops::{
     CreateConnector, DeleteConnector, Document, GetConnector, GetDocument, GetTranslations,
     ListConnectors, PutDocument, PutFile, PutTranslations, UpdateConnector, UploadTarget,
 };
-use crate::paginate::Paginator;
+use crate::paginate::{ConnectorListing, Paginator};
 
 /// An operation bound to a client, ready to [`send`](RequestBuilder::send); awaiting
 /// the builder itself sends it too.
@@ -292,7 +292,7 @@ impl RequestBuilder<ListConnectors> {
     /// Pages through every connector from `offset` on; `limit`, if set, is the page size.
     pub fn into_paginator(self) -> Paginator {
         let deadline = self.deadline;
-        let pages = Paginator::new(self.client, self.operation);
+        let pages = ConnectorListing::paginator(self.client, self.operation);
         match deadline {
             Some(Deadline(at)) => pages.deadline(at),
             None => pages,

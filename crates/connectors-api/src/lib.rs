@@ -114,29 +114,33 @@
 //!   [`ClientBuilder`] when no transport is given.
 
 mod client;
-mod encode;
 mod error;
 mod filter;
 mod fluent;
-mod list_stream;
 mod multipart;
 mod operation;
 pub mod ops;
-mod page;
 mod paginate;
 pub mod preflight;
+mod settings;
 
 pub use client::{Client, ClientBuilder, IN_PROCESS_BASE_URL};
-pub use error::{
-    Error, ErrorKind, PreflightRejected, Reconciliation, Result, RetryAfter, ServiceError,
-};
+pub use connkit_client::ErrorKind;
+pub use connkit_client::Page;
+pub use error::{Error, PreflightRejected, Reconciliation, Result, RetryAfter, ServiceError};
 pub use filter::FilterArg;
 pub use fluent::RequestBuilder;
-pub use list_stream::ListStream;
 pub use multipart::FilePart;
 pub use operation::Operation;
-pub use page::Page;
-pub use paginate::Paginator;
+pub use paginate::{ConnectorListing, Paginator};
+pub use settings::{
+    API_VERSION_PREFIX, DEFAULT_CONFIG_FILE, ENV_BASE_URL, ENV_CLIENT_ID, ENV_CLIENT_SECRET,
+    SETTINGS,
+};
+
+/// A stream of list results that ends after the first error; [`Unpin`], so
+/// `.next().await` needs no `pin!` (see [`connkit_client::ListStream`]).
+pub type ListStream<T> = connkit_client::ListStream<T, Error>;
 
 /// The transport crate, re-exported so that one dependency is enough for a client:
 /// `connkit_connectors::transport::{RetryPolicy, TransportStackBuilder, …}`.

@@ -11,12 +11,11 @@ use connkit_models::decode::{from_json, DecodeError};
 use connkit_models::isc::v2024::UpdateDetail;
 use connkit_models::preflight::BodyKind;
 use connkit_transport::BaseUrl;
-use http::header::{HeaderValue, ACCEPT, CONTENT_TYPE};
-use http::Method;
 use serde::de::DeserializeOwned;
 
-use crate::encode::{path_segment, Query};
 use crate::error::{Error, Result, ServiceError};
+use crate::settings::API_VERSION_PREFIX;
+use connkit_client::{path_segment, RequestSpec};
 
 /// One API operation, without I/O.
 ///
@@ -72,55 +71,15 @@ pub trait Operation {
     fn parse_response(&self, response: http::Response<Bytes>) -> Result<Self::Output>;
 }
 
-/// What every request is made of; [`RequestSpec::build`] is the only place requests are
-/// assembled.
-pub(crate) struct RequestSpec {
-    pub(crate) method: Method,
-    /// Already-encoded path below the API root, starting with `/`.
-    pub(crate) path: String,
-    pub(crate) query: Query,
-    pub(crate) accept: &'static str,
-    /// `(content type, body)`.
-    pub(crate) body: Option<(String, Bytes)>,
+/// Joins a [`RequestSpec`] onto the ISC API root of a tenant (`{base}/v2024`).
+pub(crate) trait BuildOn {
+    /// The `http::Request` for `base`.
+    fn build_on(self, base: &BaseUrl) -> Result<http::Request<Bytes>>;
 }
 
-impl RequestSpec {
-    /// A request with no body and no query.
-    pub(crate) fn new(method: Method, path: String, accept: &'static str) -> Self {
-        RequestSpec {
-            method,
-            path,
-            query: Query::default(),
-            accept,
-            body: None,
-        }
-    }
-
-    /// Sets the body and its content type.
-    pub(crate) fn body(mut self, content_type: impl Into<String>, body: Bytes) -> Self {
-        self.body = Some((content_type.into(), body));
-        self
-    }
-
-    /// Assembles the `http::Request`.
-    pub(crate) fn build(self, base: &BaseUrl) -> Result<http::Request<Bytes>> {
-        let uri = base
-            .api_uri(&format!("{}{}", self.path, self.query.as_str()))
-            .map_err(|e| Error::invalid_input(e.to_string()))?;
-        let mut builder = http::Request::builder()
-            .method(self.method)
-            .uri(uri)
-            .header(ACCEPT, HeaderValue::from_static(self.accept));
-        let body = match self.body {
-            Some((content_type, body)) => {
-                builder = builder.header(CONTENT_TYPE, content_type);
-                body
-            }
-            None => Bytes::new(),
-        };
-        builder
-            .body(body)
-            .map_err(|e| Error::invalid_input(e.to_string()))
+impl BuildOn for RequestSpec {
+    fn build_on(self, base: &BaseUrl) -> Result<http::Request<Bytes>> {
+        Ok(self.build(&format!("{}{API_VERSION_PREFIX}", base.root()))?)
     }
 }
 

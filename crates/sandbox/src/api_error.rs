@@ -1,4 +1,6 @@
-//! Error answers, shaped exactly as the spec shapes them: `ErrorResponseDto` with a
+//! Error answers in ISC's shapes, which are also the sandbox's default (admin routes,
+//! paths no API claims, the state database's failures), shaped exactly as the ISC spec
+//! shapes them: `ErrorResponseDto` with a
 //! fresh `trackingId` (400/403/404/405/413/500/503), `{error}` (401), and `{message}`
 //! with `Retry-After` (429).
 
@@ -8,7 +10,7 @@ use axum::response::{IntoResponse, Response};
 use connkit_models::isc::v2024::{
     ErrorMessageDto, ErrorResponseDto, LocaleOrigin, RateLimitError, UnauthorizedError,
 };
-use http::{header, HeaderValue, StatusCode};
+use http::{header, HeaderValue, Method, StatusCode, Uri};
 
 use crate::json::json_response;
 
@@ -68,6 +70,12 @@ impl ApiError {
             ApiError::Unauthorized(_) | ApiError::RateLimited(_) => "",
         }
     }
+}
+
+/// The 405 answer of a route whose method does not exist (ISC's routes and the admin
+/// routes).
+pub(crate) async fn method_not_allowed(method: Method, uri: Uri) -> ApiError {
+    ApiError::MethodNotAllowed(format!("{method} is not allowed on {}", uri.path()))
 }
 
 /// A fresh 32-hex-digit tracking id, as the service writes them.

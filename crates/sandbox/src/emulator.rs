@@ -5,10 +5,10 @@ use std::sync::{RwLock, RwLockReadGuard, RwLockWriteGuard};
 use crate::api_error::ApiError;
 use crate::auth::Authenticator;
 use crate::faults::FaultInjector;
+use crate::isc::store::{Store, Undo};
 use crate::rate_limit::ClientWindows;
 use crate::state_db::StateDb;
 use crate::stats::StatsRecorder;
-use crate::store::{Store, Undo};
 
 /// Everything one sandbox holds; shared by its router, server and clones.
 #[derive(Debug)]

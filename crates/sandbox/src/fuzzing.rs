@@ -12,7 +12,7 @@ pub async fn multipart_parts(
     content_type: Option<&str>,
     body: Bytes,
 ) -> Result<Vec<(Option<String>, Bytes)>, String> {
-    let parts = crate::multipart::parts(content_type, body).await?;
+    let parts = crate::isc::multipart::parts(content_type, body).await?;
     Ok(parts
         .into_iter()
         .map(|part| (part.name, part.bytes))

@@ -1,20 +1,18 @@
 //! The middleware every non-admin request passes: fault injection, rate limit, auth,
 //! then the handler; and the stats count of what came out. Both APIs use it, each
-//! answering its refusals in its own error shape ([`Refusals`]).
+//! answering its refusals in its own error shape ([`Refusals`]) from its own middleware
+//! (`isc::gate`, `c1`'s `gate`).
 
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use axum::body::Body;
-use axum::extract::{Request, State};
+use axum::extract::Request;
 use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use http::header;
 
-use crate::api_error::ApiError;
 use crate::emulator::Emulator;
 use crate::faults::{Fault, Sabotage};
-use crate::operation::{classify, Target};
 
 /// How an API words the gate's refusals.
 pub(crate) trait Refusals {
@@ -26,21 +24,6 @@ pub(crate) trait Refusals {
     fn unauthorized(text: String) -> Response;
 }
 
-/// ISC's shapes.
-struct Isc;
-
-impl Refusals for Isc {
-    fn unavailable() -> Response {
-        ApiError::Unavailable.into_response()
-    }
-    fn rate_limited(wait: Duration) -> Response {
-        ApiError::RateLimited(wait).into_response()
-    }
-    fn unauthorized(text: String) -> Response {
-        ApiError::Unauthorized(text).into_response()
-    }
-}
-
 /// What the gate needs to know of a request.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Gated {
@@ -49,24 +32,6 @@ pub(crate) struct Gated {
     pub(crate) operation: Option<&'static str>,
     /// A token endpoint: rate limited, never authenticated.
     pub(crate) token_endpoint: bool,
-}
-
-/// The ISC middleware.
-pub(crate) async fn gate(
-    State(emulator): State<Arc<Emulator>>,
-    request: Request,
-    next: Next,
-) -> Response {
-    let operation = match classify(request.method(), request.uri().path()) {
-        Target::Admin => return next.run(request).await,
-        Target::Api(id) => Some(id),
-        Target::Unmatched => None,
-    };
-    let gated = Gated {
-        operation,
-        token_endpoint: operation == Some("oauthToken"),
-    };
-    run::<Isc>(&emulator, gated, request, next).await
 }
 
 /// Faults, then rate limit and auth, then the handler; counts the outcome.

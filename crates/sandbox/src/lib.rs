@@ -4,7 +4,8 @@
 //! One axum [`Router`](axum::Router) answers all 13 ISC operations under `/v2024`, the
 //! client-credentials token endpoint `POST /oauth/token`, the 17 ConductorOne operations
 //! under `/api/v1` with their token endpoint `POST /auth/v1/token` (see [`C1Sandbox`]
-//! for their documented behaviour) and the admin endpoint `/__sandbox/stats`. The same router serves in-process — [`Sandbox`] implements
+//! for their documented behaviour) and the admin endpoints under `/__sandbox`. The same
+//! router serves in-process — [`Sandbox`] implements
 //! [`connkit_transport::Transport`], no socket involved — and over HTTP/1.1 with
 //! [`Sandbox::serve`]. Official clients must work against it unchanged: it is a product,
 //! not a mock.
@@ -27,6 +28,21 @@
 //! In-process, only the request's path and query matter (any scheme and authority, or
 //! none, is accepted); over HTTP the API lives under `{base_url}/v2024` and the token
 //! endpoint at `{base_url}/oauth/token` (see [`ServerHandle::base_url`]).
+//!
+//! # Layout
+//!
+//! The source is organised by API over shared infrastructure:
+//!
+//! - `isc/`: the ISC room (its router and middleware, the connector store, the seed
+//!   ([`seed`] is public), templates, filters, JSON Patch, multipart uploads);
+//! - `c1/`: the ConductorOne room (its router and middleware, its store and how the
+//!   state database keeps it, the token endpoint, `google.rpc.Status` errors);
+//! - the crate root: what both share: the HTTP server (`server`), the gate every API
+//!   request passes (`gate`: faults, rate limit, auth, stats) with its parts (`faults`,
+//!   `rate_limit`, `auth`, `stats`), the admin routes under `/__sandbox` (`admin`), the
+//!   state database and its JSON form ([`state`], `state_db`, `state_json`), the
+//!   in-process [`Transport`](connkit_transport::Transport), and the default error
+//!   shape (`api_error`, ISC's, for admin routes and unclaimed paths).
 //!
 //! # Documented behaviour
 //!
@@ -126,12 +142,13 @@
 //!   wait for each other up to [`SandboxBuilder::busy_timeout`] instead of failing.
 //!   Every open sandbox holds `<file>.lock` shared; [`state::reset`] takes it
 //!   exclusively, so it refuses with [`SandboxError::StateLocked`] while the state is
-//!   in use. [`state::export`] and [`state::import`] carry the JSON form
-//!   (`{"format": "connkit-sandbox-state", "version": 1, "connectors": [...]}`), which
-//!   is also what the state file of earlier versions held: such a file given as a state
-//!   database is refused with [`SandboxError::StateCorrupt`] naming it and saying to
-//!   import it. Any other file that is not a sandbox database, or one damaged, is
-//!   refused the same way.
+//!   in use. [`state::export`] and [`state::import`] carry the JSON form of both APIs'
+//!   state (`{"format": "connkit-sandbox-state", "version": 2, "connectors": [...],
+//!   "c1": {...}}`; the C1 part holds no secret, and a file without it, such as
+//!   version 1, imports with the demo C1 apps). Version 1 is also what the state file
+//!   of earlier versions held: such a file given as a state database is refused with
+//!   [`SandboxError::StateCorrupt`] naming it and saying to import it. Any other file
+//!   that is not a sandbox database, or one damaged, is refused the same way.
 //! - **Seed**: at most [`MAX_SEED`] connectors; more is a [`SandboxError::Config`]
 //!   before anything is allocated.
 //! - **ConductorOne** shares the gate (faults, per-client rate limit, auth, stats; its
@@ -141,35 +158,34 @@
 //! - **Stats**: `GET /__sandbox/stats` answers [`Stats`] as JSON
 //!   (`{"total", "by_operation", "by_status", "injected_faults"}`),
 //!   `DELETE /__sandbox/stats` resets it. Admin requests are neither counted nor gated.
+//! - **C1 syncs**: `GET /__sandbox/c1/apps/{app_id}/connectors/{connector_id}/syncs`
+//!   answers a connector's sync runs (`{"syncs": [{"syncId", "lifecycleId",
+//!   "completedAt", "confirmed"}]}`, oldest first; [`SyncRecord`]), the ids
+//!   `GetConnectorSyncDownloadURL` and `ConfirmSyncValid` take, which a client of a
+//!   served sandbox cannot learn otherwise; in-process, [`C1Sandbox::syncs`].
 
 // docs.rs builds with `--cfg docsrs` (nightly): feature-gated items say which feature.
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+mod admin;
 mod api_error;
 mod auth;
 mod c1;
 mod emulator;
 mod error;
 mod faults;
-mod filter_eval;
 #[cfg(feature = "fuzzing")]
 #[cfg_attr(docsrs, doc(cfg(feature = "fuzzing")))]
 pub mod fuzzing;
 mod gate;
+mod isc;
 mod json;
-mod multipart;
-mod operation;
-mod patch;
 mod rate_limit;
-mod routes;
-pub mod seed;
 mod server;
 pub mod state;
 mod state_db;
 mod state_json;
 mod stats;
-mod store;
-mod templates;
 mod transport;
 
 use std::net::SocketAddr;
@@ -181,13 +197,14 @@ pub use auth::AuthMode;
 pub use c1::{C1Sandbox, SyncRecord};
 pub use error::SandboxError;
 pub use faults::FaultConfig;
+pub use isc::seed;
 pub use rate_limit::RateLimitConfig;
 pub use server::ServerHandle;
 pub use stats::Stats;
 
 use emulator::Emulator;
+use isc::store::Store;
 use state_db::{Origin, StateDb};
-use store::Store;
 
 /// How many connectors [`Sandbox::new`] seeds.
 pub const DEMO_SEED: usize = 50;
@@ -219,7 +236,7 @@ impl Sandbox {
         // The seed's names are unique (a unit test proves it for 100 000), so this
         // never falls back to the empty store.
         let store = Store::from_records(seed::seed(DEMO_SEED)).unwrap_or_default();
-        let c1 = c1::C1Store::seeded(c1::DEMO_CONNECTORS_PER_APP);
+        let c1 = c1::demo_store();
         Sandbox::from_parts(store, None, false, SandboxBuilder::default(), c1)
     }
 
@@ -246,7 +263,9 @@ impl Sandbox {
         });
         let c1 = C1Sandbox::new(emulator.clone(), c1_store);
         Sandbox {
-            router: routes::router(emulator.clone()).merge(c1.router()),
+            router: isc::routes::router(emulator.clone())
+                .merge(c1.router())
+                .merge(admin::router(emulator.clone())),
             emulator,
             c1,
             seed_ignored,

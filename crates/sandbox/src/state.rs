@@ -1,13 +1,20 @@
 //! Operations on a state database as a whole, for tools such as `connkit sandbox
 //! reset|export|import`: none needs a [`Sandbox`](crate::Sandbox).
 //!
-//! The JSON form is `{"format": "connkit-sandbox-state", "version": 1, "connectors":
-//! [...]}`, which is also what the state *file* of versions before the database held:
-//! [`import`] reads such a file as it is.
+//! The JSON form is `{"format": "connkit-sandbox-state", "version": 2, "connectors":
+//! [...], "c1": {...}}`: the ISC connectors, and the ConductorOne side exactly as the
+//! database keeps it (apps, connectors, credential metadata, sync runs, schedules,
+//! confirmed lifecycle ids, and the public keys of the client ids the token endpoint
+//! accepts; never a client secret, which the sandbox does not keep). Version 1, without
+//! `c1`, is what the state *file* of versions before the database held and what
+//! versions before ConductorOne exported: [`import`] reads such a file as it is and
+//! gives the state the demo ConductorOne apps, as a sandbox opening a database without
+//! a C1 part does.
 
 use std::path::Path;
 use std::time::Duration;
 
+use crate::c1::{self, persist};
 use crate::error::SandboxError;
 use crate::state_db::{lock_file, StateDb};
 use crate::state_json;
@@ -64,7 +71,9 @@ pub fn reset(path: &Path) -> Result<bool, SandboxError> {
 }
 
 /// The state at `path` in its JSON form (a consistent snapshot, also while sandboxes
-/// use it). An absent database is an error, not an empty state.
+/// use it), with its ConductorOne part when the database holds one. An absent
+/// database is an error, not an empty state; a damaged C1 part is
+/// [`SandboxError::StateCorrupt`].
 pub fn export(path: &Path) -> Result<Vec<u8>, SandboxError> {
     if !path.exists() {
         return Err(SandboxError::StateIo {
@@ -74,20 +83,35 @@ pub fn export(path: &Path) -> Result<Vec<u8>, SandboxError> {
         });
     }
     let db = StateDb::open(path, BUSY_TIMEOUT)?;
-    Ok(state_json::serialize(&db.load()?))
+    let (isc, c1) = db.snapshot(persist::KEY)?;
+    let c1 = c1
+        .map(|text| persist::parse(&text))
+        .transpose()
+        .map_err(|message| SandboxError::StateCorrupt {
+            path: path.to_owned(),
+            message,
+        })?;
+    Ok(state_json::serialize(&isc, c1.as_ref()))
 }
 
 /// Replaces the state at `path` (created if missing) by the JSON state in `json_file`,
 /// in one transaction: running sandboxes see the new state on their next request.
-/// Returns the number of connectors imported.
+/// Both parts are replaced; a file without a ConductorOne part (version 1) gets the
+/// demo ConductorOne apps. Returns the number of ISC connectors imported.
+///
+/// A file that is not a sandbox state, or whose content is inconsistent (a connector
+/// filed under another id, a client secret, …), is refused with
+/// [`SandboxError::StateCorrupt`] naming the file and the JSON path, and nothing is
+/// written.
 pub fn import(path: &Path, json_file: &Path) -> Result<usize, SandboxError> {
     let bytes = std::fs::read(json_file).map_err(|source| SandboxError::StateIo {
         path: json_file.to_owned(),
         action: "reading",
         source,
     })?;
-    let store = state_json::parse(json_file, &bytes)?;
+    let state = state_json::parse(json_file, &bytes)?;
+    let c1 = state.c1.unwrap_or_else(c1::demo_store);
     let db = StateDb::open(path, BUSY_TIMEOUT)?;
-    db.replace(&store)?;
-    Ok(store.records().count())
+    db.replace(&state.isc, &[(persist::KEY, persist::serialize(&c1))])?;
+    Ok(state.isc.records().count())
 }

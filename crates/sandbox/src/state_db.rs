@@ -26,7 +26,7 @@ use rusqlite::{Connection, ErrorCode, OptionalExtension, Transaction, Transactio
 
 use crate::api_error::ApiError;
 use crate::error::SandboxError;
-use crate::store::{Record, Store, Undo};
+use crate::isc::store::{Record, Store, Undo};
 
 /// `PRAGMA application_id` of a sandbox state: "cksb".
 const APPLICATION_ID: i32 = 0x636b_7362;
@@ -201,19 +201,26 @@ impl StateDb {
         Ok((store, origin))
     }
 
-    /// The stored records, as they are (none in a state never seeded or imported).
-    pub(crate) fn load(&self) -> Result<Store, SandboxError> {
+    /// The stored records, as they are (none in a state never seeded or imported), and
+    /// the document under `key` (see [`read_document`](Self::read_document)), read in
+    /// one transaction: a consistent snapshot while other sandboxes write.
+    pub(crate) fn snapshot(&self, key: &str) -> Result<(Store, Option<String>), SandboxError> {
         let mut inner = self.inner();
         let tx = inner
             .conn
             .transaction()
             .map_err(|e| DbError::from(e).at(&self.path, "reading"))?;
-        load(&tx).map_err(|e| e.at(&self.path, "reading"))
+        let read = || -> Result<_, DbError> { Ok((load(&tx)?, document(&tx, key)?)) };
+        read().map_err(|e| e.at(&self.path, "reading"))
     }
 
-    /// Replaces the whole state by `store` in one transaction (sandboxes that have it
-    /// open reload it on their next request).
-    pub(crate) fn replace(&self, store: &Store) -> Result<(), SandboxError> {
+    /// Replaces the whole state by `store` and the documents `(key, text)` in one
+    /// transaction (sandboxes that have it open reload it on their next request).
+    pub(crate) fn replace(
+        &self,
+        store: &Store,
+        documents: &[(&str, String)],
+    ) -> Result<(), SandboxError> {
         let at = |action| move |e: DbError| e.at(&self.path, action);
         let mut inner = self.inner();
         let tx = inner
@@ -221,6 +228,9 @@ impl StateDb {
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(|e| at("starting a transaction")(e.into()))?;
         replace_all(&tx, store).map_err(at("writing"))?;
+        for (key, text) in documents {
+            write_document(&tx, key, text).map_err(at("writing"))?;
+        }
         tx.commit().map_err(|e| at("committing")(e.into()))
     }
 
@@ -327,10 +337,7 @@ impl StateDb {
             };
             let (answer, text) = change(fresh);
             if let Some(text) = text {
-                tx.execute(
-                    "INSERT OR REPLACE INTO meta (key, value) VALUES (?1, ?2)",
-                    (key, text),
-                )?;
+                write_document(&tx, key, &text)?;
                 tx.commit()?;
             }
             Ok((answer, version))
@@ -345,6 +352,14 @@ fn document(conn: &Connection, key: &str) -> Result<Option<String>, DbError> {
             row.get(0)
         })
         .optional()?)
+}
+
+fn write_document(conn: &Connection, key: &str, text: &str) -> Result<(), DbError> {
+    conn.execute(
+        "INSERT OR REPLACE INTO meta (key, value) VALUES (?1, ?2)",
+        (key, text),
+    )?;
+    Ok(())
 }
 
 /// Opens and configures the connection, creating the schema in a new database and

@@ -1,33 +1,40 @@
-//! `BaseUrl`: the one place that knows about the `/v2024` prefix and the token URL.
+//! `BaseUrl`: a tenant URL, checked and normalised, with no API's paths in it (each API
+//! crate adds its own prefix, and takes its own suffix off with
+//! [`BaseUrl::without_suffix`]).
 
 use std::fmt;
 use std::net::IpAddr;
 
 use crate::TransportError;
 
-/// The API version prefix every operation path lives under.
-pub const API_VERSION_PREFIX: &str = "/v2024";
-
 /// A tenant base URL, normalised.
 ///
-/// Accepts `https://tenant.api.identitynow.com`, with or without `/v2024` and trailing
-/// slashes (also behind a path prefix such as `https://proxy.example/isc`), and gives:
+/// Accepts `https://tenant.example`, also behind a path prefix such as
+/// `https://proxy.example/isc`, with or without trailing slashes, and gives:
 ///
-/// - [`api_root`](BaseUrl::api_root): `https://tenant.api.identitynow.com/v2024`, the base of
-///   every operation path;
-/// - [`token_url`](BaseUrl::token_url): `https://tenant.api.identitynow.com/oauth/token`;
-/// - [`api_uri`](BaseUrl::api_uri): an operation path joined onto the API root.
+/// - [`root`](BaseUrl::root): `scheme://host[:port][/prefix]`, the base every API crate
+///   joins its own paths onto;
+/// - [`token_url`](BaseUrl::token_url): the conventional OAuth2 token endpoint at the
+///   root, `…/oauth/token` (what ISC's client-credentials grant uses).
 ///
 /// Plain `http://` is refused unless the host is a loopback address (`localhost`,
 /// `127.0.0.0/8`, `[::1]`) or [`parse_allow_http`](BaseUrl::parse_allow_http) is used:
 /// credentials and tokens must not cross a network in the clear. User info
 /// (`user:pass@`), queries and fragments are refused.
+///
+/// ```
+/// use connkit_transport::BaseUrl;
+///
+/// let base = BaseUrl::parse("https://Acme.api.identitynow.com/v2024/")?.without_suffix("/v2024")?;
+/// assert_eq!(base.root(), "https://acme.api.identitynow.com");
+/// assert_eq!(base.token_url(), "https://acme.api.identitynow.com/oauth/token");
+/// assert!(BaseUrl::parse("http://tenant.example").is_err());
+/// # Ok::<(), connkit_transport::TransportError>(())
+/// ```
 #[derive(Clone, PartialEq, Eq, Hash)]
 pub struct BaseUrl {
     /// `scheme://authority[/prefix]`, no trailing slash.
     root: String,
-    /// `root` + `/v2024`.
-    api_root: String,
     /// `root` + `/oauth/token`.
     token_url: String,
     token_uri: http::Uri,
@@ -88,28 +95,18 @@ impl BaseUrl {
             ));
         }
 
-        let mut prefix = uri.path().trim_end_matches('/');
-        if let Some(stripped) = prefix.strip_suffix(API_VERSION_PREFIX) {
-            prefix = stripped.trim_end_matches('/');
-        }
-        if prefix
-            .split('/')
-            .any(|segment| segment == &API_VERSION_PREFIX[1..])
-        {
-            return Err(bad(
-                "it has a path after /v2024; give the tenant URL (optionally ending in /v2024), not an operation URL",
-            ));
-        }
+        let prefix = uri.path().trim_end_matches('/');
         let root = format!(
             "{scheme}://{}{prefix}",
             authority.as_str().to_ascii_lowercase()
         );
+        BaseUrl::from_root(root, loopback).map_err(|e| bad(&e.to_string()))
+    }
+
+    fn from_root(root: String, loopback: bool) -> Result<Self, http::uri::InvalidUri> {
         let token_url = format!("{root}/oauth/token");
-        let token_uri = token_url
-            .parse()
-            .map_err(|e: http::uri::InvalidUri| bad(&e.to_string()))?;
+        let token_uri = token_url.parse()?;
         Ok(BaseUrl {
-            api_root: format!("{root}{API_VERSION_PREFIX}"),
             token_url,
             token_uri,
             root,
@@ -117,14 +114,30 @@ impl BaseUrl {
         })
     }
 
-    /// `scheme://host[:port][/prefix]`, without `/v2024` and without a trailing slash.
-    pub fn root(&self) -> &str {
-        &self.root
+    /// This URL with a trailing path `suffix` (e.g. ISC's `/v2024`) taken off, if it
+    /// ends with one. A URL with `suffix` inside its path (an operation URL such as
+    /// `…/v2024/connectors`) is refused: the tenant URL was meant.
+    pub fn without_suffix(&self, suffix: &str) -> Result<BaseUrl, TransportError> {
+        let segment = suffix.trim_matches('/');
+        let root = self.root.strip_suffix(suffix).unwrap_or(&self.root);
+        let path_start = root.find("://").map_or(0, |i| i + 3);
+        let path = root[path_start..]
+            .find('/')
+            .map_or("", |i| &root[path_start + i..]);
+        if !segment.is_empty() && path.split('/').any(|s| s == segment) {
+            return Err(TransportError::config(format!(
+                "base URL {:?}: it has a path after {suffix}; give the tenant URL \
+                 (optionally ending in {suffix}), not an operation URL",
+                self.root
+            )));
+        }
+        BaseUrl::from_root(root.trim_end_matches('/').to_owned(), self.loopback)
+            .map_err(|e| TransportError::config(format!("base URL {root:?}: {e}")))
     }
 
-    /// The base of every operation path: [`root`](BaseUrl::root) + `/v2024`.
-    pub fn api_root(&self) -> &str {
-        &self.api_root
+    /// `scheme://host[:port][/prefix]`, without a trailing slash.
+    pub fn root(&self) -> &str {
+        &self.root
     }
 
     /// The OAuth2 token endpoint: [`root`](BaseUrl::root) + `/oauth/token`.
@@ -135,22 +148,6 @@ impl BaseUrl {
     /// `true` if the host is a loopback address or `localhost`.
     pub fn is_loopback(&self) -> bool {
         self.loopback
-    }
-
-    /// Joins an operation path (starting with `/`, with an optional query, already
-    /// percent-encoded) onto the API root: `"/connectors?limit=5"` →
-    /// `https://tenant…/v2024/connectors?limit=5`.
-    pub fn api_uri(&self, path_and_query: &str) -> Result<http::Uri, TransportError> {
-        if !path_and_query.starts_with('/') {
-            return Err(TransportError::InvalidRequest {
-                message: format!("operation path {path_and_query:?} must start with '/'"),
-            });
-        }
-        format!("{}{path_and_query}", self.api_root)
-            .parse()
-            .map_err(|e: http::uri::InvalidUri| TransportError::InvalidRequest {
-                message: format!("operation path {path_and_query:?}: {e}"),
-            })
     }
 
     /// The token endpoint as an `http::Uri`.
@@ -172,13 +169,13 @@ pub(crate) fn is_loopback_host(host: &str) -> bool {
 
 impl fmt::Display for BaseUrl {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.api_root)
+        f.write_str(&self.root)
     }
 }
 
 impl fmt::Debug for BaseUrl {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "BaseUrl({})", self.api_root)
+        write!(f, "BaseUrl({})", self.root)
     }
 }
 
@@ -196,6 +193,10 @@ mod tests {
 
     const TENANT: &str = "https://tenant.api.identitynow.com";
 
+    fn isc(input: &str) -> Result<BaseUrl, TransportError> {
+        BaseUrl::parse(input)?.without_suffix("/v2024")
+    }
+
     #[test]
     fn accepts_every_spelling_of_the_tenant_url() {
         for input in [
@@ -205,31 +206,21 @@ mod tests {
             "https://tenant.api.identitynow.com/v2024/",
             "  HTTPS://Tenant.api.identitynow.com//  ",
         ] {
-            let b = BaseUrl::parse(input).unwrap();
+            let b = isc(input).unwrap();
             assert_eq!(b.root(), TENANT, "{input}");
-            assert_eq!(b.api_root(), format!("{TENANT}/v2024"), "{input}");
             assert_eq!(b.token_url(), format!("{TENANT}/oauth/token"), "{input}");
         }
+        // Without the suffix taken off, the path stays: the transport knows no API.
+        let kept = BaseUrl::parse("https://tenant.example/v2024/").unwrap();
+        assert_eq!(kept.root(), "https://tenant.example/v2024");
     }
 
     #[test]
     fn keeps_a_path_prefix_and_a_port() {
-        let b = BaseUrl::parse("https://proxy.example:8443/isc/v2024/").unwrap();
-        assert_eq!(b.api_root(), "https://proxy.example:8443/isc/v2024");
+        let b = isc("https://proxy.example:8443/isc/v2024/").unwrap();
+        assert_eq!(b.root(), "https://proxy.example:8443/isc");
         assert_eq!(b.token_url(), "https://proxy.example:8443/isc/oauth/token");
         assert_eq!(b.token_uri().path(), "/isc/oauth/token");
-    }
-
-    #[test]
-    fn joins_operation_paths() {
-        let b = BaseUrl::parse(TENANT).unwrap();
-        let uri = b.api_uri("/connectors?limit=5").unwrap();
-        assert_eq!(
-            uri.to_string(),
-            format!("{TENANT}/v2024/connectors?limit=5")
-        );
-        assert!(b.api_uri("connectors").is_err());
-        assert!(b.api_uri("/a b").is_err());
     }
 
     #[test]
@@ -240,7 +231,7 @@ mod tests {
             "http://localhost:1",
             "http://[::1]:9000/v2024",
         ] {
-            let b = BaseUrl::parse(ok).unwrap();
+            let b = isc(ok).unwrap();
             assert!(b.is_loopback(), "{ok}");
         }
         let err = BaseUrl::parse("http://tenant.api.identitynow.com")
@@ -249,7 +240,7 @@ mod tests {
         assert!(err.contains("plain http://"), "{err}");
         assert!(BaseUrl::parse("http://10.0.0.1").is_err());
         let b = BaseUrl::parse_allow_http("http://tenant.example").unwrap();
-        assert_eq!(b.api_root(), "http://tenant.example/v2024");
+        assert_eq!(b.root(), "http://tenant.example");
         assert!(!b.is_loopback());
     }
 
@@ -266,7 +257,7 @@ mod tests {
             ("https://ten ant", ""),
             ("https://tenant/v2024/connectors", "path after /v2024"),
         ] {
-            let err = BaseUrl::parse(input).unwrap_err();
+            let err = isc(input).unwrap_err();
             assert!(matches!(err, TransportError::Config(_)), "{input}");
             assert!(err.to_string().contains(needle), "{input}: {err}");
         }

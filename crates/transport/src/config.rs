@@ -8,19 +8,8 @@ use serde::Deserialize;
 
 use crate::{
     Auth, BaseUrl, ConfigError, Profile, ProfileFile, RateLimitPolicy, Secret, Setting,
-    TransportError,
+    SettingNames, TransportError,
 };
-
-/// Environment variable for the tenant base URL.
-pub const ENV_BASE_URL: &str = "SAIL_BASE_URL";
-/// Environment variable for the OAuth2 client id.
-pub const ENV_CLIENT_ID: &str = "SAIL_CLIENT_ID";
-/// Environment variable for the OAuth2 client secret.
-pub const ENV_CLIENT_SECRET: &str = "SAIL_CLIENT_SECRET";
-/// The config file looked for when none is named.
-pub const DEFAULT_CONFIG_FILE: &str = "config.json";
-/// The `platform` of the profiles [`ConfigSources`] accepts.
-pub const PLATFORM_ISC: &str = "isc";
 
 /// Where a resolved value came from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -76,11 +65,14 @@ pub struct ExplicitConfig {
 /// Looks an environment variable up.
 type EnvLookup<'a> = Box<dyn Fn(&str) -> Option<String> + 'a>;
 
-/// The sources to resolve configuration from, in order of precedence, field by field:
-/// explicit values, then the environment (`SAIL_BASE_URL`, `SAIL_CLIENT_ID`,
-/// `SAIL_CLIENT_SECRET`), then a profile (see [`profiles`](ConfigSources::profiles)),
-/// then a JSON config file (`BaseURL`, `ClientId`, `ClientSecret`; other keys ignored;
-/// default `./config.json`).
+/// The sources to resolve one API's configuration from, in order of precedence, field
+/// by field: explicit values, then the environment (the variables its
+/// [`SettingNames`] name, e.g. ISC's `SAIL_BASE_URL`, `SAIL_CLIENT_ID`,
+/// `SAIL_CLIENT_SECRET`), then a profile of its platform (see
+/// [`profiles`](ConfigSources::profiles)), then a JSON config file (`BaseURL`,
+/// `ClientId`, `ClientSecret`; other keys ignored; by default the one its names give,
+/// in the working directory), then — for APIs whose client ids name their tenant — the
+/// base URL derived from the client id.
 ///
 /// A source that is not needed is not read, so a broken one cannot block the others:
 /// the profiles file and the config file are read only when a value is still missing
@@ -98,6 +90,7 @@ type EnvLookup<'a> = Box<dyn Fn(&str) -> Option<String> + 'a>;
 ///
 /// Both the environment and the files are injectable so tests never touch the process.
 pub struct ConfigSources<'a> {
+    names: SettingNames,
     explicit: ExplicitConfig,
     env: EnvLookup<'a>,
     file: Option<PathBuf>,
@@ -110,6 +103,7 @@ pub struct ConfigSources<'a> {
 impl fmt::Debug for ConfigSources<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ConfigSources")
+            .field("platform", &self.names.platform)
             .field("explicit", &self.explicit)
             .field("file", &self.file)
             .field("profiles", &self.profiles)
@@ -119,20 +113,15 @@ impl fmt::Debug for ConfigSources<'_> {
     }
 }
 
-impl Default for ConfigSources<'_> {
-    fn default() -> Self {
-        ConfigSources::new()
-    }
-}
-
 impl<'a> ConfigSources<'a> {
-    /// No explicit values, the process environment, no profiles, and `./config.json`
-    /// if present.
-    pub fn new() -> Self {
+    /// The sources of the API `names` describes: no explicit values, the process
+    /// environment, no profiles, and its config file if it has one and it is present.
+    pub fn new(names: SettingNames) -> Self {
         ConfigSources {
+            names,
             explicit: ExplicitConfig::default(),
             env: Box::new(|name| std::env::var(name).ok()),
-            file: Some(PathBuf::from(DEFAULT_CONFIG_FILE)),
+            file: names.config_file.map(PathBuf::from),
             file_required: false,
             profiles: None,
             needs_credentials: true,
@@ -167,7 +156,7 @@ impl<'a> ConfigSources<'a> {
         self
     }
 
-    /// Reads this config file instead of `./config.json`; it must exist.
+    /// Reads this config file instead of the default one; it must exist.
     pub fn config_file(mut self, path: impl Into<PathBuf>) -> Self {
         self.file = Some(path.into());
         self.file_required = true;
@@ -202,9 +191,10 @@ impl<'a> ConfigSources<'a> {
                 origin: Origin::Explicit,
             })
         };
-        let mut base_url = explicit(self.explicit.base_url.as_ref()).or_else(|| env(ENV_BASE_URL));
+        let mut base_url =
+            explicit(self.explicit.base_url.as_ref()).or_else(|| env(self.names.base_url_env));
         let mut client_id =
-            explicit(self.explicit.client_id.as_ref()).or_else(|| env(ENV_CLIENT_ID));
+            explicit(self.explicit.client_id.as_ref()).or_else(|| env(self.names.client_id_env));
         let mut client_secret = self
             .explicit
             .client_secret
@@ -214,7 +204,7 @@ impl<'a> ConfigSources<'a> {
                 value: s.expose().to_owned(),
                 origin: Origin::Explicit,
             })
-            .or_else(|| env(ENV_CLIENT_SECRET));
+            .or_else(|| env(self.names.client_secret_env));
 
         let missing = |base_url: &Option<Resolved<String>>,
                        id: &Option<Resolved<String>>,
@@ -270,6 +260,14 @@ impl<'a> ConfigSources<'a> {
         if !self.needs_credentials {
             (client_id, client_secret) = (None, None);
         }
+        if let (None, Some(derive), Some(id)) =
+            (&base_url, self.names.base_url_from_client_id, &client_id)
+        {
+            base_url = derive(&id.value).map(|value| Resolved {
+                value,
+                origin: id.origin.clone(),
+            });
+        }
 
         let base_url = base_url.ok_or_else(|| {
             let profile = match &self.profiles {
@@ -279,16 +277,24 @@ impl<'a> ConfigSources<'a> {
                 ),
                 _ => String::new(),
             };
-            ConfigError::missing(Setting::BaseUrl, format!(
-                "no base URL: pass one explicitly, set {ENV_BASE_URL}{profile}, or put \"BaseURL\" in {}",
-                self.file_name()
-            ))
+            ConfigError::missing(
+                Setting::BaseUrl,
+                format!(
+                    "no base URL: pass one explicitly, set {}{profile}{}",
+                    self.names.base_url_env,
+                    self.or_in_file("BaseURL")
+                ),
+            )
         })?;
         let parsed = if self.allow_http {
             BaseUrl::parse_allow_http(&base_url.value)
         } else {
             BaseUrl::parse(&base_url.value)
         }
+        .and_then(|parsed| match self.names.api_suffix {
+            Some(suffix) => parsed.without_suffix(suffix),
+            None => Ok(parsed),
+        })
         .map_err(|e| match e {
             TransportError::Config(e) => {
                 let origin = &base_url.origin;
@@ -306,18 +312,28 @@ impl<'a> ConfigSources<'a> {
         });
         match (&client_id, &client_secret) {
             (Some(id), None) => {
-                return Err(ConfigError::missing(Setting::ClientSecret, format!(
-                    "a client id was found ({}) but no client secret: pass one explicitly, set {ENV_CLIENT_SECRET}, or put \"ClientSecret\" in {}",
-                    id.origin,
-                    self.file_name()
-                )).into())
+                return Err(ConfigError::missing(
+                    Setting::ClientSecret,
+                    format!(
+                        "a client id was found ({}) but no client secret: pass one explicitly{}{}",
+                        id.origin,
+                        self.or_set(self.names.client_secret_env),
+                        self.or_in_file("ClientSecret")
+                    ),
+                )
+                .into())
             }
             (None, Some(secret)) => {
-                return Err(ConfigError::missing(Setting::ClientId, format!(
-                    "a client secret was found ({}) but no client id: pass one explicitly, set {ENV_CLIENT_ID}, or put \"ClientId\" in {}",
-                    secret.origin,
-                    self.file_name()
-                )).into())
+                return Err(ConfigError::missing(
+                    Setting::ClientId,
+                    format!(
+                        "a client secret was found ({}) but no client id: pass one explicitly{}{}",
+                        secret.origin,
+                        self.or_set(self.names.client_id_env),
+                        self.or_in_file("ClientId")
+                    ),
+                )
+                .into())
             }
             _ => {}
         }
@@ -362,11 +378,16 @@ impl<'a> ConfigSources<'a> {
                 Some(name) => (name, profiles.require(name)?),
             },
         };
-        if profile.platform != PLATFORM_ISC {
+        if profile.platform != self.names.platform {
+            if implicit {
+                // The default profile is another API's: nothing for this one.
+                return Ok(None);
+            }
             return Err(TransportError::config(format!(
-                "profile `{name}` in {} is for platform `{}`; this needs a `{PLATFORM_ISC}` profile",
+                "profile `{name}` in {} is for platform `{}`; this needs a `{}` profile",
                 file.display(),
-                profile.platform
+                profile.platform,
+                self.names.platform
             )));
         }
         let elsewhere = match (base_url, &profile.base_url) {
@@ -385,11 +406,24 @@ impl<'a> ConfigSources<'a> {
         Ok(Some((name.to_owned(), profile.clone())))
     }
 
-    fn file_name(&self) -> String {
-        self.file.as_deref().map_or_else(
-            || format!("./{DEFAULT_CONFIG_FILE}"),
-            |p| p.display().to_string(),
-        )
+    /// `, set VAR` for a message that lists where a value may come from; with a config
+    /// file to mention after it, the comma stays and the `or` moves there.
+    fn or_set(&self, variable: &str) -> String {
+        match self.file {
+            Some(_) => format!(", set {variable}"),
+            None => format!(", or set {variable}"),
+        }
+    }
+
+    /// `, or put "KEY" in FILE`, when a config file is read.
+    fn or_in_file(&self, key: &str) -> String {
+        match self.file.as_deref() {
+            Some(path) if path.is_relative() && path.parent() == Some(Path::new("")) => {
+                format!(", or put \"{key}\" in ./{}", path.display())
+            }
+            Some(path) => format!(", or put \"{key}\" in {}", path.display()),
+            None => String::new(),
+        }
     }
 
     fn read_file(&self) -> Result<Option<FileConfig>, TransportError> {
@@ -524,6 +558,14 @@ mod tests {
     use super::*;
     use crate::ConfigProblem;
 
+    const ENV_BASE_URL: &str = "SAIL_BASE_URL";
+    const ENV_CLIENT_ID: &str = "SAIL_CLIENT_ID";
+    /// ISC's names, as `connkit-connectors` defines them (this crate knows no API).
+    const NAMES: SettingNames =
+        SettingNames::new("isc", ENV_BASE_URL, ENV_CLIENT_ID, "SAIL_CLIENT_SECRET")
+            .config_file("config.json")
+            .api_suffix("/v2024");
+
     /// A config file in a fresh temporary directory, removed on drop.
     struct TempFile(PathBuf);
 
@@ -599,7 +641,7 @@ mod tests {
 
     #[test]
     fn each_source_alone() {
-        let explicit = ConfigSources::new()
+        let explicit = ConfigSources::new(NAMES)
             .env(env(&[]))
             .no_config_file()
             .explicit(explicit_all())
@@ -615,7 +657,7 @@ mod tests {
         );
         assert_eq!(explicit.base_url.origin, Origin::Explicit);
 
-        let from_env = ConfigSources::new()
+        let from_env = ConfigSources::new(NAMES)
             .env(env(&ENV))
             .no_config_file()
             .resolve()
@@ -634,7 +676,7 @@ mod tests {
         );
 
         let file = TempFile::new(FILE);
-        let from_file = ConfigSources::new()
+        let from_file = ConfigSources::new(NAMES)
             .env(env(&[]))
             .config_file(&file.0)
             .resolve()
@@ -656,7 +698,7 @@ mod tests {
     #[test]
     fn explicit_beats_env_beats_file_field_by_field() {
         let file = TempFile::new(FILE);
-        let all = ConfigSources::new()
+        let all = ConfigSources::new(NAMES)
             .env(env(&ENV))
             .config_file(&file.0)
             .explicit(explicit_all())
@@ -666,7 +708,7 @@ mod tests {
         assert_eq!(summary(&all).1, "explicit-id");
 
         // Base URL explicit, id from the environment, secret from the file.
-        let mixed = ConfigSources::new()
+        let mixed = ConfigSources::new(NAMES)
             .env(env(&[
                 ("SAIL_CLIENT_ID", "env-id"),
                 ("SAIL_CLIENT_SECRET", "  "),
@@ -705,7 +747,7 @@ mod tests {
     #[test]
     fn the_file_is_read_only_when_something_is_missing() {
         let broken = TempFile::new("{ not json");
-        let resolved = ConfigSources::new()
+        let resolved = ConfigSources::new(NAMES)
             .env(env(&ENV))
             .config_file(&broken.0)
             .resolve()
@@ -717,13 +759,17 @@ mod tests {
     fn a_malformed_file_names_the_file_line_and_column() {
         let file =
             TempFile::new("{\n  \"BaseURL\": \"https://t.example\",\n  \"ClientId\" \"x\"\n}");
-        let err = error_of(ConfigSources::new().env(env(&[])).config_file(&file.0));
+        let err = error_of(ConfigSources::new(NAMES).env(env(&[])).config_file(&file.0));
         assert!(err.contains(&file.0.display().to_string()), "{err}");
         assert!(err.contains("line 3, column 14"), "{err}");
         assert!(err.contains("expected `:`"), "{err}");
 
         let truncated = TempFile::new("{\"BaseURL\": ");
-        let err = error_of(ConfigSources::new().env(env(&[])).config_file(&truncated.0));
+        let err = error_of(
+            ConfigSources::new(NAMES)
+                .env(env(&[]))
+                .config_file(&truncated.0),
+        );
         assert!(err.contains("ends too early"), "{err}");
     }
 
@@ -732,7 +778,7 @@ mod tests {
         let file = TempFile::new(
             "{\"BaseURL\": \"https://t.example\", \"ClientId\": \"i\", \"ClientSecret\": 918273}",
         );
-        let err = error_of(ConfigSources::new().env(env(&[])).config_file(&file.0));
+        let err = error_of(ConfigSources::new(NAMES).env(env(&[])).config_file(&file.0));
         assert!(err.contains("\"ClientSecret\" must be a string"), "{err}");
         assert!(err.contains("line 1"), "{err}");
         assert!(!err.contains("918273"), "{err}");
@@ -740,13 +786,13 @@ mod tests {
 
     #[test]
     fn missing_pieces_are_named() {
-        let err = error_of(ConfigSources::new().env(env(&[])).no_config_file());
+        let err = error_of(ConfigSources::new(NAMES).env(env(&[])).no_config_file());
         assert!(
             err.contains("no base URL") && err.contains(ENV_BASE_URL),
             "{err}"
         );
         let err = error_of(
-            ConfigSources::new()
+            ConfigSources::new(NAMES)
                 .env(env(&[]))
                 .no_config_file()
                 .profiles("/nonexistent/profiles.toml", None),
@@ -757,7 +803,7 @@ mod tests {
         );
 
         let err = error_of(
-            ConfigSources::new()
+            ConfigSources::new(NAMES)
                 .env(env(&[
                     ("SAIL_BASE_URL", "https://t.example"),
                     ("SAIL_CLIENT_ID", "id"),
@@ -770,7 +816,7 @@ mod tests {
         );
 
         let err = error_of(
-            ConfigSources::new()
+            ConfigSources::new(NAMES)
                 .env(env(&[]))
                 .config_file("/nonexistent/connkit/config.json"),
         );
@@ -785,9 +831,9 @@ mod tests {
             TransportError::Config(e) => e.problem(),
             other => panic!("{other:?}"),
         };
-        let none = ConfigSources::new().env(env(&[])).no_config_file();
+        let none = ConfigSources::new(NAMES).env(env(&[])).no_config_file();
         assert_eq!(problem(none), ConfigProblem::Missing(Setting::BaseUrl));
-        let id_only = ConfigSources::new()
+        let id_only = ConfigSources::new(NAMES)
             .env(env(&[
                 ("SAIL_BASE_URL", "https://t.example"),
                 ("SAIL_CLIENT_ID", "id"),
@@ -797,7 +843,7 @@ mod tests {
             problem(id_only),
             ConfigProblem::Missing(Setting::ClientSecret)
         );
-        let secret_only = ConfigSources::new()
+        let secret_only = ConfigSources::new(NAMES)
             .env(env(&[
                 ("SAIL_BASE_URL", "https://t.example"),
                 ("SAIL_CLIENT_SECRET", "s"),
@@ -807,11 +853,11 @@ mod tests {
             problem(secret_only),
             ConfigProblem::Missing(Setting::ClientId)
         );
-        let bad = ConfigSources::new()
+        let bad = ConfigSources::new(NAMES)
             .env(env(&[("SAIL_BASE_URL", "ftp://t.example")]))
             .no_config_file();
         assert_eq!(problem(bad), ConfigProblem::Invalid);
-        let dir = ConfigSources::new()
+        let dir = ConfigSources::new(NAMES)
             .env(env(&[]))
             .config_file(std::env::temp_dir());
         assert_eq!(problem(dir), ConfigProblem::Unreadable);
@@ -819,7 +865,7 @@ mod tests {
 
     #[test]
     fn no_credentials_is_fine_and_a_missing_default_file_is_skipped() {
-        let resolved = ConfigSources::new()
+        let resolved = ConfigSources::new(NAMES)
             .env(env(&[("SAIL_BASE_URL", "https://t.example")]))
             .resolve()
             .unwrap();
@@ -830,7 +876,7 @@ mod tests {
     #[test]
     fn a_bad_base_url_names_its_source_and_http_needs_permission() {
         let err = error_of(
-            ConfigSources::new()
+            ConfigSources::new(NAMES)
                 .env(env(&[("SAIL_BASE_URL", "http://tenant.example")]))
                 .no_config_file(),
         );
@@ -838,16 +884,13 @@ mod tests {
             err.contains("plain http://") && err.contains(ENV_BASE_URL),
             "{err}"
         );
-        let allowed = ConfigSources::new()
+        let allowed = ConfigSources::new(NAMES)
             .env(env(&[("SAIL_BASE_URL", "http://tenant.example")]))
             .no_config_file()
             .allow_http(true)
             .resolve()
             .unwrap();
-        assert_eq!(
-            allowed.base_url.value.api_root(),
-            "http://tenant.example/v2024"
-        );
+        assert_eq!(allowed.base_url.value.root(), "http://tenant.example");
     }
 
     /// A profiles file beside a config file in one temporary directory.
@@ -884,7 +927,7 @@ secret_command = ["printf", "from-command"]
                 .iter()
                 .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
                 .collect();
-            ConfigSources::new()
+            ConfigSources::new(NAMES)
                 .env(move |n| vars.iter().find(|(k, _)| k == n).map(|(_, v)| v.clone()))
                 .config_file(&dir.0)
                 .profiles(&profiles, name.map(str::to_owned))
@@ -960,19 +1003,19 @@ secret_command = ["printf", "from-command"]
     fn a_broken_profile_file_matters_only_when_a_profile_is_needed() {
         let dir = profiles_file("default = \n");
         let profiles = dir.0.with_file_name("profiles.toml");
-        let all = ConfigSources::new()
+        let all = ConfigSources::new(NAMES)
             .env(env(&ENV))
             .profiles(&profiles, None)
             .resolve();
         assert!(all.is_ok());
-        let err = ConfigSources::new()
+        let err = ConfigSources::new(NAMES)
             .env(env(&[]))
             .profiles(&profiles, None)
             .resolve()
             .unwrap_err()
             .to_string();
         assert!(err.contains("profiles.toml: line 1, column 11"), "{err}");
-        let err = ConfigSources::new()
+        let err = ConfigSources::new(NAMES)
             .env(env(&ENV))
             .profiles(&profiles, Some("acme".into()))
             .resolve()
@@ -984,7 +1027,7 @@ secret_command = ["printf", "from-command"]
     #[test]
     fn a_profile_for_another_platform_is_refused() {
         let dir = profiles_file("[profiles.c]\nplatform = \"c1\"\n");
-        let err = ConfigSources::new()
+        let err = ConfigSources::new(NAMES)
             .env(env(&[]))
             .profiles(dir.0.with_file_name("profiles.toml"), Some("c".into()))
             .resolve()

@@ -9,16 +9,21 @@
 //!
 //! ```no_run
 //! # async fn demo() -> Result<(), connkit_transport::TransportError> {
-//! use connkit_transport::{ConfigSources, HttpBackend, TransportStack};
+//! use connkit_transport::{ConfigSources, HttpBackend, SettingNames, TransportStack};
 //!
-//! // explicit values > SAIL_* environment > ./config.json (profiles: see below)
-//! let config = ConfigSources::new().resolve()?;
+//! // Each API crate names its settings (connkit-connectors: SAIL_*, ./config.json);
+//! // explicit values > environment > profile > config file.
+//! const NAMES: SettingNames =
+//!     SettingNames::new("isc", "SAIL_BASE_URL", "SAIL_CLIENT_ID", "SAIL_CLIENT_SECRET")
+//!         .config_file("config.json")
+//!         .api_suffix("/v2024");
+//! let config = ConfigSources::new(NAMES).resolve()?;
 //! let mut stack = TransportStack::builder(HttpBackend::new()?);
 //! if let Some(auth) = config.client_credentials() {
 //!     stack = stack.auth(auth?);
 //! }
 //! let transport = stack.build()?; // Arc<dyn Transport>
-//! let uri = config.base_url.value.api_uri("/connectors?limit=5")?;
+//! let uri = format!("{}/v2024/connectors?limit=5", config.base_url.value.root());
 //! let response = transport
 //!     .send(http::Request::get(uri).body(bytes::Bytes::new()).expect("valid request"))
 //!     .await?;
@@ -60,9 +65,12 @@
 //!
 //! ```no_run
 //! # fn demo() -> Result<(), connkit_transport::TransportError> {
-//! use connkit_transport::{Auth, ClientCredentials, ConfigSources, ProfileFile, TokenCache};
+//! use connkit_transport::{
+//!     Auth, ClientCredentials, ConfigSources, ProfileFile, SettingNames, TokenCache,
+//! };
 //!
-//! let mut sources = ConfigSources::new();
+//! let names = SettingNames::new("isc", "SAIL_BASE_URL", "SAIL_CLIENT_ID", "SAIL_CLIENT_SECRET");
+//! let mut sources = ConfigSources::new(names);
 //! if let Some(file) = ProfileFile::user_path() {
 //!     sources = sources.profiles(file, Some("acme".to_owned()));
 //! }
@@ -142,6 +150,7 @@ mod rate_limit;
 mod redact;
 mod request;
 mod retry;
+mod settings;
 mod stack;
 #[cfg(any(test, feature = "test-util"))]
 #[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
@@ -155,19 +164,19 @@ mod user_dirs;
 
 pub use auth::{request_token, Auth, AuthLayer, ClientCredentials, TokenGrant};
 pub use backend::{HttpBackend, HttpBackendBuilder, TlsBackend};
-pub use base_url::{BaseUrl, API_VERSION_PREFIX};
-pub use config::{
-    ConfigSources, ExplicitConfig, Origin, Resolved, ResolvedConfig, DEFAULT_CONFIG_FILE,
-    ENV_BASE_URL, ENV_CLIENT_ID, ENV_CLIENT_SECRET, PLATFORM_ISC,
-};
+pub use base_url::BaseUrl;
+pub use config::{ConfigSources, ExplicitConfig, Origin, Resolved, ResolvedConfig};
 pub use config_error::{ConfigError, ConfigProblem, Setting};
 pub use duration::{DurationError, HumanDuration};
 pub use error::{AuthProblem, BoxError, LastAttempt, LastResponse, TimeoutPhase, TransportError};
-pub use profile::{Profile, ProfileFile, SecretSource, ENV_PROFILE, PLATFORM_C1, PROFILES_FILE};
+pub use profile::{
+    Profile, ProfileFile, SecretSource, ENV_PROFILE, PLATFORM_C1, PLATFORM_ISC, PROFILES_FILE,
+};
 pub use rate_limit::{Limit, RateLimit, RateLimitPermit, RateLimitPolicy, RateLimiter};
 pub use redact::{Secret, REDACTED};
 pub use request::{clone_request, Attempt, Deadline, Idempotency};
 pub use retry::{Retry, RetryPolicy};
+pub use settings::SettingNames;
 pub use stack::{TransportStack, TransportStackBuilder};
 pub use timeout::Timeout;
 pub use token_cache::{CachedTokenInfo, TokenCache};

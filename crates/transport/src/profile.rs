@@ -39,6 +39,8 @@ use crate::{ConfigError, RateLimitPolicy, Secret, Setting, TransportError, UserD
 /// The profiles file's name inside [`UserDir::Config`].
 pub const PROFILES_FILE: &str = "profiles.toml";
 
+/// The `platform` of a SailPoint Identity Security Cloud profile.
+pub const PLATFORM_ISC: &str = "isc";
 /// The `platform` of ConductorOne profiles (read by `connkit-c1`: `base_url` is the
 /// tenant URL, the secret its `secret-token:conductorone.com:v1:…` client secret).
 pub const PLATFORM_C1: &str = "c1";

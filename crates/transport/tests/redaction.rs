@@ -13,7 +13,7 @@ use std::sync::{Arc, Mutex};
 
 use connkit_transport::{
     Auth, AuthLayer, ClientCredentials, ConfigSources, ExplicitConfig, HttpBackend, Secret,
-    Transport, TransportError, TransportStack,
+    SettingNames, Transport, TransportError, TransportStack,
 };
 use http::Method;
 
@@ -145,7 +145,7 @@ async fn secrets_never_reach_logs_or_errors() {
     let settings = ClientCredentials::new(&base, "client-id", SECRET).unwrap();
     // The wrapped transport does not matter for Debug.
     let layer = AuthLayer::new((), Auth::bearer(STATIC_TOKEN).unwrap()).unwrap();
-    let config = ConfigSources::new()
+    let config = ConfigSources::new(SettingNames::new("isc", "A", "B", "C"))
         .env(|_| None)
         .no_config_file()
         .explicit(ExplicitConfig {

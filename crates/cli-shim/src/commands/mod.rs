@@ -11,6 +11,7 @@ mod input;
 pub mod plugins;
 pub mod profile;
 mod sandbox;
+mod sandbox_c1_syncs;
 mod schema;
 mod validate;
 
@@ -43,7 +44,7 @@ pub fn run(global: &GlobalArgs, command: &Command) -> Result<(), Failure> {
         Command::Validate(args) => validate::run(args, global, format, &mut stdout),
         Command::Plugins(command) => plugins::run(command, global, format, &mut stdout),
         Command::Sandbox(command) => {
-            runtime()?.block_on(sandbox::run(command, global.quiet, &mut stdout))
+            runtime()?.block_on(sandbox::run(command, global.quiet, format, &mut stdout))
         }
         Command::Schema(args) => schema::run(args, &mut stdout),
         Command::Completions(args) => completions::run(args, &mut stdout),

@@ -1,11 +1,13 @@
-//! `connkit sandbox serve|reset|export|import|c1-credentials`.
+//! `connkit sandbox serve|reset|export|import|c1-credentials|c1-syncs`.
 
 use std::io::Write;
 
 use connkit_sandbox::{state, AuthMode, RateLimitConfig, Sandbox, MAX_SEED};
 use std::path::{Path, PathBuf};
 
-use crate::args::{C1CredentialsArgs, SandboxCommand, ServeArgs, StateArgs, StateFileArgs};
+use crate::args::{
+    C1CredentialsArgs, OutputFormat, SandboxCommand, ServeArgs, StateArgs, StateFileArgs,
+};
 use crate::exit::Failure;
 use crate::sandbox_home;
 
@@ -13,6 +15,7 @@ use crate::sandbox_home;
 pub async fn run(
     command: &SandboxCommand,
     quiet: bool,
+    format: OutputFormat,
     out: &mut dyn Write,
 ) -> Result<(), Failure> {
     match command {
@@ -21,6 +24,7 @@ pub async fn run(
         SandboxCommand::Export(args) => export(args, quiet, out),
         SandboxCommand::Import(args) => import(args, quiet),
         SandboxCommand::C1Credentials(args) => c1_credentials(args, out),
+        SandboxCommand::C1Syncs(args) => super::sandbox_c1_syncs::run(args, format, out),
     }
 }
 
@@ -105,15 +109,19 @@ fn c1_credential_lines(sandbox: &Sandbox, host: &str) -> Result<String, Failure>
 /// Mints a C1 credential into the state database; a sandbox serving it accepts it at
 /// once.
 fn c1_credentials(args: &C1CredentialsArgs, out: &mut dyn Write) -> Result<(), Failure> {
-    let path = state_path(&args.state)?;
-    let sandbox = Sandbox::builder()
-        .state_file(&path)
-        .build()
-        .map_err(|e| Failure::context("opening the sandbox state", e))?;
+    let sandbox = open_state(&args.state)?;
     let lines = c1_credential_lines(&sandbox, &args.host)?;
     out.write_all(lines.as_bytes())
         .and_then(|()| out.flush())
         .map_err(Failure::write_failed)
+}
+
+/// A sandbox on the state database, in this process (a served one shares it).
+pub(super) fn open_state(args: &StateArgs) -> Result<Sandbox, Failure> {
+    Sandbox::builder()
+        .state_file(state_path(args)?)
+        .build()
+        .map_err(|e| Failure::context("opening the sandbox state", e))
 }
 
 /// Waits for Ctrl-C, or SIGTERM on Unix.

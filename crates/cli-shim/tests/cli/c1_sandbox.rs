@@ -81,10 +81,10 @@ fn printed_and_minted_credentials_buy_tokens() {
     );
 }
 
-const OKTA: &str = "2demoapp000okta0000000000001";
+pub(crate) const OKTA: &str = "2demoapp000okta0000000000001";
 
 /// `connkit --sandbox -o json c1 connectors ARGS…`
-fn c1(env: &Env, args: &[&str]) -> crate::support::Run {
+pub(crate) fn c1(env: &Env, args: &[&str]) -> crate::support::Run {
     let mut all = vec!["--sandbox", "-o", "json", "c1", "connectors"];
     all.extend_from_slice(args);
     env.run(all)

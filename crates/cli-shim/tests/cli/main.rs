@@ -5,6 +5,7 @@
 mod as_code;
 mod c1_python_sdk;
 mod c1_sandbox;
+mod c1_syncs;
 mod credentials;
 mod embedded;
 mod hardening;

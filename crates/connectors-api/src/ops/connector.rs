@@ -8,7 +8,9 @@ use connkit_transport::BaseUrl;
 use http::Method;
 
 use crate::error::Result;
-use crate::operation::{connector_path, decode_json, expect_success, Operation, RequestSpec};
+use connkit_client::RequestSpec;
+
+use crate::operation::{connector_path, decode_json, expect_success, BuildOn, Operation};
 
 /// `POST /connectors`: creates a custom connector; answers **200** with the
 /// `V3ConnectorDto`. The JSON body goes through pre-flight as
@@ -82,7 +84,7 @@ impl Operation for CreateConnector {
     fn build_request(&self, base: &BaseUrl) -> Result<http::Request<Bytes>> {
         RequestSpec::new(Method::POST, "/connectors".to_owned(), "application/json")
             .body("application/json", self.body.clone())
-            .build(base)
+            .build_on(base)
     }
 
     fn parse_response(&self, response: http::Response<Bytes>) -> Result<Self::Output> {
@@ -144,7 +146,7 @@ impl Operation for GetConnector {
         let path = connector_path(&self.script_name, "")?;
         let mut spec = RequestSpec::new(Method::GET, path, "application/json");
         spec.query.push_opt("locale", self.locale.as_ref());
-        spec.build(base)
+        spec.build_on(base)
     }
 
     fn parse_response(&self, response: http::Response<Bytes>) -> Result<Self::Output> {
@@ -190,7 +192,7 @@ impl Operation for DeleteConnector {
 
     fn build_request(&self, base: &BaseUrl) -> Result<http::Request<Bytes>> {
         let path = connector_path(&self.script_name, "")?;
-        RequestSpec::new(Method::DELETE, path, "application/json").build(base)
+        RequestSpec::new(Method::DELETE, path, "application/json").build_on(base)
     }
 
     fn parse_response(&self, response: http::Response<Bytes>) -> Result<Self::Output> {

@@ -7,7 +7,9 @@ use connkit_transport::BaseUrl;
 use http::Method;
 
 use crate::error::Result;
-use crate::operation::{connector_path, expect_success, Operation, RequestSpec};
+use connkit_client::RequestSpec;
+
+use crate::operation::{connector_path, expect_success, BuildOn, Operation};
 use crate::ops::upload::{PutFile, UploadTarget};
 
 /// The media type of the documents.
@@ -111,7 +113,7 @@ impl Operation for GetDocument {
 
     fn build_request(&self, base: &BaseUrl) -> Result<http::Request<Bytes>> {
         let path = UploadTarget::path(&self.document, &self.script_name)?;
-        RequestSpec::new(Method::GET, path, "application/xml, application/json").build(base)
+        RequestSpec::new(Method::GET, path, "application/xml, application/json").build_on(base)
     }
 
     fn parse_response(&self, response: http::Response<Bytes>) -> Result<Self::Output> {

@@ -8,8 +8,10 @@ use http::Method;
 
 use crate::error::{Error, Result};
 use crate::filter::FilterArg;
-use crate::operation::{decode_json, expect_success, Operation, RequestSpec};
-use crate::page::Page;
+use connkit_client::RequestSpec;
+
+use crate::operation::{decode_json, expect_success, BuildOn, Operation};
+use connkit_client::Page;
 
 /// The largest `limit` the service accepts, and its default.
 pub const MAX_LIMIT: u32 = 250;
@@ -107,7 +109,7 @@ impl Operation for ListConnectors {
         spec.query.push_opt("offset", self.offset);
         spec.query.push_opt("count", self.count.then_some(true));
         spec.query.push_opt("locale", self.locale.as_ref());
-        spec.build(base)
+        spec.build_on(base)
     }
 
     fn parse_response(&self, response: http::Response<Bytes>) -> Result<Self::Output> {

@@ -6,9 +6,11 @@ use connkit_models::preflight::BodyKind;
 use connkit_transport::BaseUrl;
 use http::Method;
 
-use crate::encode::path_segment;
 use crate::error::Result;
-use crate::operation::{connector_path, decode_text, expect_success, Operation, RequestSpec};
+use connkit_client::path_segment;
+use connkit_client::RequestSpec;
+
+use crate::operation::{connector_path, decode_text, expect_success, BuildOn, Operation};
 use crate::ops::upload::{PutFile, UploadTarget};
 
 /// The media type of translations.
@@ -63,7 +65,7 @@ impl Operation for GetTranslations {
 
     fn build_request(&self, base: &BaseUrl) -> Result<http::Request<Bytes>> {
         let path = translations_path(&self.script_name, &self.locale)?;
-        RequestSpec::new(Method::GET, path, "text/plain, application/json").build(base)
+        RequestSpec::new(Method::GET, path, "text/plain, application/json").build_on(base)
     }
 
     fn parse_response(&self, response: http::Response<Bytes>) -> Result<Self::Output> {

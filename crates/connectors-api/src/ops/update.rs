@@ -8,7 +8,9 @@ use connkit_transport::BaseUrl;
 use http::Method;
 
 use crate::error::{Error, Result};
-use crate::operation::{connector_path, decode_json, expect_success, Operation, RequestSpec};
+use connkit_client::RequestSpec;
+
+use crate::operation::{connector_path, decode_json, expect_success, BuildOn, Operation};
 
 /// The media type of a JSON Patch body.
 pub const JSON_PATCH: &str = "application/json-patch+json";
@@ -140,7 +142,7 @@ impl Operation for UpdateConnector {
         };
         RequestSpec::new(Method::PATCH, path, "application/json")
             .body(JSON_PATCH, body)
-            .build(base)
+            .build_on(base)
     }
 
     fn parse_response(&self, response: http::Response<Bytes>) -> Result<Self::Output> {

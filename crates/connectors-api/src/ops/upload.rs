@@ -11,7 +11,9 @@ use http::Method;
 
 use crate::error::{Error, Result};
 use crate::multipart::{encode_file, FilePart};
-use crate::operation::{decode_update, Operation, RequestSpec};
+use connkit_client::RequestSpec;
+
+use crate::operation::{decode_update, BuildOn, Operation};
 
 /// Where a [`PutFile`] uploads to, and how.
 pub trait UploadTarget {
@@ -119,13 +121,13 @@ impl<T: UploadTarget> Operation for PutFile<T> {
         match &self.file {
             Some(file) => {
                 let form = encode_file(file);
-                spec.body(form.content_type, form.body).build(base)
+                spec.body(form.content_type, form.body).build_on(base)
             }
             None if self.target.requires_content() => Err(Error::invalid_input(format!(
                 "{}: no content to upload",
                 self.operation_id()
             ))),
-            None => spec.build(base),
+            None => spec.build_on(base),
         }
     }
 

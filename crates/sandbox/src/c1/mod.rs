@@ -36,11 +36,16 @@
 //!   and the time inside `nbf..exp` (60 s leeway). Anything else is a 401 `Status`
 //!   saying what is wrong.
 //! - With a state database the C1 state is kept in it too (one JSON document, written
-//!   in the transaction of each change; see `persist`).
+//!   in the transaction of each change; see `persist`), and the state's JSON form
+//!   carries the same document.
+//! - `GET /__sandbox/c1/apps/{app_id}/connectors/{connector_id}/syncs` lists a
+//!   connector's sync runs (`admin`): the ids the API takes but never lists, for
+//!   clients of a sandbox served over HTTP.
 
+mod admin;
 mod clock;
 mod handlers;
-mod persist;
+pub(crate) mod persist;
 mod state;
 mod status;
 mod token;
@@ -55,7 +60,9 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
 use connkit_models::c1::RpcCode;
+use connkit_models::Timestamp;
 use http::{header, HeaderValue, Method, StatusCode, Uri};
+use serde::{Deserialize, Serialize};
 
 use crate::emulator::Emulator;
 use crate::gate::{self, Gated, Refusals};
@@ -65,7 +72,12 @@ pub(crate) use state::C1Store;
 use status::C1Error;
 
 /// How many connectors each demo app is seeded with.
-pub(crate) const DEMO_CONNECTORS_PER_APP: usize = 2;
+const DEMO_CONNECTORS_PER_APP: usize = 2;
+
+/// The demo C1 state a sandbox starts from when nothing is stored.
+pub(crate) fn demo_store() -> C1Store {
+    C1Store::seeded(DEMO_CONNECTORS_PER_APP)
+}
 
 /// The C1 side's state and the sandbox it shares infrastructure with.
 #[derive(Debug)]
@@ -100,22 +112,46 @@ pub(crate) struct C1 {
 ///   the key of a credential this sandbox minted ([`C1Sandbox::mint_credentials`]) or
 ///   rotated, `iss` = `sub` = the client id, `aud` = its host without the port, now
 ///   inside `nbf..exp` (60 s leeway, at most 10 minutes long); else a 401 saying why.
+/// - `GET /__sandbox/c1/apps/{app_id}/connectors/{connector_id}/syncs` answers
+///   `{"syncs": [`[`SyncRecord`]`, …]}` (camelCase, oldest first) without a token and
+///   without being counted; an unknown app or connector is a 404 `Status`.
 #[derive(Debug, Clone)]
 pub struct C1Sandbox(Arc<C1>);
 
-/// A completed sync of a sandbox connector.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A completed sync of a sandbox connector, as [`C1Sandbox::syncs`] and
+/// `GET /__sandbox/c1/apps/{app}/connectors/{id}/syncs` (camelCase JSON) answer it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct SyncRecord {
     /// The id `GetConnectorSyncDownloadURL` takes.
     pub sync_id: String,
     /// The id `ConfirmSyncValid` takes.
     pub lifecycle_id: String,
+    /// When the sync completed (the sandbox runs a sync at once: also when it started).
+    pub completed_at: Timestamp,
+    /// Whether `ConfirmSyncValid` confirmed its lifecycle id.
+    pub confirmed: bool,
+}
+
+/// A stored connector's syncs, oldest first.
+fn sync_records(stored: &state::StoredConnector) -> Vec<SyncRecord> {
+    stored
+        .syncs
+        .iter()
+        .map(|s| SyncRecord {
+            sync_id: s.id.clone(),
+            lifecycle_id: s.lifecycle_id.clone(),
+            completed_at: s.completed_at.clone(),
+            confirmed: stored.confirmed.contains(&s.lifecycle_id),
+        })
+        .collect()
 }
 
 /// The C1 state a new sandbox starts from: the stored one, else the demo seed (stored
 /// at once when there is a state database).
 pub(crate) fn initial_store(state: Option<&StateDb>) -> Result<C1Store, SandboxError> {
-    let seed = C1Store::seeded(DEMO_CONNECTORS_PER_APP);
+    let seed = demo_store();
     match state {
         Some(state) => persist::load_or_seed(state, seed),
         None => Ok(seed),
@@ -173,24 +209,22 @@ impl C1Sandbox {
         Ok((client_id, secret))
     }
 
-    /// The completed syncs of a connector, oldest first (empty if there is none).
+    /// The completed syncs of a connector, oldest first (empty if there is none, or no
+    /// such connector).
     pub fn syncs(&self, app_id: &str, connector_id: &str) -> Vec<SyncRecord> {
-        let store = self.snapshot();
-        store
-            .connector(app_id, connector_id)
-            .map(|c| {
-                c.syncs
-                    .iter()
-                    .map(|s| SyncRecord {
-                        sync_id: s.id.clone(),
-                        lifecycle_id: s.lifecycle_id.clone(),
-                    })
-                    .collect()
-            })
+        self.connector_syncs(app_id, connector_id)
             .unwrap_or_default()
     }
 
-    /// The routes, with their own gate, to merge into the sandbox's router.
+    /// The completed syncs of a connector, oldest first; `None` when the app or the
+    /// connector does not exist (what `connkit sandbox c1-syncs` tells apart).
+    pub fn connector_syncs(&self, app_id: &str, connector_id: &str) -> Option<Vec<SyncRecord>> {
+        let store = self.snapshot();
+        store.connector(app_id, connector_id).ok().map(sync_records)
+    }
+
+    /// The routes, with their own gate, and the ungated C1 admin route, to merge into
+    /// the sandbox's router.
     pub(crate) fn router(&self) -> Router {
         use handlers as h;
         const CONNECTOR: &str = "/api/v1/apps/{app_id}/connectors/{connector_id}";
@@ -225,6 +259,7 @@ impl C1Sandbox {
             )
             .route("/auth/v1/token", post(h::token))
             .route_layer(middleware::from_fn_with_state(self.0.clone(), gate))
+            .route(admin::SYNCS, get(admin::syncs))
             .route("/api/v1/{*rest}", axum::routing::any(unrouted))
             .with_state(self.0.clone())
     }

@@ -1,10 +1,12 @@
 //! Keeps the C1 side in the sandbox's state database: one JSON document (the state is
 //! small) under the `meta` key `c1`, written in the transaction of each change and
-//! reloaded when another sandbox sharing the database committed.
+//! reloaded when another sandbox sharing the database committed. The JSON form of
+//! the state ([`state::export`](crate::state::export)) carries the same document.
 
 use std::sync::{RwLockReadGuard, RwLockWriteGuard};
 
 use connkit_models::c1::RpcCode;
+use connkit_models::decode::from_json;
 
 use super::state::C1Store;
 use super::status::C1Error;
@@ -13,13 +15,20 @@ use crate::error::SandboxError;
 use crate::state_db::StateDb;
 
 /// The `meta` key of the document.
-const KEY: &str = "c1";
+pub(crate) const KEY: &str = "c1";
 
-fn parse(text: &str) -> Result<C1Store, String> {
-    serde_json::from_str(text).map_err(|e| format!("its ConductorOne state is invalid: {e}"))
+/// The stored document, decoded and [checked](C1Store::check).
+pub(crate) fn parse(text: &str) -> Result<C1Store, String> {
+    let store: C1Store = from_json(text.as_bytes())
+        .map_err(|e| format!("its ConductorOne state (meta key `{KEY}`) is invalid: {e}"))?;
+    store
+        .check()
+        .map_err(|e| format!("its ConductorOne state is invalid: {e}"))?;
+    Ok(store)
 }
 
-fn serialize(store: &C1Store) -> String {
+/// The document to store.
+pub(crate) fn serialize(store: &C1Store) -> String {
     // Strings, numbers and models that always serialize.
     serde_json::to_string(store).unwrap_or_default()
 }

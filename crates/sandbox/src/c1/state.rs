@@ -134,6 +134,49 @@ impl C1Store {
         store
     }
 
+    /// Checks what the sandbox relies on and decoding cannot: every connector filed
+    /// under its app and its own id, every credential under its id and without a
+    /// secret (the sandbox answers a secret once, on rotation, and never keeps it),
+    /// and every connector-owned client backed by that credential (else a revoked
+    /// credential would still get tokens). Errors name the JSON path (`c1.apps.…`).
+    pub(crate) fn check(&self) -> Result<(), String> {
+        for (app_id, app) in &self.apps {
+            for (id, stored) in &app.connectors {
+                let at = format!("c1.apps.{app_id}.connectors.{id}");
+                let connector = &stored.connector;
+                expect_key(&format!("{at}.connector.id"), &connector.id, id)?;
+                expect_key(&format!("{at}.connector.appId"), &connector.app_id, app_id)?;
+                for (credential_id, credential) in &stored.credentials {
+                    let at = format!("{at}.credentials.{credential_id}");
+                    expect_key(&format!("{at}.id"), &credential.id, credential_id)?;
+                    if credential.client_secret.is_some() {
+                        return Err(format!(
+                            "`{at}.clientSecret` is set: the sandbox never keeps a client \
+                             secret"
+                        ));
+                    }
+                }
+            }
+        }
+        for (client_id, client) in &self.clients {
+            let Some((app_id, connector_id, credential_id)) = &client.owner else {
+                continue;
+            };
+            let backed = self
+                .connector(app_id, connector_id)
+                .ok()
+                .and_then(|c| c.credentials.get(credential_id))
+                .is_some_and(|c| c.client_id.as_deref() == Some(client_id));
+            if !backed {
+                return Err(format!(
+                    "`c1.clients.{client_id}.owner` names credential {credential_id} of \
+                     connector {connector_id} in app {app_id}, which does not hold this client id"
+                ));
+            }
+        }
+        Ok(())
+    }
+
     /// A fresh id: 27 characters, like ConductorOne's KSUIDs.
     pub(crate) fn next_id(&mut self) -> String {
         self.counter += 1;
@@ -195,6 +238,14 @@ impl C1Store {
             .connectors
             .insert(id, stored(connector.clone()));
         Ok(connector)
+    }
+}
+
+/// `Ok` when the value at `at` is `key`, the key it is filed under.
+fn expect_key(at: &str, value: &Option<String>, key: &str) -> Result<(), String> {
+    match value {
+        Some(value) if value == key => Ok(()),
+        other => Err(format!("`{at}` is {other:?}, expected {key:?} (its key)")),
     }
 }
 

@@ -6,14 +6,14 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
-use connkit_sandbox::{AuthMode, FaultConfig, RateLimitConfig, Sandbox};
+use connkit_sandbox::{FaultConfig, RateLimitConfig, Sandbox};
 use ed25519_dalek::{Signer as _, SigningKey};
 use http::Method;
 use serde_json::{json, Value};
 
 use crate::harness::{send_local, send_remote, Answer, Pair, Req};
 
-fn app(sandbox: &Sandbox) -> String {
+pub(crate) fn app(sandbox: &Sandbox) -> String {
     sandbox.c1().demo_app_ids()[0].clone()
 }
 
@@ -35,7 +35,7 @@ fn assert_status(answer: &Answer, http: u16, code: i64) -> String {
     message
 }
 
-fn connector_of(answer: &Answer) -> Value {
+pub(crate) fn connector_of(answer: &Answer) -> Value {
     assert_eq!(answer.status, 200, "{}", answer.text());
     answer.json()["connectorView"]["connector"].clone()
 }
@@ -375,15 +375,15 @@ async fn a_trailing_slash_redirects_and_unknown_paths_are_a_status() {
 }
 
 /// A client assertion as ConductorOne's tools sign it, with knobs to break it.
-struct Assertion<'a> {
-    client_id: &'a str,
-    key: &'a SigningKey,
-    aud: &'a str,
-    now: u64,
+pub(crate) struct Assertion<'a> {
+    pub(crate) client_id: &'a str,
+    pub(crate) key: &'a SigningKey,
+    pub(crate) aud: &'a str,
+    pub(crate) now: u64,
 }
 
 impl Assertion<'_> {
-    fn sign(&self) -> String {
+    pub(crate) fn sign(&self) -> String {
         let part = |v: Value| URL_SAFE_NO_PAD.encode(v.to_string());
         let input = format!(
             "{}.{}",
@@ -398,7 +398,7 @@ impl Assertion<'_> {
     }
 }
 
-fn key_of(secret: &str) -> SigningKey {
+pub(crate) fn key_of(secret: &str) -> SigningKey {
     let jwk = secret
         .strip_prefix("secret-token:conductorone.com:v1:")
         .unwrap();
@@ -411,7 +411,7 @@ fn key_of(secret: &str) -> SigningKey {
     SigningKey::from_bytes(&d)
 }
 
-fn token_request(client_id: &str, assertion: &str) -> Req {
+pub(crate) fn token_request(client_id: &str, assertion: &str) -> Req {
     let form = form_urlencoded::Serializer::new(String::new())
         .append_pair("grant_type", "client_credentials")
         .append_pair("client_id", client_id)
@@ -428,12 +428,7 @@ fn token_request(client_id: &str, assertion: &str) -> Req {
 
 #[tokio::test]
 async fn the_token_endpoint_verifies_the_signed_assertion() {
-    let pair = Pair::new(|| {
-        Sandbox::builder()
-            .seed(1)
-            .require_auth(AuthMode::AnyIssuedToken)
-    })
-    .await;
+    let pair = Pair::authed(1).await;
     let host = pair
         .server
         .base_url()

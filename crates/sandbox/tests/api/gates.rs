@@ -8,7 +8,7 @@ use serde_json::json;
 
 use crate::harness::{send_remote, Pair, Req};
 
-fn token_request() -> Req {
+pub(crate) fn token_request() -> Req {
     Req::new(Method::POST, "/oauth/token")
         .header("Content-Type", "application/x-www-form-urlencoded")
         .body("grant_type=client_credentials&client_id=id&client_secret=secret")
@@ -16,12 +16,7 @@ fn token_request() -> Req {
 
 #[tokio::test]
 async fn auth_requires_an_issued_token() {
-    let pair = Pair::new(|| {
-        Sandbox::builder()
-            .seed(3)
-            .require_auth(AuthMode::AnyIssuedToken)
-    })
-    .await;
+    let pair = Pair::authed(3).await;
     let missing = pair.send(Req::get("/v2024/connectors")).await;
     assert_eq!(missing.status, 401);
     assert_eq!(
@@ -247,4 +242,21 @@ async fn stats_count_operations_and_statuses() {
     assert_eq!(pair.remote.stats().total, 0);
     pair.local.reset_stats();
     assert_eq!(pair.local.stats(), pair.remote.stats());
+
+    // Admin routes answer a wrong method or path as the API does, uncounted.
+    let wrong = crate::harness::send_remote(&pair, Req::new(Method::PUT, "/__sandbox/stats")).await;
+    assert_eq!(wrong.status, 405);
+    assert!(
+        wrong.error_text().contains("PUT is not allowed"),
+        "{}",
+        wrong.text()
+    );
+    let unknown = crate::harness::send_remote(&pair, Req::get("/__sandbox/nope")).await;
+    assert_eq!(unknown.status, 404);
+    assert!(
+        unknown.error_text().contains("no route"),
+        "{}",
+        unknown.text()
+    );
+    assert_eq!(pair.remote.stats().total, 0);
 }

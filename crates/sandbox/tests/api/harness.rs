@@ -5,7 +5,7 @@
 use std::sync::{Arc, OnceLock};
 
 use bytes::Bytes;
-use connkit_sandbox::{Sandbox, SandboxBuilder, ServerHandle};
+use connkit_sandbox::{AuthMode, Sandbox, SandboxBuilder, ServerHandle};
 use connkit_transport::{HttpBackend, Transport};
 use http::{HeaderMap, Method};
 use serde_json::Value;
@@ -252,6 +252,16 @@ impl Pair {
 
     pub async fn seeded(n: usize) -> Pair {
         Pair::new(|| Sandbox::builder().seed(n)).await
+    }
+
+    /// Seeded with `n` connectors, every API request needing an issued token.
+    pub async fn authed(n: usize) -> Pair {
+        Pair::new(|| {
+            Sandbox::builder()
+                .seed(n)
+                .require_auth(AuthMode::AnyIssuedToken)
+        })
+        .await
     }
 
     /// Sends `req` to both sandboxes, asserts the same answer, checks it against the

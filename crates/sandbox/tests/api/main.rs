@@ -6,6 +6,8 @@ mod spec;
 
 mod bad_input;
 mod c1;
+mod c1_state;
+mod c1_syncs;
 mod fuzz_found;
 mod gates;
 mod operations;

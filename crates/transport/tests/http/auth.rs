@@ -274,7 +274,7 @@ async fn an_unreachable_token_endpoint_is_unreachable_not_an_auth_failure() {
         .retry(crate::retry::fast_retries(2))
         .build()
         .unwrap();
-    let uri = base.api_uri("/connectors").unwrap().to_string();
+    let uri = format!("{}/v2024/connectors", base.root());
     let err = transport
         .send(request(Method::GET, &uri))
         .await

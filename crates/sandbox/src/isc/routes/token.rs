@@ -13,8 +13,8 @@ use serde::Serialize;
 use super::body;
 use crate::api_error::ApiError;
 use crate::emulator::Emulator;
+use crate::isc::multipart;
 use crate::json::json_response;
-use crate::multipart;
 
 #[derive(Serialize)]
 struct TokenResponse<'a> {

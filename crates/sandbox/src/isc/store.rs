@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, HashSet};
 use connkit_models::isc::v2024::{ConnectorDetail, ConnectorStatus, JsonObject, V3ConnectorDto};
 use serde::{Deserialize, Serialize};
 
-use crate::templates::{self, Identity};
+use crate::isc::templates::{self, Identity};
 
 /// A string that is usually one of the seed data's constants.
 pub(crate) type Text = Cow<'static, str>;

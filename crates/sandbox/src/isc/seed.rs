@@ -11,8 +11,8 @@ use std::collections::BTreeMap;
 
 use connkit_models::isc::v2024::{ConnectorDetail, ConnectorStatus, V3ConnectorDto};
 
-use crate::store::{slug, Record};
-use crate::templates::OPEN;
+use crate::isc::store::{slug, Record};
+use crate::isc::templates::OPEN;
 
 /// One connector family.
 struct Family {
@@ -127,7 +127,7 @@ pub fn detail(i: usize) -> ConnectorDetail {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::store::Store;
+    use crate::isc::store::Store;
 
     #[test]
     fn seeds_are_deterministic_unique_and_released() {

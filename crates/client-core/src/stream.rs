@@ -1,5 +1,5 @@
-//! [`ListStream`]: what [`Paginator::into_stream`](crate::Paginator::into_stream) and
-//! [`into_page_stream`](crate::Paginator::into_page_stream) return.
+//! [`ListStream`]: what a [`Paginator`](crate::Paginator)'s `into_stream` and
+//! `into_page_stream` return.
 
 use std::fmt;
 use std::pin::Pin;
@@ -7,28 +7,27 @@ use std::task::{Context, Poll};
 
 use futures::stream::{BoxStream, Stream};
 
-use crate::error::Result;
-
 /// A stream of list results that ends after the first error.
 ///
 /// It is a named, [`Unpin`] type (the state lives in a box) so that
 /// `stream.next().await` works as it is, with no `pin!` first and no unnameable type in
 /// a compiler error; the box costs one allocation per listing, not per item.
 #[must_use = "a stream does nothing unless polled"]
-pub struct ListStream<T> {
-    inner: BoxStream<'static, Result<T>>,
+pub struct ListStream<T, E> {
+    inner: BoxStream<'static, Result<T, E>>,
 }
 
-impl<T> ListStream<T> {
-    pub(crate) fn new(inner: impl Stream<Item = Result<T>> + Send + 'static) -> Self {
+impl<T, E> ListStream<T, E> {
+    /// Boxes `inner`.
+    pub fn new(inner: impl Stream<Item = Result<T, E>> + Send + 'static) -> Self {
         ListStream {
             inner: Box::pin(inner),
         }
     }
 }
 
-impl<T> Stream for ListStream<T> {
-    type Item = Result<T>;
+impl<T, E> Stream for ListStream<T, E> {
+    type Item = Result<T, E>;
 
     fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
         self.inner.as_mut().poll_next(cx)
@@ -39,7 +38,7 @@ impl<T> Stream for ListStream<T> {
     }
 }
 
-impl<T> fmt::Debug for ListStream<T> {
+impl<T, E> fmt::Debug for ListStream<T, E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ListStream").finish_non_exhaustive()
     }

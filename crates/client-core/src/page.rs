@@ -1,10 +1,10 @@
-//! [`Page`]: one page of a list answer.
+//! [`Page`]: one page of a list answer, as the offset-paged API (ISC) returns it.
 
 /// One page of a list: its items, where it starts, and the collection's total when the
-/// service said (`count=true` → `X-Total-Count`).
+/// service said (ISC: `count=true` → `X-Total-Count`).
 ///
-/// `#[non_exhaustive]` so that a field (a continuation token, …) can be added without a
-/// breaking release; [`Page::new`] builds one.
+/// `#[non_exhaustive]` so that a field can be added without a breaking release;
+/// [`Page::new`] builds one.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Page<T> {

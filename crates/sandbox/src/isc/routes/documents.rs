@@ -15,9 +15,9 @@ use http::{header, HeaderMap, HeaderValue, StatusCode};
 use super::{body, lookup, query, script_name, ScriptPath};
 use crate::api_error::ApiError;
 use crate::emulator::Emulator;
+use crate::isc::multipart::{self, file_part};
+use crate::isc::store::Document;
 use crate::json::json_response;
-use crate::multipart::{self, file_part};
-use crate::store::Document;
 
 fn text_response(content_type: &'static str, text: String) -> Response {
     let mut response = Response::new(Body::from(text));

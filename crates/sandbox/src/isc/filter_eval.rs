@@ -14,7 +14,7 @@ use std::cmp::Ordering;
 
 use connkit_models::filter::{CompareOp, Filter, Literal};
 
-use crate::store::{Record, Text};
+use crate::isc::store::{Record, Text};
 
 /// A field's value on one connector.
 enum FieldValue<'a> {
@@ -128,7 +128,7 @@ fn compare_bool(actual: bool, op: CompareOp, value: &Literal) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::seed::seed;
+    use crate::isc::seed::seed;
 
     fn hits(filter: &str, records: &[Record]) -> Vec<String> {
         let filter: Filter = filter.parse().expect("test filters parse");

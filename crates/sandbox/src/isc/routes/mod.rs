@@ -1,7 +1,7 @@
-//! The router: all 13 operations under `/v2024`, the token endpoint, the admin
-//! endpoint, and JSON errors for unknown routes (404) and methods (405).
+//! The ISC router: all 13 operations under `/v2024`, the token endpoint, and JSON
+//! errors for unknown routes (404, also for paths no other router of the sandbox
+//! claims) and methods (405).
 
-mod admin;
 mod body;
 mod connectors;
 mod documents;
@@ -17,10 +17,10 @@ use axum::routing::{get, post};
 use axum::{middleware, Router};
 use http::{HeaderMap, Method, Uri};
 
-use crate::api_error::ApiError;
+use crate::api_error::{method_not_allowed, ApiError};
 use crate::emulator::Emulator;
-use crate::gate::gate;
-use crate::store::{Document, Record, Store};
+use crate::isc::gate::gate;
+use crate::isc::store::{Document, Record, Store};
 
 /// The `{scriptName}` of a route, or why it could not be read.
 pub(crate) type ScriptPath = Result<Path<String>, PathRejection>;
@@ -53,11 +53,7 @@ async fn not_found(method: Method, uri: Uri) -> ApiError {
     ApiError::NotFound(format!("no route for {method} {}", uri.path()))
 }
 
-async fn method_not_allowed(method: Method, uri: Uri) -> ApiError {
-    ApiError::MethodNotAllowed(format!("{method} is not allowed on {}", uri.path()))
-}
-
-/// The emulator's router.
+/// The ISC router.
 pub(crate) fn router(emulator: Arc<Emulator>) -> Router {
     Router::new()
         .route(
@@ -87,10 +83,6 @@ pub(crate) fn router(emulator: Arc<Emulator>) -> Router {
             get(documents::get_translations).put(documents::put_translations),
         )
         .route("/oauth/token", post(token::token))
-        .route(
-            "/__sandbox/stats",
-            get(admin::stats).delete(admin::reset_stats),
-        )
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(middleware::from_fn_with_state(emulator.clone(), gate))

@@ -16,10 +16,10 @@ use super::query::{self, ListQuery};
 use super::{body, lookup, script_name, ScriptPath};
 use crate::api_error::ApiError;
 use crate::emulator::Emulator;
-use crate::filter_eval::matches;
+use crate::isc::filter_eval::matches;
+use crate::isc::patch;
+use crate::isc::store::{Document, Record};
 use crate::json::json_response;
-use crate::patch;
-use crate::store::{Document, Record};
 
 /// `X-Total-Count`.
 static X_TOTAL_COUNT: HeaderName = HeaderName::from_static("x-total-count");

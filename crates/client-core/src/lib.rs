@@ -1,0 +1,41 @@
+//! What the connkit API clients share, so that the ISC client (`connkit-connectors`)
+//! and the ConductorOne client (`connkit-c1`) are one design with two vocabularies:
+//!
+//! - [`RequestSpec`], [`PathBuilder`], [`Query`], [`path_segment`]: the one place a
+//!   request is assembled and a path or query is percent-encoded; an empty id is
+//!   refused ([`InvalidRequest`]) before anything is sent.
+//! - [`Paginator`] over a [`PageSource`]: one pagination engine for offset cursors
+//!   ([`Offset`]) and page tokens ([`Token`]), with the item cap, the listing deadline,
+//!   prefetching, loop protection and `Unpin` [`ListStream`]s; [`Page`] for offset
+//!   pages.
+//! - [`ErrorKind`]: one classification of both clients' errors (for exit codes).
+//! - [`TransportChoice`]: the standard transport stack, a backend under it, or a
+//!   transport as is, as each `ClientBuilder` offers it.
+//!
+//! It holds no API's paths, names or environment variables: those stay in the API
+//! crates.
+//!
+//! # Features
+//!
+//! - `default-transport` (default): the reqwest backend of `connkit-transport`, used
+//!   when a [`TransportChoice`] is left at its default.
+
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
+mod encode;
+mod kind;
+mod page;
+mod paginate;
+mod request;
+mod stack;
+mod stream;
+
+pub use encode::{path_segment, PathBuilder, Query};
+pub use kind::ErrorKind;
+pub use page::Page;
+pub use paginate::{
+    Cursor, Offset, PageMeta, PageRequest, PageSource, PaginationError, Paginator, Sending, Token,
+};
+pub use request::{InvalidRequest, RequestSpec};
+pub use stack::{ConfigureStack, StackError, StackHook, TransportChoice};
+pub use stream::ListStream;
