@@ -190,6 +190,22 @@ mod tests {
     }
 
     #[test]
+    fn a_second_dry_run_at_the_same_version_packages_the_new_sources() {
+        let fx = Fixture::new();
+        fx.commit_all();
+        run(&fx.root(), &dry_run()).unwrap();
+        // fx-beta now calls what fx-alpha only has since: built against the first run's
+        // fx-alpha 0.2.0, it would not compile.
+        fx.write("alpha/src/lib.rs", "//! fixture\n\npub fn added() {}\n");
+        fx.write(
+            "beta/src/lib.rs",
+            "//! fixture\n\npub use fx_alpha::added;\n",
+        );
+        fx.commit_all();
+        run(&fx.root(), &dry_run()).unwrap();
+    }
+
+    #[test]
     fn the_plan_checks_the_api_against_the_last_release() {
         let fx = Fixture::new();
         fx.release_alpha();

@@ -23,12 +23,12 @@
 //! with its crates.io cache (the local registry's few downloads are added to it).
 //!
 //! The release packages and verifies every crate as usual (`cargo package`, one build
-//! each: `--no-verify` would leave the crates the fresh project does not use unbuilt).
-//! The builds go to `target/release-rehearsal`, kept between runs and without debug
-//! info (nothing debugs them), so a second run rebuilds only connkit's crates. Even so a
-//! first run builds all their dependencies, about 6 minutes on 2 busy cores: too slow for
-//! every `cargo test --workspace`, so the test is `#[ignore]`d and `.ci/run` runs it by
-//! name.
+//! each: `--no-verify` would leave the crates the fresh project does not use unbuilt),
+//! in a new directory each time (see [`super::execute::verify`]), so it builds all
+//! their dependencies: about 5 minutes on 2 busy cores, too slow for every
+//! `cargo test --workspace`. The test is `#[ignore]`d and `.ci/run` runs it by name. The
+//! fresh project builds in `target/release-rehearsal`, kept between runs; nothing here
+//! builds with debug info (nothing debugs it).
 //!
 //! The kill and resume of a release are proven on the fixture ([`super::round_trip`]):
 //! doing it here would only add a second release of the same crates.
