@@ -25,7 +25,7 @@
 //! The release packages and verifies every crate as usual (`cargo package`, one build
 //! each: `--no-verify` would leave the crates the fresh project does not use unbuilt),
 //! in a new directory each time (see [`super::execute::verify`]), so it builds all
-//! their dependencies: about 5 minutes on 2 busy cores, too slow for every
+//! their dependencies: about 6 minutes on 2 busy cores, too slow for every
 //! `cargo test --workspace`. The test is `#[ignore]`d and `.ci/run` runs it by name. The
 //! fresh project builds in `target/release-rehearsal`, kept between runs; nothing here
 //! builds with debug info (nothing debugs it).
