@@ -106,6 +106,9 @@ fx-gamma = { path = "../gamma", version = "=0.1.0" }
 /// `fx-alpha`'s source as [`Fixture::release_alpha`] releases it: two public functions.
 pub const ALPHA_RELEASED: &str = "//! fixture\n\npub fn kept() {}\n\npub fn removed() {}\n";
 
+/// [`ALPHA_RELEASED`] without `removed`: a breaking change.
+pub const ALPHA_BROKEN: &str = "//! fixture\n\npub fn kept() {}\n";
+
 /// The fixture workspace; deleted on drop.
 pub struct Fixture {
     dir: tempfile::TempDir,

@@ -209,7 +209,7 @@ mod tests {
     fn the_plan_checks_the_api_against_the_last_release() {
         let fx = Fixture::new();
         fx.release_alpha();
-        fx.write("alpha/src/lib.rs", "//! fixture\n\npub fn kept() {}\n");
+        fx.write("alpha/src/lib.rs", fixture::ALPHA_BROKEN);
         fx.commit_all();
         // A removal needs a minor release before 1.0: a patch one is refused.
         let patch = Options {

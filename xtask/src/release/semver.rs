@@ -115,7 +115,7 @@ fn ensure_installed() -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::release::fixture::{Fixture, ALPHA_RELEASED};
+    use crate::release::fixture::{Fixture, ALPHA_BROKEN, ALPHA_RELEASED};
 
     fn tags(names: &[&str]) -> Vec<String> {
         names.iter().map(|s| s.to_string()).collect()
@@ -189,7 +189,7 @@ mod tests {
     fn a_removed_function_is_a_breaking_change() {
         let fx = Fixture::new();
         fx.release_alpha();
-        fx.write("alpha/src/lib.rs", "//! fixture\n\npub fn kept() {}\n");
+        fx.write("alpha/src/lib.rs", ALPHA_BROKEN);
         let msg = format!("{:#}", xtask_semver(&fx).0.unwrap_err());
         assert!(
             msg.contains("`cargo semver-checks` found breaking changes since 0.1.0 in fx-alpha"),
