@@ -14,8 +14,10 @@
 //! `--execute` it then applies the edits, commits them, tags `<crate>-v<version>` and
 //! publishes in dependency order (to crates.io, or `--registry NAME`), skipping versions
 //! already there so that a failed or killed run can be resumed by running the same
-//! command with the explicit version. A test rehearses exactly that against a local
-//! registry (`cargo-http-registry` on loopback): `release::round_trip`.
+//! command with the explicit version. Tests rehearse that against a local registry
+//! (`cargo-http-registry` on loopback): `release::round_trip` kills and resumes the
+//! release of a fixture, `release::own_crates` releases connkit's own crates and runs a
+//! fresh project on them (see `xtask/README.md`).
 //!
 //! The publish order comes from `cargo metadata --no-deps`: a crate follows its normal and
 //! build dependencies, and its dev-dependencies that state a version (cargo keeps those in
@@ -107,7 +109,7 @@ fn try_main() -> Result<()> {
         Task::Release(options) => release::run(&workspace_root()?, &options),
         Task::Schemas { check } => schemas::run(&workspace_root()?, check),
         Task::Header { check } => header::run(&workspace_root()?, check),
-        Task::Semver => release::semver_checks(&workspace_root()?),
+        Task::Semver => release::semver_checks(&workspace_root()?, &mut std::io::stdout()),
     }
 }
 

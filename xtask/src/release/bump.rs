@@ -76,34 +76,53 @@ pub fn bump_manifest(text: &str, spec: &BumpSpec<'_>) -> Result<ManifestEdit> {
         set_version(version, "workspace.package.version", &new, &mut changes);
     }
 
+    for_each_dep_table(&mut doc, |deps, label| {
+        bump_deps(deps, label, spec, &mut changes)
+    })?;
+
+    Ok(ManifestEdit {
+        contents: doc.to_string(),
+        changes,
+    })
+}
+
+/// Calls `visit` with each dependency table of the manifest `doc` and its name
+/// (`workspace.dependencies`, `dev-dependencies`, `target.<cfg>.dependencies`, …).
+pub fn for_each_dep_table(
+    doc: &mut DocumentMut,
+    mut visit: impl FnMut(&mut dyn TableLike, &str) -> Result<()>,
+) -> Result<()> {
     let root = doc.as_table_mut();
     if let Some(deps) = root
         .get_mut("workspace")
         .and_then(|w| w.get_mut("dependencies"))
         .and_then(Item::as_table_like_mut)
     {
-        bump_deps(deps, "workspace.dependencies", spec, &mut changes)?;
+        visit(deps, "workspace.dependencies")?;
     }
     for section in DEP_TABLES {
         if let Some(deps) = root.get_mut(section).and_then(Item::as_table_like_mut) {
-            bump_deps(deps, section, spec, &mut changes)?;
+            visit(deps, section)?;
         }
     }
     if let Some(targets) = root.get_mut("target").and_then(Item::as_table_like_mut) {
         for (cfg, target) in targets.iter_mut() {
             for section in DEP_TABLES {
                 if let Some(deps) = target.get_mut(section).and_then(Item::as_table_like_mut) {
-                    let label = format!("target.{cfg}.{section}");
-                    bump_deps(deps, &label, spec, &mut changes)?;
+                    visit(deps, &format!("target.{cfg}.{section}"))?;
                 }
             }
         }
     }
+    Ok(())
+}
 
-    Ok(ManifestEdit {
-        contents: doc.to_string(),
-        changes,
-    })
+/// The package a dependency entry names: its `package` key, else the entry's key.
+pub fn dep_package<'a>(key: &'a str, item: &'a Item) -> &'a str {
+    item.as_table_like()
+        .and_then(|t| t.get("package"))
+        .and_then(Item::as_str)
+        .unwrap_or(key)
 }
 
 /// Updates the version requirement of every dependency in `deps` on a released crate.
@@ -115,13 +134,7 @@ fn bump_deps(
 ) -> Result<()> {
     let keys: Vec<String> = deps
         .iter()
-        .filter(|(key, item)| {
-            let package = item
-                .as_table_like()
-                .and_then(|t| t.get("package"))
-                .and_then(Item::as_str);
-            spec.released.contains(package.unwrap_or(key))
-        })
+        .filter(|(key, item)| spec.released.contains(dep_package(key, item)))
         .map(|(key, _)| key.to_string())
         .collect();
     for key in keys {

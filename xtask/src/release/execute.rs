@@ -42,26 +42,56 @@ fn write_edits(root: &Path, plan: &Plan) -> Result<()> {
 }
 
 /// Applies the plan to the scratch worktree `ws` and packages every released crate there
-/// for `registry`.
+/// for `registry`, leaving the `.crate` files in `<target>/package` as `cargo package`
+/// does.
 ///
 /// All crates go to one `cargo package` run: cargo (1.84 and later) then packages them
 /// together and resolves their dependencies on each other through a local registry of the
 /// `.crate` files it just made, so a crate that depends on an unpublished sibling is still
 /// built from its packaged sources. Another crate of the same name on crates.io with a
 /// higher compatible version would win that resolution; for our own crates there is none.
+///
+/// That run gets a new target directory each time. Cargo unpacks the siblings into
+/// `CARGO_HOME` under a name made from that local registry's path, never unpacks the same
+/// name and version twice, and deems a registry crate's build fresh while its version is
+/// the same: in a reused target directory, a second run at the same version would build
+/// against the first run's sources. Correct beats cached: each verification builds the
+/// dependencies afresh.
 pub fn verify(ws: &Workspace, plan: &Plan, registry: &str) -> Result<()> {
     write_edits(&ws.root, plan)?;
+    fs::create_dir_all(&ws.target_dir)
+        .with_context(|| format!("could not create {}", ws.target_dir.display()))?;
+    let scratch = tempfile::Builder::new()
+        .prefix("xtask-package-")
+        .tempdir_in(&ws.target_dir)
+        .with_context(|| {
+            format!(
+                "could not create a directory in {}",
+                ws.target_dir.display()
+            )
+        })?;
     let mut cargo = cmd::cargo();
     // The worktree is dirty by exactly the planned edits. Packaged for the registry the
     // crates go to (cargo refuses to guess when crates.io is replaced by another).
     cargo
         .args(["package", "--allow-dirty", "--registry", registry])
         .current_dir(&ws.root)
-        .env("CARGO_TARGET_DIR", &ws.target_dir);
+        .env("CARGO_TARGET_DIR", scratch.path())
+        .env("CARGO_BUILD_BUILD_DIR", scratch.path());
     for krate in &plan.crates {
         cargo.args(["-p", &krate.name]);
     }
-    cmd::run(&mut cargo).context("`cargo package` failed on the planned release")
+    cmd::run(&mut cargo).context("`cargo package` failed on the planned release")?;
+    let packaged = ws.target_dir.join("package");
+    fs::create_dir_all(&packaged)
+        .with_context(|| format!("could not create {}", packaged.display()))?;
+    for krate in &plan.crates {
+        let name = format!("{}-{}.crate", krate.name, plan.version);
+        let from = scratch.path().join("package").join(&name);
+        fs::copy(&from, packaged.join(&name))
+            .with_context(|| format!("could not copy {}", from.display()))?;
+    }
+    Ok(())
 }
 
 /// Applies the plan to the working tree at `root`, refreshes `Cargo.lock` and commits.

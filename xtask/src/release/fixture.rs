@@ -103,6 +103,12 @@ fx-gamma = { path = "../gamma", version = "=0.1.0" }
     ("tool/src/lib.rs", "//! fixture\n"),
 ];
 
+/// `fx-alpha`'s source as [`Fixture::release_alpha`] releases it: two public functions.
+pub const ALPHA_RELEASED: &str = "//! fixture\n\npub fn kept() {}\n\npub fn removed() {}\n";
+
+/// [`ALPHA_RELEASED`] without `removed`: a breaking change.
+pub const ALPHA_BROKEN: &str = "//! fixture\n\npub fn kept() {}\n";
+
 /// The fixture workspace; deleted on drop.
 pub struct Fixture {
     dir: tempfile::TempDir,
@@ -157,7 +163,7 @@ impl Fixture {
         fs::read_to_string(self.root().join(path)).expect("fixture file")
     }
 
-    /// Makes the workspace a git repository with everything committed.
+    /// Makes the workspace a git repository (again: harmless) with everything committed.
     pub fn commit_all(&self) {
         let root = self.root();
         for args in [
@@ -169,6 +175,15 @@ impl Fixture {
         ] {
             cmd::read(Command::new("git").arg("-C").arg(&root).args(args)).expect("git");
         }
+    }
+
+    /// Commits `fx-alpha` as [`ALPHA_RELEASED`] and tags that `fx-alpha-v0.1.0`, as a
+    /// release would: the baseline of the semver checks.
+    pub fn release_alpha(&self) {
+        self.write("alpha/src/lib.rs", ALPHA_RELEASED);
+        self.commit_all();
+        let tag = ["tag", "fx-alpha-v0.1.0"];
+        cmd::read(Command::new("git").arg("-C").arg(self.root()).args(tag)).expect("git tag");
     }
 
     /// Writes the file at `path` (relative to the root), creating directories.

@@ -10,7 +10,11 @@ mod changelog;
 mod execute;
 #[cfg(test)]
 mod fixture;
+#[cfg(all(test, unix))]
+mod local_registry;
 mod order;
+#[cfg(all(test, unix))]
+mod own_crates;
 mod plan;
 #[cfg(all(test, unix))]
 mod round_trip;
@@ -67,6 +71,19 @@ pub fn run(root: &Path, options: &Options) -> Result<()> {
         );
     }
 
+    if options.registry != "crates-io" {
+        let released = plan.crates.iter().map(|c| c.name.clone()).collect();
+        let unnamed = order::crates_io_deps(&ws, &released);
+        if !unnamed.is_empty() {
+            eprintln!(
+                "warning: these dependencies name no registry, so the crates published to \
+                 `{0}` look for them on crates.io (right only where crates.io is replaced \
+                 by `{0}`); otherwise add `registry = \"{0}\"` to them:\n  {1}",
+                options.registry,
+                unnamed.join("\n  ")
+            );
+        }
+    }
     if options.skip_checks {
         eprintln!("skipping fmt, clippy and tests (--skip-checks)");
     } else {
@@ -75,7 +92,13 @@ pub fn run(root: &Path, options: &Options) -> Result<()> {
     execute::verify(&ws, &plan, &options.registry)?;
     // On the planned versions, in the worktree: does the bump cover the API changes?
     let crates: Vec<String> = plan.crates.iter().map(|c| c.name.clone()).collect();
-    semver::check(root, &ws.root, &crates, Some(&plan.version))?;
+    semver::check(
+        root,
+        &ws.root,
+        &crates,
+        Some(&plan.version),
+        &mut std::io::stdout(),
+    )?;
     drop(tree);
 
     if !options.execute {
@@ -97,15 +120,15 @@ pub fn run(root: &Path, options: &Options) -> Result<()> {
 }
 
 /// `cargo xtask semver`: the publishable crates of the working tree at `root` against
-/// their last release (a note, and success, when there is none yet).
-pub fn semver_checks(root: &Path) -> Result<()> {
+/// their last release (a note on `out`, and success, when there is none yet).
+pub fn semver_checks(root: &Path, out: &mut dyn std::io::Write) -> Result<()> {
     let crates: Vec<String> = metadata(root, None)?
         .members
         .into_iter()
         .filter(|m| m.publishable)
         .map(|m| m.name)
         .collect();
-    semver::check(root, root, &crates, None)
+    semver::check(root, root, &crates, None, out)
 }
 
 /// `cargo metadata --no-deps` of the workspace at `root`, with cargo's target directory
@@ -164,6 +187,41 @@ mod tests {
                 .args(["worktree", "list"]),
         );
         assert_eq!(worktrees.unwrap().lines().count(), 1);
+    }
+
+    #[test]
+    fn a_second_dry_run_at_the_same_version_packages_the_new_sources() {
+        let fx = Fixture::new();
+        fx.commit_all();
+        run(&fx.root(), &dry_run()).unwrap();
+        // fx-beta now calls what fx-alpha only has since: built against the first run's
+        // fx-alpha 0.2.0, it would not compile.
+        fx.write("alpha/src/lib.rs", "//! fixture\n\npub fn added() {}\n");
+        fx.write(
+            "beta/src/lib.rs",
+            "//! fixture\n\npub use fx_alpha::added;\n",
+        );
+        fx.commit_all();
+        run(&fx.root(), &dry_run()).unwrap();
+    }
+
+    #[test]
+    fn the_plan_checks_the_api_against_the_last_release() {
+        let fx = Fixture::new();
+        fx.release_alpha();
+        fx.write("alpha/src/lib.rs", fixture::ALPHA_BROKEN);
+        fx.commit_all();
+        // A removal needs a minor release before 1.0: a patch one is refused.
+        let patch = Options {
+            target: Target::Patch,
+            ..dry_run()
+        };
+        let msg = format!("{:#}", run(&fx.root(), &patch).unwrap_err());
+        assert!(
+            msg.contains("found breaking changes since 0.1.0 in fx-alpha"),
+            "{msg}"
+        );
+        run(&fx.root(), &dry_run()).unwrap();
     }
 
     #[test]

@@ -39,6 +39,8 @@ pub struct Dep {
     /// States a version requirement (directly or through `[workspace.dependencies]`);
     /// false for a path-only dependency.
     pub versioned: bool,
+    /// The index URL of the registry it names (`registry = "…"`); `None`: crates.io.
+    pub registry: Option<String>,
 }
 
 impl Dep {
@@ -83,6 +85,8 @@ struct RawDep {
     /// `*` for a path-only dependency.
     req: String,
     path: Option<PathBuf>,
+    /// The index URL of a `registry = "…"` key; `null` for crates.io.
+    registry: Option<String>,
 }
 
 impl Workspace {
@@ -116,6 +120,7 @@ impl Workspace {
                             name: d.name.clone(),
                             kind,
                             versioned: d.req != "*",
+                            registry: d.registry.clone(),
                         })
                     })
                     .collect::<Result<_>>()?;
@@ -137,6 +142,23 @@ impl Workspace {
             members,
         })
     }
+}
+
+/// The dependencies between `released` crates that stay in the published manifests and
+/// name no registry, as `dependent -> dependency`: cargo publishes them as crates.io
+/// dependencies whatever registry the dependent goes to.
+pub fn crates_io_deps(ws: &Workspace, released: &BTreeSet<String>) -> Vec<String> {
+    ws.members
+        .iter()
+        .filter(|m| released.contains(&m.name))
+        .flat_map(|m| {
+            m.deps
+                .iter()
+                .filter(|d| d.orders_publishing() && d.registry.is_none())
+                .filter(|d| released.contains(&d.name))
+                .map(move |d| format!("{} -> {}", m.name, d.name))
+        })
+        .collect()
 }
 
 /// The publishable crates, each after every crate it must follow (see
@@ -258,6 +280,7 @@ mod tests {
                     name: name.trim_end_matches("@v").to_string(),
                     kind: *kind,
                     versioned: *kind != DepKind::Dev || name.ends_with("@v"),
+                    registry: None,
                 })
                 .collect(),
         }
@@ -292,8 +315,31 @@ mod tests {
                 name: "fx-beta".into(),
                 kind: DepKind::Dev,
                 versioned: false,
+                registry: None,
             }]
         );
+    }
+
+    #[test]
+    fn dependencies_without_a_registry_are_crates_io_ones() {
+        let fx = fixture::Fixture::new();
+        let released: BTreeSet<String> =
+            ["fx-alpha", "fx-beta", "fx-gamma"].map(String::from).into();
+        let deps = |fx: &fixture::Fixture| {
+            crates_io_deps(
+                &Workspace::from_metadata(&fx.metadata()).unwrap(),
+                &released,
+            )
+        };
+        // fx-alpha's path-only dev-dependency is dropped on publish: not listed.
+        assert_eq!(deps(&fx), ["fx-beta -> fx-alpha", "fx-gamma -> fx-beta"]);
+        // Naming the registry (an index URL, so that cargo needs no configuration).
+        let gamma = fx.read("gamma/Cargo.toml").replace(
+            r#"version = "0.1.0" }"#,
+            r#"version = "0.1.0", registry-index = "file:///nowhere" }"#,
+        );
+        fx.write("gamma/Cargo.toml", &gamma);
+        assert_eq!(deps(&fx), ["fx-beta -> fx-alpha"]);
     }
 
     #[test]

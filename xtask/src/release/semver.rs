@@ -9,6 +9,7 @@
 //! the first time a baseline exists and it is missing.
 
 use std::collections::BTreeMap;
+use std::io::Write;
 use std::path::Path;
 
 use anyhow::{bail, Context, Result};
@@ -21,8 +22,15 @@ use crate::{cmd, git};
 const BREAKING: i32 = 100;
 
 /// `cargo semver-checks` for `crates` (in the tree at `dir`, a checkout of the repository
-/// at `repo`) against each one's last release below `before` (all releases when `None`).
-pub fn check(repo: &Path, dir: &Path, crates: &[String], before: Option<&Version>) -> Result<()> {
+/// at `repo`) against each one's last release below `before` (all releases when `None`),
+/// with what was skipped and why written to `out`.
+pub fn check(
+    repo: &Path,
+    dir: &Path,
+    crates: &[String],
+    before: Option<&Version>,
+    out: &mut dyn Write,
+) -> Result<()> {
     let tags = git::tags(repo)?;
     let mut by_baseline: BTreeMap<(Version, String), Vec<&str>> = BTreeMap::new();
     let mut unreleased = Vec::new();
@@ -33,18 +41,20 @@ pub fn check(repo: &Path, dir: &Path, crates: &[String], before: Option<&Version
         }
     }
     if by_baseline.is_empty() {
-        println!(
+        writeln!(
+            out,
             "semver-checks: skipped, no version was released yet (no `<crate>-v<version>` \
              tag for {})",
             crates.join(", ")
-        );
+        )?;
         return Ok(());
     }
     if !unreleased.is_empty() {
-        println!(
+        writeln!(
+            out,
             "semver-checks: not released before, nothing to compare: {}",
             unreleased.join(", ")
-        );
+        )?;
     }
     ensure_installed()?;
     for ((version, tag), names) in by_baseline {
@@ -105,6 +115,7 @@ fn ensure_installed() -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::release::fixture::{Fixture, ALPHA_BROKEN, ALPHA_RELEASED};
 
     fn tags(names: &[&str]) -> Vec<String> {
         names.iter().map(|s| s.to_string()).collect()
@@ -137,12 +148,52 @@ mod tests {
         assert_eq!(last_release(&tags, "connkit-sandbox", None), None);
     }
 
+    /// `cargo xtask semver` in the fixture: its result and what it wrote.
+    fn xtask_semver(fx: &Fixture) -> (Result<()>, String) {
+        let mut out = Vec::new();
+        let result = crate::release::semver_checks(&fx.root(), &mut out);
+        (result, String::from_utf8(out).expect("UTF-8"))
+    }
+
     #[test]
     fn nothing_released_is_a_skip_without_running_anything() {
-        let fx = crate::release::fixture::Fixture::new();
+        let fx = Fixture::new();
         fx.commit_all();
-        let root = fx.root();
         // No tag, so no baseline: succeeds without needing cargo-semver-checks at all.
-        check(&root, &root, &["fx-alpha".to_owned()], None).unwrap();
+        let (result, out) = xtask_semver(&fx);
+        result.unwrap();
+        assert_eq!(
+            out,
+            "semver-checks: skipped, no version was released yet (no `<crate>-v<version>` \
+             tag for fx-alpha, fx-beta, fx-gamma)\n"
+        );
+    }
+
+    #[test]
+    fn an_addition_since_the_last_release_passes() {
+        let fx = Fixture::new();
+        fx.release_alpha();
+        fx.write(
+            "alpha/src/lib.rs",
+            &format!("{ALPHA_RELEASED}\npub fn added() {{}}\n"),
+        );
+        let (result, out) = xtask_semver(&fx);
+        result.unwrap();
+        assert_eq!(
+            out,
+            "semver-checks: not released before, nothing to compare: fx-beta, fx-gamma\n"
+        );
+    }
+
+    #[test]
+    fn a_removed_function_is_a_breaking_change() {
+        let fx = Fixture::new();
+        fx.release_alpha();
+        fx.write("alpha/src/lib.rs", ALPHA_BROKEN);
+        let msg = format!("{:#}", xtask_semver(&fx).0.unwrap_err());
+        assert!(
+            msg.contains("`cargo semver-checks` found breaking changes since 0.1.0 in fx-alpha"),
+            "{msg}"
+        );
     }
 }
