@@ -260,6 +260,7 @@ impl C1Sandbox {
             .route("/auth/v1/token", post(h::token))
             .route_layer(middleware::from_fn_with_state(self.0.clone(), gate))
             .route(admin::SYNCS, get(admin::syncs))
+            .route(admin::SYNC_FILE, get(admin::sync_file))
             .route("/api/v1/{*rest}", axum::routing::any(unrouted))
             .with_state(self.0.clone())
     }

@@ -60,6 +60,23 @@ async fn the_syncs_route_lists_a_connectors_runs_without_a_token() {
     )
     .await;
     assert_eq!(url.status, 200, "{}", url.text());
+    // The URL it hands out answers, with the sync's manifest (the sandbox syncs no data).
+    let download = url.json()["downloadUrl"].as_str().unwrap().to_owned();
+    let path = &download[download.find("/__sandbox/").unwrap()..];
+    let file = send_remote(&pair, Req::get(path)).await;
+    assert_eq!(file.status, 200, "{}", file.text());
+    assert_eq!(
+        file.json(),
+        json!({
+            "appId": app,
+            "connectorId": connector,
+            "syncId": sync_id,
+            "lifecycleId": runs[0]["lifecycleId"],
+            "completedAt": runs[0]["completedAt"],
+        })
+    );
+    let missing = send_remote(&pair, Req::get("/__sandbox/c1/syncs/nope.c1z")).await;
+    assert_eq!(missing.status, 404, "{}", missing.text());
     let lifecycle = runs[1]["lifecycleId"].as_str().unwrap();
     let confirmed = send_remote(&pair, post(format!("{one}/confirm_sync_valid/{lifecycle}"))).await;
     assert_eq!(confirmed.status, 200, "{}", confirmed.text());
