@@ -111,7 +111,7 @@ fn config_file(data: &[u8], plant_secret: bool) {
     };
     let path = CONFIG_FILE.as_path();
     std::fs::write(path, &data).expect("the config file is written");
-    let resolved = ConfigSources::new()
+    let resolved = ConfigSources::new(connkit_connectors::SETTINGS)
         .env(|_| None)
         .config_file(path)
         .resolve();
