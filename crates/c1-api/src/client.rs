@@ -4,7 +4,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::Bytes;
-use connkit_client::{ConfigureStack, StackError, TransportChoice};
+use connkit_client::{StackError, TransportChoice};
 use connkit_transport::{Auth, BaseUrl, Deadline, RetryPolicy, Transport};
 
 use crate::auth::AssertionAuth;
@@ -133,27 +133,7 @@ impl ClientBuilder {
         self
     }
 
-    /// Sends through `backend` under the standard stack (retry, timeouts, any rate limit
-    /// set with [`configure_stack`](ClientBuilder::configure_stack)).
-    pub fn backend_with_stack(mut self, backend: Arc<dyn Transport>) -> Self {
-        self.transport.backend_with_stack(backend);
-        self
-    }
-
-    /// Sends through this transport as is; only auth is added. Retry and timeout
-    /// settings are then the transport's business, and `build` refuses a
-    /// [`configure_stack`](ClientBuilder::configure_stack) hook.
-    pub fn transport_as_is(mut self, transport: Arc<dyn Transport>) -> Self {
-        self.transport.as_is(transport);
-        self
-    }
-
-    /// Adjusts the standard stack (retry policy, timeouts, a client-side rate limit)
-    /// after this builder's settings.
-    pub fn configure_stack(mut self, hook: impl ConfigureStack) -> Self {
-        self.transport.configure(hook);
-        self
-    }
+    connkit_client::transport_choice_setters!();
 
     /// A static access token.
     pub fn token(mut self, token: impl Into<String>) -> Self {

@@ -1,9 +1,8 @@
 //! [`Error`]: everything a ConductorOne call can fail with.
 
 use bytes::Bytes;
-use connkit_client::{transport_is_retryable, Answer, ErrorKind, ErrorMetadata};
+use connkit_client::{transport_is_retryable, Answer, DecodeFailure, ErrorKind, ErrorMetadata};
 use connkit_models::c1::{RpcCode, RpcStatus};
-use connkit_models::decode::DecodeError;
 use connkit_transport::TransportError;
 use http::StatusCode;
 
@@ -26,19 +25,10 @@ pub enum Error {
     /// The service answered with an error status.
     #[error(transparent)]
     Service(Box<ServiceError>),
-    /// A success answer did not decode; the error names the JSON path of the bad field.
-    #[error("{operation}: the {status} answer does not decode")]
-    Decode {
-        /// The operation.
-        operation: &'static str,
-        /// The HTTP status.
-        status: StatusCode,
-        /// The body as received.
-        body: Bytes,
-        /// Where and why decoding failed.
-        #[source]
-        source: Box<DecodeError>,
-    },
+    /// A success answer did not decode (the raw body kept; the JSON path of the bad
+    /// field named).
+    #[error(transparent)]
+    Decode(DecodeFailure),
     /// A page answered with a `nextPageToken` already seen: following it would loop.
     #[error("{operation}: the service sent page token {token:?} a second time; stopping instead of looping")]
     RepeatedPageToken {
@@ -90,7 +80,7 @@ impl Error {
     pub fn status(&self) -> Option<StatusCode> {
         match self {
             Error::Service(e) => Some(e.status),
-            Error::Decode { status, .. } => Some(*status),
+            Error::Decode(e) => Some(e.status),
             _ => None,
         }
     }
@@ -115,7 +105,7 @@ impl ErrorMetadata for Error {
     fn answer(&self) -> Option<Answer<'_>> {
         match self {
             Error::Service(e) => Some(Answer::new(e.status, Some(&e.body), e.trace_id())),
-            Error::Decode { status, body, .. } => Some(Answer::new(*status, Some(body), None)),
+            Error::Decode(e) => Some(Answer::new(e.status, Some(&e.body), None)),
             _ => None,
         }
     }
@@ -123,9 +113,8 @@ impl ErrorMetadata for Error {
     fn operation(&self) -> Option<&'static str> {
         match self {
             Error::Service(e) => Some(e.operation),
-            Error::Decode { operation, .. } | Error::RepeatedPageToken { operation, .. } => {
-                Some(operation)
-            }
+            Error::Decode(DecodeFailure { operation, .. })
+            | Error::RepeatedPageToken { operation, .. } => Some(operation),
             _ => None,
         }
     }

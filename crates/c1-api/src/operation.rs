@@ -3,7 +3,7 @@
 //! pipeline (the provided methods); an operation only says what differs.
 
 use bytes::Bytes;
-use connkit_client::RequestSpec;
+use connkit_client::{DecodeFailure, RequestSpec};
 use connkit_models::decode::from_json;
 use connkit_transport::BaseUrl;
 use http::Method;
@@ -77,12 +77,9 @@ pub trait Operation {
         } else {
             response.body().clone()
         };
-        from_json(&body).map_err(|source| Error::Decode {
-            operation,
-            status: response.status(),
-            body,
-            source: Box::new(source),
-        })
+        let status = response.status();
+        from_json(&body)
+            .map_err(|source| Error::Decode(DecodeFailure::new(operation, status, body, source)))
     }
 }
 

@@ -24,6 +24,7 @@
 
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+mod decode;
 mod encode;
 mod kind;
 mod metadata;
@@ -33,6 +34,7 @@ mod request;
 mod stack;
 mod stream;
 
+pub use decode::DecodeFailure;
 pub use encode::{path_segment, PathBuilder, Query};
 pub use kind::ErrorKind;
 pub use metadata::{transport_is_retryable, Answer, ErrorMetadata};
@@ -43,3 +45,7 @@ pub use paginate::{
 pub use request::{InvalidRequest, RequestSpec};
 pub use stack::{ConfigureStack, StackError, StackHook, TransportChoice};
 pub use stream::ListStream;
+
+/// For [`transport_choice_setters!`]: the transport crate, whatever the caller names it.
+#[doc(hidden)]
+pub use connkit_transport as __transport;

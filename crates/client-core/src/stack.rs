@@ -130,6 +130,44 @@ impl TransportChoice {
     }
 }
 
+/// The transport-choice setters every API client's `ClientBuilder` offers, defined
+/// once: expands, inside `impl ClientBuilder { … }`, to `backend_with_stack`,
+/// `transport_as_is` and `configure_stack`, which set the builder's
+/// `transport: TransportChoice` field.
+#[macro_export]
+macro_rules! transport_choice_setters {
+    () => {
+        /// Sends through `backend` under the standard stack (timeouts, auth, retry, rate
+        /// limit) instead of the reqwest backend. Under the default `auto` rate-limit
+        /// policy an in-process backend (the sandbox) gets no limiter.
+        pub fn backend_with_stack(
+            mut self,
+            backend: ::std::sync::Arc<dyn $crate::__transport::Transport>,
+        ) -> Self {
+            self.transport.backend_with_stack(backend);
+            self
+        }
+
+        /// Sends through `transport` as is; only auth is added, and only when credentials
+        /// are given (no timeouts, retries or rate limiter).
+        pub fn transport_as_is(
+            mut self,
+            transport: ::std::sync::Arc<dyn $crate::__transport::Transport>,
+        ) -> Self {
+            self.transport.as_is(transport);
+            self
+        }
+
+        /// Adjusts the standard stack (retry policy, timeouts, rate limit) after this
+        /// builder's own settings. There is no stack with `transport_as_is`: `build` then
+        /// fails rather than ignore the hook.
+        pub fn configure_stack(mut self, hook: impl $crate::ConfigureStack) -> Self {
+            self.transport.configure(hook);
+            self
+        }
+    };
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

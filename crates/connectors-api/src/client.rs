@@ -4,7 +4,7 @@
 use std::fmt;
 use std::sync::Arc;
 
-use connkit_client::{ConfigureStack, StackError, TransportChoice};
+use connkit_client::{StackError, TransportChoice};
 use connkit_models::filter;
 use connkit_models::isc::v2024::V3ConnectorDto;
 use connkit_models::preflight::{BodyKind, Finding, Validator};
@@ -393,29 +393,7 @@ impl ClientBuilder {
         self
     }
 
-    /// Sends through `backend` under the standard stack (timeouts, auth, retry, rate
-    /// limit) instead of the reqwest backend. Under the default `auto` rate-limit policy
-    /// an in-process backend (the sandbox) gets no limiter.
-    pub fn backend_with_stack(mut self, backend: Arc<dyn Transport>) -> Self {
-        self.transport.backend_with_stack(backend);
-        self
-    }
-
-    /// Sends through `transport` as is; only the auth layer is added, and only when
-    /// credentials are given (no timeouts, retries or rate limiter).
-    pub fn transport_as_is(mut self, transport: Arc<dyn Transport>) -> Self {
-        self.transport.as_is(transport);
-        self
-    }
-
-    /// Adjusts the standard stack (retry policy, timeouts, rate limit) before it is
-    /// built. There is no stack with
-    /// [`transport_as_is`](ClientBuilder::transport_as_is): `build` then fails rather
-    /// than ignore the hook.
-    pub fn configure_stack(mut self, hook: impl ConfigureStack) -> Self {
-        self.transport.configure(hook);
-        self
-    }
+    connkit_client::transport_choice_setters!();
 
     /// Adds a validator, run after the built-ins and any added before it.
     pub fn validator(mut self, validator: Arc<dyn Validator>) -> Self {

@@ -5,8 +5,7 @@ use std::path::PathBuf;
 use std::time::{Duration, SystemTime};
 
 use bytes::Bytes;
-use connkit_client::{transport_is_retryable, Answer, ErrorKind, ErrorMetadata};
-use connkit_models::decode::DecodeError;
+use connkit_client::{transport_is_retryable, Answer, DecodeFailure, ErrorKind, ErrorMetadata};
 use connkit_models::filter::{FilterNotAllowed, ParseError};
 use connkit_models::isc::v2024::{
     ErrorResponseDto, RateLimitError, UnauthorizedError, UpdateDetail, V3ConnectorDto,
@@ -48,20 +47,10 @@ pub enum Error {
         /// The whole answer.
         detail: Box<UpdateDetail>,
     },
-    /// A success response whose body is not what the spec says.
-    #[error("{operation}: could not decode the {status} response")]
-    #[non_exhaustive]
-    Decode {
-        /// The spec's operationId.
-        operation: &'static str,
-        /// The status of the response.
-        status: StatusCode,
-        /// The raw body.
-        body: Bytes,
-        /// Where and why decoding failed (names the JSON path of the bad field).
-        #[source]
-        source: Box<DecodeError>,
-    },
+    /// A success response whose body is not what the spec says (the raw body kept; the
+    /// JSON path of the bad field named).
+    #[error(transparent)]
+    Decode(DecodeFailure),
     /// A raw filter string did not parse (why and where: the `source()`).
     #[error("invalid filter")]
     InvalidFilter(#[source] ParseError),
@@ -143,7 +132,7 @@ impl Error {
                 _ => ErrorKind::MaybeApplied,
             },
             Error::Transport { source, .. } => ErrorKind::of_transport(source),
-            Error::UpdateFailed { .. } | Error::Decode { .. } | Error::Pagination(_) => {
+            Error::UpdateFailed { .. } | Error::Decode(_) | Error::Pagination(_) => {
                 ErrorKind::Other
             }
         }
@@ -164,7 +153,7 @@ impl Error {
     pub fn status(&self) -> Option<StatusCode> {
         match self {
             Error::Service(e) => Some(e.status),
-            Error::Decode { status, .. } => Some(*status),
+            Error::Decode(e) => Some(e.status),
             Error::UpdateFailed { .. } => Some(StatusCode::OK),
             _ => None,
         }
@@ -210,7 +199,7 @@ impl ErrorMetadata for Error {
         match self {
             Error::Service(e) => Some(e.operation),
             Error::UpdateFailed { operation, .. }
-            | Error::Decode { operation, .. }
+            | Error::Decode(DecodeFailure { operation, .. })
             | Error::MaybeApplied { operation, .. }
             | Error::Transport { operation, .. } => Some(operation),
             _ => None,
@@ -220,7 +209,7 @@ impl ErrorMetadata for Error {
     fn answer(&self) -> Option<Answer<'_>> {
         Some(match self {
             Error::Service(e) => Answer::new(e.status, Some(&e.body), e.tracking_id.as_deref()),
-            Error::Decode { status, body, .. } => Answer::new(*status, Some(body), None),
+            Error::Decode(e) => Answer::new(e.status, Some(&e.body), None),
             Error::UpdateFailed { .. } => Answer::new(StatusCode::OK, None, None),
             _ => return None,
         })

@@ -15,7 +15,7 @@ use serde::de::DeserializeOwned;
 
 use crate::error::{Error, Result, ServiceError};
 use crate::settings::API_VERSION_PREFIX;
-use connkit_client::{path_segment, RequestSpec};
+use connkit_client::{path_segment, DecodeFailure, RequestSpec};
 
 /// One API operation, without I/O.
 ///
@@ -146,12 +146,12 @@ fn decode_error(
     source: DecodeError,
 ) -> Error {
     let status = response.status();
-    Error::Decode {
+    Error::Decode(DecodeFailure::new(
         operation,
         status,
-        body: response.into_body(),
-        source: Box::new(source),
-    }
+        response.into_body(),
+        source,
+    ))
 }
 
 /// Decodes the answer to a PUT: an error status into [`Error::Service`], an
@@ -206,9 +206,9 @@ mod tests {
         )
         .unwrap_err();
         match &err {
-            Error::Decode { source, body, .. } => {
-                assert_eq!(source.path, "[1].features[0]");
-                assert_eq!(body.len(), 31);
+            Error::Decode(e) => {
+                assert_eq!(e.source.path, "[1].features[0]");
+                assert_eq!(e.body.len(), 31);
             }
             other => panic!("{other:?}"),
         }
@@ -222,7 +222,8 @@ mod tests {
         );
         let err = decode_text("t", ok(b"a=1\nb=\xff")).unwrap_err();
         match err {
-            Error::Decode { source, .. } => {
+            Error::Decode(e) => {
+                let source = &e.source;
                 assert_eq!((source.line, source.column, source.offset), (2, 3, 6));
             }
             other => panic!("{other:?}"),

@@ -8,7 +8,7 @@ use http::Method;
 
 use crate::error::{Error, Result};
 use crate::filter::FilterArg;
-use connkit_client::RequestSpec;
+use connkit_client::{DecodeFailure, RequestSpec};
 
 use crate::operation::{decode_json, expect_success, BuildOn, Operation};
 use connkit_client::Page;
@@ -131,19 +131,19 @@ fn total_count(response: &http::Response<Bytes>) -> Result<Option<u64>> {
         .and_then(|v| v.trim().parse::<u64>().ok())
     {
         Some(total) => Ok(Some(total)),
-        None => Err(Error::Decode {
-            operation: OPERATION,
-            status: response.status(),
-            body: response.body().clone(),
-            source: Box::new(DecodeError {
+        None => Err(Error::Decode(DecodeFailure::new(
+            OPERATION,
+            response.status(),
+            response.body().clone(),
+            DecodeError {
                 path: "X-Total-Count".to_owned(),
                 line: 0,
                 column: 0,
                 offset: 0,
                 message: format!("header value {value:?} is not a non-negative integer"),
                 is_eof: false,
-            }),
-        }),
+            },
+        ))),
     }
 }
 
