@@ -59,7 +59,10 @@ impl Client {
     }
 
     /// Runs one operation: builds its request, sends it, decodes the answer.
-    pub async fn execute<O: Operation + Sync>(&self, operation: &O) -> Result<O::Output> {
+    pub async fn execute<O: Operation<Error = Error> + Sync>(
+        &self,
+        operation: &O,
+    ) -> Result<O::Output> {
         let response = self.fetch(operation, None).await?;
         operation.parse_response(response)
     }
@@ -67,7 +70,7 @@ impl Client {
     /// The I/O half of [`execute`](Client::execute): builds the request and sends it
     /// (with `deadline`, if any); the answer is left for
     /// [`Operation::parse_response`] (which the paginator runs on another thread).
-    pub(crate) async fn fetch<O: Operation + Sync>(
+    pub(crate) async fn fetch<O: Operation<Error = Error> + Sync>(
         &self,
         operation: &O,
         deadline: Option<Deadline>,

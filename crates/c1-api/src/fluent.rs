@@ -7,7 +7,7 @@ use connkit_models::c1::{
 };
 
 use crate::client::Client;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::operation::Operation;
 use crate::ops::{
     ConfirmSyncValid, ConnectorRef, CreateConnector, CreateDelegatedConnector, CredentialRef,
@@ -25,7 +25,7 @@ pub struct Call<O> {
     op: O,
 }
 
-impl<O: Operation + Sync> Call<O> {
+impl<O: Operation<Error = Error> + Sync> Call<O> {
     /// Sends the request and decodes the answer.
     pub async fn send(self) -> Result<O::Output> {
         self.client.execute(&self.op).await

@@ -66,5 +66,5 @@ pub use connkit_client::{DecodeFailure, ErrorKind, ErrorMetadata};
 pub use credentials::{audience_of, encode_secret, host_of, C1Credentials, SECRET_PREFIX};
 pub use error::{Error, Result, ServiceError, TRACE_ID_HEADER};
 pub use fluent::Call;
-pub use operation::{Operation, API_PREFIX};
+pub use operation::{Operation, Route, API_PREFIX};
 pub use paginate::{ConnectorListing, Paginator};

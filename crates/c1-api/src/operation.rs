@@ -1,6 +1,7 @@
-//! The sans-IO [`Operation`] trait: typed input to `http::Request`, `http::Response` to
-//! typed output, with no I/O. Every operation shares one request and one response
-//! pipeline (the provided methods); an operation only says what differs.
+//! ConductorOne's operations as [`Route`]s: each says only its name, method, path,
+//! query and JSON body; one request pipeline ([`build`]) and one response pipeline
+//! ([`parse`]) serve them all, and [`c1_operations!`] makes each route the shared sans-IO
+//! [`Operation`] with this crate's [`Error`].
 
 use bytes::Bytes;
 use connkit_client::{DecodeFailure, RequestSpec};
@@ -14,7 +15,9 @@ use crate::error::{Error, Result, ServiceError};
 /// Where every ConnectorService path starts, below the tenant root.
 pub const API_PREFIX: &str = "/api/v1";
 
-/// One ConnectorService operation, without I/O.
+/// One ConnectorService operation, without I/O: the shared
+/// [`connkit_client::Operation`], whose error here is this crate's [`Error`]. Every
+/// operation of [`ops`](crate::ops) implements it through its [`Route`].
 ///
 /// ```
 /// use connkit_c1::ops::GetConnector;
@@ -28,12 +31,15 @@ pub const API_PREFIX: &str = "/api/v1";
 /// // An empty id would hit the list route (the API redirects a trailing slash there).
 /// assert!(GetConnector::new("app", "").build_request(&base).is_err());
 /// ```
-pub trait Operation {
+pub use connkit_client::Operation;
+
+/// What a ConnectorService operation says about itself; everything else is shared.
+pub trait Route {
     /// What a success decodes to.
     type Output: DeserializeOwned;
 
     /// The spec's `operationId` without its `c1.api.app.v1.ConnectorService.` prefix.
-    fn operation_id(&self) -> &'static str;
+    fn name(&self) -> &'static str;
 
     /// The HTTP method.
     fn method(&self) -> Method;
@@ -50,38 +56,71 @@ pub trait Operation {
     fn body(&self) -> Result<Option<Bytes>> {
         Ok(None)
     }
-
-    /// Builds the request against `base` (its root; any `/v2024` is ISC's and ignored).
-    fn build_request(&self, base: &BaseUrl) -> Result<http::Request<Bytes>> {
-        let mut spec = RequestSpec::new(self.method(), self.path()?, "application/json");
-        for (name, value) in self.query() {
-            spec.query.push(name, value);
-        }
-        if let Some(body) = self.body()? {
-            spec = spec.json(body);
-        }
-        Ok(spec.build(&format!("{}{API_PREFIX}", base.root()))?)
-    }
-
-    /// Decodes the answer: 200 into [`Self::Output`], anything else into
-    /// [`Error::Service`]. An empty 200 body reads as `{}`.
-    fn parse_response(&self, response: http::Response<Bytes>) -> Result<Self::Output> {
-        let operation = self.operation_id();
-        if !response.status().is_success() {
-            return Err(Error::Service(Box::new(ServiceError::from_response(
-                operation, &response,
-            ))));
-        }
-        let body = if response.body().is_empty() {
-            Bytes::from_static(b"{}")
-        } else {
-            response.body().clone()
-        };
-        let status = response.status();
-        from_json(&body)
-            .map_err(|source| Error::Decode(DecodeFailure::new(operation, status, body, source)))
-    }
 }
+
+/// Builds `route`'s request against `base` (its root; any `/v2024` is ISC's and ignored).
+pub(crate) fn build<R: Route + ?Sized>(route: &R, base: &BaseUrl) -> Result<http::Request<Bytes>> {
+    let mut spec = RequestSpec::new(route.method(), route.path()?, "application/json");
+    for (name, value) in route.query() {
+        spec.query.push(name, value);
+    }
+    if let Some(body) = route.body()? {
+        spec = spec.json(body);
+    }
+    Ok(spec.build(&format!("{}{API_PREFIX}", base.root()))?)
+}
+
+/// Decodes the answer to `route`: 200 into its output, anything else into
+/// [`Error::Service`]. An empty 200 body reads as `{}`.
+pub(crate) fn parse<R: Route + ?Sized>(
+    route: &R,
+    response: http::Response<Bytes>,
+) -> Result<R::Output> {
+    let operation = route.name();
+    if !response.status().is_success() {
+        return Err(Error::Service(Box::new(ServiceError::from_response(
+            operation, &response,
+        ))));
+    }
+    let body = if response.body().is_empty() {
+        Bytes::from_static(b"{}")
+    } else {
+        response.body().clone()
+    };
+    let status = response.status();
+    from_json(&body)
+        .map_err(|source| Error::Decode(DecodeFailure::new(operation, status, body, source)))
+}
+
+/// Implements the shared [`Operation`] for each listed [`Route`], with [`build`] and
+/// [`parse`] (Rust's orphan rule rules out one blanket impl).
+macro_rules! c1_operations {
+    ($($route:ty),* $(,)?) => {$(
+        impl $crate::operation::Operation for $route {
+            type Output = <$route as $crate::operation::Route>::Output;
+            type Error = $crate::error::Error;
+
+            fn operation_id(&self) -> &'static str {
+                $crate::operation::Route::name(self)
+            }
+
+            fn build_request(
+                &self,
+                base: &connkit_transport::BaseUrl,
+            ) -> $crate::error::Result<http::Request<bytes::Bytes>> {
+                $crate::operation::build(self, base)
+            }
+
+            fn parse_response(
+                &self,
+                response: http::Response<bytes::Bytes>,
+            ) -> $crate::error::Result<Self::Output> {
+                $crate::operation::parse(self, response)
+            }
+        }
+    )*};
+}
+pub(crate) use c1_operations;
 
 /// A JSON body for `value`.
 pub(crate) fn json_body(value: &impl serde::Serialize) -> Result<Option<Bytes>> {

@@ -18,7 +18,7 @@ use http::Method;
 use crate::error::Result;
 use connkit_client::PathBuilder;
 
-use crate::operation::{json_body, Operation};
+use crate::operation::{c1_operations, json_body, Route};
 
 /// The smallest, default and largest `page_size` the service accepts (it clamps).
 pub const PAGE_SIZE_RANGE: (u32, u32, u32) = (10, 25, 100);
@@ -79,9 +79,9 @@ impl ListConnectors {
     }
 }
 
-impl Operation for ListConnectors {
+impl Route for ListConnectors {
     type Output = ConnectorServiceListResponse;
-    fn operation_id(&self) -> &'static str {
+    fn name(&self) -> &'static str {
         "List"
     }
     fn method(&self) -> Method {
@@ -113,9 +113,9 @@ impl GetConnector {
     }
 }
 
-impl Operation for GetConnector {
+impl Route for GetConnector {
     type Output = ConnectorServiceGetResponse;
-    fn operation_id(&self) -> &'static str {
+    fn name(&self) -> &'static str {
         "Get"
     }
     fn method(&self) -> Method {
@@ -137,9 +137,9 @@ impl DeleteConnector {
     }
 }
 
-impl Operation for DeleteConnector {
+impl Route for DeleteConnector {
     type Output = Empty;
-    fn operation_id(&self) -> &'static str {
+    fn name(&self) -> &'static str {
         "Delete"
     }
     fn method(&self) -> Method {
@@ -162,9 +162,9 @@ pub struct CreateConnector {
     pub body: ConnectorServiceCreateRequest,
 }
 
-impl Operation for CreateConnector {
+impl Route for CreateConnector {
     type Output = ConnectorServiceCreateResponse;
-    fn operation_id(&self) -> &'static str {
+    fn name(&self) -> &'static str {
         "Create"
     }
     fn method(&self) -> Method {
@@ -191,9 +191,9 @@ pub struct CreateDelegatedConnector {
     pub body: ConnectorServiceCreateDelegatedRequest,
 }
 
-impl Operation for CreateDelegatedConnector {
+impl Route for CreateDelegatedConnector {
     type Output = ConnectorServiceCreateResponse;
-    fn operation_id(&self) -> &'static str {
+    fn name(&self) -> &'static str {
         "CreateDelegated"
     }
     fn method(&self) -> Method {
@@ -253,9 +253,9 @@ impl UpdateConnector {
     }
 }
 
-impl Operation for UpdateConnector {
+impl Route for UpdateConnector {
     type Output = ConnectorServiceUpdateResponse;
-    fn operation_id(&self) -> &'static str {
+    fn name(&self) -> &'static str {
         match self.route {
             UpdateRoute::Plain => "Update",
             UpdateRoute::Delegated => "UpdateDelegated",
@@ -297,9 +297,9 @@ pub struct SyncControl {
     pub action: SyncAction,
 }
 
-impl Operation for SyncControl {
+impl Route for SyncControl {
     type Output = Empty;
-    fn operation_id(&self) -> &'static str {
+    fn name(&self) -> &'static str {
         match self.action {
             SyncAction::ForceSync => "ForceSync",
             SyncAction::Pause => "PauseSync",
@@ -331,9 +331,9 @@ pub struct UpdateSchedule {
     pub cron: ConnectorScheduleCron,
 }
 
-impl Operation for UpdateSchedule {
+impl Route for UpdateSchedule {
     type Output = Empty;
-    fn operation_id(&self) -> &'static str {
+    fn name(&self) -> &'static str {
         "UpdateConnectorSchedule"
     }
     fn method(&self) -> Method {
@@ -359,9 +359,9 @@ pub struct GetSyncDownloadUrl {
     pub sync_id: String,
 }
 
-impl Operation for GetSyncDownloadUrl {
+impl Route for GetSyncDownloadUrl {
     type Output = GetConnectorSyncDownloadURLResponse;
-    fn operation_id(&self) -> &'static str {
+    fn name(&self) -> &'static str {
         "GetConnectorSyncDownloadURL"
     }
     fn method(&self) -> Method {
@@ -388,9 +388,9 @@ pub struct ConfirmSyncValid {
     pub sync_lifecycle_id: String,
 }
 
-impl Operation for ConfirmSyncValid {
+impl Route for ConfirmSyncValid {
     type Output = Empty;
-    fn operation_id(&self) -> &'static str {
+    fn name(&self) -> &'static str {
         "ConfirmSyncValid"
     }
     fn method(&self) -> Method {
@@ -414,9 +414,9 @@ impl Operation for ConfirmSyncValid {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RotateCredential(pub ConnectorRef);
 
-impl Operation for RotateCredential {
+impl Route for RotateCredential {
     type Output = ConnectorServiceRotateCredentialResponse;
-    fn operation_id(&self) -> &'static str {
+    fn name(&self) -> &'static str {
         "RotateCredential"
     }
     fn method(&self) -> Method {
@@ -459,9 +459,9 @@ impl CredentialRef {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct GetCredential(pub CredentialRef);
 
-impl Operation for GetCredential {
+impl Route for GetCredential {
     type Output = ConnectorServiceGetCredentialsResponse;
-    fn operation_id(&self) -> &'static str {
+    fn name(&self) -> &'static str {
         "GetCredentials"
     }
     fn method(&self) -> Method {
@@ -476,9 +476,9 @@ impl Operation for GetCredential {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RevokeCredential(pub CredentialRef);
 
-impl Operation for RevokeCredential {
+impl Route for RevokeCredential {
     type Output = Empty;
-    fn operation_id(&self) -> &'static str {
+    fn name(&self) -> &'static str {
         "RevokeCredential"
     }
     fn method(&self) -> Method {
@@ -499,9 +499,9 @@ pub struct ValidateHttpConfig {
     pub text: String,
 }
 
-impl Operation for ValidateHttpConfig {
+impl Route for ValidateHttpConfig {
     type Output = EditorValidateResponse;
-    fn operation_id(&self) -> &'static str {
+    fn name(&self) -> &'static str {
         "ValidateHTTPConnectorConfig"
     }
     fn method(&self) -> Method {
@@ -516,3 +516,20 @@ impl Operation for ValidateHttpConfig {
         })
     }
 }
+
+c1_operations!(
+    ListConnectors,
+    GetConnector,
+    DeleteConnector,
+    CreateConnector,
+    CreateDelegatedConnector,
+    UpdateConnector,
+    SyncControl,
+    UpdateSchedule,
+    GetSyncDownloadUrl,
+    ConfirmSyncValid,
+    RotateCredential,
+    GetCredential,
+    RevokeCredential,
+    ValidateHttpConfig,
+);

@@ -1,6 +1,7 @@
 //! What the connkit API clients share, so that the ISC client (`connkit-connectors`)
 //! and the ConductorOne client (`connkit-c1`) are one design with two vocabularies:
 //!
+//! - [`Operation`]: the sans-IO shape of every operation (request out, response in).
 //! - [`RequestSpec`], [`PathBuilder`], [`Query`], [`path_segment`]: the one place a
 //!   request is assembled and a path or query is percent-encoded; an empty id is
 //!   refused ([`InvalidRequest`]) before anything is sent.
@@ -28,6 +29,7 @@ mod decode;
 mod encode;
 mod kind;
 mod metadata;
+mod operation;
 mod page;
 mod paginate;
 mod request;
@@ -38,6 +40,7 @@ pub use decode::DecodeFailure;
 pub use encode::{path_segment, PathBuilder, Query};
 pub use kind::ErrorKind;
 pub use metadata::{transport_is_retryable, Answer, ErrorMetadata};
+pub use operation::Operation;
 pub use page::Page;
 pub use paginate::{
     Cursor, Offset, PageMeta, PageRequest, PageSource, PaginationError, Paginator, Sending, Token,

@@ -131,13 +131,16 @@ impl Client {
     /// A POST or PATCH that got no usable answer fails with [`Error::MaybeApplied`]; for
     /// a create, the connector is first looked up by name (see
     /// [`Reconciliation`](crate::Reconciliation)).
-    pub async fn execute<O: Operation + Sync>(&self, operation: &O) -> Result<O::Output> {
+    pub async fn execute<O: Operation<Error = Error> + Sync>(
+        &self,
+        operation: &O,
+    ) -> Result<O::Output> {
         self.execute_until(operation, None).await
     }
 
     /// [`execute`](Client::execute) with a [`Deadline`] for the whole operation (the
     /// reconciling lookup included), which the standard stack's layers respect.
-    pub(crate) async fn execute_until<O: Operation + Sync>(
+    pub(crate) async fn execute_until<O: Operation<Error = Error> + Sync>(
         &self,
         operation: &O,
         deadline: Option<Deadline>,
@@ -170,7 +173,7 @@ impl Client {
     }
 
     /// Sends `operation` and decodes the answer, without reconciling.
-    pub(crate) async fn run<O: Operation + Sync>(
+    pub(crate) async fn run<O: Operation<Error = Error> + Sync>(
         &self,
         operation: &O,
         deadline: Option<Deadline>,
@@ -208,7 +211,7 @@ impl Client {
     /// The I/O half of [`execute`](Client::execute): builds the request, runs pre-flight
     /// on its body and sends it (with `deadline`, if any); the response is left for
     /// [`Operation::parse_response`] (which the paginator runs on another thread).
-    pub(crate) async fn fetch<O: Operation + Sync>(
+    pub(crate) async fn fetch<O: Operation<Error = Error> + Sync>(
         &self,
         operation: &O,
         deadline: Option<Deadline>,
@@ -231,7 +234,7 @@ impl Client {
     /// When retries ran out on an HTTP answer, the answer is decoded as the service
     /// error it is (noting the attempts); a POST or PATCH that may have been processed
     /// is [`Error::MaybeApplied`]; anything else stays a transport error.
-    fn transport_failure<O: Operation>(
+    fn transport_failure<O: Operation<Error = Error>>(
         &self,
         operation: &O,
         idempotency: Idempotency,

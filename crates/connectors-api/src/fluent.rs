@@ -67,7 +67,7 @@ pub struct RequestBuilder<O> {
     deadline: Option<Deadline>,
 }
 
-impl<O: Operation + Send + Sync> RequestBuilder<O> {
+impl<O: Operation<Error = Error> + Send + Sync> RequestBuilder<O> {
     fn new(client: &Client, operation: O) -> Self {
         RequestBuilder {
             client: client.clone(),
@@ -117,7 +117,7 @@ impl<O: Operation + Send + Sync> RequestBuilder<O> {
 
 impl<O> IntoFuture for RequestBuilder<O>
 where
-    O: Operation + Send + Sync + 'static,
+    O: Operation<Error = Error> + Send + Sync + 'static,
     O::Output: Send,
 {
     type Output = Result<O::Output>;

@@ -9,7 +9,6 @@
 use bytes::Bytes;
 use connkit_models::decode::{from_json, DecodeError};
 use connkit_models::isc::v2024::UpdateDetail;
-use connkit_models::preflight::BodyKind;
 use connkit_transport::BaseUrl;
 use serde::de::DeserializeOwned;
 
@@ -17,7 +16,8 @@ use crate::error::{Error, Result, ServiceError};
 use crate::settings::API_VERSION_PREFIX;
 use connkit_client::{path_segment, DecodeFailure, RequestSpec};
 
-/// One API operation, without I/O.
+/// One API operation, without I/O: the shared [`connkit_client::Operation`], whose
+/// error here is this crate's [`Error`].
 ///
 /// ```
 /// use connkit_connectors::ops::GetConnector;
@@ -39,37 +39,7 @@ use connkit_client::{path_segment, DecodeFailure, RequestSpec};
 /// let detail = op.parse_response(response).unwrap();
 /// assert_eq!(detail.name.as_deref(), Some("My connector"));
 /// ```
-pub trait Operation {
-    /// What a successful response decodes to.
-    type Output;
-
-    /// The spec's `operationId`, e.g. `getConnector`.
-    fn operation_id(&self) -> &'static str;
-
-    /// The body pre-flight validators must see before `request` (built by
-    /// [`build_request`](Operation::build_request)) may leave, if any: the JSON body of
-    /// a create or update, the uploaded file of a PUT.
-    fn preflight_body<'a>(
-        &'a self,
-        request: &'a http::Request<Bytes>,
-    ) -> Option<(BodyKind, &'a [u8])> {
-        let _ = request;
-        None
-    }
-
-    /// For a create: the name the new resource gets, so that a create whose outcome is
-    /// unknown can be looked up by it. `None` (the default) for every other operation.
-    fn created_name(&self) -> Option<String> {
-        None
-    }
-
-    /// Builds the request against `base`.
-    fn build_request(&self, base: &BaseUrl) -> Result<http::Request<Bytes>>;
-
-    /// Decodes the response: a success into [`Self::Output`], anything else into an
-    /// [`Error`].
-    fn parse_response(&self, response: http::Response<Bytes>) -> Result<Self::Output>;
-}
+pub use connkit_client::Operation;
 
 /// Joins a [`RequestSpec`] onto the ISC API root of a tenant (`{base}/v2024`).
 pub(crate) trait BuildOn {

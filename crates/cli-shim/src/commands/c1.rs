@@ -148,12 +148,16 @@ fn app(target: &C1Target) -> &str {
 }
 
 /// Sends a call that changes nothing.
-async fn read<O: Operation + Sync>(call: Call<O>) -> Result<O::Output, Failure> {
+async fn read<O: Operation<Error = connkit_c1::Error> + Sync>(
+    call: Call<O>,
+) -> Result<O::Output, Failure> {
     call.send().await.map_err(failure)
 }
 
 /// Sends a call that changes something (its lost answer may mean it was applied).
-async fn write<O: Operation + Sync>(call: Call<O>) -> Result<O::Output, Failure> {
+async fn write<O: Operation<Error = connkit_c1::Error> + Sync>(
+    call: Call<O>,
+) -> Result<O::Output, Failure> {
     call.send().await.map_err(write_failure)
 }
 

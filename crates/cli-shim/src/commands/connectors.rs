@@ -155,7 +155,7 @@ async fn run_until(
 }
 
 /// `request` with the command's deadline, if there is one.
-fn until<O: Operation + Send + Sync>(
+fn until<O: Operation<Error = ApiError> + Send + Sync>(
     request: RequestBuilder<O>,
     deadline: Option<Instant>,
 ) -> RequestBuilder<O> {

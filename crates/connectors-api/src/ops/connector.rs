@@ -7,7 +7,7 @@ use connkit_models::preflight::BodyKind;
 use connkit_transport::BaseUrl;
 use http::Method;
 
-use crate::error::Result;
+use crate::error::{Error, Result};
 use connkit_client::RequestSpec;
 
 use crate::operation::{connector_path, decode_json, expect_success, BuildOn, Operation};
@@ -64,6 +64,7 @@ impl CreateConnector {
 
 impl Operation for CreateConnector {
     type Output = V3ConnectorDto;
+    type Error = Error;
 
     fn operation_id(&self) -> &'static str {
         "createCustomConnector"
@@ -137,6 +138,7 @@ impl GetConnector {
 
 impl Operation for GetConnector {
     type Output = ConnectorDetail;
+    type Error = Error;
 
     fn operation_id(&self) -> &'static str {
         "getConnector"
@@ -185,6 +187,7 @@ impl DeleteConnector {
 
 impl Operation for DeleteConnector {
     type Output = ();
+    type Error = Error;
 
     fn operation_id(&self) -> &'static str {
         "deleteCustomConnector"

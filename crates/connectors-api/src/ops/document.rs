@@ -6,7 +6,7 @@ use connkit_models::preflight::BodyKind;
 use connkit_transport::BaseUrl;
 use http::Method;
 
-use crate::error::Result;
+use crate::error::{Error, Result};
 use connkit_client::RequestSpec;
 
 use crate::operation::{connector_path, expect_success, BuildOn, Operation};
@@ -106,6 +106,7 @@ impl GetDocument {
 
 impl Operation for GetDocument {
     type Output = Bytes;
+    type Error = Error;
 
     fn operation_id(&self) -> &'static str {
         self.document.get_operation_id()

@@ -90,6 +90,7 @@ impl ListConnectors {
 
 impl Operation for ListConnectors {
     type Output = Page<V3ConnectorDto>;
+    type Error = Error;
 
     fn operation_id(&self) -> &'static str {
         OPERATION

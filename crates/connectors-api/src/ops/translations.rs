@@ -6,7 +6,7 @@ use connkit_models::preflight::BodyKind;
 use connkit_transport::BaseUrl;
 use http::Method;
 
-use crate::error::Result;
+use crate::error::{Error, Result};
 use connkit_client::path_segment;
 use connkit_client::RequestSpec;
 
@@ -58,6 +58,7 @@ impl GetTranslations {
 
 impl Operation for GetTranslations {
     type Output = String;
+    type Error = Error;
 
     fn operation_id(&self) -> &'static str {
         "getConnectorTranslations"

@@ -116,6 +116,7 @@ fn metadata_pointer(key: &str) -> String {
 
 impl Operation for UpdateConnector {
     type Output = ConnectorDetail;
+    type Error = Error;
 
     fn operation_id(&self) -> &'static str {
         "updateConnector"

@@ -98,6 +98,7 @@ impl<T: UploadTarget> PutFile<T> {
 
 impl<T: UploadTarget> Operation for PutFile<T> {
     type Output = UpdateDetail;
+    type Error = Error;
 
     fn operation_id(&self) -> &'static str {
         self.target.operation_id()
