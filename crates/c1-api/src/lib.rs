@@ -2,9 +2,10 @@
 //! operations, page-token pagination, `google.rpc.Status` errors and the Ed25519
 //! signed-assertion auth.
 //!
-//! - Sans-IO core: every operation in [`ops`] builds an `http::Request<Bytes>` and
-//!   decodes an `http::Response<Bytes>` ([`Operation`]); the [`Client`]'s fluent
-//!   methods ([`Call::send`]) are a thin layer on top.
+//! - Sans-IO core: every operation in [`ops`] is a [`Route`] (name, method, path,
+//!   query, JSON body) and thereby the shared [`Operation`]: it builds an
+//!   `http::Request<Bytes>` and decodes an `http::Response<Bytes>`; the [`Client`]'s
+//!   fluent methods ([`Call::send`]) are a thin layer on top.
 //! - Paths are `{base}/api/v1/…`; every id is percent-encoded as one segment and an
 //!   empty id is refused before anything is sent (the API would redirect
 //!   `/connectors/` to the list and answer the wrong question).

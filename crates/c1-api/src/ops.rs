@@ -1,4 +1,5 @@
-//! The 17 ConnectorService operations as sans-IO values (see [`Operation`]).
+//! The 17 ConnectorService operations as sans-IO values (see [`Route`] and
+//! [`Operation`](crate::Operation)).
 //!
 //! Field names follow the path and body names of the spec; construct them with `new`
 //! and the public fields, or through the fluent [`Client`](crate::Client) methods.

@@ -278,7 +278,7 @@ pub const IN_PROCESS_BASE_URL: &str = "http://localhost";
 /// Settings for a [`Client`].
 ///
 /// The transport is, by choice:
-/// - nothing said: the reqwest [`HttpBackend`] under the standard [`TransportStack`]
+/// - nothing said: the reqwest [`HttpBackend`](connkit_transport::HttpBackend) under the standard [`TransportStack`](connkit_transport::TransportStack)
 ///   (timeouts, auth, retry, the `auto` rate-limit policy; needs the
 ///   `default-transport` feature, on by default);
 /// - [`backend_with_stack`](ClientBuilder::backend_with_stack): any transport under
