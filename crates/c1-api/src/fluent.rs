@@ -1,10 +1,13 @@
 //! The fluent layer: [`Call`] pairs a [`Client`] with one operation; setters fill the
 //! operation, [`Call::send`] runs it.
 
+use std::time::{Duration, Instant};
+
 use connkit_models::c1::{
     Config, Connector, ConnectorExpandMask, ConnectorScheduleCron,
     ConnectorServiceCreateDelegatedRequest, ConnectorServiceCreateRequest, UpdateMask,
 };
+use connkit_transport::Deadline;
 
 use crate::client::Client;
 use crate::error::{Error, Result};
@@ -23,12 +26,27 @@ use crate::paginate::{ConnectorListing, Paginator};
 pub struct Call<O> {
     client: Client,
     op: O,
+    deadline: Option<Deadline>,
 }
 
 impl<O: Operation<Error = Error> + Sync> Call<O> {
     /// Sends the request and decodes the answer.
     pub async fn send(self) -> Result<O::Output> {
-        self.client.execute(&self.op).await
+        let response = self.client.fetch(&self.op, self.deadline).await?;
+        self.op.parse_response(response)
+    }
+
+    /// Ends the call `limit` from now, retries and rate-limiter waits included (the
+    /// standard stack's layers respect the request's [`Deadline`]).
+    pub fn timeout(mut self, limit: Duration) -> Self {
+        self.deadline = Instant::now().checked_add(limit).map(Deadline);
+        self
+    }
+
+    /// Ends the call at `at` (see [`timeout`](Call::timeout)).
+    pub fn deadline(mut self, at: Instant) -> Self {
+        self.deadline = Some(Deadline(at));
+        self
     }
 
     /// The sans-IO operation, e.g. to build its request without sending it.
@@ -42,6 +60,7 @@ impl Client {
         Call {
             client: self.clone(),
             op,
+            deadline: None,
         }
     }
 
@@ -255,7 +274,11 @@ impl Call<ListConnectors> {
 
     /// Every page from here on, following `nextPageToken`.
     pub fn into_paginator(self) -> Paginator {
-        ConnectorListing::paginator(self.client, self.op)
+        let pages = ConnectorListing::paginator(self.client, self.op);
+        match self.deadline {
+            Some(Deadline(at)) => pages.deadline(at),
+            None => pages,
+        }
     }
 }
 

@@ -290,3 +290,41 @@ async fn bodies_carry_no_null_and_bodyless_posts_send_an_empty_object() {
         assert!(!request.body_str().unwrap_or_default().contains("null"));
     }
 }
+
+/// A call's deadline travels with its request: the standard stack ends a call that is
+/// still waiting for its answer at it, and a listing's paginator inherits it.
+#[tokio::test]
+async fn a_calls_deadline_bounds_it_and_its_paginator() {
+    let slow: connkit_sandbox::FaultConfig = "latency=5s".parse().unwrap();
+    let sandbox = Sandbox::builder().seed(1).faults(slow).build().unwrap();
+    let app = sandbox.c1().demo_app_ids()[0].clone();
+    let client = Client::builder()
+        .base_url("http://127.0.0.1:1")
+        .backend_with_stack(Arc::new(sandbox))
+        .build()
+        .unwrap();
+    let started = std::time::Instant::now();
+    let err = client
+        .list_connectors(&app)
+        .timeout(std::time::Duration::from_millis(50))
+        .send()
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, Error::Transport(e) if e.is_timeout()),
+        "{err:?}"
+    );
+    // Cut short, not answered after the sandbox's 5 s (not a speed measurement).
+    assert!(started.elapsed() < std::time::Duration::from_secs(4));
+    let err = client
+        .list_connectors(&app)
+        .timeout(std::time::Duration::from_millis(50))
+        .into_paginator()
+        .try_collect()
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, Error::Transport(e) if e.is_timeout()),
+        "{err:?}"
+    );
+}
