@@ -40,18 +40,7 @@ impl std::fmt::Debug for Client {
 }
 
 impl Client {
-    /// Starts a [`ClientBuilder`].
-    pub fn builder() -> ClientBuilder {
-        ClientBuilder::default()
-    }
-
-    /// A client for `base_url` over `transport` as given (no layers added).
-    pub fn new(base_url: &str, transport: Arc<dyn Transport>) -> Result<Self> {
-        Client::builder()
-            .base_url(base_url)
-            .transport_as_is(transport)
-            .build()
-    }
+    connkit_client::client_entry_points!();
 
     /// The tenant's base URL.
     pub fn base_url(&self) -> &BaseUrl {

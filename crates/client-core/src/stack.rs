@@ -168,6 +168,31 @@ macro_rules! transport_choice_setters {
     };
 }
 
+/// The two entry points every API client's `Client` offers, defined once: expands,
+/// inside `impl Client { … }`, to `builder()` (its `ClientBuilder`, at its defaults) and
+/// `new(base_url, transport)` (that transport as is, everything else at its defaults).
+#[macro_export]
+macro_rules! client_entry_points {
+    () => {
+        /// Starts a [`ClientBuilder`].
+        pub fn builder() -> ClientBuilder {
+            ClientBuilder::default()
+        }
+
+        /// A client for `base_url` over `transport` as given (no layers added; every
+        /// other setting at its default).
+        pub fn new(
+            base_url: &str,
+            transport: ::std::sync::Arc<dyn $crate::__transport::Transport>,
+        ) -> Result<Self> {
+            Client::builder()
+                .base_url(base_url)
+                .transport_as_is(transport)
+                .build()
+        }
+    };
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -58,19 +58,7 @@ impl fmt::Debug for Client {
 }
 
 impl Client {
-    /// Starts a [`ClientBuilder`].
-    pub fn builder() -> ClientBuilder {
-        ClientBuilder::default()
-    }
-
-    /// A client for `base_url` over `transport` as given (no layers added), with the
-    /// built-in validators.
-    pub fn new(base_url: &str, transport: Arc<dyn Transport>) -> Result<Self> {
-        Client::builder()
-            .base_url(base_url)
-            .transport_as_is(transport)
-            .build()
-    }
+    connkit_client::client_entry_points!();
 
     /// A client over `transport` as given (no layers added), with the built-in
     /// validators, and no base URL to make up when the transport answers in-process
