@@ -78,16 +78,12 @@ impl Error {
 
     /// The HTTP status of the answer, if there was one.
     pub fn status(&self) -> Option<StatusCode> {
-        match self {
-            Error::Service(e) => Some(e.status),
-            Error::Decode(e) => Some(e.status),
-            _ => None,
-        }
+        ErrorMetadata::status(self)
     }
 
     /// ConductorOne's request id (`c1-trace-id`), if the service answered.
     pub fn trace_id(&self) -> Option<&str> {
-        self.service().and_then(ServiceError::trace_id)
+        self.request_id()
     }
 
     /// `true` if trying again later may succeed (429, 503, 504; transport failures as

@@ -67,7 +67,7 @@ pub(crate) fn build<R: Route + ?Sized>(route: &R, base: &BaseUrl) -> Result<http
     if let Some(body) = route.body()? {
         spec = spec.json(body);
     }
-    Ok(spec.build(&format!("{}{API_PREFIX}", base.root()))?)
+    Ok(spec.build(base, API_PREFIX)?)
 }
 
 /// Decodes the answer to `route`: 200 into its output, anything else into

@@ -46,7 +46,7 @@ pub use paginate::{
     Cursor, Offset, PageMeta, PageRequest, PageSource, PaginationError, Paginator, Sending, Token,
 };
 pub use request::{InvalidRequest, RequestSpec};
-pub use stack::{ConfigureStack, StackError, StackHook, TransportChoice};
+pub use stack::{ConfigureStack, StackError, TransportChoice};
 pub use stream::ListStream;
 
 /// For [`transport_choice_setters!`]: the transport crate, whatever the caller names it.

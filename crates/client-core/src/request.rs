@@ -2,6 +2,7 @@
 //! place an `http::Request` is assembled from it.
 
 use bytes::Bytes;
+use connkit_transport::BaseUrl;
 use http::header::{HeaderValue, ACCEPT, CONTENT_TYPE};
 use http::Method;
 
@@ -30,16 +31,18 @@ impl InvalidRequest {
     }
 }
 
-/// Method, path, query, `Accept` and body of one request, before it is joined onto an
-/// API root.
+/// Method, path, query, `Accept` and body of one request, before it is joined onto a
+/// tenant's base URL and the API's prefix.
 ///
 /// ```
 /// use connkit_client::{PathBuilder, RequestSpec};
+/// use connkit_transport::BaseUrl;
 /// use http::Method;
 ///
+/// let base = BaseUrl::parse("https://acme.example").unwrap();
 /// let mut spec = RequestSpec::new(Method::GET, PathBuilder::new("/connectors").done(), "application/json");
 /// spec.query.push("limit", "5");
-/// let request = spec.build("https://acme.example/v2024")?;
+/// let request = spec.build(&base, "/v2024")?;
 /// assert_eq!(request.uri(), "https://acme.example/v2024/connectors?limit=5");
 /// assert_eq!(request.headers()["accept"], "application/json");
 /// # Ok::<(), connkit_client::InvalidRequest>(())
@@ -81,15 +84,25 @@ impl RequestSpec {
         self.body("application/json", body)
     }
 
-    /// Assembles the request: `{api_root}{path}{query}`.
-    pub fn build(self, api_root: &str) -> Result<http::Request<Bytes>, InvalidRequest> {
+    /// Assembles the request: `{base root}{prefix}{path}{query}`, e.g. ISC's prefix
+    /// `/v2024`, ConductorOne's `/api/v1`.
+    pub fn build(
+        self,
+        base: &BaseUrl,
+        prefix: &str,
+    ) -> Result<http::Request<Bytes>, InvalidRequest> {
         if !self.path.starts_with('/') {
             return Err(InvalidRequest::new(format!(
                 "operation path {:?} must start with '/'",
                 self.path
             )));
         }
-        let uri = format!("{api_root}{}{}", self.path, self.query.as_str());
+        let uri = format!(
+            "{}{prefix}{}{}",
+            base.root(),
+            self.path,
+            self.query.as_str()
+        );
         let uri: http::Uri = uri
             .parse()
             .map_err(|e| InvalidRequest::new(format!("request URI {uri:?}: {e}")))?;
@@ -114,16 +127,20 @@ impl RequestSpec {
 mod tests {
     use super::*;
 
+    fn base() -> BaseUrl {
+        BaseUrl::parse("http://127.0.0.1:1").unwrap()
+    }
+
     #[test]
     fn a_body_brings_its_content_type_and_a_bad_path_is_refused() {
         let request = RequestSpec::new(Method::POST, "/x".into(), "application/json")
             .json(Bytes::from_static(b"{}"))
-            .build("http://127.0.0.1:1/api/v1")
+            .build(&base(), "/api/v1")
             .unwrap();
         assert_eq!(request.headers()["content-type"], "application/json");
         assert_eq!(&request.body()[..], b"{}");
         let err = RequestSpec::new(Method::GET, "x".into(), "*/*")
-            .build("http://h")
+            .build(&base(), "")
             .unwrap_err();
         assert_eq!(err.message(), "operation path \"x\" must start with '/'");
     }

@@ -9,7 +9,7 @@ use connkit_transport::{
 };
 
 /// Adjusts the standard stack before it is built.
-pub type StackHook = Box<dyn FnOnce(TransportStackBuilder) -> TransportStackBuilder + Send>;
+type StackHook = Box<dyn FnOnce(TransportStackBuilder) -> TransportStackBuilder + Send>;
 
 /// A function that adjusts the standard stack: what `configure_stack` takes.
 pub trait ConfigureStack:

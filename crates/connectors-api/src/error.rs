@@ -151,20 +151,12 @@ impl Error {
 
     /// The HTTP status the service answered, if it answered.
     pub fn status(&self) -> Option<StatusCode> {
-        match self {
-            Error::Service(e) => Some(e.status),
-            Error::Decode(e) => Some(e.status),
-            Error::UpdateFailed { .. } => Some(StatusCode::OK),
-            _ => None,
-        }
+        ErrorMetadata::status(self)
     }
 
     /// The service's `trackingId`, to quote to support.
     pub fn tracking_id(&self) -> Option<&str> {
-        match self {
-            Error::Service(e) => e.tracking_id.as_deref(),
-            _ => None,
-        }
+        self.request_id()
     }
 
     /// The service error, if this is one.

@@ -49,7 +49,7 @@ pub(crate) trait BuildOn {
 
 impl BuildOn for RequestSpec {
     fn build_on(self, base: &BaseUrl) -> Result<http::Request<Bytes>> {
-        Ok(self.build(&format!("{}{API_VERSION_PREFIX}", base.root()))?)
+        Ok(self.build(base, API_VERSION_PREFIX)?)
     }
 }
 
