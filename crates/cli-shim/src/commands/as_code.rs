@@ -23,6 +23,7 @@ use crate::args::{GlobalArgs, OutputFormat};
 use crate::commands::connectors::Sink;
 use crate::exit::{Exit, Failure};
 use crate::progress::Progress;
+use crate::untrusted;
 
 /// `connkit connectors pull DIR`
 #[derive(Debug, Args)]
@@ -329,8 +330,10 @@ fn rejected<'a>(
     )
 }
 
+/// A finding of the tree as `DIR/folder/file:line:column: …`, escaped: file names and
+/// messages come from the tree and the tenant.
 fn located(dir: &Path, finding: &FileFinding) -> String {
-    format!("{}/{finding}", dir.display())
+    untrusted::escape(&format!("{}/{finding}", dir.display())).into_owned()
 }
 
 /// Asks on the terminal; refuses when there is none to ask on.
@@ -380,17 +383,23 @@ fn write_plan(out: &mut dyn Write, format: OutputFormat, plan: &Plan) -> std::io
             .as_deref()
             .or(connector.script_name.as_deref())
             .unwrap_or_default();
-        writeln!(out, "{label} {place} ({})", connector.name)?;
+        // Names, values and documents come from the tenant or the tree: escaped.
+        writeln!(
+            out,
+            "{label} {place} ({})",
+            untrusted::escape(&connector.name)
+        )?;
         for op in &connector.patch {
             let value = op
                 .value
                 .as_ref()
                 .map(|v| format!(" {v}"))
                 .unwrap_or_default();
-            writeln!(out, "  {} {}{value}", op.op, op.path)?;
+            let line = format!("{} {}{value}", op.op, op.path);
+            writeln!(out, "  {}", untrusted::escape(&line))?;
         }
         for file in &connector.files {
-            write!(out, "{}", file.diff)?;
+            write!(out, "{}", untrusted::escape_keeping_lines(&file.diff))?;
         }
     }
     writeln!(
@@ -415,7 +424,7 @@ fn write_report(
         );
     }
     for step in &report.applied {
-        writeln!(out, "applied: {step}")?;
+        writeln!(out, "applied: {}", untrusted::escape(&step.to_string()))?;
     }
     for failed in &report.failed {
         let unknown = if failed.outcome_unknown {
@@ -423,10 +432,15 @@ fn write_report(
         } else {
             ""
         };
-        writeln!(out, "FAILED: {}: {}{unknown}", failed.step, failed.error)?;
+        let failure = format!("{}: {}", failed.step, failed.error);
+        writeln!(out, "FAILED: {}{unknown}", untrusted::escape(&failure))?;
     }
     for step in &report.not_attempted {
-        writeln!(out, "not attempted: {step}")?;
+        writeln!(
+            out,
+            "not attempted: {}",
+            untrusted::escape(&step.to_string())
+        )?;
     }
     Ok(())
 }

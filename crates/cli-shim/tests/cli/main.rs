@@ -18,4 +18,5 @@ mod rate_limit;
 mod sandbox_state;
 mod served;
 mod support;
+mod terminal_safety;
 mod tls_relay;
