@@ -20,6 +20,7 @@ use std::io::Write;
 use connkit_connectors::{Error as ApiError, ErrorKind, ErrorMetadata};
 use connkit_models::preflight::Finding;
 use connkit_plugin_host::codes;
+use connkit_transport::TransportError;
 
 use crate::untrusted;
 
@@ -262,15 +263,37 @@ impl Failure {
                     }
                     source = cause.source();
                 }
-                match tracking_id {
-                    Some(id) if !printed.contains(id.as_str()) => {
-                        writeln!(out, "  trackingId: {}", untrusted::escape(id))
-                    }
-                    _ => Ok(()),
+                if let Some(id) = tracking_id
+                    .as_ref()
+                    .filter(|id| !printed.contains(id.as_str()))
+                {
+                    writeln!(out, "  trackingId: {}", untrusted::escape(id))?;
                 }
+                if held_by_client_limiter(&**error) {
+                    writeln!(
+                        out,
+                        "  hint: `connkit rate-limit status` shows what the limit shared by this \
+                         client id learned, `connkit rate-limit reset` forgets it; \
+                         `--rate-limit MAX/WINDOW` or `off` sets the limit for this run"
+                    )?;
+                }
+                Ok(())
             }
         }
     }
+}
+
+/// Whether the client's own limiter, not the server, stopped the request: no slot of
+/// the shared limit opens before the deadline.
+fn held_by_client_limiter(error: &(dyn StdError + 'static)) -> bool {
+    let mut cause = Some(error);
+    while let Some(e) = cause {
+        if let Some(TransportError::RateLimited { .. }) = e.downcast_ref::<TransportError>() {
+            return true;
+        }
+        cause = e.source();
+    }
+    false
 }
 
 /// `file:line:column: severity: code: message [validator]`, the compiler-style line for

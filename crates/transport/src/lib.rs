@@ -172,7 +172,10 @@ pub use error::{AuthProblem, BoxError, LastAttempt, LastResponse, TimeoutPhase, 
 pub use profile::{
     Profile, ProfileFile, SecretSource, ENV_PROFILE, PLATFORM_C1, PLATFORM_ISC, PROFILES_FILE,
 };
-pub use rate_limit::{Limit, RateLimit, RateLimitPermit, RateLimitPolicy, RateLimiter};
+pub use rate_limit::{
+    Limit, RateLimit, RateLimitPermit, RateLimitPolicy, RateLimitStateInfo, RateLimitStates,
+    RateLimiter,
+};
 pub use redact::{Secret, REDACTED};
 pub use request::{clone_request, Attempt, Deadline, Idempotency};
 pub use retry::{Retry, RetryPolicy};
