@@ -182,7 +182,7 @@ pub use retry::{Retry, RetryPolicy};
 pub use settings::SettingNames;
 pub use stack::{TransportStack, TransportStackBuilder};
 pub use timeout::Timeout;
-pub use token_cache::{CachedTokenInfo, TokenCache};
+pub use token_cache::{CachedTokenInfo, FetchLock, TokenCache, TokenKey};
 pub use trace::Traced;
 pub use user_dirs::UserDir;
 
