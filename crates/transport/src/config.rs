@@ -11,6 +11,9 @@ use crate::{
     SettingNames, TransportError,
 };
 
+/// The most of a configuration file that is read: three short settings fit in far less.
+const MAX_CONFIG_FILE_BYTES: u64 = 1 << 20;
+
 /// Where a resolved value came from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Origin {
@@ -426,11 +429,13 @@ impl<'a> ConfigSources<'a> {
         }
     }
 
+    /// Reads `./config.json` (or the file given), a regular file of at most
+    /// [`MAX_CONFIG_FILE_BYTES`].
     fn read_file(&self) -> Result<Option<FileConfig>, TransportError> {
         let Some(path) = self.file.as_deref() else {
             return Ok(None);
         };
-        let bytes = match std::fs::read(path) {
+        let bytes = match crate::read_user_file(path, MAX_CONFIG_FILE_BYTES) {
             Ok(bytes) => bytes,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound && !self.file_required => {
                 return Ok(None)

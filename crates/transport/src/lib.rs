@@ -161,6 +161,7 @@ mod tls_trust;
 mod token_cache;
 mod trace;
 mod user_dirs;
+mod user_file;
 
 pub use auth::{request_token, Auth, AuthLayer, ClientCredentials, TokenGrant};
 pub use backend::{HttpBackend, HttpBackendBuilder, TlsBackend};
@@ -185,6 +186,7 @@ pub use timeout::Timeout;
 pub use token_cache::{CachedTokenInfo, FetchLock, TokenCache, TokenKey};
 pub use trace::Traced;
 pub use user_dirs::UserDir;
+pub use user_file::read_user_file;
 
 use bytes::Bytes;
 

@@ -36,6 +36,9 @@ use crate::config::message_of;
 use crate::private_file::{is_private, mode_of, write_private};
 use crate::{ConfigError, RateLimitPolicy, Secret, Setting, TransportError, UserDir};
 
+/// The most of a profiles file that is read: hundreds of profiles fit in far less.
+const MAX_PROFILE_FILE_BYTES: u64 = 1 << 20;
+
 /// The profiles file's name inside [`UserDir::Config`].
 pub const PROFILES_FILE: &str = "profiles.toml";
 
@@ -193,7 +196,12 @@ impl ProfileFile {
     /// in a file that others may read.
     pub fn load(path: impl Into<PathBuf>) -> Result<Self, TransportError> {
         let path = path.into();
-        let text = match std::fs::read_to_string(&path) {
+        let bytes = crate::read_user_file(&path, MAX_PROFILE_FILE_BYTES).and_then(|bytes| {
+            String::from_utf8(bytes).map_err(|_| {
+                std::io::Error::new(std::io::ErrorKind::InvalidData, "it is not UTF-8")
+            })
+        });
+        let text = match bytes {
             Ok(text) => text,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
             Err(e) => {

@@ -17,7 +17,7 @@
 //! and the others read what it stored.
 
 use std::fs::{self, File, OpenOptions};
-use std::io::{self, Read};
+use std::io;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
@@ -298,14 +298,7 @@ fn fnv1a(key: &TokenKey) -> u64 {
 /// A token file's entry; `None` for anything that is not a small regular file holding
 /// one (a FIFO or a link to a device in the cache must not hang or exhaust connkit).
 fn read_entry(path: &Path) -> Option<Entry> {
-    // The type first: opening a FIFO for reading would block.
-    let metadata = fs::metadata(path).ok()?;
-    if !metadata.is_file() || metadata.len() > MAX_ENTRY_BYTES {
-        return None;
-    }
-    let file = File::open(path).ok()?;
-    let mut bytes = Vec::new();
-    file.take(MAX_ENTRY_BYTES).read_to_end(&mut bytes).ok()?;
+    let bytes = crate::read_user_file(path, MAX_ENTRY_BYTES).ok()?;
     match serde_json::from_slice(&bytes) {
         Ok(entry) => Some(entry),
         Err(e) => {

@@ -10,9 +10,11 @@ use std::io::{Read as _, Write};
 use std::path::Path;
 
 use connkit_c1::{Call, Client, Operation};
+use connkit_connectors::preflight::SizeLimit;
 use connkit_models::c1::{
     Config, Connector, ConnectorServiceGetResponse, EditorMarker, MarkerSeverity,
 };
+use connkit_transport::read_user_file;
 use serde::Serialize;
 
 use super::c1_args::{
@@ -220,7 +222,8 @@ fn read_file(path: &Path) -> Result<Vec<u8>, Failure> {
             .map_err(|e| Failure::context("reading stdin", e))?;
         return Ok(bytes);
     }
-    std::fs::read(path).map_err(|e| Failure::context(format!("reading {}", path.display()), e))
+    read_user_file(path, SizeLimit::default().max_bytes as u64)
+        .map_err(|e| Failure::context(format!("reading {}", path.display()), e))
 }
 
 async fn create(client: &Client, args: &C1CreateArgs, out: &mut Out<'_>) -> Result<(), Failure> {

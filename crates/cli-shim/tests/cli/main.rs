@@ -9,6 +9,7 @@ mod c1_syncs;
 mod credentials;
 mod embedded;
 mod hardening;
+mod hostile_files;
 mod name_limit;
 mod offline;
 mod plugin_failures;

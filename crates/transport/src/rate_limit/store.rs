@@ -103,14 +103,7 @@ impl SharedFile {
     /// regular file of a sane size is read (a state file is a few kilobytes; a FIFO or
     /// a link to `/dev/zero` in its place must not hang or exhaust the process).
     fn peek(&self) -> Option<Ledger> {
-        // The type first: opening a FIFO for reading would block.
-        let metadata = std::fs::metadata(&self.path).ok()?;
-        if !metadata.is_file() || metadata.len() > MAX_STATE_BYTES {
-            return None;
-        }
-        let file = File::open(&self.path).ok()?;
-        let mut text = Vec::new();
-        file.take(MAX_STATE_BYTES).read_to_end(&mut text).ok()?;
+        let text = crate::read_user_file(&self.path, MAX_STATE_BYTES).ok()?;
         serde_json::from_slice(&text).ok()
     }
 
