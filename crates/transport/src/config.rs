@@ -101,6 +101,7 @@ pub struct ConfigSources<'a> {
     profiles: Option<(PathBuf, Option<String>)>,
     needs_credentials: bool,
     allow_http: bool,
+    deadline: Option<std::time::Instant>,
 }
 
 impl fmt::Debug for ConfigSources<'_> {
@@ -129,6 +130,7 @@ impl<'a> ConfigSources<'a> {
             profiles: None,
             needs_credentials: true,
             allow_http: false,
+            deadline: None,
         }
     }
 
@@ -175,6 +177,13 @@ impl<'a> ConfigSources<'a> {
     /// Accepts a plain `http://` base URL for non-loopback hosts.
     pub fn allow_http(mut self, allow: bool) -> Self {
         self.allow_http = allow;
+        self
+    }
+
+    /// Stops a profile's `secret_command` at `deadline` if it runs that long (it is
+    /// stopped after [`SECRET_COMMAND_TIMEOUT`](crate::SECRET_COMMAND_TIMEOUT) anyway).
+    pub fn deadline(mut self, deadline: Option<std::time::Instant>) -> Self {
+        self.deadline = deadline;
         self
     }
 
@@ -233,7 +242,7 @@ impl<'a> ConfigSources<'a> {
                     if self.needs_credentials && client_secret.is_none() {
                         if let Some(source) = &profile.secret {
                             let secret = source
-                                .read(&self.env)
+                                .read_until(&self.env, self.deadline)
                                 .map_err(|e| with_context(e, &origin))?;
                             client_secret = Some(Resolved {
                                 value: secret.expose().to_owned(),

@@ -172,6 +172,7 @@ pub use duration::{DurationError, HumanDuration};
 pub use error::{AuthProblem, BoxError, LastAttempt, LastResponse, TimeoutPhase, TransportError};
 pub use profile::{
     Profile, ProfileFile, SecretSource, ENV_PROFILE, PLATFORM_C1, PLATFORM_ISC, PROFILES_FILE,
+    SECRET_COMMAND_TIMEOUT,
 };
 pub use rate_limit::{
     Limit, RateLimit, RateLimitPermit, RateLimitPolicy, RateLimitStateInfo, RateLimitStates,

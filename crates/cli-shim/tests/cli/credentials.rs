@@ -483,3 +483,44 @@ fn auth_status_survives_an_absurd_expiry() {
         status.stdout
     );
 }
+
+/// A `secret_command` that hangs ends with the command's `--timeout`, taking what it
+/// started with it, and says so.
+#[test]
+fn a_hung_secret_command_ends_with_the_timeout() {
+    let env = Env::new();
+    let pids = env.path().join("pids");
+    let script = format!("sleep 300 & echo $! > {}; sleep 300", pids.display());
+    env.run([
+        "profile",
+        "add",
+        "hung",
+        "--base-url",
+        "https://tenant.api.identitynow.com",
+        "--client-id",
+        "hung",
+        "--",
+        "sh",
+        "-c",
+        &script,
+    ])
+    .ok();
+    let started = std::time::Instant::now();
+    let run = env
+        .run(["--timeout", "1s", "--profile", "hung", "connectors", "list"])
+        .code(2);
+    assert!(started.elapsed() < std::time::Duration::from_secs(10));
+    assert!(
+        run.stderr
+            .contains("did not finish within 1.0s; it was stopped"),
+        "{}",
+        run.stderr
+    );
+    let grandchild = std::fs::read_to_string(&pids).unwrap();
+    let stat = Path::new("/proc").join(grandchild.trim()).join("stat");
+    let gone = (0..100).any(|_| {
+        std::thread::sleep(std::time::Duration::from_millis(10));
+        std::fs::read_to_string(&stat).map_or(true, |s| s.contains(") Z "))
+    });
+    assert!(gone, "the secret command's child outlived connkit");
+}
