@@ -171,8 +171,8 @@ pub use config_error::{ConfigError, ConfigProblem, Setting};
 pub use duration::{DurationError, HumanDuration};
 pub use error::{AuthProblem, BoxError, LastAttempt, LastResponse, TimeoutPhase, TransportError};
 pub use profile::{
-    Profile, ProfileFile, SecretSource, ENV_PROFILE, PLATFORM_C1, PLATFORM_ISC, PROFILES_FILE,
-    SECRET_COMMAND_TIMEOUT,
+    check_profile_name, Profile, ProfileFile, SecretSource, ENV_PROFILE, PLATFORM_C1, PLATFORM_ISC,
+    PROFILES_FILE, SECRET_COMMAND_TIMEOUT,
 };
 pub use rate_limit::{
     Limit, RateLimit, RateLimitPermit, RateLimitPolicy, RateLimitStateInfo, RateLimitStates,

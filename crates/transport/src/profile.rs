@@ -267,6 +267,33 @@ fn stop_child(child: &mut std::process::Child, own_group: bool) {
     let _ = child.wait();
 }
 
+/// The longest profile name.
+const MAX_PROFILE_NAME: usize = 64;
+
+/// Refuses a profile name that is not 1 to 64 of `A-Z a-z 0-9 . _ -` (or is `.` or
+/// `..`): names end up in file names (overlays named like a profile), in messages and
+/// on terminals, where `../x`, quotes or a line feed have no business.
+pub fn check_profile_name(name: &str) -> Result<(), TransportError> {
+    let allowed = |c: char| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-');
+    if (1..=MAX_PROFILE_NAME).contains(&name.len())
+        && name.chars().all(allowed)
+        && name != "."
+        && name != ".."
+    {
+        return Ok(());
+    }
+    let shown: String = name.chars().take(MAX_PROFILE_NAME).collect();
+    Err(TransportError::config(format!(
+        "profile name `{}`{} is not allowed: use 1 to {MAX_PROFILE_NAME} of A-Z a-z 0-9 . _ -",
+        shown.escape_debug(),
+        if name.chars().count() > MAX_PROFILE_NAME {
+            "…"
+        } else {
+            ""
+        },
+    )))
+}
+
 /// The profiles file: read, looked up, edited and saved with its comments kept.
 #[derive(Debug, Clone)]
 pub struct ProfileFile {
@@ -337,6 +364,9 @@ impl ProfileFile {
                         .as_table_like()
                         .ok_or_else(|| at(item.span(), "`profiles` must be a table".into()))?;
                     for (name, item) in table.iter() {
+                        let key_span = table.key(name).and_then(|k| k.span());
+                        check_profile_name(name)
+                            .map_err(|e| at(key_span.or(item.span()), message_of(&e)))?;
                         let profile = parse_profile(path, name, item, &at)?;
                         profiles.insert(name.to_owned(), profile);
                     }
@@ -406,6 +436,7 @@ impl ProfileFile {
 
     /// The profile named `name`, or an error listing the names there are.
     pub fn require(&self, name: &str) -> Result<&Profile, TransportError> {
+        check_profile_name(name)?;
         self.get(name).ok_or_else(|| {
             let known: Vec<&str> = self.profiles.keys().map(String::as_str).collect();
             TransportError::config(format!(
@@ -425,8 +456,10 @@ impl ProfileFile {
         self.profiles.iter().map(|(n, p)| (n.as_str(), p))
     }
 
-    /// Adds or replaces the profile `name` (other profiles and comments are kept).
-    pub fn set(&mut self, name: &str, profile: Profile) {
+    /// Adds or replaces the profile `name` (other profiles and comments are kept); the
+    /// name must pass [`check_profile_name`].
+    pub fn set(&mut self, name: &str, profile: Profile) -> Result<(), TransportError> {
+        check_profile_name(name)?;
         let mut table = Table::new();
         let secret = match &profile.secret {
             None => None,
@@ -465,6 +498,7 @@ impl ProfileFile {
             profiles.insert(name, Item::Table(table));
         }
         self.profiles.insert(name.to_owned(), profile);
+        Ok(())
     }
 
     /// Removes the profile `name` (and the default, if it was the default); `false` if
@@ -496,14 +530,28 @@ impl ProfileFile {
     }
 
     /// Writes the file atomically with mode 0600 (creating its directory, mode 0700).
+    /// A profiles file that is a symbolic link (kept in a dotfiles repository) is
+    /// written through: the file it points to is replaced and the link stays.
     pub fn save(&self) -> Result<(), TransportError> {
-        write_private(&self.path, self.doc.to_string().as_bytes()).map_err(|e| {
+        let cannot = |e: std::io::Error| -> TransportError {
             ConfigError::unreadable(format!(
                 "profile file {}: cannot write it: {e}",
                 self.path.display()
             ))
             .into()
-        })
+        };
+        let target = match std::fs::symlink_metadata(&self.path) {
+            Ok(m) if m.file_type().is_symlink() => {
+                std::fs::canonicalize(&self.path).map_err(|e| {
+                    cannot(std::io::Error::new(
+                        e.kind(),
+                        format!("it is a link whose target cannot be resolved ({e})"),
+                    ))
+                })?
+            }
+            _ => self.path.clone(),
+        };
+        write_private(&target, self.doc.to_string().as_bytes()).map_err(cannot)
     }
 }
 
@@ -728,7 +776,7 @@ mod tests {
         let mut b = Profile::new("isc");
         b.base_url = Some("https://b.example".into());
         b.secret = Some(SecretSource::Command(vec!["pass".into(), "b".into()]));
-        file.set("b", b.clone());
+        file.set("b", b.clone()).unwrap();
         file.set_default("b").unwrap();
         assert!(file.set_default("zzz").is_err());
         file.save().unwrap();
@@ -746,7 +794,7 @@ mod tests {
         assert_eq!(again.default_name(), None);
         let mut plain = Profile::new("isc");
         plain.secret = Some(SecretSource::Plain(Secret::new("p4ss")));
-        again.set("plain", plain);
+        again.set("plain", plain).unwrap();
         again.save().unwrap();
         assert!(ProfileFile::load(&path).is_ok(), "saved 0600");
         std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
@@ -807,5 +855,39 @@ mod tests {
             .to_string();
         assert!(err.contains("more than 65536 bytes"), "{err}");
         assert!(started.elapsed() < Duration::from_secs(10));
+    }
+
+    #[test]
+    fn profile_names_are_short_plain_words() {
+        for ok in ["dev", "prod-eu.2", "a_b", &"x".repeat(64)] {
+            assert!(check_profile_name(ok).is_ok(), "{ok}");
+        }
+        let long = "y".repeat(5000);
+        for bad in ["", ".", "..", "../x", "a\"b", "a\nb", "a b", "é", &long] {
+            let err = check_profile_name(bad).unwrap_err().to_string();
+            assert!(err.contains("is not allowed"), "{bad}: {err}");
+            assert!(!err.contains('\n') && err.len() < 300, "{err}");
+        }
+        let err = error_of("[profiles.\"../x\"]\nbase_url = \"https://x.example\"\n");
+        assert!(err.contains("line 1") && err.contains("../x"), "{err}");
+        let mut file = ProfileFile::parse(Path::new("/p/profiles.toml"), "").unwrap();
+        assert!(file.set("a\"b", Profile::new(PLATFORM_ISC)).is_err());
+        assert!(file.require("../x").unwrap_err().to_string().contains("not allowed"));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_linked_profiles_file_is_written_through() {
+        let dir = tempfile::tempdir().unwrap();
+        let real = dir.path().join("dotfiles-profiles.toml");
+        std::fs::write(&real, "# mine\n").unwrap();
+        let link = dir.path().join("profiles.toml");
+        std::os::unix::fs::symlink(&real, &link).unwrap();
+        let mut file = ProfileFile::load(&link).unwrap();
+        file.set("dev", Profile::new(PLATFORM_ISC)).unwrap();
+        file.save().unwrap();
+        assert!(std::fs::symlink_metadata(&link).unwrap().file_type().is_symlink());
+        let text = std::fs::read_to_string(&real).unwrap();
+        assert!(text.contains("# mine") && text.contains("[profiles.dev]"), "{text}");
     }
 }

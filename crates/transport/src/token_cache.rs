@@ -205,16 +205,40 @@ impl TokenCache {
         Ok(entries)
     }
 
-    /// Removes every cached token (readable or not); how many files were removed.
+    /// Removes every cached token (readable or not); how many files were removed. Only
+    /// regular files named as this cache names them are removed, and never through a
+    /// symbolic link: a cache directory that is a link is refused, so that `auth
+    /// logout` cannot delete files in a folder it was pointed at.
     pub fn clear(&self) -> io::Result<usize> {
-        let files = self.token_files()?;
-        for path in &files {
-            match fs::remove_file(path) {
+        match fs::symlink_metadata(&self.dir) {
+            Ok(m) if m.file_type().is_symlink() => {
+                return Err(io::Error::new(
+                    io::ErrorKind::InvalidInput,
+                    format!(
+                        "{} is a symbolic link; connkit removes nothing through it",
+                        self.dir.display()
+                    ),
+                ))
+            }
+            _ => {}
+        }
+        let mut removed = 0;
+        for path in self.token_files()? {
+            let ours = path
+                .file_stem()
+                .and_then(|s| s.to_str())
+                .is_some_and(|s| s.len() == 16 && s.bytes().all(|b| b.is_ascii_hexdigit()));
+            let regular = fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_file());
+            if !(ours && regular) {
+                continue;
+            }
+            match fs::remove_file(&path) {
+                Ok(()) => removed += 1,
                 Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e),
-                _ => {}
+                Err(_) => {}
             }
         }
-        Ok(files.len())
+        Ok(removed)
     }
 
     /// The token cached for this client, if its file is readable, belongs to it, and
@@ -430,6 +454,32 @@ mod tests {
         drop(first);
         assert!(cache.fetch_lock(&key(URL, "a"), Some(soon)).await.is_some());
         fs::remove_dir_all(cache.dir()).unwrap();
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn clearing_never_deletes_through_a_link_or_what_is_not_ours() {
+        let root = tempfile::tempdir().unwrap();
+        let elsewhere = root.path().join("elsewhere");
+        fs::create_dir(&elsewhere).unwrap();
+        fs::write(elsewhere.join("0123456789abcdef.json"), b"precious").unwrap();
+        fs::write(elsewhere.join("notes.json"), b"precious").unwrap();
+        let linked = root.path().join("tokens");
+        std::os::unix::fs::symlink(&elsewhere, &linked).unwrap();
+        let err = TokenCache::in_dir(&linked).clear().unwrap_err();
+        assert!(err.to_string().contains("symbolic link"), "{err}");
+        assert_eq!(fs::read_dir(&elsewhere).unwrap().count(), 2);
+
+        // In a real cache directory: only our regular token files go.
+        let cache = TokenCache::in_dir(&elsewhere);
+        std::os::unix::fs::symlink(
+            elsewhere.join("notes.json"),
+            elsewhere.join("fedcba9876543210.json"),
+        )
+        .unwrap();
+        assert_eq!(cache.clear().unwrap(), 1);
+        assert!(elsewhere.join("notes.json").is_file());
+        assert!(!elsewhere.join("0123456789abcdef.json").exists());
     }
 
     #[test]
