@@ -53,8 +53,9 @@ async fn rejected_bodies_are_never_sent() {
     assert_eq!(
         codes,
         [
-            ("xml.doctype", Some(1), Some(1)),
-            ("xml.external-entity", Some(1), Some(1)),
+            ("xml.internal-subset", Some(1), Some(13)),
+            ("xml.entity-declaration", Some(1), Some(14)),
+            ("xml.external-entity", Some(1), Some(14)),
             ("xml.undefined-entity", Some(2), Some(4)),
         ]
     );
