@@ -19,3 +19,4 @@ mod sandbox_state;
 mod served;
 mod support;
 mod tls_relay;
+mod xml_corpus;
