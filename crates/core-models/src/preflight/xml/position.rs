@@ -1,5 +1,7 @@
 //! Byte offsets to the 1-based line and column an editor shows.
 
+use std::cell::Cell;
+
 /// The 1-based line and column of byte `offset` in `bytes`. Columns count characters
 /// (UTF-8 continuation bytes are not counted), so they match what an editor shows; a
 /// CR of a CRLF line end belongs to the line it ends. (`connkit-plugin-abi` has its
@@ -9,10 +11,15 @@ pub fn line_column(bytes: &[u8], offset: usize) -> (u32, u32) {
 }
 
 /// Line starts of a text, computed once, so that locating many findings in a large
-/// document stays linear in its size (one binary search and one line scan each).
+/// document stays linear in its size: a binary search finds the line, and the column
+/// is counted on from the previous answer when it lies earlier on the same line
+/// (findings come in document order), so even a one-line document of many findings is
+/// scanned once.
 pub(crate) struct LineIndex<'t> {
     bytes: &'t [u8],
     starts: Vec<usize>,
+    /// The last answer: offset, line (1-based) and column.
+    last: Cell<(usize, usize, u32)>,
 }
 
 impl<'t> LineIndex<'t> {
@@ -26,16 +33,26 @@ impl<'t> LineIndex<'t> {
                     .map(|(i, _)| i + 1),
             )
             .collect();
-        Self { bytes, starts }
+        Self {
+            bytes,
+            starts,
+            last: Cell::new((0, 1, 1)),
+        }
     }
 
-    /// The 1-based line and column of byte `offset`, in one binary search and one
-    /// scan of its line.
+    /// The 1-based line and column of byte `offset`.
     pub(crate) fn locate(&self, offset: usize) -> (u32, u32) {
         let offset = offset.min(self.bytes.len());
         let line = self.starts.partition_point(|start| *start <= offset);
         let start = self.starts[line - 1];
-        (saturate(line), column(&self.bytes[start..offset]))
+        let (last_offset, last_line, last_column) = self.last.get();
+        let column = if last_line == line && (start..=offset).contains(&last_offset) {
+            last_column + column(&self.bytes[last_offset..offset]) - 1
+        } else {
+            column(&self.bytes[start..offset])
+        };
+        self.last.set((offset, line, column));
+        (saturate(line), column)
     }
 }
 
@@ -70,6 +87,31 @@ mod tests {
             assert_eq!(line_column(text, offset), expected, "offset {offset}");
             assert_eq!(index.locate(offset), expected, "offset {offset}");
         }
+    }
+
+    #[test]
+    fn answers_do_not_depend_on_the_order_of_questions() {
+        let text = "é<a>&x;&y;\n  <b>€</b>\n".as_bytes();
+        let index = LineIndex::new(text);
+        let offsets = [0, 2, 5, 9, 1, 12, 3, 16, 16, 14, 30, 0];
+        for offset in offsets {
+            assert_eq!(
+                index.locate(offset),
+                line_column_by_scan(text, offset),
+                "{offset}"
+            );
+        }
+    }
+
+    /// The definition: count newlines and characters from the start.
+    fn line_column_by_scan(text: &[u8], offset: usize) -> (u32, u32) {
+        let before = &text[..offset.min(text.len())];
+        let line = before.iter().filter(|b| **b == b'\n').count() + 1;
+        let start = before
+            .iter()
+            .rposition(|b| *b == b'\n')
+            .map_or(0, |i| i + 1);
+        (saturate(line), column(&before[start..]))
     }
 
     #[test]

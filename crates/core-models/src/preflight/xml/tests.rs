@@ -112,6 +112,8 @@ fn system_identifiers_that_reach_outside_are_refused() {
         ("C:\\dtd\\sailpoint.dtd", "xml.external-dtd"),
         ("\\\\server\\share\\x.dtd", "xml.external-dtd"),
         ("../../sailpoint.dtd", "xml.external-dtd"),
+        ("dtds/../../sailpoint.dtd", "xml.external-dtd"),
+        ("1:sailpoint.dtd", "xml.external-dtd"),
     ] {
         for doctype in [
             format!("<!DOCTYPE a SYSTEM '{system}'>"),
@@ -154,6 +156,8 @@ fn xinclude_is_refused() {
         codes(body),
         [c("xml.xinclude", 1, 1), c("xml.xinclude", 2, 3)]
     );
+    let escaped = "<a><b:x xmlns:b='http://www.w3.org/2001/&#88;Include' href='/etc/passwd'/></a>";
+    assert_eq!(codes(escaped), [c("xml.xinclude", 1, 4)]);
 }
 
 #[test]
