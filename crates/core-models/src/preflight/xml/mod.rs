@@ -126,8 +126,8 @@ struct Checker<'l, 't> {
     /// Offsets and names of the open elements.
     open: Vec<(usize, String)>,
     seen_root: bool,
-    /// The name a DOCTYPE announced (empty when it could not be read) and its offset.
-    doctype: Option<(usize, String)>,
+    /// The name a DOCTYPE announced (empty when it could not be read).
+    doctype: Option<String>,
 }
 
 impl Checker<'_, '_> {
@@ -204,7 +204,7 @@ impl Checker<'_, '_> {
                     "xml.content-outside-root",
                     format!("a second root element <{name}>: a document has exactly one root"),
                 );
-            } else if let Some((_, announced)) = &self.doctype {
+            } else if let Some(announced) = &self.doctype {
                 if !announced.is_empty() && *announced != name {
                     let message = format!(
                         "the DOCTYPE announces <{announced}> but the root element is <{name}>"
@@ -319,7 +319,7 @@ impl Checker<'_, '_> {
                     parsed.end
                 );
                 self.report(at, "xml.doctype-unparsed", message);
-                self.doctype = Some((at, String::new()));
+                self.doctype = Some(String::new());
                 return;
             }
             Err(unparsed) => {
@@ -329,11 +329,11 @@ impl Checker<'_, '_> {
                     unparsed.message
                 );
                 self.report(unparsed.at, "xml.doctype-unparsed", message);
-                self.doctype = Some((at, String::new()));
+                self.doctype = Some(String::new());
                 return;
             }
         };
-        self.doctype = Some((at, parsed.name.to_owned()));
+        self.doctype = Some(parsed.name.to_owned());
         if let Some(subset) = &parsed.subset {
             self.report(
                 subset.start,
