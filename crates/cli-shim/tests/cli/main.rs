@@ -22,3 +22,4 @@ mod served;
 mod support;
 mod terminal_safety;
 mod tls_relay;
+mod xml_corpus;
