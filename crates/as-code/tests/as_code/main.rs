@@ -3,5 +3,6 @@
 
 mod preflight;
 mod properties;
+mod requests;
 mod round_trip;
 mod support;
