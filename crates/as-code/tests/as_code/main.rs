@@ -2,6 +2,7 @@
 //! round trip, minimal writes, the tree's pre-flight and a property test.
 
 mod preflight;
+mod promote;
 mod properties;
 mod requests;
 mod round_trip;
