@@ -11,31 +11,8 @@ use connkit_connectors::Client;
 use connkit_models::isc::v2024::{ConnectorStatus, V3CreateConnectorDto};
 use connkit_transport::{Transport, TransportError};
 
+use crate::bulk::new_connectors;
 use crate::support::{add_custom_connectors, create_on, Tenant};
-
-/// `n` new connectors, each with a source config, one translation and a metadata key:
-/// four writes each (create, source-config PUT, translations PUT, metadata PATCH).
-fn new_connectors(n: usize) -> Tree {
-    let mut tree = Tree::default();
-    for i in 0..n {
-        let metadata = serde_json::json!({ "team": format!("team {i}") });
-        let mut files = ConnectorFiles::new(ConnectorSpec {
-            create: V3CreateConnectorDto::new(
-                format!("Bulk {i:04}"),
-                "sailpoint.connector.OpenConnectorAdapter",
-            ),
-            connector_metadata: metadata.as_object().cloned(),
-        });
-        files.documents[0] = Some(Bytes::from(format!(
-            "<Form name=\"Bulk {i:04}\">\n  <Field name=\"url\"/>\n</Form>\n"
-        )));
-        files
-            .translations
-            .insert("fr".into(), Bytes::from(format!("greeting=Bonjour {i}\n")));
-        tree.connectors.insert(format!("bulk-{i:04}"), files);
-    }
-    tree
-}
 
 /// Requests by operation since the last reset.
 fn by_operation(tenant: &Tenant) -> BTreeMap<String, u64> {
