@@ -118,9 +118,11 @@ pub enum ApplyEvent<'a> {
     Failed(&'a FailedStep),
 }
 
-/// Sends `plan`: for each connector in turn (several at a time), the create (looked up
-/// by name first, so a re-run never creates twice), the JSON Patch of its metadata,
-/// the document uploads and the translations PUTs; then the deletes.
+/// Sends `plan`: for each connector in turn (several at a time), the create, the JSON
+/// Patch of its metadata, the document uploads and the translations PUTs; then the
+/// deletes. A create whose name turns out to be taken (by an earlier, interrupted run,
+/// or a connector the list does not show) updates that connector instead, so a re-run
+/// never creates twice.
 ///
 /// A plan with conflicts is refused with [`Error::Invalid`] before anything is sent.
 /// Otherwise every step ends up in the report: a failed step stops its connector (the
@@ -150,8 +152,8 @@ pub async fn apply(
     Ok(report)
 }
 
-/// The steps a plan entry will take (for a create, the files may turn out to need no
-/// upload once the connector exists).
+/// The steps a plan entry will take (for a create, the patch may turn out to be needless
+/// once the create answers with the connector's metadata).
 pub fn planned_steps(plan: &ConnectorPlan) -> Vec<Step> {
     let step = |kind| Step {
         connector: plan.name.clone(),

@@ -88,7 +88,8 @@ pub struct ConnectorPlan {
     /// twice): a push refuses the whole plan while there is one.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub conflicts: Vec<FileFinding>,
-    /// The files wanted, for a create (compared again once it exists).
+    /// The files wanted, for a create (compared with the connector found if the create
+    /// finds its name taken).
     #[serde(skip)]
     pub(crate) wanted: Option<ConnectorFiles>,
 }

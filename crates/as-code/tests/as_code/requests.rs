@@ -224,3 +224,50 @@ async fn a_create_whose_answer_was_lost_is_finished_without_a_duplicate() {
     assert_eq!(stats.get("getConnector"), Some(&1), "{stats:?}");
     assert!(!tenant.plan(&tree).await.has_changes());
 }
+
+/// The sandbox, but `getConnector` answers without `applicationXml`, as a service that
+/// leaves the field out might.
+struct DetailWithoutTemplate(connkit_sandbox::Sandbox);
+
+#[async_trait::async_trait]
+impl Transport for DetailWithoutTemplate {
+    async fn send(
+        &self,
+        request: http::Request<Bytes>,
+    ) -> Result<http::Response<Bytes>, TransportError> {
+        let detail = request.method() == http::Method::GET
+            && request.uri().path().split('/').count() == 4
+            && request.uri().path().starts_with("/v2024/connectors/");
+        let response = self.0.send(request).await?;
+        if !detail || !response.status().is_success() {
+            return Ok(response);
+        }
+        let (parts, body) = response.into_parts();
+        let mut json: serde_json::Value = serde_json::from_slice(&body).unwrap();
+        json.as_object_mut().unwrap().remove("applicationXml");
+        let body = Bytes::from(serde_json::to_vec(&json).unwrap());
+        Ok(http::Response::from_parts(parts, body))
+    }
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn a_document_the_detail_leaves_out_is_read_with_its_own_get() {
+    let tenant = Tenant::new(0);
+    add_custom_connectors(&tenant.client, 3).await;
+    let expected = tenant.pull().await;
+    let partial = Arc::new(DetailWithoutTemplate(tenant.sandbox.clone()));
+    let client = Client::new("http://127.0.0.1:1", partial).unwrap();
+    tenant.sandbox.reset_stats();
+    let pulled = connkit_as_code::pull(&client, &Default::default(), &|_, _| {})
+        .await
+        .unwrap();
+    assert_eq!(pulled, expected);
+    assert_eq!(
+        by_operation(&tenant),
+        counts(&[
+            ("getConnector", 3),
+            ("getConnectorList", 1),
+            ("getConnectorSourceTemplate", 3)
+        ])
+    );
+}

@@ -188,8 +188,7 @@ pub async fn push(
     };
     let plan = plan(client, &tree, &options).await.map_err(failure)?;
     // A file the tenant already has is not sent, so its findings cannot stop the push
-    // (documents as the service serves them often carry a DOCTYPE, which pre-flight
-    // refuses to send).
+    // (a document as one tenant serves it may hold what pre-flight refuses to send).
     let (blocking, unsent): (Vec<_>, Vec<_>) = findings
         .iter()
         .partition(|f| f.finding.is_error() && plan.sends(&f.file));
