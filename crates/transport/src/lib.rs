@@ -172,14 +172,17 @@ pub use error::{AuthProblem, BoxError, LastAttempt, LastResponse, TimeoutPhase, 
 pub use profile::{
     Profile, ProfileFile, SecretSource, ENV_PROFILE, PLATFORM_C1, PLATFORM_ISC, PROFILES_FILE,
 };
-pub use rate_limit::{Limit, RateLimit, RateLimitPermit, RateLimitPolicy, RateLimiter};
+pub use rate_limit::{
+    Limit, RateLimit, RateLimitPermit, RateLimitPolicy, RateLimitStateInfo, RateLimitStates,
+    RateLimiter,
+};
 pub use redact::{Secret, REDACTED};
 pub use request::{clone_request, Attempt, Deadline, Idempotency};
 pub use retry::{Retry, RetryPolicy};
 pub use settings::SettingNames;
 pub use stack::{TransportStack, TransportStackBuilder};
 pub use timeout::Timeout;
-pub use token_cache::{CachedTokenInfo, TokenCache};
+pub use token_cache::{CachedTokenInfo, FetchLock, TokenCache, TokenKey};
 pub use trace::Traced;
 pub use user_dirs::UserDir;
 

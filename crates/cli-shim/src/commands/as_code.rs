@@ -24,6 +24,7 @@ use crate::args::{GlobalArgs, OutputFormat};
 use crate::commands::connectors::Sink;
 use crate::exit::{Exit, Failure};
 use crate::progress::Progress;
+use crate::untrusted;
 
 /// `connkit connectors pull DIR`
 #[derive(Debug, Args)]
@@ -345,7 +346,9 @@ fn rejected<'a>(
 fn preflight_advice(dir: &Path, files: &BTreeSet<&str>) -> String {
     let mut text = String::from("hint: pre-flight refuses to send these files:\n");
     for file in files {
-        text.push_str(&format!("  {}/{file}\n", dir.display()));
+        // File names come from the tree: escaped, as in the findings above.
+        let path = format!("{}/{file}", dir.display());
+        text.push_str(&format!("  {}\n", untrusted::escape(&path)));
     }
     text.push_str(
         "  A file `connectors pull` wrote is the tenant's document as the tenant serves it, \
@@ -358,8 +361,10 @@ fn preflight_advice(dir: &Path, files: &BTreeSet<&str>) -> String {
     text
 }
 
+/// A finding of the tree as `DIR/folder/file:line:column: …`, escaped: file names and
+/// messages come from the tree and the tenant.
 fn located(dir: &Path, finding: &FileFinding) -> String {
-    format!("{}/{finding}", dir.display())
+    untrusted::escape(&format!("{}/{finding}", dir.display())).into_owned()
 }
 
 /// Asks on the terminal; refuses when there is none to ask on.
@@ -409,17 +414,23 @@ fn write_plan(out: &mut dyn Write, format: OutputFormat, plan: &Plan) -> std::io
             .as_deref()
             .or(connector.script_name.as_deref())
             .unwrap_or_default();
-        writeln!(out, "{label} {place} ({})", connector.name)?;
+        // Names, values and documents come from the tenant or the tree: escaped.
+        writeln!(
+            out,
+            "{label} {place} ({})",
+            untrusted::escape(&connector.name)
+        )?;
         for op in &connector.patch {
             let value = op
                 .value
                 .as_ref()
                 .map(|v| format!(" {v}"))
                 .unwrap_or_default();
-            writeln!(out, "  {} {}{value}", op.op, op.path)?;
+            let line = format!("{} {}{value}", op.op, op.path);
+            writeln!(out, "  {}", untrusted::escape(&line))?;
         }
         for file in &connector.files {
-            write!(out, "{}", file.diff)?;
+            write!(out, "{}", untrusted::escape_keeping_lines(&file.diff))?;
         }
     }
     writeln!(
@@ -444,7 +455,7 @@ fn write_report(
         );
     }
     for step in &report.applied {
-        writeln!(out, "applied: {step}")?;
+        writeln!(out, "applied: {}", untrusted::escape(&step.to_string()))?;
     }
     for failed in &report.failed {
         let unknown = if failed.outcome_unknown {
@@ -452,10 +463,15 @@ fn write_report(
         } else {
             ""
         };
-        writeln!(out, "FAILED: {}: {}{unknown}", failed.step, failed.error)?;
+        let failure = format!("{}: {}", failed.step, failed.error);
+        writeln!(out, "FAILED: {}{unknown}", untrusted::escape(&failure))?;
     }
     for step in &report.not_attempted {
-        writeln!(out, "not attempted: {step}")?;
+        writeln!(
+            out,
+            "not attempted: {}",
+            untrusted::escape(&step.to_string())
+        )?;
     }
     Ok(())
 }

@@ -23,6 +23,7 @@ use super::c1_connect::{client, failure, write_failure};
 use crate::args::{GlobalArgs, OutputFormat};
 use crate::exit::{Exit, Failure};
 use crate::output::{write_object, ListWriter, Row};
+use crate::untrusted;
 
 /// Where results go and how they look.
 struct Out<'a> {
@@ -39,7 +40,7 @@ impl Out<'_> {
     /// An operation that answers `{}` went through: say so on stderr.
     fn done(&self, what: String) -> Result<(), Failure> {
         if !self.quiet {
-            eprintln!("{what}");
+            eprintln!("{}", untrusted::escape(&what));
         }
         Ok(())
     }
@@ -193,7 +194,10 @@ async fn list(client: &Client, args: &C1ListArgs, out: &mut Out<'_>) -> Result<(
     }
     writer.finish(None).map_err(Failure::write_failed)?;
     if let (Some(token), false) = (next, out.quiet) {
-        eprintln!("more: --page-token {token} (or --all)");
+        eprintln!(
+            "more: --page-token {} (or --all)",
+            untrusted::escape(&token)
+        );
     }
     Ok(())
 }

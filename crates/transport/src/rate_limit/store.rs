@@ -17,6 +17,9 @@ use std::sync::Mutex;
 
 use super::ledger::Ledger;
 
+/// The most of a state file that is read: far above what [`Ledger`]'s slot cap allows.
+const MAX_STATE_BYTES: u64 = 1 << 20;
+
 /// A ledger in memory, optionally mirrored to a shared file.
 #[derive(Debug)]
 pub(super) struct Store {
@@ -61,6 +64,12 @@ impl Store {
         }
     }
 
+    /// The file's ledger as it is now, read without the lock; `None` without a file
+    /// or when it cannot be read.
+    pub(super) fn peek(&self) -> Option<Ledger> {
+        self.file.as_ref().and_then(SharedFile::peek)
+    }
+
     /// The state file, if any.
     pub(super) fn path(&self) -> Option<&Path> {
         self.file.as_ref().map(|f| f.path.as_path())
@@ -90,9 +99,18 @@ impl Store {
 }
 
 impl SharedFile {
-    /// Reads the file without creating it or taking the lock: a hint only.
+    /// Reads the file without creating it or taking the lock: a hint only. Only a
+    /// regular file of a sane size is read (a state file is a few kilobytes; a FIFO or
+    /// a link to `/dev/zero` in its place must not hang or exhaust the process).
     fn peek(&self) -> Option<Ledger> {
-        let text = std::fs::read(&self.path).ok()?;
+        // The type first: opening a FIFO for reading would block.
+        let metadata = std::fs::metadata(&self.path).ok()?;
+        if !metadata.is_file() || metadata.len() > MAX_STATE_BYTES {
+            return None;
+        }
+        let file = File::open(&self.path).ok()?;
+        let mut text = Vec::new();
+        file.take(MAX_STATE_BYTES).read_to_end(&mut text).ok()?;
         serde_json::from_slice(&text).ok()
     }
 
