@@ -608,17 +608,24 @@ fn a_push_of_new_connectors_sends_their_writes_and_one_listing_only() {
             each("updateConnector"),
         ]
     );
-    // diff reads each connector once: one listing page, five details.
-    let before = by_operation(&served);
-    run(&env, &served, &["connectors", "diff", path(&tree)]).code(0);
-    let read: Vec<_> = delta(&before, &by_operation(&served)).into_iter().collect();
-    assert_eq!(
-        read,
-        [
-            ("getConnector".to_owned(), 5),
-            ("getConnectorList".to_owned(), 1)
-        ]
-    );
+    // diff and pull read each connector once: one listing page, five details.
+    let pulled = env.path().join("pulled");
+    for args in [
+        ["connectors", "diff", path(&tree)],
+        ["connectors", "pull", path(&pulled)],
+    ] {
+        let before = by_operation(&served);
+        run(&env, &served, &args).ok();
+        let read: Vec<_> = delta(&before, &by_operation(&served)).into_iter().collect();
+        assert_eq!(
+            read,
+            [
+                ("getConnector".to_owned(), 5),
+                ("getConnectorList".to_owned(), 1)
+            ],
+            "{args:?}"
+        );
+    }
 }
 
 #[test]
