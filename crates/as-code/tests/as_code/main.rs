@@ -1,7 +1,11 @@
 //! Connectors as code against the sandbox, in-process: pull, plan and apply, their
 //! round trip, minimal writes, the tree's pre-flight and a property test.
 
+mod bulk;
+mod generated_trees;
 mod preflight;
+mod promote;
 mod properties;
+mod requests;
 mod round_trip;
 mod support;

@@ -7,6 +7,7 @@
 //! change the API cannot make (nothing is sent), 1 when some writes failed (the report
 //! says which were applied and which were not).
 
+use std::collections::BTreeSet;
 use std::io::{BufRead, IsTerminal, Write};
 use std::path::Path;
 use std::sync::Mutex;
@@ -188,8 +189,7 @@ pub async fn push(
     };
     let plan = plan(client, &tree, &options).await.map_err(failure)?;
     // A file the tenant already has is not sent, so its findings cannot stop the push
-    // (documents as the service serves them often carry a DOCTYPE, which pre-flight
-    // refuses to send).
+    // (a document as one tenant serves it may hold what pre-flight refuses to send).
     let (blocking, unsent): (Vec<_>, Vec<_>) = findings
         .iter()
         .partition(|f| f.finding.is_error() && plan.sends(&f.file));
@@ -198,7 +198,17 @@ pub async fn push(
             .iter()
             .filter(|f| plan.sends(&f.file))
             .chain(plan.conflicts());
-        return Err(rejected(&args.dir, all, "pre-flight rejected the push"));
+        let failure = rejected(&args.dir, all, "pre-flight rejected the push");
+        let refused: BTreeSet<&str> = blocking.iter().map(|f| f.file.as_str()).collect();
+        if !refused.is_empty() {
+            // Nothing sensible is left to do if stderr itself is gone.
+            let _ = write!(
+                std::io::stderr().lock(),
+                "{}",
+                preflight_advice(&args.dir, &refused)
+            );
+        }
+        return Err(failure);
     }
     if !sink.quiet && unsent.iter().any(|f| f.finding.is_error()) {
         eprintln!(
@@ -328,6 +338,27 @@ fn rejected<'a>(
         Exit::of_findings(findings.iter().map(|f| &f.finding)),
         format!("{what} ({errors} error(s)); nothing was sent"),
     )
+}
+
+/// What to do about files pre-flight refuses to send. Pull saves documents as the
+/// tenant serves them, so a refused file may be exactly what a tenant holds: the user
+/// needs the ways out, not only the findings.
+fn preflight_advice(dir: &Path, files: &BTreeSet<&str>) -> String {
+    let mut text = String::from("hint: pre-flight refuses to send these files:\n");
+    for file in files {
+        // File names come from the tree: escaped, as in the findings above.
+        let path = format!("{}/{file}", dir.display());
+        text.push_str(&format!("  {}\n", untrusted::escape(&path)));
+    }
+    text.push_str(
+        "  A file `connectors pull` wrote is the tenant's document as the tenant serves it, \
+         so the tenant itself may hold what pre-flight refuses. Ways out:\n\
+         \x20 - fix the file (the findings above say what is wrong and where);\n\
+         \x20 - remove it from the tree: a file that is absent is not managed, and each \
+         tenant keeps its own version;\n\
+         \x20 - or push with --no-preflight, if you trust the file as it is.\n",
+    );
+    text
 }
 
 /// A finding of the tree as `DIR/folder/file:line:column: …`, escaped: file names and
