@@ -59,6 +59,9 @@ struct Slot {
     open: bool,
     /// Answered by anything but a 429.
     admitted: bool,
+    /// Answered 429: the one kind of request the server did not count.
+    #[serde(default)]
+    refused: bool,
     /// When it frees: a window after the response (or failure); for an open slot, a
     /// window after the longest its attempt may last.
     until: u64,
@@ -76,6 +79,25 @@ struct Learned {
     saturated: bool,
 }
 
+/// An explicit limit that a running process of this client id keeps to: every process
+/// sharing the state follows the lowest one, since the limit belongs to the client id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+struct Claim {
+    pid: u32,
+    max: u32,
+    window_ms: u64,
+    /// Dropped after this unless the process takes another slot.
+    until: u64,
+}
+
+impl Claim {
+    /// Whether this claim allows fewer requests per unit of time than `max` per
+    /// `window_ms`.
+    fn is_slower_than(&self, max: u32, window_ms: u64) -> bool {
+        u128::from(self.max) * u128::from(window_ms) < u128::from(max) * u128::from(self.window_ms)
+    }
+}
+
 /// The state one limiter, or every process sharing one state file, works on.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub(super) struct Ledger {
@@ -87,6 +109,9 @@ pub(super) struct Ledger {
     hold_until: u64,
     #[serde(default)]
     slots: Vec<Slot>,
+    /// The explicit limits of the processes that share this state.
+    #[serde(default)]
+    claims: Vec<Claim>,
 }
 
 /// Why a request cannot start yet.
@@ -100,8 +125,22 @@ pub(super) struct Wait {
 }
 
 impl Ledger {
-    /// The limit in force, `None` when unthrottled, and the window slots are held for.
+    /// The limit in force, `None` when unthrottled, and the window slots are held for:
+    /// the rule's own, or the lowest explicit limit that a process sharing this state
+    /// keeps to, whichever allows fewer requests (two processes of one client id that
+    /// each counted the shared slots against their own limit would starve the lower).
     pub(super) fn limit(&self, rule: Rule) -> (Option<u32>, u64) {
+        let (own, window) = self.own_limit(rule);
+        match self.slowest_claim() {
+            Some(claim) if own.is_none_or(|max| claim.is_slower_than(max, window)) => {
+                (Some(claim.max), claim.window_ms)
+            }
+            _ => (own, window),
+        }
+    }
+
+    /// The limit `rule` would apply alone.
+    fn own_limit(&self, rule: Rule) -> (Option<u32>, u64) {
         match (rule, self.learned) {
             (Rule::Fixed(limit), _) => (Some(limit.max()), millis(limit.window())),
             (Rule::Adaptive { .. }, Some(learned)) => (Some(learned.max), learned.window_ms),
@@ -110,6 +149,18 @@ impl Ledger {
             }
             (Rule::Adaptive { start: None }, None) => (None, DEFAULT_WINDOW_MS),
         }
+    }
+
+    fn slowest_claim(&self) -> Option<&Claim> {
+        self.claims
+            .iter()
+            .reduce(|a, b| if b.is_slower_than(a.max, a.window_ms) { b } else { a })
+    }
+
+    /// Whether another process's explicit limit, not `rule`, is the one in force: what
+    /// `-v` says.
+    pub(super) fn follows_another(&self, rule: Rule) -> bool {
+        self.limit(rule) != self.own_limit(rule)
     }
 
     /// What a person is shown of the ledger at `now`: the learned limit (max, window
@@ -155,6 +206,7 @@ impl Ledger {
             slot.until = slot.until.min(now.saturating_add(window));
         }
         self.slots.retain(|s| s.until > now);
+        self.claims.retain(|c| c.until > now && alive(c.pid));
         if self.slots.len() > MAX_SLOTS {
             self.slots.sort_by_key(|s| s.until);
             let excess = self.slots.len() - MAX_SLOTS;
@@ -180,6 +232,9 @@ impl Ledger {
             });
         }
         self.probe(rule, now);
+        if let Rule::Fixed(limit) = rule {
+            self.claim(limit, now, pid, lease);
+        }
         let (max, window) = self.limit(rule);
         if let Some(max) = max {
             if self.slots.len() >= max as usize {
@@ -195,9 +250,27 @@ impl Ledger {
             pid,
             open: true,
             admitted: false,
+            refused: false,
             until: now.saturating_add(window).saturating_add(millis(lease)),
         });
         Ok(id)
+    }
+
+    /// Registers (or renews) `pid`'s explicit limit for as long as a slot it takes now
+    /// may be held.
+    fn claim(&mut self, limit: Limit, now: u64, pid: u32, lease: Duration) {
+        let window_ms = millis(limit.window());
+        let until = now.saturating_add(window_ms).saturating_add(millis(lease));
+        let claim = Claim {
+            pid,
+            max: limit.max(),
+            window_ms,
+            until,
+        };
+        match self.claims.iter_mut().find(|c| c.pid == pid) {
+            Some(mine) => *mine = claim,
+            None => self.claims.push(claim),
+        }
     }
 
     /// The slot frees a window after now; a 429 teaches.
@@ -206,6 +279,7 @@ impl Ledger {
         if let Some(slot) = self.slots.iter_mut().find(|s| s.id == id) {
             slot.open = false;
             slot.admitted = outcome == Outcome::Admitted;
+            slot.refused = matches!(outcome, Outcome::Refused(_));
             slot.until = now.saturating_add(window);
         }
         if let Outcome::Refused(retry_after) = outcome {
@@ -217,15 +291,17 @@ impl Ledger {
         }
     }
 
-    /// AIMD's decrease: the server refused after admitting what the window holds, so the
-    /// limit is at most that; hold a tenth below. A window shorter than `Retry-After`
-    /// cannot be the server's, so it grows to it.
+    /// AIMD's decrease: the server refused after counting what the window holds, so the
+    /// limit is at most that; hold a tenth below. What it counted is every request sent
+    /// in the window that it did not refuse: answered, still in flight, or given up on
+    /// by a caller that cancelled it (the server counted it all the same). A window
+    /// shorter than `Retry-After` cannot be the server's, so it grows to it.
     fn learn(&mut self, rule: Rule, now: u64, retry_after: u64) {
         let (max, window) = self.limit(rule);
         let admitted = self
             .slots
             .iter()
-            .filter(|s| !s.open && s.admitted && s.until > now)
+            .filter(|s| !s.refused && s.until > now)
             .count();
         let taught = ((admitted as f64 * DECREASE) as u32).max(1);
         self.learned = Some(Learned {
@@ -470,6 +546,51 @@ mod tests {
         assert_eq!(ledger.limit(rule), (Some(1), millis(MAX_LEARNED_WINDOW)));
         let wait = ledger.try_admit(rule, now, 1, LEASE).unwrap_err();
         assert_eq!(wait.earliest, now + millis(MAX_HOLD));
+    }
+
+    #[test]
+    fn cancelled_requests_count_as_sent_when_a_429_teaches() {
+        let rule = Rule::Adaptive {
+            start: Some(Limit::ISC_DEFAULT),
+        };
+        let mut ledger = Ledger::default();
+        let ids = admit_n(&mut ledger, rule, 31, 0);
+        // Twenty callers gave up on their requests (the server still counted them),
+        // ten were answered, and the last was refused.
+        for &id in &ids[..20] {
+            ledger.finish(rule, id, 5, Outcome::Failed);
+        }
+        for &id in &ids[20..30] {
+            ledger.finish(rule, id, 5, Outcome::Admitted);
+        }
+        ledger.finish(rule, ids[30], 6, Outcome::Refused(None));
+        assert_eq!(ledger.limit(rule).0, Some(27));
+    }
+
+    #[test]
+    fn processes_with_different_explicit_limits_follow_the_lowest() {
+        let (low, high) = (fixed(10, 2000), fixed(40, 2000));
+        let mut ledger = Ledger::default();
+        // The fast process comes first and fills its limit...
+        for _ in 0..40 {
+            ledger.try_admit(high, 0, 2, LEASE).unwrap();
+        }
+        // ...then the slow one claims its limit: from now on both keep to 10/2 s.
+        assert!(ledger.try_admit(low, 0, 1, LEASE).is_err());
+        assert_eq!(ledger.limit(high), (Some(10), 2000));
+        assert!(ledger.follows_another(high));
+        assert!(!ledger.follows_another(low));
+        // Once the slots of the burst expire, the slow one gets its turn.
+        ledger.prune(low, 2000 + 30_001, |_| true);
+        assert!(ledger.try_admit(low, 32_001, 1, LEASE).is_ok());
+        // An adaptive process of the client id keeps to it too.
+        let adaptive = Rule::Adaptive {
+            start: Some(Limit::ISC_DEFAULT),
+        };
+        assert_eq!(ledger.limit(adaptive), (Some(10), 2000));
+        // When the slow process is gone, its claim goes with it.
+        ledger.prune(high, 32_002, |pid| pid != 1);
+        assert_eq!(ledger.limit(high), (Some(40), 2000));
     }
 
     #[test]

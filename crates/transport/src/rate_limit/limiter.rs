@@ -3,6 +3,7 @@
 
 use std::fmt;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
@@ -53,6 +54,8 @@ struct Shared {
     lease: Duration,
     /// Taken while waiting, so waiters go in arrival order.
     turn: tokio::sync::Mutex<()>,
+    /// Whether `-v` was told that another process's limit applies.
+    said_follows: AtomicBool,
 }
 
 impl RateLimiter {
@@ -88,6 +91,7 @@ impl RateLimiter {
                 store,
                 lease,
                 turn: tokio::sync::Mutex::new(()),
+                said_follows: AtomicBool::new(false),
             }),
         }
     }
@@ -140,10 +144,18 @@ impl RateLimiter {
         let pid = std::process::id();
         loop {
             let now = now_ms();
-            let taken = shared.store.with(|ledger| {
+            let (taken, follows) = shared.store.with(|ledger| {
                 ledger.prune(shared.rule, now, process_alive);
-                ledger.try_admit(shared.rule, now, pid, shared.lease)
+                let taken = ledger.try_admit(shared.rule, now, pid, shared.lease);
+                (taken, ledger.follows_another(shared.rule))
             });
+            if follows && !shared.said_follows.swap(true, Ordering::Relaxed) {
+                tracing::info!(
+                    limit = ?self.current_limit(),
+                    "another process of this client id keeps to a lower explicit limit; \
+                     this one follows it (the limit belongs to the client id)"
+                );
+            }
             let Wait { earliest, recheck } = match taken {
                 Ok(id) => {
                     return Ok(RateLimitPermit {

@@ -21,6 +21,14 @@
 //!   hold (`Retry-After`) of at most 15 minutes. Values beyond them in a state file
 //!   are clamped when read.
 //!
+//! - The limit belongs to the client id: while a process that shares the state keeps
+//!   to an explicit limit, every process of that client id (explicit or `auto`) keeps
+//!   to the lowest such limit, and `-v` says so; counting the shared slots against
+//!   different limits would starve the lower one.
+//! - When a 429 teaches, what the window held is every request sent in it that the
+//!   server did not refuse: answered, in flight, or cancelled by its caller (the
+//!   server counted those too), so cancellations do not teach a limit far too low.
+//!
 //! `off` removes the limiter; `MAX/WINDOW` fixes it (still shared, never adapted, and
 //! never held back by a hold that a 429 left in the shared state).
 
