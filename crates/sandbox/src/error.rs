@@ -37,15 +37,15 @@ pub enum SandboxError {
         message: String,
     },
     /// A sandbox (in this process or another) has the state open, so it cannot be
-    /// reset.
+    /// reset or imported into.
     #[error(
-        "state file {path} is in use by a running sandbox (lock file {lock_path} is held); \
+        "state file {path} is in use by a running sandbox ({lock_path} is locked); \
          stop that sandbox first"
     )]
     StateLocked {
         /// The state file.
         path: PathBuf,
-        /// The lock file beside it.
+        /// The file found locked: the lock file beside it, or the state file itself.
         lock_path: PathBuf,
     },
     /// A builder option is invalid.

@@ -16,11 +16,14 @@ use std::time::Duration;
 
 use crate::c1::{self, persist};
 use crate::error::SandboxError;
-use crate::state_db::{lock_file, StateDb};
+use crate::state_db::{hold, Hold, StateDb};
 use crate::state_json;
 
-/// How long [`export`] and [`import`] wait for a sandbox that is writing.
+/// How long [`import`] waits for a sandbox that is writing.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+/// The largest state file [`import`] reads (a million seeded connectors export to
+/// about 400 MB).
+const MAX_IMPORT_BYTES: u64 = 1 << 30;
 
 /// Deletes the state database at `path` (with its `-wal` and `-shm` files); the next
 /// sandbox to open it starts from its seed. Returns whether there was anything to
@@ -33,23 +36,7 @@ pub fn reset(path: &Path) -> Result<bool, SandboxError> {
     if !path.exists() {
         return Ok(false);
     }
-    let (lock, lock_path) = lock_file(path)?;
-    match fs4::FileExt::try_lock(&lock) {
-        Ok(()) => {}
-        Err(fs4::TryLockError::WouldBlock) => {
-            return Err(SandboxError::StateLocked {
-                path: path.to_owned(),
-                lock_path,
-            })
-        }
-        Err(fs4::TryLockError::Error(source)) => {
-            return Err(SandboxError::StateIo {
-                path: lock_path,
-                action: "locking",
-                source,
-            })
-        }
-    }
+    let _held = hold(path, Hold::Exclusive)?;
     for suffix in ["", "-wal", "-shm"] {
         let file = path.with_file_name(format!(
             "{}{suffix}",
@@ -82,7 +69,7 @@ pub fn export(path: &Path) -> Result<Vec<u8>, SandboxError> {
             source: std::io::ErrorKind::NotFound.into(),
         });
     }
-    let db = StateDb::open(path, BUSY_TIMEOUT)?;
+    let db = StateDb::open_read_only(path)?;
     let (isc, c1) = db.snapshot(persist::KEY)?;
     let c1 = c1
         .map(|text| persist::parse(&text))
@@ -95,22 +82,29 @@ pub fn export(path: &Path) -> Result<Vec<u8>, SandboxError> {
 }
 
 /// Replaces the state at `path` (created if missing) by the JSON state in `json_file`,
-/// in one transaction: running sandboxes see the new state on their next request.
+/// in one transaction.
 /// Both parts are replaced; a file without a ConductorOne part (version 1) gets the
 /// demo ConductorOne apps. Returns the number of ISC connectors imported.
 ///
 /// A file that is not a sandbox state, or whose content is inconsistent (a connector
-/// filed under another id, a client secret, …), is refused with
-/// [`SandboxError::StateCorrupt`] naming the file and the JSON path, and nothing is
-/// written.
+/// filed under another id, a client secret, a script name or name the API could not
+/// have made), is refused with [`SandboxError::StateCorrupt`] naming the file and the
+/// JSON path, and nothing is written. Like [`reset`], it refuses with
+/// [`SandboxError::StateLocked`] while a sandbox has the state open.
 pub fn import(path: &Path, json_file: &Path) -> Result<usize, SandboxError> {
-    let bytes = std::fs::read(json_file).map_err(|source| SandboxError::StateIo {
-        path: json_file.to_owned(),
-        action: "reading",
-        source,
-    })?;
+    let bytes =
+        connkit_transport::read_user_file(json_file, MAX_IMPORT_BYTES).map_err(|source| {
+            SandboxError::StateIo {
+                path: json_file.to_owned(),
+                action: "reading",
+                source,
+            }
+        })?;
     let state = state_json::parse(json_file, &bytes)?;
     let c1 = state.c1.unwrap_or_else(c1::demo_store);
+    // Refused while a sandbox has it open; released before opening it ourselves (a
+    // shared hold of our own would wait for our exclusive one).
+    drop(hold(path, Hold::Exclusive)?);
     let db = StateDb::open(path, BUSY_TIMEOUT)?;
     db.replace(&state.isc, &[(persist::KEY, persist::serialize(&c1))])?;
     Ok(state.isc.records().count())

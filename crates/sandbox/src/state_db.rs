@@ -10,9 +10,11 @@
 //!   `BEGIN IMMEDIATE` transaction that first catches up with such changes, so
 //!   concurrent writers, in any process, wait for each other (the busy timeout) instead
 //!   of failing or overwriting each other.
-//! - **Held**: a lock file beside it (`<file>.lock`) is locked *shared* by every open
-//!   sandbox, and exclusively by [`state::reset`](crate::state::reset), which therefore
-//!   refuses while any sandbox has the state open.
+//! - **Held**: the database file itself and a lock file beside it (`<file>.lock`) are
+//!   both locked *shared* (`flock`, which does not meet SQLite's own `fcntl` locks) by
+//!   every open sandbox, and both exclusively by [`state::reset`](crate::state::reset)
+//!   and [`state::import`](crate::state::import), which therefore refuse while any
+//!   sandbox has the state open, even when someone deleted the lock file.
 //! - **Identified** by `PRAGMA application_id` and `user_version`: any other file (an
 //!   unrelated database, a JSON state of an older version, a damaged file) is refused
 //!   with an error naming it.
@@ -47,8 +49,70 @@ const INITIALIZED: &str = "initialized";
 pub(crate) struct StateDb {
     path: PathBuf,
     inner: Mutex<Inner>,
-    /// Held shared for the lock; released when dropped.
-    _lock: File,
+    /// The lock file and the database file, held shared; released when dropped.
+    _held: Held,
+}
+
+/// The two files whose `flock` says who uses a state: the lock file beside it and the
+/// database file itself (the lock file alone can be deleted under a running sandbox).
+#[derive(Debug)]
+pub(crate) struct Held {
+    _lock_file: File,
+    _database: Option<File>,
+}
+
+/// How a state is held.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Hold {
+    /// By a sandbox that uses it: many at once.
+    Shared,
+    /// By a tool that replaces or deletes it: only when no sandbox has it open.
+    Exclusive,
+}
+
+/// Locks the lock file beside `path` and the database file (when it exists) as `hold`
+/// says. Shared waits (a reset holds its lock for milliseconds); exclusive refuses at
+/// once with [`SandboxError::StateLocked`] while anyone holds either.
+pub(crate) fn hold(path: &Path, hold: Hold) -> Result<Held, SandboxError> {
+    let (lock_file, lock_path) = lock_file(path)?;
+    take(&lock_file, &lock_path, path, hold)?;
+    let database = match File::open(path) {
+        Ok(file) => {
+            take(&file, path, path, hold)?;
+            Some(file)
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+        Err(source) => {
+            return Err(SandboxError::StateIo {
+                path: path.to_owned(),
+                action: "opening",
+                source,
+            })
+        }
+    };
+    Ok(Held {
+        _lock_file: lock_file,
+        _database: database,
+    })
+}
+
+fn take(file: &File, file_path: &Path, state: &Path, hold: Hold) -> Result<(), SandboxError> {
+    let failed = |source| SandboxError::StateIo {
+        path: file_path.to_owned(),
+        action: "locking",
+        source,
+    };
+    match hold {
+        Hold::Shared => fs4::FileExt::lock_shared(file).map_err(failed),
+        Hold::Exclusive => match fs4::FileExt::try_lock(file) {
+            Ok(()) => Ok(()),
+            Err(fs4::TryLockError::WouldBlock) => Err(SandboxError::StateLocked {
+                path: state.to_owned(),
+                lock_path: file_path.to_owned(),
+            }),
+            Err(fs4::TryLockError::Error(source)) => Err(failed(source)),
+        },
+    }
 }
 
 #[derive(Debug)]
@@ -122,7 +186,7 @@ fn hint_for_json(path: &Path, message: String) -> String {
 }
 
 /// The lock file beside `path`, created if missing.
-pub(crate) fn lock_file(path: &Path) -> Result<(File, PathBuf), SandboxError> {
+fn lock_file(path: &Path) -> Result<(File, PathBuf), SandboxError> {
     let file_name = path.file_name().ok_or_else(|| {
         SandboxError::Config(format!("state file {} has no file name", path.display()))
     })?;
@@ -151,21 +215,36 @@ impl StateDb {
                 source,
             })?;
         }
-        let (lock, lock_path) = lock_file(path)?;
-        // Blocks only while a reset holds it exclusively, which takes milliseconds.
-        fs4::FileExt::lock_shared(&lock).map_err(|source| SandboxError::StateIo {
-            path: lock_path,
-            action: "locking",
-            source,
-        })?;
+        // The lock file first: a reset that holds it has deleted or is deleting the
+        // database, which then must not be created again under it.
+        let early = hold(path, Hold::Shared)?;
         let conn = connect(path, busy_timeout).map_err(|e| e.at(path, "opening"))?;
+        // Now that the database exists, hold it too.
+        let held = hold(path, Hold::Shared)?;
+        drop(early);
         Ok(StateDb {
             path: path.to_owned(),
             inner: Mutex::new(Inner {
                 conn,
                 seen_version: 0,
             }),
-            _lock: lock,
+            _held: held,
+        })
+    }
+
+    /// Opens the existing database at `path` only to read it: nothing is created,
+    /// initialised or changed, and a file that is not a sandbox state (an empty file
+    /// among them) is refused.
+    pub(crate) fn open_read_only(path: &Path) -> Result<StateDb, SandboxError> {
+        let held = hold(path, Hold::Shared)?;
+        let conn = connect_read_only(path).map_err(|e| e.at(path, "opening"))?;
+        Ok(StateDb {
+            path: path.to_owned(),
+            inner: Mutex::new(Inner {
+                conn,
+                seen_version: 0,
+            }),
+            _held: held,
         })
     }
 
@@ -393,6 +472,27 @@ fn connect(path: &Path, busy_timeout: Duration) -> Result<Connection, DbError> {
         )));
     }
     tx.commit()?;
+    Ok(conn)
+}
+
+fn connect_read_only(path: &Path) -> Result<Connection, DbError> {
+    let conn = Connection::open_with_flags(
+        path,
+        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )?;
+    let application_id: i32 = conn.query_row("PRAGMA application_id", [], |row| row.get(0))?;
+    let version: i32 = conn.query_row("PRAGMA user_version", [], |row| row.get(0))?;
+    if application_id != APPLICATION_ID {
+        return Err(DbError::Corrupt(
+            "the file is not a connkit sandbox state".to_owned(),
+        ));
+    }
+    if version != SCHEMA_VERSION {
+        return Err(DbError::Corrupt(format!(
+            "schema version {version} is not supported (this sandbox reads version \
+             {SCHEMA_VERSION})"
+        )));
+    }
     Ok(conn)
 }
 

@@ -872,7 +872,11 @@ mod tests {
         assert!(err.contains("line 1") && err.contains("../x"), "{err}");
         let mut file = ProfileFile::parse(Path::new("/p/profiles.toml"), "").unwrap();
         assert!(file.set("a\"b", Profile::new(PLATFORM_ISC)).is_err());
-        assert!(file.require("../x").unwrap_err().to_string().contains("not allowed"));
+        assert!(file
+            .require("../x")
+            .unwrap_err()
+            .to_string()
+            .contains("not allowed"));
     }
 
     #[cfg(unix)]
@@ -886,8 +890,14 @@ mod tests {
         let mut file = ProfileFile::load(&link).unwrap();
         file.set("dev", Profile::new(PLATFORM_ISC)).unwrap();
         file.save().unwrap();
-        assert!(std::fs::symlink_metadata(&link).unwrap().file_type().is_symlink());
+        assert!(std::fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink());
         let text = std::fs::read_to_string(&real).unwrap();
-        assert!(text.contains("# mine") && text.contains("[profiles.dev]"), "{text}");
+        assert!(
+            text.contains("# mine") && text.contains("[profiles.dev]"),
+            "{text}"
+        );
     }
 }

@@ -5,7 +5,9 @@ use std::borrow::Cow;
 use std::collections::btree_map::Entry;
 use std::collections::{BTreeMap, HashSet};
 
-use connkit_models::isc::v2024::{ConnectorDetail, ConnectorStatus, JsonObject, V3ConnectorDto};
+use connkit_models::isc::v2024::{
+    ConnectorDetail, ConnectorStatus, JsonObject, V3ConnectorDto, V3CreateConnectorDto,
+};
 use serde::{Deserialize, Serialize};
 
 use crate::isc::templates::{self, Identity};
@@ -245,6 +247,9 @@ pub(crate) enum StoreConflict {
     DuplicateName(String),
     /// Another connector already has this script name.
     DuplicateScriptName(String),
+    /// A record (from an imported or loaded state) that the API could never have made:
+    /// its script name or name breaks the rules the API keeps.
+    Invalid(String),
 }
 
 impl std::fmt::Display for StoreConflict {
@@ -256,6 +261,7 @@ impl std::fmt::Display for StoreConflict {
             StoreConflict::DuplicateScriptName(script) => {
                 write!(f, "a connector with scriptName '{script}' already exists")
             }
+            StoreConflict::Invalid(why) => f.write_str(why),
         }
     }
 }
@@ -271,6 +277,7 @@ impl Store {
             names: HashSet::with_capacity(records.size_hint().0),
         };
         for record in records {
+            check_identity(&record)?;
             store.insert(record)?;
         }
         Ok(store)
@@ -355,6 +362,46 @@ impl Store {
             }
         }
     }
+}
+
+/// The longest script name a record may have: a slug of the longest name the API
+/// accepts, with room for the suffix that keeps it unique.
+const MAX_SCRIPT_NAME_CHARS: usize = V3CreateConnectorDto::MAX_NAME_CHARS + 16;
+
+/// Refuses a record whose script name or name the API could never have made (an
+/// imported state is a file anyone can edit): a script name is 1 to
+/// [`MAX_SCRIPT_NAME_CHARS`] of `A-Z a-z 0-9 . _ -`, not starting with `.` (so it is
+/// one path segment that addresses the connector), and a name is not blank and at most
+/// [`V3CreateConnectorDto::MAX_NAME_CHARS`] characters.
+fn check_identity(record: &Record) -> Result<(), StoreConflict> {
+    let script = &record.script_name;
+    let allowed = |c: char| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-');
+    let shown = |text: &str| {
+        text.chars()
+            .take(40)
+            .collect::<String>()
+            .escape_debug()
+            .to_string()
+    };
+    if script.is_empty()
+        || script.len() > MAX_SCRIPT_NAME_CHARS
+        || script.starts_with('.')
+        || !script.chars().all(allowed)
+    {
+        return Err(StoreConflict::Invalid(format!(
+            "scriptName '{}' is not one the API makes: 1 to {MAX_SCRIPT_NAME_CHARS} of \
+             A-Z a-z 0-9 . _ -, not starting with '.'",
+            shown(script)
+        )));
+    }
+    let chars = record.name.chars().count();
+    if record.name.trim().is_empty() || chars > V3CreateConnectorDto::MAX_NAME_CHARS {
+        return Err(StoreConflict::Invalid(format!(
+            "connector {script}: its name is blank or longer than {} characters",
+            V3CreateConnectorDto::MAX_NAME_CHARS
+        )));
+    }
+    Ok(())
 }
 
 /// The URL-friendly form of a name: `"Custom Atlassian Suite - Cloud"` →

@@ -216,8 +216,14 @@ async fn a_file_without_c1_gets_the_demo_apps_and_replaces_the_c1_state() {
         r#"{"format": "connkit-sandbox-state", "version": 1, "connectors": []}"#,
     )
     .unwrap();
+    // Refused while the sandbox has the state open; imported once it is closed.
+    assert!(matches!(
+        state::import(&path, &file),
+        Err(SandboxError::StateLocked { .. })
+    ));
+    drop(sandbox);
     assert_eq!(state::import(&path, &file).unwrap(), 0);
-    // The running sandbox sees the new state on its next request.
+    let sandbox = Sandbox::builder().state_file(&path).build().unwrap();
     let gone = send_local(
         &sandbox,
         Req::get(format!("/api/v1/apps/{okta}/connectors/{id}")),

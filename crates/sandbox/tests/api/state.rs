@@ -212,7 +212,7 @@ async fn export_and_import_carry_the_json_form() {
     let file = dir.join("exported.json");
     std::fs::write(&file, &json).unwrap();
 
-    // Into a new database, and over the open one: the running sandbox sees it at once.
+    // Into a new database; over one a sandbox has open it is refused, like a reset.
     let other = dir.join("other.db");
     assert_eq!(state::import(&other, &file).unwrap(), 5);
     let from_import = Sandbox::builder()
@@ -224,7 +224,15 @@ async fn export_and_import_carry_the_json_form() {
     assert_eq!(total(&from_import).await, 5);
     assert_eq!(create(&from_import, "Only In Other").await, 200);
     std::fs::write(&file, state::export(&other).unwrap()).unwrap();
+    let locked = state::import(&path, &file).unwrap_err();
+    assert!(
+        matches!(locked, SandboxError::StateLocked { .. }),
+        "{locked:?}"
+    );
+    assert_eq!(total(&sandbox).await, 5);
+    drop(sandbox);
     assert_eq!(state::import(&path, &file).unwrap(), 6);
+    let sandbox = Sandbox::builder().state_file(&path).build().unwrap();
     assert_eq!(total(&sandbox).await, 6);
 
     std::fs::write(
@@ -416,5 +424,77 @@ async fn a_writer_killed_at_random_moments_loses_no_acknowledged_write() {
         seen = names.len();
     }
     assert!(acked_total > 0, "the writer got to write something");
+    std::fs::remove_dir_all(path.parent().unwrap()).unwrap();
+}
+
+/// An imported state holds only connectors the API could have made: a script name that
+/// is a path, empty or huge, or a blank name, is refused naming it, and nothing is
+/// written.
+#[tokio::test]
+async fn an_import_applies_the_rules_of_the_api() {
+    let path = temp_state("import-rules");
+    let dir = path.parent().unwrap().to_owned();
+    let sandbox = Sandbox::builder()
+        .seed(1)
+        .state_file(&path)
+        .build()
+        .unwrap();
+    let good: serde_json::Value = serde_json::from_slice(&state::export(&path).unwrap()).unwrap();
+    drop(sandbox);
+    let long = "x".repeat(100_000);
+    for (script, name, needle) in [
+        ("../../etc/passwd", "Evil", "scriptName '../../etc/passwd'"),
+        ("a/b", "Evil", "scriptName 'a/b'"),
+        ("", "Evil", "scriptName ''"),
+        (long.as_str(), "Evil", "scriptName 'xxxxxxxx"),
+        ("fine", "  ", "its name is blank"),
+    ] {
+        let mut state = good.clone();
+        state["connectors"][0]["scriptName"] = json!(script);
+        state["connectors"][0]["name"] = json!(name);
+        let file = dir.join("bad.json");
+        std::fs::write(&file, state.to_string()).unwrap();
+        let err = state::import(&path, &file).unwrap_err();
+        assert!(matches!(err, SandboxError::StateCorrupt { .. }), "{err:?}");
+        let text = err.to_string();
+        assert!(text.contains(needle) && text.len() < 600, "{text}");
+    }
+    // Nothing was written: the state is still the one exported.
+    assert_eq!(
+        serde_json::from_slice::<serde_json::Value>(&state::export(&path).unwrap()).unwrap(),
+        good
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// Export only reads: an empty file is not a state and stays empty.
+#[test]
+fn export_of_a_file_that_is_no_state_changes_nothing() {
+    let path = temp_state("export-empty");
+    std::fs::write(&path, b"").unwrap();
+    let err = state::export(&path).unwrap_err().to_string();
+    assert!(err.contains("not a connkit sandbox state"), "{err}");
+    assert_eq!(std::fs::metadata(&path).unwrap().len(), 0);
+    std::fs::remove_dir_all(path.parent().unwrap()).unwrap();
+}
+
+/// The database itself is locked, not only the file beside it: deleting the lock file
+/// does not let a reset or an import pull the state from under a running sandbox.
+#[tokio::test]
+async fn a_deleted_lock_file_does_not_unlock_the_state() {
+    let path = temp_state("lock-deleted");
+    let sandbox = Sandbox::builder()
+        .seed(2)
+        .state_file(&path)
+        .build()
+        .unwrap();
+    let lock = path.with_file_name("state.db.lock");
+    std::fs::remove_file(&lock).unwrap();
+    let err = state::reset(&path).unwrap_err();
+    assert!(matches!(err, SandboxError::StateLocked { .. }), "{err:?}");
+    assert!(path.is_file());
+    assert_eq!(create(&sandbox, "Still Here").await, 200);
+    drop(sandbox);
+    assert!(state::reset(&path).unwrap());
     std::fs::remove_dir_all(path.parent().unwrap()).unwrap();
 }

@@ -152,9 +152,13 @@ impl Ledger {
     }
 
     fn slowest_claim(&self) -> Option<&Claim> {
-        self.claims
-            .iter()
-            .reduce(|a, b| if b.is_slower_than(a.max, a.window_ms) { b } else { a })
+        self.claims.iter().reduce(|a, b| {
+            if b.is_slower_than(a.max, a.window_ms) {
+                b
+            } else {
+                a
+            }
+        })
     }
 
     /// Whether another process's explicit limit, not `rule`, is the one in force: what
