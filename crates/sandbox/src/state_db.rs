@@ -21,7 +21,7 @@
 
 use std::fs::{self, File, OpenOptions};
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard, Weak};
 use std::time::Duration;
 
 use rusqlite::{Connection, ErrorCode, OptionalExtension, Transaction, TransactionBehavior};
@@ -49,7 +49,8 @@ const INITIALIZED: &str = "initialized";
 pub(crate) struct StateDb {
     path: PathBuf,
     inner: Mutex<Inner>,
-    /// The lock file and the database file, held shared; released when dropped.
+    /// The lock file and the database file, held shared; released when dropped, after
+    /// `inner` (fields drop in order: the connection closes first).
     _held: Held,
 }
 
@@ -58,7 +59,7 @@ pub(crate) struct StateDb {
 #[derive(Debug)]
 pub(crate) struct Held {
     _lock_file: File,
-    _database: Option<File>,
+    _database: Option<Arc<File>>,
 }
 
 /// How a state is held.
@@ -70,24 +71,78 @@ pub(crate) enum Hold {
     Exclusive,
 }
 
+/// The database files this process holds a descriptor of, by device and inode. SQLite's
+/// own (`fcntl`) locks belong to the process and are all released when *any*
+/// descriptor of the file is closed, so the process opens one descriptor per database
+/// for `flock`, shares it between every sandbox that uses the database, and closes it
+/// only after their connections.
+static DATABASES: Mutex<Vec<(FileId, Weak<File>)>> = Mutex::new(Vec::new());
+
+type FileId = (u64, u64);
+
+#[cfg(unix)]
+fn file_id(path: &Path) -> std::io::Result<FileId> {
+    use std::os::unix::fs::MetadataExt;
+    let metadata = fs::metadata(path)?;
+    Ok((metadata.dev(), metadata.ino()))
+}
+
+/// Elsewhere the canonical path stands for the file.
+#[cfg(not(unix))]
+fn file_id(path: &Path) -> std::io::Result<FileId> {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    fs::canonicalize(path)?.hash(&mut hasher);
+    Ok((0, hasher.finish()))
+}
+
+/// This process's descriptor of the database at `path`, opened if it has none: `None`
+/// when the file does not exist. `in_use` says whether a sandbox of this process
+/// already had one.
+fn database_descriptor(path: &Path) -> std::io::Result<Option<(Arc<File>, bool)>> {
+    let id = match file_id(path) {
+        Ok(id) => id,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(e),
+    };
+    let mut open = DATABASES.lock().unwrap_or_else(|e| e.into_inner());
+    open.retain(|(_, file)| file.strong_count() > 0);
+    if let Some(file) = open
+        .iter()
+        .find(|(i, _)| *i == id)
+        .and_then(|(_, f)| f.upgrade())
+    {
+        return Ok(Some((file, true)));
+    }
+    let file = Arc::new(File::open(path)?);
+    open.push((id, Arc::downgrade(&file)));
+    Ok(Some((file, false)))
+}
+
 /// Locks the lock file beside `path` and the database file (when it exists) as `hold`
 /// says. Shared waits (a reset holds its lock for milliseconds); exclusive refuses at
-/// once with [`SandboxError::StateLocked`] while anyone holds either.
+/// once with [`SandboxError::StateLocked`] while anyone, this process included, holds
+/// either.
 pub(crate) fn hold(path: &Path, hold: Hold) -> Result<Held, SandboxError> {
     let (lock_file, lock_path) = lock_file(path)?;
     take(&lock_file, &lock_path, path, hold)?;
-    let database = match File::open(path) {
-        Ok(file) => {
+    let database = database_descriptor(path).map_err(|source| SandboxError::StateIo {
+        path: path.to_owned(),
+        action: "opening",
+        source,
+    })?;
+    let database = match database {
+        None => None,
+        // `flock` on the descriptor this process already locks would only convert it.
+        Some((_, true)) if hold == Hold::Exclusive => {
+            return Err(SandboxError::StateLocked {
+                path: path.to_owned(),
+                lock_path: path.to_owned(),
+            })
+        }
+        Some((file, _)) => {
             take(&file, path, path, hold)?;
             Some(file)
-        }
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
-        Err(source) => {
-            return Err(SandboxError::StateIo {
-                path: path.to_owned(),
-                action: "opening",
-                source,
-            })
         }
     };
     Ok(Held {
@@ -216,10 +271,11 @@ impl StateDb {
             })?;
         }
         // The lock file first: a reset that holds it has deleted or is deleting the
-        // database, which then must not be created again under it.
+        // database, which then must not be created again under it. Once the database
+        // exists, it is held too (the early hold keeps no descriptor of it open, or
+        // shares this process's one: closing it would drop SQLite's locks).
         let early = hold(path, Hold::Shared)?;
         let conn = connect(path, busy_timeout).map_err(|e| e.at(path, "opening"))?;
-        // Now that the database exists, hold it too.
         let held = hold(path, Hold::Shared)?;
         drop(early);
         Ok(StateDb {
