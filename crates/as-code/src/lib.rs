@@ -52,7 +52,9 @@
 
 mod apply;
 mod atomic;
+mod confined;
 mod error;
+mod identity;
 mod overlay;
 mod patch;
 mod plan;
@@ -66,6 +68,7 @@ pub use apply::{
     apply, planned_steps, ApplyEvent, ApplyOptions, ApplyReport, FailedStep, Step, StepKind,
 };
 pub use error::{Error, FileFinding, Result};
+pub use identity::name_key;
 pub use overlay::{ConnectorOverlay, Overlay, OVERLAYS_DIR};
 pub use plan::{plan, Action, ConnectorPlan, FileChange, Plan, PlanOptions};
 pub use pull::{pull, PullOptions};
@@ -73,6 +76,6 @@ pub use remote::{is_custom, RemoteConnector};
 pub use spec::ConnectorSpec;
 pub use tree::{
     document_file, translations_file, ConnectorFiles, FileTarget, ReadTree, Tree, CONNECTOR_FILE,
-    TRANSLATIONS_DIR,
+    MAX_CONNECTOR_FILE_BYTES, MAX_DOCUMENT_BYTES, MAX_TRANSLATIONS_BYTES, TRANSLATIONS_DIR,
 };
 pub use validate::preflight;
