@@ -2,33 +2,7 @@
 //! temporary file and a rename ([`write_atomic`]), a whole tree through a sibling folder
 //! and a swap ([`replace_tree`]).
 //!
-//! # What a pull guarantees
-//!
-//! `DIR` holds the old tree or the new one, never a mix, whenever the pull stops:
-//!
-//! 1. Leftovers of pulls into `DIR` that were killed (`.DIR.connkit-pull.<pid>` beside
-//!    `DIR`, whose process is gone) are removed. They are never read as trees: they live
-//!    outside `DIR`, and their names start with `.`.
-//! 2. `DIR` is checked: a symlink or special file in it refuses the pull before anything
-//!    is written (nothing is ever written or deleted through one).
-//! 3. The new tree is built in `.DIR.connkit-pull.<pid>`, a sibling of `DIR` on the same
-//!    file system: first a copy of everything `DIR` holds, as hard links (a plain copy
-//!    where the file system has none), folders recreated with their permissions; then
-//!    the pulled files are written into it, each through a new file and a rename, so
-//!    the old tree's files (shared by the links) are never changed in place.
-//! 4. The two folders are swapped in one step (`renameat2(RENAME_EXCHANGE)` on Linux,
-//!    `renamex_np(RENAME_SWAP)` on macOS), and the old tree, now at the sibling's name,
-//!    is removed. Where the system cannot swap, two renames are used, and a kill between
-//!    them leaves `DIR` missing with the new tree complete at the sibling's name.
-//!
-//! So everything in `DIR` that pull does not own (`.git`, a README, `_overlays/`,
-//! folders of connectors not pulled, stray files in connector folders) is in the new
-//! tree too, byte for byte. Two limits follow from swapping the folder itself: `DIR`
-//! must not be a mount point (the sibling would be on another file system), and a shell
-//! whose working directory is `DIR` stays in the old, removed folder until it changes
-//! directory again (`cd "$PWD"`). Another program writing into `DIR` during a pull
-//! (git, an editor) may lose what it wrote after the copy; two pulls into one `DIR` at
-//! once leave the tree of the one that finished last.
+//! The guarantee of a pull, and what it costs, is documented on `Tree::write`.
 
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};

@@ -36,8 +36,13 @@
 //! # Layout
 //!
 //! - [`Tree`]: the folder (one sub-folder per connector: [`ConnectorSpec`] in
-//!   `connector.json`, the three XML documents, `translations/<locale>.properties`),
-//!   read and written atomically.
+//!   `connector.json`, the three XML documents, `translations/<locale>.properties`).
+//!   A tree is untrusted input: it is read through a directory handle that cannot
+//!   escape it, symlinks and special files are refused with a finding naming them,
+//!   reads are bounded, and look-alike connector names are an error (see [`Tree`]).
+//!   A pull writes the whole tree in one step ([`Tree::write`]): killed at any
+//!   moment, it leaves the old tree or the new one, never a mix, and keeps what it
+//!   does not own (`.git`, a README, `_overlays/`).
 //! - [`pull`]: a tenant into a [`Tree`], several connectors at a time.
 //! - [`preflight`]: every file of a tree through the client's validators.
 //! - [`plan`]: create / update (the minimal JSON Patch of the metadata, the files to

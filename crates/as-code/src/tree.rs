@@ -13,27 +13,8 @@
 //!
 //! Folders whose name starts with `.` or `_`, and files directly in `DIR`, are not
 //! connectors (room for a README, `.git` or overlays). A document or locale file that is
-//! absent is not managed: the plan leaves it as it is on the tenant.
-//!
-//! # A tree is untrusted input
-//!
-//! A tree comes from git, where anyone can commit a symlink, a huge file or two folders
-//! that look alike. Reading and writing it is confined to `DIR`:
-//!
-//! - every file under `DIR` is reached through one directory handle that cannot escape
-//!   it (`DIR` itself may be a symlink the user chose; nothing under it is followed);
-//! - a symlink or special file (FIFO, socket, device) at the top of `DIR` or anywhere in
-//!   a folder not starting with `.` is an error finding naming it (`tree.symlink`,
-//!   `tree.special-file`): [`Tree::read`] never reads through it and [`Tree::write`]
-//!   refuses to write into such a tree, so nothing is ever written or deleted through
-//!   one; folders starting with `.` (`.git`) are not the tree's and are never read;
-//! - sizes are checked from the metadata before a file is read, then the read itself is
-//!   bounded: a file over its limit ([`MAX_DOCUMENT_BYTES`], [`MAX_CONNECTOR_FILE_BYTES`],
-//!   [`MAX_TRANSLATIONS_BYTES`]) is a `tree.too-large` finding with its size and the
-//!   limit, and is never read whole;
-//! - two folders whose `connector.json` names are equal after Unicode NFC normalisation
-//!   and case folding are a `tree.duplicate-name` finding naming both folders: a tenant
-//!   tells connectors apart by name.
+//! absent is not managed: the plan leaves it as it is on the tenant. What a tree may
+//! hold and how it is read and written safely: see [`Tree`].
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
@@ -102,6 +83,26 @@ impl FileTarget {
 }
 
 /// Every connector of a tree, by folder name.
+///
+/// # A tree is untrusted input
+///
+/// A tree comes from git, where anyone can commit a symlink, a huge file or two folders
+/// that look alike. Reading and writing it is confined to `DIR`:
+///
+/// - every file under `DIR` is reached through one directory handle that cannot escape
+///   it (`DIR` itself may be a symlink the user chose; nothing under it is followed);
+/// - a symlink or special file (FIFO, socket, device) at the top of `DIR` or anywhere in
+///   a folder not starting with `.` is an error finding naming it (`tree.symlink`,
+///   `tree.special-file`): [`Tree::read`] never reads through it and [`Tree::write`]
+///   refuses to write into such a tree, so nothing is ever written or deleted through
+///   one; folders starting with `.` (`.git`) are not the tree's and are never read;
+/// - sizes are checked from the metadata before a file is read, then the read itself is
+///   bounded: a file over its limit ([`MAX_DOCUMENT_BYTES`], [`MAX_CONNECTOR_FILE_BYTES`],
+///   [`MAX_TRANSLATIONS_BYTES`]) is a `tree.too-large` finding with its size and the
+///   limit, and is never read whole;
+/// - two folders whose `connector.json` names are equal after Unicode NFC normalisation
+///   and case folding are a `tree.duplicate-name` finding naming both folders: a tenant
+///   tells connectors apart by name.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Tree {
     /// The connectors, by folder name (the `scriptName` they were pulled with).
@@ -190,7 +191,7 @@ pub struct ReadTree {
 }
 
 impl Tree {
-    /// Reads the tree in `dir`, confined to it (see the [module docs](self)): symlinks,
+    /// Reads the tree in `dir`, confined to it (see [`Tree`]): symlinks,
     /// special files, files over their size limit and look-alike connector names come
     /// back as findings, never followed or read whole.
     pub fn read(dir: &Path) -> Result<ReadTree> {
@@ -214,14 +215,29 @@ impl Tree {
         Ok(read)
     }
 
-    /// Writes every connector into `dir` (created if missing) as one step: the new tree
-    /// is built beside it and swapped in, so a pull that is killed leaves the old tree
-    /// or the new one, never a mix (see [`replace_tree`](crate::atomic) for what is kept
-    /// and how). In each connector folder written, `connector.json`, the documents and
-    /// the translations are replaced, and translations files the tree no longer has are
-    /// removed; everything else in `dir` (other folders, `.git`, a README, overlays) is
-    /// kept as it is. A `dir` holding a symlink or special file is refused
-    /// ([`Error::Invalid`]) before anything is written.
+    /// Writes every connector into `dir` (created if missing) as one step, so a pull
+    /// that is killed leaves the old tree or the new one, never a mix.
+    ///
+    /// In each connector folder written, `connector.json`, the documents and the
+    /// translations are replaced, and translations files the tree no longer has are
+    /// removed; everything else in `dir` (other folders, `.git`, a README, overlays,
+    /// stray files) is kept byte for byte. A `dir` holding a symlink or special file is
+    /// refused ([`Error::Invalid`]) before anything is written.
+    ///
+    /// How: leftovers of killed pulls beside `dir` (`.DIR.connkit-pull.<pid>` whose
+    /// process is gone) are removed; the new tree is built in `.DIR.connkit-pull.<pid>`
+    /// as hard links of everything `dir` holds (copies where the file system has no
+    /// hard links), the pulled files then written through new files and renames, so
+    /// the old tree's files are never changed in place; the two folders are then
+    /// swapped in one step (`renameat2(RENAME_EXCHANGE)` on Linux, `RENAME_SWAP` on
+    /// macOS; elsewhere two renames, and a kill between them leaves the new tree
+    /// complete beside a missing `dir`) and the old one removed.
+    ///
+    /// Because the folder itself is replaced: `dir` must not be a mount point; a shell
+    /// whose working directory is `dir` keeps the old folder until it changes
+    /// directory (`cd "$PWD"`); another program writing into `dir` during the pull may
+    /// lose what it wrote; of two pulls into one `dir` at once, the last to finish
+    /// wins. `dir` itself may be a symlink: the folder it points to is replaced.
     pub fn write(&self, dir: &Path) -> Result<()> {
         replace_tree(dir, |staging, shown| self.write_into(staging, shown))
     }

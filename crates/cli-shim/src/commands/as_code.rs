@@ -314,7 +314,15 @@ fn read_tree(dir: &Path, overlay: Option<&str>) -> Result<(Tree, Vec<FileFinding
     let read = Tree::read(dir).map_err(failure)?;
     let mut findings = read.findings;
     let mut tree = read.tree;
-    if let Some(name) = overlay {
+    // A link or special file fails the command anyway; the overlay could be one of them
+    // and is not read through it.
+    let hostile = findings.iter().any(|f| {
+        matches!(
+            f.finding.code.as_str(),
+            "tree.symlink" | "tree.special-file"
+        )
+    });
+    if let Some(name) = overlay.filter(|_| !hostile) {
         let path = Overlay::path(dir, name).map_err(Failure::usage)?;
         let label = format!("{}/{name}.json", connkit_as_code::OVERLAYS_DIR);
         if !path.is_file() {

@@ -246,7 +246,7 @@ fn a_pull_killed_at_any_moment_leaves_the_old_tree_or_the_new_one() {
 }
 
 #[test]
-fn a_pull_into_a_tree_holding_a_symlink_is_refused_and_writes_nothing() {
+fn a_tree_holding_links_is_refused_by_pull_diff_and_push_and_nothing_is_read_through_them() {
     let env = Env::new();
     let served = Served::start(&env, &["--seed", "0"]);
     let v1 = env.path().join("v1");
@@ -257,21 +257,52 @@ fn a_pull_into_a_tree_holding_a_symlink_is_refused_and_writes_nothing() {
     let elsewhere = env.path().join("elsewhere");
     fs::create_dir_all(&elsewhere).unwrap();
     fs::write(elsewhere.join("keep.properties"), "keep=1\n").unwrap();
+    let credentials = elsewhere.join("credentials.json");
+    fs::write(&credentials, "{\"connectors\": {\"S3CRET-TOKEN\": {}}}\n").unwrap();
     fs::remove_dir_all(dir.join("kill-app-1/translations")).unwrap();
     std::os::unix::fs::symlink(&elsewhere, dir.join("kill-app-1/translations")).unwrap();
+    fs::create_dir_all(dir.join("_overlays")).unwrap();
+    std::os::unix::fs::symlink(&credentials, dir.join("_overlays/prod.json")).unwrap();
     let before = snapshot(&dir);
+    let canary = snapshot(&elsewhere);
 
     let refused = run(&env, &served, &["connectors", "pull", path(&dir)]).code(3);
+    for link in ["kill-app-1/translations", "_overlays/prod.json"] {
+        let line = format!("{}/{link}: error: tree.symlink", dir.display());
+        assert!(refused.stderr.contains(&line), "{}", refused.stderr);
+    }
     assert!(
-        refused.stderr.contains(&format!(
-            "{}/kill-app-1/translations: error: tree.symlink",
-            dir.display()
-        )) && refused.stderr.contains("nothing was written"),
+        refused.stderr.contains("nothing was written"),
         "{}",
         refused.stderr
     );
     assert_eq!(snapshot(&dir), before);
-    assert_eq!(snapshot(&elsewhere).len(), 1);
-    let diff = run(&env, &served, &["connectors", "diff", path(&dir)]).code(3);
-    assert!(diff.stderr.contains("tree.symlink"), "{}", diff.stderr);
+    assert_eq!(snapshot(&elsewhere), canary);
+
+    let requests = served.stats()["total"].clone();
+    for command in ["diff", "push"] {
+        let args = [
+            "connectors",
+            command,
+            path(&dir),
+            "--overlay",
+            "prod",
+            "--yes",
+        ];
+        let args = if command == "diff" {
+            &args[..5]
+        } else {
+            &args[..]
+        };
+        let refused = run(&env, &served, args).code(3);
+        assert!(
+            refused.stderr.contains("tree.symlink"),
+            "{}",
+            refused.stderr
+        );
+        assert!(!refused.stderr.contains("S3CRET"), "{}", refused.stderr);
+        assert!(!refused.stdout.contains("S3CRET"), "{}", refused.stdout);
+    }
+    assert_eq!(served.stats()["total"], requests, "nothing was sent");
+    assert_eq!(snapshot(&elsewhere), canary);
 }
