@@ -36,12 +36,14 @@ pub(crate) enum Kind {
     Special,
 }
 
-/// One entry of a folder: its name (lossily UTF-8: a name that is not UTF-8 then fails
-/// as an unexpected file) and its kind.
+/// One entry of a folder: its name and its kind.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Entry {
-    /// The file name.
+    /// The file name, lossily UTF-8 (only to show it when `utf8` is false).
     pub(crate) name: String,
+    /// Whether the name is UTF-8; a tree's names are ([`hostile_entries`] refuses the
+    /// others, and nothing is read or opened by a lossy name).
+    pub(crate) utf8: bool,
     /// What it is.
     pub(crate) kind: Kind,
 }
@@ -59,12 +61,14 @@ pub(crate) fn entries(dir: &Dir, shown: &Path) -> Result<Vec<Entry>> {
     let mut out = Vec::new();
     for entry in listing {
         let entry = entry.map_err(|e| Error::io("reading", shown, e))?;
-        let name = entry.file_name().to_string_lossy().into_owned();
+        let os_name = entry.file_name();
+        let name = os_name.to_string_lossy().into_owned();
         let file_type = entry
             .file_type()
             .map_err(|e| Error::io("reading", shown.join(&name), e))?;
         out.push(Entry {
             kind: kind(file_type),
+            utf8: os_name.to_str().is_some(),
             name,
         });
     }
@@ -89,6 +93,19 @@ pub(crate) fn open_dir(dir: &Dir, name: &str, shown: &Path) -> Result<Dir> {
     cap_fs_ext::DirExt::open_dir_nofollow(dir, name).map_err(|e| Error::io("opening", shown, e))
 }
 
+/// The finding for an entry whose name is not UTF-8: it cannot be named in a finding,
+/// a plan or a request exactly, so it is refused rather than guessed at.
+fn not_utf8(file: String) -> FileFinding {
+    FileFinding::new(
+        file,
+        Finding::error(
+            "tree.file-name",
+            "the file name is not UTF-8 (shown with U+FFFD for the bytes that are not); \
+             rename it",
+        ),
+    )
+}
+
 /// The finding for an entry that is not a folder or a regular file, if it is one.
 pub(crate) fn refused(kind: Kind, file: String) -> Option<FileFinding> {
     let (code, why) = match kind {
@@ -106,10 +123,10 @@ pub(crate) fn refused(kind: Kind, file: String) -> Option<FileFinding> {
     Some(FileFinding::new(file, Finding::error(code, why)))
 }
 
-/// Every symlink and special file in the tree `root` (shown as `shown`): at its top
-/// level and anywhere under the folders that do not start with `.` (connector folders
-/// and `_overlays/`). Folders starting with `.` (`.git`, …) are not the tree's: never
-/// read, kept as they are by a pull.
+/// Every symlink, special file and name that is not UTF-8 in the tree `root` (shown as
+/// `shown`): at its top level and anywhere under the folders that do not start with `.`
+/// (connector folders and `_overlays/`). Folders starting with `.` (`.git`, …) are not
+/// the tree's: never read, kept as they are by a pull.
 pub(crate) fn hostile_entries(root: &Dir, shown: &Path) -> Result<Vec<FileFinding>> {
     let mut findings = Vec::new();
     // An explicit stack: a hostile tree may nest deeper than the call stack allows.
@@ -118,7 +135,9 @@ pub(crate) fn hostile_entries(root: &Dir, shown: &Path) -> Result<Vec<FileFindin
         if entry.name.starts_with('.') {
             continue;
         }
-        if entry.kind == Kind::Dir {
+        if !entry.utf8 {
+            findings.push(not_utf8(entry.name));
+        } else if entry.kind == Kind::Dir {
             let dir = open_dir(root, &entry.name, &shown.join(&entry.name))?;
             folders.push((dir, entry.name));
         } else {
@@ -128,7 +147,9 @@ pub(crate) fn hostile_entries(root: &Dir, shown: &Path) -> Result<Vec<FileFindin
     while let Some((dir, relative)) = folders.pop() {
         for entry in entries(&dir, &shown.join(&relative))? {
             let file = format!("{relative}/{}", entry.name);
-            if entry.kind == Kind::Dir {
+            if !entry.utf8 {
+                findings.push(not_utf8(file));
+            } else if entry.kind == Kind::Dir {
                 let sub = open_dir(&dir, &entry.name, &shown.join(&file))?;
                 folders.push((sub, file));
             } else {

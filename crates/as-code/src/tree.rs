@@ -202,7 +202,7 @@ impl Tree {
         };
         for entry in confined::entries(&root, dir)? {
             let name = entry.name;
-            if entry.kind != Kind::Dir || name.starts_with('.') || name.starts_with('_') {
+            if !entry.utf8 || entry.kind != Kind::Dir || name.starts_with(['.', '_']) {
                 continue;
             }
             let shown = dir.join(&name);
@@ -263,7 +263,8 @@ impl Tree {
             }
             for entry in confined::entries(&translations, &translations_at)? {
                 let locale = entry.name.strip_suffix(PROPERTIES);
-                if entry.kind == Kind::File
+                if entry.utf8
+                    && entry.kind == Kind::File
                     && locale.is_some_and(|l| !files.translations.contains_key(l))
                 {
                     translations
@@ -384,8 +385,9 @@ fn read_connector(
         if name.starts_with('.') || name == CONNECTOR_FILE {
             continue;
         }
-        if matches!(entry.kind, Kind::Symlink | Kind::Special) {
-            // Already a finding of its own (`tree.symlink`, `tree.special-file`).
+        if !entry.utf8 || matches!(entry.kind, Kind::Symlink | Kind::Special) {
+            // Already a finding of its own (`tree.file-name`, `tree.symlink`,
+            // `tree.special-file`).
             continue;
         }
         let document = Document::ALL
@@ -408,7 +410,7 @@ fn read_connector(
                 for file in confined::entries(&locales, &at)? {
                     let path = format!("{TRANSLATIONS_DIR}/{}", file.name);
                     match file.name.strip_suffix(PROPERTIES) {
-                        _ if file.name.starts_with('.') => {}
+                        _ if file.name.starts_with('.') || !file.utf8 => {}
                         _ if matches!(file.kind, Kind::Symlink | Kind::Special) => {}
                         Some(locale) if !locale.is_empty() && file.kind == Kind::File => {
                             if let Some(bytes) = read_limited(

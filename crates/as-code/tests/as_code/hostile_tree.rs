@@ -368,3 +368,22 @@ async fn a_pull_keeps_what_it_does_not_own_and_clears_dead_pulls_leftovers() {
     assert_eq!(siblings.len(), 1, "{siblings:?}");
     assert!(Tree::read(&tree).unwrap().tree.connectors.len() == 2);
 }
+
+#[tokio::test(flavor = "current_thread")]
+async fn a_name_that_is_not_utf8_is_a_finding_not_a_failed_read() {
+    use std::os::unix::ffi::OsStrExt;
+    let root = tempfile::tempdir().unwrap();
+    let tenant = pulled(root.path()).await;
+    let tree = root.path().join("tree");
+    let name = std::ffi::OsStr::from_bytes(b"x\xff.properties");
+    fs::write(tree.join("acme-0/translations").join(name), "a=b\n").unwrap();
+
+    let read = Tree::read(&tree).unwrap();
+    assert_eq!(
+        with_code(&read.findings, "tree.file-name"),
+        ["acme-0/translations/x\u{fffd}.properties"]
+    );
+    assert_eq!(read.tree.connectors.len(), 2);
+    let findings = refused(tenant.pull().await.write(&tree));
+    assert_eq!(with_code(&findings, "tree.file-name").len(), 1);
+}
