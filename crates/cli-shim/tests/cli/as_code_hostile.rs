@@ -306,3 +306,26 @@ fn a_tree_holding_links_is_refused_by_pull_diff_and_push_and_nothing_is_read_thr
     assert_eq!(served.stats()["total"], requests, "nothing was sent");
     assert_eq!(snapshot(&elsewhere), canary);
 }
+
+#[test]
+fn pulling_into_the_working_directory_says_how_to_see_the_new_tree() {
+    let env = Env::new();
+    let served = Served::start(&env, &["--seed", "0"]);
+    let v1 = env.path().join("v1");
+    tree_of(&v1, 1, 1);
+    run(&env, &served, &["connectors", "push", path(&v1), "--yes"]).ok();
+    let dir = env.path().join("tree");
+    fs::create_dir_all(&dir).unwrap();
+    let pulled = Run::from(
+        connkit(&env, &served, &["connectors", "pull", "."])
+            .current_dir(&dir)
+            .output()
+            .expect("run connkit"),
+    )
+    .ok();
+    assert!(pulled.stderr.contains("cd \"$PWD\""), "{}", pulled.stderr);
+    assert!(dir.join("kill-app-0/connector.json").is_file());
+    // Elsewhere, no such note.
+    let other = run(&env, &served, &["connectors", "pull", path(&dir)]).ok();
+    assert!(!other.stderr.contains("$PWD"), "{}", other.stderr);
+}
