@@ -102,6 +102,15 @@ fn tree_of(dir: &Path, n: usize, version: u32) {
     }
 }
 
+/// A served sandbox holding `n` connectors of [`tree_of`], version 1.
+fn served_with(env: &Env, n: usize) -> Served {
+    let served = Served::start(env, &["--seed", "0"]);
+    let v1 = env.path().join("v1");
+    tree_of(&v1, n, 1);
+    run(env, &served, &["connectors", "push", path(&v1), "--yes"]).ok();
+    served
+}
+
 /// What a team keeps in DIR beside the connectors, none of it pull's: a git folder with
 /// many objects and a link, a README, overlays.
 fn add_what_pull_does_not_own(dir: &Path) {
@@ -248,10 +257,7 @@ fn a_pull_killed_at_any_moment_leaves_the_old_tree_or_the_new_one() {
 #[test]
 fn a_tree_holding_links_is_refused_by_pull_diff_and_push_and_nothing_is_read_through_them() {
     let env = Env::new();
-    let served = Served::start(&env, &["--seed", "0"]);
-    let v1 = env.path().join("v1");
-    tree_of(&v1, 2, 1);
-    run(&env, &served, &["connectors", "push", path(&v1), "--yes"]).ok();
+    let served = served_with(&env, 2);
     let dir = env.path().join("tree");
     run(&env, &served, &["connectors", "pull", path(&dir)]).ok();
     let elsewhere = env.path().join("elsewhere");
@@ -310,10 +316,7 @@ fn a_tree_holding_links_is_refused_by_pull_diff_and_push_and_nothing_is_read_thr
 #[test]
 fn pulling_into_the_working_directory_says_how_to_see_the_new_tree() {
     let env = Env::new();
-    let served = Served::start(&env, &["--seed", "0"]);
-    let v1 = env.path().join("v1");
-    tree_of(&v1, 1, 1);
-    run(&env, &served, &["connectors", "push", path(&v1), "--yes"]).ok();
+    let served = served_with(&env, 1);
     let dir = env.path().join("tree");
     fs::create_dir_all(&dir).unwrap();
     let pulled = Run::from(
