@@ -228,7 +228,8 @@ impl Tree {
     /// process is gone) are removed; the new tree is built in `.DIR.connkit-pull.<pid>`
     /// as hard links of everything `dir` holds (copies where the file system has no
     /// hard links), the pulled files then written through new files and renames, so
-    /// the old tree's files are never changed in place; the two folders are then
+    /// the old tree's files are never changed in place; once the new tree is durable
+    /// (one `syncfs` on Linux, a sync per file elsewhere), the two folders are
     /// swapped in one step (`renameat2(RENAME_EXCHANGE)` on Linux, `RENAME_SWAP` on
     /// macOS; elsewhere two renames, and a kill between them leaves the new tree
     /// complete beside a missing `dir`) and the old one removed.
