@@ -7,6 +7,7 @@
 //! - [`c1`]: a ConductorOne `ConnectorService.List` answer.
 //! - [`xml`]: a source-config XML document of an exact size.
 //! - [`FILTER`]: a realistic connector-list filter.
+//! - [`served`]: sandboxes on 127.0.0.1 and clients of them, for the scenario binaries.
 //! - [`criterion()`], [`run`]: the settings and the `main` every bench shares.
 //! - [`paired_ratio`]: two operations compared call by call, robust to drifting load.
 
@@ -17,6 +18,7 @@ use criterion::Criterion;
 pub mod c1;
 pub mod isc;
 mod mix;
+pub mod served;
 pub mod xml;
 
 /// A realistic `GET /connectors` filter, as a UI's advanced search would send: every

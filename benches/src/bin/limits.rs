@@ -35,12 +35,11 @@ use std::process::{Command, ExitCode};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use connkit_benches::served::{client, floor, refused, runtime, serve, StateDir};
 use connkit_connectors::ops::{ListConnectors, MAX_LIMIT};
 use connkit_connectors::{Client, Operation};
-use connkit_sandbox::{AuthMode, RateLimitConfig, Sandbox, ServerHandle};
-use connkit_transport::{
-    BaseUrl, HttpBackend, Limit, RateLimitPolicy, RateLimiter, Transport, TransportStackBuilder,
-};
+use connkit_sandbox::{RateLimitConfig, Sandbox, ServerHandle};
+use connkit_transport::{BaseUrl, HttpBackend, Limit, RateLimitPolicy, RateLimiter, Transport};
 
 /// The window of every limited scenario.
 const WINDOW: Duration = Duration::from_secs(2);
@@ -80,64 +79,6 @@ impl Figure {
     }
 }
 
-/// The least time `requests` requests take under `max` per [`WINDOW`].
-fn floor(requests: u64, max: u32) -> Duration {
-    WINDOW * u32::try_from(requests.div_ceil(u64::from(max)) - 1).expect("a few windows")
-}
-
-/// A fresh directory for shared limiter state, removed on drop.
-struct StateDir(PathBuf);
-
-impl StateDir {
-    fn new(name: &str) -> StateDir {
-        let dir = std::env::temp_dir().join(format!(
-            "connkit-bench-limits-{}-{name}",
-            std::process::id()
-        ));
-        std::fs::create_dir_all(&dir).expect("a state directory");
-        StateDir(dir)
-    }
-}
-
-impl Drop for StateDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-/// A sandbox of `seed` connectors on 127.0.0.1, with a per-client limit of `max` per
-/// [`WINDOW`] if given (and then client-credentials auth).
-async fn serve(seed: usize, max: Option<u32>) -> (Sandbox, ServerHandle) {
-    let mut builder = Sandbox::builder().seed(seed);
-    if let Some(max) = max {
-        builder = builder
-            .require_auth(AuthMode::AnyIssuedToken)
-            .rate_limit(RateLimitConfig {
-                max,
-                window: WINDOW,
-            });
-    }
-    let sandbox = builder.build().expect("a sandbox");
-    let server = sandbox
-        .serve(([127, 0, 0, 1], 0).into())
-        .await
-        .expect("the sandbox serves on loopback");
-    (sandbox, server)
-}
-
-/// A client of `base_url` as [`CLIENT_ID`], its stack adjusted by `stack`.
-fn client(
-    base_url: &str,
-    stack: impl FnOnce(TransportStackBuilder) -> TransportStackBuilder + Send + 'static,
-) -> Client {
-    Client::builder()
-        .base_url(base_url)
-        .client_credentials(CLIENT_ID, "secret")
-        .configure_stack(stack)
-        .build()
-        .expect("a client")
-}
-
 /// Every connector, one per page, `concurrency` pages at a time; checks each came once.
 async fn list_pages(client: &Client, seed: usize, concurrency: usize) {
     let items = client
@@ -152,10 +93,6 @@ async fn list_pages(client: &Client, seed: usize, concurrency: usize) {
     names.sort();
     names.dedup();
     assert_eq!(names.len(), seed, "every connector exactly once");
-}
-
-fn refused(sandbox: &Sandbox) -> u64 {
-    sandbox.stats().by_status.get("429").copied().unwrap_or(0)
 }
 
 /// A listing of `pages` by `client` against `server`, timed.
@@ -174,21 +111,29 @@ async fn timed_listing(
     Figure {
         name: name.to_owned(),
         measured,
-        minimum: floor(pages as u64, max),
+        minimum: floor(pages as u64, max, WINDOW),
         target,
         refused: refused(&sandbox),
     }
+}
+
+/// A per-client limit of `max` per [`WINDOW`].
+fn limited(max: u32) -> Option<RateLimitConfig> {
+    Some(RateLimitConfig {
+        max,
+        window: WINDOW,
+    })
 }
 
 /// The client's fixed policy is exactly the sandbox's limit.
 async fn exact() -> Figure {
     const MAX: u32 = 20;
     const PAGES: usize = 90;
-    let state = StateDir::new("exact");
+    let state = StateDir::new("limits", "exact");
     let dir = state.0.clone();
     let policy = RateLimitPolicy::Fixed(Limit::new(MAX, WINDOW).expect("a limit"));
-    let served = serve(PAGES, Some(MAX)).await;
-    let client = client(&served.1.base_url(), move |s| {
+    let served = serve(PAGES, limited(MAX)).await;
+    let client = client(&served.1.base_url(), CLIENT_ID, move |s| {
         s.rate_limit_policy(policy).rate_limit_state_dir(Some(dir))
     });
     let name = format!("exact: {MAX}/2s limit and policy, {PAGES} pages");
@@ -199,11 +144,13 @@ async fn exact() -> Figure {
 async fn custom_from_hosted_start() -> Figure {
     const MAX: u32 = 50;
     const PAGES: usize = 120;
-    let state = StateDir::new("custom");
+    let state = StateDir::new("limits", "custom");
     let start = Limit::new(100, WINDOW).expect("a limit");
     let limiter = RateLimiter::adaptive(Some(start)).shared_through(state.0.join("state.json"));
-    let served = serve(PAGES, Some(MAX)).await;
-    let client = client(&served.1.base_url(), move |s| s.rate_limit(limiter));
+    let served = serve(PAGES, limited(MAX)).await;
+    let client = client(&served.1.base_url(), CLIENT_ID, move |s| {
+        s.rate_limit(limiter)
+    });
     let name = format!("custom: auto from 100/2s, {MAX}/2s limit, {PAGES} pages");
     timed_listing(&name, served, client, PAGES, 2, (MAX, Some(1.10))).await
 }
@@ -212,10 +159,10 @@ async fn custom_from_hosted_start() -> Figure {
 async fn custom_from_loopback_start() -> Figure {
     const MAX: u32 = 50;
     const PAGES: usize = 120;
-    let state = StateDir::new("custom-loopback");
+    let state = StateDir::new("limits", "custom-loopback");
     let dir = state.0.clone();
-    let served = serve(PAGES, Some(MAX)).await;
-    let client = client(&served.1.base_url(), move |s| {
+    let served = serve(PAGES, limited(MAX)).await;
+    let client = client(&served.1.base_url(), CLIENT_ID, move |s| {
         s.rate_limit_policy(RateLimitPolicy::Auto)
             .rate_limit_state_dir(Some(dir))
     });
@@ -227,8 +174,8 @@ async fn custom_from_loopback_start() -> Figure {
 async fn three_processes() -> Figure {
     const MAX: u32 = 100;
     const PAGES: usize = 90;
-    let state = StateDir::new("three");
-    let (sandbox, server) = serve(PAGES, Some(MAX)).await;
+    let state = StateDir::new("limits", "three");
+    let (sandbox, server) = serve(PAGES, limited(MAX)).await;
     let exe = std::env::current_exe().expect("this binary's path");
     let base_url = server.base_url();
     let started = Instant::now();
@@ -250,7 +197,7 @@ async fn three_processes() -> Figure {
     Figure {
         name: format!("three processes: one client id, {MAX}/2s, 3 x {PAGES} pages"),
         measured,
-        minimum: floor(3 * PAGES as u64, MAX),
+        minimum: floor(3 * PAGES as u64, MAX, WINDOW),
         target: Some(1.10),
         refused: refused(&sandbox),
     }
@@ -267,7 +214,7 @@ async fn child(args: &[String]) -> Result<(), String> {
     let max: u32 = max.parse().map_err(|e| format!("MAX {max}: {e}"))?;
     let limit = Limit::new(max, WINDOW).map_err(|e| e.to_string())?;
     let dir = PathBuf::from(dir);
-    let client = client(base_url, move |s| {
+    let client = client(base_url, CLIENT_ID, move |s| {
         s.rate_limit_policy(RateLimitPolicy::Fixed(limit))
             .rate_limit_state_dir(Some(dir))
     });
@@ -283,7 +230,7 @@ async fn default_all() -> Figure {
     let (sandbox, server) = serve(TOTAL, None).await;
     let base_url = server.base_url();
     let base = BaseUrl::parse(&base_url).expect("the sandbox's base URL");
-    let state = StateDir::new("default");
+    let state = StateDir::new("limits", "default");
     let dir = state.0.clone();
     let client = Client::builder()
         .base_url(&base_url)
@@ -336,14 +283,6 @@ async fn fetch_raw(transport: &Arc<dyn Transport>, base: &BaseUrl, total: usize)
 fn median(mut times: Vec<Duration>) -> Duration {
     times.sort();
     times[times.len() / 2]
-}
-
-fn runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .expect("a Tokio runtime")
 }
 
 fn main() -> ExitCode {

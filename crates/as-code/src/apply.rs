@@ -3,12 +3,13 @@
 
 use std::fmt;
 
-use connkit_connectors::{Client, ErrorKind};
+use connkit_connectors::{Client, ErrorKind, Reconciliation};
 use connkit_models::isc::v2024::Locale;
 use futures::StreamExt;
 use serde::Serialize;
 
 use crate::error::{Error, Result};
+use crate::patch::metadata_patch;
 use crate::plan::{Action, ConnectorPlan, FileChange, Plan};
 use crate::remote::{fetch, find_by_name};
 use crate::tree::FileTarget;
@@ -117,9 +118,11 @@ pub enum ApplyEvent<'a> {
     Failed(&'a FailedStep),
 }
 
-/// Sends `plan`: for each connector in turn (several at a time), the create (looked up
-/// by name first, so a re-run never creates twice), the JSON Patch of its metadata,
-/// the document uploads and the translations PUTs; then the deletes.
+/// Sends `plan`: for each connector in turn (several at a time), the create, the JSON
+/// Patch of its metadata, the document uploads and the translations PUTs; then the
+/// deletes. A create whose name turns out to be taken (by an earlier, interrupted run,
+/// or a connector the list does not show) updates that connector instead, so a re-run
+/// never creates twice.
 ///
 /// A plan with conflicts is refused with [`Error::Invalid`] before anything is sent.
 /// Otherwise every step ends up in the report: a failed step stops its connector (the
@@ -149,8 +152,8 @@ pub async fn apply(
     Ok(report)
 }
 
-/// The steps a plan entry will take (for a create, the files may turn out to need no
-/// upload once the connector exists).
+/// The steps a plan entry will take (for a create, the patch may turn out to be needless
+/// once the create answers with the connector's metadata).
 pub fn planned_steps(plan: &ConnectorPlan) -> Vec<Step> {
     let step = |kind| Step {
         connector: plan.name.clone(),
@@ -255,44 +258,57 @@ async fn apply_connector<'p>(
     outcome
 }
 
-/// Creates the connector unless a connector of that name exists already (from an
-/// earlier, interrupted run), then sends what differs from what the tenant made of it.
+/// Creates the connector, then sends what the tree says, computed from the tree alone:
+/// the metadata patch against what the create answered, and every managed file (a new
+/// connector's documents are the service's defaults, which the tree replaces). Nothing
+/// is read, unless the create fails in a way that leaves the connector's existence in
+/// doubt; see [`existing_after_failed_create`].
 async fn create_then_update(client: &Client, plan: &ConnectorPlan, outcome: &mut Outcome<'_>) {
     let Some(wanted) = &plan.wanted else {
         return;
     };
     let name = &wanted.spec.create.name;
-    let folder = plan.folder.as_deref().unwrap_or_default();
     let step = outcome.step(StepKind::Create);
     let later = planned_steps(plan).into_iter().skip(1).collect::<Vec<_>>();
-    let script = match find_by_name(client, name, folder).await {
-        Ok(Some(script)) => script,
-        Ok(None) => match client.create_connector(&wanted.spec.create).send().await {
-            Ok(created) => match created.script_name {
-                Some(script) => {
-                    outcome.applied(step);
-                    script
-                }
-                None => {
-                    let error =
-                        Error::Remote(format!("the create of {name} answered no scriptName"));
-                    return outcome.failed(step, &error, later);
-                }
-            },
-            Err(e) => {
-                // The answer may have been lost after the create was made: look again.
-                let error = Error::api(format!("creating {name}"), e);
-                match find_by_name(client, name, folder).await {
-                    Ok(Some(script)) => {
-                        outcome.applied(step);
-                        script
-                    }
-                    _ => return outcome.failed(step, &error, later),
-                }
-            }
-        },
-        Err(error) => return outcome.failed(step, &error, later),
+    let failure = match client.create_connector(&wanted.spec.create).send().await {
+        Ok(created) => {
+            let Some(script) = created.script_name else {
+                let error = Error::Remote(format!("the create of {name} answered no scriptName"));
+                return outcome.failed(step, &error, later);
+            };
+            outcome.applied(step);
+            let patch = wanted
+                .spec
+                .connector_metadata
+                .as_ref()
+                .map(|m| metadata_patch(created.connector_metadata.as_ref(), m))
+                .unwrap_or_default();
+            return send_changes(client, &script, &patch, &plan.files, outcome).await;
+        }
+        Err(e) => e,
     };
+    let folder = plan.folder.as_deref().unwrap_or_default();
+    let script = match existing_after_failed_create(client, &failure, name, folder).await {
+        Ok(Some(script)) => script,
+        Ok(None) => {
+            return outcome.failed(
+                step,
+                &Error::api(format!("creating {name}"), failure),
+                later,
+            )
+        }
+        Err(lookup) => {
+            // The create's own error says most; the failed lookup is why it stays open.
+            let error = Error::api(format!("creating {name} (then {lookup})"), failure);
+            return outcome.failed(step, &error, later);
+        }
+    };
+    if answer_lost(&failure) {
+        // The answer was lost, and the connector exists: most likely this create made it.
+        outcome.applied(step);
+    }
+    // Its state is unknown (someone else's, or ours half-way): read it once and send
+    // what differs.
     let remote = match fetch(client, &script).await {
         Ok(remote) => remote,
         Err(error) => {
@@ -305,7 +321,60 @@ async fn create_then_update(client: &Client, plan: &ConnectorPlan, outcome: &mut
         }
     };
     let update = ConnectorPlan::compare(folder, wanted, Some(&remote));
+    if !update.conflicts.is_empty() {
+        let why: Vec<String> = update
+            .conflicts
+            .iter()
+            .map(|c| c.finding.message.clone())
+            .collect();
+        let error = Error::Remote(format!(
+            "a connector named {name} exists already (scriptName {script}, not shown by the \
+             list when the plan was made) and differs from {folder}: {}",
+            why.join("; ")
+        ));
+        return outcome.failed(outcome.step(StepKind::Create), &error, later);
+    }
     send_changes(client, &script, &update.patch, &update.files, outcome).await;
+}
+
+/// After a create failed: the script name of the connector named `name` if the failure
+/// leaves room for one, `None` when there is none (or the failure says nothing about
+/// it: pre-flight, auth, a refused argument).
+///
+/// Two failures are worth a lookup. An answer that was lost (the connection broke or
+/// timed out after sending, or a 5xx): the create may have been applied; the client's
+/// own reconciliation may already have found it. And a 400 or 409: the name may be
+/// taken by a connector the plan's list did not show (one that is not `RELEASED`) or
+/// one created since. Either way this costs requests only when a create fails.
+async fn existing_after_failed_create(
+    client: &Client,
+    failure: &connkit_connectors::Error,
+    name: &str,
+    folder: &str,
+) -> Result<Option<String>> {
+    if let connkit_connectors::Error::MaybeApplied {
+        reconciliation: Reconciliation::Exists(found),
+        ..
+    } = failure
+    {
+        if let Some(script) = &found.script_name {
+            return Ok(Some(script.clone()));
+        }
+    }
+    let name_taken = failure
+        .status()
+        .is_some_and(|s| matches!(s.as_u16(), 400 | 409));
+    if !(name_taken || answer_lost(failure)) {
+        return Ok(None);
+    }
+    find_by_name(client, name, folder).await
+}
+
+/// `true` when a create was sent and its answer lost (no usable answer, or a 5xx): it
+/// may have been applied.
+fn answer_lost(failure: &connkit_connectors::Error) -> bool {
+    matches!(failure, connkit_connectors::Error::MaybeApplied { .. })
+        || failure.status().is_some_and(|s| s.is_server_error())
 }
 
 /// The patch, then each file, stopping at the first failure.

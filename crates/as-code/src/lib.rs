@@ -48,9 +48,41 @@
 //! - [`plan`]: create / update (the minimal JSON Patch of the metadata, the files to
 //!   upload, each with a unified diff) / unchanged / delete, as serde data.
 //! - [`apply`]: sends a plan with a progress callback; the [`ApplyReport`] says exactly
-//!   what was applied and what was not. Creates look the name up first, so a re-run
-//!   after any interruption converges without duplicates.
+//!   what was applied and what was not. A re-run after any interruption converges
+//!   without duplicates: names are unique per tenant, so a create that finds its name
+//!   taken looks the connector up and updates it instead.
 //! - [`Overlay`]: per-tenant overrides for promotion.
+//!
+//! # Requests
+//!
+//! Each command sends what it needs and nothing more (counted in the tests through the
+//! sandbox's `/__sandbox/stats`):
+//!
+//! - `pull` and `plan` (`diff`) list the tenant once (every page) and read each
+//!   connector they compare with one `getConnector`: its detail carries the three
+//!   documents (`sourceConfigXml`, `applicationXml`, `correlationConfigXml`, the same
+//!   text the document GETs serve) and the translations. A document the detail leaves
+//!   out is read with its own GET.
+//! - A push sends the plan's writes. A connector it creates needs no read before or
+//!   after: the create, the metadata patch (against what the create answered) and an
+//!   upload of every managed file. Only a create that fails costs a lookup: one whose
+//!   answer was lost (it may have been made), or one refused because the name is taken
+//!   (by a connector the list does not show: the list shows `RELEASED` connectors
+//!   only). Then the connector is read once and what differs is sent. The trade-off:
+//!   the plan does not probe names the list lacks, so it shows "create" for a
+//!   non-released connector that the push then updates.
+//!
+//! # The service's default documents
+//!
+//! A new connector comes with default documents (source template, correlation config,
+//! `en` translations) that start with the standard header
+//! `<!DOCTYPE Application PUBLIC "sailpoint.dtd" "sailpoint.dtd">`. The API has no
+//! marker saying whether a document is still the default, and one tenant's defaults
+//! need not be another's, so [`pull`] saves every document as the tenant serves it,
+//! defaults included. Pushing that tree into an empty tenant uploads them as they are
+//! (pre-flight accepts the standard header), and `diff` afterwards shows no change: the
+//! round trip is exact. To keep a tenant's own version of a document instead, remove
+//! the file from the tree: a file that is absent is not managed.
 //!
 //! Requests go through the [`Client`](connkit_connectors::Client) given, so its
 //! transport stack (auth, retries, the rate limiter) applies to every one of them.

@@ -11,7 +11,7 @@ use serde::Serialize;
 
 use crate::error::{FileFinding, Result};
 use crate::patch::metadata_patch;
-use crate::remote::{fetch, is_custom, list, lookup_unlisted, RemoteConnector};
+use crate::remote::{fetch, is_custom, list, RemoteConnector};
 use crate::tree::{ConnectorFiles, FileTarget, Tree, CONNECTOR_FILE};
 
 /// How to plan.
@@ -88,7 +88,8 @@ pub struct ConnectorPlan {
     /// twice): a push refuses the whole plan while there is one.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub conflicts: Vec<FileFinding>,
-    /// The files wanted, for a create (compared again once it exists).
+    /// The files wanted, for a create (compared with the connector found if the create
+    /// finds its name taken).
     #[serde(skip)]
     pub(crate) wanted: Option<ConnectorFiles>,
 }
@@ -252,9 +253,14 @@ fn change(target: FileTarget, old: Option<&Bytes>, new: &Bytes) -> FileChange {
 
 /// Compares `tree` with the tenant `client` talks to.
 ///
-/// Connectors are matched by name (case-insensitively): first among the listed ones,
-/// then, for a name the list does not show (it lists `RELEASED` connectors only), at
-/// the script name of its folder.
+/// The tenant is listed once (every page); connectors are matched by name
+/// (case-insensitively), and each matched one is read with one `getConnector`. A name
+/// the list does not show is planned as a create, without a request: the list shows
+/// `RELEASED` connectors only, so a connector of that name in another status is not
+/// seen here. Probing every missing name would cost a request per new connector; instead
+/// [`apply`](crate::apply) reacts to the create's refusal (the name is taken) by looking
+/// the name up then, and sends what differs from the connector it finds. The plan
+/// shown for such a connector says "create" where the push ends up updating.
 pub async fn plan(client: &Client, tree: &Tree, options: &PlanOptions) -> Result<Plan> {
     let listed = list(client, None).await?;
     let by_name: HashMap<String, (String, bool)> = listed
@@ -275,16 +281,10 @@ pub async fn plan(client: &Client, tree: &Tree, options: &PlanOptions) -> Result
         }
     }
     let planned = futures::stream::iter(tree.connectors.iter().map(|(folder, files)| {
-        let listed = by_name
-            .get(&files.spec.create.name.to_lowercase())
-            .map(|(s, _)| s.clone());
+        let listed = by_name.get(&files.spec.create.name.to_lowercase());
         async move {
-            let script = match listed {
-                Some(script) => Some(script),
-                None => lookup_unlisted(client, &files.spec.create.name, folder).await?,
-            };
-            let remote = match &script {
-                Some(script) => Some(fetch(client, script).await?),
+            let remote = match listed {
+                Some((script, _)) => Some(fetch(client, script).await?),
                 None => None,
             };
             Ok::<_, crate::Error>(ConnectorPlan::compare(folder, files, remote.as_ref()))

@@ -1,4 +1,7 @@
-//! Pull: a tenant's connectors into a [`Tree`].
+//! Pull: a tenant's connectors into a [`Tree`]: one listing (every page), then one
+//! `getConnector` per connector (its detail holds the documents). Every document is saved
+//! as served, the service's defaults included: the API cannot tell a default from an
+//! edited document, and saving it makes the round trip exact (see the crate docs).
 
 use connkit_connectors::{Client, FilterArg};
 use futures::{StreamExt, TryStreamExt};
@@ -15,7 +18,7 @@ pub struct PullOptions {
     pub filter: Option<FilterArg>,
     /// Built-in connectors too, not only custom ones (see [`is_custom`]).
     pub builtin: bool,
-    /// Connectors read at a time (each is four requests); the client's rate limiter
+    /// Connectors read at a time (each is one request); the client's rate limiter
     /// still bounds the request rate.
     pub concurrency: usize,
 }

@@ -6,7 +6,7 @@ use bytes::Bytes;
 use connkit_connectors::ops::Document;
 use connkit_connectors::{Client, ErrorKind, FilterArg};
 use connkit_models::filter;
-use connkit_models::isc::v2024::V3ConnectorDto;
+use connkit_models::isc::v2024::{ConnectorDetail, V3ConnectorDto};
 use serde_json::Value;
 
 use crate::error::{Error, Result};
@@ -51,7 +51,8 @@ pub(crate) async fn list(
 
 /// The connector named `name` (case-insensitively), found through the list (by a
 /// `name sw` filter) or, for one the list does not show (not `RELEASED`), at the
-/// script name `guess`.
+/// script name `guess`. Only for a create that failed: its outcome is unknown, or the
+/// name turned out to be taken.
 pub(crate) async fn find_by_name(
     client: &Client,
     name: &str,
@@ -69,16 +70,6 @@ pub(crate) async fn find_by_name(
     {
         return Ok(Some(script));
     }
-    lookup_unlisted(client, name, guess).await
-}
-
-/// The connector named `name` at script name `guess`, for connectors the list does not
-/// show.
-pub(crate) async fn lookup_unlisted(
-    client: &Client,
-    name: &str,
-    guess: &str,
-) -> Result<Option<String>> {
     match client.get_connector(guess).send().await {
         Ok(detail)
             if detail
@@ -107,35 +98,34 @@ pub(crate) fn path_safe<'a>(what: &str, name: &'a str) -> Result<&'a str> {
     Ok(name)
 }
 
-/// Reads one connector: its detail (spec and translations) and its three documents,
-/// concurrently.
+/// Reads one connector with one request: `getConnector`'s detail carries the spec,
+/// the translations and the three documents (`sourceConfigXml`, `applicationXml`,
+/// `correlationConfigXml`: the same text the document GETs answer). A document the
+/// detail leaves out is read with its own GET, so no document is ever read twice.
 pub(crate) async fn fetch(client: &Client, script_name: &str) -> Result<RemoteConnector> {
     let context = |what: &str| format!("reading {what} of connector {script_name}");
-    let document = |document: Document| async move {
-        client
-            .get_document(script_name, document)
-            .send()
-            .await
-            .map_err(|e| Error::api(context(&crate::tree::document_file(document)), e))
-    };
-    let detail = async {
-        client
-            .get_connector(script_name)
-            .send()
-            .await
-            .map_err(|e| Error::api(context("the detail"), e))
-    };
-    let (detail, source_config, source_template, correlation_config) = futures::try_join!(
-        detail,
-        document(Document::SourceConfig),
-        document(Document::SourceTemplate),
-        document(Document::CorrelationConfig),
-    )?;
+    let detail = client
+        .get_connector(script_name)
+        .send()
+        .await
+        .map_err(|e| Error::api(context("the detail"), e))?;
     let spec = ConnectorSpec::from_detail(&detail).map_err(|field| {
         Error::Remote(format!(
             "connector {script_name}: the service's detail has no {field}"
         ))
     })?;
+    let mut documents: [Option<Bytes>; 3] = [None, None, None];
+    for (slot, document) in documents.iter_mut().zip(Document::ALL) {
+        let bytes = match detail_document(&detail, document) {
+            Some(text) => Bytes::from(text.to_owned()),
+            None => client
+                .get_document(script_name, document)
+                .send()
+                .await
+                .map_err(|e| Error::api(context(&crate::tree::document_file(document)), e))?,
+        };
+        *slot = Some(bytes);
+    }
     let mut translations = BTreeMap::new();
     for (locale, text) in detail.translation_properties.into_iter().flatten() {
         path_safe(&format!("connector {script_name}: the locale"), &locale)?;
@@ -150,14 +140,19 @@ pub(crate) async fn fetch(client: &Client, script_name: &str) -> Result<RemoteCo
         script_name: script_name.to_owned(),
         files: ConnectorFiles {
             spec,
-            documents: [
-                Some(source_config),
-                Some(source_template),
-                Some(correlation_config),
-            ],
+            documents,
             translations,
         },
     })
+}
+
+/// The detail's copy of `document`, if the service sent one.
+fn detail_document(detail: &ConnectorDetail, document: Document) -> Option<&str> {
+    match document {
+        Document::SourceConfig => detail.source_config_xml.as_deref(),
+        Document::SourceTemplate => detail.application_xml.as_deref(),
+        Document::CorrelationConfig => detail.correlation_config_xml.as_deref(),
+    }
 }
 
 #[cfg(test)]

@@ -234,11 +234,12 @@ impl Tree {
     /// macOS; elsewhere two renames, and a kill between them leaves the new tree
     /// complete beside a missing `dir`) and the old one removed.
     ///
-    /// Because the folder itself is replaced: `dir` must not be a mount point; a shell
-    /// whose working directory is `dir` keeps the old folder until it changes
-    /// directory (`cd "$PWD"`); another program writing into `dir` during the pull may
-    /// lose what it wrote; of two pulls into one `dir` at once, the last to finish
-    /// wins. `dir` itself may be a symlink: the folder it points to is replaced.
+    /// Because the folder itself is replaced: the folder holding `dir` must be
+    /// writable and `dir` must not be a mount point (the sibling must be on its file
+    /// system); a shell whose working directory is `dir` keeps the old folder until it
+    /// changes directory (`cd "$PWD"`); another program writing into `dir` during the
+    /// pull may lose what it wrote; of two pulls into one `dir` at once, the last to
+    /// finish wins. `dir` itself may be a symlink: the folder it points to is replaced.
     pub fn write(&self, dir: &Path) -> Result<()> {
         replace_tree(dir, |staging, shown| self.write_into(staging, shown))
     }

@@ -199,6 +199,9 @@ pub enum UserCommand {
     /// Named tenants in the profiles file.
     #[command(subcommand)]
     Profile(crate::commands::profile::ProfileCommand),
+    /// The client-side rate limit shared by every connkit process of a client id.
+    #[command(subcommand)]
+    RateLimit(crate::commands::rate_limit::RateLimitCommand),
 }
 
 /// `connkit connectors …`

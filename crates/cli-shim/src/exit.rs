@@ -20,6 +20,9 @@ use std::io::Write;
 use connkit_connectors::{Error as ApiError, ErrorKind, ErrorMetadata};
 use connkit_models::preflight::Finding;
 use connkit_plugin_host::codes;
+use connkit_transport::TransportError;
+
+use crate::untrusted;
 
 /// A boxed error that can cross threads.
 pub type BoxError = Box<dyn StdError + Send + Sync + 'static>;
@@ -247,42 +250,67 @@ impl Failure {
             } => {
                 // Many errors repeat their source's text in their own message: print a
                 // cause only when it adds something.
+                // Messages carry servers' and plugins' text: escaped (`untrusted`).
                 let mut printed = error.to_string();
-                writeln!(out, "error: {printed}")?;
+                writeln!(out, "error: {}", untrusted::escape(&printed))?;
                 let mut source = error.source();
                 while let Some(cause) = source {
                     let text = cause.to_string();
                     if !printed.contains(&text) {
-                        writeln!(out, "  caused by: {text}")?;
+                        writeln!(out, "  caused by: {}", untrusted::escape(&text))?;
                         printed.push('\n');
                         printed.push_str(&text);
                     }
                     source = cause.source();
                 }
-                match tracking_id {
-                    Some(id) if !printed.contains(id.as_str()) => {
-                        writeln!(out, "  trackingId: {id}")
-                    }
-                    _ => Ok(()),
+                if let Some(id) = tracking_id
+                    .as_ref()
+                    .filter(|id| !printed.contains(id.as_str()))
+                {
+                    writeln!(out, "  trackingId: {}", untrusted::escape(id))?;
                 }
+                if held_by_client_limiter(&**error) {
+                    writeln!(
+                        out,
+                        "  hint: `connkit rate-limit status` shows what the limit shared by this \
+                         client id learned, `connkit rate-limit reset` forgets it; \
+                         `--rate-limit MAX/WINDOW` or `off` sets the limit for this run"
+                    )?;
+                }
+                Ok(())
             }
         }
     }
 }
 
+/// Whether the client's own limiter, not the server, stopped the request: no slot of
+/// the shared limit opens before the deadline.
+fn held_by_client_limiter(error: &(dyn StdError + 'static)) -> bool {
+    let mut cause = Some(error);
+    while let Some(e) = cause {
+        if let Some(TransportError::RateLimited { .. }) = e.downcast_ref::<TransportError>() {
+            return true;
+        }
+        cause = e.source();
+    }
+    false
+}
+
 /// `file:line:column: severity: code: message [validator]`, the compiler-style line for
 /// a finding (the position is left out where the validator did not know it; the
-/// validator, e.g. a plugin's name, where one is recorded).
+/// validator, e.g. a plugin's name, where one is recorded). A finding's text may come
+/// from a plugin or a server, so it is escaped for the terminal.
 pub fn finding_line(file: &str, finding: &Finding) -> String {
     let line = if finding.line.is_some() {
         format!("{file}:{finding}")
     } else {
         format!("{file}: {finding}")
     };
-    match &finding.validator {
+    let line = match &finding.validator {
         Some(name) => format!("{line} [{name}]"),
         None => line,
-    }
+    };
+    untrusted::escape(&line).into_owned()
 }
 
 impl From<ApiError> for Failure {

@@ -13,6 +13,7 @@ mod rate_limit;
 mod sandbox_home;
 mod tenant;
 mod trust;
+mod untrusted;
 
 use std::io::Write;
 use std::process::ExitCode;

@@ -11,6 +11,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::args::OutputFormat;
+use crate::untrusted;
 
 /// The format to use: the one asked for, else a table on a terminal and JSON otherwise.
 pub fn resolve_format(requested: Option<OutputFormat>) -> OutputFormat {
@@ -160,14 +161,23 @@ fn cell(value: &Value) -> String {
 /// Writes aligned columns: every column as wide as its widest cell, two spaces apart,
 /// no trailing spaces.
 fn write_table(out: &mut dyn Write, headers: &[&str], rows: &[Vec<String>]) -> io::Result<()> {
+    let headers: Vec<String> = headers.iter().map(|h| (*h).to_owned()).collect();
+    // Cells hold servers' text: escaped, so a name cannot steer the terminal.
+    let rows: Vec<Vec<String>> = rows
+        .iter()
+        .map(|row| {
+            row.iter()
+                .map(|c| untrusted::escape(c).into_owned())
+                .collect()
+        })
+        .collect();
     let mut widths: Vec<usize> = headers.iter().map(|h| h.chars().count()).collect();
-    for row in rows {
+    for row in &rows {
         for (width, cell) in widths.iter_mut().zip(row) {
             *width = (*width).max(cell.chars().count());
         }
     }
-    let headers: Vec<String> = headers.iter().map(|h| (*h).to_owned()).collect();
-    for row in std::iter::once(&headers).chain(rows) {
+    for row in std::iter::once(&headers).chain(&rows) {
         let mut line = String::new();
         for (i, (cell, width)) in row.iter().zip(&widths).enumerate() {
             if i > 0 {
@@ -241,6 +251,19 @@ mod tests {
     fn table_aligns_columns_and_counts() {
         let text = list(OutputFormat::Table, &[&[A], &[B]], Some(7));
         assert_eq!(text, "NAME   N\nalpha  1\nb      1000\n2 of 7\n");
+    }
+
+    #[test]
+    fn table_cells_cannot_steer_the_terminal() {
+        let evil = Item {
+            name: "a\x1b[2J\rerror: fake",
+            n: 1,
+        };
+        let text = list(OutputFormat::Table, &[&[evil]], None);
+        assert_eq!(
+            text,
+            "NAME                     N\na\\u{1b}[2J\\rerror: fake  1\n"
+        );
     }
 
     #[test]

@@ -24,7 +24,13 @@ pub fn sources(global: &GlobalArgs, names: SettingNames) -> ConfigSources<'stati
     let sources = ConfigSources::new(names)
         .explicit(explicit)
         .needs_credentials(global.token.is_none())
-        .allow_http(global.allow_http);
+        .allow_http(global.allow_http)
+        // `--timeout` bounds the whole command, a profile's `secret_command` included.
+        .deadline(
+            global
+                .timeout
+                .and_then(|limit| std::time::Instant::now().checked_add(limit)),
+        );
     match ProfileFile::user_path() {
         Some(file) => sources.profiles(file, global.profile.clone()),
         None => sources,

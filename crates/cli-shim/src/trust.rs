@@ -1,10 +1,9 @@
 //! `--ca-cert FILE` (or a profile's `ca_cert`): the reqwest backend with extra trusted
 //! CA certificates, for a private CA or a TLS-inspecting proxy.
 
-use std::io::Read;
 use std::path::Path;
 
-use connkit_transport::HttpBackend;
+use connkit_transport::{read_user_file, HttpBackend};
 
 use crate::exit::Failure;
 
@@ -17,15 +16,11 @@ const MAX_PEM_BYTES: u64 = 4 * 1024 * 1024;
 /// read, or has no certificate in it, is a usage error naming the source and the file.
 pub fn backend(file: &Path, source: &str) -> Result<HttpBackend, Failure> {
     let name = format!("{source} {}", file.display());
-    let mut pem = Vec::new();
-    std::fs::File::open(file)
-        .and_then(|f| f.take(MAX_PEM_BYTES + 1).read_to_end(&mut pem))
-        .map_err(|e| Failure::usage(format!("{name}: cannot read it: {e}")))?;
-    if pem.len() as u64 > MAX_PEM_BYTES {
-        return Err(Failure::usage(format!(
-            "{name}: more than {MAX_PEM_BYTES} bytes; expected PEM CA certificates"
-        )));
-    }
+    let pem = read_user_file(file, MAX_PEM_BYTES).map_err(|e| {
+        Failure::usage(format!(
+            "{name}: cannot read it: {e}; expected PEM CA certificates"
+        ))
+    })?;
     HttpBackend::builder()
         .add_root_certificates_pem(pem)
         .build()

@@ -2,6 +2,8 @@
 //! every finding with its position.
 
 mod common;
+#[path = "../../core-models/tests/fixtures/xml/corpus.rs"]
+mod corpus;
 
 use std::sync::Arc;
 
@@ -21,6 +23,24 @@ fn rejected(err: Error) -> (BodyKind, Vec<Finding>) {
 
 fn code_at(f: &Finding) -> (&str, Option<u32>, Option<u32>) {
     (f.code.as_str(), f.line, f.column)
+}
+
+fn codes_and_pointers(findings: &[Finding]) -> Vec<(&str, Option<&str>)> {
+    findings
+        .iter()
+        .map(|f| (f.code.as_str(), f.pointer.as_deref()))
+        .collect()
+}
+
+/// Creates a custom connector named `name`; its script name.
+async fn create(client: &connkit_connectors::Client, name: &str, class_name: &str) -> String {
+    client
+        .create_connector(&V3CreateConnectorDto::new(name, class_name))
+        .send()
+        .await
+        .expect("create")
+        .script_name
+        .expect("script")
 }
 
 #[tokio::test]
@@ -53,8 +73,9 @@ async fn rejected_bodies_are_never_sent() {
     assert_eq!(
         codes,
         [
-            ("xml.doctype", Some(1), Some(1)),
-            ("xml.external-entity", Some(1), Some(1)),
+            ("xml.internal-subset", Some(1), Some(13)),
+            ("xml.entity-declaration", Some(1), Some(14)),
+            ("xml.external-entity", Some(1), Some(14)),
             ("xml.undefined-entity", Some(2), Some(4)),
         ]
     );
@@ -77,12 +98,8 @@ async fn rejected_bodies_are_never_sent() {
         .unwrap_err();
     let (kind, findings) = rejected(err);
     assert_eq!(kind, BodyKind::JsonPatch);
-    let codes: Vec<_> = findings
-        .iter()
-        .map(|f| (f.code.as_str(), f.pointer.as_deref()))
-        .collect();
     assert_eq!(
-        codes,
+        codes_and_pointers(&findings),
         [
             ("patch.not-patchable", Some("/0/path")),
             ("patch.missing-from", Some("/1"))
@@ -161,14 +178,7 @@ fn err_display_lists_the_first_finding(findings: &[Finding]) -> bool {
 #[tokio::test]
 async fn warnings_do_not_stop_a_request() {
     let h = Harness::new(Mode::InProcess, 0).await;
-    let script = h
-        .client
-        .create_connector(&V3CreateConnectorDto::new("W", "c"))
-        .send()
-        .await
-        .expect("create")
-        .script_name
-        .expect("script");
+    let script = create(&h.client, "W", "c").await;
     let findings = h
         .client
         .check_body(BodyKind::Translations, b"a=1\na=2\n")
@@ -215,21 +225,22 @@ async fn validators_are_removable_and_addable() {
     })
     .await;
     assert_eq!(h.client.validators().len(), 2);
-    let script = h
+    let script = create(&h.client, "V", "c").await;
+    // Not well-formed, but no XML validator runs now: it is sent, and the service's
+    // own XML policy answers.
+    let err = h
         .client
-        .create_connector(&V3CreateConnectorDto::new("V", "c"))
-        .send()
-        .await
-        .expect("create")
-        .script_name
-        .expect("script");
-    // Not well-formed, but no XML validator runs now: the service stores it.
-    h.client
         .put_source_config(&script)
         .xml("<a>")
         .send()
         .await
-        .expect("sent without the built-ins");
+        .expect_err("the sandbox refuses it");
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(400), "{err:?}");
+    assert!(err.to_string().contains("xml.unclosed"), "{err}");
+    assert!(h
+        .last()
+        .body_str()
+        .is_some_and(|b| b.contains("\r\n<a>\r\n")));
     let err = h
         .client
         .put_source_config(&script)
@@ -280,4 +291,87 @@ mod never_panic {
             }
         }
     }
+}
+
+/// Issue 19: every realistic SailPoint document passes pre-flight and reaches the
+/// sandbox, which answers the same bytes back; every hostile one is refused with its
+/// code before anything is sent.
+#[tokio::test]
+async fn the_xml_corpus_through_the_client() {
+    let h = Harness::new(Mode::Http, 0).await;
+    let c = &h.client;
+    let script = create(c, "Corpus", "sailpoint.connector.OpenConnectorAdapter").await;
+    for entry in corpus::realistic() {
+        let bytes = entry.bytes();
+        let (put, get) = match entry.kind.as_str() {
+            "source-template" => (
+                c.put_source_template(&script),
+                c.get_source_template(&script),
+            ),
+            "correlation-config" => (
+                c.put_correlation_config(&script),
+                c.get_correlation_config(&script),
+            ),
+            _ => (c.put_source_config(&script), c.get_source_config(&script)),
+        };
+        put.content(bytes.clone())
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("{}: {e}", entry.name));
+        let served = get.send().await.expect("get");
+        assert!(
+            served[..] == bytes[..],
+            "{}: not served byte for byte",
+            entry.name
+        );
+    }
+    let sent = h.sent().len();
+    for entry in corpus::hostile() {
+        let code = entry.refused_with.as_deref().unwrap_or_default();
+        let err = c
+            .put_source_config(&script)
+            .content(entry.bytes())
+            .send()
+            .await
+            .expect_err(&entry.name);
+        let (_, findings) = rejected(err);
+        assert!(
+            findings.iter().any(|f| f.code == code && f.is_error()),
+            "{}: {findings:?}",
+            entry.name
+        );
+    }
+    assert_eq!(h.sent().len(), sent, "a hostile document was sent");
+}
+
+/// Issue 19: the sailpoint.dtd header inside a JSON Patch value passes; an entity
+/// declaration there is refused at its place in the JSON body.
+#[tokio::test]
+async fn xml_in_patch_values_follows_the_same_policy() {
+    let h = Harness::new(Mode::InProcess, 0).await;
+    let c = &h.client;
+    let script = create(c, "Patched", "c").await;
+    let header = "<?xml version='1.0' encoding='UTF-8'?>\n<!DOCTYPE Application PUBLIC \"sailpoint.dtd\" \"sailpoint.dtd\">\n<Application name='p'/>\n";
+    let detail = c
+        .update_connector(&script)
+        .replace_application_xml(header)
+        .send()
+        .await
+        .expect("the header passes pre-flight and the sandbox");
+    assert_eq!(detail.application_xml.as_deref(), Some(header));
+    let err = c
+        .update_connector(&script)
+        .replace_application_xml("<!DOCTYPE a [<!ENTITY x 'y'>]><a>&x;</a>")
+        .send()
+        .await
+        .unwrap_err();
+    let (_, findings) = rejected(err);
+    assert_eq!(
+        codes_and_pointers(&findings),
+        [
+            ("xml.internal-subset", Some("/0/value")),
+            ("xml.entity-declaration", Some("/0/value")),
+            ("xml.undefined-entity", Some("/0/value")),
+        ]
+    );
 }

@@ -3,8 +3,15 @@
 //! Validators (built-in ones in `connkit-connectors`, third-party plugins through
 //! `connkit-plugin-host`) all implement [`Validator`]. The client runs them before a
 //! body leaves; any [`Severity::Error`] finding stops the request.
+//!
+//! With the feature `xml`, the `xml` module holds the XML policy that the client's pre-flight
+//! and the sandbox both apply.
 
 use serde::{Deserialize, Serialize};
+
+#[cfg(feature = "xml")]
+#[cfg_attr(docsrs, doc(cfg(feature = "xml")))]
+pub mod xml;
 
 /// Which kind of body is being checked. The numbers are frozen: the plugin ABI
 /// carries them as plain `u32`.

@@ -13,7 +13,8 @@ use http::{HeaderValue, Method, StatusCode};
 use crate::redact::scrub;
 use crate::request::{clone_request, deadline_of};
 use crate::{
-    AuthProblem, BaseUrl, Deadline, Idempotency, Secret, TokenCache, Transport, TransportError,
+    AuthProblem, BaseUrl, Deadline, Idempotency, Secret, TokenCache, TokenKey, Transport,
+    TransportError,
 };
 
 /// How the [`AuthLayer`] gets its bearer token.
@@ -106,6 +107,15 @@ impl ClientCredentials {
     /// The client id (not a secret).
     pub fn client_id(&self) -> &str {
         &self.client_id
+    }
+
+    /// What the token cache files this client's token under.
+    fn cache_key(&self) -> TokenKey {
+        TokenKey::new(
+            &self.token_uri.to_string(),
+            &self.client_id,
+            &self.client_secret,
+        )
     }
 }
 
@@ -246,8 +256,18 @@ impl<T: Transport> AuthLayer<T> {
             .as_ref()
             .filter(|c| Some(c.generation) == stale)
             .map(|c| c.header.clone());
+        let mut fetch_lock = None;
         if let Some(cache) = &settings.token_cache {
-            if let Some(found) = from_disk(cache, settings, rejected.as_ref()) {
+            let found = match from_disk(cache, settings, rejected.as_ref()) {
+                Some(found) => Some(found),
+                // Another process may be fetching this very token: wait for it, then
+                // look again, so that a crowd of processes makes one token request.
+                None => {
+                    fetch_lock = cache.fetch_lock(&settings.cache_key(), deadline).await;
+                    from_disk(cache, settings, None)
+                }
+            };
+            if let Some(found) = found {
                 tokens.cached = Some(Cached {
                     header: found.header.clone(),
                     generation,
@@ -256,7 +276,9 @@ impl<T: Transport> AuthLayer<T> {
                 return Ok((found.header, generation));
             }
         }
-        match self.fetch(settings, deadline).await {
+        let fetched = self.fetch(settings, deadline).await;
+        drop(fetch_lock);
+        match fetched {
             Ok((header, refresh_at)) => {
                 tokens.cached = Some(Cached {
                     header: header.clone(),
@@ -302,10 +324,8 @@ impl<T: Transport> AuthLayer<T> {
         if let Some(cache) = &settings.token_cache {
             let requested_at = SystemTime::now() - requested_at.elapsed();
             let at = |d: Option<Duration>| d.and_then(|d| requested_at.checked_add(d));
-            let uri = settings.token_uri.to_string();
             if let Err(e) = cache.store(
-                &uri,
-                &settings.client_id,
+                &settings.cache_key(),
                 &token.access_token,
                 at(token.expires_in),
                 at(usable_for),
@@ -404,15 +424,15 @@ fn from_disk(
     settings: &ClientCredentials,
     rejected: Option<&HeaderValue>,
 ) -> Option<FromDisk> {
-    let uri = settings.token_uri.to_string();
-    let stored = cache.load(&uri, &settings.client_id);
+    let key = settings.cache_key();
+    let stored = cache.load(&key);
     let header = stored
         .as_ref()
         .and_then(|s| bearer_header(&s.access_token))
         .filter(|h| Some(h) != rejected);
     let (Some(stored), Some(header)) = (stored, header) else {
         if rejected.is_some() {
-            if let Err(e) = cache.remove(&uri, &settings.client_id) {
+            if let Err(e) = cache.remove(&key) {
                 tracing::warn!(cache = %cache.dir().display(), error = %e, "could not remove a rejected token from the cache");
             }
         }
@@ -429,6 +449,11 @@ fn from_disk(
     );
     Some(FromDisk { header, refresh_at })
 }
+
+/// The longest a token is used before asking for a new one, whatever `expires_in`
+/// says: a server (or a proxy) can answer anything, and the expiry is written to the
+/// token cache and shown by `connkit auth status`. ISC's tokens live minutes.
+pub(crate) const MAX_TOKEN_LIFETIME: Duration = Duration::from_secs(24 * 60 * 60);
 
 #[derive(Debug)]
 struct Token {
@@ -480,7 +505,7 @@ fn parse_token(body: &[u8]) -> Result<Token, String> {
     };
     Ok(Token {
         access_token,
-        expires_in,
+        expires_in: expires_in.map(|lifetime| lifetime.min(MAX_TOKEN_LIFETIME)),
     })
 }
 
@@ -537,7 +562,11 @@ mod tests {
         let huge = parse_token(br#"{"access_token":"abc","expires_in":1e300}"#);
         assert!(huge.err().unwrap().contains("expires_in"));
         let long = parse_token(br#"{"access_token":"abc","expires_in":18446744073709551615}"#);
-        assert!(long.unwrap().expires_in.is_some());
+        assert_eq!(long.unwrap().expires_in, Some(MAX_TOKEN_LIFETIME));
+        let days = parse_token(br#"{"access_token":"abc","expires_in":"99999999999"}"#);
+        assert_eq!(days.unwrap().expires_in, Some(MAX_TOKEN_LIFETIME));
+        let minutes = parse_token(br#"{"access_token":"abc","expires_in":749}"#);
+        assert_eq!(minutes.unwrap().expires_in, Some(Duration::from_secs(749)));
     }
 
     #[test]

@@ -11,6 +11,9 @@ use crate::{
     SettingNames, TransportError,
 };
 
+/// The most of a configuration file that is read: three short settings fit in far less.
+const MAX_CONFIG_FILE_BYTES: u64 = 1 << 20;
+
 /// Where a resolved value came from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Origin {
@@ -98,6 +101,7 @@ pub struct ConfigSources<'a> {
     profiles: Option<(PathBuf, Option<String>)>,
     needs_credentials: bool,
     allow_http: bool,
+    deadline: Option<std::time::Instant>,
 }
 
 impl fmt::Debug for ConfigSources<'_> {
@@ -126,6 +130,7 @@ impl<'a> ConfigSources<'a> {
             profiles: None,
             needs_credentials: true,
             allow_http: false,
+            deadline: None,
         }
     }
 
@@ -172,6 +177,13 @@ impl<'a> ConfigSources<'a> {
     /// Accepts a plain `http://` base URL for non-loopback hosts.
     pub fn allow_http(mut self, allow: bool) -> Self {
         self.allow_http = allow;
+        self
+    }
+
+    /// Stops a profile's `secret_command` at `deadline` if it runs that long (it is
+    /// stopped after [`SECRET_COMMAND_TIMEOUT`](crate::SECRET_COMMAND_TIMEOUT) anyway).
+    pub fn deadline(mut self, deadline: Option<std::time::Instant>) -> Self {
+        self.deadline = deadline;
         self
     }
 
@@ -230,7 +242,7 @@ impl<'a> ConfigSources<'a> {
                     if self.needs_credentials && client_secret.is_none() {
                         if let Some(source) = &profile.secret {
                             let secret = source
-                                .read(&self.env)
+                                .read_until(&self.env, self.deadline)
                                 .map_err(|e| with_context(e, &origin))?;
                             client_secret = Some(Resolved {
                                 value: secret.expose().to_owned(),
@@ -426,11 +438,13 @@ impl<'a> ConfigSources<'a> {
         }
     }
 
+    /// Reads `./config.json` (or the file given), a regular file of at most
+    /// [`MAX_CONFIG_FILE_BYTES`].
     fn read_file(&self) -> Result<Option<FileConfig>, TransportError> {
         let Some(path) = self.file.as_deref() else {
             return Ok(None);
         };
-        let bytes = match std::fs::read(path) {
+        let bytes = match crate::read_user_file(path, MAX_CONFIG_FILE_BYTES) {
             Ok(bytes) => bytes,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound && !self.file_required => {
                 return Ok(None)

@@ -161,6 +161,7 @@ mod tls_trust;
 mod token_cache;
 mod trace;
 mod user_dirs;
+mod user_file;
 
 pub use auth::{request_token, Auth, AuthLayer, ClientCredentials, TokenGrant};
 pub use backend::{HttpBackend, HttpBackendBuilder, TlsBackend};
@@ -170,18 +171,23 @@ pub use config_error::{ConfigError, ConfigProblem, Setting};
 pub use duration::{DurationError, HumanDuration};
 pub use error::{AuthProblem, BoxError, LastAttempt, LastResponse, TimeoutPhase, TransportError};
 pub use profile::{
-    Profile, ProfileFile, SecretSource, ENV_PROFILE, PLATFORM_C1, PLATFORM_ISC, PROFILES_FILE,
+    check_profile_name, Profile, ProfileFile, SecretSource, ENV_PROFILE, PLATFORM_C1, PLATFORM_ISC,
+    PROFILES_FILE, SECRET_COMMAND_TIMEOUT,
 };
-pub use rate_limit::{Limit, RateLimit, RateLimitPermit, RateLimitPolicy, RateLimiter};
+pub use rate_limit::{
+    Limit, RateLimit, RateLimitPermit, RateLimitPolicy, RateLimitStateInfo, RateLimitStates,
+    RateLimiter,
+};
 pub use redact::{Secret, REDACTED};
 pub use request::{clone_request, Attempt, Deadline, Idempotency};
 pub use retry::{Retry, RetryPolicy};
 pub use settings::SettingNames;
 pub use stack::{TransportStack, TransportStackBuilder};
 pub use timeout::Timeout;
-pub use token_cache::{CachedTokenInfo, TokenCache};
+pub use token_cache::{CachedTokenInfo, FetchLock, TokenCache, TokenKey};
 pub use trace::Traced;
 pub use user_dirs::UserDir;
+pub use user_file::read_user_file;
 
 use bytes::Bytes;
 

@@ -26,15 +26,20 @@
 
 use std::collections::BTreeMap;
 use std::fmt;
+use std::io::{IsTerminal, Read};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
 
 use toml_edit::{Array, DocumentMut, Item, Table, Value};
 
 use crate::config::message_of;
 use crate::private_file::{is_private, mode_of, write_private};
 use crate::{ConfigError, RateLimitPolicy, Secret, Setting, TransportError, UserDir};
+
+/// The most of a profiles file that is read: hundreds of profiles fit in far less.
+const MAX_PROFILE_FILE_BYTES: u64 = 1 << 20;
 
 /// The profiles file's name inside [`UserDir::Config`].
 pub const PROFILES_FILE: &str = "profiles.toml";
@@ -125,12 +130,23 @@ impl fmt::Display for SecretSource {
 
 impl SecretSource {
     /// Reads the secret, looking environment variables up with `env`. Errors say which
-    /// source failed and why, never what it printed.
+    /// source failed and why, never what it printed. A command gets
+    /// [`SECRET_COMMAND_TIMEOUT`].
     pub fn read(&self, env: impl Fn(&str) -> Option<String>) -> Result<Secret, TransportError> {
+        self.read_until(env, None)
+    }
+
+    /// As [`read`](Self::read), with a command also stopped at `deadline` if that
+    /// comes first (the whole command's `--timeout`).
+    pub fn read_until(
+        &self,
+        env: impl Fn(&str) -> Option<String>,
+        deadline: Option<Instant>,
+    ) -> Result<Secret, TransportError> {
         let secret = match self {
             SecretSource::Env(var) => env(var).unwrap_or_default(),
             SecretSource::Plain(secret) => secret.expose().to_owned(),
-            SecretSource::Command(argv) => run_secret_command(argv)?,
+            SecretSource::Command(argv) => run_secret_command(argv, deadline)?,
         };
         if secret.trim().is_empty() {
             return Err(ConfigError::missing(
@@ -143,33 +159,139 @@ impl SecretSource {
     }
 }
 
-/// Runs `argv` (no shell): stdin and stderr are the user's, so a password manager can
-/// prompt; stdout is the secret.
-fn run_secret_command(argv: &[String]) -> Result<String, TransportError> {
+/// How long a `secret_command` may run when nothing ends the command earlier: long
+/// enough for a password manager that waits for a PIN or a touch, short enough that a
+/// hung one does not hang automation.
+pub const SECRET_COMMAND_TIMEOUT: Duration = Duration::from_secs(60);
+/// The most a `secret_command` may print: a secret is short; more is a mistake.
+const MAX_SECRET_BYTES: usize = 64 * 1024;
+/// How often the child is looked at while it runs.
+const SECRET_COMMAND_POLL: Duration = Duration::from_millis(10);
+
+/// Runs `argv` (no shell) until it ends, `deadline`, or [`SECRET_COMMAND_TIMEOUT`]:
+/// stdin and stderr are the user's, so a password manager can prompt; stdout is the
+/// secret, at most [`MAX_SECRET_BYTES`]. Without a terminal on stdin (automation) the
+/// command runs in a process group of its own, and one that overruns is killed with
+/// everything it started; on a terminal it stays in ours, so that it may read the
+/// terminal, and only it is killed.
+fn run_secret_command(
+    argv: &[String],
+    deadline: Option<Instant>,
+) -> Result<String, TransportError> {
     let (program, args) = argv
         .split_first()
         .ok_or_else(|| TransportError::config("secret_command is empty"))?;
-    let output = Command::new(program)
+    let failed = |what: String| -> TransportError {
+        ConfigError::unreadable(format!("secret_command `{program}` {what}")).into()
+    };
+    let own_group = !std::io::stdin().is_terminal();
+    let mut command = Command::new(program);
+    command
         .args(args)
         .stdin(Stdio::inherit())
         .stderr(Stdio::inherit())
-        .output()
-        .map_err(|e| {
-            ConfigError::unreadable(format!("secret_command `{program}` could not run: {e}"))
-        })?;
-    if !output.status.success() {
-        return Err(ConfigError::unreadable(format!(
-            "secret_command `{program}` failed ({})",
-            output.status
-        ))
-        .into());
+        .stdout(Stdio::piped());
+    #[cfg(unix)]
+    if own_group {
+        std::os::unix::process::CommandExt::process_group(&mut command, 0);
     }
-    let text = String::from_utf8(output.stdout).map_err(|_| {
+    let mut child = command
+        .spawn()
+        .map_err(|e| failed(format!("could not run: {e}")))?;
+    let started = Instant::now();
+    let stop = started + SECRET_COMMAND_TIMEOUT;
+    let stop = deadline.map_or(stop, |d| d.min(stop));
+    // Read on a thread: a child that prints without end, or leaves a grandchild
+    // holding the pipe, must not block this one.
+    let (sender, printed) = std::sync::mpsc::channel();
+    if let Some(stdout) = child.stdout.take() {
+        std::thread::spawn(move || {
+            let mut bytes = Vec::new();
+            let read = stdout
+                .take(MAX_SECRET_BYTES as u64 + 1)
+                .read_to_end(&mut bytes);
+            let _ = sender.send(read.map(|_| bytes));
+        });
+    }
+    let mut output = None;
+    let status = loop {
+        if output.is_none() {
+            output = printed.try_recv().ok();
+        }
+        if let Some(Ok(bytes)) = &output {
+            if bytes.len() > MAX_SECRET_BYTES {
+                stop_child(&mut child, own_group);
+                return Err(failed(format!(
+                    "printed more than {MAX_SECRET_BYTES} bytes; a secret is short"
+                )));
+            }
+        }
+        match child.try_wait() {
+            Ok(Some(status)) if output.is_some() => break status,
+            Ok(_) if Instant::now() < stop => std::thread::sleep(SECRET_COMMAND_POLL),
+            Ok(_) => {
+                stop_child(&mut child, own_group);
+                return Err(failed(format!(
+                    "did not finish within {:.1}s; it was stopped",
+                    stop.saturating_duration_since(started).as_secs_f32()
+                )));
+            }
+            Err(e) => return Err(failed(format!("could not be waited for: {e}"))),
+        }
+    };
+    if !status.success() {
+        return Err(failed(format!("failed ({status})")));
+    }
+    let bytes = match output {
+        Some(Ok(bytes)) => bytes,
+        Some(Err(e)) => return Err(failed(format!("output could not be read: {e}"))),
+        None => Vec::new(),
+    };
+    let text = String::from_utf8(bytes).map_err(|_| {
         TransportError::config(format!(
             "secret_command `{program}` printed non-UTF-8 output"
         ))
     })?;
     Ok(text.trim_end_matches(['\n', '\r']).to_owned())
+}
+
+/// Kills a `secret_command` that overran (with its process group when it has its
+/// own) and reaps it.
+fn stop_child(child: &mut std::process::Child, own_group: bool) {
+    #[cfg(unix)]
+    if own_group {
+        let group = rustix::process::Pid::from_child(child);
+        let _ = rustix::process::kill_process_group(group, rustix::process::Signal::KILL);
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+}
+
+/// The longest profile name.
+const MAX_PROFILE_NAME: usize = 64;
+
+/// Refuses a profile name that is not 1 to 64 of `A-Z a-z 0-9 . _ -` (or is `.` or
+/// `..`): names end up in file names (overlays named like a profile), in messages and
+/// on terminals, where `../x`, quotes or a line feed have no business.
+pub fn check_profile_name(name: &str) -> Result<(), TransportError> {
+    let allowed = |c: char| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-');
+    if (1..=MAX_PROFILE_NAME).contains(&name.len())
+        && name.chars().all(allowed)
+        && name != "."
+        && name != ".."
+    {
+        return Ok(());
+    }
+    let shown: String = name.chars().take(MAX_PROFILE_NAME).collect();
+    Err(TransportError::config(format!(
+        "profile name `{}`{} is not allowed: use 1 to {MAX_PROFILE_NAME} of A-Z a-z 0-9 . _ -",
+        shown.escape_debug(),
+        if name.chars().count() > MAX_PROFILE_NAME {
+            "…"
+        } else {
+            ""
+        },
+    )))
 }
 
 /// The profiles file: read, looked up, edited and saved with its comments kept.
@@ -193,7 +315,12 @@ impl ProfileFile {
     /// in a file that others may read.
     pub fn load(path: impl Into<PathBuf>) -> Result<Self, TransportError> {
         let path = path.into();
-        let text = match std::fs::read_to_string(&path) {
+        let bytes = crate::read_user_file(&path, MAX_PROFILE_FILE_BYTES).and_then(|bytes| {
+            String::from_utf8(bytes).map_err(|_| {
+                std::io::Error::new(std::io::ErrorKind::InvalidData, "it is not UTF-8")
+            })
+        });
+        let text = match bytes {
             Ok(text) => text,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
             Err(e) => {
@@ -237,6 +364,9 @@ impl ProfileFile {
                         .as_table_like()
                         .ok_or_else(|| at(item.span(), "`profiles` must be a table".into()))?;
                     for (name, item) in table.iter() {
+                        let key_span = table.key(name).and_then(|k| k.span());
+                        check_profile_name(name)
+                            .map_err(|e| at(key_span.or(item.span()), message_of(&e)))?;
                         let profile = parse_profile(path, name, item, &at)?;
                         profiles.insert(name.to_owned(), profile);
                     }
@@ -306,6 +436,7 @@ impl ProfileFile {
 
     /// The profile named `name`, or an error listing the names there are.
     pub fn require(&self, name: &str) -> Result<&Profile, TransportError> {
+        check_profile_name(name)?;
         self.get(name).ok_or_else(|| {
             let known: Vec<&str> = self.profiles.keys().map(String::as_str).collect();
             TransportError::config(format!(
@@ -325,8 +456,10 @@ impl ProfileFile {
         self.profiles.iter().map(|(n, p)| (n.as_str(), p))
     }
 
-    /// Adds or replaces the profile `name` (other profiles and comments are kept).
-    pub fn set(&mut self, name: &str, profile: Profile) {
+    /// Adds or replaces the profile `name` (other profiles and comments are kept); the
+    /// name must pass [`check_profile_name`].
+    pub fn set(&mut self, name: &str, profile: Profile) -> Result<(), TransportError> {
+        check_profile_name(name)?;
         let mut table = Table::new();
         let secret = match &profile.secret {
             None => None,
@@ -365,6 +498,7 @@ impl ProfileFile {
             profiles.insert(name, Item::Table(table));
         }
         self.profiles.insert(name.to_owned(), profile);
+        Ok(())
     }
 
     /// Removes the profile `name` (and the default, if it was the default); `false` if
@@ -396,14 +530,28 @@ impl ProfileFile {
     }
 
     /// Writes the file atomically with mode 0600 (creating its directory, mode 0700).
+    /// A profiles file that is a symbolic link (kept in a dotfiles repository) is
+    /// written through: the file it points to is replaced and the link stays.
     pub fn save(&self) -> Result<(), TransportError> {
-        write_private(&self.path, self.doc.to_string().as_bytes()).map_err(|e| {
+        let cannot = |e: std::io::Error| -> TransportError {
             ConfigError::unreadable(format!(
                 "profile file {}: cannot write it: {e}",
                 self.path.display()
             ))
             .into()
-        })
+        };
+        let target = match std::fs::symlink_metadata(&self.path) {
+            Ok(m) if m.file_type().is_symlink() => {
+                std::fs::canonicalize(&self.path).map_err(|e| {
+                    cannot(std::io::Error::new(
+                        e.kind(),
+                        format!("it is a link whose target cannot be resolved ({e})"),
+                    ))
+                })?
+            }
+            _ => self.path.clone(),
+        };
+        write_private(&target, self.doc.to_string().as_bytes()).map_err(cannot)
     }
 }
 
@@ -628,7 +776,7 @@ mod tests {
         let mut b = Profile::new("isc");
         b.base_url = Some("https://b.example".into());
         b.secret = Some(SecretSource::Command(vec!["pass".into(), "b".into()]));
-        file.set("b", b.clone());
+        file.set("b", b.clone()).unwrap();
         file.set_default("b").unwrap();
         assert!(file.set_default("zzz").is_err());
         file.save().unwrap();
@@ -646,7 +794,7 @@ mod tests {
         assert_eq!(again.default_name(), None);
         let mut plain = Profile::new("isc");
         plain.secret = Some(SecretSource::Plain(Secret::new("p4ss")));
-        again.set("plain", plain);
+        again.set("plain", plain).unwrap();
         again.save().unwrap();
         assert!(ProfileFile::load(&path).is_ok(), "saved 0600");
         std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
@@ -656,5 +804,90 @@ mod tests {
             "{err}"
         );
         std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    fn argv(script: &str) -> Vec<String> {
+        ["sh", "-c", script].map(str::to_owned).to_vec()
+    }
+
+    #[test]
+    fn a_secret_command_prints_the_secret() {
+        let secret = run_secret_command(&argv("printf 's3cret\\n'"), None).unwrap();
+        assert_eq!(secret, "s3cret");
+        let err = run_secret_command(&argv("exit 3"), None)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("failed"), "{err}");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_hung_secret_command_is_stopped_at_the_deadline_with_what_it_started() {
+        let dir = tempfile::tempdir().unwrap();
+        let pids = dir.path().join("pids");
+        // A grandchild that would outlive its parent, and a parent that never ends.
+        let script = format!("sleep 300 & echo $! > {}; sleep 300", pids.display());
+        let started = Instant::now();
+        let deadline = started + Duration::from_millis(500);
+        let err = run_secret_command(&argv(&script), Some(deadline))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("did not finish within 0.5s"), "{err}");
+        assert!(started.elapsed() < Duration::from_secs(5));
+        if !std::io::stdin().is_terminal() {
+            let grandchild = std::fs::read_to_string(&pids).unwrap();
+            let proc = Path::new("/proc").join(grandchild.trim());
+            let gone = (0..100).any(|_| {
+                std::thread::sleep(Duration::from_millis(10));
+                // Gone, or a zombie waiting for init to reap it.
+                std::fs::read_to_string(proc.join("stat"))
+                    .map_or(true, |stat| stat.contains(") Z "))
+            });
+            assert!(gone, "the grandchild {} still runs", grandchild.trim());
+        }
+    }
+
+    #[test]
+    fn a_secret_command_that_prints_megabytes_is_refused() {
+        let started = Instant::now();
+        let err = run_secret_command(&argv("head -c 50000000 /dev/zero"), None)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("more than 65536 bytes"), "{err}");
+        assert!(started.elapsed() < Duration::from_secs(10));
+    }
+
+    #[test]
+    fn profile_names_are_short_plain_words() {
+        for ok in ["dev", "prod-eu.2", "a_b", &"x".repeat(64)] {
+            assert!(check_profile_name(ok).is_ok(), "{ok}");
+        }
+        let long = "y".repeat(5000);
+        for bad in ["", ".", "..", "../x", "a\"b", "a\nb", "a b", "é", &long] {
+            let err = check_profile_name(bad).unwrap_err().to_string();
+            assert!(err.contains("is not allowed"), "{bad}: {err}");
+            assert!(!err.contains('\n') && err.len() < 300, "{err}");
+        }
+        let err = error_of("[profiles.\"../x\"]\nbase_url = \"https://x.example\"\n");
+        assert!(err.contains("line 1") && err.contains("../x"), "{err}");
+        let mut file = ProfileFile::parse(Path::new("/p/profiles.toml"), "").unwrap();
+        assert!(file.set("a\"b", Profile::new(PLATFORM_ISC)).is_err());
+        assert!(file.require("../x").unwrap_err().to_string().contains("not allowed"));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_linked_profiles_file_is_written_through() {
+        let dir = tempfile::tempdir().unwrap();
+        let real = dir.path().join("dotfiles-profiles.toml");
+        std::fs::write(&real, "# mine\n").unwrap();
+        let link = dir.path().join("profiles.toml");
+        std::os::unix::fs::symlink(&real, &link).unwrap();
+        let mut file = ProfileFile::load(&link).unwrap();
+        file.set("dev", Profile::new(PLATFORM_ISC)).unwrap();
+        file.save().unwrap();
+        assert!(std::fs::symlink_metadata(&link).unwrap().file_type().is_symlink());
+        let text = std::fs::read_to_string(&real).unwrap();
+        assert!(text.contains("# mine") && text.contains("[profiles.dev]"), "{text}");
     }
 }

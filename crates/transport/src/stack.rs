@@ -170,7 +170,9 @@ impl TransportStackBuilder {
             RateLimitChoice::Policy(RateLimitPolicy::Auto) if in_process => {}
             RateLimitChoice::Policy(policy) => {
                 let state_dir = match self.rate_limit_state {
-                    RateLimitState::CacheDir => UserDir::Cache.path().map(|d| d.join("rate-limit")),
+                    RateLimitState::CacheDir => UserDir::Cache
+                        .path()
+                        .map(|d| d.join(crate::rate_limit::STATE_DIR)),
                     RateLimitState::Dir(dir) => Some(dir),
                     RateLimitState::InMemory => None,
                 };

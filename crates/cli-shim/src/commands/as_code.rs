@@ -7,6 +7,7 @@
 //! change the API cannot make (nothing is sent), 1 when some writes failed (the report
 //! says which were applied and which were not).
 
+use std::collections::BTreeSet;
 use std::io::{BufRead, IsTerminal, Write};
 use std::path::Path;
 use std::sync::Mutex;
@@ -23,6 +24,7 @@ use crate::args::{GlobalArgs, OutputFormat};
 use crate::commands::connectors::Sink;
 use crate::exit::{Exit, Failure};
 use crate::progress::Progress;
+use crate::untrusted;
 
 /// `connkit connectors pull DIR`
 #[derive(Debug, Args)]
@@ -207,8 +209,7 @@ pub async fn push(
     };
     let plan = plan(client, &tree, &options).await.map_err(failure)?;
     // A file the tenant already has is not sent, so its findings cannot stop the push
-    // (documents as the service serves them often carry a DOCTYPE, which pre-flight
-    // refuses to send).
+    // (a document as one tenant serves it may hold what pre-flight refuses to send).
     let (blocking, unsent): (Vec<_>, Vec<_>) = findings
         .iter()
         .partition(|f| f.finding.is_error() && plan.sends(&f.file));
@@ -217,7 +218,17 @@ pub async fn push(
             .iter()
             .filter(|f| plan.sends(&f.file))
             .chain(plan.conflicts());
-        return Err(rejected(&args.dir, all, "pre-flight rejected the push"));
+        let failure = rejected(&args.dir, all, "pre-flight rejected the push");
+        let refused: BTreeSet<&str> = blocking.iter().map(|f| f.file.as_str()).collect();
+        if !refused.is_empty() {
+            // Nothing sensible is left to do if stderr itself is gone.
+            let _ = write!(
+                std::io::stderr().lock(),
+                "{}",
+                preflight_advice(&args.dir, &refused)
+            );
+        }
+        return Err(failure);
     }
     if !sink.quiet && unsent.iter().any(|f| f.finding.is_error()) {
         eprintln!(
@@ -367,8 +378,31 @@ fn refused<'a>(
     )
 }
 
+/// What to do about files pre-flight refuses to send. Pull saves documents as the
+/// tenant serves them, so a refused file may be exactly what a tenant holds: the user
+/// needs the ways out, not only the findings.
+fn preflight_advice(dir: &Path, files: &BTreeSet<&str>) -> String {
+    let mut text = String::from("hint: pre-flight refuses to send these files:\n");
+    for file in files {
+        // File names come from the tree: escaped, as in the findings above.
+        let path = format!("{}/{file}", dir.display());
+        text.push_str(&format!("  {}\n", untrusted::escape(&path)));
+    }
+    text.push_str(
+        "  A file `connectors pull` wrote is the tenant's document as the tenant serves it, \
+         so the tenant itself may hold what pre-flight refuses. Ways out:\n\
+         \x20 - fix the file (the findings above say what is wrong and where);\n\
+         \x20 - remove it from the tree: a file that is absent is not managed, and each \
+         tenant keeps its own version;\n\
+         \x20 - or push with --no-preflight, if you trust the file as it is.\n",
+    );
+    text
+}
+
+/// A finding of the tree as `DIR/folder/file:line:column: …`, escaped: file names and
+/// messages come from the tree and the tenant.
 fn located(dir: &Path, finding: &FileFinding) -> String {
-    format!("{}/{finding}", dir.display())
+    untrusted::escape(&format!("{}/{finding}", dir.display())).into_owned()
 }
 
 /// Asks on the terminal; refuses when there is none to ask on.
@@ -418,17 +452,23 @@ fn write_plan(out: &mut dyn Write, format: OutputFormat, plan: &Plan) -> std::io
             .as_deref()
             .or(connector.script_name.as_deref())
             .unwrap_or_default();
-        writeln!(out, "{label} {place} ({})", connector.name)?;
+        // Names, values and documents come from the tenant or the tree: escaped.
+        writeln!(
+            out,
+            "{label} {place} ({})",
+            untrusted::escape(&connector.name)
+        )?;
         for op in &connector.patch {
             let value = op
                 .value
                 .as_ref()
                 .map(|v| format!(" {v}"))
                 .unwrap_or_default();
-            writeln!(out, "  {} {}{value}", op.op, op.path)?;
+            let line = format!("{} {}{value}", op.op, op.path);
+            writeln!(out, "  {}", untrusted::escape(&line))?;
         }
         for file in &connector.files {
-            write!(out, "{}", file.diff)?;
+            write!(out, "{}", untrusted::escape_keeping_lines(&file.diff))?;
         }
     }
     writeln!(
@@ -453,7 +493,7 @@ fn write_report(
         );
     }
     for step in &report.applied {
-        writeln!(out, "applied: {step}")?;
+        writeln!(out, "applied: {}", untrusted::escape(&step.to_string()))?;
     }
     for failed in &report.failed {
         let unknown = if failed.outcome_unknown {
@@ -461,10 +501,15 @@ fn write_report(
         } else {
             ""
         };
-        writeln!(out, "FAILED: {}: {}{unknown}", failed.step, failed.error)?;
+        let failure = format!("{}: {}", failed.step, failed.error);
+        writeln!(out, "FAILED: {}{unknown}", untrusted::escape(&failure))?;
     }
     for step in &report.not_attempted {
-        writeln!(out, "not attempted: {step}")?;
+        writeln!(
+            out,
+            "not attempted: {}",
+            untrusted::escape(&step.to_string())
+        )?;
     }
     Ok(())
 }

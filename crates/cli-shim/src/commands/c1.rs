@@ -10,9 +10,11 @@ use std::io::{Read as _, Write};
 use std::path::Path;
 
 use connkit_c1::{Call, Client, Operation};
+use connkit_connectors::preflight::SizeLimit;
 use connkit_models::c1::{
     Config, Connector, ConnectorServiceGetResponse, EditorMarker, MarkerSeverity,
 };
+use connkit_transport::read_user_file;
 use serde::Serialize;
 
 use super::c1_args::{
@@ -23,6 +25,7 @@ use super::c1_connect::{client, failure, write_failure};
 use crate::args::{GlobalArgs, OutputFormat};
 use crate::exit::{Exit, Failure};
 use crate::output::{write_object, ListWriter, Row};
+use crate::untrusted;
 
 /// Where results go and how they look.
 struct Out<'a> {
@@ -39,7 +42,7 @@ impl Out<'_> {
     /// An operation that answers `{}` went through: say so on stderr.
     fn done(&self, what: String) -> Result<(), Failure> {
         if !self.quiet {
-            eprintln!("{what}");
+            eprintln!("{}", untrusted::escape(&what));
         }
         Ok(())
     }
@@ -193,7 +196,10 @@ async fn list(client: &Client, args: &C1ListArgs, out: &mut Out<'_>) -> Result<(
     }
     writer.finish(None).map_err(Failure::write_failed)?;
     if let (Some(token), false) = (next, out.quiet) {
-        eprintln!("more: --page-token {token} (or --all)");
+        eprintln!(
+            "more: --page-token {} (or --all)",
+            untrusted::escape(&token)
+        );
     }
     Ok(())
 }
@@ -216,7 +222,8 @@ fn read_file(path: &Path) -> Result<Vec<u8>, Failure> {
             .map_err(|e| Failure::context("reading stdin", e))?;
         return Ok(bytes);
     }
-    std::fs::read(path).map_err(|e| Failure::context(format!("reading {}", path.display()), e))
+    read_user_file(path, SizeLimit::default().max_bytes as u64)
+        .map_err(|e| Failure::context(format!("reading {}", path.display()), e))
 }
 
 async fn create(client: &Client, args: &C1CreateArgs, out: &mut Out<'_>) -> Result<(), Failure> {

@@ -17,6 +17,7 @@ use crate::connect::{self, Preflight};
 use crate::exit::{Exit, Failure};
 use crate::output::{write_object, write_verbatim, ListWriter, Row};
 use crate::progress::Progress;
+use crate::untrusted;
 
 /// Where results go and how they look.
 pub struct Sink<'a> {
@@ -255,9 +256,10 @@ async fn create(
         }) => {
             if !sink.quiet {
                 eprintln!(
-                    "note: the create got no usable answer ({source}), but a connector with \
+                    "note: the create got no usable answer ({}), but a connector with \
                      this name exists now (scriptName {}): most likely this request created it",
-                    found.script_name.as_deref().unwrap_or("unknown")
+                    untrusted::escape(&source.to_string()),
+                    untrusted::escape(found.script_name.as_deref().unwrap_or("unknown"))
                 );
             }
             *found

@@ -5,6 +5,7 @@ use std::path::Path;
 
 use connkit_connectors::preflight::SizeLimit;
 use connkit_models::preflight::{BodyKind, Finding};
+use connkit_transport::read_user_file;
 
 use crate::exit::Failure;
 
@@ -59,13 +60,18 @@ impl Input {
             bytes
         } else {
             let reading = |e| Failure::context(format!("reading {label}"), e);
-            if check == SizeCheck::Limit {
-                let size = std::fs::metadata(path).map_err(reading)?.len();
-                if let Some(finding) = limit.check_len(kind, size) {
-                    return Err(too_large(finding));
+            let bound = match check {
+                SizeCheck::Limit => {
+                    let size = std::fs::metadata(path).map_err(reading)?.len();
+                    if let Some(finding) = limit.check_len(kind, size) {
+                        return Err(too_large(finding));
+                    }
+                    limit.max_bytes as u64
                 }
-            }
-            std::fs::read(path).map_err(reading)?
+                SizeCheck::Off => u64::MAX,
+            };
+            // A regular file only, read with a bound (a FIFO or a device would hang).
+            read_user_file(path, bound).map_err(reading)?
         };
         Ok(Self { label, bytes })
     }

@@ -10,6 +10,7 @@ mod connectors;
 mod input;
 pub mod plugins;
 pub mod profile;
+pub mod rate_limit;
 mod sandbox;
 mod sandbox_c1_syncs;
 mod schema;
@@ -50,6 +51,7 @@ pub fn run(global: &GlobalArgs, command: &Command) -> Result<(), Failure> {
         Command::Completions(args) => completions::run(args, &mut stdout),
         Command::Auth(command) => auth::run(command, format, global.quiet, &mut stdout),
         Command::Profile(command) => profile::run(command, global, format, &mut stdout),
+        Command::RateLimit(command) => rate_limit::run(command, global, format, &mut stdout),
     };
     // What was written stays written, even when the command then failed.
     let flushed = stdout.flush().map_err(Failure::write_failed);

@@ -163,7 +163,7 @@ pub fn run(
         ProfileCommand::Add(args) => {
             let profile = new_profile(args, global)?;
             let replaced = file.get(&args.name).is_some();
-            file.set(&args.name, profile);
+            file.set(&args.name, profile).map_err(usage)?;
             if args.make_default {
                 file.set_default(&args.name).map_err(usage)?;
             }

@@ -576,3 +576,129 @@ fn fastrand_like(mut state: u64) -> impl FnMut() -> u64 {
         state
     }
 }
+
+/// Every request by operationId.
+fn by_operation(served: &Served) -> BTreeMap<String, u64> {
+    served.stats()["by_operation"]
+        .as_object()
+        .expect("by_operation")
+        .iter()
+        .map(|(op, n)| (op.clone(), n.as_u64().unwrap_or_default()))
+        .collect()
+}
+
+#[test]
+fn a_push_of_new_connectors_sends_their_writes_and_one_listing_only() {
+    let env = Env::new();
+    let served = Served::start(&env, &["--seed", "0"]);
+    let tree = env.path().join("tree");
+    hand_written_tree(&tree, 5);
+    run(&env, &served, &["connectors", "push", path(&tree), "--yes"]).ok();
+    let sent: Vec<_> = by_operation(&served).into_iter().collect();
+    let each = |op: &str| (op.to_owned(), 5);
+    assert_eq!(
+        sent,
+        [
+            each("createCustomConnector"),
+            ("getConnectorList".to_owned(), 1),
+            each("putConnectorCorrelationConfig"),
+            each("putConnectorSourceConfig"),
+            each("putConnectorSourceTemplate"),
+            each("putConnectorTranslations"),
+            each("updateConnector"),
+        ]
+    );
+    // diff and pull read each connector once: one listing page, five details.
+    let pulled = env.path().join("pulled");
+    for args in [
+        ["connectors", "diff", path(&tree)],
+        ["connectors", "pull", path(&pulled)],
+    ] {
+        let before = by_operation(&served);
+        run(&env, &served, &args).ok();
+        let read: Vec<_> = delta(&before, &by_operation(&served)).into_iter().collect();
+        assert_eq!(
+            read,
+            [
+                ("getConnector".to_owned(), 5),
+                ("getConnectorList".to_owned(), 1)
+            ],
+            "{args:?}"
+        );
+    }
+}
+
+#[test]
+fn a_connector_with_the_services_default_documents_promotes_with_no_edit() {
+    let env = Env::new();
+    let dev = Served::start(&env, &["--seed", "2"]);
+    let prod = Served::start(&env, &["--seed", "0"]);
+    run(
+        &env,
+        &dev,
+        &[
+            "connectors",
+            "create",
+            "--name",
+            "Acme HR",
+            "--class-name",
+            "sailpoint.connector.OpenConnectorAdapter",
+        ],
+    )
+    .ok();
+    let pulled = env.path().join("pulled");
+    run(&env, &dev, &["connectors", "pull", path(&pulled)]).ok();
+    let template = std::fs::read_to_string(pulled.join("acme-hr/source-template.xml")).unwrap();
+    assert!(
+        template.contains("<!DOCTYPE Application PUBLIC"),
+        "{template}"
+    );
+
+    run(&env, &prod, &["connectors", "push", path(&pulled), "--yes"]).ok();
+    run(&env, &prod, &["connectors", "diff", path(&pulled)]).code(0);
+    let again = env.path().join("again");
+    run(&env, &prod, &["connectors", "pull", path(&again)]).ok();
+    assert_eq!(files(&again), files(&pulled));
+}
+
+#[test]
+fn a_refused_file_is_named_with_the_ways_out() {
+    let env = Env::new();
+    let dev = Served::start(&env, &["--seed", "0"]);
+    let prod = Served::start(&env, &["--seed", "0"]);
+    let start = env.path().join("start");
+    hand_written_tree(&start, 2);
+    run(&env, &dev, &["connectors", "push", path(&start), "--yes"]).ok();
+    let pulled = env.path().join("pulled");
+    run(&env, &dev, &["connectors", "pull", path(&pulled)]).ok();
+    // What some tenant might serve: a DOCTYPE with an internal subset, never sent.
+    let refused = pulled.join("team-app-1/source-template.xml");
+    std::fs::write(
+        &refused,
+        "<?xml version='1.0'?>\n<!DOCTYPE Application [<!ENTITY e \"x\">]>\n<Application name=\"&e;\"/>\n",
+    )
+    .unwrap();
+
+    let failed = run(&env, &prod, &["connectors", "push", path(&pulled), "--yes"]).code(3);
+    let dir = path(&pulled);
+    for expected in [
+        "hint: pre-flight refuses to send these files:\n".to_owned(),
+        format!("  {dir}/team-app-1/source-template.xml\n"),
+        "fix the file".to_owned(),
+        "remove it from the tree: a file that is absent is not managed".to_owned(),
+        "--no-preflight".to_owned(),
+    ] {
+        assert!(
+            failed.stderr.contains(&expected),
+            "{expected}\n{}",
+            failed.stderr
+        );
+    }
+    assert_eq!(writes(&prod), BTreeMap::new(), "nothing was sent");
+
+    // The second way out: without the file, the push goes through and the tenant keeps
+    // its own source template.
+    std::fs::remove_file(&refused).unwrap();
+    run(&env, &prod, &["connectors", "push", path(&pulled), "--yes"]).ok();
+    run(&env, &prod, &["connectors", "diff", path(&pulled)]).code(0);
+}

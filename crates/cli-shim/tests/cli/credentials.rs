@@ -17,13 +17,18 @@ fn token_requests(served: &Served) -> u64 {
 
 /// `connkit --base-url URL --client-id ID --client-secret SECRET EXTRA… connectors list`
 fn list_with_credentials(env: &Env, served: &Served, extra: &[&str]) -> Run {
+    list_with_secret(env, served, SECRET, extra)
+}
+
+/// The same with another client secret.
+fn list_with_secret(env: &Env, served: &Served, secret: &str, extra: &[&str]) -> Run {
     let mut args = vec![
         "--base-url",
         served.base_url.as_str(),
         "--client-id",
         "ci-client",
         "--client-secret",
-        SECRET,
+        secret,
         "-o",
         "json",
     ];
@@ -32,10 +37,13 @@ fn list_with_credentials(env: &Env, served: &Served, extra: &[&str]) -> Run {
     env.run(args).ok()
 }
 
-/// The token cache's files.
+/// The token cache's token files (not its hidden fetch locks).
 fn cache_files(env: &Env) -> Vec<PathBuf> {
     match std::fs::read_dir(env.path().join("cache").join("tokens")) {
-        Ok(dir) => dir.map(|e| e.expect("dir entry").path()).collect(),
+        Ok(dir) => dir
+            .map(|e| e.expect("dir entry").path())
+            .filter(|p| p.extension().is_some_and(|e| e == "json"))
+            .collect(),
         Err(_) => Vec::new(),
     }
 }
@@ -404,4 +412,115 @@ fn a_missing_base_url_and_a_bad_one_say_different_things() {
         "{bad}"
     );
     assert!(!bad.contains("no API base URL is configured"), "{bad}");
+}
+
+/// Twenty processes that start together on an empty token cache make one token
+/// request: the first fetches under the cache's lock, the others read what it stored.
+#[test]
+fn twenty_processes_racing_on_an_empty_cache_make_one_token_request() {
+    let env = Env::new();
+    let served = Served::start(&env, &["--seed", "2", "--require-auth"]);
+    let children: Vec<std::process::Child> = (0..20)
+        .map(|_| {
+            env.cmd([
+                "--base-url",
+                served.base_url.as_str(),
+                "--client-id",
+                "ci-client",
+                "--client-secret",
+                SECRET,
+                "-q",
+                "connectors",
+                "list",
+            ])
+            .stdout(std::process::Stdio::null())
+            .spawn()
+            .expect("spawn connkit")
+        })
+        .collect();
+    for mut child in children {
+        assert!(child.wait().expect("wait").success());
+    }
+    assert_eq!(token_requests(&served), 1);
+}
+
+/// A cached token is the secret's it was bought with: a run with the right client id
+/// and a wrong secret asks the token endpoint (which can refuse it) instead.
+#[test]
+fn a_cached_token_is_never_handed_to_another_secret() {
+    let env = Env::new();
+    let served = Served::start(&env, &["--seed", "2", "--require-auth"]);
+    list_with_credentials(&env, &served, &[]);
+    assert_eq!(token_requests(&served), 1);
+    list_with_secret(&env, &served, "a-wrong-secret", &[]);
+    assert_eq!(token_requests(&served), 2);
+    list_with_credentials(&env, &served, &[]);
+    list_with_secret(&env, &served, "a-wrong-secret", &[]);
+    assert_eq!(
+        token_requests(&served),
+        2,
+        "each secret reuses its own token"
+    );
+}
+
+/// `auth status` shows any expiry a cache file claims, even one past the year 9999,
+/// without panicking.
+#[test]
+fn auth_status_survives_an_absurd_expiry() {
+    let env = Env::new();
+    let served = Served::start(&env, &["--seed", "2", "--require-auth"]);
+    list_with_credentials(&env, &served, &[]);
+    let [file] = cache_files(&env).try_into().unwrap();
+    let mut entry: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&file).unwrap()).unwrap();
+    assert!(entry["expires_at"].as_u64().is_some(), "{entry}");
+    entry["expires_at"] = serde_json::json!(99_999_999_999_999u64);
+    std::fs::write(&file, entry.to_string()).unwrap();
+    let status = env.run(["auth", "status", "-o", "table"]).ok();
+    assert!(
+        status.stdout.contains("after the year 9999"),
+        "{}",
+        status.stdout
+    );
+}
+
+/// A `secret_command` that hangs ends with the command's `--timeout`, taking what it
+/// started with it, and says so.
+#[test]
+fn a_hung_secret_command_ends_with_the_timeout() {
+    let env = Env::new();
+    let pids = env.path().join("pids");
+    let script = format!("sleep 300 & echo $! > {}; sleep 300", pids.display());
+    env.run([
+        "profile",
+        "add",
+        "hung",
+        "--base-url",
+        "https://tenant.api.identitynow.com",
+        "--client-id",
+        "hung",
+        "--",
+        "sh",
+        "-c",
+        &script,
+    ])
+    .ok();
+    let started = std::time::Instant::now();
+    let run = env
+        .run(["--timeout", "1s", "--profile", "hung", "connectors", "list"])
+        .code(2);
+    assert!(started.elapsed() < std::time::Duration::from_secs(10));
+    assert!(
+        run.stderr
+            .contains("did not finish within 1.0s; it was stopped"),
+        "{}",
+        run.stderr
+    );
+    let grandchild = std::fs::read_to_string(&pids).unwrap();
+    let stat = Path::new("/proc").join(grandchild.trim()).join("stat");
+    let gone = (0..100).any(|_| {
+        std::thread::sleep(std::time::Duration::from_millis(10));
+        std::fs::read_to_string(&stat).map_or(true, |s| s.contains(") Z "))
+    });
+    assert!(gone, "the secret command's child outlived connkit");
 }

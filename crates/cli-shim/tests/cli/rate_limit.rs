@@ -194,3 +194,72 @@ fn the_environment_sets_the_policy_and_processes_share_it() {
         bad.stderr
     );
 }
+
+/// Requests the sandbox has seen, whatever their answer.
+fn seen(served: &Served) -> u64 {
+    served.stats()["total"].as_u64().unwrap_or(0)
+}
+
+/// A server that answers a 429 with a day-long `Retry-After` (a sandbox allowing one
+/// request a day) cannot poison the shared state: what is learned is capped, an
+/// explicit limit ignores it, `rate-limit status` shows it and `reset` forgets it, and
+/// the error that it causes names both.
+#[test]
+fn a_huge_retry_after_is_capped_shown_and_reset() {
+    let env = Env::new();
+    let served = Served::start(&env, &["--seed", "1", "--rate-limit", "1/24h"]);
+    let list = |extra: &[&str]| {
+        let mut args = vec!["--base-url", served.base_url.as_str(), "connectors", "list"];
+        args.extend_from_slice(extra);
+        env.run(args)
+    };
+    list(&[]).ok();
+    // The server refuses with `Retry-After: 86400`: more than the retry layer waits.
+    let refused = list(&[]).code(6);
+    assert!(refused.stderr.contains("429"), "{}", refused.stderr);
+
+    let status = env.run(["rate-limit", "status", "-o", "json"]).ok().json();
+    let [state] = status.as_array().cloned().unwrap().try_into().unwrap();
+    assert_eq!(state["learned"], "1/900s", "{state}");
+    let hold = state["hold_seconds"].as_u64().unwrap();
+    assert!(
+        (800..=900).contains(&hold),
+        "held for at most 15 minutes: {state}"
+    );
+
+    // `auto` now waits out the hold: past the deadline, it fails at once, sends
+    // nothing, and says how to see and reset the state.
+    let before = seen(&served);
+    let held = list(&["--timeout", "5s"]).code(6);
+    assert!(
+        held.stderr.contains("client-side rate limit"),
+        "{}",
+        held.stderr
+    );
+    assert!(
+        held.stderr.contains("connkit rate-limit reset"),
+        "{}",
+        held.stderr
+    );
+    assert_eq!(seen(&served), before);
+
+    // An explicit limit is never overridden by what was learned: it sends (and this
+    // server still refuses it).
+    let fixed = list(&["--rate-limit", "100/10s"]).code(6);
+    assert!(!fixed.stderr.contains("client-side"), "{}", fixed.stderr);
+    assert_eq!(seen(&served), before + 1);
+
+    // Reset only this tenant's state; then `auto` sends again.
+    env.run([
+        "--base-url",
+        served.base_url.as_str(),
+        "rate-limit",
+        "reset",
+    ])
+    .ok();
+    let status = env.run(["rate-limit", "status", "-o", "json"]).ok().json();
+    assert_eq!(status[0]["learned"], serde_json::Value::Null, "{status}");
+    assert_eq!(status[0]["hold_seconds"], 0, "{status}");
+    list(&[]).code(6);
+    assert_eq!(seen(&served), before + 2);
+}

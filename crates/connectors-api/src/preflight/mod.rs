@@ -6,7 +6,7 @@
 //! | validator | name | kinds | codes |
 //! |---|---|---|---|
 //! | [`SizeLimit`] | `builtin.size` | all | `body.too-large` |
-//! | [`XmlValidator`] | `builtin.xml` | the three XML documents | `xml.not-utf8`, `xml.doctype`, `xml.external-entity`, `xml.not-well-formed`, `xml.unclosed`, `xml.no-root`, `xml.content-outside-root`, `xml.undefined-entity`, `xml.bad-attribute` |
+//! | [`XmlValidator`] | `builtin.xml` | the three XML documents | the XML policy of [`connkit_models::preflight::xml`] (shared with the sandbox): `xml.not-utf8`, `xml.unsupported-encoding`, `xml.encoding-mismatch`, `xml.bad-declaration`, `xml.doctype-unparsed`, `xml.doctype-misplaced`, `xml.internal-subset`, `xml.entity-declaration`, `xml.external-entity`, `xml.parameter-entity`, `xml.external-dtd`, `xml.unknown-dtd` (warning), `xml.doctype-name` (warning), `xml.xinclude`, `xml.undefined-entity`, `xml.not-well-formed`, `xml.unclosed`, `xml.no-root`, `xml.content-outside-root`, `xml.bad-attribute` |
 //! | [`JsonPatchValidator`] | `builtin.json-patch` | JSON Patch | `json.syntax`, `patch.not-array`, `patch.empty`, `patch.not-object`, `patch.missing-member`, `patch.wrong-type`, `patch.unknown-op`, `patch.bad-pointer`, `patch.not-patchable`, `patch.missing-value`, `patch.missing-from`, `patch.xml-not-string`, `patch.metadata-not-object`, `patch.unknown-member`, and the `xml.*` codes for XML values |
 //! | [`PropertiesValidator`] | `builtin.properties` | translations | `properties.not-utf8`, `properties.bad-unicode-escape`, `properties.empty-key`, `properties.duplicate-key`, `properties.dangling-continuation` |
 //! | [`CreateConnectorValidator`] | `builtin.create` | create | `json.syntax`, `create.not-object`, `create.missing-field`, `create.empty-field`, `create.too-long`, `create.wrong-type` |
@@ -27,6 +27,11 @@
 //!
 //! let rejected = check(&validators, BodyKind::SourceConfig, b"<a/>\n<b/>").unwrap_err();
 //! assert_eq!(rejected.findings[0].code, "xml.content-outside-root");
+//!
+//! // The header of every SailPoint document passes; connkit never loads the DTD.
+//! let header = b"<?xml version='1.0' encoding='UTF-8'?>\n\
+//!     <!DOCTYPE Application PUBLIC \"sailpoint.dtd\" \"sailpoint.dtd\">\n<Application/>\n";
+//! assert!(check(&validators, BodyKind::SourceTemplate, header).unwrap().is_empty());
 //! ```
 
 mod create;

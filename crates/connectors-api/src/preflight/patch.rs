@@ -8,7 +8,7 @@ use serde_json::{Map, Value};
 use super::json::{parse, type_name};
 use super::json_span::{patch_value_token, raw_offset};
 use super::position::line_column;
-use super::xml::check_xml_text;
+use connkit_models::preflight::xml::check_xml_text;
 
 /// Checks a JSON Patch for `PATCH /connectors/{scriptName}`: an array of operation
 /// objects, each with a known `op`, a `path` that is a JSON Pointer to a patchable field

@@ -1,28 +1,10 @@
-//! Byte offsets to 1-based line and column, and the UTF-8 check every text body needs.
+//! Byte offsets to 1-based line and column (the XML policy's), and the UTF-8 check
+//! every text body needs.
 
 use connkit_models::preflight::Finding;
 
-/// The 1-based line and column of byte `offset` in `bytes`. Columns count characters
-/// (UTF-8 continuation bytes are not counted), so they match what an editor shows.
-pub(crate) fn line_column(bytes: &[u8], offset: usize) -> (u32, u32) {
-    let offset = offset.min(bytes.len());
-    let before = &bytes[..offset];
-    let line = before.iter().filter(|b| **b == b'\n').count() + 1;
-    let line_start = before
-        .iter()
-        .rposition(|b| *b == b'\n')
-        .map_or(0, |i| i + 1);
-    let column = before[line_start..]
-        .iter()
-        .filter(|b| (**b & 0b1100_0000) != 0b1000_0000)
-        .count()
-        + 1;
-    (saturate(line), saturate(column))
-}
-
-fn saturate(n: usize) -> u32 {
-    u32::try_from(n).unwrap_or(u32::MAX)
-}
+/// The 1-based line and column of a byte offset, counted as the XML policy counts them.
+pub(crate) use connkit_models::preflight::xml::line_column;
 
 /// A finding located at byte `offset` of `body`.
 pub(crate) fn finding_at(body: &[u8], offset: usize, code: &str, message: String) -> Finding {
@@ -48,17 +30,6 @@ pub(crate) fn utf8<'a>(body: &'a [u8], prefix: &str) -> Result<&'a str, Finding>
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn counts_lines_and_characters() {
-        let text = "ab\ncé€d\n".as_bytes();
-        assert_eq!(line_column(text, 0), (1, 1));
-        assert_eq!(line_column(text, 2), (1, 3));
-        assert_eq!(line_column(text, 3), (2, 1));
-        // 'd' comes after c (1 byte), é (2 bytes), € (3 bytes).
-        assert_eq!(line_column(text, 9), (2, 4));
-        assert_eq!(line_column(text, 1000), (3, 1));
-    }
 
     #[test]
     fn utf8_errors_point_at_the_bad_byte() {

@@ -10,7 +10,7 @@
 //!   [`seed`] (public: realistic demo connectors), [`templates`] (the documents a
 //!   connector answers before anything was PUT);
 //! - request helpers: [`filter_eval`] (list filters), [`patch`] (RFC 6902),
-//!   [`multipart`] (uploads).
+//!   [`multipart`] (uploads), [`xml_policy`] (the XML policy pre-flight applies too).
 //!
 //! Shared infrastructure (server, gate, auth, rate limit, faults, stats, state
 //! database, the in-process transport) stays at the crate root; the ConductorOne
@@ -25,3 +25,4 @@ pub(crate) mod routes;
 pub mod seed;
 pub(crate) mod store;
 pub(crate) mod templates;
+pub(crate) mod xml_policy;

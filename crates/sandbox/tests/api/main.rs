@@ -13,6 +13,7 @@ mod gates;
 mod operations;
 mod state;
 mod wire;
+mod xml_policy;
 
 #[test]
 fn public_types_are_shareable() {

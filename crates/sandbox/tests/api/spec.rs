@@ -114,6 +114,12 @@ impl Spec {
         let value = if essence == "application/json" {
             serde_json::from_slice(body)
                 .map_err(|e| format!("{id} {status}: body is not JSON: {e}"))?
+        } else if essence == "application/xml" {
+            // XML is text in the encoding its declaration names (a latin1 upload is
+            // served as it came).
+            let decoded = connkit_models::preflight::xml::decode(body)
+                .map_err(|f| format!("{id} {status}: body is not XML text: {f}"))?;
+            Value::String(decoded.text.into_owned())
         } else {
             Value::String(
                 String::from_utf8(body.to_vec())

@@ -18,6 +18,12 @@ const DECREASE: f64 = 0.9;
 pub(super) const POLL: Duration = Duration::from_millis(20);
 /// Slots kept at most; an unthrottled limiter drops the oldest beyond this.
 const MAX_SLOTS: usize = 4096;
+/// The longest window a 429 can teach. A server (or a proxy) can answer anything in
+/// `Retry-After`; what is learned from it outlives the command and is shared with every
+/// process of the client id, so it is capped. ISC's windows are seconds long.
+pub(super) const MAX_LEARNED_WINDOW: Duration = Duration::from_secs(60 * 60);
+/// The longest a 429's `Retry-After` holds every process of the client id back.
+pub(super) const MAX_HOLD: Duration = Duration::from_secs(15 * 60);
 
 /// What one limiter applies: a fixed limit, or one learned from 429s.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -75,7 +81,8 @@ struct Learned {
 pub(super) struct Ledger {
     #[serde(default)]
     learned: Option<Learned>,
-    /// No request starts before this (the last 429's `Retry-After`).
+    /// No request of an adaptive limiter starts before this (the last 429's
+    /// `Retry-After`, at most [`MAX_HOLD`] ahead).
     #[serde(default)]
     hold_until: u64,
     #[serde(default)]
@@ -105,6 +112,22 @@ impl Ledger {
         }
     }
 
+    /// What a person is shown of the ledger at `now`: the learned limit (max, window
+    /// in ms), the hold left in ms, and the slots still counted in their window.
+    pub(super) fn summary(&self, now: u64) -> (Option<(u32, u64)>, u64, usize) {
+        let learned = self.learned.map(|l| (l.max, l.window_ms));
+        let hold = self.hold_until.saturating_sub(now);
+        let counted = self.slots.iter().filter(|s| s.until > now).count();
+        (learned, hold, counted)
+    }
+
+    /// Forgets what 429s taught (the learned limit and the hold); the slots in use stay
+    /// counted, so running processes keep to the limit while they finish.
+    pub(super) fn forget_lessons(&mut self) {
+        self.learned = None;
+        self.hold_until = 0;
+    }
+
     /// Whether anything has been learned or is being held (worth sharing).
     pub(super) fn has_lessons(&self) -> bool {
         self.learned.is_some()
@@ -118,8 +141,14 @@ impl Ledger {
     }
 
     /// Frees expired slots; an open slot whose process is gone (`alive` says no) is
-    /// treated as failed now.
+    /// treated as failed now. What the server taught is clamped to the caps first: the
+    /// ledger may come from a file that an older connkit wrote without them.
     pub(super) fn prune(&mut self, rule: Rule, now: u64, alive: impl Fn(u32) -> bool) {
+        self.hold_until = self.hold_until.min(now.saturating_add(millis(MAX_HOLD)));
+        if let Some(learned) = &mut self.learned {
+            learned.window_ms = learned.window_ms.clamp(1, millis(MAX_LEARNED_WINDOW));
+            learned.max = learned.max.max(1);
+        }
         let (_, window) = self.limit(rule);
         for slot in self.slots.iter_mut().filter(|s| s.open && !alive(s.pid)) {
             slot.open = false;
@@ -142,7 +171,9 @@ impl Ledger {
         pid: u32,
         lease: Duration,
     ) -> Result<u64, Wait> {
-        if now < self.hold_until {
+        // An explicit limit is the user's word: no hold, here or from another process,
+        // overrides it (the retry layer still waits out its own 429's `Retry-After`).
+        if matches!(rule, Rule::Adaptive { .. }) && now < self.hold_until {
             return Err(Wait {
                 earliest: self.hold_until,
                 recheck: self.hold_until,
@@ -178,7 +209,7 @@ impl Ledger {
             slot.until = now.saturating_add(window);
         }
         if let Outcome::Refused(retry_after) = outcome {
-            let retry_after = retry_after.map_or(1000, millis);
+            let retry_after = retry_after.map_or(1000, millis).min(millis(MAX_HOLD));
             self.hold_until = self.hold_until.max(now.saturating_add(retry_after));
             if let Rule::Adaptive { .. } = rule {
                 self.learn(rule, now, retry_after);
@@ -199,7 +230,7 @@ impl Ledger {
         let taught = ((admitted as f64 * DECREASE) as u32).max(1);
         self.learned = Some(Learned {
             max: max.map_or(taught, |max| max.min(taught)),
-            window_ms: window.max(retry_after),
+            window_ms: window.max(retry_after).min(millis(MAX_LEARNED_WINDOW)),
             changed_at: now,
             saturated: false,
         });
@@ -387,17 +418,58 @@ mod tests {
     }
 
     #[test]
-    fn fixed_rules_hold_for_retry_after_but_never_learn() {
+    fn fixed_rules_neither_hold_nor_learn() {
         let rule = fixed(5, 1000);
         let mut ledger = Ledger::default();
         let id = ledger.try_admit(rule, 0, 1, LEASE).unwrap();
         ledger.finish(rule, id, 5, Outcome::Refused(None));
         assert_eq!(ledger.limit(rule), (Some(5), 1000));
-        assert_eq!(
-            ledger.try_admit(rule, 10, 1, LEASE).unwrap_err().earliest,
-            1005
-        );
+        assert!(ledger.try_admit(rule, 10, 1, LEASE).is_ok());
         assert!(!ledger.has_lessons());
+        // Nor does an adaptive process's hold in the shared state stop it.
+        let adaptive = Rule::Adaptive { start: None };
+        let id = ledger.try_admit(adaptive, 2000, 2, LEASE).unwrap();
+        ledger.finish(
+            adaptive,
+            id,
+            2010,
+            Outcome::Refused(Some(Duration::from_secs(60))),
+        );
+        assert!(ledger.try_admit(adaptive, 2020, 2, LEASE).is_err());
+        assert!(ledger.try_admit(rule, 2020, 1, LEASE).is_ok());
+    }
+
+    #[test]
+    fn a_huge_retry_after_is_capped_in_what_is_held_and_learned() {
+        let rule = Rule::Adaptive {
+            start: Some(Limit::ISC_DEFAULT),
+        };
+        let mut ledger = Ledger::default();
+        let ids = admit_n(&mut ledger, rule, 3, 0);
+        ledger.finish(rule, ids[0], 1, Outcome::Admitted);
+        let absurd = Duration::from_secs(99_999_999_999);
+        ledger.finish(rule, ids[1], 2, Outcome::Refused(Some(absurd)));
+        assert_eq!(ledger.limit(rule), (Some(1), millis(MAX_HOLD)));
+        let wait = ledger.try_admit(rule, 3, 1, LEASE).unwrap_err();
+        assert_eq!(wait.earliest, 2 + millis(MAX_HOLD));
+    }
+
+    #[test]
+    fn a_poisoned_state_file_is_clamped_before_use() {
+        let rule = Rule::Adaptive {
+            start: Some(Limit::ISC_DEFAULT),
+        };
+        let mut ledger: Ledger = serde_json::from_value(serde_json::json!({
+            "learned": {"max": 0, "window_ms": u64::MAX, "changed_at": 0, "saturated": false},
+            "hold_until": u64::MAX,
+            "slots": []
+        }))
+        .unwrap();
+        let now = 1_000_000;
+        ledger.prune(rule, now, |_| true);
+        assert_eq!(ledger.limit(rule), (Some(1), millis(MAX_LEARNED_WINDOW)));
+        let wait = ledger.try_admit(rule, now, 1, LEASE).unwrap_err();
+        assert_eq!(wait.earliest, now + millis(MAX_HOLD));
     }
 
     #[test]

@@ -16,12 +16,18 @@
 //!   derived from a secret is written to disk, so every static token for one host
 //!   shares one state: safe, at worst slower), or `anonymous` without auth. Deleting
 //!   the file forgets what was learned.
+//! - What a server can teach is capped, because it outlives the command and every
+//!   process of the client id obeys it: a learned window of at most one hour, and a
+//!   hold (`Retry-After`) of at most 15 minutes. Values beyond them in a state file
+//!   are clamped when read.
 //!
-//! `off` removes the limiter; `MAX/WINDOW` fixes it (still shared, never adapted).
+//! `off` removes the limiter; `MAX/WINDOW` fixes it (still shared, never adapted, and
+//! never held back by a hold that a 429 left in the shared state).
 
 mod ledger;
 mod limiter;
 mod policy;
+mod states;
 mod store;
 
 use std::collections::HashMap;
@@ -33,6 +39,10 @@ use bytes::Bytes;
 
 pub use limiter::{RateLimitPermit, RateLimiter};
 pub use policy::{Limit, RateLimitPolicy};
+pub use states::{RateLimitStateInfo, RateLimitStates};
+
+/// The folder of the state files in the cache directory.
+pub(crate) const STATE_DIR: &str = "rate-limit";
 
 use crate::base_url::is_loopback_host;
 use crate::request::deadline_of;
@@ -173,6 +183,23 @@ fn state_file_name(authority: &str, caller: &Caller) -> String {
         Caller::Anonymous => "anonymous".to_owned(),
     };
     format!("{}~{who}.json", escape(authority))
+}
+
+/// The inverse of [`escape`]; `None` for text that `escape` cannot have written.
+fn unescape(text: &str) -> Option<String> {
+    let mut bytes = Vec::with_capacity(text.len());
+    let mut rest = text.as_bytes();
+    while let Some((&first, tail)) = rest.split_first() {
+        if first == b'%' {
+            let hex = std::str::from_utf8(tail.get(..2)?).ok()?;
+            bytes.push(u8::from_str_radix(hex, 16).ok()?);
+            rest = &tail[2..];
+        } else {
+            bytes.push(first);
+            rest = tail;
+        }
+    }
+    String::from_utf8(bytes).ok()
 }
 
 fn escape(text: &str) -> String {

@@ -82,10 +82,12 @@ impl FromStr for Limit {
         let (max, window) = text
             .split_once('/')
             .ok_or_else(|| bad("no '/' between MAX and WINDOW"))?;
-        let max: u32 = max
-            .trim()
-            .parse()
-            .map_err(|_| bad(&format!("'{}' is not a whole number", max.trim())))?;
+        let max = max.trim();
+        let max: u32 = match max.parse::<u64>() {
+            Ok(n) => u32::try_from(n)
+                .map_err(|_| bad(&format!("'{max}' is too large (at most {})", u32::MAX)))?,
+            Err(_) => return Err(bad(&format!("'{max}' is not a whole number"))),
+        };
         let window: HumanDuration = window
             .parse()
             .map_err(|e: DurationError| bad(&e.to_string()))?;
@@ -214,6 +216,10 @@ mod tests {
         for (text, says) in [
             ("fast", "no '/'"),
             ("x/10s", "'x' is not a whole number"),
+            (
+                "999999999999/1s",
+                "'999999999999' is too large (at most 4294967295)",
+            ),
             ("0/10s", "at least 1"),
             ("10/0s", "at least 1 ms"),
             ("10/2d", "unknown unit `d`"),

@@ -19,6 +19,7 @@ use crate::emulator::Emulator;
 use crate::isc::filter_eval::matches;
 use crate::isc::patch;
 use crate::isc::store::{Document, Record};
+use crate::isc::xml_policy;
 use crate::json::json_response;
 
 /// `X-Total-Count`.
@@ -187,7 +188,10 @@ fn apply_document(record: &mut Record, mut doc: Value) -> Result<(), ApiError> {
         match take(field) {
             // Unchanged text stays as it was (possibly the template, kept lazily).
             Some(Value::String(text)) if record.document(document) == text => {}
-            Some(Value::String(text)) => record.set_document(document, text),
+            Some(Value::String(text)) => {
+                xml_policy::accept_patched(field, &text)?;
+                record.set_document(document, text);
+            }
             _ => {
                 return Err(ApiError::BadRequest(format!(
                     "after the patch, {field} must be a string"

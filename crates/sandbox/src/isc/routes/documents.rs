@@ -17,10 +17,11 @@ use crate::api_error::ApiError;
 use crate::emulator::Emulator;
 use crate::isc::multipart::{self, file_part};
 use crate::isc::store::Document;
+use crate::isc::xml_policy;
 use crate::json::json_response;
 
-fn text_response(content_type: &'static str, text: String) -> Response {
-    let mut response = Response::new(Body::from(text));
+fn text_response(content_type: &'static str, body: impl Into<Body>) -> Response {
+    let mut response = Response::new(body.into());
     response
         .headers_mut()
         .insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
@@ -55,9 +56,10 @@ pub(crate) async fn get_document(
     let script = script_name(path)?;
     let store = emulator.read()?;
     let record = lookup(&store, &script)?;
+    let text = record.document(document);
     Ok(text_response(
         "application/xml",
-        record.document(document).into_owned(),
+        xml_policy::served_bytes(&text).into_owned(),
     ))
 }
 
@@ -79,18 +81,24 @@ pub(crate) async fn put_document(
         .ok_or_else(|| {
             ApiError::BadRequest("the multipart body has no part named 'file'".to_owned())
         })?;
-    let text = utf8(file)?;
     let file_name = document.file_name();
+    // A blank file is answered 200 `ERROR` below, as the service does; anything else
+    // must pass the XML policy.
+    let text = if file.trim_ascii().is_empty() {
+        None
+    } else {
+        Some(xml_policy::accept_upload(file_name, &file)?)
+    };
     let detail = emulator.commit(|store| {
         let record = lookup(store, &script)?;
-        if text.trim().is_empty() {
+        let Some(text) = &text else {
             let message = format!("{file_name} is empty: nothing was stored");
             return Ok((
                 update_detail(&script, UpdateStatus::Error, file_name, message),
                 None,
             ));
-        }
-        if record.document(document) == text {
+        };
+        if record.document(document) == *text {
             let message = format!("{file_name} is unchanged");
             return Ok((
                 update_detail(&script, UpdateStatus::Unchanged, file_name, message),
@@ -98,7 +106,7 @@ pub(crate) async fn put_document(
             ));
         }
         let mut updated = record.clone();
-        updated.set_document(document, text);
+        updated.set_document(document, text.clone());
         let undo = store.replace(updated);
         let message = format!("{file_name} was updated");
         Ok((
