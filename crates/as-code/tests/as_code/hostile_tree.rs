@@ -404,3 +404,36 @@ async fn a_name_that_is_not_utf8_is_a_finding_not_a_failed_read() {
     let findings = refused(tenant.pull().await.write(&tree));
     assert_eq!(with_code(&findings, "tree.file-name").len(), 1);
 }
+
+#[tokio::test(flavor = "current_thread")]
+async fn a_name_in_another_unicode_form_or_case_is_the_same_connector_to_the_plan() {
+    let tenant = Tenant::new(0);
+    let spec = |name: &str| {
+        let json = serde_json::json!({"name": name, "className": "sailpoint.connector.OpenConnectorAdapter"});
+        connkit_as_code::ConnectorSpec::parse(json.to_string().as_bytes()).unwrap()
+    };
+    for name in ["Café", "Ärzte"] {
+        create_on(
+            &tenant.client,
+            &connkit_as_code::ConnectorFiles::new(spec(name)),
+        )
+        .await;
+    }
+    // The tree spells them as another system may: decomposed, upper case.
+    let mut tree = Tree::default();
+    for (folder, name) in [("caf", "Cafe\u{301}"), ("rzte", "ÄRZTE")] {
+        let files = connkit_as_code::ConnectorFiles::new(spec(name));
+        tree.connectors.insert(folder.to_owned(), files);
+    }
+    let plan = tenant.plan(&tree).await;
+    let actions: Vec<_> = plan.connectors.iter().map(|c| c.action).collect();
+    assert_eq!(actions, [connkit_as_code::Action::Unchanged; 2], "{plan:?}");
+    tenant.sandbox.reset_stats();
+    let report = tenant.push(&tree).await;
+    assert!(report.is_complete(), "{report:?}");
+    assert_eq!(
+        tenant.writes(),
+        Default::default(),
+        "no look-alike is created"
+    );
+}
