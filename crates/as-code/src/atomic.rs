@@ -104,7 +104,8 @@ impl Place {
             let Some(rest) = entry.name.strip_prefix(&prefix) else {
                 continue;
             };
-            let pid = rest.strip_suffix(".old").unwrap_or(rest);
+            // `<pid>-<n>`, `<pid>-<n>.old`: the process that made it, then which of its pulls.
+            let pid = rest.split(['-', '.']).next().unwrap_or_default();
             let dead = pid.parse::<u32>().is_ok_and(|pid| !is_running(pid));
             if dead && entry.kind == Kind::Dir {
                 let _ = self.parent.remove_dir_all(&entry.name);
@@ -113,12 +114,12 @@ impl Place {
     }
 }
 
-/// `true` unless the process `pid` is known to be gone (this process counts as gone: a
-/// sibling with its id is a killed pull's whose id was reused).
+/// `true` unless the process `pid` is known to be gone. This process is running: another
+/// of its threads may be pulling into the same folder.
 #[cfg(unix)]
 fn is_running(pid: u32) -> bool {
     if pid == std::process::id() {
-        return false;
+        return true;
     }
     let Some(pid) = i32::try_from(pid)
         .ok()
@@ -129,13 +130,16 @@ fn is_running(pid: u32) -> bool {
     rustix::process::test_kill_process(pid) != Err(rustix::io::Errno::SRCH)
 }
 
-/// Without a way to ask, every other process may still be pulling: its sibling stays.
+/// Without a way to ask, every process may still be pulling: its sibling stays.
 #[cfg(not(unix))]
-fn is_running(pid: u32) -> bool {
-    pid != std::process::id()
+fn is_running(_pid: u32) -> bool {
+    true
 }
 
-/// Replaces the folder `dir` by a new tree in one step (see the [module docs](self)):
+/// Tells apart the pulls of one process, so that each builds in a sibling of its own.
+static PULLS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+/// Replaces the folder `dir` by a new tree in one step (see `Tree::write`):
 /// `build` writes the new tree into a copy of the old one (a handle to it, and the path
 /// to show in errors); the copy is then swapped in.
 pub(crate) fn replace_tree(
@@ -154,7 +158,8 @@ pub(crate) fn replace_tree(
     } else {
         None
     };
-    let sibling = format!("{}{}", place.sibling_prefix(), std::process::id());
+    let pull = PULLS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let sibling = format!("{}{}-{pull}", place.sibling_prefix(), std::process::id());
     let sibling_path = place.parent_path.join(&sibling);
     place
         .parent

@@ -224,8 +224,8 @@ impl Tree {
     /// stray files) is kept byte for byte. A `dir` holding a symlink or special file is
     /// refused ([`Error::Invalid`]) before anything is written.
     ///
-    /// How: leftovers of killed pulls beside `dir` (`.DIR.connkit-pull.<pid>` whose
-    /// process is gone) are removed; the new tree is built in `.DIR.connkit-pull.<pid>`
+    /// How: leftovers of killed pulls beside `dir` (`.DIR.connkit-pull.<pid>-<n>` whose
+    /// process is gone) are removed; the new tree is built in `.DIR.connkit-pull.<pid>-<n>`
     /// as hard links of everything `dir` holds (copies where the file system has no
     /// hard links), the pulled files then written through new files and renames, so
     /// the old tree's files are never changed in place; once the new tree is durable

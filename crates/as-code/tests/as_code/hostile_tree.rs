@@ -354,10 +354,10 @@ async fn a_pull_keeps_what_it_does_not_own_and_clears_dead_pulls_leftovers() {
     let mut running = Command::new("sleep").arg("30").spawn().unwrap();
     let dead_sibling = root
         .path()
-        .join(format!(".tree.connkit-pull.{}", gone.id()));
+        .join(format!(".tree.connkit-pull.{}-3", gone.id()));
     let live_sibling = root
         .path()
-        .join(format!(".tree.connkit-pull.{}", running.id()));
+        .join(format!(".tree.connkit-pull.{}-0", running.id()));
     for sibling in [&dead_sibling, &live_sibling] {
         fs::create_dir_all(sibling.join("acme-0")).unwrap();
     }
@@ -436,4 +436,40 @@ async fn a_name_in_another_unicode_form_or_case_is_the_same_connector_to_the_pla
         Default::default(),
         "no look-alike is created"
     );
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn two_pulls_of_one_process_into_one_folder_leave_one_whole_tree() {
+    let root = tempfile::tempdir().unwrap();
+    let tenant = pulled(root.path()).await;
+    let tree = root.path().join("tree");
+    let first = tenant.pull().await;
+    let mut second = first.clone();
+    second.connectors.remove("acme-1");
+    let written = |pulled: &Tree| {
+        let dir = root.path().join("written");
+        let _ = fs::remove_dir_all(&dir);
+        pulled.write(&dir).unwrap();
+        files(&dir)
+    };
+    let (one, other) = (written(&first), written(&second));
+    fs::remove_dir_all(root.path().join("written")).unwrap();
+    std::thread::scope(|scope| {
+        for pulled in [&first, &second] {
+            let tree = &tree;
+            scope.spawn(move || {
+                for _ in 0..5 {
+                    pulled.write(tree).unwrap();
+                }
+            });
+        }
+    });
+    let now = files(&tree);
+    assert!(now == one || now == other, "{:?}", now.keys());
+    let siblings: Vec<_> = fs::read_dir(root.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains("connkit-pull"))
+        .collect();
+    assert_eq!(siblings, Vec::<String>::new());
 }

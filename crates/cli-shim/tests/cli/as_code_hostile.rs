@@ -201,9 +201,10 @@ fn a_pull_killed_at_any_moment_leaves_the_old_tree_or_the_new_one() {
             .stderr(Stdio::null())
             .spawn()
             .expect("spawn pull");
+        // `<pid>-0`: the first (and only) pull of that process.
         let sibling = env
             .path()
-            .join(format!(".tree.connkit-pull.{}", child.id()));
+            .join(format!(".tree.connkit-pull.{}-0", child.id()));
         let started = Instant::now();
         let killed = loop {
             if child.try_wait().expect("poll pull").is_some() {
