@@ -335,6 +335,15 @@ async fn two_connectors_with_one_script_name_fail_the_pull_naming_both() {
     );
 }
 
+/// The folders beside `root/tree` that pulls into it build in.
+fn siblings(root: &Path) -> Vec<String> {
+    fs::read_dir(root)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".tree.connkit-pull."))
+        .collect()
+}
+
 #[tokio::test(flavor = "current_thread")]
 async fn a_pull_keeps_what_it_does_not_own_and_clears_dead_pulls_leftovers() {
     let root = tempfile::tempdir().unwrap();
@@ -377,11 +386,7 @@ async fn a_pull_keeps_what_it_does_not_own_and_clears_dead_pulls_leftovers() {
         live_sibling.exists(),
         "a running pull's folder is left alone"
     );
-    let siblings: Vec<_> = fs::read_dir(root.path())
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| n.starts_with(".tree.connkit-pull."))
-        .collect();
+    let siblings = siblings(root.path());
     assert_eq!(siblings.len(), 1, "{siblings:?}");
     assert!(Tree::read(&tree).unwrap().tree.connectors.len() == 2);
 }
@@ -466,10 +471,5 @@ async fn two_pulls_of_one_process_into_one_folder_leave_one_whole_tree() {
     });
     let now = files(&tree);
     assert!(now == one || now == other, "{:?}", now.keys());
-    let siblings: Vec<_> = fs::read_dir(root.path())
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| n.contains("connkit-pull"))
-        .collect();
-    assert_eq!(siblings, Vec::<String>::new());
+    assert_eq!(siblings(root.path()), Vec::<String>::new());
 }
