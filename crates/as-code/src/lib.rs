@@ -36,8 +36,13 @@
 //! # Layout
 //!
 //! - [`Tree`]: the folder (one sub-folder per connector: [`ConnectorSpec`] in
-//!   `connector.json`, the three XML documents, `translations/<locale>.properties`),
-//!   read and written atomically.
+//!   `connector.json`, the three XML documents, `translations/<locale>.properties`).
+//!   A tree is untrusted input: it is read through a directory handle that cannot
+//!   escape it, symlinks and special files are refused with a finding naming them,
+//!   reads are bounded, and look-alike connector names are an error (see [`Tree`]).
+//!   A pull writes the whole tree in one step ([`Tree::write`]): killed at any
+//!   moment, it leaves the old tree or the new one, never a mix, and keeps what it
+//!   does not own (`.git`, a README, `_overlays/`).
 //! - [`pull`]: a tenant into a [`Tree`], several connectors at a time.
 //! - [`preflight`]: every file of a tree through the client's validators.
 //! - [`plan`]: create / update (the minimal JSON Patch of the metadata, the files to
@@ -84,7 +89,9 @@
 
 mod apply;
 mod atomic;
+mod confined;
 mod error;
+mod identity;
 mod overlay;
 mod patch;
 mod plan;
@@ -98,6 +105,7 @@ pub use apply::{
     apply, planned_steps, ApplyEvent, ApplyOptions, ApplyReport, FailedStep, Step, StepKind,
 };
 pub use error::{Error, FileFinding, Result};
+pub use identity::name_key;
 pub use overlay::{ConnectorOverlay, Overlay, OVERLAYS_DIR};
 pub use plan::{plan, Action, ConnectorPlan, FileChange, Plan, PlanOptions};
 pub use pull::{pull, PullOptions};
@@ -105,6 +113,6 @@ pub use remote::{is_custom, RemoteConnector};
 pub use spec::ConnectorSpec;
 pub use tree::{
     document_file, translations_file, ConnectorFiles, FileTarget, ReadTree, Tree, CONNECTOR_FILE,
-    TRANSLATIONS_DIR,
+    MAX_CONNECTOR_FILE_BYTES, MAX_DOCUMENT_BYTES, MAX_TRANSLATIONS_BYTES, TRANSLATIONS_DIR,
 };
 pub use validate::preflight;

@@ -10,6 +10,7 @@ use futures::{StreamExt, TryStreamExt};
 use serde::Serialize;
 
 use crate::error::{FileFinding, Result};
+use crate::identity::name_key;
 use crate::patch::metadata_patch;
 use crate::remote::{fetch, is_custom, list, RemoteConnector};
 use crate::tree::{ConnectorFiles, FileTarget, Tree, CONNECTOR_FILE};
@@ -253,8 +254,8 @@ fn change(target: FileTarget, old: Option<&Bytes>, new: &Bytes) -> FileChange {
 
 /// Compares `tree` with the tenant `client` talks to.
 ///
-/// The tenant is listed once (every page); connectors are matched by name
-/// (case-insensitively), and each matched one is read with one `getConnector`. A name
+/// The tenant is listed once (every page); connectors are matched by name (after
+/// Unicode NFC normalisation and case folding: [`name_key`]), and each matched one is read with one `getConnector`. A name
 /// the list does not show is planned as a create, without a request: the list shows
 /// `RELEASED` connectors only, so a connector of that name in another status is not
 /// seen here. Probing every missing name would cost a request per new connector; instead
@@ -266,7 +267,7 @@ pub async fn plan(client: &Client, tree: &Tree, options: &PlanOptions) -> Result
     let by_name: HashMap<String, (String, bool)> = listed
         .iter()
         .filter_map(|c| {
-            let name = c.name.as_deref()?.to_lowercase();
+            let name = name_key(c.name.as_deref()?);
             let custom = is_custom(c.connector_type.as_deref());
             Some((name, (c.script_name.clone()?, custom)))
         })
@@ -274,14 +275,14 @@ pub async fn plan(client: &Client, tree: &Tree, options: &PlanOptions) -> Result
     let mut first_folder: BTreeMap<String, &str> = BTreeMap::new();
     let mut duplicates = Vec::new();
     for (folder, files) in &tree.connectors {
-        let name = files.spec.create.name.to_lowercase();
+        let name = name_key(&files.spec.create.name);
         if let Some(first) = first_folder.insert(name.clone(), folder) {
             first_folder.insert(name, first);
             duplicates.push((folder.as_str(), first));
         }
     }
     let planned = futures::stream::iter(tree.connectors.iter().map(|(folder, files)| {
-        let listed = by_name.get(&files.spec.create.name.to_lowercase());
+        let listed = by_name.get(&name_key(&files.spec.create.name));
         async move {
             let remote = match listed {
                 Some((script, _)) => Some(fetch(client, script).await?),
@@ -301,7 +302,7 @@ pub async fn plan(client: &Client, tree: &Tree, options: &PlanOptions) -> Result
                 format!("{folder}/{CONNECTOR_FILE}"),
                 Finding::error(
                     "connector.duplicate-name",
-                    format!("folder {first} has the same name (names are unique per tenant, whatever their case)"),
+                    format!("folder {first} has the same name (names are unique per tenant, whatever their case or Unicode form)"),
                 )
                 .at_pointer("/name"),
             ));
@@ -312,8 +313,8 @@ pub async fn plan(client: &Client, tree: &Tree, options: &PlanOptions) -> Result
             let (Some(name), Some(script)) = (&connector.name, &connector.script_name) else {
                 continue;
             };
-            let custom = by_name.get(&name.to_lowercase()).is_some_and(|(_, c)| *c);
-            if custom && !first_folder.contains_key(&name.to_lowercase()) {
+            let custom = by_name.get(&name_key(name)).is_some_and(|(_, c)| *c);
+            if custom && !first_folder.contains_key(&name_key(name)) {
                 connectors.push(ConnectorPlan {
                     action: Action::Delete,
                     name: name.clone(),

@@ -7,6 +7,7 @@ use connkit_connectors::{Client, FilterArg};
 use futures::{StreamExt, TryStreamExt};
 
 use crate::error::{Error, Result};
+use crate::identity::Claimed;
 use crate::remote::{fetch, is_custom, list, path_safe};
 use crate::tree::Tree;
 
@@ -41,6 +42,7 @@ pub async fn pull(
 ) -> Result<Tree> {
     let listed = list(client, options.filter.as_ref()).await?;
     let mut scripts = Vec::with_capacity(listed.len());
+    let mut claimed = Claimed::default();
     for connector in listed {
         if !options.builtin && !is_custom(connector.connector_type.as_deref()) {
             continue;
@@ -49,7 +51,9 @@ pub async fn pull(
             .script_name
             .ok_or_else(|| Error::Remote("a listed connector has no scriptName".to_owned()))?;
         path_safe("scriptName", &script)?;
-        scripts.push(script);
+        if claimed.claim(connector.name.as_deref(), &script)? {
+            scripts.push(script);
+        }
     }
     let total = scripts.len();
     let mut done = 0;

@@ -10,6 +10,7 @@ use connkit_models::isc::v2024::{ConnectorDetail, V3ConnectorDto};
 use serde_json::Value;
 
 use crate::error::{Error, Result};
+use crate::identity::name_key;
 use crate::spec::ConnectorSpec;
 use crate::tree::ConnectorFiles;
 
@@ -49,7 +50,7 @@ pub(crate) async fn list(
         .map_err(|e| Error::api("listing connectors", e))
 }
 
-/// The connector named `name` (case-insensitively), found through the list (by a
+/// The connector named `name` (names compared by [`name_key`]), found through the list (by a
 /// `name sw` filter) or, for one the list does not show (not `RELEASED`), at the
 /// script name `guess`. Only for a create that failed: its outcome is unknown, or the
 /// name turned out to be taken.
@@ -64,7 +65,7 @@ pub(crate) async fn find_by_name(
         .find(|c| {
             c.name
                 .as_deref()
-                .is_some_and(|n| n.eq_ignore_ascii_case(name))
+                .is_some_and(|n| name_key(n) == name_key(name))
         })
         .and_then(|c| c.script_name)
     {
@@ -75,7 +76,7 @@ pub(crate) async fn find_by_name(
             if detail
                 .name
                 .as_deref()
-                .is_some_and(|n| n.eq_ignore_ascii_case(name)) =>
+                .is_some_and(|n| name_key(n) == name_key(name)) =>
         {
             Ok(Some(guess.to_owned()))
         }

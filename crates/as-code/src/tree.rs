@@ -12,20 +12,32 @@
 //! ```
 //!
 //! Folders whose name starts with `.` or `_`, and files directly in `DIR`, are not
-//! connectors (room for a README or overlays). A document or locale file that is
-//! absent is not managed: the plan leaves it as it is on the tenant.
+//! connectors (room for a README, `.git` or overlays). A document or locale file that is
+//! absent is not managed: the plan leaves it as it is on the tenant. What a tree may
+//! hold and how it is read and written safely: see [`Tree`].
 
-use std::collections::BTreeMap;
-use std::fs;
+use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
 use bytes::Bytes;
+use cap_std::fs::Dir;
 use connkit_connectors::ops::Document;
+use connkit_connectors::preflight::SizeLimit;
 use connkit_models::preflight::{BodyKind, Finding};
 
-use crate::atomic::write_atomic;
+use crate::atomic::{replace_tree, write_atomic};
+use crate::confined::{self, Bounded, Kind};
 use crate::error::{Error, FileFinding, Result};
+use crate::identity::{name_key, quoted};
 use crate::spec::ConnectorSpec;
+
+/// The largest XML document a tree may hold: the pre-flight size limit of an upload
+/// ([`SizeLimit::DEFAULT_MAX_BYTES`]), since a larger one could not be sent anyway.
+pub const MAX_DOCUMENT_BYTES: u64 = SizeLimit::DEFAULT_MAX_BYTES as u64;
+/// The largest `connector.json`: a name, a class name and UI metadata.
+pub const MAX_CONNECTOR_FILE_BYTES: u64 = 1024 * 1024;
+/// The largest `translations/<locale>.properties`: one catalog of UI strings.
+pub const MAX_TRANSLATIONS_BYTES: u64 = 1024 * 1024;
 
 /// The file holding a connector's [`ConnectorSpec`].
 pub const CONNECTOR_FILE: &str = "connector.json";
@@ -71,6 +83,26 @@ impl FileTarget {
 }
 
 /// Every connector of a tree, by folder name.
+///
+/// # A tree is untrusted input
+///
+/// A tree comes from git, where anyone can commit a symlink, a huge file or two folders
+/// that look alike. Reading and writing it is confined to `DIR`:
+///
+/// - every file under `DIR` is reached through one directory handle that cannot escape
+///   it (`DIR` itself may be a symlink the user chose; nothing under it is followed);
+/// - a symlink or special file (FIFO, socket, device) at the top of `DIR` or anywhere in
+///   a folder not starting with `.` is an error finding naming it (`tree.symlink`,
+///   `tree.special-file`): [`Tree::read`] never reads through it and [`Tree::write`]
+///   refuses to write into such a tree, so nothing is ever written or deleted through
+///   one; folders starting with `.` (`.git`) are not the tree's and are never read;
+/// - sizes are checked from the metadata before a file is read, then the read itself is
+///   bounded: a file over its limit ([`MAX_DOCUMENT_BYTES`], [`MAX_CONNECTOR_FILE_BYTES`],
+///   [`MAX_TRANSLATIONS_BYTES`]) is a `tree.too-large` finding with its size and the
+///   limit, and is never read whole;
+/// - two folders whose `connector.json` names are equal after Unicode NFC normalisation
+///   and case folding are a `tree.duplicate-name` finding naming both folders: a tenant
+///   tells connectors apart by name.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Tree {
     /// The connectors, by folder name (the `scriptName` they were pulled with).
@@ -159,37 +191,87 @@ pub struct ReadTree {
 }
 
 impl Tree {
-    /// Reads the tree in `dir`.
+    /// Reads the tree in `dir`, confined to it (see [`Tree`]): symlinks,
+    /// special files, files over their size limit and look-alike connector names come
+    /// back as findings, never followed or read whole.
     pub fn read(dir: &Path) -> Result<ReadTree> {
-        let mut read = ReadTree::default();
-        for (folder, path) in entries(dir)? {
-            if !path.is_dir() || folder.starts_with('.') || folder.starts_with('_') {
+        let root = confined::open(dir)?;
+        let mut read = ReadTree {
+            tree: Tree::default(),
+            findings: confined::hostile_entries(&root, dir)?,
+        };
+        for entry in confined::entries(&root, dir)? {
+            let name = entry.name;
+            if !entry.utf8 || entry.kind != Kind::Dir || name.starts_with(['.', '_']) {
                 continue;
             }
-            if let Some(files) = read_connector(&path, &folder, &mut read.findings)? {
-                read.tree.connectors.insert(folder, files);
+            let shown = dir.join(&name);
+            let folder = confined::open_dir(&root, &name, &shown)?;
+            if let Some(files) = read_connector(&folder, &name, &shown, &mut read.findings)? {
+                read.tree.connectors.insert(name, files);
             }
         }
+        read.findings.extend(duplicate_names(&read.tree));
         Ok(read)
     }
 
-    /// Writes every connector into `dir` (created if missing), each file through a
-    /// temporary file and a rename. Translations files of a written connector that
-    /// the tree no longer has are removed; other folders in `dir` are left alone.
+    /// Writes every connector into `dir` (created if missing) as one step, so a pull
+    /// that is killed leaves the old tree or the new one, never a mix.
+    ///
+    /// In each connector folder written, `connector.json`, the documents and the
+    /// translations are replaced, and translations files the tree no longer has are
+    /// removed; everything else in `dir` (other folders, `.git`, a README, overlays,
+    /// stray files) is kept byte for byte. A `dir` holding a symlink or special file is
+    /// refused ([`Error::Invalid`]) before anything is written.
+    ///
+    /// How: leftovers of killed pulls beside `dir` (`.DIR.connkit-pull.<pid>-<n>` whose
+    /// process is gone) are removed; the new tree is built in `.DIR.connkit-pull.<pid>-<n>`
+    /// as hard links of everything `dir` holds (copies where the file system has no
+    /// hard links), the pulled files then written through new files and renames, so
+    /// the old tree's files are never changed in place; once the new tree is durable
+    /// (one `syncfs` on Linux, a sync per file elsewhere), the two folders are
+    /// swapped in one step (`renameat2(RENAME_EXCHANGE)` on Linux, `RENAME_SWAP` on
+    /// macOS; elsewhere two renames, and a kill between them leaves the new tree
+    /// complete beside a missing `dir`) and the old one removed.
+    ///
+    /// Because the folder itself is replaced: the folder holding `dir` must be
+    /// writable and `dir` must not be a mount point (the sibling must be on its file
+    /// system); a shell whose working directory is `dir` keeps the old folder until it
+    /// changes directory (`cd "$PWD"`); another program writing into `dir` during the
+    /// pull may lose what it wrote; of two pulls into one `dir` at once, the last to
+    /// finish wins. `dir` itself may be a symlink: the folder it points to is replaced.
     pub fn write(&self, dir: &Path) -> Result<()> {
+        replace_tree(dir, |staging, shown| self.write_into(staging, shown))
+    }
+
+    /// Writes the connectors into the folder `root` (shown as `shown`).
+    fn write_into(&self, root: &Dir, shown: &Path) -> Result<()> {
         for (folder, files) in &self.connectors {
-            let path = dir.join(folder);
-            let translations = path.join(TRANSLATIONS_DIR);
-            fs::create_dir_all(&translations)
-                .map_err(|e| Error::io("creating", &translations, e))?;
-            write_atomic(&path.join(CONNECTOR_FILE), &files.spec.to_json())?;
-            for (target, bytes) in files.files() {
-                write_atomic(&path.join(target.path()), bytes)?;
+            let at = shown.join(folder);
+            let translations_at = at.join(TRANSLATIONS_DIR);
+            root.create_dir_all(Path::new(folder).join(TRANSLATIONS_DIR))
+                .map_err(|e| Error::io("creating", &translations_at, e))?;
+            let dir = confined::open_dir(root, folder, &at)?;
+            write_atomic(&dir, CONNECTOR_FILE, &files.spec.to_json(), &at)?;
+            for document in Document::ALL {
+                if let Some(bytes) = files.document(document) {
+                    write_atomic(&dir, &document_file(document), bytes, &at)?;
+                }
             }
-            for (name, stale) in entries(&translations)? {
-                let locale = name.strip_suffix(PROPERTIES);
-                if locale.is_some_and(|l| !files.translations.contains_key(l)) {
-                    fs::remove_file(&stale).map_err(|e| Error::io("removing", &stale, e))?;
+            let translations = confined::open_dir(&dir, TRANSLATIONS_DIR, &translations_at)?;
+            for (locale, bytes) in &files.translations {
+                let name = format!("{locale}{PROPERTIES}");
+                write_atomic(&translations, &name, bytes, &translations_at)?;
+            }
+            for entry in confined::entries(&translations, &translations_at)? {
+                let locale = entry.name.strip_suffix(PROPERTIES);
+                if entry.utf8
+                    && entry.kind == Kind::File
+                    && locale.is_some_and(|l| !files.translations.contains_key(l))
+                {
+                    translations
+                        .remove_file(&entry.name)
+                        .map_err(|e| Error::io("removing", translations_at.join(&entry.name), e))?;
                 }
             }
         }
@@ -197,31 +279,66 @@ impl Tree {
     }
 }
 
-/// The entries of a folder as (UTF-8 name, path), sorted; names that are not UTF-8
-/// are kept lossily (they then fail as unexpected files or folder names).
-fn entries(dir: &Path) -> Result<Vec<(String, std::path::PathBuf)>> {
-    let listing = fs::read_dir(dir).map_err(|e| Error::io("reading", dir, e))?;
-    let mut out = Vec::new();
-    for entry in listing {
-        let entry = entry.map_err(|e| Error::io("reading", dir, e))?;
-        out.push((
-            entry.file_name().to_string_lossy().into_owned(),
-            entry.path(),
-        ));
+/// A finding on the second of two folders whose names are one connector's.
+fn duplicate_names(tree: &Tree) -> Vec<FileFinding> {
+    let mut first: HashMap<String, &str> = HashMap::new();
+    let mut findings = Vec::new();
+    for (folder, files) in &tree.connectors {
+        let name = &files.spec.create.name;
+        match first.get(&name_key(name)) {
+            Some(other) => findings.push(FileFinding::new(
+                format!("{folder}/{CONNECTOR_FILE}"),
+                Finding::error(
+                    "tree.duplicate-name",
+                    format!(
+                        "the name {} is also the name of folder {other} (equal after Unicode \
+                         normalisation and case folding); a tenant tells connectors apart by \
+                         name, so folders {other} and {folder} would be one connector: rename \
+                         one of them",
+                        quoted(name)
+                    ),
+                )
+                .at_pointer("/name"),
+            )),
+            None => {
+                first.insert(name_key(name), folder);
+            }
+        }
     }
-    out.sort();
-    Ok(out)
+    findings
 }
 
-fn read_file(path: &Path) -> Result<Bytes> {
-    fs::read(path)
-        .map(Bytes::from)
-        .map_err(|e| Error::io("reading", path, e))
+/// Reads the regular file `name` of `dir` if it is at most `limit` bytes; a larger file
+/// (or one that became a link or special file since it was listed) is a finding.
+fn read_limited(
+    dir: &Dir,
+    name: &str,
+    limit: u64,
+    file: String,
+    shown: &Path,
+    findings: &mut Vec<FileFinding>,
+) -> Result<Option<Bytes>> {
+    match confined::read_bounded(dir, name, limit, &shown.join(name))? {
+        Bounded::Read(bytes) => return Ok(Some(bytes)),
+        Bounded::TooLarge { size } => findings.push(FileFinding::new(
+            file,
+            Finding::error(
+                "tree.too-large",
+                format!(
+                    "{size} bytes, more than the limit of {limit} bytes for this file; it was \
+                     not read"
+                ),
+            ),
+        )),
+        Bounded::NotAFile(kind) => findings.extend(confined::refused(kind, file)),
+    }
+    Ok(None)
 }
 
 fn read_connector(
-    path: &Path,
+    dir: &Dir,
     folder: &str,
+    shown: &Path,
     findings: &mut Vec<FileFinding>,
 ) -> Result<Option<ConnectorFiles>> {
     let unexpected = |name: &str, why: &str| {
@@ -230,15 +347,28 @@ fn read_connector(
             Finding::error("tree.unexpected-file", why.to_owned()),
         )
     };
-    let spec_path = path.join(CONNECTOR_FILE);
-    if !spec_path.is_file() {
-        findings.push(unexpected(
+    let entries = confined::entries(dir, shown)?;
+    let spec_entry = entries.iter().find(|e| e.name == CONNECTOR_FILE);
+    let spec_bytes = match spec_entry.map(|e| e.kind) {
+        Some(Kind::File) => read_limited(
+            dir,
             CONNECTOR_FILE,
-            "missing: every connector folder needs a connector.json (folders starting with `_` or `.` are not connectors)",
-        ));
-        return Ok(None);
-    }
-    let spec = match ConnectorSpec::parse(&read_file(&spec_path)?) {
+            MAX_CONNECTOR_FILE_BYTES,
+            format!("{folder}/{CONNECTOR_FILE}"),
+            shown,
+            findings,
+        )?,
+        // A link or special file: already a finding of its own.
+        Some(Kind::Symlink | Kind::Special) => None,
+        _ => {
+            findings.push(unexpected(
+                CONNECTOR_FILE,
+                "missing: every connector folder needs a connector.json (folders starting with `_` or `.` are not connectors)",
+            ));
+            return Ok(None);
+        }
+    };
+    let spec = spec_bytes.and_then(|bytes| match ConnectorSpec::parse(&bytes) {
         Ok(spec) => Some(spec),
         Err(problems) => {
             findings.extend(
@@ -248,38 +378,66 @@ fn read_connector(
             );
             None
         }
-    };
+    });
     // The other files are checked even when connector.json is wrong: every problem
     // of the folder is reported at once.
     let (mut documents, mut translations) = ([None, None, None], BTreeMap::new());
-    for (name, entry) in entries(path)? {
+    for entry in entries {
+        let name = entry.name.as_str();
         if name.starts_with('.') || name == CONNECTOR_FILE {
             continue;
         }
-        if let Some(document) = Document::ALL
+        if !entry.utf8 || matches!(entry.kind, Kind::Symlink | Kind::Special) {
+            // Already a finding of its own (`tree.file-name`, `tree.symlink`,
+            // `tree.special-file`).
+            continue;
+        }
+        let document = Document::ALL
             .into_iter()
-            .find(|d| document_file(*d) == name)
-        {
-            documents[index(document)] = Some(read_file(&entry)?);
-        } else if name == TRANSLATIONS_DIR && entry.is_dir() {
-            for (file, locale_path) in entries(&entry)? {
-                match file.strip_suffix(PROPERTIES) {
-                    _ if file.starts_with('.') => {}
-                    Some(locale) if !locale.is_empty() && locale_path.is_file() => {
-                        translations.insert(locale.to_owned(), read_file(&locale_path)?);
+            .find(|d| document_file(*d) == name);
+        match (document, entry.kind) {
+            (Some(document), Kind::File) => {
+                documents[index(document)] = read_limited(
+                    dir,
+                    name,
+                    MAX_DOCUMENT_BYTES,
+                    format!("{folder}/{name}"),
+                    shown,
+                    findings,
+                )?;
+            }
+            (None, Kind::Dir) if name == TRANSLATIONS_DIR => {
+                let at = shown.join(TRANSLATIONS_DIR);
+                let locales = confined::open_dir(dir, TRANSLATIONS_DIR, &at)?;
+                for file in confined::entries(&locales, &at)? {
+                    let path = format!("{TRANSLATIONS_DIR}/{}", file.name);
+                    match file.name.strip_suffix(PROPERTIES) {
+                        _ if file.name.starts_with('.') || !file.utf8 => {}
+                        _ if matches!(file.kind, Kind::Symlink | Kind::Special) => {}
+                        Some(locale) if !locale.is_empty() && file.kind == Kind::File => {
+                            if let Some(bytes) = read_limited(
+                                &locales,
+                                &file.name,
+                                MAX_TRANSLATIONS_BYTES,
+                                format!("{folder}/{path}"),
+                                &at,
+                                findings,
+                            )? {
+                                translations.insert(locale.to_owned(), bytes);
+                            }
+                        }
+                        _ => findings.push(unexpected(
+                            &path,
+                            "not a translations file: expected <locale>.properties",
+                        )),
                     }
-                    _ => findings.push(unexpected(
-                        &format!("{TRANSLATIONS_DIR}/{file}"),
-                        "not a translations file: expected <locale>.properties",
-                    )),
                 }
             }
-        } else {
-            findings.push(unexpected(
-                &name,
+            _ => findings.push(unexpected(
+                name,
                 "not a connector file: expected connector.json, source-config.xml, \
                  source-template.xml, correlation-config.xml or translations/<locale>.properties",
-            ));
+            )),
         }
     }
     Ok(spec.map(|spec| ConnectorFiles {

@@ -99,7 +99,27 @@ pub async fn pull(client: &Client, args: &PullArgs, sink: Sink<'_>) -> Result<()
         .await
         .map_err(failure)?;
     drop(progress);
-    tree.write(&args.dir).map_err(failure)?;
+    // The tree is swapped in whole: a shell inside DIR keeps the old, removed folder.
+    let inside = std::env::current_dir()
+        .ok()
+        .zip(std::fs::canonicalize(&args.dir).ok())
+        .is_some_and(|(cwd, dir)| cwd.starts_with(dir));
+    tree.write(&args.dir).map_err(|error| match error {
+        AsCodeError::Invalid(findings) => refused(
+            &args.dir,
+            findings.iter(),
+            "the tree holds entries a pull never writes through",
+            "nothing was written",
+        ),
+        error => failure(error),
+    })?;
+    if inside && !sink.quiet {
+        eprintln!(
+            "note: {} was replaced by the pulled tree; a shell inside it still sees the old \
+             folder until it changes directory (cd \"$PWD\")",
+            args.dir.display()
+        );
+    }
     let folders: Vec<&String> = tree.connectors.keys().collect();
     match sink.format {
         OutputFormat::Table => {
@@ -305,7 +325,15 @@ fn read_tree(dir: &Path, overlay: Option<&str>) -> Result<(Tree, Vec<FileFinding
     let read = Tree::read(dir).map_err(failure)?;
     let mut findings = read.findings;
     let mut tree = read.tree;
-    if let Some(name) = overlay {
+    // A link or special file fails the command anyway; the overlay could be one of them
+    // and is not read through it.
+    let hostile = findings.iter().any(|f| {
+        matches!(
+            f.finding.code.as_str(),
+            "tree.symlink" | "tree.special-file"
+        )
+    });
+    if let Some(name) = overlay.filter(|_| !hostile) {
         let path = Overlay::path(dir, name).map_err(Failure::usage)?;
         let label = format!("{}/{name}.json", connkit_as_code::OVERLAYS_DIR);
         if !path.is_file() {
@@ -327,6 +355,16 @@ fn rejected<'a>(
     findings: impl Iterator<Item = &'a FileFinding>,
     what: &str,
 ) -> Failure {
+    refused(dir, findings, what, "nothing was sent")
+}
+
+/// As [`rejected`], saying what was left undone.
+fn refused<'a>(
+    dir: &Path,
+    findings: impl Iterator<Item = &'a FileFinding>,
+    what: &str,
+    outcome: &str,
+) -> Failure {
     let findings: Vec<&FileFinding> = findings.collect();
     let mut stderr = std::io::stderr().lock();
     for finding in &findings {
@@ -336,7 +374,7 @@ fn rejected<'a>(
     let errors = findings.iter().filter(|f| f.finding.is_error()).count();
     Failure::plain(
         Exit::of_findings(findings.iter().map(|f| &f.finding)),
-        format!("{what} ({errors} error(s)); nothing was sent"),
+        format!("{what} ({errors} error(s)); {outcome}"),
     )
 }
 

@@ -3,6 +3,7 @@
 //! directory.
 
 mod as_code;
+mod as_code_hostile;
 mod c1_python_sdk;
 mod c1_sandbox;
 mod c1_syncs;
