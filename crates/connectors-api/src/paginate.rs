@@ -145,7 +145,7 @@ impl PageSource for ConnectorListing {
     }
 
     fn meta(page: &Self::Page) -> PageMeta<'_> {
-        PageMeta::new(page.items.len()).total(page.total)
+        PageMeta::new(page.received()).total(page.total)
     }
 
     fn truncate(page: &mut Self::Page, len: usize) {

@@ -10,6 +10,7 @@ mod credentials;
 mod embedded;
 mod hardening;
 mod name_limit;
+mod odd_answers;
 mod offline;
 mod plugin_failures;
 pub mod plugins;
