@@ -103,7 +103,7 @@ impl Repair {
             .any(|word| lower.contains(word))
     }
 
-    /// The raw value as compact JSON, at most [`PREVIEW_CHARS`] characters, for logs;
+    /// The raw value as compact JSON, at most 120 characters, for logs;
     /// `[redacted]` for a [secret](Self::is_secret).
     pub fn raw_preview(&self) -> String {
         if self.is_secret() {
@@ -143,12 +143,23 @@ impl fmt::Display for Repair {
 }
 
 /// Decodes `bytes` as JSON into `T`, repairing members in an unexpected shape instead
-/// of failing the whole value (see the [module](self) for the rules).
+/// of failing the whole value.
 ///
-/// The fast path is the plain decode; a body that decodes as it is costs nothing more
-/// than [`from_json`](super::from_json). Fails only when the body is not JSON or its
-/// root has the wrong type, with the same error `from_json` gives. Duplicate keys are
-/// read as [`Value`] reads them: the last one wins.
+/// The fast path is the plain decode: a body that decodes as it is costs nothing more
+/// than [`from_json`](super::from_json). Only a body that fails is read into a
+/// [`Value`] and repaired, one member at a time, at the JSON path the model names:
+///
+/// - a clear coercion first: a string holding JSON (`"[]"`, `"{…}"`, `"true"`, `"42"`,
+///   `"null"`) is read as that JSON, a number or a boolean where text is expected as
+///   its text; it is kept when the model then gets past that member;
+/// - otherwise the member is left out (removed from its object, or the item from its
+///   array; an array where an object is expected goes whole) and its raw value is kept
+///   in the [`Repair`].
+///
+/// Every step settles or removes a member, so the work is bounded by the size of the
+/// body. Fails only when the body is not JSON or its root has the wrong type, with the
+/// same error `from_json` gives. Duplicate keys are read as [`Value`] reads them: the
+/// last one wins.
 ///
 /// ```
 /// use connkit_models::decode::{from_json_lenient, RepairOutcome};
