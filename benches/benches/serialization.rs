@@ -1,9 +1,11 @@
 //! JSON decode and encode of the models, each against `serde_json::Value` on the same
 //! bytes as the baseline.
 //!
-//! Per input, five benchmarks with `Throughput::Bytes` of the encoded JSON:
-//! - `decode/typed`: `connkit_models::decode::from_json`, what the client runs on
-//!   every response (serde_json behind `serde_path_to_error`, for error paths);
+//! Per input, six benchmarks with `Throughput::Bytes` of the encoded JSON:
+//! - `decode/typed`: `connkit_models::decode::from_json`, the strict decode
+//!   (serde_json, and `serde_path_to_error` only for a body that fails);
+//! - `decode/lenient`: `connkit_models::decode::from_json_lenient`, what the clients
+//!   run on every answer: its fast path on a body that needs no repair;
 //! - `decode/typed_plain`: `serde_json::from_slice` into the same type, to separate
 //!   the cost of the models from the cost of path tracking;
 //! - `decode/value`: `serde_json::from_slice::<Value>`, the baseline;
@@ -15,7 +17,7 @@
 use std::hint::black_box;
 
 use connkit_benches::{c1, isc, paired_ratio, xml};
-use connkit_models::decode::from_json;
+use connkit_models::decode::{from_json, from_json_lenient};
 use criterion::{Criterion, Throughput};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -44,6 +46,7 @@ where
 
     for (typed, decode) in [
         ("typed", (|b| drop(from_json::<T>(b))) as fn(&[u8])),
+        ("lenient", |b| drop(from_json_lenient::<T>(b))),
         ("typed_plain", |b| drop(serde_json::from_slice::<T>(b))),
     ] {
         paired_ratio(
@@ -62,6 +65,9 @@ where
     group.throughput(Throughput::Bytes(bytes.len() as u64));
     group.bench_function("decode/typed", |b| {
         b.iter(|| from_json::<T>(black_box(&bytes)).expect("decodes"))
+    });
+    group.bench_function("decode/lenient", |b| {
+        b.iter(|| from_json_lenient::<T>(black_box(&bytes)).expect("decodes"))
     });
     group.bench_function("decode/typed_plain", |b| {
         b.iter(|| serde_json::from_slice::<T>(black_box(&bytes)).expect("decodes"))

@@ -1,7 +1,9 @@
 //! [`Error`]: everything a ConductorOne call can fail with.
 
 use bytes::Bytes;
-use connkit_client::{transport_is_retryable, Answer, DecodeFailure, ErrorKind, ErrorMetadata};
+use connkit_client::{
+    decode_answer, transport_is_retryable, Answer, DecodeFailure, ErrorKind, ErrorMetadata,
+};
 use connkit_models::c1::{RpcCode, RpcStatus};
 use connkit_transport::TransportError;
 use http::StatusCode;
@@ -143,7 +145,10 @@ pub struct ServiceError {
 impl ServiceError {
     /// Reads an error answer.
     pub fn from_response(operation: &'static str, response: &http::Response<Bytes>) -> Self {
-        let rpc: Option<RpcStatus> = serde_json::from_slice(response.body()).ok();
+        // Read leniently, like success answers: `"code": "5"` must not hide the message.
+        let rpc = decode_answer::<RpcStatus>(operation, response.status(), response.body().clone())
+            .ok()
+            .map(|decoded| decoded.value);
         let trace_id = response
             .headers()
             .get(TRACE_ID_HEADER)
@@ -246,5 +251,19 @@ mod tests {
             ServiceError::from_response("op", &no_header).trace_id(),
             Some("r-2")
         );
+    }
+
+    #[test]
+    fn a_status_with_a_code_as_text_still_names_the_code() {
+        let response = http::Response::builder()
+            .status(404)
+            .body(Bytes::from_static(
+                br#"{"code":"5","message":"connector not found (request-id: r-3)","details":{"@type":"t/x"}}"#,
+            ))
+            .unwrap();
+        let err = ServiceError::from_response("op", &response);
+        assert_eq!(err.code(), Some(RpcCode::NotFound));
+        assert_eq!(err.trace_id(), Some("r-3"));
+        assert_eq!(err.rpc.and_then(|s| s.details), None);
     }
 }

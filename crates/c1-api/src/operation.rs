@@ -4,8 +4,7 @@
 //! [`Operation`] with this crate's [`Error`].
 
 use bytes::Bytes;
-use connkit_client::{DecodeFailure, RequestSpec};
-use connkit_models::decode::from_json;
+use connkit_client::{decode_answer, RequestSpec};
 use connkit_transport::BaseUrl;
 use http::Method;
 use serde::de::DeserializeOwned;
@@ -71,7 +70,8 @@ pub(crate) fn build<R: Route + ?Sized>(route: &R, base: &BaseUrl) -> Result<http
 }
 
 /// Decodes the answer to `route`: 200 into its output, anything else into
-/// [`Error::Service`]. An empty 200 body reads as `{}`.
+/// [`Error::Service`]. An empty 200 body reads as `{}`. Decoding is lenient (see
+/// [`decode_answer`]): a member in an unexpected shape is repaired and noted.
 pub(crate) fn parse<R: Route + ?Sized>(
     route: &R,
     response: http::Response<Bytes>,
@@ -87,9 +87,9 @@ pub(crate) fn parse<R: Route + ?Sized>(
     } else {
         response.body().clone()
     };
-    let status = response.status();
-    from_json(&body)
-        .map_err(|source| Error::Decode(DecodeFailure::new(operation, status, body, source)))
+    decode_answer(operation, response.status(), body)
+        .map(|decoded| decoded.value)
+        .map_err(Error::Decode)
 }
 
 /// Implements the shared [`Operation`] for each listed [`Route`], with [`build`] and
@@ -127,4 +127,29 @@ pub(crate) fn json_body(value: &impl serde::Serialize) -> Result<Option<Bytes>> 
     serde_json::to_vec(value)
         .map(|v| Some(Bytes::from(v)))
         .map_err(|e| Error::invalid_input(format!("the request body does not serialize: {e}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ops::GetConnector;
+
+    #[test]
+    fn members_in_odd_shapes_are_repaired_not_fatal() {
+        let body = br#"{"connectorView":{"connector":{"id":"c","displayName":7,"userIds":{"a":1},"parallelSyncWorkerCount":"4"}}}"#;
+        let response = http::Response::new(Bytes::from_static(body));
+        let answer = parse(&GetConnector::new("app", "c"), response).unwrap();
+        let connector = answer.connector_view.unwrap().connector.unwrap();
+        assert_eq!(connector.id.as_deref(), Some("c"));
+        assert_eq!(connector.display_name.as_deref(), Some("7"));
+        assert_eq!(connector.user_ids, None);
+        assert_eq!(
+            connector.parallel_sync_worker_count.map(|n| n.get()),
+            Some(4)
+        );
+
+        let not_json = http::Response::new(Bytes::from_static(b"<html>"));
+        let err = parse(&GetConnector::new("app", "c"), not_json).unwrap_err();
+        assert!(matches!(err, Error::Decode(_)), "{err:?}");
+    }
 }

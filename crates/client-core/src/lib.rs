@@ -12,6 +12,9 @@
 //! - [`ErrorKind`] and [`ErrorMetadata`]: one classification of both clients' errors
 //!   (for exit codes) and the skeleton they share (operation, status, raw body, request
 //!   id, `is_retryable`).
+//! - [`decode_answer`]: the lenient decoding of a JSON answer, each repaired member
+//!   noted under the `tracing` target [`REPAIR_TARGET`]; [`DecodeFailure`] when a body
+//!   cannot be read at all.
 //! - [`TransportChoice`]: the standard transport stack, a backend under it, or a
 //!   transport as is, as each `ClientBuilder` offers it.
 //!
@@ -36,7 +39,7 @@ mod request;
 mod stack;
 mod stream;
 
-pub use decode::DecodeFailure;
+pub use decode::{decode_answer, DecodeFailure, REPAIR_TARGET};
 pub use encode::{path_segment, PathBuilder, Query};
 pub use kind::ErrorKind;
 pub use metadata::{transport_is_retryable, Answer, ErrorMetadata};

@@ -14,6 +14,10 @@ pub struct Page<T> {
     pub offset: u64,
     /// The size of the whole collection, if the service reported it.
     pub total: Option<u64>,
+    /// Items the service sent on this page that could not be decoded at all (each
+    /// noted as a repair): they still count toward the page's length for paging, so a
+    /// full page with one unreadable item is not taken for the last.
+    pub dropped: usize,
 }
 
 impl<T> Page<T> {
@@ -24,7 +28,19 @@ impl<T> Page<T> {
             items,
             offset,
             total,
+            dropped: 0,
         }
+    }
+
+    /// The same page, noting that the service sent `dropped` more items than it holds.
+    pub fn with_dropped(mut self, dropped: usize) -> Self {
+        self.dropped = dropped;
+        self
+    }
+
+    /// How many items the service sent on this page: those it holds and those dropped.
+    pub fn received(&self) -> usize {
+        self.items.len() + self.dropped
     }
 
     /// The number of items on this page.
@@ -37,9 +53,9 @@ impl<T> Page<T> {
         self.items.is_empty()
     }
 
-    /// The offset just past this page.
+    /// The offset just past this page (dropped items included).
     pub fn next_offset(&self) -> u64 {
-        self.offset + self.items.len() as u64
+        self.offset + self.received() as u64
     }
 }
 

@@ -5,7 +5,9 @@ use std::path::PathBuf;
 use std::time::{Duration, SystemTime};
 
 use bytes::Bytes;
-use connkit_client::{transport_is_retryable, Answer, DecodeFailure, ErrorKind, ErrorMetadata};
+use connkit_client::{
+    decode_answer, transport_is_retryable, Answer, DecodeFailure, ErrorKind, ErrorMetadata,
+};
 use connkit_models::filter::{FilterNotAllowed, ParseError};
 use connkit_models::isc::v2024::{
     ErrorResponseDto, RateLimitError, UnauthorizedError, UpdateDetail, V3ConnectorDto,
@@ -350,7 +352,7 @@ impl ServiceError {
                 .filter_map(|m| m.text)
                 .collect::<Vec<_>>()
         };
-        if let Ok(dto) = serde_json::from_slice::<ErrorResponseDto>(&self.body) {
+        if let Some(dto) = self.decode_lenient::<ErrorResponseDto>() {
             if dto.detail_code.is_some() || dto.tracking_id.is_some() || dto.messages.is_some() {
                 self.detail_code = dto.detail_code;
                 self.tracking_id = dto.tracking_id;
@@ -359,13 +361,21 @@ impl ServiceError {
                 return;
             }
         }
-        if let Ok(UnauthorizedError { error: Some(e) }) = serde_json::from_slice(&self.body) {
+        if let Some(UnauthorizedError { error: Some(e) }) = self.decode_lenient() {
             self.messages.push(e);
             return;
         }
-        if let Ok(RateLimitError { message: Some(m) }) = serde_json::from_slice(&self.body) {
+        if let Some(RateLimitError { message: Some(m) }) = self.decode_lenient() {
             self.messages.push(m.trim().to_owned());
         }
+    }
+
+    /// The body as `T`, read leniently like a success answer: one member in an odd
+    /// shape must not hide the detail code and tracking id of the rest.
+    fn decode_lenient<T: serde::de::DeserializeOwned>(&self) -> Option<T> {
+        decode_answer(self.operation, self.status, self.body.clone())
+            .ok()
+            .map(|decoded| decoded.value)
     }
 
     /// Classifies by status.
@@ -522,6 +532,20 @@ mod tests {
         );
         assert_eq!(e.kind(), ErrorKind::RateLimited);
         assert!(e.is_retryable());
+    }
+
+    #[test]
+    fn an_error_body_with_odd_members_keeps_the_rest() {
+        let r = response(
+            400,
+            &[],
+            r#"{"detailCode":"400.1 Bad Request Content","trackingId":"t-2","messages":[{"localeOrigin":7,"text":"Bad name."}],"causes":{"text":"x"}}"#,
+        );
+        let e = ServiceError::from_response("createCustomConnector", None, &r);
+        assert_eq!(e.detail_code.as_deref(), Some("400.1 Bad Request Content"));
+        assert_eq!(e.tracking_id.as_deref(), Some("t-2"));
+        assert_eq!(e.first_message(), Some("Bad name."));
+        assert!(e.causes.is_empty());
     }
 
     #[test]

@@ -7,14 +7,14 @@
 //! request through its transport and hands the response back.
 
 use bytes::Bytes;
-use connkit_models::decode::{from_json, DecodeError};
+use connkit_models::decode::{DecodeError, Decoded};
 use connkit_models::isc::v2024::UpdateDetail;
 use connkit_transport::BaseUrl;
 use serde::de::DeserializeOwned;
 
 use crate::error::{Error, Result, ServiceError};
 use crate::settings::API_VERSION_PREFIX;
-use connkit_client::{path_segment, DecodeFailure, RequestSpec};
+use connkit_client::{decode_answer, path_segment, DecodeFailure, RequestSpec};
 
 /// One API operation, without I/O: the shared [`connkit_client::Operation`], whose
 /// error here is this crate's [`Error`].
@@ -79,12 +79,23 @@ pub(crate) fn expect_success(
     }
 }
 
-/// Decodes a JSON success body; errors name the JSON path of the bad field.
+/// Decodes a JSON success body leniently (see [`decode_answer`]): a member in an
+/// unexpected shape is repaired and noted, not fatal; errors name the JSON path of the
+/// bad field.
 pub(crate) fn decode_json<T: DeserializeOwned>(
     operation: &'static str,
     response: http::Response<Bytes>,
 ) -> Result<T> {
-    from_json(response.body()).map_err(|source| decode_error(operation, response, source))
+    decode_repaired(operation, response).map(|decoded| decoded.value)
+}
+
+/// [`decode_json`], with what was repaired.
+pub(crate) fn decode_repaired<T: DeserializeOwned>(
+    operation: &'static str,
+    response: http::Response<Bytes>,
+) -> Result<Decoded<T>> {
+    let status = response.status();
+    decode_answer(operation, status, response.into_body()).map_err(Error::Decode)
 }
 
 /// Decodes a `text/plain` success body as UTF-8, verbatim.
@@ -172,16 +183,34 @@ mod tests {
     fn decode_errors_name_the_json_path() {
         let err = decode_json::<Vec<connkit_models::isc::v2024::V3ConnectorDto>>(
             "getConnectorList",
-            ok(b"[{\"name\":\"a\"},{\"features\":[1]}]"),
+            ok(b"{\"features\":[1]}"),
         )
         .unwrap_err();
         match &err {
             Error::Decode(e) => {
-                assert_eq!(e.source.path, "[1].features[0]");
-                assert_eq!(e.body.len(), 31);
+                assert_eq!(e.source.path, ".");
+                assert!(e.source.message.contains("expected a sequence"), "{err}");
+                assert_eq!(e.body.len(), 16);
             }
             other => panic!("{other:?}"),
         }
+    }
+
+    #[test]
+    fn members_in_odd_shapes_are_repaired_not_fatal() {
+        let decoded = decode_repaired::<Vec<connkit_models::isc::v2024::V3ConnectorDto>>(
+            "getConnectorList",
+            ok(b"[{\"name\":\"a\"},{\"features\":[1,{}]},\"junk\"]"),
+        )
+        .unwrap();
+        assert_eq!(decoded.value.len(), 2);
+        assert_eq!(decoded.dropped_items(), 1);
+        assert_eq!(
+            decoded.value[1].features.as_deref(),
+            Some(&["1".to_owned()][..])
+        );
+        let paths: Vec<_> = decoded.repairs.iter().map(|r| r.path.as_str()).collect();
+        assert_eq!(paths, ["[1].features[0]", "[1].features[1]", "[2]"]);
     }
 
     #[test]

@@ -145,7 +145,7 @@ impl PageSource for ConnectorListing {
     }
 
     fn meta(page: &Self::Page) -> PageMeta<'_> {
-        PageMeta::new(page.items.len()).total(page.total)
+        PageMeta::new(page.received()).total(page.total)
     }
 
     fn truncate(page: &mut Self::Page, len: usize) {
@@ -178,6 +178,64 @@ impl From<PaginationError> for Error {
                 },
             },
             other => Error::Pagination(other),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use connkit_sandbox::Sandbox;
+    use connkit_transport::Transport;
+
+    use super::*;
+
+    /// The sandbox, except that the fourth item of the page at offset 40 is no
+    /// connector at all.
+    struct OneJunkItem(Sandbox);
+
+    #[async_trait::async_trait]
+    impl Transport for OneJunkItem {
+        async fn send(
+            &self,
+            request: http::Request<Bytes>,
+        ) -> Result<http::Response<Bytes>, TransportError> {
+            let junk = request
+                .uri()
+                .query()
+                .is_some_and(|q| q.contains("offset=40"));
+            let mut response = self.0.send(request).await?;
+            if junk {
+                let mut items: Vec<serde_json::Value> =
+                    serde_json::from_slice(response.body()).expect("a list");
+                items[3] = serde_json::Value::from("junk");
+                *response.body_mut() = Bytes::from(serde_json::to_vec(&items).expect("encodes"));
+            }
+            Ok(response)
+        }
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn an_unreadable_item_does_not_end_the_listing() {
+        let sandbox = Sandbox::builder().seed(100).build().expect("sandbox");
+        let client = Client::new("http://127.0.0.1:9", Arc::new(OneJunkItem(sandbox))).unwrap();
+        for concurrency in [1, 4] {
+            let items = client
+                .list_connectors()
+                .into_paginator()
+                .page_size(20)
+                .concurrency(concurrency)
+                .try_collect()
+                .await
+                .expect("the listing goes on");
+            let scripts: std::collections::HashSet<_> =
+                items.iter().map(|c| c.script_name.clone()).collect();
+            assert_eq!(
+                (items.len(), scripts.len()),
+                (99, 99),
+                "concurrency {concurrency}"
+            );
         }
     }
 }

@@ -145,9 +145,10 @@ async fn no_message_repeats_its_source() {
             .await
             .unwrap_err(),
     );
-    // An answer that does not decode.
+    // An answer that does not decode (a member in an odd shape would be repaired; a
+    // root of the wrong type cannot be).
     let replay = ReplayTransport::new();
-    replay.push_json(StatusCode::OK, r#"{"name": 7}"#);
+    replay.push_json(StatusCode::OK, r#""not a connector""#);
     let client = Client::from_transport(replay).expect("client");
     errors.push(client.get_connector("x").send().await.unwrap_err());
 

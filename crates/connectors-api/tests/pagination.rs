@@ -510,7 +510,8 @@ impl Transport for BadPage {
             .is_some_and(|q| q.contains("offset=40"));
         let mut response = self.0.send(request).await?;
         if bad {
-            *response.body_mut() = bytes::Bytes::from_static(b"[1]");
+            // Not a list at all (an odd item in a list would be repaired, not fatal).
+            *response.body_mut() = bytes::Bytes::from_static(b"{\"items\": [1]}");
         }
         Ok(response)
     }

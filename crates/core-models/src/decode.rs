@@ -1,7 +1,16 @@
 //! JSON decoding whose errors say where: the JSON path of the bad field, the line,
 //! the column and the byte offset.
+//!
+//! [`from_json`] is strict: one member in the wrong shape fails the value.
+//! [`from_json_lenient`], what the API clients decode answers with, repairs such a
+//! member (reads it in its clear other shape, or leaves it out) and says so in its
+//! [`Repair`]s.
 
 use serde::de::DeserializeOwned;
+
+mod lenient;
+
+pub use lenient::{from_json_lenient, Decoded, Repair, RepairOutcome};
 
 /// A JSON body that did not decode into the expected type.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -29,11 +38,13 @@ pub struct DecodeError {
 pub fn from_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, DecodeError> {
     match serde_json::from_slice(bytes) {
         Ok(value) => Ok(value),
-        Err(plain) => {
-            Err(locate::<T>(bytes)
-                .unwrap_or_else(|| DecodeError::new(bytes, ".".to_owned(), plain)))
-        }
+        Err(plain) => Err(strict_error::<T>(bytes, plain)),
     }
+}
+
+/// The error of a body that failed the plain decode with `plain`, placed at its path.
+fn strict_error<T: DeserializeOwned>(bytes: &[u8], plain: serde_json::Error) -> DecodeError {
+    locate::<T>(bytes).unwrap_or_else(|| DecodeError::new(bytes, ".".to_owned(), plain))
 }
 
 /// Decodes again with path tracking; `None` if, against expectation, it succeeds.

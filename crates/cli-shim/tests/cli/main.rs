@@ -12,6 +12,7 @@ mod embedded;
 mod hardening;
 mod hostile_files;
 mod name_limit;
+mod odd_answers;
 mod offline;
 mod plugin_failures;
 pub mod plugins;

@@ -10,7 +10,7 @@ use crate::error::{Error, Result};
 use crate::filter::FilterArg;
 use connkit_client::{DecodeFailure, RequestSpec};
 
-use crate::operation::{decode_json, expect_success, BuildOn, Operation};
+use crate::operation::{decode_repaired, expect_success, BuildOn, Operation};
 use connkit_client::Page;
 
 /// The largest `limit` the service accepts, and its default.
@@ -116,8 +116,9 @@ impl Operation for ListConnectors {
     fn parse_response(&self, response: http::Response<Bytes>) -> Result<Self::Output> {
         let response = expect_success(OPERATION, None, response)?;
         let total = total_count(&response)?;
-        let items: Vec<V3ConnectorDto> = decode_json(OPERATION, response)?;
-        Ok(Page::new(items, self.offset.unwrap_or(0), total))
+        let decoded = decode_repaired::<Vec<V3ConnectorDto>>(OPERATION, response)?;
+        let dropped = decoded.dropped_items();
+        Ok(Page::new(decoded.value, self.offset.unwrap_or(0), total).with_dropped(dropped))
     }
 }
 
@@ -207,5 +208,28 @@ mod tests {
             .unwrap();
         let err = op.parse_response(bad).unwrap_err();
         assert!(format!("{:?}", err).contains("X-Total-Count"));
+    }
+
+    #[test]
+    fn an_unreadable_item_still_counts_toward_the_page() {
+        let op = ListConnectors::new().offset(250).limit(3);
+        let response = http::Response::builder()
+            .body(Bytes::from_static(
+                br#"[{"name":"a","features":"[\"SYNC\"]"},"junk",{"name":"c"}]"#,
+            ))
+            .unwrap();
+        let page = op.parse_response(response).unwrap();
+        let names: Vec<_> = page.items.iter().map(|i| i.name.as_deref()).collect();
+        assert_eq!(names, [Some("a"), Some("c")]);
+        assert_eq!(
+            page.items[0].features.as_deref(),
+            Some(&["SYNC".to_owned()][..])
+        );
+        // Three items were sent, as asked: the page is full, and the next one starts
+        // after all three.
+        assert_eq!(
+            (page.dropped, page.received(), page.next_offset()),
+            (1, 3, 253)
+        );
     }
 }

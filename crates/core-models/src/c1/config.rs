@@ -28,14 +28,16 @@ pub struct Config {
     type_url: Option<String>,
 }
 
-/// The only key `Config` reads itself; every other key stays in the raw text.
+/// The only key `Config` reads itself; every other key stays in the raw text. A
+/// `@type` that is not a string is kept in the text like any other key (lenient on
+/// input: the object is still the service's answer), and [`Config::type_url`] is `None`.
 #[derive(serde::Deserialize)]
 struct Head {
     #[serde(rename = "@type", default)]
-    type_url: Option<String>,
+    type_url: Option<Value>,
 }
 
-/// A value that cannot become a [`Config`]: not a JSON object, or a non-string `@type`.
+/// A value that cannot become a [`Config`]: not a JSON object.
 #[derive(Debug, thiserror::Error)]
 #[error("not a config object: {0}")]
 pub struct ConfigError(#[from] serde_json::Error);
@@ -74,14 +76,16 @@ impl Config {
 
     fn from_raw(raw: Box<RawValue>) -> Result<Self, serde_json::Error> {
         let head: Head = serde_json::from_str(raw.get())?;
-        Ok(Config {
-            raw,
-            type_url: head.type_url,
-        })
+        let type_url = match head.type_url {
+            Some(Value::String(type_url)) => Some(type_url),
+            _ => None,
+        };
+        Ok(Config { raw, type_url })
     }
 
     /// The `@type` of the serialized message, e.g.
-    /// `type.googleapis.com/c1.connector.v2.ConnectorConfig`.
+    /// `type.googleapis.com/c1.connector.v2.ConnectorConfig`; `None` when it is absent
+    /// or not a string.
     pub fn type_url(&self) -> Option<&str> {
         self.type_url.as_deref()
     }
@@ -180,16 +184,14 @@ mod tests {
     }
 
     #[test]
-    fn refuses_non_objects_and_non_string_type() {
+    fn refuses_non_objects_and_keeps_a_non_string_type_verbatim() {
         let err = serde_json::from_str::<Config>("[1,2]").unwrap_err();
         assert!(err.to_string().contains("expected a JSON object"), "{err}");
-        let err = serde_json::from_str::<Config>(r#"{"@type":5}"#).unwrap_err();
-        assert!(
-            err.to_string()
-                .contains("in config: invalid type: integer `5`"),
-            "{err}"
-        );
         assert!(Config::from_json("{").is_err());
+        let text = r#"{"@type":5,"k":"v"}"#;
+        let config: Config = serde_json::from_str(text).unwrap();
+        assert_eq!(config.type_url(), None);
+        assert_eq!(serde_json::to_string(&config).unwrap(), text);
     }
 
     #[test]
