@@ -22,11 +22,13 @@
 //! Plugins are found by path, in a directory ([`Loader::load_dir`]) or along
 //! `CONNKIT_PLUGIN_PATH` ([`Loader::load_from_env`]).
 
+mod confinement;
 mod crash_notice;
 pub mod discover;
 mod error;
 #[cfg(feature = "fuzzing")]
 pub mod fuzzing;
+mod host_secrets;
 mod in_process;
 mod isolated;
 mod library;
@@ -39,6 +41,7 @@ mod worker_process;
 
 pub use connkit_plugin_abi::PluginInfo;
 pub use error::LoadError;
+pub use host_secrets::hide_process_secrets;
 pub use loader::{Loader, Plugin, DEFAULT_TIMEOUT};
-pub use outcome::codes;
+pub use outcome::{codes, MAX_FINDINGS, MAX_RESULT_BYTES};
 pub use worker_command::{WorkerCommand, INHERITED_ENV};

@@ -179,10 +179,11 @@ impl SharedFile {
 
     fn read(&self, file: &mut File) -> Ledger {
         let mut text = Vec::new();
-        if let Err(e) = file
-            .seek(SeekFrom::Start(0))
-            .and_then(|_| Read::by_ref(file).take(MAX_STATE_BYTES).read_to_end(&mut text))
-        {
+        if let Err(e) = file.seek(SeekFrom::Start(0)).and_then(|_| {
+            Read::by_ref(file)
+                .take(MAX_STATE_BYTES)
+                .read_to_end(&mut text)
+        }) {
             self.warn("reading", &e);
             return Ledger::default();
         }
@@ -268,7 +269,10 @@ mod tests {
     fn a_fifo_in_place_of_the_state_file_is_not_read() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("state.json");
-        let made = std::process::Command::new("mkfifo").arg(&path).status().unwrap();
+        let made = std::process::Command::new("mkfifo")
+            .arg(&path)
+            .status()
+            .unwrap();
         assert!(made.success());
         let store = Store::file(path, true);
         assert!(store.peek().is_none());
