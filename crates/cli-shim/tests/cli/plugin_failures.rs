@@ -4,8 +4,8 @@
 
 use std::path::Path;
 
-use crate::plugins::{fixture_plugin, source_rules, NO_CONNECTOR_NAME};
-use crate::support::{Env, Run};
+use crate::plugins::{fixture_plugin, hostile_plugin, source_rules, NO_CONNECTOR_NAME};
+use crate::support::{Env, Run, Served};
 
 /// `connkit --plugin PLUGIN OPTIONS… validate --kind source-config` of a body on which
 /// the misbehaving fixtures misbehave.
@@ -169,4 +169,88 @@ fn an_in_process_crash_names_the_plugin_before_the_process_dies() {
 mod libc_signal {
     pub const ABRT: i32 = 6;
     pub const SEGV: i32 = 11;
+}
+
+/// connkit is not dumpable and its isolated workers are confined: a plugin that reads
+/// `/proc/<its parent>/environ` and `cmdline` finds neither the secret in connkit's
+/// environment nor the one on its command line, and says so in its finding.
+#[test]
+fn an_isolated_plugin_cannot_read_connkits_secrets() {
+    let env = Env::new();
+    let plugin = hostile_plugin("secrets");
+    let (in_env, on_cmdline) = ("S3CRET-IN-THE-ENVIRONMENT", "S3CRET-ON-THE-COMMAND-LINE");
+    let output = env
+        .cmd(["--client-id", "id", "--client-secret", on_cmdline])
+        .args(["plugins", "check", plugin.to_str().unwrap(), "-o", "json"])
+        .env("SAIL_CLIENT_SECRET", in_env)
+        .output()
+        .expect("run connkit");
+    let run = Run::from(output).ok();
+    for secret in [in_env, on_cmdline, "SAIL_CLIENT_SECRET", "--client-secret"] {
+        assert!(
+            !run.stdout.contains(secret),
+            "{secret} leaked: {}",
+            run.stdout
+        );
+        assert!(
+            !run.stderr.contains(secret),
+            "{secret} leaked: {}",
+            run.stderr
+        );
+    }
+    let report = run.json();
+    let message = report["validated"][0]["findings"][0]["message"]
+        .as_str()
+        .unwrap_or_default();
+    assert!(message.contains("cannot open /proc/"), "{report}");
+    let confinement = report["confinement"].as_str().unwrap_or_default();
+    assert!(confinement.contains("seccomp"), "{report}");
+    assert!(confinement.contains("own process group"), "{report}");
+}
+
+/// `-v` says which confinement applies to each plugin pre-flight loads.
+#[test]
+fn verbose_names_the_confinement_in_force() {
+    let env = Env::new();
+    let plugin = hostile_plugin("secrets");
+    let (run, _) = validate_trigger(&env, &plugin, &["-v"]);
+    let line = run
+        .stderr
+        .lines()
+        .find(|l| l.starts_with("plugin `hostile-secrets`: confinement: "))
+        .unwrap_or_else(|| panic!("no confinement line in {}", run.stderr));
+    assert!(line.contains("rlimits (address space 1 GiB"), "{line}");
+}
+
+/// A plugin that answers "ok" with a null pointer and a length of 2^40 is not "no
+/// findings": it is `plugin.bad-output` (exit 9), and nothing is uploaded, isolated or
+/// in-process.
+#[test]
+fn a_malformed_answer_refuses_the_upload() {
+    let env = Env::new();
+    let served = Served::start(&env, &["--seed", "2"]);
+    let plugin = hostile_plugin("malformed");
+    let file = env.file("source-config.xml", "null-length");
+    let before = served.stats()["total"].clone();
+    for mode in [&[][..], &["--in-process-plugins"][..]] {
+        let mut args = vec!["--base-url", served.base_url.as_str()];
+        args.extend(["--plugin", plugin.to_str().unwrap()]);
+        args.extend_from_slice(mode);
+        args.extend(["connectors", "source-config", "put", "active-directory"]);
+        args.push(file.to_str().unwrap());
+        let refused = env.run(args).code(9);
+        assert!(
+            refused.stderr.contains("plugin.bad-output"),
+            "{}",
+            refused.stderr
+        );
+        assert!(
+            refused
+                .stderr
+                .contains("a null pointer with a length of 1099511627776"),
+            "{}",
+            refused.stderr
+        );
+    }
+    assert_eq!(served.stats()["total"], before);
 }
