@@ -1,6 +1,7 @@
-//! Confining an isolated worker once its plugin is loaded and before the plugin's
-//! first `validate`: the plugin may read its own library and the system's library
-//! directories and nothing else, write nowhere, open no socket, start no process,
+//! Confining an isolated worker before it opens its plugin, so that the library's
+//! initialisers (which run at load, before any check) are confined as much as its
+//! `validate`, and so are any threads they start: the plugin may read its own library
+//! and the system's library directories (all the dynamic loader needs) and nothing else, write nowhere, open no socket, start no process,
 //! trace nothing, and use bounded memory, CPU time and descriptors.
 //!
 //! Each layer is applied on its own; where the kernel lacks one, the others still
@@ -38,7 +39,7 @@ pub(crate) const LIMITS: [(&str, rustix::process::Resource, u64); 4] = {
     ]
 };
 
-/// Confines this process (the worker) for the plugin at `plugin`, already loaded.
+/// Confines this process (the worker) for the plugin at `plugin`, not yet loaded.
 /// Returns what is in force, for people, e.g. `landlock abi 7, seccomp, no_new_privs,
 /// no capabilities, rlimits (…), own process group`; a layer that could not be
 /// applied is named with the reason.

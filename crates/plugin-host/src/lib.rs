@@ -10,8 +10,8 @@
 //!   restarted for the next call, and the host and other plugins carry on.
 //! - Isolated also means confined. A worker starts with a cleared environment
 //!   ([`INHERITED_ENV`]) as the leader of its own process group, which is killed whole
-//!   on timeout, crash and drop. On Linux, once the plugin is loaded and before its
-//!   first call, the worker applies Landlock (read-only access to the plugin's library
+//!   on timeout, crash and drop. On Linux, before it opens the plugin (so that the
+//!   library's initialisers are confined too), the worker applies Landlock (read-only access to the plugin's library
 //!   and the system library directories, no writes, no TCP, no reading other
 //!   processes' `/proc` entries), a seccomp filter (no sockets, ptrace, fork or exec),
 //!   `no_new_privs`, no capabilities, and rlimits (address space 1 GiB, CPU 300 s, file

@@ -23,9 +23,9 @@ use crate::protocol::{
 /// Before loading the plugin, the worker keeps private copies of stdin and stdout for
 /// the protocol and points the process's own stdout at stderr and stdin at
 /// `/dev/null` (on Unix), so that a plugin that prints or reads cannot corrupt the
-/// stream. Once the plugin is loaded, and before it is asked anything, the worker
-/// confines itself (Landlock, seccomp, rlimits, no capabilities; see the crate docs)
-/// and tells the host what is in force.
+/// stream. Then, before it opens the plugin (whose initialisers run at load), the
+/// worker confines itself (Landlock, seccomp, rlimits, no capabilities; see the crate
+/// docs), and tells the host in its hello what is in force.
 pub fn run(plugin: &Path) -> ExitCode {
     match serve(plugin) {
         Ok(code) => code,
@@ -39,6 +39,8 @@ pub fn run(plugin: &Path) -> ExitCode {
 fn serve(plugin: &Path) -> io::Result<ExitCode> {
     let (input, mut output) = protocol_stdio()?;
     let mut input = BufReader::new(input);
+    // Before the library is opened: its initialisers are the plugin's code too.
+    let confinement = confine(plugin);
     let library = match Library::open(plugin) {
         Ok(library) => library,
         Err(error) => {
@@ -49,7 +51,7 @@ fn serve(plugin: &Path) -> io::Result<ExitCode> {
     let hello = Hello::Ready {
         protocol: PROTOCOL_VERSION,
         info: library.info().clone(),
-        confinement: confine(plugin),
+        confinement,
     };
     write_frame(&mut output, &hello, MAX_ANSWER_FRAME)?;
     while let Some(frame) = read_frame(&mut input, MAX_REQUEST_FRAME)? {

@@ -86,6 +86,16 @@ fn a_plugin_cannot_read_the_hosts_environment_or_command_line() {
 }
 
 #[test]
+fn a_plugin_is_confined_while_it_loads() {
+    // The initialiser reads this file (TMPDIR or /tmp, as the worker inherits TMPDIR).
+    let loot = std::env::temp_dir().join("connkit-hostile-load-time");
+    std::fs::write(&loot, "S3CRET-READ-AT-LOAD").unwrap();
+    let message = report(&isolated("load_time"), b"");
+    let _ = std::fs::remove_file(&loot);
+    assert_eq!(message, "read at load: fopen: Permission denied");
+}
+
+#[test]
 fn a_plugin_cannot_open_a_socket() {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     listener.set_nonblocking(true).unwrap();
