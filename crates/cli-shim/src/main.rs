@@ -24,7 +24,7 @@ use crate::args::{Cli, Command};
 
 fn main() -> ExitCode {
     // First: other processes of this user (a plugin worker included) must not read
-    // connkit's memory, environment or arguments, which may hold secrets, via /proc.
+    // connkit's memory or environment, which may hold secrets, via /proc.
     let hidden = connkit_plugin_host::hide_process_secrets();
     // Usage errors exit 2 and `--help`/`--version` exit 0, as clap does by default.
     let Cli { global, command } = Cli::parse();

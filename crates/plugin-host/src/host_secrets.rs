@@ -1,10 +1,14 @@
 //! Keeping the host's secrets from its plugins' reach through the operating system.
 
 /// Makes this process non-dumpable (`PR_SET_DUMPABLE` 0, on Linux), so that other
-/// processes of the same user, a plugin worker among them, can no longer read its
-/// memory, environment or command line through `/proc`, nor attach to it with
-/// `ptrace`. A program that holds secrets (a client secret in its environment or
-/// arguments, a token in memory) and loads plugins calls this first thing in `main`.
+/// unprivileged processes of the same user, a plugin worker among them, can no longer
+/// read its memory or environment through `/proc`, nor attach to it with `ptrace`. A
+/// program that holds secrets (a client secret in its environment, a token in memory)
+/// and loads plugins calls this first thing in `main`.
+///
+/// Not covered: `/proc/PID/cmdline` stays readable by every process (the kernel does
+/// not tie it to dumpability), so a secret passed as an argument is visible to other
+/// processes; a confined worker cannot read it (Landlock denies it `/proc`).
 ///
 /// It also stops core dumps of this process. Elsewhere than Linux it does nothing.
 pub fn hide_process_secrets() -> std::io::Result<()> {

@@ -17,7 +17,7 @@
 //!   `no_new_privs`, no capabilities, and rlimits (address space 1 GiB, CPU 300 s, file
 //!   size 0, 64 open files). A layer the kernel lacks is skipped, never fatal;
 //!   [`Plugin::confinement`] says what is in force. A host that holds secrets also calls
-//!   [`hide_process_secrets`] so that its own `/proc` entries are out of reach.
+//!   [`hide_process_secrets`] so that its memory and environment are out of reach.
 //! - A result is bounded and fails closed: at most [`MAX_RESULT_BYTES`] of JSON (more
 //!   is refused unread) and [`MAX_FINDINGS`] findings (the rest become one
 //!   `plugin.output-truncated` error); a null buffer with a length, invalid UTF-8 or a

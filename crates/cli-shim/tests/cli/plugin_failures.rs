@@ -3,6 +3,8 @@
 //! `plugins check` calls `validate`, and the table output names each finding's plugin.
 
 use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
 
 use crate::plugins::{fixture_plugin, hostile_plugin, source_rules, NO_CONNECTOR_NAME};
 use crate::support::{Env, Run, Served};
@@ -253,4 +255,47 @@ fn a_malformed_answer_refuses_the_upload() {
         );
     }
     assert_eq!(served.stats()["total"], before);
+}
+
+/// connkit is not dumpable: another unprivileged process of the same user cannot read
+/// its environment through `/proc` (run as `nobody` when the tests run as root, who
+/// could read anything).
+#[cfg(target_os = "linux")]
+#[test]
+fn connkit_hides_its_environment_from_its_own_user() {
+    let as_test_user = |program: &str| {
+        let status = std::fs::read_to_string("/proc/self/status").unwrap();
+        let mut command = Command::new(program);
+        if status.lines().any(|l| l.starts_with("Uid:\t0\t")) {
+            command = Command::new("setpriv");
+            command.args(["--reuid=65534", "--regid=65534", "--clear-groups", program]);
+        }
+        command.current_dir("/");
+        command
+    };
+    // `validate … -` waits for its stdin: alive until we close it.
+    let mut connkit = as_test_user(crate::support::BIN)
+        .args(["validate", "--kind", "json-patch", "-"])
+        .env("SAIL_CLIENT_SECRET", "S3CRET-IN-THE-ENVIRONMENT")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start connkit");
+    // Give it time to reach `main` (before that, the kernel still allows the read).
+    let environ = format!("/proc/{}/environ", connkit.id());
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let read = loop {
+        std::thread::sleep(Duration::from_millis(200));
+        let read = as_test_user("cat").arg(&environ).output().expect("run cat");
+        if !read.status.success() || Instant::now() > deadline {
+            break read;
+        }
+    };
+    drop(connkit.stdin.take());
+    let _ = connkit.wait();
+    let stdout = String::from_utf8_lossy(&read.stdout);
+    assert!(!stdout.contains("S3CRET"), "{stdout}");
+    let stderr = String::from_utf8_lossy(&read.stderr);
+    assert!(stderr.contains("Permission denied"), "{stderr}");
 }
