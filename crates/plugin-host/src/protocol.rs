@@ -43,7 +43,9 @@ pub(crate) enum Hello {
         protocol: u32,
         /// The plugin's info.
         info: PluginInfo,
-        /// What confines the worker, for people (see `confinement::confine`).
+        /// What confines the worker, for people (see `confinement::confine`). Absent
+        /// from a version-1 worker's hello, which then fails the version check by name.
+        #[serde(default)]
         confinement: String,
     },
     /// The plugin was refused.

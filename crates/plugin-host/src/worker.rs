@@ -110,3 +110,23 @@ fn protocol_stdio() -> io::Result<(Box<dyn Read>, Box<dyn Write>)> {
 fn protocol_stdio() -> io::Result<(Box<dyn Read>, Box<dyn Write>)> {
     Ok((Box::new(io::stdin()), Box::new(io::stdout())))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::outcome::CallResult;
+
+    #[test]
+    fn an_answer_too_large_for_the_host_becomes_a_bad_output_error() {
+        let huge = Response::Error(CallError::Failed("x".repeat(MAX_ANSWER_FRAME as usize)));
+        let mut wire = Vec::new();
+        answer(&mut wire, &huge).unwrap();
+        let frame = read_frame(&mut wire.as_slice(), MAX_ANSWER_FRAME)
+            .unwrap()
+            .unwrap();
+        match CallResult::from(decode::<Response>(&frame).unwrap()) {
+            Err(CallError::BadOutput(why)) => assert!(why.contains("does not fit"), "{why}"),
+            other => panic!("{other:?}"),
+        }
+    }
+}
