@@ -263,18 +263,33 @@ fn a_malformed_answer_refuses_the_upload() {
 #[cfg(target_os = "linux")]
 #[test]
 fn connkit_hides_its_environment_from_its_own_user() {
-    let as_test_user = |program: &str| {
-        let status = std::fs::read_to_string("/proc/self/status").unwrap();
+    let root = std::fs::read_to_string("/proc/self/status")
+        .unwrap()
+        .lines()
+        .any(|l| l.starts_with("Uid:\t0\t"));
+    let as_test_user = |program: &Path| {
         let mut command = Command::new(program);
-        if status.lines().any(|l| l.starts_with("Uid:\t0\t")) {
+        if root {
             command = Command::new("setpriv");
-            command.args(["--reuid=65534", "--regid=65534", "--clear-groups", program]);
+            command.args(["--reuid=65534", "--regid=65534", "--clear-groups"]);
+            command.arg(program);
         }
         command.current_dir("/");
         command
     };
+    // `nobody` may not reach the build's directory: a world-readable copy of connkit.
+    let copy = std::env::temp_dir().join(format!("connkit-nobody-{}", std::process::id()));
+    std::fs::create_dir_all(&copy).unwrap();
+    let connkit_copy = copy.join("connkit");
+    std::fs::copy(crate::support::BIN, &connkit_copy).unwrap();
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        let open = std::fs::Permissions::from_mode(0o755);
+        std::fs::set_permissions(&copy, open.clone()).unwrap();
+        std::fs::set_permissions(&connkit_copy, open).unwrap();
+    }
     // `validate … -` waits for its stdin: alive until we close it.
-    let mut connkit = as_test_user(crate::support::BIN)
+    let mut connkit = as_test_user(&connkit_copy)
         .args(["validate", "--kind", "json-patch", "-"])
         .env("SAIL_CLIENT_SECRET", "S3CRET-IN-THE-ENVIRONMENT")
         .stdin(Stdio::piped())
@@ -287,13 +302,17 @@ fn connkit_hides_its_environment_from_its_own_user() {
     let deadline = Instant::now() + Duration::from_secs(10);
     let read = loop {
         std::thread::sleep(Duration::from_millis(200));
-        let read = as_test_user("cat").arg(&environ).output().expect("run cat");
+        let read = as_test_user(Path::new("cat"))
+            .arg(&environ)
+            .output()
+            .expect("run cat");
         if !read.status.success() || Instant::now() > deadline {
             break read;
         }
     };
     drop(connkit.stdin.take());
     let _ = connkit.wait();
+    let _ = std::fs::remove_dir_all(&copy);
     let stdout = String::from_utf8_lossy(&read.stdout);
     assert!(!stdout.contains("S3CRET"), "{stdout}");
     let stderr = String::from_utf8_lossy(&read.stderr);
