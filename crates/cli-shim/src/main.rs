@@ -23,6 +23,9 @@ use clap::Parser;
 use crate::args::{Cli, Command};
 
 fn main() -> ExitCode {
+    // First: other processes of this user (a plugin worker included) must not read
+    // connkit's memory or environment, which may hold secrets, via /proc.
+    let hidden = connkit_plugin_host::hide_process_secrets();
     // Usage errors exit 2 and `--help`/`--version` exit 0, as clap does by default.
     let Cli { global, command } = Cli::parse();
     let command = match command {
@@ -31,6 +34,9 @@ fn main() -> ExitCode {
         Command::User(command) => command,
     };
     init_diagnostics(global.verbose, global.quiet);
+    if let (Err(e), 1..) = (hidden, global.verbose) {
+        eprintln!("connkit: other processes of this user may read its secrets: {e}");
+    }
     match commands::run(&global, &command) {
         Ok(()) => ExitCode::SUCCESS,
         Err(failure) if failure.is_broken_pipe() => ExitCode::SUCCESS,

@@ -9,14 +9,16 @@ use std::io;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
-use crate::protocol::{decode, read_frame, write_frame, Hello, Request, Response};
+use crate::protocol::{
+    decode, read_frame, write_frame, Hello, Request, Response, MAX_REQUEST_FRAME,
+};
 
 /// The frames of `stream`, read one after the other as host and worker read each
 /// other's output, and the error that stopped the reading, if any (none at a clean end).
 pub fn read_frames(mut stream: &[u8]) -> (Vec<Vec<u8>>, Option<io::Error>) {
     let mut frames = Vec::new();
     loop {
-        match read_frame(&mut stream) {
+        match read_frame(&mut stream, MAX_REQUEST_FRAME) {
             Ok(Some(frame)) => frames.push(frame),
             Ok(None) => return (frames, None),
             Err(e) => return (frames, Some(e)),
@@ -33,7 +35,7 @@ pub fn decode_request(frame: &[u8]) -> Result<(u32, Vec<u8>), String> {
 /// A request for `kind` and `body`, framed as the host writes it.
 pub fn encode_request(kind: u32, body: &[u8]) -> io::Result<Vec<u8>> {
     let mut wire = Vec::new();
-    write_frame(&mut wire, &Request::new(kind, body))?;
+    write_frame(&mut wire, &Request::new(kind, body), MAX_REQUEST_FRAME)?;
     Ok(wire)
 }
 
@@ -50,6 +52,6 @@ pub fn reframe_response(frame: &[u8]) -> Result<Vec<u8>, String> {
 fn reframe<T: Serialize + DeserializeOwned>(frame: &[u8]) -> Result<Vec<u8>, String> {
     let message: T = decode(frame).map_err(|e| e.to_string())?;
     let mut wire = Vec::new();
-    write_frame(&mut wire, &message).map_err(|e| e.to_string())?;
+    write_frame(&mut wire, &message, MAX_REQUEST_FRAME).map_err(|e| e.to_string())?;
     Ok(wire)
 }

@@ -20,6 +20,7 @@ use crate::{LoadError, WorkerCommand};
 pub(crate) struct IsolatedPlugin {
     path: PathBuf,
     info: PluginInfo,
+    confinement: String,
     command: WorkerCommand,
     timeout: Option<Duration>,
     worker: Mutex<Option<WorkerProcess>>,
@@ -34,10 +35,11 @@ impl IsolatedPlugin {
         path: &Path,
         timeout: Option<Duration>,
     ) -> Result<Self, LoadError> {
-        let (worker, info) = handshake(&command, path, timeout)?;
+        let (worker, info, confinement) = handshake(&command, path, timeout)?;
         Ok(Self {
             path: path.to_path_buf(),
             info,
+            confinement,
             command,
             timeout,
             worker: Mutex::new(Some(worker)),
@@ -49,6 +51,11 @@ impl IsolatedPlugin {
         &self.info
     }
 
+    /// What confines the worker, as its first handshake reported.
+    pub(crate) fn confinement(&self) -> &str {
+        &self.confinement
+    }
+
     fn call(&self, kind: u32, body: &[u8]) -> CallResult {
         let mut slot = self.worker.lock().unwrap_or_else(PoisonError::into_inner);
         if slot.as_mut().is_some_and(WorkerProcess::has_exited) {
@@ -58,7 +65,7 @@ impl IsolatedPlugin {
         let worker = match &mut *slot {
             Some(worker) => worker,
             None => match handshake(&self.command, &self.path, self.timeout) {
-                Ok((worker, _)) => slot.insert(worker),
+                Ok((worker, ..)) => slot.insert(worker),
                 Err(e) => {
                     return Err(CallError::Unavailable(format!(
                         "cannot restart its worker: {e}"
@@ -89,12 +96,12 @@ impl IsolatedPlugin {
     }
 }
 
-/// Starts a worker and reads its hello.
+/// Starts a worker and reads its hello: the plugin's info and the worker's confinement.
 fn handshake(
     command: &WorkerCommand,
     path: &Path,
     timeout: Option<Duration>,
-) -> Result<(WorkerProcess, PluginInfo), LoadError> {
+) -> Result<(WorkerProcess, PluginInfo, String), LoadError> {
     let failed = |reason: String| LoadError::Worker {
         path: path.to_path_buf(),
         reason,
@@ -102,7 +109,11 @@ fn handshake(
     let mut worker = WorkerProcess::spawn(command, path)
         .map_err(|e| failed(format!("cannot start {command}: {e}")))?;
     match worker.receive::<Hello>(timeout) {
-        Ok(Hello::Ready { protocol, info }) if protocol == PROTOCOL_VERSION => Ok((worker, info)),
+        Ok(Hello::Ready {
+            protocol,
+            info,
+            confinement,
+        }) if protocol == PROTOCOL_VERSION => Ok((worker, info, confinement)),
         Ok(Hello::Ready { protocol, .. }) => Err(failed(format!(
             "the worker speaks protocol {protocol}, this host {PROTOCOL_VERSION}"
         ))),

@@ -10,7 +10,9 @@ use connkit_plugin_abi::{
     Buffer, ByteView, EntryPoint, PluginInfo, Status, ValidatorV1, ABI_VERSION, SYMBOL_NUL,
 };
 
-use crate::outcome::{decode_findings, message_text, CallError, CallResult};
+use crate::outcome::{
+    decode_findings, message_text, too_large, CallError, CallResult, MAX_RESULT_BYTES,
+};
 use crate::LoadError;
 
 /// A loaded, checked plugin library.
@@ -102,7 +104,7 @@ impl Entries {
         let mut out = Buffer::EMPTY;
         // SAFETY: `info` comes from a checked vtable; `out` is a valid place.
         let code = unsafe { (self.info)(&mut out) };
-        let bytes = self.take(out);
+        let bytes = self.take(out)?;
         match Status::from_code(code) {
             Some(Status::Ok) => {}
             Some(Status::Panicked) => {
@@ -130,24 +132,41 @@ impl Entries {
         // `out` is a valid place.
         let code = unsafe { (self.validate)(kind, ByteView::new(body), &mut out) };
         let bytes = self.take(out);
+        let message = || match &bytes {
+            Ok(bytes) => message_text(bytes),
+            Err(why) => format!("(its message is unreadable: {why})"),
+        };
         match Status::from_code(code) {
-            Some(Status::Ok) if bytes.is_empty() => Ok(Vec::new()),
-            Some(Status::Ok) => decode_findings(&bytes),
-            Some(Status::PluginError) => Err(CallError::Failed(message_text(&bytes))),
-            Some(Status::Panicked) => Err(CallError::Panicked(message_text(&bytes))),
+            Some(Status::Ok) => match &bytes {
+                // The empty buffer (null, 0) is "no findings", as the ABI says.
+                Ok(bytes) if bytes.is_empty() => Ok(Vec::new()),
+                Ok(bytes) => decode_findings(bytes),
+                Err(why) => Err(CallError::BadOutput(why.clone())),
+            },
+            Some(Status::PluginError) => Err(CallError::Failed(message())),
+            Some(Status::Panicked) => Err(CallError::Panicked(message())),
             Some(Status::UnsupportedKind) => Err(CallError::UnsupportedKind),
             None => Err(CallError::BadStatus(code)),
         }
     }
 
-    /// Copies a plugin buffer out and gives it back to the plugin.
+    /// Copies a plugin buffer out and gives it back to the plugin. Fails closed: a null
+    /// pointer with a nonzero length, or more than [`MAX_RESULT_BYTES`], is refused (and
+    /// not read), never taken for "nothing".
     #[allow(unsafe_code)]
-    fn take(self, buffer: Buffer) -> Vec<u8> {
-        if buffer.is_empty() {
-            return Vec::new();
+    fn take(self, buffer: Buffer) -> Result<Vec<u8>, String> {
+        if buffer.ptr.is_null() {
+            return match buffer.len {
+                0 => Ok(Vec::new()),
+                len => Err(format!("a null pointer with a length of {len} bytes")),
+            };
         }
-        // SAFETY: the plugin wrote this buffer and has not freed it.
-        let bytes = unsafe { buffer.as_slice() }.to_vec();
+        let bytes = if buffer.len > MAX_RESULT_BYTES {
+            Err(too_large(buffer.len))
+        } else {
+            // SAFETY: the plugin wrote this buffer and has not freed it.
+            Ok(unsafe { buffer.as_slice() }.to_vec())
+        };
         // SAFETY: freed exactly once, by the library that allocated it.
         unsafe { (self.free)(buffer) };
         bytes

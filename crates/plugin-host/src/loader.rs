@@ -98,20 +98,24 @@ impl Loader {
     /// In-process, the library's initialisers and its `info` entry run on the caller's
     /// thread with no timeout; isolated, they run in the worker within the timeout.
     pub fn load(&self, path: &Path) -> Result<Plugin, LoadError> {
-        let (info, validator): (PluginInfo, Arc<dyn Validator>) = match &self.mode {
-            Mode::InProcess => {
-                let library = Library::open(path)?;
-                let info = library.info().clone();
-                (info, Arc::new(InProcessPlugin::new(library, self.timeout)))
-            }
-            Mode::Isolated(worker) => {
-                let plugin = IsolatedPlugin::start(worker.clone(), path, self.timeout)?;
-                (plugin.info().clone(), Arc::new(plugin))
-            }
-        };
+        let (info, confinement, validator): (PluginInfo, String, Arc<dyn Validator>) =
+            match &self.mode {
+                Mode::InProcess => {
+                    let library = Library::open(path)?;
+                    let info = library.info().clone();
+                    let validator = Arc::new(InProcessPlugin::new(library, self.timeout));
+                    (info, IN_PROCESS.to_owned(), validator)
+                }
+                Mode::Isolated(worker) => {
+                    let plugin = IsolatedPlugin::start(worker.clone(), path, self.timeout)?;
+                    let confinement = plugin.confinement().to_owned();
+                    (plugin.info().clone(), confinement, Arc::new(plugin))
+                }
+            };
         Ok(Plugin {
             path: path.to_path_buf(),
             info,
+            confinement,
             validator,
         })
     }
@@ -148,8 +152,12 @@ impl Loader {
 pub struct Plugin {
     path: PathBuf,
     info: PluginInfo,
+    confinement: String,
     validator: Arc<dyn Validator>,
 }
+
+/// What [`Plugin::confinement`] says of an in-process plugin.
+const IN_PROCESS: &str = "none (in-process: the plugin runs inside this process)";
 
 impl Plugin {
     /// The library's path, as given to the loader.
@@ -160,6 +168,14 @@ impl Plugin {
     /// The plugin's name, version, kinds and description.
     pub fn info(&self) -> &PluginInfo {
         &self.info
+    }
+
+    /// What confines the plugin, for people (and `-v` logs): for an isolated plugin,
+    /// the layers its worker reported in force, e.g. `rlimits (…), no capabilities,
+    /// no_new_privs, landlock abi 7, seccomp, own process group`, with the reason for
+    /// any that the system lacks; for an in-process plugin, that there is none.
+    pub fn confinement(&self) -> &str {
+        &self.confinement
     }
 
     /// The plugin as a pre-flight validator. Its findings are tagged with the plugin's
@@ -174,6 +190,7 @@ impl std::fmt::Debug for Plugin {
         f.debug_struct("Plugin")
             .field("path", &self.path)
             .field("info", &self.info)
+            .field("confinement", &self.confinement)
             .finish_non_exhaustive()
     }
 }

@@ -27,9 +27,12 @@ pub mod codes {
     pub const CRASHED: &str = "plugin.crashed";
     /// The plugin could not be called at all (worker cannot start, too many hung calls).
     pub const UNAVAILABLE: &str = "plugin.unavailable";
+    /// The plugin returned more than [`MAX_FINDINGS`](crate::MAX_FINDINGS) findings: the
+    /// first ones are kept, and this one error stands for the rest (which nobody saw).
+    pub const OUTPUT_TRUNCATED: &str = "plugin.output-truncated";
 
     /// Every code above: the host reports these, never a plugin's own checks.
-    pub const ALL: [&str; 8] = [
+    pub const ALL: [&str; 9] = [
         FAILED,
         PANICKED,
         UNSUPPORTED_KIND,
@@ -38,6 +41,7 @@ pub mod codes {
         TIMEOUT,
         CRASHED,
         UNAVAILABLE,
+        OUTPUT_TRUNCATED,
     ];
 
     /// Whether a finding with this code says the plugin failed (so its verdict on the
@@ -90,7 +94,7 @@ impl CallError {
             ),
             CallError::BadOutput(m) => (
                 codes::BAD_OUTPUT,
-                format!("plugin `{plugin}` returned findings that are not a JSON array of findings: {m}"),
+                format!("plugin `{plugin}` returned a malformed answer (not a JSON array of findings): {m}"),
             ),
             CallError::Timeout(t) => (
                 codes::TIMEOUT,
@@ -127,11 +131,24 @@ pub(crate) fn into_findings(result: CallResult, plugin: &str, kind: BodyKind) ->
         .collect()
 }
 
+/// The most bytes of findings JSON one call may return (1 MiB). A plugin's answer is
+/// copied out of its buffer only when it is this small; a larger one is refused whole
+/// as `plugin.bad-output`, so one call can never cost the host more than this.
+pub const MAX_RESULT_BYTES: usize = 1 << 20;
+
+/// The most findings one call may return (10 000). Past that, the first ones are kept
+/// and one `plugin.output-truncated` error says how many more there were.
+pub const MAX_FINDINGS: usize = 10_000;
+
 /// The findings array a plugin returned with status ok, refused as
 /// [`CallError::BadOutput`] when it is not one or when a finding puts itself at line or
-/// column 0 (both are 1-based: a 0 is a plugin bug, and would point nowhere).
+/// column 0 (both are 1-based: a 0 is a plugin bug, and would point nowhere). More than
+/// [`MAX_FINDINGS`] are cut to that many, plus one [`codes::OUTPUT_TRUNCATED`] error.
 pub(crate) fn decode_findings(bytes: &[u8]) -> CallResult {
-    let findings: Vec<Finding> =
+    if bytes.len() > MAX_RESULT_BYTES {
+        return Err(CallError::BadOutput(too_large(bytes.len())));
+    }
+    let mut findings: Vec<Finding> =
         serde_json::from_slice(bytes).map_err(|e| CallError::BadOutput(e.to_string()))?;
     for (index, f) in findings.iter().enumerate() {
         for (what, value) in [("line", f.line), ("column", f.column)] {
@@ -145,7 +162,23 @@ pub(crate) fn decode_findings(bytes: &[u8]) -> CallResult {
             }
         }
     }
+    if findings.len() > MAX_FINDINGS {
+        let dropped = findings.len() - MAX_FINDINGS;
+        findings.truncate(MAX_FINDINGS);
+        findings.push(Finding::error(
+            codes::OUTPUT_TRUNCATED,
+            format!(
+                "{dropped} more findings were dropped: one call may return at most \
+                 {MAX_FINDINGS}; the body is not known to be free of errors"
+            ),
+        ));
+    }
     Ok(findings)
+}
+
+/// Why a result of `len` bytes is refused.
+pub(crate) fn too_large(len: usize) -> String {
+    format!("{len} bytes of findings, more than the {MAX_RESULT_BYTES} one call may return")
 }
 
 /// At most this many bytes of a plugin's message are kept.

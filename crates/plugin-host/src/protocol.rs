@@ -22,10 +22,16 @@ use crate::outcome::{CallError, CallResult};
 use crate::LoadError;
 
 /// Bumped whenever a message changes shape; host and worker must agree.
-pub(crate) const PROTOCOL_VERSION: u32 = 1;
+pub(crate) const PROTOCOL_VERSION: u32 = 2;
 
-/// Frames larger than this are refused (a corrupt length must not allocate gigabytes).
-const MAX_FRAME: u32 = 256 << 20;
+/// The largest frame the host sends (a request's body, base64): a corrupt length must
+/// not make the worker allocate gigabytes.
+pub(crate) const MAX_REQUEST_FRAME: u32 = 256 << 20;
+
+/// The largest frame the worker sends, and all the host reads of one: an answer holds
+/// at most [`MAX_RESULT_BYTES`](crate::MAX_RESULT_BYTES) of the plugin's JSON
+/// (re-encoded, plus the truncation finding), so 4 MiB leaves room and no more.
+pub(crate) const MAX_ANSWER_FRAME: u32 = 4 << 20;
 
 /// The worker's first message: the plugin loaded, or why not.
 #[derive(Debug, Serialize, Deserialize)]
@@ -37,6 +43,10 @@ pub(crate) enum Hello {
         protocol: u32,
         /// The plugin's info.
         info: PluginInfo,
+        /// What confines the worker, for people (see `confinement::confine`). Absent
+        /// from a version-1 worker's hello, which then fails the version check by name.
+        #[serde(default)]
+        confinement: String,
     },
     /// The plugin was refused.
     LoadFailed(LoadError),
@@ -94,20 +104,33 @@ impl From<Response> for CallResult {
     }
 }
 
-/// Writes `message` as one frame and flushes.
-pub(crate) fn write_frame<T: Serialize>(out: &mut impl Write, message: &T) -> io::Result<()> {
+/// Writes `message` as one frame of at most `max` bytes and flushes.
+pub(crate) fn write_frame<T: Serialize>(
+    out: &mut impl Write,
+    message: &T,
+    max: u32,
+) -> io::Result<()> {
     let json = serde_json::to_vec(message).map_err(io::Error::other)?;
     let len = u32::try_from(json.len())
         .ok()
-        .filter(|&len| len <= MAX_FRAME)
-        .ok_or_else(|| io::Error::other(format!("frame of {} bytes is too large", json.len())))?;
+        .filter(|&len| len <= max)
+        .ok_or_else(|| {
+            io::Error::new(
+                io::ErrorKind::InvalidData,
+                format!(
+                    "frame of {} bytes is larger than the {max} allowed",
+                    json.len()
+                ),
+            )
+        })?;
     out.write_all(&len.to_le_bytes())?;
     out.write_all(&json)?;
     out.flush()
 }
 
-/// Reads one frame; `None` at a clean end of stream (before a frame starts).
-pub(crate) fn read_frame(input: &mut impl Read) -> io::Result<Option<Vec<u8>>> {
+/// Reads one frame of at most `max` bytes (a longer one is refused before anything of
+/// it is read); `None` at a clean end of stream (before a frame starts).
+pub(crate) fn read_frame(input: &mut impl Read, max: u32) -> io::Result<Option<Vec<u8>>> {
     let mut len = [0u8; 4];
     let mut filled = 0;
     while filled < len.len() {
@@ -120,10 +143,10 @@ pub(crate) fn read_frame(input: &mut impl Read) -> io::Result<Option<Vec<u8>>> {
         }
     }
     let len = u32::from_le_bytes(len);
-    if len > MAX_FRAME {
+    if len > max {
         return Err(io::Error::new(
             io::ErrorKind::InvalidData,
-            format!("frame of {len} bytes is too large"),
+            format!("frame of {len} bytes is larger than the {max} allowed"),
         ));
     }
     let mut frame = vec![0; len as usize];
@@ -144,32 +167,55 @@ mod tests {
     fn frames_round_trip_and_end_cleanly() {
         let mut wire = Vec::new();
         let body: Vec<u8> = (0..=255).collect();
-        write_frame(&mut wire, &Request::new(5, &body)).unwrap();
-        write_frame(&mut wire, &Response::from(Err(CallError::UnsupportedKind))).unwrap();
+        write_frame(&mut wire, &Request::new(5, &body), MAX_REQUEST_FRAME).unwrap();
+        let response = Response::from(Err(CallError::UnsupportedKind));
+        write_frame(&mut wire, &response, MAX_ANSWER_FRAME).unwrap();
         let mut input = wire.as_slice();
-        let request: Request = decode(&read_frame(&mut input).unwrap().unwrap()).unwrap();
+        let frame = read_frame(&mut input, MAX_REQUEST_FRAME).unwrap().unwrap();
+        let request: Request = decode(&frame).unwrap();
         assert_eq!((request.kind, request.body().unwrap()), (5, body));
-        let response: Response = decode(&read_frame(&mut input).unwrap().unwrap()).unwrap();
+        let frame = read_frame(&mut input, MAX_ANSWER_FRAME).unwrap().unwrap();
+        let response: Response = decode(&frame).unwrap();
         assert_eq!(CallResult::from(response), Err(CallError::UnsupportedKind));
-        assert!(read_frame(&mut input).unwrap().is_none());
+        assert!(read_frame(&mut input, MAX_ANSWER_FRAME).unwrap().is_none());
+    }
+
+    #[test]
+    fn an_answer_frame_over_its_cap_is_neither_written_nor_read() {
+        let big = Response::Error(CallError::Failed("x".repeat(MAX_ANSWER_FRAME as usize)));
+        let mut wire = Vec::new();
+        assert!(write_frame(&mut wire, &big, MAX_ANSWER_FRAME).is_err());
+        assert!(wire.is_empty());
+        write_frame(&mut wire, &big, MAX_REQUEST_FRAME).unwrap();
+        // The host refuses it from the length alone: nothing past the prefix is read.
+        let mut input = wire.as_slice();
+        let error = read_frame(&mut input, MAX_ANSWER_FRAME).unwrap_err();
+        assert_eq!(error.kind(), io::ErrorKind::InvalidData);
+        assert_eq!(input.len(), wire.len() - 4);
     }
 
     #[test]
     fn truncated_and_oversized_frames_are_errors() {
         let mut input: &[u8] = &[3, 0];
         assert_eq!(
-            read_frame(&mut input).unwrap_err().kind(),
+            read_frame(&mut input, MAX_REQUEST_FRAME)
+                .unwrap_err()
+                .kind(),
             io::ErrorKind::UnexpectedEof
         );
         let mut input: &[u8] = &[3, 0, 0, 0, b'{'];
         assert_eq!(
-            read_frame(&mut input).unwrap_err().kind(),
+            read_frame(&mut input, MAX_REQUEST_FRAME)
+                .unwrap_err()
+                .kind(),
             io::ErrorKind::UnexpectedEof
         );
-        let huge = (MAX_FRAME + 1).to_le_bytes();
+        let huge = (MAX_REQUEST_FRAME + 1).to_le_bytes();
         let mut input: &[u8] = &huge;
         assert_eq!(
-            read_frame(&mut input).unwrap_err().kind(),
+            read_frame(&mut input, MAX_REQUEST_FRAME)
+                .unwrap_err()
+                .kind(),
             io::ErrorKind::InvalidData
         );
     }
@@ -182,8 +228,15 @@ mod tests {
             expected: 1,
         };
         let mut wire = Vec::new();
-        write_frame(&mut wire, &Hello::LoadFailed(error.clone())).unwrap();
-        let frame = read_frame(&mut wire.as_slice()).unwrap().unwrap();
+        write_frame(
+            &mut wire,
+            &Hello::LoadFailed(error.clone()),
+            MAX_ANSWER_FRAME,
+        )
+        .unwrap();
+        let frame = read_frame(&mut wire.as_slice(), MAX_ANSWER_FRAME)
+            .unwrap()
+            .unwrap();
         match decode::<Hello>(&frame).unwrap() {
             Hello::LoadFailed(back) => assert_eq!(back, error),
             other => panic!("{other:?}"),

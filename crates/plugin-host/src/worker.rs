@@ -8,9 +8,12 @@ use std::io::{self, BufReader, Read, Write};
 use std::path::Path;
 use std::process::ExitCode;
 
+use crate::confinement::confine;
 use crate::library::Library;
+use crate::outcome::CallError;
 use crate::protocol::{
-    decode, read_frame, write_frame, Hello, Request, Response, PROTOCOL_VERSION,
+    decode, read_frame, write_frame, Hello, Request, Response, MAX_ANSWER_FRAME, MAX_REQUEST_FRAME,
+    PROTOCOL_VERSION,
 };
 
 /// Serves the plugin at `plugin` over stdin/stdout until stdin closes, then returns
@@ -20,7 +23,9 @@ use crate::protocol::{
 /// Before loading the plugin, the worker keeps private copies of stdin and stdout for
 /// the protocol and points the process's own stdout at stderr and stdin at
 /// `/dev/null` (on Unix), so that a plugin that prints or reads cannot corrupt the
-/// stream.
+/// stream. Then, before it opens the plugin (whose initialisers run at load), the
+/// worker confines itself (Landlock, seccomp, rlimits, no capabilities; see the crate
+/// docs), and tells the host in its hello what is in force.
 pub fn run(plugin: &Path) -> ExitCode {
     match serve(plugin) {
         Ok(code) => code,
@@ -34,27 +39,44 @@ pub fn run(plugin: &Path) -> ExitCode {
 fn serve(plugin: &Path) -> io::Result<ExitCode> {
     let (input, mut output) = protocol_stdio()?;
     let mut input = BufReader::new(input);
+    // Before the library is opened: its initialisers are the plugin's code too.
+    let confinement = confine(plugin);
     let library = match Library::open(plugin) {
         Ok(library) => library,
         Err(error) => {
-            write_frame(&mut output, &Hello::LoadFailed(error))?;
+            write_frame(&mut output, &Hello::LoadFailed(error), MAX_ANSWER_FRAME)?;
             return Ok(ExitCode::from(2));
         }
     };
     let hello = Hello::Ready {
         protocol: PROTOCOL_VERSION,
         info: library.info().clone(),
+        confinement,
     };
-    write_frame(&mut output, &hello)?;
-    while let Some(frame) = read_frame(&mut input)? {
+    write_frame(&mut output, &hello, MAX_ANSWER_FRAME)?;
+    while let Some(frame) = read_frame(&mut input, MAX_REQUEST_FRAME)? {
         let request: Request = decode(&frame)?;
         let body = request
             .body()
             .map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))?;
         let response = Response::from(library.call(request.kind, &body));
-        write_frame(&mut output, &response)?;
+        answer(&mut output, &response)?;
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Sends `response`, or, when it does not fit in an answer frame (the host would
+/// refuse it), a `bad-output` error in its place: the worker never forwards more.
+fn answer(output: &mut impl Write, response: &Response) -> io::Result<()> {
+    match write_frame(output, response, MAX_ANSWER_FRAME) {
+        Err(e) if e.kind() == io::ErrorKind::InvalidData => {
+            let refused = Response::Error(CallError::BadOutput(format!(
+                "the answer does not fit in {MAX_ANSWER_FRAME} bytes: {e}"
+            )));
+            write_frame(output, &refused, MAX_ANSWER_FRAME)
+        }
+        other => other,
+    }
 }
 
 /// The protocol's input and output, with the process's stdin and stdout moved out of
@@ -87,4 +109,24 @@ fn protocol_stdio() -> io::Result<(Box<dyn Read>, Box<dyn Write>)> {
 #[cfg(not(unix))]
 fn protocol_stdio() -> io::Result<(Box<dyn Read>, Box<dyn Write>)> {
     Ok((Box::new(io::stdin()), Box::new(io::stdout())))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::outcome::CallResult;
+
+    #[test]
+    fn an_answer_too_large_for_the_host_becomes_a_bad_output_error() {
+        let huge = Response::Error(CallError::Failed("x".repeat(MAX_ANSWER_FRAME as usize)));
+        let mut wire = Vec::new();
+        answer(&mut wire, &huge).unwrap();
+        let frame = read_frame(&mut wire.as_slice(), MAX_ANSWER_FRAME)
+            .unwrap()
+            .unwrap();
+        match CallResult::from(decode::<Response>(&frame).unwrap()) {
+            Err(CallError::BadOutput(why)) => assert!(why.contains("does not fit"), "{why}"),
+            other => panic!("{other:?}"),
+        }
+    }
 }

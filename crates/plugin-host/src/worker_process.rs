@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
-use crate::protocol::{decode, read_frame, write_frame};
+use crate::protocol::{decode, read_frame, write_frame, MAX_ANSWER_FRAME, MAX_REQUEST_FRAME};
 use crate::WorkerCommand;
 
 /// How much of the worker's stderr is kept for crash reports.
@@ -40,13 +40,18 @@ pub(crate) struct WorkerProcess {
     frames: mpsc::Receiver<io::Result<Vec<u8>>>,
     stderr_tail: Arc<Mutex<Vec<u8>>>,
     stderr_done: mpsc::Receiver<()>,
+    /// Set once the worker is waited for: its pid may belong to another process now.
+    reaped: bool,
 }
 
 impl WorkerProcess {
-    /// Starts `command` for the plugin at `plugin`, with piped stdio.
+    /// Starts `command` for the plugin at `plugin`, with piped stdio, as the leader of
+    /// a process group of its own (on Unix), so that ending it ends all it started.
     pub(crate) fn spawn(command: &WorkerCommand, plugin: &Path) -> io::Result<Self> {
+        let mut command = command.command_for(plugin);
+        #[cfg(unix)]
+        std::os::unix::process::CommandExt::process_group(&mut command, 0);
         let mut child = command
-            .command_for(plugin)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
@@ -68,7 +73,7 @@ impl WorkerProcess {
             .spawn(move || {
                 let mut stdout = BufReader::new(stdout);
                 loop {
-                    match read_frame(&mut stdout) {
+                    match read_frame(&mut stdout, MAX_ANSWER_FRAME) {
                         Ok(Some(frame)) => {
                             if frame_tx.send(Ok(frame)).is_err() {
                                 return;
@@ -97,12 +102,8 @@ impl WorkerProcess {
             frames,
             stderr_tail,
             stderr_done,
+            reaped: false,
         })
-    }
-
-    /// `true` if the worker has already exited.
-    pub(crate) fn has_exited(&mut self) -> bool {
-        !matches!(self.child.try_wait(), Ok(None))
     }
 
     /// Sends one message.
@@ -111,7 +112,7 @@ impl WorkerProcess {
             .stdin
             .as_mut()
             .ok_or_else(|| Failure::Broken("the worker's stdin is closed".to_owned()))?;
-        write_frame(stdin, message)
+        write_frame(stdin, message, MAX_REQUEST_FRAME)
             .map_err(|e| Failure::Broken(format!("cannot write to the worker: {e}")))
     }
 
@@ -156,32 +157,58 @@ impl WorkerProcess {
         report
     }
 
-    /// Waits up to `grace` for the worker to exit by itself, then kills it; reaps it.
+    /// Waits up to `grace` for the worker to exit by itself, then kills its process
+    /// group (the worker and anything it started); reaps it.
     fn reap(&mut self, grace: Duration) -> io::Result<ExitStatus> {
         let deadline = Instant::now() + grace;
-        loop {
-            if let Some(status) = self.child.try_wait()? {
-                return Ok(status);
-            }
-            if Instant::now() >= deadline {
-                break;
-            }
+        while !self.has_exited() && Instant::now() < deadline {
             thread::sleep(Duration::from_millis(5));
+        }
+        self.kill_group();
+        self.reaped = true;
+        self.child.wait()
+    }
+
+    /// `true` once the worker has exited. On Linux it is left unreaped, so that its
+    /// pid, and so its process group's id, cannot be reused before [`Self::kill_group`].
+    pub(crate) fn has_exited(&mut self) -> bool {
+        #[cfg(target_os = "linux")]
+        {
+            use rustix::process::{waitid, Pid, WaitId, WaitIdOptions};
+            let options = WaitIdOptions::EXITED | WaitIdOptions::NOHANG | WaitIdOptions::NOWAIT;
+            let pid = Pid::from_child(&self.child);
+            // An error means the child is gone already (reaped): nothing to wait for.
+            !matches!(waitid(WaitId::Pid(pid), options), Ok(None))
+        }
+        #[cfg(not(target_os = "linux"))]
+        {
+            !matches!(self.child.try_wait(), Ok(None))
+        }
+    }
+
+    /// Kills the worker's process group: a grandchild a plugin forked (if confinement
+    /// let it) dies with the worker. Elsewhere than Unix, kills the worker.
+    fn kill_group(&mut self) {
+        #[cfg(unix)]
+        {
+            use rustix::process::{kill_process_group, Pid, Signal};
+            // Fails only when the group is already empty.
+            let _ = kill_process_group(Pid::from_child(&self.child), Signal::KILL);
         }
         // An error here means it exited in the meantime; `wait` tells how.
         let _ = self.child.kill();
-        self.child.wait()
     }
 }
 
 impl Drop for WorkerProcess {
     fn drop(&mut self) {
-        // Closing stdin asks the worker to exit; killing makes sure; waiting reaps it.
+        // Closing stdin asks the worker to exit; killing its group makes sure, and
+        // ends whatever it started; waiting reaps it.
         drop(self.stdin.take());
-        if !self.has_exited() {
-            let _ = self.child.kill();
+        if !self.reaped {
+            self.kill_group();
+            let _ = self.child.wait();
         }
-        let _ = self.child.wait();
     }
 }
 

@@ -37,6 +37,13 @@ pub fn validators(global: &GlobalArgs) -> Result<Vec<Arc<dyn Validator>>, Failur
         .into_iter()
         .map(|path| {
             let plugin = path.and_then(|p| loader.load(&p)).map_err(load_failure)?;
+            if global.verbose > 0 && !global.quiet {
+                eprintln!(
+                    "plugin `{}`: confinement: {}",
+                    plugin.info().name,
+                    plugin.confinement()
+                );
+            }
             Ok(plugin.validator())
         })
         .collect()
@@ -129,6 +136,9 @@ pub(crate) struct PluginRow {
     kinds: Vec<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     description: Option<String>,
+    /// What confines the plugin (isolated workers: Landlock, seccomp, rlimits, …).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    confinement: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     error: Option<String>,
 }
@@ -148,6 +158,7 @@ impl PluginRow {
             version: Some(version.clone()),
             kinds: kinds.iter().map(|&k| kind_name(k)).collect(),
             description: (!description.is_empty()).then(|| description.clone()),
+            confinement: Some(plugin.confinement().to_owned()),
             error: None,
         }
     }

@@ -4,7 +4,7 @@
 use std::env::consts::{DLL_PREFIX, DLL_SUFFIX};
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::sync::OnceLock;
+use std::sync::{Mutex, OnceLock, PoisonError};
 
 use crate::support::{Env, Served};
 
@@ -26,6 +26,40 @@ pub fn source_rules() -> &'static Path {
 pub fn fixture_plugin(name: &str) -> PathBuf {
     let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("../plugin-host/tests/fixtures");
     build_plugin(&fixtures.join("Cargo.toml"), &format!("fixture-{name}"))
+}
+
+/// The hostile C plugin `crates/plugin-host/tests/fixtures/hostile/<name>.c`, compiled
+/// with `$CC` (else `cc`) once per run into `target/plugin-fixtures/hostile-cli`.
+pub fn hostile_plugin(name: &str) -> PathBuf {
+    static BUILT: Mutex<Vec<(String, PathBuf)>> = Mutex::new(Vec::new());
+    let mut built = BUILT.lock().unwrap_or_else(PoisonError::into_inner);
+    if let Some((_, library)) = built.iter().find(|(built, _)| built == name) {
+        return library.clone();
+    }
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let source = root.join(format!(
+        "crates/plugin-host/tests/fixtures/hostile/{name}.c"
+    ));
+    let out = std::env::var_os("CARGO_TARGET_DIR")
+        .map(|dir| root.join(dir))
+        .unwrap_or_else(|| root.join("target"))
+        .join("plugin-fixtures/hostile-cli");
+    std::fs::create_dir_all(&out).expect("create the hostile plugins' directory");
+    let library = out.join(format!("{DLL_PREFIX}hostile_{name}{DLL_SUFFIX}"));
+    let cc = std::env::var_os("CC").unwrap_or_else(|| "cc".into());
+    let status = Command::new(cc)
+        .args([
+            "-O1", "-Wall", "-Werror", "-std=c11", "-fPIC", "-shared", "-I",
+        ])
+        .arg(root.join("crates/plugin-abi/include"))
+        .arg("-o")
+        .arg(&library)
+        .arg(&source)
+        .status()
+        .expect("run the C compiler");
+    assert!(status.success(), "compiling {} failed", source.display());
+    built.push((name.to_owned(), library.clone()));
+    library
 }
 
 /// Builds `package` of the workspace at `manifest` into `target/plugin-fixtures` and

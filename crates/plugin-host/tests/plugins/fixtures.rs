@@ -30,6 +30,12 @@ impl Fixtures {
         self.library("c-minimal/connkit_c_minimal")
     }
 
+    /// The hostile C plugin `tests/fixtures/hostile/<name>.c`, built with the system C
+    /// compiler.
+    pub fn hostile(&self, name: &str) -> PathBuf {
+        self.library(&format!("hostile/hostile_{name}"))
+    }
+
     /// A text file named like a library.
     pub fn not_a_library(&self) -> &Path {
         &self.not_a_library
@@ -97,6 +103,11 @@ fn build() -> Fixtures {
         &root.join("examples/plugins/c-minimal"),
         &debug_dir.join("c-minimal"),
     );
+    compile_hostile(
+        &manifest_dir.join("tests/fixtures/hostile"),
+        &root.join("crates/plugin-abi/include"),
+        &debug_dir.join("hostile"),
+    );
     let not_a_library = debug_dir.join(format!("{DLL_PREFIX}not_a_library{DLL_SUFFIX}"));
     std::fs::write(
         &not_a_library,
@@ -124,6 +135,37 @@ fn make(dir: &Path, out: &Path) {
         "make in {} failed: {status}",
         dir.display()
     );
+}
+
+/// Compiles every `*.c` in `dir` into `out/libhostile_<stem>.so` with `$CC` (else `cc`),
+/// as warning-free C11.
+fn compile_hostile(dir: &Path, include: &Path, out: &Path) {
+    std::fs::create_dir_all(out).expect("create the hostile plugins' directory");
+    let cc = std::env::var_os("CC").unwrap_or_else(|| "cc".into());
+    let sources = std::fs::read_dir(dir).expect("list the hostile plugins");
+    for source in sources.map(|entry| entry.expect("read the hostile plugins").path()) {
+        if source.extension().is_none_or(|ext| ext != "c") {
+            continue;
+        }
+        let stem = source.file_stem().expect("a file name").to_string_lossy();
+        let library = out.join(format!("{DLL_PREFIX}hostile_{stem}{DLL_SUFFIX}"));
+        let status = Command::new(&cc)
+            .args([
+                "-O1", "-Wall", "-Wextra", "-Werror", "-std=c11", "-fPIC", "-shared",
+            ])
+            .arg("-I")
+            .arg(include)
+            .arg("-o")
+            .arg(&library)
+            .arg(&source)
+            .status()
+            .expect("run the C compiler");
+        assert!(
+            status.success(),
+            "compiling {} failed: {status}",
+            source.display()
+        );
+    }
 }
 
 /// `cargo build --quiet ARGS`, which must succeed.

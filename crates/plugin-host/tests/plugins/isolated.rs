@@ -14,7 +14,7 @@ fn worker() -> WorkerCommand {
     WorkerCommand::new(env!("CARGO_BIN_EXE_connkit-plugin-worker"))
 }
 
-fn loader() -> Loader {
+pub fn loader() -> Loader {
     Loader::isolated(worker()).with_timeout(Some(Duration::from_secs(30)))
 }
 

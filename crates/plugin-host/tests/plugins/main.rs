@@ -8,5 +8,6 @@ mod client;
 mod copied_example;
 mod example;
 mod fixtures;
+mod hostile;
 mod in_process;
 mod isolated;
