@@ -422,13 +422,22 @@ pub(crate) async fn validate_config(bytes: Bytes) -> Answer {
 }
 
 /// `POST /auth/v1/token`.
-pub(crate) async fn token(State(c1): Shared, bytes: Bytes) -> Response {
+pub(crate) async fn token(
+    State(c1): Shared,
+    headers: HeaderMap,
+    body: axum::body::Body,
+) -> Response {
+    let bytes =
+        match crate::isc::routes::read_body(&headers, body, token::MAX_TOKEN_REQUEST_BYTES).await {
+            Ok(bytes) => bytes,
+            Err(e) => return e.into_response(),
+        };
     let form: Vec<(String, String)> = form_urlencoded::parse(&bytes).into_owned().collect();
     let store = match c1.read() {
         Ok(store) => store,
         Err(e) => return e.into_response(),
     };
-    match token::exchange(&store, &c1.emulator.auth, &form) {
+    match token::exchange(&store, &c1.emulator.auth, &c1.seen, &form) {
         Ok(issued) => json_response(
             StatusCode::OK,
             &serde_json::json!({

@@ -84,6 +84,8 @@ pub(crate) fn demo_store() -> C1Store {
 pub(crate) struct C1 {
     emulator: Arc<Emulator>,
     store: RwLock<C1Store>,
+    /// Assertions the token endpoint already exchanged.
+    seen: token::SeenAssertions,
 }
 
 /// A handle on a sandbox's ConductorOne side (see [`Sandbox::c1`](crate::Sandbox::c1)).
@@ -163,6 +165,7 @@ impl C1Sandbox {
         C1Sandbox(Arc::new(C1 {
             emulator,
             store: RwLock::new(store),
+            seen: token::SeenAssertions::default(),
         }))
     }
 

@@ -4,6 +4,8 @@
 //! Written independently of `connkit-c1`'s signer on purpose: a shared bug would
 //! otherwise verify itself.
 
+use std::collections::HashMap;
+use std::sync::Mutex;
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -23,18 +25,70 @@ const LEEWAY_SECS: u64 = 60;
 /// The longest assertion lifetime accepted (`exp` − `nbf`).
 const MAX_LIFETIME_SECS: u64 = 10 * 60;
 
+/// The largest token request read: an assertion is a few hundred bytes.
+pub(crate) const MAX_TOKEN_REQUEST_BYTES: usize = 64 * 1024;
+/// Assertions remembered at most (each lives at most ten minutes past its `nbf`).
+const MAX_REMEMBERED: usize = 100_000;
+
 #[derive(Deserialize)]
 struct Header {
     alg: String,
+    /// ConductorOne's clients put a random one in every assertion.
+    #[serde(default)]
+    nonce: Option<String>,
+}
+
+/// `aud` as RFC 7519 allows it: one string or an array of them (cone and the Go SDK
+/// write an array, baton-sdk and the Terraform provider a string).
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum Audience {
+    One(String),
+    Many(Vec<String>),
+}
+
+impl Audience {
+    fn names(&self, host: &str) -> bool {
+        match self {
+            Audience::One(aud) => aud == host,
+            Audience::Many(auds) => auds.iter().any(|aud| aud == host),
+        }
+    }
 }
 
 #[derive(Deserialize)]
 struct Claims {
     iss: String,
     sub: String,
-    aud: String,
+    aud: Audience,
     exp: u64,
     nbf: u64,
+    #[serde(default)]
+    jti: Option<String>,
+}
+
+/// Assertions already exchanged, until they expire: one assertion buys one token. Keyed
+/// by client and signature, and by the header's `nonce` and the `jti` claim where
+/// present (a `jti` is never required).
+#[derive(Debug, Default)]
+pub(crate) struct SeenAssertions(Mutex<HashMap<String, u64>>);
+
+impl SeenAssertions {
+    /// Records `keys` until `until`; `false` when one of them was seen before and has
+    /// not expired (nothing is recorded then).
+    fn first_use(&self, keys: &[String], now: u64, until: u64) -> bool {
+        let mut seen = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        if seen.len() >= MAX_REMEMBERED {
+            seen.retain(|_, expires| *expires > now);
+        }
+        if keys.iter().any(|k| seen.get(k).is_some_and(|e| *e > now)) {
+            return false;
+        }
+        for key in keys {
+            seen.insert(key.clone(), until);
+        }
+        true
+    }
 }
 
 /// A new Ed25519 key and the client secret that carries it.
@@ -75,6 +129,7 @@ fn unauthenticated(message: impl Into<String>) -> C1Error {
 pub(crate) fn exchange(
     store: &C1Store,
     tokens: &Authenticator,
+    seen: &SeenAssertions,
     form: &[(String, String)],
 ) -> Result<IssuedToken, C1Error> {
     let field = |name: &str| {
@@ -97,12 +152,13 @@ pub(crate) fn exchange(
         .clients
         .get(client_id)
         .ok_or_else(|| unauthenticated(format!("unknown client id {client_id}")))?;
-    verify(
-        field("client_assertion")?,
-        client_id,
-        &client.key,
-        unix_now(),
-    )?;
+    let now = unix_now();
+    let verified = verify(field("client_assertion")?, client_id, &client.key, now)?;
+    if !seen.first_use(&verified.keys, now, verified.until) {
+        return Err(unauthenticated(
+            "invalid client assertion: it was already used (sign a new one, with a new nonce)",
+        ));
+    }
     Ok(tokens.issue(client_id, Instant::now()))
 }
 
@@ -112,14 +168,21 @@ fn unix_now() -> u64 {
         .map_or(0, |d| d.as_secs())
 }
 
+/// A verified assertion: what identifies it, and until when it could be used again.
+pub(crate) struct Verified {
+    keys: Vec<String>,
+    until: u64,
+}
+
 /// Verifies a compact JWS: EdDSA, signed by `key`, `iss` = `sub` = `client_id`, `aud`
-/// = the client id's host, and `now` inside `nbf..exp` (with leeway).
+/// = the client id's host (or an array naming it), `nbf` ≤ `exp`, and `now` inside
+/// `nbf..exp` (with leeway). A refusal names the claim that is wrong.
 pub(crate) fn verify(
     jws: &str,
     client_id: &str,
     key: &VerifyingKey,
     now: u64,
-) -> Result<(), C1Error> {
+) -> Result<Verified, C1Error> {
     let bad = |why: &str| unauthenticated(format!("invalid client assertion: {why}"));
     let mut parts = jws.split('.');
     let (Some(header), Some(claims), Some(signature), None) =
@@ -142,26 +205,40 @@ pub(crate) fn verify(
     let signed = &jws[..header.len() + 1 + claims.len()];
     key.verify_strict(signed.as_bytes(), &signature)
         .map_err(|_| bad("the signature does not verify with this client's key (wrong key?)"))?;
-    let claims: Claims = serde_json::from_slice(&decode(claims, "claims")?)
-        .map_err(|_| bad("the claims lack iss, sub, aud, nbf or exp"))?;
+    // `from_json` names the claim that is missing or of the wrong type.
+    let claims: Claims = connkit_models::decode::from_json(&decode(claims, "claims")?)
+        .map_err(|e| bad(&format!("claim `{}`: {}", e.path, e.message)))?;
     if claims.iss != client_id || claims.sub != client_id {
         return Err(bad("iss and sub must both be the client id"));
     }
     let expected = audience(client_id).unwrap_or_default();
-    if claims.aud != expected {
-        return Err(bad(&format!(
-            "aud is {:?}, expected {expected:?}",
-            claims.aud
-        )));
+    if !claims.aud.names(expected) {
+        let shown = match &claims.aud {
+            Audience::One(aud) => format!("{aud:?}"),
+            Audience::Many(auds) => format!("{auds:?}"),
+        };
+        return Err(bad(&format!("aud is {shown}, expected {expected:?}")));
     }
-    if now >= claims.exp + LEEWAY_SECS {
+    if claims.nbf > claims.exp {
+        return Err(bad("nbf is after exp"));
+    }
+    if now >= claims.exp.saturating_add(LEEWAY_SECS) {
         return Err(bad("it has expired (exp is in the past)"));
     }
-    if now + LEEWAY_SECS < claims.nbf {
+    if now.saturating_add(LEEWAY_SECS) < claims.nbf {
         return Err(bad("it is not valid yet (nbf is in the future)"));
     }
     if claims.exp.saturating_sub(claims.nbf) > MAX_LIFETIME_SECS {
         return Err(bad("its lifetime (exp - nbf) is longer than 10 minutes"));
     }
-    Ok(())
+    let mut keys = vec![format!(
+        "{client_id} sig {signature}",
+        signature = &jws[signed.len()..]
+    )];
+    keys.extend(head.nonce.map(|n| format!("{client_id} nonce {n}")));
+    keys.extend(claims.jti.map(|j| format!("{client_id} jti {j}")));
+    Ok(Verified {
+        keys,
+        until: claims.exp.saturating_add(LEEWAY_SECS),
+    })
 }

@@ -383,15 +383,23 @@ pub(crate) struct Assertion<'a> {
 }
 
 impl Assertion<'_> {
+    /// Signed with a fresh random nonce, as ConductorOne's clients do.
     pub(crate) fn sign(&self) -> String {
+        self.sign_claims(self.claims())
+    }
+
+    pub(crate) fn claims(&self) -> Value {
+        json!({"iss": self.client_id, "sub": self.client_id, "aud": self.aud,
+               "iat": self.now, "nbf": self.now - 120, "exp": self.now + 120})
+    }
+
+    pub(crate) fn sign_claims(&self, claims: Value) -> String {
         let part = |v: Value| URL_SAFE_NO_PAD.encode(v.to_string());
+        let nonce = format!("{:032x}", fastrand::u128(..));
         let input = format!(
             "{}.{}",
-            part(json!({"alg": "EdDSA", "typ": "JWT", "nonce": "00ff"})),
-            part(
-                json!({"iss": self.client_id, "sub": self.client_id, "aud": self.aud,
-                        "iat": self.now, "nbf": self.now - 120, "exp": self.now + 120})
-            )
+            part(json!({"alg": "EdDSA", "typ": "JWT", "nonce": nonce})),
+            part(claims)
         );
         let signature = self.key.sign(input.as_bytes());
         format!("{input}.{}", URL_SAFE_NO_PAD.encode(signature.to_bytes()))
@@ -534,6 +542,93 @@ async fn the_token_endpoint_verifies_the_signed_assertion() {
     assert_eq!(send_remote(&pair, revoke).await.status, 200);
     let after = send_remote(&pair, token_request(rotated_id, &signed)).await;
     assert!(assert_status(&after, 401, 16).contains("unknown client id"));
+}
+
+/// One assertion buys one token; every form of `aud` ConductorOne's clients write is
+/// accepted; odd claims are refused naming the claim, never by a panic or a wrap.
+#[tokio::test]
+async fn the_token_endpoint_refuses_replays_and_odd_claims() {
+    let pair = Pair::authed(1).await;
+    let host = pair
+        .server
+        .base_url()
+        .trim_start_matches("http://")
+        .to_owned();
+    let (client_id, secret) = pair.remote.c1().mint_credentials(&host).unwrap();
+    let key = key_of(&secret);
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    let good = Assertion {
+        client_id: &client_id,
+        key: &key,
+        aud: "127.0.0.1",
+        now,
+    };
+    let once = good.sign();
+    let first = send_remote(&pair, token_request(&client_id, &once)).await;
+    assert_eq!(first.status, 200, "{}", first.text());
+    let replayed = send_remote(&pair, token_request(&client_id, &once)).await;
+    assert!(assert_status(&replayed, 401, 16).contains("already used"));
+    // The same claims with a new nonce (no jti needed) buy another token.
+    let again = send_remote(&pair, token_request(&client_id, &good.sign())).await;
+    assert_eq!(again.status, 200, "{}", again.text());
+
+    let mut as_array = good.claims();
+    as_array["aud"] = json!(["127.0.0.1"]);
+    let array = send_remote(
+        &pair,
+        token_request(&client_id, &good.sign_claims(as_array)),
+    )
+    .await;
+    assert_eq!(array.status, 200, "aud as an array: {}", array.text());
+    // A jti, when present, is remembered too.
+    let mut with_jti = good.claims();
+    with_jti["jti"] = json!("j-1");
+    let jti_first = send_remote(
+        &pair,
+        token_request(&client_id, &good.sign_claims(with_jti.clone())),
+    )
+    .await;
+    assert_eq!(jti_first.status, 200, "{}", jti_first.text());
+    let jti_again = send_remote(
+        &pair,
+        token_request(&client_id, &good.sign_claims(with_jti)),
+    )
+    .await;
+    assert!(assert_status(&jti_again, 401, 16).contains("already used"));
+
+    let mut inverted = good.claims();
+    inverted["nbf"] = json!(now + 60);
+    inverted["exp"] = json!(now - 60);
+    let mut forever = good.claims();
+    forever["exp"] = json!(u64::MAX);
+    let mut no_aud = good.claims();
+    no_aud.as_object_mut().unwrap().remove("aud");
+    let mut text_exp = good.claims();
+    text_exp["exp"] = json!("soon");
+    for (claims, needle) in [
+        (inverted, "nbf is after exp"),
+        (forever, "longer than 10 minutes"),
+        (no_aud, "aud"),
+        (text_exp, "claim `exp`"),
+    ] {
+        let refused =
+            send_remote(&pair, token_request(&client_id, &good.sign_claims(claims))).await;
+        let message = assert_status(&refused, 401, 16);
+        assert!(message.contains(needle), "{needle}: {message}");
+    }
+
+    // A 20 MB assertion is answered 413, not a closed connection.
+    let huge = "a".repeat(20 << 20);
+    let answer = send_remote(&pair, token_request(&client_id, &huge)).await;
+    assert_eq!(
+        answer.status,
+        413,
+        "{}",
+        &answer.text()[..answer.text().len().min(200)]
+    );
 }
 
 #[tokio::test]

@@ -3,6 +3,10 @@
 //! claims) and methods (405).
 
 mod body;
+
+/// The whole request body, or 413 beyond `limit` (also for ConductorOne's token
+/// endpoint).
+pub(crate) use body::read as read_body;
 mod connectors;
 mod documents;
 mod query;
