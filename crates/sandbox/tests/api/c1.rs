@@ -419,6 +419,21 @@ pub(crate) fn key_of(secret: &str) -> SigningKey {
     SigningKey::from_bytes(&d)
 }
 
+/// A credential minted by the pair's served sandbox: its client id and key.
+fn minted(pair: &Pair) -> (String, SigningKey) {
+    let base_url = pair.server.base_url();
+    let host = base_url.trim_start_matches("http://");
+    let (client_id, secret) = pair.remote.c1().mint_credentials(host).unwrap();
+    (client_id, key_of(&secret))
+}
+
+fn unix_now() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_secs()
+}
+
 pub(crate) fn token_request(client_id: &str, assertion: &str) -> Req {
     let form = form_urlencoded::Serializer::new(String::new())
         .append_pair("grant_type", "client_credentials")
@@ -442,13 +457,9 @@ async fn the_token_endpoint_verifies_the_signed_assertion() {
         .base_url()
         .trim_start_matches("http://")
         .to_owned();
-    let (client_id, secret) = pair.remote.c1().mint_credentials(&host).unwrap();
+    let (client_id, key) = minted(&pair);
     assert!(client_id.contains(&format!("@{host}/")), "{client_id}");
-    let key = key_of(&secret);
-    let now = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .unwrap()
-        .as_secs();
+    let now = unix_now();
     let good = Assertion {
         client_id: &client_id,
         key: &key,
@@ -549,23 +560,14 @@ async fn the_token_endpoint_verifies_the_signed_assertion() {
 #[tokio::test]
 async fn the_token_endpoint_refuses_replays_and_odd_claims() {
     let pair = Pair::authed(1).await;
-    let host = pair
-        .server
-        .base_url()
-        .trim_start_matches("http://")
-        .to_owned();
-    let (client_id, secret) = pair.remote.c1().mint_credentials(&host).unwrap();
-    let key = key_of(&secret);
-    let now = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .unwrap()
-        .as_secs();
+    let (client_id, key) = minted(&pair);
     let good = Assertion {
         client_id: &client_id,
         key: &key,
         aud: "127.0.0.1",
-        now,
+        now: unix_now(),
     };
+    let now = good.now;
     let once = good.sign();
     let first = send_remote(&pair, token_request(&client_id, &once)).await;
     assert_eq!(first.status, 200, "{}", first.text());
