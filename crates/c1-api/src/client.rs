@@ -5,11 +5,11 @@ use std::time::Duration;
 
 use bytes::Bytes;
 use connkit_client::{StackError, TransportChoice};
-use connkit_transport::{Auth, BaseUrl, Deadline, RetryPolicy, Transport};
+use connkit_transport::{Auth, BaseUrl, Deadline, RetryPolicy, Transport, TransportError};
 
 use crate::auth::AssertionAuth;
 use crate::credentials::C1Credentials;
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, ServiceError};
 use crate::operation::Operation;
 
 /// A ConductorOne ConnectorService client. Cheap to clone, `Send + Sync`.
@@ -71,8 +71,29 @@ impl Client {
             request.extensions_mut().insert(deadline);
         }
         let span = tracing::debug_span!("c1", operation = operation.operation_id());
-        Ok(self.transport.send(request).instrument(span).await?)
+        self.transport
+            .send(request)
+            .instrument(span)
+            .await
+            .map_err(|e| after_retries(operation.operation_id(), e))
     }
+}
+
+/// When retries ran out on an error answer, that answer as the service error it is
+/// (its `google.rpc.Status` message and `c1-trace-id` kept); anything else stays a
+/// transport error.
+fn after_retries(operation: &'static str, error: TransportError) -> Error {
+    if let (TransportError::RetriesExhausted { attempts, .. }, Some(last)) =
+        (&error, error.last_response())
+    {
+        let response = last.to_response();
+        if !response.status().is_success() {
+            let mut service = ServiceError::from_response(operation, &response);
+            service.attempts = Some(*attempts);
+            return Error::Service(Box::new(service));
+        }
+    }
+    Error::Transport(error)
 }
 
 /// ConductorOne's retry rules, as its own CLI has them: 429 for every method, 5xx and

@@ -64,7 +64,7 @@ impl Error {
     pub fn kind(&self) -> ErrorKind {
         match self {
             Error::InvalidInput { .. } => ErrorKind::InvalidInput,
-            Error::Service(e) => ErrorKind::of_status(e.status, false),
+            Error::Service(e) => ErrorKind::of_status(e.status, e.attempts.is_some()),
             Error::Transport(e) => ErrorKind::of_transport(e),
             _ => ErrorKind::Other,
         }
@@ -129,6 +129,7 @@ impl ErrorMetadata for Error {
 /// An error answer: its status, the `google.rpc.Status` it carried (best effort) and
 /// the raw body.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct ServiceError {
     /// The operation.
     pub operation: &'static str,
@@ -140,6 +141,8 @@ pub struct ServiceError {
     pub trace_id: Option<String>,
     /// The body as received.
     pub body: Bytes,
+    /// How many attempts were made, when retries ran out on this answer.
+    pub attempts: Option<u32>,
 }
 
 impl ServiceError {
@@ -161,6 +164,7 @@ impl ServiceError {
             rpc,
             trace_id,
             body: response.body().clone(),
+            attempts: None,
         }
     }
 
@@ -205,6 +209,9 @@ impl std::fmt::Display for ServiceError {
         }
         if let Some(id) = &self.trace_id {
             write!(f, " [c1-trace-id {id}]")?;
+        }
+        if let Some(n) = self.attempts {
+            write!(f, " after {n} attempt(s)")?;
         }
         Ok(())
     }

@@ -328,3 +328,33 @@ async fn a_calls_deadline_bounds_it_and_its_paginator() {
         "{err:?}"
     );
 }
+
+/// When retries run out on a 5xx, the error is the service's: its `google.rpc.Status`
+/// message and its `c1-trace-id` stay in the error and its message.
+#[tokio::test]
+async fn a_5xx_after_retries_keeps_the_status_message_and_trace_id() {
+    let failing: connkit_sandbox::FaultConfig = "error=1.0,seed=3".parse().unwrap();
+    let sandbox = Sandbox::builder().seed(1).faults(failing).build().unwrap();
+    let app = sandbox.c1().demo_app_ids()[0].clone();
+    let client = Client::builder()
+        .base_url("http://127.0.0.1:1")
+        .backend_with_stack(Arc::new(sandbox))
+        .retries(1)
+        .build()
+        .unwrap();
+    let err = client.list_connectors(&app).send().await.unwrap_err();
+    let service = err.service().unwrap_or_else(|| panic!("{err:?}"));
+    assert_eq!(service.status.as_u16(), 503);
+    assert_eq!(
+        service.message().map(|m| m.contains("injected fault")),
+        Some(true)
+    );
+    let trace = err.trace_id().expect("the c1-trace-id").to_owned();
+    let text = err.to_string();
+    assert!(
+        text.contains("injected fault") && text.contains(&trace),
+        "{text}"
+    );
+    assert!(text.ends_with("after 2 attempt(s)"), "{text}");
+    assert_eq!(err.kind(), connkit_client::ErrorKind::RetriesExhausted);
+}
