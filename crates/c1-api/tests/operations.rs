@@ -339,7 +339,7 @@ async fn a_5xx_after_retries_keeps_the_status_message_and_trace_id() {
     let client = Client::builder()
         .base_url("http://127.0.0.1:1")
         .backend_with_stack(Arc::new(sandbox))
-        .retries(1)
+        .retries(2)
         .build()
         .unwrap();
     let err = client.list_connectors(&app).send().await.unwrap_err();
