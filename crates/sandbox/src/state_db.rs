@@ -278,14 +278,7 @@ impl StateDb {
         let conn = connect(path, busy_timeout).map_err(|e| e.at(path, "opening"))?;
         let held = hold(path, Hold::Shared)?;
         drop(early);
-        Ok(StateDb {
-            path: path.to_owned(),
-            inner: Mutex::new(Inner {
-                conn,
-                seen_version: 0,
-            }),
-            _held: held,
-        })
+        Ok(StateDb::over(path, conn, held))
     }
 
     /// Opens the existing database at `path` only to read it: nothing is created,
@@ -294,14 +287,18 @@ impl StateDb {
     pub(crate) fn open_read_only(path: &Path) -> Result<StateDb, SandboxError> {
         let held = hold(path, Hold::Shared)?;
         let conn = connect_read_only(path).map_err(|e| e.at(path, "opening"))?;
-        Ok(StateDb {
+        Ok(StateDb::over(path, conn, held))
+    }
+
+    fn over(path: &Path, conn: Connection, held: Held) -> StateDb {
+        StateDb {
             path: path.to_owned(),
             inner: Mutex::new(Inner {
                 conn,
                 seen_version: 0,
             }),
             _held: held,
-        })
+        }
     }
 
     /// The database file.
@@ -517,15 +514,8 @@ fn connect(path: &Path, busy_timeout: Duration) -> Result<Connection, DbError> {
         tx.execute_batch(SCHEMA)?;
         tx.pragma_update(None, "application_id", APPLICATION_ID)?;
         tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
-    } else if application_id != APPLICATION_ID {
-        return Err(DbError::Corrupt(
-            "the database is not a connkit sandbox state".to_owned(),
-        ));
-    } else if version != SCHEMA_VERSION {
-        return Err(DbError::Corrupt(format!(
-            "schema version {version} is not supported (this sandbox reads version \
-             {SCHEMA_VERSION})"
-        )));
+    } else {
+        check_identity(application_id, version)?;
     }
     tx.commit()?;
     Ok(conn)
@@ -538,9 +528,15 @@ fn connect_read_only(path: &Path) -> Result<Connection, DbError> {
     )?;
     let application_id: i32 = conn.query_row("PRAGMA application_id", [], |row| row.get(0))?;
     let version: i32 = conn.query_row("PRAGMA user_version", [], |row| row.get(0))?;
+    check_identity(application_id, version)?;
+    Ok(conn)
+}
+
+/// Refuses a database that is not a sandbox state of the schema this code reads.
+fn check_identity(application_id: i32, version: i32) -> Result<(), DbError> {
     if application_id != APPLICATION_ID {
         return Err(DbError::Corrupt(
-            "the file is not a connkit sandbox state".to_owned(),
+            "the database is not a connkit sandbox state".to_owned(),
         ));
     }
     if version != SCHEMA_VERSION {
@@ -549,7 +545,7 @@ fn connect_read_only(path: &Path) -> Result<Connection, DbError> {
              {SCHEMA_VERSION})"
         )));
     }
-    Ok(conn)
+    Ok(())
 }
 
 fn data_version(conn: &Connection) -> Result<i64, DbError> {
