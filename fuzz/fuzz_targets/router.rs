@@ -15,8 +15,11 @@
 //! refuses is skipped (a server never routes those), and so is a header it refuses.
 //!
 //! Properties: no panic and never a 500; every error (but to `HEAD`) answers JSON shaped
-//! as the spec says (`{error}` for 401 and for a 400 from `/oauth/token` as OAuth 2.0 has it,
-//! `{message}` and `Retry-After` for 429, an `ErrorResponseDto` otherwise); afterwards the list with `count=true` still answers `200` with an array
+//! as its API's spec says. ConductorOne's routes (`/api/v1/…`, `/auth/v1/token`) answer
+//! a `google.rpc.Status` (`{code, message, details}`) with a `c1-trace-id`. ISC and
+//! everything else answer `{error}` for 401 and for a 400 from `/oauth/token` as
+//! OAuth 2.0 has it, `{message}` and `Retry-After` for 429, an `ErrorResponseDto`
+//! otherwise. Afterwards the list with `count=true` still answers `200` with an array
 //! whose length agrees with `X-Total-Count`.
 #![no_main]
 
@@ -53,9 +56,11 @@ fuzz_target!(|data: &[u8]| {
     RUNTIME.block_on(async {
         for text in split(data, b"\n%%\n").take(MAX_REQUESTS) {
             if let Some(request) = request(text) {
+                let path = request.uri().path();
                 let asked = Asked {
                     head: request.method() == Method::HEAD,
-                    token_endpoint: request.uri().path() == "/oauth/token",
+                    token_endpoint: path == "/oauth/token",
+                    conductor_one: path.starts_with("/api/v1/") || path == "/auth/v1/token",
                 };
                 let response = sandbox
                     .send(request)
@@ -153,6 +158,8 @@ struct Asked {
     head: bool,
     /// `/oauth/token`, whose refusals are OAuth 2.0 errors.
     token_endpoint: bool,
+    /// A ConductorOne route, whose errors are `google.rpc.Status`.
+    conductor_one: bool,
 }
 
 fn assert_well_formed(response: &Response<Bytes>, asked: Asked) {
@@ -167,6 +174,16 @@ fn assert_well_formed(response: &Response<Bytes>, asked: Asked) {
         return;
     }
     let body = json_body(response);
+    if asked.conductor_one {
+        assert!(body["code"].is_u64(), "{status}: {body}");
+        assert!(body["message"].is_string(), "{status}: {body}");
+        assert!(body["details"].is_array(), "{status}: {body}");
+        assert!(response.headers().contains_key("c1-trace-id"), "{status}");
+        if status == StatusCode::TOO_MANY_REQUESTS {
+            assert!(response.headers().contains_key(http::header::RETRY_AFTER));
+        }
+        return;
+    }
     match status {
         StatusCode::UNAUTHORIZED => assert!(body["error"].is_string(), "{body}"),
         // RFC 6749 §5.2: `{"error": "invalid_request", "error_description": …}`.

@@ -430,7 +430,7 @@ pub(crate) async fn token(
     let bytes =
         match crate::isc::routes::read_body(&headers, body, token::MAX_TOKEN_REQUEST_BYTES).await {
             Ok(bytes) => bytes,
-            Err(e) => return e.into_response(),
+            Err(e) => return C1Error::unreadable_body(e).into_response(),
         };
     let form: Vec<(String, String)> = form_urlencoded::parse(&bytes).into_owned().collect();
     let store = match c1.read() {

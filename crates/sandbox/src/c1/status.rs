@@ -8,6 +8,7 @@ use axum::response::{IntoResponse, Response};
 use connkit_models::c1::{RpcCode, RpcStatus};
 use http::{header, HeaderValue, StatusCode};
 
+use crate::api_error::ApiError;
 use crate::json::json_response;
 
 /// The header that carries the request id.
@@ -20,6 +21,9 @@ pub(crate) struct C1Error {
     pub(crate) message: String,
     /// Set on `ResourceExhausted`: the `Retry-After` to send.
     pub(crate) retry_after: Option<Duration>,
+    /// The HTTP status when it is not the one `code` maps to (413 for a body the
+    /// sandbox will not read, as the front proxy answers).
+    pub(crate) http_status: Option<StatusCode>,
 }
 
 impl C1Error {
@@ -28,6 +32,7 @@ impl C1Error {
             code,
             message: message.into(),
             retry_after: None,
+            http_status: None,
         }
     }
 
@@ -37,6 +42,20 @@ impl C1Error {
 
     pub(crate) fn not_found(message: impl Into<String>) -> Self {
         C1Error::new(RpcCode::NotFound, message)
+    }
+
+    /// A request body that could not be read: 413 when it is too large, else 400.
+    pub(crate) fn unreadable_body(error: ApiError) -> Self {
+        match error {
+            ApiError::PayloadTooLarge(limit) => C1Error {
+                http_status: Some(StatusCode::PAYLOAD_TOO_LARGE),
+                ..C1Error::new(
+                    RpcCode::ResourceExhausted,
+                    format!("the request body is larger than the sandbox accepts ({limit} bytes)"),
+                )
+            },
+            other => C1Error::invalid(format!("the request body could not be read: {other:?}")),
+        }
     }
 }
 
@@ -56,8 +75,10 @@ pub(crate) fn with_trace_id(mut response: Response, id: &str) -> Response {
 impl IntoResponse for C1Error {
     fn into_response(self) -> Response {
         let id = request_id();
-        let status = StatusCode::from_u16(self.code.http_status())
-            .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let status = self.http_status.unwrap_or_else(|| {
+            StatusCode::from_u16(self.code.http_status())
+                .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
+        });
         let body = RpcStatus {
             details: Some(Vec::new()),
             ..RpcStatus::new(self.code, format!("{} (request-id: {id})", self.message))

@@ -622,7 +622,8 @@ async fn the_token_endpoint_refuses_replays_and_odd_claims() {
         assert!(message.contains(needle), "{needle}: {message}");
     }
 
-    // A 20 MB assertion is answered 413, not a closed connection.
+    // A 20 MB assertion is answered 413, not a closed connection, with a
+    // `google.rpc.Status` body as every other C1 error.
     let huge = "a".repeat(20 << 20);
     let answer = send_remote(&pair, token_request(&client_id, &huge)).await;
     assert_eq!(
@@ -630,6 +631,14 @@ async fn the_token_endpoint_refuses_replays_and_odd_claims() {
         413,
         "{}",
         &answer.text()[..answer.text().len().min(200)]
+    );
+    let status: serde_json::Value = serde_json::from_str(answer.text()).expect("JSON");
+    assert_eq!(status["code"], 8, "{status}");
+    assert!(
+        status["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("larger")),
+        "{status}"
     );
 }
 
