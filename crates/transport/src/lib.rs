@@ -144,6 +144,8 @@ mod config;
 mod config_error;
 mod duration;
 mod error;
+#[cfg(feature = "fuzzing")]
+pub mod fuzzing;
 mod private_file;
 mod profile;
 mod rate_limit;

@@ -551,7 +551,12 @@ impl ProfileFile {
             }
             _ => self.path.clone(),
         };
-        write_private(&target, self.doc.to_string().as_bytes()).map_err(cannot)
+        write_private(&target, self.text().as_bytes()).map_err(cannot)
+    }
+
+    /// The file's text as [`save`](Self::save) writes it.
+    pub(crate) fn text(&self) -> String {
+        self.doc.to_string()
     }
 }
 

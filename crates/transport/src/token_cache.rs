@@ -120,6 +120,28 @@ struct Entry {
     refresh_at: Option<u64>,
 }
 
+impl Entry {
+    /// The token, if this entry belongs to `key` and is still within its usable time.
+    fn usable_for(self, key: &TokenKey) -> Option<StoredToken> {
+        if self.token_url != key.token_url
+            || self.client_id != key.client_id
+            || self.secret_digest.as_deref() != Some(key.secret_digest.as_str())
+        {
+            return None;
+        }
+        // The file may say anything: no token is used longer than any token lives.
+        let latest = SystemTime::now() + crate::auth::MAX_TOKEN_LIFETIME;
+        let refresh_at = self.refresh_at.map(|t| from_epoch(t).min(latest));
+        if refresh_at.is_some_and(|t| SystemTime::now() >= t) {
+            return None;
+        }
+        Some(StoredToken {
+            access_token: Secret::new(self.access_token),
+            refresh_at,
+        })
+    }
+}
+
 /// A token file is a few hundred bytes; anything far larger is not one of ours.
 const MAX_ENTRY_BYTES: u64 = 64 * 1024;
 /// How often a process waiting for another's fetch looks again.
@@ -244,21 +266,7 @@ impl TokenCache {
     /// The token cached for this client, if its file is readable, belongs to it, and
     /// is still within its usable time.
     pub(crate) fn load(&self, key: &TokenKey) -> Option<StoredToken> {
-        let entry = read_entry(&self.path_for(key))?;
-        if entry.token_url != key.token_url
-            || entry.client_id != key.client_id
-            || entry.secret_digest.as_deref() != Some(key.secret_digest.as_str())
-        {
-            return None;
-        }
-        let refresh_at = entry.refresh_at.map(from_epoch);
-        if refresh_at.is_some_and(|t| SystemTime::now() >= t) {
-            return None;
-        }
-        Some(StoredToken {
-            access_token: Secret::new(entry.access_token),
-            refresh_at,
-        })
+        read_entry(&self.path_for(key))?.usable_for(key)
     }
 
     /// Writes the token for this client (mode 0600, atomically).
@@ -342,6 +350,23 @@ fn from_epoch(seconds: u64) -> SystemTime {
         .unwrap_or(UNIX_EPOCH)
 }
 
+/// What `fuzz/` drives: an untrusted file's bytes through [`Entry::usable_for`].
+#[cfg(feature = "fuzzing")]
+pub(crate) mod fuzzing {
+    use super::{Entry, StoredToken, TokenKey};
+
+    /// The token of `bytes` read as a cache file of the key it names itself.
+    pub(crate) fn usable_as_own(bytes: &[u8]) -> Option<StoredToken> {
+        let entry: Entry = serde_json::from_slice(bytes).ok()?;
+        let key = TokenKey {
+            token_url: entry.token_url.clone(),
+            client_id: entry.client_id.clone(),
+            secret_digest: entry.secret_digest.clone().unwrap_or_default(),
+        };
+        entry.usable_for(&key)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -405,6 +430,20 @@ mod tests {
             .unwrap();
         fs::rename(cache.path_for(&key(URL, "other")), &path).unwrap();
         assert!(cache.load(&key(URL, "a")).is_none());
+        fs::remove_dir_all(cache.dir()).unwrap();
+    }
+
+    #[test]
+    fn a_file_cannot_make_a_token_live_longer_than_any_token() {
+        let cache = cache("lifetime");
+        let k = key(URL, "a");
+        let centuries = SystemTime::now() + Duration::from_secs(100 * 365 * 86_400);
+        cache
+            .store(&k, &Secret::new("t"), Some(centuries), Some(centuries))
+            .unwrap();
+        let loaded = cache.load(&k).unwrap().refresh_at.unwrap();
+        let latest = SystemTime::now() + crate::auth::MAX_TOKEN_LIFETIME;
+        assert!(loaded <= latest, "{loaded:?}");
         fs::remove_dir_all(cache.dir()).unwrap();
     }
 

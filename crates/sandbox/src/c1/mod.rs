@@ -48,7 +48,7 @@ mod handlers;
 pub(crate) mod persist;
 mod state;
 mod status;
-mod token;
+pub(crate) mod token;
 
 use std::sync::{Arc, RwLock};
 use std::time::Duration;

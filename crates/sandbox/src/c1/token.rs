@@ -76,7 +76,7 @@ pub(crate) struct SeenAssertions(Mutex<HashMap<String, u64>>);
 impl SeenAssertions {
     /// Records `keys` until `until`; `false` when one of them was seen before and has
     /// not expired (nothing is recorded then).
-    fn first_use(&self, keys: &[String], now: u64, until: u64) -> bool {
+    pub(crate) fn first_use(&self, keys: &[String], now: u64, until: u64) -> bool {
         let mut seen = self.0.lock().unwrap_or_else(|e| e.into_inner());
         if seen.len() >= MAX_REMEMBERED {
             seen.retain(|_, expires| *expires > now);
@@ -170,8 +170,8 @@ fn unix_now() -> u64 {
 
 /// A verified assertion: what identifies it, and until when it could be used again.
 pub(crate) struct Verified {
-    keys: Vec<String>,
-    until: u64,
+    pub(crate) keys: Vec<String>,
+    pub(crate) until: u64,
 }
 
 /// Verifies a compact JWS: EdDSA, signed by `key`, `iss` = `sub` = `client_id`, `aud`

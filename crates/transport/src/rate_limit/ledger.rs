@@ -196,21 +196,46 @@ impl Ledger {
     }
 
     /// Frees expired slots; an open slot whose process is gone (`alive` says no) is
-    /// treated as failed now. What the server taught is clamped to the caps first: the
-    /// ledger may come from a file that an older connkit wrote without them.
-    pub(super) fn prune(&mut self, rule: Rule, now: u64, alive: impl Fn(u32) -> bool) {
+    /// treated as failed now. Everything the ledger holds is clamped first, since it
+    /// may come from a file that an older connkit or anything else wrote: what the
+    /// server taught to its caps, an explicit limit to what [`Limit`] accepts, and
+    /// every time to the latest it could honestly be (a slot frees at most a window,
+    /// plus `lease` while open, after now). A poisoned file then delays a request by
+    /// at most the longest window plus `lease`, never forever.
+    pub(super) fn prune(
+        &mut self,
+        rule: Rule,
+        now: u64,
+        lease: Duration,
+        alive: impl Fn(u32) -> bool,
+    ) {
+        let lease = millis(lease);
         self.hold_until = self.hold_until.min(now.saturating_add(millis(MAX_HOLD)));
         if let Some(learned) = &mut self.learned {
             learned.window_ms = learned.window_ms.clamp(1, millis(MAX_LEARNED_WINDOW));
             learned.max = learned.max.max(1);
         }
+        for claim in &mut self.claims {
+            claim.max = claim.max.max(1);
+            claim.window_ms = claim.window_ms.clamp(1, millis(Limit::MAX_WINDOW));
+            let latest = now.saturating_add(claim.window_ms).saturating_add(lease);
+            claim.until = claim.until.min(latest);
+        }
+        self.claims.retain(|c| c.until > now && alive(c.pid));
         let (_, window) = self.limit(rule);
-        for slot in self.slots.iter_mut().filter(|s| s.open && !alive(s.pid)) {
-            slot.open = false;
-            slot.until = slot.until.min(now.saturating_add(window));
+        let closed_latest = now.saturating_add(window);
+        for slot in &mut self.slots {
+            if slot.open && !alive(slot.pid) {
+                slot.open = false;
+            }
+            let latest = if slot.open {
+                closed_latest.saturating_add(lease)
+            } else {
+                closed_latest
+            };
+            slot.until = slot.until.min(latest);
         }
         self.slots.retain(|s| s.until > now);
-        self.claims.retain(|c| c.until > now && alive(c.pid));
         if self.slots.len() > MAX_SLOTS {
             self.slots.sort_by_key(|s| s.until);
             let excess = self.slots.len() - MAX_SLOTS;
@@ -387,10 +412,10 @@ mod tests {
         for id in ids {
             ledger.finish(rule, id, 300, Outcome::Admitted);
         }
-        ledger.prune(rule, 1000, |_| true);
+        ledger.prune(rule, 1000, LEASE, |_| true);
         let wait = ledger.try_admit(rule, 1000, 1, LEASE).unwrap_err();
         assert_eq!(wait.earliest, 1300);
-        ledger.prune(rule, 1300, |_| true);
+        ledger.prune(rule, 1300, LEASE, |_| true);
         assert!(ledger.try_admit(rule, 1300, 1, LEASE).is_ok());
     }
 
@@ -399,12 +424,12 @@ mod tests {
         let rule = fixed(1, 1000);
         let mut ledger = Ledger::default();
         ledger.try_admit(rule, 0, 77, LEASE).unwrap();
-        ledger.prune(rule, 500, |_| true);
+        ledger.prune(rule, 500, LEASE, |_| true);
         assert_eq!(
             ledger.try_admit(rule, 500, 1, LEASE).unwrap_err().recheck,
             520
         );
-        ledger.prune(rule, 600, |pid| pid != 77);
+        ledger.prune(rule, 600, LEASE, |pid| pid != 77);
         assert_eq!(
             ledger.try_admit(rule, 600, 1, LEASE).unwrap_err().earliest,
             1600
@@ -412,7 +437,7 @@ mod tests {
         // A live owner's open slot expires by its lease even if never finished.
         let mut ledger = Ledger::default();
         ledger.try_admit(rule, 0, 1, LEASE).unwrap();
-        ledger.prune(rule, 1000 + 30_000, |_| true);
+        ledger.prune(rule, 1000 + 30_000, LEASE, |_| true);
         assert!(ledger.try_admit(rule, 31_000, 1, LEASE).is_ok());
     }
 
@@ -480,14 +505,14 @@ mod tests {
         for expected in [11, 12, 12] {
             // Use the whole limit, then wait a window.
             loop {
-                ledger.prune(rule, now, |_| true);
+                ledger.prune(rule, now, LEASE, |_| true);
                 match ledger.try_admit(rule, now, 1, LEASE) {
                     Ok(id) => ledger.finish(rule, id, now, Outcome::Admitted),
                     Err(_) => break,
                 }
             }
             now += 1000;
-            ledger.prune(rule, now, |_| true);
+            ledger.prune(rule, now, LEASE, |_| true);
             ledger.try_admit(rule, now, 1, LEASE).unwrap();
             assert_eq!(ledger.limit(rule).0, Some(expected));
         }
@@ -546,10 +571,40 @@ mod tests {
         }))
         .unwrap();
         let now = 1_000_000;
-        ledger.prune(rule, now, |_| true);
+        ledger.prune(rule, now, LEASE, |_| true);
         assert_eq!(ledger.limit(rule), (Some(1), millis(MAX_LEARNED_WINDOW)));
         let wait = ledger.try_admit(rule, now, 1, LEASE).unwrap_err();
         assert_eq!(wait.earliest, now + millis(MAX_HOLD));
+    }
+
+    #[test]
+    fn poisoned_slots_and_claims_delay_by_a_window_at_most() {
+        // A file whose slots free in 584 million years and whose explicit limit is one
+        // request per eternity, held by a process that is alive (pid 1).
+        let forever = u64::MAX;
+        let slot = |id: u64, open: bool| serde_json::json!({"id": id, "pid": 1, "open": open, "admitted": true, "until": forever});
+        let slots: Vec<_> = (0..200).map(|id| slot(id, id % 2 == 0)).collect();
+        for rule in [
+            Rule::Adaptive {
+                start: Some(Limit::ISC_DEFAULT),
+            },
+            fixed(100, 10_000),
+        ] {
+            let mut ledger: Ledger = serde_json::from_value(serde_json::json!({
+                "slots": slots,
+                "claims": [{"pid": 1, "max": 0, "window_ms": forever, "until": forever}],
+            }))
+            .unwrap();
+            let now = 1_000_000;
+            ledger.prune(rule, now, LEASE, |_| true);
+            let (max, window) = ledger.limit(rule);
+            assert_eq!((max, window), (Some(1), millis(Limit::MAX_WINDOW)));
+            let wait = ledger.try_admit(rule, now, 2, LEASE).unwrap_err();
+            assert!(wait.earliest <= now + window + millis(LEASE), "{wait:?}");
+            // Once the claim's owner is gone, this process's own limit applies again.
+            ledger.prune(rule, now + 1, LEASE, |pid| pid != 1);
+            assert_eq!(ledger.limit(rule).0, Some(100));
+        }
     }
 
     #[test]
@@ -585,7 +640,7 @@ mod tests {
         assert!(ledger.follows_another(high));
         assert!(!ledger.follows_another(low));
         // Once the slots of the burst expire, the slow one gets its turn.
-        ledger.prune(low, 2000 + 30_001, |_| true);
+        ledger.prune(low, 2000 + 30_001, LEASE, |_| true);
         assert!(ledger.try_admit(low, 32_001, 1, LEASE).is_ok());
         // An adaptive process of the client id keeps to it too.
         let adaptive = Rule::Adaptive {
@@ -593,7 +648,7 @@ mod tests {
         };
         assert_eq!(ledger.limit(adaptive), (Some(10), 2000));
         // When the slow process is gone, its claim goes with it.
-        ledger.prune(high, 32_002, |pid| pid != 1);
+        ledger.prune(high, 32_002, LEASE, |pid| pid != 1);
         assert_eq!(ledger.limit(high), (Some(40), 2000));
     }
 
@@ -602,7 +657,7 @@ mod tests {
         let rule = Rule::Adaptive { start: None };
         let mut ledger = Ledger::default();
         admit_n(&mut ledger, rule, MAX_SLOTS + 10, 0);
-        ledger.prune(rule, 1, |_| true);
+        ledger.prune(rule, 1, LEASE, |_| true);
         assert_eq!(ledger.slots.len(), MAX_SLOTS);
     }
 }

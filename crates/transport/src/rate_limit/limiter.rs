@@ -145,7 +145,7 @@ impl RateLimiter {
         loop {
             let now = now_ms();
             let (taken, follows) = shared.store.with(|ledger| {
-                ledger.prune(shared.rule, now, process_alive);
+                ledger.prune(shared.rule, now, shared.lease, process_alive);
                 let taken = ledger.try_admit(shared.rule, now, pid, shared.lease);
                 (taken, ledger.follows_another(shared.rule))
             });
