@@ -206,7 +206,16 @@ impl Client {
     ) -> Result<http::Response<bytes::Bytes>> {
         let mut request = operation.build_request(&self.inner.base)?;
         if let Some((kind, body)) = operation.preflight_body(&request) {
-            self.check_body(kind, body)?;
+            // Warnings do not stop the request, and must not vanish either: a tool
+            // shows them (the CLI prints WARN events on stderr by default).
+            for finding in self.check_body(kind, body)? {
+                tracing::warn!(
+                    target: "connkit::preflight",
+                    operation = operation.operation_id(),
+                    validator = finding.validator.as_deref().unwrap_or("unnamed"),
+                    "pre-flight of the {kind} body: {finding}"
+                );
+            }
         }
         if let Some(deadline) = deadline {
             request.extensions_mut().insert(deadline);

@@ -203,8 +203,16 @@ async fn list(
         }
         pages.total()
     } else {
-        let page = request.count(args.count).send().await?;
+        // The count is always asked for: a first page must not pass for the whole list.
+        let page = request.count(true).send().await?;
         writer.page(&page.items).map_err(Failure::write_failed)?;
+        let shown = args.offset.unwrap_or(0) + page.items.len() as u64;
+        if let Some(total) = page.total.filter(|&total| shown < total && !sink.quiet) {
+            eprintln!(
+                "note: {} of {total} connectors; --all for every page",
+                page.items.len()
+            );
+        }
         page.total
     };
     let total = total.filter(|_| args.count);

@@ -38,7 +38,10 @@ fn a_session_of_commands_behaves_like_a_tenant() {
         first.stderr
     );
     let second = sb(&["connectors", "list", "--limit", "1", "-o", "json"]).ok();
-    assert!(second.stderr.is_empty(), "{}", second.stderr);
+    assert_eq!(
+        second.stderr, "note: 1 of 50 connectors; --all for every page\n",
+        "no note of a new sandbox the second time"
+    );
 
     // create → get
     let created = sb(&[
@@ -185,9 +188,22 @@ fn a_session_of_commands_behaves_like_a_tenant() {
 #[test]
 fn every_output_format_carries_the_same_data() {
     let env = Env::new();
-    let json = sandbox(&env, &["connectors", "list", "--limit", "5", "-o", "json"])
-        .ok()
-        .json();
+    let first_page = sandbox(&env, &["connectors", "list", "--limit", "5", "-o", "json"]).ok();
+    // a first page never passes for the whole list
+    assert!(
+        first_page
+            .stderr
+            .contains("note: 5 of 50 connectors; --all for every page"),
+        "{}",
+        first_page.stderr
+    );
+    let json = first_page.json();
+    let last_page = sandbox(
+        &env,
+        &["connectors", "list", "--offset", "45", "-o", "json"],
+    )
+    .ok();
+    assert!(!last_page.stderr.contains("--all"), "{}", last_page.stderr);
     let ndjson = sandbox(
         &env,
         &["connectors", "list", "--limit", "5", "-o", "ndjson"],

@@ -71,7 +71,20 @@ fn plugins_check_calls_validate() {
     let sample = env.file("sample.xml", NO_CONNECTOR_NAME);
     let sample = sample.to_str().unwrap();
 
-    // no sample: an empty body of each declared kind, answered without a failure
+    // no sample: a minimal valid body of each declared kind, so a plugin that parses
+    // what it checks (fixture `ok` refuses a JSON Patch that is no array) passes
+    let ok = fixture_plugin("ok");
+    let checked = env
+        .run(["plugins", "check", ok.to_str().unwrap(), "-o", "json"])
+        .ok()
+        .json();
+    assert_eq!(
+        checked["validated"].as_array().map(Vec::len),
+        Some(2),
+        "{checked}"
+    );
+
+    // no sample: a minimal body of each declared kind, answered without a failure
     let report = env
         .run(["plugins", "check", plugin, "-o", "json"])
         .ok()

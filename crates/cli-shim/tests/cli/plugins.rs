@@ -259,3 +259,38 @@ fn a_plugin_rejection_sends_nothing() {
     // --no-preflight skips plugins too: the upload goes through
     put(&["--no-preflight"]).ok();
 }
+
+#[test]
+fn plugin_warnings_are_printed_and_the_body_is_sent() {
+    let env = Env::new();
+    let served = Served::start(&env, &["--seed", "2"]);
+    let plugin = fixture_plugin("findings");
+    let file = env.file(
+        "source-config.xml",
+        "<Form>\n  <!-- warn-only -->\n</Form>\n",
+    );
+    for mode in [&[][..], &["--in-process-plugins"][..]] {
+        let before = served.stats()["total"].as_u64().unwrap_or_default();
+        let mut args = vec![
+            "--base-url",
+            served.base_url.as_str(),
+            "--plugin",
+            plugin.to_str().expect("UTF-8 path"),
+        ];
+        args.extend_from_slice(mode);
+        args.extend(["connectors", "source-config", "put", "active-directory"]);
+        args.push(file.to_str().unwrap());
+        let run = env.run(args).ok();
+        assert!(
+            run.stderr.contains("warning: fixture.warning: a warning")
+                && run.stderr.contains("fixture-findings"),
+            "{mode:?}: {}",
+            run.stderr
+        );
+        assert_eq!(
+            served.stats()["total"].as_u64().unwrap_or_default(),
+            before + 1,
+            "{mode:?}: the upload is sent once"
+        );
+    }
+}

@@ -1,6 +1,6 @@
 //! `connkit plugins check PATH [--sample FILE [--kind K]]`: a plugin that loads is not
 //! yet a plugin that works, so `check` also calls its `validate` — on the sample, or on
-//! an empty body of each kind it declares — and shows what came back. Exit 9 when a
+//! a minimal valid body of each kind it declares — and shows what came back. Exit 9 when a
 //! call failed (crash, timeout, bad output, …); the plugin's own findings, errors
 //! included, are its answer and exit 0.
 
@@ -69,7 +69,7 @@ pub fn run(
     Ok(())
 }
 
-/// The sample as its kind, or an empty body of every kind the plugin declares that
+/// The sample as its kind, or a minimal body of every kind the plugin declares that
 /// this connkit knows.
 fn bodies(
     plugin: &Plugin,
@@ -98,7 +98,13 @@ fn bodies(
         }
         return Ok(declared
             .into_iter()
-            .map(|kind| (format!("(empty {kind})"), kind, Vec::new()))
+            .map(|kind| {
+                (
+                    format!("(minimal {kind})"),
+                    kind,
+                    minimal_body(kind).to_vec(),
+                )
+            })
             .collect());
     };
     let kind = match (args.kind, declared.as_slice()) {
@@ -119,6 +125,30 @@ fn bodies(
     };
     let input = Input::read(sample, kind, SizeCheck::Limit)?;
     Ok(vec![(input.label, kind, input.bytes)])
+}
+
+/// The smallest body of `kind` that the built-in validators accept, for a check
+/// without a sample: an empty body is no body of any kind, and a plugin that parses
+/// it rightly fails (`EOF while parsing` from a JSON Patch plugin).
+fn minimal_body(kind: BodyKind) -> &'static [u8] {
+    match kind {
+        BodyKind::SourceConfig => {
+            b"<?xml version='1.0' encoding='UTF-8'?>\n<Form name=\"check\"/>\n"
+        }
+        BodyKind::SourceTemplate => {
+            b"<?xml version='1.0' encoding='UTF-8'?>\n<Application name=\"check\"/>\n"
+        }
+        BodyKind::CorrelationConfig => {
+            b"<?xml version='1.0' encoding='UTF-8'?>\n<CorrelationConfig name=\"check\"/>\n"
+        }
+        BodyKind::Translations => b"title=check\n",
+        BodyKind::JsonPatch => {
+            br#"[{"op":"replace","path":"/connectorMetadata","value":{"check":true}}]"#
+        }
+        BodyKind::CreateConnector => {
+            br#"{"name":"check","className":"sailpoint.connector.OpenConnectorAdapter"}"#
+        }
+    }
 }
 
 /// Table: the info, then a compiler-style line per finding (or a note that a call found
@@ -142,4 +172,19 @@ fn write(
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_minimal_body_passes_the_built_in_validators() {
+        let validators = connkit_connectors::preflight::builtin_validators();
+        for kind in BodyKind::ALL {
+            let findings =
+                connkit_models::preflight::run_all(&validators, kind, minimal_body(kind));
+            assert!(findings.is_empty(), "{kind}: {findings:?}");
+        }
+    }
 }
