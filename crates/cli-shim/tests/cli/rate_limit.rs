@@ -263,3 +263,56 @@ fn a_huge_retry_after_is_capped_shown_and_reset() {
     list(&[]).code(6);
     assert_eq!(seen(&served), before + 2);
 }
+
+/// `auto` against a 5 per 2 s server learns the window with the count, and says once,
+/// at default verbosity, that it slowed down and why.
+#[test]
+fn auto_learns_a_short_window_and_says_so_once() {
+    let env = Env::new();
+    let served = Served::start(&env, &["--seed", "12", "--rate-limit", "5/2s"]);
+    let run = env
+        .run(as_shared_client(
+            &served,
+            &[
+                "--rate-limit",
+                "auto",
+                "connectors",
+                "list",
+                "--all",
+                "--limit",
+                "1",
+                "-o",
+                "ndjson",
+            ],
+        ))
+        .ok();
+    assert_eq!(run.stdout.lines().count(), 12);
+    let said: Vec<&str> = run
+        .stderr
+        .lines()
+        .filter(|l| l.contains("429 Too Many Requests"))
+        .collect();
+    assert_eq!(said.len(), 1, "{}", run.stderr);
+    let limit = said[0]
+        .split("keeping to ")
+        .nth(1)
+        .and_then(|rest| rest.split(' ').next())
+        .expect("the limit kept to");
+    let (max, window) = limit.split_once('/').expect("MAX/WINDOW");
+    let window_ms: u64 = match window.strip_suffix("ms") {
+        Some(ms) => ms.parse().expect("milliseconds"),
+        None => {
+            1000 * window
+                .trim_end_matches('s')
+                .parse::<u64>()
+                .expect("seconds")
+        }
+    };
+    // The count first learned may include requests still in flight that the server
+    // then refuses (they count until answered); later 429s lower it further.
+    assert!(max.parse::<u32>().is_ok_and(|m| m >= 1), "{limit}");
+    assert!(
+        (2000..3000).contains(&window_ms),
+        "learned {limit}, not the 2 s window"
+    );
+}

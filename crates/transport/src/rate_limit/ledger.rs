@@ -62,6 +62,9 @@ struct Slot {
     /// Answered 429: the one kind of request the server did not count.
     #[serde(default)]
     refused: bool,
+    /// When it started (unknown in files of older versions).
+    #[serde(default)]
+    at: Option<u64>,
     /// When it frees: a window after the response (or failure); for an open slot, a
     /// window after the longest its attempt may last.
     until: u64,
@@ -280,6 +283,7 @@ impl Ledger {
             open: true,
             admitted: false,
             refused: false,
+            at: Some(now),
             until: now.saturating_add(window).saturating_add(millis(lease)),
         });
         Ok(id)
@@ -323,19 +327,33 @@ impl Ledger {
     /// AIMD's decrease: the server refused after counting what the window holds, so the
     /// limit is at most that; hold a tenth below. What it counted is every request sent
     /// in the window that it did not refuse: answered, still in flight, or given up on
-    /// by a caller that cancelled it (the server counted it all the same). A window
-    /// shorter than `Retry-After` cannot be the server's, so it grows to it.
+    /// by a caller that cancelled it (the server counted it all the same).
+    ///
+    /// The window is learned too: the server's oldest counted request frees its slot
+    /// when `Retry-After` runs out, so its window is about the time since the oldest
+    /// request this window holds plus `Retry-After` (a 5 per 2 s server is kept to 5
+    /// per 2 s, not 5 per the starting 10 s). A window shorter than `Retry-After`
+    /// cannot be the server's, so it is at least that.
     fn learn(&mut self, rule: Rule, now: u64, retry_after: u64) {
         let (max, window) = self.limit(rule);
-        let admitted = self
+        let counted: Vec<&Slot> = self
             .slots
             .iter()
             .filter(|s| !s.refused && s.until > now)
+            .collect();
+        let oldest = counted.iter().filter_map(|s| s.at).min();
+        let server_window = oldest.map_or(window, |oldest| {
+            now.saturating_sub(oldest).saturating_add(retry_after)
+        });
+        let window = window.min(server_window).max(retry_after);
+        let in_window = counted
+            .iter()
+            .filter(|s| s.at.is_none_or(|at| at.saturating_add(window) > now))
             .count();
-        let taught = ((admitted as f64 * DECREASE) as u32).max(1);
+        let taught = ((in_window as f64 * DECREASE) as u32).max(1);
         self.learned = Some(Learned {
             max: max.map_or(taught, |max| max.min(taught)),
-            window_ms: window.max(retry_after).min(millis(MAX_LEARNED_WINDOW)),
+            window_ms: window.clamp(1, millis(MAX_LEARNED_WINDOW)),
             changed_at: now,
             saturated: false,
         });
@@ -481,6 +499,27 @@ mod tests {
         );
         assert_eq!(ledger.limit(rule), (Some(18), 60_000));
         assert!(ledger.has_lessons());
+    }
+
+    #[test]
+    fn a_burst_into_a_short_window_teaches_that_window() {
+        // A 5 per 2 s server: five start at once, the sixth is refused 10 ms later
+        // with `Retry-After: 2`; the limiter keeps to 4 per 2 s, not 4 per 10 s.
+        for rule in [
+            Rule::Adaptive { start: None },
+            Rule::Adaptive {
+                start: Some(Limit::ISC_DEFAULT),
+            },
+        ] {
+            let mut ledger = Ledger::default();
+            let ids = admit_n(&mut ledger, rule, 6, 1000);
+            for &id in &ids[..5] {
+                ledger.finish(rule, id, 1005, Outcome::Admitted);
+            }
+            let refused = Outcome::Refused(Some(Duration::from_secs(2)));
+            ledger.finish(rule, ids[5], 1010, refused);
+            assert_eq!(ledger.limit(rule), (Some(4), 2010), "{rule:?}");
+        }
     }
 
     /// A ledger that learned 10 per second at time 0, not saturated since.

@@ -56,6 +56,9 @@ struct Shared {
     turn: tokio::sync::Mutex<()>,
     /// Whether `-v` was told that another process's limit applies.
     said_follows: AtomicBool,
+    /// Whether the user was told (once, at default verbosity) that a 429 slowed this
+    /// limiter down.
+    said_slowed: AtomicBool,
 }
 
 impl RateLimiter {
@@ -92,6 +95,7 @@ impl RateLimiter {
                 lease,
                 turn: tokio::sync::Mutex::new(()),
                 said_follows: AtomicBool::new(false),
+                said_slowed: AtomicBool::new(false),
             }),
         }
     }
@@ -188,7 +192,20 @@ impl RateLimiter {
             shared.store.publish();
         }
         if let Outcome::Refused(_) = outcome {
-            tracing::debug!(limit = ?self.current_limit(), "429: the client-side limit adapts");
+            let limit = self.current_limit();
+            tracing::debug!(limit = ?limit, "429: the client-side limit adapts");
+            let adaptive = matches!(shared.rule, Rule::Adaptive { .. });
+            if adaptive && !shared.said_slowed.swap(true, Ordering::Relaxed) {
+                if let Some(limit) = limit {
+                    tracing::warn!(
+                        target: "connkit::rate_limit",
+                        "the server refused a request (429 Too Many Requests): keeping to \
+                         {limit} (requests/window) for this client id from now on, learned \
+                         from the server, and speeding up again while it allows; an explicit \
+                         rate limit is never changed"
+                    );
+                }
+            }
         }
     }
 }
