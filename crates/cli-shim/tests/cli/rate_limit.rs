@@ -273,17 +273,12 @@ fn auto_learns_a_short_window_and_says_so_once() {
     let run = env
         .run(as_shared_client(
             &served,
+            // Without LIST_ALL's `-q`: the notice is at default verbosity.
             &[
-                "--rate-limit",
-                "auto",
-                "connectors",
-                "list",
-                "--all",
-                "--limit",
-                "1",
-                "-o",
-                "ndjson",
-            ],
+                &["--rate-limit", "auto"][..],
+                &LIST_ALL[..LIST_ALL.len() - 1],
+            ]
+            .concat(),
         ))
         .ok();
     assert_eq!(run.stdout.lines().count(), 12);
