@@ -118,6 +118,15 @@ impl<'a, T: Serialize + Row> ListWriter<'a, T> {
     }
 }
 
+/// `1 write`, `3 writes`: a count with its noun, never `write(s)`.
+pub fn counted(n: usize, one: &str, many: &str) -> String {
+    if n == 1 {
+        format!("1 {one}")
+    } else {
+        format!("{n} {many}")
+    }
+}
+
 /// Writes text exactly as received (XML documents, translations).
 pub fn write_verbatim(out: &mut dyn Write, text: &[u8]) -> io::Result<()> {
     out.write_all(text)?;

@@ -396,7 +396,7 @@ impl<'a> ConfigSources<'a> {
                 return Ok(None);
             }
             return Err(TransportError::config(format!(
-                "profile `{name}` in {} is for platform `{}`; this needs a `{}` profile",
+                "profile `{name}` in {} is for platform `{}`; this needs a profile for platform `{}`",
                 file.display(),
                 profile.platform,
                 self.names.platform

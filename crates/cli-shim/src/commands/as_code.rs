@@ -124,9 +124,14 @@ pub async fn pull(client: &Client, args: &PullArgs, sink: Sink<'_>) -> Result<()
     match sink.format {
         OutputFormat::Table => {
             if !sink.quiet {
+                let hint = if folders.is_empty() && !args.builtin {
+                    " (the tenant has no custom connectors; --builtin pulls the built-in ones too)"
+                } else {
+                    ""
+                };
                 eprintln!(
-                    "pulled {} connector(s) into {}",
-                    folders.len(),
+                    "pulled {} into {}{hint}",
+                    crate::output::counted(folders.len(), "connector", "connectors"),
                     args.dir.display()
                 );
             }
@@ -232,8 +237,12 @@ pub async fn push(
     }
     if !sink.quiet && unsent.iter().any(|f| f.finding.is_error()) {
         eprintln!(
-            "note: {} pre-flight error(s) in files the tenant already has; they are not sent",
-            unsent.iter().filter(|f| f.finding.is_error()).count()
+            "note: {} in files the tenant already has; they are not sent",
+            crate::output::counted(
+                unsent.iter().filter(|f| f.finding.is_error()).count(),
+                "pre-flight error",
+                "pre-flight errors"
+            )
         );
     }
     let table = sink.format == OutputFormat::Table;
@@ -270,9 +279,9 @@ pub async fn push(
         Err(Failure::plain(
             Exit::Other,
             format!(
-                "push incomplete: {} write(s) applied, {} failed, {} not attempted; \
+                "push incomplete: {} applied, {} failed, {} not attempted; \
                  run it again to converge",
-                report.applied.len(),
+                crate::output::counted(report.applied.len(), "write", "writes"),
                 report.failed.len(),
                 report.not_attempted.len()
             ),
@@ -374,7 +383,10 @@ fn refused<'a>(
     let errors = findings.iter().filter(|f| f.finding.is_error()).count();
     Failure::plain(
         Exit::of_findings(findings.iter().map(|f| &f.finding)),
-        format!("{what} ({errors} error(s)); {outcome}"),
+        format!(
+            "{what} ({}); {outcome}",
+            crate::output::counted(errors, "error", "errors")
+        ),
     )
 }
 
@@ -402,7 +414,13 @@ fn preflight_advice(dir: &Path, files: &BTreeSet<&str>) -> String {
 /// A finding of the tree as `DIR/folder/file:line:column: …`, escaped: file names and
 /// messages come from the tree and the tenant.
 fn located(dir: &Path, finding: &FileFinding) -> String {
-    untrusted::escape(&format!("{}/{finding}", dir.display())).into_owned()
+    // `tree/` as typed must not print as `tree//acme-hr/…`.
+    let dir = dir.display().to_string();
+    let dir = match dir.trim_end_matches('/') {
+        "" if dir.starts_with('/') => "",
+        trimmed => trimmed,
+    };
+    untrusted::escape(&format!("{dir}/{finding}")).into_owned()
 }
 
 /// Asks on the terminal; refuses when there is none to ask on.
@@ -413,7 +431,11 @@ fn confirm(writes: usize) -> Result<(), Failure> {
             "refusing to push without --yes: stdin is not a terminal to confirm on",
         ));
     }
-    eprint!("Send these {writes} write(s)? [y/N] ");
+    let these = match writes {
+        1 => "this write".to_owned(),
+        n => format!("these {n} writes"),
+    };
+    eprint!("Send {these}? [y/N] ");
     let mut answer = String::new();
     stdin
         .lock()

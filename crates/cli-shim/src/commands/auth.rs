@@ -102,7 +102,10 @@ pub fn run(
                 .clear()
                 .map_err(|e| Failure::context(format!("clearing the token cache {dir}"), e))?;
             if !quiet {
-                eprintln!("removed {removed} cached token(s) from {dir}");
+                eprintln!(
+                    "removed {} from {dir}",
+                    crate::output::counted(removed, "cached token", "cached tokens")
+                );
             }
             Ok(())
         }

@@ -30,13 +30,19 @@ pub enum SizeCheck {
 impl Input {
     /// Reads `path`, or stdin when it is `-`, as a `kind` body.
     pub fn read(path: &Path, kind: BodyKind, check: SizeCheck) -> Result<Self, Failure> {
-        let label = path.display().to_string();
+        let stdin = path.as_os_str() == "-";
+        // Findings name the file as compilers do; stdin's name is `<stdin>`, not `-`.
+        let label = if stdin {
+            "<stdin>".to_owned()
+        } else {
+            path.display().to_string()
+        };
         let limit = SizeLimit::default();
         let too_large = |finding: Finding| Failure::Rejected {
             file: label.clone(),
             findings: vec![finding],
         };
-        let bytes = if path.as_os_str() == "-" {
+        let bytes = if stdin {
             let mut bytes = Vec::new();
             let mut stdin = std::io::stdin().lock();
             match check {

@@ -85,7 +85,10 @@ pub fn run(
                 0 => Ok(()),
                 n => Err(Failure::plain(
                     Exit::Other,
-                    format!("{n} plugin(s) could not be loaded"),
+                    format!(
+                        "{} could not be loaded",
+                        crate::output::counted(n, "plugin", "plugins")
+                    ),
                 )),
             }
         }

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use clap::{Args, Subcommand};
 use connkit_transport::{
-    Profile, ProfileFile, RateLimitPolicy, SecretSource, UserDir, PLATFORM_ISC,
+    Profile, ProfileFile, RateLimitPolicy, SecretSource, UserDir, PLATFORM_C1, PLATFORM_ISC,
 };
 use serde::Serialize;
 
@@ -54,8 +54,14 @@ pub struct AddArgs {
     /// The profile's name.
     #[arg(value_name = "NAME")]
     pub name: String,
-    /// The platform whose API the profile is for.
-    #[arg(long, value_name = "P", default_value = PLATFORM_ISC)]
+    /// The platform whose API the profile is for: `isc` (SailPoint Identity Security
+    /// Cloud) or `c1` (ConductorOne).
+    #[arg(
+        long,
+        value_name = "P",
+        default_value = PLATFORM_ISC,
+        value_parser = [PLATFORM_ISC, PLATFORM_C1]
+    )]
     pub platform: String,
     /// Read the client secret from this environment variable when the profile is used.
     #[arg(long, value_name = "VAR", conflicts_with = "secret_command")]

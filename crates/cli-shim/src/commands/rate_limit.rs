@@ -113,7 +113,10 @@ pub fn run(
                 states.reset(entry);
             }
             if !global.quiet {
-                eprintln!("reset {} rate-limit state(s) in {dir}", entries.len());
+                eprintln!(
+                    "reset {} in {dir}",
+                    crate::output::counted(entries.len(), "rate-limit state", "rate-limit states")
+                );
             }
             Ok(())
         }

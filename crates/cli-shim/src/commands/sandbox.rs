@@ -87,6 +87,17 @@ async fn serve(args: &ServeArgs, quiet: bool, out: &mut dyn Write) -> Result<(),
             server.base_url(),
             server.base_url()
         );
+        if let Some(fixed) = &args.require_auth {
+            let isc = match fixed {
+                Some(_) => "the bearer token given to --require-auth",
+                None => "a token from its /oauth/token",
+            };
+            eprintln!(
+                "auth required: ISC requests need {isc} (client_credentials with any client \
+                 id and secret, e.g. --client-id demo --client-secret demo); C1 requests need \
+                 the CONDUCTORONE_CLIENT_ID/SECRET printed above"
+            );
+        }
     }
     shutdown_signal().await?;
     server.shutdown().await;

@@ -295,7 +295,17 @@ fn an_invalid_tree_is_exit_3_with_every_finding_and_sends_nothing() {
         );
     }
     assert!(
-        rejected.stderr.contains("nothing was sent"),
+        rejected.stderr.contains("nothing was sent") && rejected.stderr.contains("(2 errors)"),
+        "{}",
+        rejected.stderr
+    );
+    // The folder typed with a trailing slash is shown once, not as `tree//team-app-1`.
+    let slashed = format!("{dir}/");
+    let rejected = run(&env, &served, &["connectors", "push", &slashed, "--yes"]).code(3);
+    assert!(
+        rejected
+            .stderr
+            .contains(&format!("{dir}/team-app-1/connector.json:2:3")),
         "{}",
         rejected.stderr
     );

@@ -299,6 +299,7 @@ fn profiles_are_listed_shown_chosen_and_removed() {
     for (refused, reason) in [
         (["--client-secret", "plain"], "--secret-env"),
         (["--rate-limit", "fast"], "MAX/WINDOW"),
+        (["--platform", "cone"], "[possible values: isc, c1]"),
     ] {
         let run = env
             .run(["profile", "add", "three"].into_iter().chain(refused))

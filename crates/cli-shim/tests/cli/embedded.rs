@@ -154,6 +154,17 @@ fn a_session_of_commands_behaves_like_a_tenant() {
     args.extend(["-o", "json"]);
     let updated = env.run_with_stdin(&args, patch).ok().json();
     assert_eq!(updated["connectorMetadata"]["owner"], "hr-team");
+    // a finding in a body from stdin names `<stdin>`, as compilers do
+    let rejected = env
+        .run_with_stdin(&args, br#"[{"op":"nope","path":"/connectorMetadata"}]"#)
+        .code(3);
+    assert!(
+        rejected
+            .stderr
+            .starts_with("<stdin>: error: patch.unknown-op"),
+        "{}",
+        rejected.stderr
+    );
 
     // list: the new connector is there, and a filter finds it
     let all = sb(&["connectors", "list", "--all", "-o", "json"])

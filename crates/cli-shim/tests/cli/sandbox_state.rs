@@ -2,7 +2,6 @@
 //! it, `export`/`import`, the one-time import of an older `sandbox.json`, concurrent
 //! `--sandbox` runs, and the `--seed` bound and note.
 
-use std::io::{BufRead, BufReader, Read};
 use std::process::Stdio;
 
 use crate::support::{Env, Run, Served};
@@ -201,37 +200,9 @@ fn a_huge_seed_is_refused_as_usage() {
 fn an_ignored_seed_is_noted() {
     let env = Env::new();
     sandbox(&env, &["connectors", "list"]).ok();
-    let mut child = env
-        .cmd([
-            "sandbox",
-            "serve",
-            "--addr",
-            "127.0.0.1:0",
-            "--seed",
-            "7",
-            "--state",
-            "data/sandbox.db",
-        ])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn sandbox serve");
-    let mut first = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut first)
-        .unwrap();
-    child.kill().unwrap();
-    child.wait().unwrap();
-    let mut stderr = String::new();
-    child
-        .stderr
-        .take()
-        .unwrap()
-        .read_to_string(&mut stderr)
-        .unwrap();
-    assert!(first.starts_with("http://127.0.0.1:"), "{first}");
-    assert!(
-        stderr.contains("--seed 7 ignored") && stderr.contains("already holds a state"),
-        "{stderr}"
+    let said = env.serve_until_said(
+        &["--seed", "7", "--state", "data/sandbox.db"],
+        "--seed 7 ignored",
     );
+    assert!(said.contains("already holds a state"), "{said}");
 }

@@ -439,3 +439,14 @@ fn settings_come_from_the_environment_and_config_json() {
     ])
     .code(2);
 }
+
+/// `sandbox serve --require-auth` says how both APIs authenticate, not only C1.
+#[test]
+fn serve_with_auth_says_how_isc_clients_get_a_token() {
+    let env = Env::new();
+    let said = env.serve_until_said(&["--require-auth"], "auth required:");
+    assert!(
+        said.contains("/oauth/token") && said.contains("CONDUCTORONE_CLIENT_ID"),
+        "{said}"
+    );
+}

@@ -16,6 +16,27 @@ pub struct Env {
 }
 
 impl Env {
+    /// Starts `connkit sandbox serve --addr 127.0.0.1:0 EXTRA…` (not quiet), reads its
+    /// stderr until a line contains `wanted`, stops it, and returns that line (empty
+    /// when it ended without one).
+    pub fn serve_until_said(&self, extra: &[&str], wanted: &str) -> String {
+        let mut child = self
+            .cmd(["sandbox", "serve", "--addr", "127.0.0.1:0"])
+            .args(extra)
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("spawn sandbox serve");
+        let stderr = child.stderr.take().expect("stderr");
+        let said = BufReader::new(stderr)
+            .lines()
+            .map_while(Result::ok)
+            .find(|line| line.contains(wanted));
+        let _ = child.kill();
+        let _ = child.wait();
+        said.unwrap_or_default()
+    }
+
     pub fn new() -> Self {
         Self {
             dir: tempfile::tempdir().expect("temp dir"),

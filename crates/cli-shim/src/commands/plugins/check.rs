@@ -60,9 +60,9 @@ pub fn run(
         return Err(Failure::plain(
             Exit::PluginFailed,
             format!(
-                "plugin `{}` failed {failed} of {} validate call(s)",
+                "plugin `{}` failed {failed} of {}",
                 plugin.info().name,
-                report.validated.len()
+                crate::output::counted(report.validated.len(), "validate call", "validate calls")
             ),
         ));
     }
