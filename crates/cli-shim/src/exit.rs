@@ -222,7 +222,7 @@ impl Failure {
 
     /// Writes the failure for a person: every finding, or the whole error chain and the
     /// trackingId.
-    pub fn report(&self, out: &mut dyn Write) -> std::io::Result<()> {
+    pub fn report(&self, out: &mut dyn Write, verbose: bool) -> std::io::Result<()> {
         match self {
             Failure::Rejected { file, findings } => {
                 for finding in findings {
@@ -253,21 +253,23 @@ impl Failure {
                 // Messages carry servers' and plugins' text: escaped (`untrusted`).
                 let mut printed = error.to_string();
                 writeln!(out, "error: {}", untrusted::escape(&printed))?;
-                let mut source = error.source();
-                while let Some(cause) = source {
+                let mut hidden = false;
+                for cause in causes(&**error, verbose, &mut hidden) {
                     let text = cause.to_string();
                     if !printed.contains(&text) {
                         writeln!(out, "  caused by: {}", untrusted::escape(&text))?;
                         printed.push('\n');
                         printed.push_str(&text);
                     }
-                    source = cause.source();
                 }
                 if let Some(id) = tracking_id
                     .as_ref()
                     .filter(|id| !printed.contains(id.as_str()))
                 {
                     writeln!(out, "  trackingId: {}", untrusted::escape(id))?;
+                }
+                if hidden {
+                    writeln!(out, "  (-v shows every cause)")?;
                 }
                 if held_by_client_limiter(&**error) {
                     writeln!(
@@ -281,6 +283,40 @@ impl Failure {
             }
         }
     }
+}
+
+/// The causes of `error` to print. `verbose`: every one. Otherwise connkit's own
+/// causes (they say what connkit was doing) and then only the root cause: the layers
+/// of an HTTP library in between (`client error (Connect)`, `tcp connect error`) say
+/// nothing a user can act on. `hidden` is set when some were left out.
+fn causes<'a>(
+    error: &'a (dyn StdError + 'static),
+    verbose: bool,
+    hidden: &mut bool,
+) -> Vec<&'a (dyn StdError + 'static)> {
+    let chain: Vec<_> = std::iter::successors(error.source(), |&e| e.source()).collect();
+    if verbose {
+        return chain;
+    }
+    let ours = chain.iter().take_while(|e| is_connkits(**e)).count();
+    if chain.len() <= ours + 1 {
+        return chain;
+    }
+    *hidden = true;
+    let mut shown = chain[..ours].to_vec();
+    shown.extend(chain.last());
+    shown
+}
+
+/// Whether `error` is one of connkit's own error types.
+fn is_connkits(error: &(dyn StdError + 'static)) -> bool {
+    error.is::<TransportError>()
+        || error.is::<connkit_transport::LastAttempt>()
+        || error.is::<connkit_transport::AuthProblem>()
+        || error.is::<std::sync::Arc<TransportError>>()
+        || error.is::<ApiError>()
+        || error.is::<connkit_c1::Error>()
+        || error.is::<Context>()
 }
 
 /// Whether the client's own limiter, not the server, stopped the request: no slot of
@@ -345,8 +381,46 @@ mod tests {
 
     fn report(failure: &Failure) -> String {
         let mut out = Vec::new();
-        failure.report(&mut out).unwrap();
+        failure.report(&mut out, false).unwrap();
         String::from_utf8(out).unwrap()
+    }
+
+    /// An HTTP library's layer: says nothing a user can act on.
+    #[derive(Debug)]
+    struct Layer(&'static str, std::io::Error);
+
+    impl fmt::Display for Layer {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str(self.0)
+        }
+    }
+
+    impl StdError for Layer {
+        fn source(&self) -> Option<&(dyn StdError + 'static)> {
+            Some(&self.1)
+        }
+    }
+
+    #[test]
+    fn library_layers_between_connkits_causes_and_the_root_only_under_verbose() {
+        let refused = std::io::Error::new(std::io::ErrorKind::ConnectionRefused, "refused");
+        let connect = TransportError::Connect {
+            target: "127.0.0.1:9".into(),
+            source: Box::new(Layer("client error (Connect)", refused)),
+        };
+        let failure = Failure::context("listing", connect);
+        assert_eq!(
+            report(&failure),
+            "error: listing\n  caused by: could not connect to 127.0.0.1:9\n  \
+             caused by: refused\n  (-v shows every cause)\n"
+        );
+        let mut verbose = Vec::new();
+        failure.report(&mut verbose, true).unwrap();
+        assert_eq!(
+            String::from_utf8(verbose).unwrap(),
+            "error: listing\n  caused by: could not connect to 127.0.0.1:9\n  \
+             caused by: client error (Connect)\n  caused by: refused\n"
+        );
     }
 
     #[test]

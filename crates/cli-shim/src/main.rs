@@ -43,7 +43,7 @@ fn main() -> ExitCode {
         Err(failure) => {
             let mut stderr = std::io::stderr().lock();
             // Nothing sensible is left to do if stderr itself is gone.
-            let _ = failure.report(&mut stderr);
+            let _ = failure.report(&mut stderr, global.verbose > 0);
             let _ = stderr.flush();
             failure.exit().into()
         }

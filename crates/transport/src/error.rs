@@ -93,7 +93,7 @@ pub enum TransportError {
     /// than 501 on an idempotent request, connection failure on an idempotent request):
     /// attempts ran out, the deadline would pass, or the server asked to wait longer
     /// than allowed.
-    #[error("gave up after {attempts} attempt(s)")]
+    #[error("gave up after {attempts} attempt{}", if *attempts == 1 { "" } else { "s" })]
     RetriesExhausted {
         /// How many attempts were made (1 = no retry happened).
         attempts: u32,

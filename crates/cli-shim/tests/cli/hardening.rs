@@ -151,7 +151,7 @@ fn retries_apply_to_a_create_that_was_provably_not_processed() {
     );
     let run = run.code(6);
     assert!(
-        run.stderr.contains("gave up after 3 attempt(s)"),
+        run.stderr.contains("gave up after 3 attempts"),
         "{}",
         run.stderr
     );

@@ -347,7 +347,7 @@ async fn tasks_waiting_on_a_failed_token_request_share_its_failure() {
         let text = chain(&err);
         assert!(
             text.ends_with(
-                "gave up after 1 attempt(s): the last response was 503 Service Unavailable"
+                "gave up after 1 attempt: the last response was 503 Service Unavailable"
             ),
             "{text}"
         );

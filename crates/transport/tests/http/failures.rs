@@ -36,7 +36,7 @@ async fn connection_refused_is_retried_for_every_method() {
         assert!(err.is_unreachable(), "{method}");
         assert!(!err.may_have_been_processed(), "{method}");
         let chain = crate::server::chain(&err);
-        let expected = format!("gave up after 3 attempt(s): could not connect to {addr}: ");
+        let expected = format!("gave up after 3 attempts: could not connect to {addr}: ");
         assert!(chain.starts_with(&expected), "{chain}");
     }
 }

@@ -187,7 +187,7 @@ async fn exhausted_retries_carry_the_last_response() {
     assert!(!err.is_rate_limited());
     assert_eq!(
         crate::server::chain(&err),
-        "gave up after 3 attempt(s): the last response was 503 Service Unavailable"
+        "gave up after 3 attempts: the last response was 503 Service Unavailable"
     );
     assert_eq!(server.seen().len(), 3);
 }
