@@ -63,7 +63,7 @@ mod paginate;
 pub use auth::AssertionAuth;
 pub use client::{default_retry_policy, Client, ClientBuilder};
 pub use config::{ENV_ACCESS_TOKEN, ENV_CLIENT_ID, ENV_CLIENT_SECRET, ENV_SERVER_URL, SETTINGS};
-pub use connkit_client::{DecodeFailure, ErrorKind, ErrorMetadata};
+pub use connkit_client::{DecodeFailure, ErrorKind, ErrorMetadata, PaginationError};
 pub use credentials::{audience_of, encode_secret, host_of, C1Credentials, SECRET_PREFIX};
 pub use error::{Error, Result, ServiceError, TRACE_ID_HEADER};
 pub use fluent::Call;

@@ -126,7 +126,7 @@ mod settings;
 
 pub use client::{Client, ClientBuilder, IN_PROCESS_BASE_URL};
 pub use connkit_client::Page;
-pub use connkit_client::{DecodeFailure, ErrorKind, ErrorMetadata};
+pub use connkit_client::{DecodeFailure, ErrorKind, ErrorMetadata, PaginationError};
 pub use error::{Error, PreflightRejected, Reconciliation, Result, RetryAfter, ServiceError};
 pub use filter::FilterArg;
 pub use fluent::RequestBuilder;
