@@ -4,9 +4,10 @@
 //! The engine is the same for both: an item cap, a deadline for the whole listing, the
 //! next page requested while the current one is handed out, decoding off the polling
 //! task, loop protection (a cursor seen twice is an error, and so is an offset answered
-//! with the very page before it), and `Unpin` streams. What differs is the cursor: an
-//! offset can seek, so once the total is known the remaining pages are requested
-//! several at a time; a page token is only known from the page before it.
+//! with the very page before it), page requests that end with the listing, and `Unpin`
+//! streams. What differs is the cursor: an offset can seek, so once the total is known
+//! the remaining pages are requested several at a time; a page token is only known from
+//! the page before it.
 
 use std::collections::{HashSet, VecDeque};
 use std::fmt;
@@ -263,6 +264,9 @@ type PageStream<S> =
 /// - [`timeout`](Paginator::timeout) bounds the whole listing: every request carries
 ///   the [`Deadline`], and no page is requested after it.
 /// - The first error ends pagination and is returned.
+/// - Dropping the paginator (or its stream) aborts the page requests it started, and
+///   the decoding not yet under way: no request keeps waiting in a rate limiter or
+///   reaches the service for nobody.
 #[must_use = "a paginator does nothing until polled"]
 pub struct Paginator<S: PageSource> {
     source: S,
@@ -416,7 +420,8 @@ impl<S: PageSource> Paginator<S> {
     }
 
     /// Sends the request for the page at `cursor` (on a spawned task inside a Tokio
-    /// runtime, so that it travels without being polled) and decodes the answer.
+    /// runtime, so that it travels without being polled; dropping the result aborts it)
+    /// and decodes the answer.
     fn fetch(&self, cursor: S::Cursor, asked: u32, first: bool) -> Decoding<S> {
         let source = self.source.clone();
         let sending = source.send(PageRequest {
@@ -652,7 +657,12 @@ impl<S: PageSource> Paginator<S> {
     }
 }
 
-/// A task the paginator spawned, awaited with its panic resumed here.
+/// A task the paginator spawned, aborted when this handle is dropped.
+///
+/// A spawned task outlives its `JoinHandle`: without the abort, a listing dropped while
+/// a page request waits (in the rate limiter, for a connection, for the answer) would
+/// leave the request to go out anyway, using the rate budget and the service for
+/// nobody. A task that has already finished is unaffected.
 struct Task<T>(tokio::task::JoinHandle<T>);
 
 impl<T> Future for Task<T> {
@@ -668,8 +678,14 @@ impl<T> Future for Task<T> {
     }
 }
 
+impl<T> Drop for Task<T> {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
 /// `sending` on a spawned task when a Tokio runtime is running (so the request goes
-/// out without being polled), else as it is.
+/// out without being polled; dropping the result aborts it), else as it is.
 fn spawned<E: From<PaginationError> + Send + 'static>(
     operation: &'static str,
     sending: Sending<E>,
@@ -686,7 +702,8 @@ fn spawned<E: From<PaginationError> + Send + 'static>(
 
 /// Decodes the answer to the page at `cursor`, asked for with `asked` items: on Tokio's
 /// blocking pool when a Tokio runtime is running (the caller's thread stays free to send
-/// the next request), else right here, when awaited.
+/// the next request; dropping the result before the pool starts it cancels it), else
+/// right here, when awaited.
 fn decode<S: PageSource>(
     source: S,
     cursor: S::Cursor,

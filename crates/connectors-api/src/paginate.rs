@@ -33,6 +33,8 @@ use connkit_client::Page;
 /// [`PaginationError::RepeatedPage`](crate::PaginationError::RepeatedPage) ("the
 /// service answered offset 250 with the same 250 items as offset 0: it ignores
 /// `offset`; …"), rather than the same connectors until the total or the time limit.
+/// Dropping the paginator or its stream aborts the requests it has under way, also
+/// those still waiting in the rate limiter.
 ///
 /// [`timeout`](connkit_client::Paginator::timeout) (or
 /// [`deadline`](connkit_client::Paginator::deadline)) bounds the whole listing: every

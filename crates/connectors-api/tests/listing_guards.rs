@@ -1,11 +1,15 @@
 //! Issue 20, for `getConnectorList`: a server that ignores `offset` ends a listing in an
-//! error instead of the same connectors again and again.
+//! error instead of the same connectors again and again, and a listing dropped while
+//! its request waits in the rate limiter sends nothing afterwards.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
+use std::time::Duration;
 
 use connkit_connectors::{Client, Error, PaginationError};
-use connkit_transport::HttpBackend;
+use connkit_sandbox::Sandbox;
+use connkit_transport::{HttpBackend, RateLimit, RateLimiter};
+use futures::StreamExt;
 use hyper_util::rt::TokioIo;
 
 /// A loopback HTTP/1.1 server that ignores `offset` (and `limit`): every request gets
@@ -97,4 +101,41 @@ async fn a_server_that_ignores_offset_is_an_error_rather_than_the_same_connector
         let sent = server.requests.load(Ordering::SeqCst);
         assert!(sent <= 2 + 2 * concurrency, "{sent} requests ({total:?})");
     }
+}
+
+#[tokio::test]
+async fn a_dropped_listing_sends_nothing_after_the_drop() {
+    let sandbox = Sandbox::builder().seed(5).build().expect("sandbox");
+    let server = sandbox
+        .serve("127.0.0.1:0".parse().expect("address"))
+        .await
+        .expect("serve");
+    // One request a second: the first uses the budget, the listing's waits.
+    let limiter = RateLimiter::new(1, Duration::from_secs(1)).expect("limit");
+    let backend = HttpBackend::new().expect("backend");
+    let transport = RateLimit::new(backend, limiter);
+    let client = Client::new(&server.base_url(), Arc::new(transport)).expect("client");
+    client
+        .list_connectors()
+        .limit(1)
+        .send()
+        .await
+        .expect("a first list");
+
+    let mut listing = client.list_connectors().into_paginator().into_stream();
+    let waiting = tokio::time::timeout(Duration::from_millis(200), listing.next()).await;
+    assert!(
+        waiting.is_err(),
+        "the listing's request waits in the limiter"
+    );
+    drop(listing);
+
+    // Long past the moment the limiter would have let it go.
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let lists = sandbox
+        .stats()
+        .by_operation
+        .get("getConnectorList")
+        .copied();
+    assert_eq!(lists, Some(1), "only the first list reached the server");
 }
