@@ -23,6 +23,12 @@
 //!   [`ClientBuilder::config`].
 //! - Shared with the ISC client (`connkit-client`): request assembly and path encoding,
 //!   the paginator engine, and the transport choice of the builder.
+//! - Runtime: await the calls inside a Tokio runtime with I/O and timers enabled
+//!   (`#[tokio::main]`, or `tokio::runtime::Builder` with `enable_all()`), which the
+//!   standard transport's HTTP backend, timeouts and retries run on. Outside any Tokio
+//!   runtime a call fails with an [`Error::Transport`] holding
+//!   [`TransportError::NoRuntime`](connkit_transport::TransportError::NoRuntime), not a
+//!   panic.
 //!
 //! ```
 //! # #[tokio::main(flavor = "current_thread")]
