@@ -99,12 +99,13 @@ proptest! {
     }
 }
 
-#[tokio::test]
-async fn the_next_page_is_fetched_while_the_current_one_is_used() {
+/// A sandbox whose first demo app has `n` connectors more; that app's id, and an
+/// in-process client of the sandbox.
+async fn sandbox_with_connectors(n: usize) -> (Sandbox, String, Client) {
     let sandbox = Sandbox::new();
     let app = sandbox.c1().demo_app_ids()[0].clone();
     let client = Client::new("https://sandbox.invalid", Arc::new(sandbox.clone())).unwrap();
-    for n in 0..28 {
+    for n in 0..n {
         client
             .create_delegated_connector(&app, "catalog-okta")
             .display_name(format!("c{n}"))
@@ -112,6 +113,12 @@ async fn the_next_page_is_fetched_while_the_current_one_is_used() {
             .await
             .unwrap();
     }
+    (sandbox, app, client)
+}
+
+#[tokio::test]
+async fn the_next_page_is_fetched_while_the_current_one_is_used() {
+    let (sandbox, app, client) = sandbox_with_connectors(28).await;
     sandbox.reset_stats();
     let mut pages = client.list_connectors(&app).page_size(10).into_paginator();
     let first = pages.next_page().await.unwrap().unwrap();
@@ -141,17 +148,7 @@ async fn the_next_page_is_fetched_while_the_current_one_is_used() {
 
 #[tokio::test]
 async fn a_listing_dropped_after_its_first_item_never_sends_the_page_it_prefetched() {
-    let sandbox = Sandbox::new();
-    let app = sandbox.c1().demo_app_ids()[0].clone();
-    let setup = Client::new("https://sandbox.invalid", Arc::new(sandbox.clone())).unwrap();
-    for n in 0..11 {
-        setup
-            .create_delegated_connector(&app, "catalog-okta")
-            .display_name(format!("c{n}"))
-            .send()
-            .await
-            .unwrap();
-    }
+    let (sandbox, app, _) = sandbox_with_connectors(11).await;
     let server = sandbox.serve("127.0.0.1:0".parse().unwrap()).await.unwrap();
     // One request a second: the first page uses the budget, the prefetch waits.
     let limiter = RateLimiter::new(1, Duration::from_secs(1)).unwrap();

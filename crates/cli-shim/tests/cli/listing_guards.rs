@@ -12,17 +12,9 @@ const TWO_CONNECTORS: &str =
 fn a_server_that_ignores_offset_ends_the_listing_with_what_it_did() {
     let env = Env::new();
     let server = CannedAnswer::serve(TWO_CONNECTORS);
-    let args = [
-        "--timeout",
-        "20s",
-        "-o",
-        "ndjson",
-        "connectors",
-        "list",
-        "--all",
-        "--limit",
-        "2",
-    ];
+    let args: Vec<&str> = "--timeout 20s -o ndjson connectors list --all --limit 2"
+        .split(' ')
+        .collect();
     let run = server.run(&env, &args).code(1);
     let scripts: Vec<String> = run
         .stdout
