@@ -23,6 +23,12 @@
 //!   [`ClientBuilder::config`].
 //! - Shared with the ISC client (`connkit-client`): request assembly and path encoding,
 //!   the paginator engine, and the transport choice of the builder.
+//! - Runtime: await the calls inside a Tokio runtime with I/O and timers enabled
+//!   (`#[tokio::main]`, or `tokio::runtime::Builder` with `enable_all()`), which the
+//!   standard transport's HTTP backend, timeouts and retries run on. Outside any Tokio
+//!   runtime a call fails with an [`Error::Transport`] holding
+//!   [`TransportError::NoRuntime`](connkit_transport::TransportError::NoRuntime), not a
+//!   panic.
 //!
 //! ```
 //! # #[tokio::main(flavor = "current_thread")]
@@ -63,7 +69,7 @@ mod paginate;
 pub use auth::AssertionAuth;
 pub use client::{default_retry_policy, Client, ClientBuilder};
 pub use config::{ENV_ACCESS_TOKEN, ENV_CLIENT_ID, ENV_CLIENT_SECRET, ENV_SERVER_URL, SETTINGS};
-pub use connkit_client::{DecodeFailure, ErrorKind, ErrorMetadata};
+pub use connkit_client::{DecodeFailure, ErrorKind, ErrorMetadata, PaginationError};
 pub use credentials::{audience_of, encode_secret, host_of, C1Credentials, SECRET_PREFIX};
 pub use error::{Error, Result, ServiceError, TRACE_ID_HEADER};
 pub use fluent::Call;

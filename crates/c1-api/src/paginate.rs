@@ -17,7 +17,8 @@ use crate::ops::{ListConnectors, PAGE_SIZE_RANGE};
 /// - A token the service already sent is an [`Error::RepeatedPageToken`], not a loop.
 /// - Inside a Tokio runtime the next page is requested (on a spawned task) as soon as
 ///   the current one is decoded, so it travels while the caller works through the
-///   current one; at most two pages are in memory.
+///   current one; at most two pages are in memory. Dropping the paginator or its
+///   stream aborts that request, also while it waits in the rate limiter.
 /// - [`timeout`](connkit_client::Paginator::timeout) bounds the whole listing.
 /// - The first error ends pagination and is returned.
 ///

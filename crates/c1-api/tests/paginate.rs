@@ -1,6 +1,6 @@
 //! The token paginator: no connector lost or repeated for any total and page size, a
-//! repeated token is an error rather than a loop, and the next page is fetched while
-//! the current one is worked through.
+//! repeated token is an error rather than a loop, the next page is fetched while the
+//! current one is worked through, and a dropped listing drops that request too.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -8,7 +8,8 @@ use std::time::Duration;
 use bytes::Bytes;
 use connkit_c1::{Client, Error};
 use connkit_sandbox::Sandbox;
-use connkit_transport::{Transport, TransportError};
+use connkit_transport::{HttpBackend, RateLimit, RateLimiter, Transport, TransportError};
+use futures::StreamExt;
 use proptest::prelude::*;
 use serde_json::json;
 
@@ -98,12 +99,13 @@ proptest! {
     }
 }
 
-#[tokio::test]
-async fn the_next_page_is_fetched_while_the_current_one_is_used() {
+/// A sandbox whose first demo app has `n` connectors more; that app's id, and an
+/// in-process client of the sandbox.
+async fn sandbox_with_connectors(n: usize) -> (Sandbox, String, Client) {
     let sandbox = Sandbox::new();
     let app = sandbox.c1().demo_app_ids()[0].clone();
     let client = Client::new("https://sandbox.invalid", Arc::new(sandbox.clone())).unwrap();
-    for n in 0..28 {
+    for n in 0..n {
         client
             .create_delegated_connector(&app, "catalog-okta")
             .display_name(format!("c{n}"))
@@ -111,6 +113,12 @@ async fn the_next_page_is_fetched_while_the_current_one_is_used() {
             .await
             .unwrap();
     }
+    (sandbox, app, client)
+}
+
+#[tokio::test]
+async fn the_next_page_is_fetched_while_the_current_one_is_used() {
+    let (sandbox, app, client) = sandbox_with_connectors(28).await;
     sandbox.reset_stats();
     let mut pages = client.list_connectors(&app).page_size(10).into_paginator();
     let first = pages.next_page().await.unwrap().unwrap();
@@ -135,5 +143,28 @@ async fn the_next_page_is_fetched_while_the_current_one_is_used() {
         .await
         .unwrap();
     assert_eq!(capped.len(), 10);
+    assert_eq!(sandbox.stats().by_operation.get("c1.List"), Some(&1));
+}
+
+#[tokio::test]
+async fn a_listing_dropped_after_its_first_item_never_sends_the_page_it_prefetched() {
+    let (sandbox, app, _) = sandbox_with_connectors(11).await;
+    let server = sandbox.serve("127.0.0.1:0".parse().unwrap()).await.unwrap();
+    // One request a second: the first page uses the budget, the prefetch waits.
+    let limiter = RateLimiter::new(1, Duration::from_secs(1)).unwrap();
+    let transport = RateLimit::new(HttpBackend::new().unwrap(), limiter);
+    let client = Client::new(&server.base_url(), Arc::new(transport)).unwrap();
+    sandbox.reset_stats();
+
+    let mut listing = client
+        .list_connectors(&app)
+        .page_size(10)
+        .into_paginator()
+        .into_stream();
+    listing.next().await.unwrap().unwrap();
+    drop(listing);
+
+    // Long past the moment the limiter would have let the prefetch go.
+    tokio::time::sleep(Duration::from_millis(1500)).await;
     assert_eq!(sandbox.stats().by_operation.get("c1.List"), Some(&1));
 }

@@ -3,21 +3,23 @@
 //!
 //! The engine is the same for both: an item cap, a deadline for the whole listing, the
 //! next page requested while the current one is handed out, decoding off the polling
-//! task, loop protection (a cursor seen twice is an error), and `Unpin` streams. What
-//! differs is the cursor: an offset can seek, so once the total is known the remaining
-//! pages are requested several at a time; a page token is only known from the page
-//! before it.
+//! task, loop protection (a cursor seen twice is an error, and so is an offset answered
+//! with the very page before it), page requests that end with the listing, and `Unpin`
+//! streams. What differs is the cursor: an offset can seek, so once the total is known
+//! the remaining pages are requested several at a time; a page token is only known from
+//! the page before it.
 
 use std::collections::{HashSet, VecDeque};
 use std::fmt;
 use std::future::Future;
-use std::hash::Hash;
+use std::hash::{DefaultHasher, Hash, Hasher};
 use std::pin::Pin;
+use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use connkit_transport::Deadline;
-use futures::future::{self, Either, TryFutureExt};
+use futures::future::{self, Either};
 use futures::stream::{self, Stream, StreamExt};
 
 use crate::stream::ListStream;
@@ -196,6 +198,20 @@ pub enum PaginationError {
         /// The repeated cursor (the page token itself, for token paging).
         cursor: String,
     },
+    /// The service answered an offset with the very page it had answered the offset
+    /// before with: it ignores the offset, and following it would hand out the same
+    /// items again and again until the listing's total or time limit.
+    #[error("{operation}: the service answered offset {offset} with the same {items} items as offset {previous}: it ignores `offset`; stopping instead of repeating them")]
+    RepeatedPage {
+        /// The list operation.
+        operation: &'static str,
+        /// Where the repeated page was asked for.
+        offset: u64,
+        /// Where the page it repeats was asked for.
+        previous: u64,
+        /// How many items the page holds.
+        items: usize,
+    },
     /// The listing's [`timeout`](Paginator::timeout) or
     /// [`deadline`](Paginator::deadline) passed.
     #[error("{operation}: the listing's time limit of {after:?} ran out")]
@@ -213,13 +229,22 @@ pub enum PaginationError {
     },
 }
 
+/// A page fetched and decoded, with where it was asked for.
+struct Fetched<S: PageSource> {
+    page: S::Page,
+    cursor: S::Cursor,
+    /// How many items were asked for.
+    asked: u32,
+    /// A hash of the raw body, to tell a page the service repeated from a new one.
+    body: u64,
+}
+
 /// A page being fetched and decoded.
 type Decoding<S> =
-    Pin<Box<dyn Future<Output = Result<<S as PageSource>::Page, <S as PageSource>::Error>> + Send>>;
-/// The planned pages of a listing whose total is known, in order, with what each asked.
-type PageStream<S> = Pin<
-    Box<dyn Stream<Item = Result<(<S as PageSource>::Page, u32), <S as PageSource>::Error>> + Send>,
->;
+    Pin<Box<dyn Future<Output = Result<Fetched<S>, <S as PageSource>::Error>> + Send>>;
+/// The planned pages of a listing whose total is known, in order.
+type PageStream<S> =
+    Pin<Box<dyn Stream<Item = Result<Fetched<S>, <S as PageSource>::Error>> + Send>>;
 
 /// Every item of a listing, page by page.
 ///
@@ -227,7 +252,9 @@ type PageStream<S> = Pin<
 ///   when the service reported one (no request past the end), or at the
 ///   [item cap](Paginator::max_items).
 /// - A cursor the service already pointed at is a
-///   [`PaginationError::RepeatedCursor`], not a loop.
+///   [`PaginationError::RepeatedCursor`], not a loop; an offset answered with the same
+///   body as the offset before it (a service that ignores the offset) is a
+///   [`PaginationError::RepeatedPage`], returned instead of the repeated items.
 /// - As soon as a page is decoded the next one is requested (on a spawned task inside a
 ///   Tokio runtime), so it travels while the caller works through the current one;
 ///   decoding runs on Tokio's blocking pool. At most two pages are in memory.
@@ -237,6 +264,9 @@ type PageStream<S> = Pin<
 /// - [`timeout`](Paginator::timeout) bounds the whole listing: every request carries
 ///   the [`Deadline`], and no page is requested after it.
 /// - The first error ends pagination and is returned.
+/// - Dropping the paginator (or its stream) aborts the page requests it started, and
+///   the decoding not yet under way: no request keeps waiting in a rate limiter or
+///   reaches the service for nobody.
 #[must_use = "a paginator does nothing until polled"]
 pub struct Paginator<S: PageSource> {
     source: S,
@@ -251,6 +281,8 @@ pub struct Paginator<S: PageSource> {
     fetched: u64,
     total: Option<u64>,
     seen: HashSet<S::Cursor>,
+    /// The position and body hash of the last non-empty page fetched at a position.
+    previous: Option<(u64, u64)>,
     state: State<S>,
     /// Items of the current page not yet returned by `try_next`.
     buffer: VecDeque<S::Item>,
@@ -262,11 +294,7 @@ enum State<S: PageSource> {
     /// Nothing fetched yet; an error found up front waits here to be returned.
     Start(Option<S::Error>),
     /// The next page is being fetched (or is fetched and decoded).
-    InFlight {
-        cursor: S::Cursor,
-        asked: u32,
-        page: Decoding<S>,
-    },
+    InFlight(Decoding<S>),
     /// The remaining pages (the total is known), requested and decoded ahead, in order.
     Concurrent(PageStream<S>),
     /// The next call returns this error (found after the page that caused it was
@@ -305,6 +333,7 @@ impl<S: PageSource> Paginator<S> {
             fetched: 0,
             total: None,
             seen: HashSet::new(),
+            previous: None,
             state: State::Start(None),
             buffer: VecDeque::new(),
             deadline: None,
@@ -391,7 +420,8 @@ impl<S: PageSource> Paginator<S> {
     }
 
     /// Sends the request for the page at `cursor` (on a spawned task inside a Tokio
-    /// runtime, so that it travels without being polled) and decodes the answer.
+    /// runtime, so that it travels without being polled; dropping the result aborts it)
+    /// and decodes the answer.
     fn fetch(&self, cursor: S::Cursor, asked: u32, first: bool) -> Decoding<S> {
         let source = self.source.clone();
         let sending = source.send(PageRequest {
@@ -403,7 +433,7 @@ impl<S: PageSource> Paginator<S> {
         let sending = spawned(source.operation_id(), sending);
         Box::pin(async move {
             let response = sending.await?;
-            decode(source, cursor, response).await
+            decode(source, cursor, asked, response).await
         })
     }
 
@@ -426,8 +456,8 @@ impl<S: PageSource> Paginator<S> {
                     return Err(expired);
                 }
             }
-            let (page, cursor, asked, first) = match std::mem::replace(&mut self.state, State::Done)
-            {
+            // Whatever fails below leaves the listing done.
+            let (fetched, first) = match std::mem::replace(&mut self.state, State::Done) {
                 State::Done => return Ok(None),
                 State::Start(Some(error)) | State::Failed(error) => return Err(error),
                 State::Start(None) => {
@@ -436,47 +466,67 @@ impl<S: PageSource> Paginator<S> {
                     let Some(asked) = self.limit_at(&cursor) else {
                         return Ok(None);
                     };
-                    let page = self.fetch(cursor.clone(), asked, true).await?;
-                    (page, cursor, asked, true)
+                    (self.fetch(cursor, asked, true).await?, true)
                 }
-                State::InFlight {
-                    cursor,
-                    asked,
-                    page,
-                } => (page.await?, cursor, asked, false),
+                State::InFlight(page) => (page.await?, false),
                 State::Concurrent(mut pages) => {
                     let Some(fetched) = pages.next().await else {
                         return Ok(None);
                     };
-                    let (page, asked) = fetched?;
+                    let fetched = fetched?;
+                    self.check_advanced(&fetched)?;
                     // One page at a time, a short page ends pagination, as without a
                     // total (the collection shrank); the request already sent for the
                     // next page is dropped.
-                    if self.concurrency > 1 || S::meta(&page).len as u64 >= u64::from(asked) {
+                    let full = S::meta(&fetched.page).len as u64 >= u64::from(fetched.asked);
+                    if self.concurrency > 1 || full {
                         self.state = State::Concurrent(pages);
                     }
-                    match self.deliver(page) {
+                    match self.deliver(fetched.page) {
                         Some(page) => return Ok(Some(page)),
                         None => continue,
                     }
                 }
             };
-            self.advance(&page, &cursor, asked, first);
-            if let Some(page) = self.deliver(page) {
+            self.check_advanced(&fetched)?;
+            self.advance(&fetched, first);
+            if let Some(page) = self.deliver(fetched.page) {
                 return Ok(Some(page));
             }
         }
     }
 
-    /// Decides, from the page just fetched at `cursor`, what comes next, and sends for
-    /// it right away.
-    fn advance(&mut self, page: &S::Page, cursor: &S::Cursor, asked: u32, first: bool) {
-        let meta = S::meta(page);
+    /// Fails if `fetched` is, byte for byte, the non-empty page fetched before it at
+    /// another offset: a service that ignores the offset answers every offset so, and
+    /// the listing would hand out the same items until its total or time limit. Cursors
+    /// without a position (page tokens) are left to the repeated-cursor check: there the
+    /// service itself names the next page.
+    fn check_advanced(&mut self, fetched: &Fetched<S>) -> Result<(), S::Error> {
+        let items = S::meta(&fetched.page).len;
+        let Some(offset) = fetched.cursor.position().filter(|_| items > 0) else {
+            return Ok(());
+        };
+        match self.previous.replace((offset, fetched.body)) {
+            Some((previous, body)) if body == fetched.body => Err(PaginationError::RepeatedPage {
+                operation: self.source.operation_id(),
+                offset,
+                previous,
+                items,
+            }
+            .into()),
+            _ => Ok(()),
+        }
+    }
+
+    /// Decides, from the page just fetched, what comes next, and sends for it right
+    /// away.
+    fn advance(&mut self, fetched: &Fetched<S>, first: bool) {
+        let meta = S::meta(&fetched.page);
         if first {
             self.total = meta.total;
         }
         self.fetched += meta.len as u64;
-        self.state = match cursor.after(&meta, asked) {
+        self.state = match fetched.cursor.after(&meta, fetched.asked) {
             None => State::Done,
             Some(next) if !self.seen.insert(next.clone()) => State::Failed(
                 PaginationError::RepeatedCursor {
@@ -491,11 +541,7 @@ impl<S: PageSource> Paginator<S> {
                 }
                 _ => match self.limit_at(&next) {
                     None => State::Done,
-                    Some(asked) => State::InFlight {
-                        page: self.fetch(next.clone(), asked, false),
-                        cursor: next,
-                        asked,
-                    },
+                    Some(asked) => State::InFlight(self.fetch(next, asked, false)),
                 },
             },
         };
@@ -531,7 +577,7 @@ impl<S: PageSource> Paginator<S> {
                             deadline,
                         })
                         .await?;
-                    Ok(decode(source, cursor, response).map_ok(move |page| (page, asked)))
+                    Ok(decode(source, cursor, asked, response))
                 }
             })
             .buffered(self.concurrency)
@@ -611,8 +657,35 @@ impl<S: PageSource> Paginator<S> {
     }
 }
 
+/// A task the paginator spawned, aborted when this handle is dropped.
+///
+/// A spawned task outlives its `JoinHandle`: without the abort, a listing dropped while
+/// a page request waits (in the rate limiter, for a connection, for the answer) would
+/// leave the request to go out anyway, using the rate budget and the service for
+/// nobody. A task that has already finished is unaffected.
+struct Task<T>(tokio::task::JoinHandle<T>);
+
+impl<T> Future for Task<T> {
+    /// The task's output, or `None` if it was cancelled (the runtime is shutting down).
+    type Output = Option<T>;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<T>> {
+        Pin::new(&mut self.0).poll(cx).map(|joined| match joined {
+            Ok(output) => Some(output),
+            Err(error) if error.is_panic() => std::panic::resume_unwind(error.into_panic()),
+            Err(_cancelled) => None,
+        })
+    }
+}
+
+impl<T> Drop for Task<T> {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
 /// `sending` on a spawned task when a Tokio runtime is running (so the request goes
-/// out without being polled), else as it is.
+/// out without being polled; dropping the result aborts it), else as it is.
 fn spawned<E: From<PaginationError> + Send + 'static>(
     operation: &'static str,
     sending: Sending<E>,
@@ -620,38 +693,60 @@ fn spawned<E: From<PaginationError> + Send + 'static>(
     let Ok(runtime) = tokio::runtime::Handle::try_current() else {
         return sending;
     };
-    let task = runtime.spawn(sending);
+    let task = Task(runtime.spawn(sending));
     Box::pin(async move {
-        match task.await {
-            Ok(response) => response,
-            Err(error) if error.is_panic() => std::panic::resume_unwind(error.into_panic()),
-            Err(_cancelled) => Err(PaginationError::Cancelled { operation }.into()),
-        }
+        task.await
+            .unwrap_or_else(|| Err(PaginationError::Cancelled { operation }.into()))
     })
 }
 
-/// Decodes an answer: on Tokio's blocking pool when a Tokio runtime is running (the
-/// caller's thread stays free to send the next request), else right here, when awaited.
+/// Decodes the answer to the page at `cursor`, asked for with `asked` items: on Tokio's
+/// blocking pool when a Tokio runtime is running (the caller's thread stays free to send
+/// the next request; dropping the result before the pool starts it cancels it), else
+/// right here, when awaited.
 fn decode<S: PageSource>(
     source: S,
     cursor: S::Cursor,
+    asked: u32,
     response: http::Response<Bytes>,
 ) -> Decoding<S> {
+    let body = body_hash(response.body());
     let Ok(runtime) = tokio::runtime::Handle::try_current() else {
-        return Box::pin(future::lazy(move |_| source.decode(&cursor, response)));
+        return Box::pin(future::lazy(move |_| {
+            let page = source.decode(&cursor, response)?;
+            Ok(Fetched {
+                page,
+                cursor,
+                asked,
+                body,
+            })
+        }));
     };
     // Cheap (the body is reference-counted): kept to decode here should the runtime
     // shut down before the blocking pool ran the task.
     let spare = copy_response(&response);
     let (source_again, cursor_again) = (source.clone(), cursor.clone());
-    let task = runtime.spawn_blocking(move || source.decode(&cursor, response));
+    let task = Task(runtime.spawn_blocking(move || source.decode(&cursor, response)));
     Box::pin(async move {
-        match task.await {
-            Ok(page) => page,
-            Err(error) if error.is_panic() => std::panic::resume_unwind(error.into_panic()),
-            Err(_cancelled) => source_again.decode(&cursor_again, spare),
-        }
+        let page = match task.await {
+            Some(page) => page?,
+            None => source_again.decode(&cursor_again, spare)?,
+        };
+        Ok(Fetched {
+            page,
+            cursor: cursor_again,
+            asked,
+            body,
+        })
     })
+}
+
+/// A hash of a page's raw body: two pages with the same hash are taken to be the same
+/// page (a 64-bit hash; only consecutive pages are compared).
+fn body_hash(body: &[u8]) -> u64 {
+    let mut hasher = DefaultHasher::new();
+    hasher.write(body);
+    hasher.finish()
 }
 
 /// A second handle on a response: same status, version, headers and body bytes.

@@ -1,6 +1,7 @@
 //! The paginator engine against an in-memory list service, for both cursor kinds: no
 //! item lost or repeated for any size, page size, cap and concurrency; no request past
-//! a known total; a repeated page token is an error, not a loop.
+//! a known total; a repeated page token is an error, not a loop; so is an offset the
+//! service ignores.
 
 use std::marker::PhantomData;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -22,12 +23,14 @@ struct ToyPage {
 
 /// A list of `0..len` served in pages; `report_total` says whether answers carry the
 /// total; `stuck_at`, for token paging, makes a page that reached past that index (and
-/// was asked for with a token) point back at the token that led to it.
+/// was asked for with a token) point back at the token that led to it;
+/// `ignores_offset` answers every request with the first page.
 #[derive(Clone)]
 struct ToyList {
     len: u32,
     report_total: bool,
     stuck_at: Option<u32>,
+    ignores_offset: bool,
     requests: Arc<AtomicUsize>,
 }
 
@@ -37,12 +40,14 @@ impl ToyList {
             len,
             report_total,
             stuck_at: None,
+            ignores_offset: false,
             requests: Arc::new(AtomicUsize::new(0)),
         }
     }
 
     /// The answer to a request for `limit` items from index `from`.
     fn answer(&self, from: u32, limit: u32) -> String {
+        let from = if self.ignores_offset { 0 } else { from };
         let end = from.saturating_add(limit).min(self.len);
         let items: Vec<String> = (from.min(end)..end).map(|i| i.to_string()).collect();
         let total = if self.report_total {
@@ -250,4 +255,42 @@ fn an_error_found_up_front_comes_first_and_a_deadline_ends_the_listing() {
     let err = runtime().block_on(expired.try_collect()).unwrap_err();
     assert!(matches!(err.0, PaginationError::Expired { .. }), "{err:?}");
     assert_eq!(list.requests.load(Ordering::SeqCst), 0);
+}
+
+#[test]
+fn an_offset_the_service_ignores_is_an_error_instead_of_the_same_items_again() {
+    for (report_total, concurrency) in [(false, 1), (true, 1), (true, 3)] {
+        let mut list = ToyList::new(100, report_total);
+        list.ignores_offset = true;
+        let mut pages = Paginator::new(toy(&list), Offset(0), 10, 250).concurrency(concurrency);
+        let mut seen = Vec::new();
+        let error = runtime().block_on(async {
+            loop {
+                match pages.try_next().await {
+                    Ok(Some(item)) if seen.len() < 10 => seen.push(item),
+                    Ok(other) => {
+                        panic!("no error (total {report_total}): {other:?} after {seen:?}")
+                    }
+                    Err(error) => return error,
+                }
+            }
+        });
+        // The first page once, never its repeat.
+        assert_eq!(seen, (0..10).collect::<Vec<_>>(), "total {report_total}");
+        assert_eq!(
+            error.0,
+            PaginationError::RepeatedPage {
+                operation: "toyList",
+                offset: 10,
+                previous: 0,
+                items: 10
+            }
+        );
+        assert_eq!(
+            error.0.to_string(),
+            "toyList: the service answered offset 10 with the same 10 items as offset 0: \
+             it ignores `offset`; stopping instead of repeating them"
+        );
+        assert!(runtime().block_on(pages.try_next()).unwrap().is_none());
+    }
 }

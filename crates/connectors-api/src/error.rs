@@ -103,7 +103,9 @@ pub enum Error {
         /// What a lookup after the failure found.
         reconciliation: Reconciliation,
     },
-    /// A listing failed on its own account (a repeated cursor, a cancelled page task).
+    /// A listing failed on its own account: the service repeated a cursor or answered
+    /// a new offset with the page before it (it ignores `offset`), or a page task was
+    /// cancelled.
     #[error(transparent)]
     Pagination(connkit_client::PaginationError),
     /// No complete response could be had (connection, timeout, auth, retries, rate limit).

@@ -101,6 +101,16 @@
 //! [`Deadline`](connkit_transport::Deadline), which the standard stack's timeout, retry
 //! and rate-limit layers respect.
 //!
+//! # Runtime
+//!
+//! Await the client's calls inside a Tokio runtime with I/O and timers enabled
+//! (`#[tokio::main]`, or `tokio::runtime::Builder` with `enable_all()`): the standard
+//! transport's HTTP backend, timeouts, retries and rate limiter run on them. Outside any
+//! Tokio runtime a call fails with an [`Error::Transport`] whose source is
+//! [`TransportError::NoRuntime`](connkit_transport::TransportError::NoRuntime), not a
+//! panic. A transport given as is needs what it needs: the in-process sandbox needs no
+//! runtime, and the [`Paginator`] then decodes its pages on the polling thread.
+//!
 //! # Examples
 //!
 //! Runnable against the in-process sandbox, no network:
@@ -126,7 +136,7 @@ mod settings;
 
 pub use client::{Client, ClientBuilder, IN_PROCESS_BASE_URL};
 pub use connkit_client::Page;
-pub use connkit_client::{DecodeFailure, ErrorKind, ErrorMetadata};
+pub use connkit_client::{DecodeFailure, ErrorKind, ErrorMetadata, PaginationError};
 pub use error::{Error, PreflightRejected, Reconciliation, Result, RetryAfter, ServiceError};
 pub use filter::FilterArg;
 pub use fluent::RequestBuilder;

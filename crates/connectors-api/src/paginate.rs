@@ -27,6 +27,15 @@ use connkit_client::Page;
 /// polling task), so at most about `2n + 1` pages are in memory. The first error ends
 /// pagination and is returned.
 ///
+/// A service that ignores `offset` answers every page with the first one: the page
+/// that repeats the page before it byte for byte is not handed out, and the listing
+/// ends with an [`Error::Pagination`] holding a
+/// [`PaginationError::RepeatedPage`](crate::PaginationError::RepeatedPage) ("the
+/// service answered offset 250 with the same 250 items as offset 0: it ignores
+/// `offset`; …"), rather than the same connectors until the total or the time limit.
+/// Dropping the paginator or its stream aborts the requests it has under way, also
+/// those still waiting in the rate limiter.
+///
 /// [`timeout`](connkit_client::Paginator::timeout) (or
 /// [`deadline`](connkit_client::Paginator::deadline)) bounds the whole listing: every
 /// request carries the [`Deadline`](connkit_transport::Deadline), so the standard

@@ -187,3 +187,39 @@ async fn a_404_names_the_connector_once() {
         "{text}"
     );
 }
+
+#[test]
+fn outside_a_tokio_runtime_a_call_says_what_it_needs_instead_of_panicking() {
+    use futures::FutureExt as _;
+
+    let client = Client::builder()
+        .base_url("https://acme.api.identitynow.com")
+        .token("t")
+        .build()
+        .expect("client");
+    // Polled once on this thread, where no Tokio runtime runs.
+    let err = client
+        .get_connector("x")
+        .send()
+        .now_or_never()
+        .expect("refused at once")
+        .unwrap_err();
+    assert!(
+        matches!(
+            &err,
+            Error::Transport {
+                source: TransportError::NoRuntime,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    assert_eq!(
+        chain(&err),
+        [
+            "getConnector: no usable response",
+            "connkit's HTTP client needs a Tokio runtime with I/O and timers enabled \
+             (tokio::runtime::Builder::enable_all); none is running",
+        ]
+    );
+}

@@ -56,8 +56,9 @@ impl TlsBackend {
 /// Errors: [`TransportError::Connect`] (refused, DNS, TLS handshake),
 /// [`TransportError::UntrustedCertificate`] (the server's certificate is not trusted),
 /// [`TransportError::Timeout`] with phase `Connect`, [`TransportError::Network`] (reset,
-/// closed early, truncated body), [`TransportError::InvalidRequest`]. Every HTTP status
-/// is `Ok`.
+/// closed early, truncated body), [`TransportError::InvalidRequest`],
+/// [`TransportError::NoRuntime`] when sent outside a Tokio runtime (it needs one with
+/// I/O and timers enabled). Every HTTP status is `Ok`.
 #[derive(Clone, Debug)]
 pub struct HttpBackend {
     imp: imp::Backend,
@@ -179,6 +180,8 @@ impl Transport for HttpBackend {
         &self,
         request: http::Request<Bytes>,
     ) -> Result<http::Response<Bytes>, TransportError> {
+        // reqwest would panic outside a Tokio runtime.
+        crate::runtime::require()?;
         self.imp.send(request).await
     }
 }

@@ -10,6 +10,7 @@
 //! | [`RateLimit`](crate::RateLimit) layer | what the inner transport answered | [`RateLimited`](TransportError::RateLimited) when no slot opens before the request's [`Deadline`](crate::Deadline); the inner error |
 //! | [`AuthLayer`](crate::AuthLayer) | what the inner transport answered, including a 401 that survived one refresh and replay | [`Auth`](TransportError::Auth) when no token could be had; the inner error |
 //! | configuration ([`ConfigSources`](crate::ConfigSources), [`BaseUrl`](crate::BaseUrl), builders) | — | [`Config`](TransportError::Config) |
+//! | backend, [`Timeout`](crate::Timeout), [`Retry`](crate::Retry) (before a backoff), [`RateLimit`](crate::RateLimit) (before a wait), outside a Tokio runtime | — | [`NoRuntime`](TransportError::NoRuntime) |
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -118,6 +119,13 @@ pub enum TransportError {
     /// [`ConfigError::problem`] says which.
     #[error(transparent)]
     Config(#[from] ConfigError),
+    /// The request was sent where no Tokio runtime is running (a plain
+    /// `futures::executor::block_on`, another async runtime, a synchronous thread).
+    /// The HTTP backend makes its connections on Tokio's I/O driver and the timeout,
+    /// retry and rate-limit layers wait on its timers: send from inside a runtime built
+    /// with both (`#[tokio::main]`, or `tokio::runtime::Builder` with `enable_all`).
+    #[error("connkit's HTTP client needs a Tokio runtime with I/O and timers enabled (tokio::runtime::Builder::enable_all); none is running")]
+    NoRuntime,
 }
 
 impl TransportError {

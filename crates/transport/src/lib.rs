@@ -35,6 +35,17 @@
 //! to 60 s), the `auto` rate-limit policy, a `tracing` span per attempt, per-attempt
 //! timeout 30 s, connect timeout 10 s.
 //!
+//! # Runtime
+//!
+//! Sending needs a Tokio runtime with I/O and timers enabled: `#[tokio::main]`, or a
+//! `tokio::runtime::Builder` (a `current_thread` one will do) with `enable_all()`. The
+//! [`HttpBackend`] makes its connections on Tokio's I/O driver, and the [`Timeout`],
+//! [`Retry`] and [`RateLimit`] layers wait on its timers. A request sent where no Tokio
+//! runtime runs (`futures::executor::block_on`, another executor, a plain thread) fails
+//! with [`TransportError::NoRuntime`] rather than a panic. Tokio cannot be asked whether
+//! a running runtime has its drivers enabled, so inside a runtime built without
+//! `enable_io` or `enable_time` it is Tokio that panics, naming the missing driver.
+//!
 //! # Rate limiting
 //!
 //! [`RateLimitPolicy::Auto`] (the default) starts at ISC's documented 100 requests per
@@ -152,6 +163,7 @@ mod rate_limit;
 mod redact;
 mod request;
 mod retry;
+mod runtime;
 mod settings;
 mod stack;
 #[cfg(any(test, feature = "test-util"))]

@@ -236,7 +236,7 @@ impl<T: Transport> Transport for Retry<T> {
                 return give_up(attempt);
             }
             tracing::debug!(attempt, wait_ms = wait.as_millis() as u64, "retrying");
-            tokio::time::sleep(wait).await;
+            crate::runtime::sleep(wait).await?;
             attempt += 1;
         }
     }

@@ -71,6 +71,8 @@ impl<T: Transport> Transport for Timeout<T> {
         let Some(ends) = ends else {
             return self.inner.send(request).await;
         };
+        // Tokio's timer would panic outside a runtime.
+        crate::runtime::require()?;
         match tokio::time::timeout_at(ends.into(), self.inner.send(request)).await {
             Ok(result) => result,
             Err(_elapsed) => Err(TransportError::Timeout {

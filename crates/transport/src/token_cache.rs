@@ -177,8 +177,9 @@ impl TokenCache {
 
     /// Takes the lock for fetching `key`'s token, waiting while another process holds
     /// it, at most until `deadline` (else for [`LOCK_WAIT`](Self::LOCK_WAIT)). `None`
-    /// when the lock could not be had in time or the lock file cannot be opened: then
-    /// the caller fetches without it (at worst one more token request, never a hang).
+    /// when the lock could not be had in time, the lock file cannot be opened, or it is
+    /// held and no Tokio runtime is running to wait on: then the caller fetches without
+    /// it (at worst one more token request, never a hang or a panic).
     pub async fn fetch_lock(&self, key: &TokenKey, deadline: Option<Instant>) -> Option<FetchLock> {
         let path = self.dir.join(format!(".{:016x}.lock", fnv1a(key)));
         let file = crate::private_file::create_private_dir(&self.dir)
@@ -196,7 +197,9 @@ impl TokenCache {
             match fs4::FileExt::try_lock(&file) {
                 Ok(()) => return Some(FetchLock { file }),
                 Err(fs4::TryLockError::WouldBlock) if Instant::now() + LOCK_POLL < give_up => {
-                    tokio::time::sleep(LOCK_POLL).await;
+                    // Outside a Tokio runtime: no waiting, so no lock (as on any
+                    // failure to take it).
+                    crate::runtime::sleep(LOCK_POLL).await.ok()?;
                 }
                 Err(_) => return None,
             }
@@ -492,6 +495,21 @@ mod tests {
         assert!(cache.fetch_lock(&key(URL, "b"), Some(soon)).await.is_some());
         drop(first);
         assert!(cache.fetch_lock(&key(URL, "a"), Some(soon)).await.is_some());
+        fs::remove_dir_all(cache.dir()).unwrap();
+    }
+
+    #[test]
+    fn outside_a_tokio_runtime_a_held_fetch_lock_is_no_lock_not_a_panic() {
+        use futures::FutureExt as _;
+
+        let cache = cache("lock-no-runtime");
+        let first = cache.fetch_lock(&key(URL, "a"), None).now_or_never();
+        assert!(
+            matches!(first, Some(Some(_))),
+            "a free lock is taken at once"
+        );
+        let second = cache.fetch_lock(&key(URL, "a"), None).now_or_never();
+        assert!(matches!(second, Some(None)), "no waiting without a runtime");
         fs::remove_dir_all(cache.dir()).unwrap();
     }
 

@@ -11,6 +11,7 @@ mod credentials;
 mod embedded;
 mod hardening;
 mod hostile_files;
+mod listing_guards;
 mod name_limit;
 mod odd_answers;
 mod offline;

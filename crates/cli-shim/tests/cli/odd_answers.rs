@@ -3,65 +3,17 @@
 //! (a string where the spec says array); `connkit connectors get` must print the
 //! repaired detail and exit 0, with a note naming the field under `-v`.
 //!
-//! The sandbox cannot produce such an answer, so a tiny loopback HTTP server in the
-//! test answers every request with one canned body and records the request lines.
+//! The sandbox cannot produce such an answer, so a tiny loopback HTTP server
+//! ([`CannedAnswer`]) answers every request with one canned body and records the
+//! request lines.
 
-use std::io::{BufRead, BufReader, Write};
-use std::net::TcpListener;
-use std::sync::{Arc, Mutex};
-use std::thread;
-
-use crate::support::{Env, Run};
+use crate::support::{CannedAnswer, Env};
 
 /// SailPoint's published `ConnectorDetail`, as the models' tests decode it.
 const ISC_DETAIL: &str =
     include_str!("../../../core-models/tests/answers/isc_connector_detail.json");
 /// A ConductorOne `ConnectorServiceGetResponse` with odd members.
 const C1_GET: &str = include_str!("../../../core-models/tests/answers/c1_get_response.json");
-
-/// A loopback HTTP/1.1 server answering every request with `200` and one JSON body.
-struct CannedAnswer {
-    base_url: String,
-    requests: Arc<Mutex<Vec<String>>>,
-}
-
-impl CannedAnswer {
-    fn serve(body: &'static str) -> Self {
-        let listener = TcpListener::bind("127.0.0.1:0").expect("bind a free port");
-        let base_url = format!("http://{}", listener.local_addr().expect("address"));
-        let requests = Arc::new(Mutex::new(Vec::new()));
-        let seen = Arc::clone(&requests);
-        // The thread ends with the test process; each connection gets one answer.
-        thread::spawn(move || {
-            for stream in listener.incoming() {
-                let Ok(mut stream) = stream else { continue };
-                let mut reader = BufReader::new(stream.try_clone().expect("clone stream"));
-                let mut request_line = String::new();
-                if reader.read_line(&mut request_line).is_err() {
-                    continue;
-                }
-                // Skip the headers (no request here has a body).
-                let mut line = String::new();
-                while reader.read_line(&mut line).is_ok_and(|n| n > 2) {
-                    line.clear();
-                }
-                seen.lock()
-                    .expect("lock")
-                    .push(request_line.trim_end().to_owned());
-                let answer = format!(
-                    "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
-                    body.len()
-                );
-                let _ = stream.write_all(answer.as_bytes());
-            }
-        });
-        CannedAnswer { base_url, requests }
-    }
-
-    fn requests(&self) -> Vec<String> {
-        self.requests.lock().expect("lock").clone()
-    }
-}
 
 /// The first line of `stderr` that contains `needle`.
 #[track_caller]
@@ -72,26 +24,14 @@ fn line_with<'a>(stderr: &'a str, needle: &str) -> &'a str {
         .unwrap_or_else(|| panic!("no line with {needle}:\n{stderr}"))
 }
 
-/// `connkit --base-url … --token t ARGS…` against `server`.
-fn run(env: &Env, server: &CannedAnswer, args: &[&str]) -> Run {
-    let mut all = vec![
-        "--base-url",
-        &server.base_url,
-        "--token",
-        "t",
-        "--retries",
-        "0",
-    ];
-    all.extend_from_slice(args);
-    env.run(all)
-}
-
 #[test]
 fn connectors_get_prints_sailpoints_published_detail() {
     let env = Env::new();
     let server = CannedAnswer::serve(ISC_DETAIL);
 
-    let quiet = run(&env, &server, &["-o", "json", "connectors", "get", "jdbc"]).ok();
+    let quiet = server
+        .run(&env, &["-o", "json", "connectors", "get", "jdbc"])
+        .ok();
     let detail = quiet.json();
     assert_eq!(detail["uploadedFiles"], serde_json::json!([]));
     assert_eq!(detail["name"], "JDBC");
@@ -104,12 +44,9 @@ fn connectors_get_prints_sailpoints_published_detail() {
     // A member read in its clear other shape is no warning: only `-v` tells.
     assert!(!quiet.stderr.contains("uploadedFiles"), "{}", quiet.stderr);
 
-    let verbose = run(
-        &env,
-        &server,
-        &["-v", "-o", "json", "connectors", "get", "jdbc"],
-    )
-    .ok();
+    let verbose = server
+        .run(&env, &["-v", "-o", "json", "connectors", "get", "jdbc"])
+        .ok();
     assert_eq!(verbose.json(), detail);
     let note = line_with(&verbose.stderr, "connkit::repair");
     assert!(note.contains("getConnector"), "{note}");
@@ -136,7 +73,7 @@ fn c1_connectors_get_keeps_the_connector_and_warns_about_what_it_left_out() {
         "2Xa9PzK2",
         "2Xa9Q1oV",
     ];
-    let run = run(&env, &server, &args).ok();
+    let run = server.run(&env, &args).ok();
     let connector = run.json();
     assert_eq!(connector["displayName"], "Okta (production)");
     assert_eq!(connector["description"], "42");

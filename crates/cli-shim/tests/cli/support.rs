@@ -1,10 +1,13 @@
 //! Running the built `connkit` binary: an isolated environment per test, a served
-//! sandbox child process that is always killed, and a minimal HTTP GET for its stats.
+//! sandbox child process that is always killed, a minimal HTTP GET for its stats, and
+//! a loopback server with one canned answer for what the sandbox never answers.
 
 use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpStream;
+use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
+use std::sync::{Arc, Mutex};
+use std::thread;
 
 /// The binary under test.
 pub const BIN: &str = env!("CARGO_BIN_EXE_connkit");
@@ -250,5 +253,65 @@ impl Drop for Served {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
+    }
+}
+
+/// A loopback HTTP/1.1 server answering every request with `200` and one JSON body,
+/// whatever was asked (a list page at any offset included), recording the request lines.
+pub struct CannedAnswer {
+    pub base_url: String,
+    requests: Arc<Mutex<Vec<String>>>,
+}
+
+impl CannedAnswer {
+    pub fn serve(body: &'static str) -> Self {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind a free port");
+        let base_url = format!("http://{}", listener.local_addr().expect("address"));
+        let requests = Arc::new(Mutex::new(Vec::new()));
+        let seen = Arc::clone(&requests);
+        // The thread ends with the test process; each connection gets one answer.
+        thread::spawn(move || {
+            for stream in listener.incoming() {
+                let Ok(mut stream) = stream else { continue };
+                let mut reader = BufReader::new(stream.try_clone().expect("clone stream"));
+                let mut request_line = String::new();
+                if reader.read_line(&mut request_line).is_err() {
+                    continue;
+                }
+                // Skip the headers (no request here has a body).
+                let mut line = String::new();
+                while reader.read_line(&mut line).is_ok_and(|n| n > 2) {
+                    line.clear();
+                }
+                seen.lock()
+                    .expect("lock")
+                    .push(request_line.trim_end().to_owned());
+                let answer = format!(
+                    "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+                    body.len()
+                );
+                let _ = stream.write_all(answer.as_bytes());
+            }
+        });
+        CannedAnswer { base_url, requests }
+    }
+
+    /// The request lines received so far.
+    pub fn requests(&self) -> Vec<String> {
+        self.requests.lock().expect("lock").clone()
+    }
+
+    /// `connkit --base-url … --token t --retries 0 ARGS…` against this server.
+    pub fn run(&self, env: &Env, args: &[&str]) -> Run {
+        let mut all = vec![
+            "--base-url",
+            &self.base_url,
+            "--token",
+            "t",
+            "--retries",
+            "0",
+        ];
+        all.extend_from_slice(args);
+        env.run(all)
     }
 }

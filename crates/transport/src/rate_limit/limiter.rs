@@ -176,7 +176,8 @@ impl RateLimiter {
                     wait: opens.saturating_duration_since(Instant::now()),
                 });
             }
-            tokio::time::sleep(Duration::from_millis(recheck.saturating_sub(now).max(1))).await;
+            crate::runtime::sleep(Duration::from_millis(recheck.saturating_sub(now).max(1)))
+                .await?;
         }
     }
 
