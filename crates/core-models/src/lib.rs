@@ -15,6 +15,28 @@
 //! absent and `null` are both accepted, unknown fields never fail a decode, and what
 //! we serialize parses back to the same value and the same bytes.
 //!
+//! # Building models: `..Default::default()`, a semver promise
+//!
+//! Models have public fields, and those without required fields implement
+//! [`Default`], so that a model is written as the API documents it. New optional fields arrive with new API versions, and adding
+//! one is a **minor** release here, not a major one. That holds for code that builds
+//! a model with its constructor (`V3CreateConnectorDto::new`, for the models with
+//! required fields) or with a struct literal ending in `..Default::default()`; a
+//! literal that lists every field stops compiling when a field is added, and is not
+//! covered by the promise.
+//!
+//! ```
+//! use connkit_models::isc::v2024::{V3ConnectorDto, V3CreateConnectorDto};
+//!
+//! let listed = V3ConnectorDto {
+//!     name: Some("Acme HR".into()),
+//!     script_name: Some("acme-hr".into()),
+//!     ..Default::default()
+//! };
+//! let create = V3CreateConnectorDto::new("Acme HR", "sailpoint.connector.OpenConnectorAdapter");
+//! assert_eq!(listed.name.as_deref(), Some(create.name.as_str()));
+//! ```
+//!
 //! # Decoding a ConductorOne connector list
 //!
 //! ```

@@ -104,6 +104,24 @@ pub struct ConfigSources<'a> {
     deadline: Option<std::time::Instant>,
 }
 
+/// A client id and secret, both or neither.
+type Credentials = (Option<Resolved<String>>, Option<Resolved<Secret>>);
+
+/// The three settings as far as the sources read so far give them.
+struct Found {
+    base_url: Option<Resolved<String>>,
+    client_id: Option<Resolved<String>>,
+    client_secret: Option<Resolved<String>>,
+}
+
+impl Found {
+    /// Whether another source is still worth reading.
+    fn missing(&self, needs_credentials: bool) -> bool {
+        self.base_url.is_none()
+            || (needs_credentials && (self.client_id.is_none() || self.client_secret.is_none()))
+    }
+}
+
 impl fmt::Debug for ConfigSources<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ConfigSources")
@@ -190,7 +208,53 @@ impl<'a> ConfigSources<'a> {
     /// Resolves every field. Fails if no base URL is found, if it is invalid (naming its
     /// source), if only one of client id and secret is found, or if the config file
     /// cannot be read or parsed.
+    ///
+    /// The sources in order of precedence: explicit values, the environment, a profile,
+    /// the config file; a later source fills only what the earlier ones left open.
     pub fn resolve(&self) -> Result<ResolvedConfig, TransportError> {
+        let mut found = self.explicit_and_env();
+        let profile_used = self.fill_from_profile(&mut found)?;
+        if found.missing(self.needs_credentials) {
+            self.fill_from_file(&mut found)?;
+        }
+        if !self.needs_credentials {
+            (found.client_id, found.client_secret) = (None, None);
+        }
+        if let (None, Some(derive), Some(id)) = (
+            &found.base_url,
+            self.names.base_url_from_client_id,
+            &found.client_id,
+        ) {
+            found.base_url = derive(&id.value).map(|value| Resolved {
+                value,
+                origin: id.origin.clone(),
+            });
+        }
+        let base_url = self.checked_base_url(found.base_url)?;
+        let (client_id, client_secret) =
+            self.credential_pair(found.client_id, found.client_secret)?;
+        let (profile, rate_limit, output, ca_cert) = match profile_used {
+            None => (None, None, None, None),
+            Some((name, profile, origin)) => (
+                Some(name),
+                from(profile.rate_limit, &origin),
+                from(profile.output, &origin),
+                from(profile.ca_cert, &origin),
+            ),
+        };
+        Ok(ResolvedConfig {
+            base_url,
+            client_id,
+            client_secret,
+            profile,
+            rate_limit,
+            output,
+            ca_cert,
+        })
+    }
+
+    /// What the explicit values and the environment give.
+    fn explicit_and_env(&self) -> Found {
         let env = |name: &'static str| {
             non_blank((self.env)(name)).map(|value| Resolved {
                 value,
@@ -203,84 +267,98 @@ impl<'a> ConfigSources<'a> {
                 origin: Origin::Explicit,
             })
         };
-        let mut base_url =
-            explicit(self.explicit.base_url.as_ref()).or_else(|| env(self.names.base_url_env));
-        let mut client_id =
-            explicit(self.explicit.client_id.as_ref()).or_else(|| env(self.names.client_id_env));
-        let mut client_secret = self
-            .explicit
-            .client_secret
-            .as_ref()
-            .filter(|s| !s.expose().trim().is_empty())
-            .map(|s| Resolved {
-                value: s.expose().to_owned(),
-                origin: Origin::Explicit,
-            })
-            .or_else(|| env(self.names.client_secret_env));
+        Found {
+            base_url: explicit(self.explicit.base_url.as_ref())
+                .or_else(|| env(self.names.base_url_env)),
+            client_id: explicit(self.explicit.client_id.as_ref())
+                .or_else(|| env(self.names.client_id_env)),
+            client_secret: self
+                .explicit
+                .client_secret
+                .as_ref()
+                .filter(|s| !s.expose().trim().is_empty())
+                .map(|s| Resolved {
+                    value: s.expose().to_owned(),
+                    origin: Origin::Explicit,
+                })
+                .or_else(|| env(self.names.client_secret_env)),
+        }
+    }
 
-        let missing = |base_url: &Option<Resolved<String>>,
-                       id: &Option<Resolved<String>>,
-                       secret: &Option<Resolved<String>>| {
-            base_url.is_none() || (self.needs_credentials && (id.is_none() || secret.is_none()))
+    /// Fills what is open from the profile (named, or the default one when something
+    /// is missing); the profile used, if any, with its name and origin.
+    fn fill_from_profile(
+        &self,
+        found: &mut Found,
+    ) -> Result<Option<(String, Profile, Origin)>, TransportError> {
+        let Some((file, name)) = &self.profiles else {
+            return Ok(None);
         };
-        let mut profile_used = None;
-        if let Some((file, name)) = &self.profiles {
-            if name.is_some() || missing(&base_url, &client_id, &client_secret) {
-                if let Some((name, profile)) = self.profile(file, name.as_deref(), &base_url)? {
-                    let origin = Origin::Profile {
-                        name: name.clone(),
-                        file: file.clone(),
-                    };
-                    let from_profile = |value: &Option<String>| {
-                        non_blank(value.clone()).map(|value| Resolved {
-                            value,
-                            origin: origin.clone(),
-                        })
-                    };
-                    base_url = base_url.or_else(|| from_profile(&profile.base_url));
-                    client_id = client_id.or_else(|| from_profile(&profile.client_id));
-                    if self.needs_credentials && client_secret.is_none() {
-                        if let Some(source) = &profile.secret {
-                            let secret = source
-                                .read_until(&self.env, self.deadline)
-                                .map_err(|e| with_context(e, &origin))?;
-                            client_secret = Some(Resolved {
-                                value: secret.expose().to_owned(),
-                                origin: origin.clone(),
-                            });
-                        }
-                    }
-                    profile_used = Some((name, profile, origin));
-                }
-            }
+        if name.is_none() && !found.missing(self.needs_credentials) {
+            return Ok(None);
         }
-
-        if missing(&base_url, &client_id, &client_secret) {
-            if let Some(file) = self.read_file()? {
-                let path = self.file.clone().unwrap_or_default();
-                let from_file = |value: Option<String>| {
-                    non_blank(value).map(|value| Resolved {
-                        value,
-                        origin: Origin::File(path.clone()),
-                    })
-                };
-                base_url = base_url.or_else(|| from_file(file.base_url));
-                client_id = client_id.or_else(|| from_file(file.client_id));
-                client_secret = client_secret.or_else(|| from_file(file.client_secret));
-            }
-        }
-        if !self.needs_credentials {
-            (client_id, client_secret) = (None, None);
-        }
-        if let (None, Some(derive), Some(id)) =
-            (&base_url, self.names.base_url_from_client_id, &client_id)
-        {
-            base_url = derive(&id.value).map(|value| Resolved {
+        let Some((name, profile)) = self.profile(file, name.as_deref(), &found.base_url)? else {
+            return Ok(None);
+        };
+        let origin = Origin::Profile {
+            name: name.clone(),
+            file: file.clone(),
+        };
+        let from_profile = |value: &Option<String>| {
+            non_blank(value.clone()).map(|value| Resolved {
                 value,
-                origin: id.origin.clone(),
-            });
+                origin: origin.clone(),
+            })
+        };
+        found.base_url = found
+            .base_url
+            .take()
+            .or_else(|| from_profile(&profile.base_url));
+        found.client_id = found
+            .client_id
+            .take()
+            .or_else(|| from_profile(&profile.client_id));
+        if self.needs_credentials && found.client_secret.is_none() {
+            if let Some(source) = &profile.secret {
+                let secret = source
+                    .read_until(&self.env, self.deadline)
+                    .map_err(|e| with_context(e, &origin))?;
+                found.client_secret = Some(Resolved {
+                    value: secret.expose().to_owned(),
+                    origin: origin.clone(),
+                });
+            }
         }
+        Ok(Some((name, profile, origin)))
+    }
 
+    /// Fills what is open from the config file, if there is one.
+    fn fill_from_file(&self, found: &mut Found) -> Result<(), TransportError> {
+        let Some(file) = self.read_file()? else {
+            return Ok(());
+        };
+        let path = self.file.clone().unwrap_or_default();
+        let from_file = |value: Option<String>| {
+            non_blank(value).map(|value| Resolved {
+                value,
+                origin: Origin::File(path.clone()),
+            })
+        };
+        found.base_url = found.base_url.take().or_else(|| from_file(file.base_url));
+        found.client_id = found.client_id.take().or_else(|| from_file(file.client_id));
+        found.client_secret = found
+            .client_secret
+            .take()
+            .or_else(|| from_file(file.client_secret));
+        Ok(())
+    }
+
+    /// The base URL, parsed and checked, or an error naming where it came from (or
+    /// every place it could have come from).
+    fn checked_base_url(
+        &self,
+        base_url: Option<Resolved<String>>,
+    ) -> Result<Resolved<BaseUrl>, TransportError> {
         let base_url = base_url.ok_or_else(|| {
             let profile = match &self.profiles {
                 Some((file, None)) => format!(
@@ -317,59 +395,46 @@ impl<'a> ConfigSources<'a> {
             }
             other => other,
         })?;
+        Ok(Resolved {
+            value: parsed,
+            origin: base_url.origin,
+        })
+    }
 
+    /// Client id and secret, both or neither: one without the other is an error that
+    /// says where the one came from and where the other could.
+    fn credential_pair(
+        &self,
+        client_id: Option<Resolved<String>>,
+        client_secret: Option<Resolved<String>>,
+    ) -> Result<Credentials, TransportError> {
         let client_secret = client_secret.map(|s| Resolved {
             value: Secret::new(s.value),
             origin: s.origin,
         });
         match (&client_id, &client_secret) {
-            (Some(id), None) => {
-                return Err(ConfigError::missing(
-                    Setting::ClientSecret,
-                    format!(
-                        "a client id was found ({}) but no client secret: pass one explicitly{}{}",
-                        id.origin,
-                        self.or_set(self.names.client_secret_env),
-                        self.or_in_file("ClientSecret")
-                    ),
-                )
-                .into())
-            }
-            (None, Some(secret)) => {
-                return Err(ConfigError::missing(
-                    Setting::ClientId,
-                    format!(
-                        "a client secret was found ({}) but no client id: pass one explicitly{}{}",
-                        secret.origin,
-                        self.or_set(self.names.client_id_env),
-                        self.or_in_file("ClientId")
-                    ),
-                )
-                .into())
-            }
-            _ => {}
+            (Some(id), None) => Err(ConfigError::missing(
+                Setting::ClientSecret,
+                format!(
+                    "a client id was found ({}) but no client secret: pass one explicitly{}{}",
+                    id.origin,
+                    self.or_set(self.names.client_secret_env),
+                    self.or_in_file("ClientSecret")
+                ),
+            )
+            .into()),
+            (None, Some(secret)) => Err(ConfigError::missing(
+                Setting::ClientId,
+                format!(
+                    "a client secret was found ({}) but no client id: pass one explicitly{}{}",
+                    secret.origin,
+                    self.or_set(self.names.client_id_env),
+                    self.or_in_file("ClientId")
+                ),
+            )
+            .into()),
+            _ => Ok((client_id, client_secret)),
         }
-        let (profile, rate_limit, output, ca_cert) = match profile_used {
-            None => (None, None, None, None),
-            Some((name, profile, origin)) => (
-                Some(name),
-                from(profile.rate_limit, &origin),
-                from(profile.output, &origin),
-                from(profile.ca_cert, &origin),
-            ),
-        };
-        Ok(ResolvedConfig {
-            base_url: Resolved {
-                value: parsed,
-                origin: base_url.origin,
-            },
-            client_id,
-            client_secret,
-            profile,
-            rate_limit,
-            output,
-            ca_cert,
-        })
     }
 
     /// The profile to use, with its name: `name` (which must exist), else the file's
