@@ -270,8 +270,8 @@ pub struct ListArgs {
     /// Records to skip.
     #[arg(long, value_name = "N")]
     pub offset: Option<u64>,
-    /// Ask for the total count (printed on stderr, or under the table).
-    #[arg(long)]
+    /// Print only how many connectors there are (that match `--filter`), not the list.
+    #[arg(long, conflicts_with = "all")]
     pub count: bool,
     /// Fetch every page, not just the first.
     #[arg(long)]

@@ -193,6 +193,17 @@ async fn list(
             "--all needs a page size of at least 1 (--limit 1..=250)",
         ));
     }
+    if args.count {
+        // Only the number, as `grep -c` gives it: a page of no items and its total.
+        let page = request.limit(0).count(true).send().await?;
+        let total = page.total.ok_or_else(|| {
+            Failure::plain(
+                Exit::Other,
+                "the server did not say how many connectors there are (no X-Total-Count)",
+            )
+        })?;
+        return writeln!(sink.out, "{total}").map_err(Failure::write_failed);
+    }
     let mut writer = ListWriter::<V3ConnectorDto>::new(sink.out, sink.format);
     let total = if args.all {
         let mut pages = request.into_paginator().concurrency(concurrency);
@@ -215,15 +226,10 @@ async fn list(
         }
         page.total
     };
-    let total = total.filter(|_| args.count);
     let table = sink.format == OutputFormat::Table;
     writer
         .finish(total.filter(|_| table))
-        .map_err(Failure::write_failed)?;
-    if let (Some(total), false) = (total, table) {
-        eprintln!("total: {total}");
-    }
-    Ok(())
+        .map_err(Failure::write_failed)
 }
 
 /// From flags, or the DTO file verbatim (so pre-flight sees the user's own bytes).

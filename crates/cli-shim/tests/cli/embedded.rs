@@ -227,19 +227,7 @@ fn every_output_format_carries_the_same_data() {
         .collect();
     assert_eq!(Value::Array(lines), json);
 
-    let table = sandbox(
-        &env,
-        &[
-            "connectors",
-            "list",
-            "--limit",
-            "5",
-            "--count",
-            "-o",
-            "table",
-        ],
-    )
-    .ok();
+    let table = sandbox(&env, &["connectors", "list", "--limit", "5", "-o", "table"]).ok();
     let rows: Vec<&str> = table.stdout.lines().collect();
     assert!(rows[0].starts_with("SCRIPT NAME"), "{}", table.stdout);
     assert_eq!(rows.len(), 1 + 5 + 1, "{}", table.stdout);
@@ -264,22 +252,23 @@ fn every_output_format_carries_the_same_data() {
         .lines()
         .any(|l| l.split_whitespace().collect::<Vec<_>>() == ["scriptName", "workday"]));
 
-    // --count with JSON: the document stays an array, the total goes to stderr
-    let counted = sandbox(
+    // --count prints only the number, in every format, and counts what a filter finds
+    for format in ["table", "json", "ndjson"] {
+        let counted = sandbox(&env, &["connectors", "list", "--count", "-o", format]).ok();
+        assert_eq!(counted.stdout, "50\n", "{format}");
+    }
+    let filtered = sandbox(
         &env,
         &[
             "connectors",
             "list",
-            "--limit",
-            "1",
             "--count",
-            "-o",
-            "json",
+            "--filter",
+            "name sw \"Work\"",
         ],
     )
     .ok();
-    assert_eq!(counted.json().as_array().unwrap().len(), 1);
-    assert!(counted.stderr.contains("total: 50"), "{}", counted.stderr);
+    assert_eq!(filtered.stdout, "2\n", "workday and workday-cloud-1");
     assert_eq!(json[0]["status"], json!("RELEASED"));
 
     // --offset counts records; --locale is accepted (the sandbox is not localized)
