@@ -36,35 +36,11 @@ pub async fn run(
     global: &GlobalArgs,
     sink: Sink<'_>,
 ) -> Result<(), Failure> {
-    let Some(limit) = global.timeout else {
-        return run_until(command, global, None, sink).await;
-    };
-    let deadline = Instant::now().checked_add(limit);
-    // Requests carry the deadline where they can; this bounds what does not (the many
-    // requests of `pull` and `push`), so no command outlives `--timeout`.
-    let result = match tokio::time::timeout(limit, run_until(command, global, deadline, sink)).await
-    {
-        Ok(result) => result,
-        Err(_elapsed) => {
-            let (exit, outcome) = match command {
-                ConnectorsCommand::Push(_) => (
-                    Exit::MaybeApplied,
-                    "; writes in flight may have been applied (push again: it converges)",
-                ),
-                _ => (Exit::Unavailable, ""),
-            };
-            return Err(Failure::plain(
-                exit,
-                format!("--timeout {limit:?} ran out before the command finished{outcome}"),
-            ));
-        }
-    };
-    match (result, deadline) {
-        (Err(failure), Some(deadline)) if Instant::now() >= deadline => Err(failure.with_context(
-            format!("--timeout {limit:?} ran out before the command finished"),
-        )),
-        (result, _) => result,
-    }
+    let writes = matches!(command, ConnectorsCommand::Push(_));
+    super::within_timeout(global.timeout, writes, |deadline| {
+        run_until(command, global, deadline, sink)
+    })
+    .await
 }
 
 /// [`run`] with the command's deadline, if any. Listings, creates and updates carry

@@ -16,10 +16,12 @@ mod sandbox_c1_syncs;
 mod schema;
 mod validate;
 
+use std::future::Future;
 use std::io::{BufWriter, Write};
+use std::time::{Duration, Instant};
 
 use crate::args::{GlobalArgs, UserCommand as Command};
-use crate::exit::Failure;
+use crate::exit::{Exit, Failure};
 use crate::output::resolve_format;
 
 /// Runs `command`; the API commands on a single-threaded Tokio runtime (the work is
@@ -56,6 +58,41 @@ pub fn run(global: &GlobalArgs, command: &Command) -> Result<(), Failure> {
     // What was written stays written, even when the command then failed.
     let flushed = stdout.flush().map_err(Failure::write_failed);
     result.and(flushed)
+}
+
+/// Runs a command that talks to a tenant within `--timeout` (`limit`), if given. The
+/// command gets the deadline, which its requests carry where they can; the timer
+/// bounds the rest (the many requests of `pull` and `push`, a C1 listing), so no
+/// command outlives `--timeout`. `writes`: running out may leave writes applied.
+pub(crate) async fn within_timeout<Fut>(
+    limit: Option<Duration>,
+    writes: bool,
+    command: impl FnOnce(Option<Instant>) -> Fut,
+) -> Result<(), Failure>
+where
+    Fut: Future<Output = Result<(), Failure>>,
+{
+    let Some(limit) = limit else {
+        return command(None).await;
+    };
+    let deadline = Instant::now().checked_add(limit);
+    let ran_out = format!("--timeout {limit:?} ran out before the command finished");
+    match (
+        tokio::time::timeout(limit, command(deadline)).await,
+        deadline,
+    ) {
+        (Err(_elapsed), _) if writes => Err(Failure::plain(
+            Exit::MaybeApplied,
+            format!(
+                "{ran_out}; writes in flight may have been applied (run it again: it converges)"
+            ),
+        )),
+        (Err(_elapsed), _) => Err(Failure::plain(Exit::Unavailable, ran_out)),
+        (Ok(Err(failure)), Some(deadline)) if Instant::now() >= deadline => {
+            Err(failure.with_context(ran_out))
+        }
+        (Ok(result), _) => result,
+    }
 }
 
 fn runtime() -> Result<tokio::runtime::Runtime, Failure> {
