@@ -63,7 +63,7 @@ impl Client {
     /// A client over `transport` as given (no layers added), with the built-in
     /// validators, and no base URL to make up when the transport answers in-process
     /// ([`Transport::is_in_process`], e.g. the sandbox): requests are addressed to
-    /// [`IN_PROCESS_BASE_URL`]. A transport that goes on the network needs a real URL:
+    /// [`IN_PROCESS_BASE_URL`](crate::IN_PROCESS_BASE_URL). A transport that goes on the network needs a real URL:
     /// use [`Client::new`] or the builder.
     ///
     /// This is how to get a client of the in-process sandbox
@@ -258,11 +258,6 @@ enum Credentials {
     OAuth(String, Secret),
 }
 
-/// The base URL of a client whose transport answers in-process and that was given none
-/// ([`Client::from_transport`]): nothing goes on the network, so the address is only a
-/// well-formed placeholder (loopback, so that plain `http` is accepted).
-pub const IN_PROCESS_BASE_URL: &str = "http://localhost";
-
 /// Settings for a [`Client`].
 ///
 /// The transport is, by choice:
@@ -413,10 +408,10 @@ impl ClientBuilder {
                 BaseUrl::parse_allow_http(url).map_err(config)?
             }
             (None, Some(url)) => BaseUrl::parse(url).map_err(config)?,
-            (None, None) if self.transport.is_in_process() => {
-                BaseUrl::parse(IN_PROCESS_BASE_URL).map_err(config)?
-            }
-            (None, None) => return Err(Error::invalid_input("no base URL was given")),
+            (None, None) => self
+                .transport
+                .in_process_base_url()
+                .ok_or_else(|| Error::invalid_input("no base URL was given"))?,
         }
         .without_suffix(API_VERSION_PREFIX)
         .map_err(config)?;
@@ -501,7 +496,7 @@ mod tests {
     #[test]
     fn an_in_process_transport_needs_no_base_url() {
         let client = Client::from_transport(ReplayTransport::new()).unwrap();
-        assert_eq!(client.base_url().root(), IN_PROCESS_BASE_URL);
+        assert_eq!(client.base_url().root(), crate::IN_PROCESS_BASE_URL);
         let err = Client::from_transport(OnTheNetwork).unwrap_err();
         assert_eq!(err.to_string(), "invalid input: no base URL was given");
     }
