@@ -145,11 +145,8 @@ impl Client {
                 }),
                 Some(name),
             ) => {
-                let reconciliation = match self.find_connector_by_name(&name, deadline).await {
-                    Ok(Some(found)) => Reconciliation::Exists(Box::new(found)),
-                    Ok(None) => Reconciliation::Absent,
-                    Err(error) => Reconciliation::Failed(Box::new(error)),
-                };
+                let found = self.find_connector_by_name(&name, deadline).await;
+                let reconciliation = Reconciliation::of(found.map(|found| found.map(Box::new)));
                 Err(Error::MaybeApplied {
                     operation,
                     source,

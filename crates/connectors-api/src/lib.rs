@@ -127,7 +127,9 @@ mod settings;
 pub use client::{Client, ClientBuilder};
 pub use connkit_client::Page;
 pub use connkit_client::{DecodeFailure, ErrorKind, ErrorMetadata};
-pub use error::{Error, PreflightRejected, Reconciliation, Result, RetryAfter, ServiceError};
+pub use error::{
+    CreateLookup, Error, PreflightRejected, Reconciliation, Result, RetryAfter, ServiceError,
+};
 pub use filter::FilterArg;
 pub use fluent::RequestBuilder;
 pub use multipart::FilePart;
