@@ -5,12 +5,15 @@ use std::time::Duration;
 
 use bytes::Bytes;
 use connkit_client::{StackError, TransportChoice};
-use connkit_transport::{Auth, BaseUrl, Deadline, RetryPolicy, Transport, TransportError};
+use connkit_transport::{
+    Auth, BaseUrl, Deadline, Idempotency, RetryPolicy, Transport, TransportError,
+};
 
 use crate::auth::AssertionAuth;
 use crate::credentials::C1Credentials;
-use crate::error::{Error, Result, ServiceError};
+use crate::error::{Error, Reconciliation, Result, ServiceError};
 use crate::operation::Operation;
+use crate::ops::CreatedConnector;
 
 /// A ConductorOne ConnectorService client. Cheap to clone, `Send + Sync`.
 ///
@@ -48,12 +51,67 @@ impl Client {
     }
 
     /// Runs one operation: builds its request, sends it, decodes the answer.
+    ///
+    /// A POST that got no usable answer fails with [`Error::MaybeApplied`]; for a
+    /// create, the app's connectors are first looked through (see
+    /// [`Reconciliation`](crate::Reconciliation)).
     pub async fn execute<O: Operation<Error = Error> + Sync>(
         &self,
         operation: &O,
     ) -> Result<O::Output> {
-        let response = self.fetch(operation, None).await?;
+        self.execute_until(operation, None).await
+    }
+
+    /// [`execute`](Client::execute) with a [`Deadline`] for the whole operation (the
+    /// reconciling lookup included), which the standard stack's layers respect.
+    pub(crate) async fn execute_until<O: Operation<Error = Error> + Sync>(
+        &self,
+        operation: &O,
+        deadline: Option<Deadline>,
+    ) -> Result<O::Output> {
+        let request = self.request(operation, deadline)?;
+        let created = request.extensions().get::<CreatedConnector>().cloned();
+        let response = match (self.send(operation, request).await, created) {
+            (
+                Err(Error::MaybeApplied {
+                    operation,
+                    source,
+                    reconciliation: Reconciliation::NotAttempted,
+                }),
+                Some(created),
+            ) => {
+                return Err(Error::MaybeApplied {
+                    operation,
+                    source,
+                    reconciliation: self.reconcile(&created, deadline).await,
+                })
+            }
+            (result, _) => result?,
+        };
         operation.parse_response(response)
+    }
+
+    /// What a lookup finds of the connector a create whose answer was lost would have
+    /// made: every connector of its app that matches what it sent.
+    async fn reconcile(
+        &self,
+        created: &CreatedConnector,
+        deadline: Option<Deadline>,
+    ) -> Reconciliation {
+        let mut connectors = self.list_connectors(created.app_id()).into_paginator();
+        if let Some(Deadline(at)) = deadline {
+            connectors = connectors.deadline(at);
+        }
+        let mut matching = Vec::new();
+        let lookup = loop {
+            match connectors.try_next().await {
+                Ok(Some(connector)) if created.matches(&connector) => matching.push(connector),
+                Ok(Some(_)) => {}
+                Ok(None) => break Ok((!matching.is_empty()).then_some(matching)),
+                Err(error) => break Err(error),
+            }
+        };
+        Reconciliation::of(lookup)
     }
 
     /// The I/O half of [`execute`](Client::execute): builds the request and sends it
@@ -64,27 +122,52 @@ impl Client {
         operation: &O,
         deadline: Option<Deadline>,
     ) -> Result<http::Response<Bytes>> {
-        use tracing::Instrument as _;
+        let request = self.request(operation, deadline)?;
+        self.send(operation, request).await
+    }
 
+    /// `operation`'s request against this tenant, carrying `deadline` if any.
+    fn request<O: Operation<Error = Error>>(
+        &self,
+        operation: &O,
+        deadline: Option<Deadline>,
+    ) -> Result<http::Request<Bytes>> {
         let mut request = operation.build_request(&self.base)?;
         if let Some(deadline) = deadline {
             request.extensions_mut().insert(deadline);
         }
+        Ok(request)
+    }
+
+    /// Sends `operation`'s `request`; a failure becomes this crate's error.
+    async fn send<O: Operation<Error = Error>>(
+        &self,
+        operation: &O,
+        request: http::Request<Bytes>,
+    ) -> Result<http::Response<Bytes>> {
+        use tracing::Instrument as _;
+
+        let idempotency = Idempotency::of(&request);
         let span = tracing::debug_span!("c1", operation = operation.operation_id());
         self.transport
             .send(request)
             .instrument(span)
             .await
-            .map_err(|e| after_retries(operation.operation_id(), e))
+            .map_err(|source| transport_failure(operation.operation_id(), idempotency, source))
     }
 }
 
 /// When retries ran out on an error answer, that answer as the service error it is
-/// (its `google.rpc.Status` message and `c1-trace-id` kept); anything else stays a
-/// transport error.
-fn after_retries(operation: &'static str, error: TransportError) -> Error {
+/// (its `google.rpc.Status` message and `c1-trace-id` kept); a POST that may have been
+/// processed is [`Error::MaybeApplied`] (not yet reconciled); anything else stays a
+/// transport error of `operation`.
+fn transport_failure(
+    operation: &'static str,
+    idempotency: Idempotency,
+    source: TransportError,
+) -> Error {
     if let (TransportError::RetriesExhausted { attempts, .. }, Some(last)) =
-        (&error, error.last_response())
+        (&source, source.last_response())
     {
         let response = last.to_response();
         if !response.status().is_success() {
@@ -93,7 +176,14 @@ fn after_retries(operation: &'static str, error: TransportError) -> Error {
             return Error::Service(Box::new(service));
         }
     }
-    Error::Transport(error)
+    if idempotency == Idempotency::NonIdempotent && source.may_have_been_processed() {
+        return Error::MaybeApplied {
+            operation,
+            source,
+            reconciliation: Reconciliation::NotAttempted,
+        };
+    }
+    Error::Transport { operation, source }
 }
 
 /// ConductorOne's retry rules, as its own CLI has them: 429 for every method, 5xx and
@@ -183,7 +273,7 @@ impl ClientBuilder {
     /// Builds the client.
     pub fn build(self) -> Result<Client> {
         let credentials = match &self.credentials {
-            Some((id, secret)) => Some(C1Credentials::new(id, secret)?),
+            Some((id, secret)) => Some(C1Credentials::new(id, secret).map_err(Error::config)?),
             None => None,
         };
         let base_text =
@@ -195,12 +285,13 @@ impl ClientBuilder {
                 )),
             };
         let base = if self.allow_http {
-            BaseUrl::parse_allow_http(&base_text)?
+            BaseUrl::parse_allow_http(&base_text)
         } else {
-            BaseUrl::parse(&base_text)?
-        };
+            BaseUrl::parse(&base_text)
+        }
+        .map_err(Error::config)?;
         let auth = match self.token {
-            Some(token) => Some(Auth::bearer(token)?),
+            Some(token) => Some(Auth::bearer(token).map_err(Error::config)?),
             None => None,
         };
         let (retries, timeout) = (self.retries, self.timeout);
@@ -218,11 +309,13 @@ impl ClientBuilder {
                 }
             })
             .map_err(|e| match e {
-                StackError::Transport(e) => Error::Transport(e),
+                StackError::Transport(source) => Error::config(source),
                 other => Error::invalid_input(other.to_string()),
             })?;
         let transport = match credentials {
-            Some(credentials) => Arc::new(AssertionAuth::new(transport, credentials)?),
+            Some(credentials) => {
+                Arc::new(AssertionAuth::new(transport, credentials).map_err(Error::config)?)
+            }
             None => transport,
         };
         Ok(Client { base, transport })

@@ -21,6 +21,10 @@
 //!   [`AssertionAuth`], [`assertion`]). Configuration from `CONDUCTORONE_*` and `c1`
 //!   profiles: [`SETTINGS`] for `connkit_transport::ConfigSources`, then
 //!   [`ClientBuilder::config`].
+//! - Errors: the same contract as `connkit-connectors` ([`Error`], [`ErrorKind`]); a
+//!   POST whose answer was lost is [`Error::MaybeApplied`], and a create is first
+//!   looked for ([`Reconciliation`]: on app, catalog entry and display name, as
+//!   ConductorOne keeps no name unique).
 //! - Shared with the ISC client (`connkit-client`): request assembly and path encoding,
 //!   the paginator engine, and the transport choice of the builder.
 //!
@@ -65,7 +69,7 @@ pub use client::{default_retry_policy, Client, ClientBuilder};
 pub use config::{ENV_ACCESS_TOKEN, ENV_CLIENT_ID, ENV_CLIENT_SECRET, ENV_SERVER_URL, SETTINGS};
 pub use connkit_client::{DecodeFailure, ErrorKind, ErrorMetadata};
 pub use credentials::{audience_of, encode_secret, host_of, C1Credentials, SECRET_PREFIX};
-pub use error::{Error, Result, ServiceError, TRACE_ID_HEADER};
+pub use error::{CreateLookup, Error, Reconciliation, Result, ServiceError, TRACE_ID_HEADER};
 pub use fluent::Call;
 pub use operation::{Operation, Route, API_PREFIX};
 pub use paginate::{ConnectorListing, Paginator};

@@ -66,7 +66,10 @@ async fn a_wrong_key_is_refused_with_401_saying_why() {
         .unwrap();
     let err = client.list_connectors("app").send().await.unwrap_err();
     let text = chain(&err);
-    assert!(matches!(&err, Error::Transport(t) if t.is_auth()), "{text}");
+    assert!(
+        matches!(&err, Error::Transport { source, .. } if source.is_auth()),
+        "{text}"
+    );
     assert!(
         text.contains("401") && text.contains("does not verify"),
         "{text}"
@@ -94,7 +97,7 @@ async fn a_static_token_and_its_refusal() {
         .unwrap();
     let err = bad.list_connectors(&app).send().await.unwrap_err();
     assert_eq!(
-        err.service().and_then(|e| e.code()),
+        err.as_service().and_then(|e| e.code()),
         Some(RpcCode::Unauthenticated)
     );
     assert_eq!(err.status().map(|s| s.as_u16()), Some(401));

@@ -79,17 +79,9 @@ fn tenant_client(
     Ok((builder, resolved.rate_limit))
 }
 
-/// A client error with its exit code and `c1-trace-id`.
+/// A client error with its exit code and `c1-trace-id`. A write that may have been
+/// applied is the library's [`Error::MaybeApplied`] (exit 7), as for ISC.
 pub fn failure(error: Error) -> Failure {
     let exit = Exit::of(error.kind());
-    Failure::client(error, exit)
-}
-
-/// A write's error: one that got no usable answer may have been applied (7, not 6).
-pub fn write_failure(error: Error) -> Failure {
-    let exit = match &error {
-        Error::Transport(e) if e.may_have_been_processed() && !e.is_auth() => Exit::MaybeApplied,
-        _ => Exit::of(error.kind()),
-    };
     Failure::client(error, exit)
 }

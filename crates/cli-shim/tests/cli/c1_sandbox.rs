@@ -265,6 +265,55 @@ fn c1_commands_against_a_served_tenant_with_client_credentials() {
     env.run(["c1", "connectors", "list", "--app", OKTA]).code(2);
 }
 
+/// A C1 write whose answer is lost exits 7 ("may have been applied") as an ISC one
+/// does, because the library says so (`MaybeApplied`, a create looked for first); a
+/// delete, which is retried like any idempotent request, exits 6 when no answer comes.
+#[test]
+fn a_c1_write_whose_answer_is_always_lost_exits_7() {
+    let env = Env::new();
+    let served = Served::start(&env, &["--seed", "1", "--faults", "truncate=1"]);
+    let run = |args: &[&str]| {
+        let mut all = vec![
+            "--base-url",
+            &served.base_url,
+            "--token",
+            "t",
+            "--retries",
+            "2",
+        ];
+        all.extend(["c1", "connectors"]);
+        all.extend_from_slice(args);
+        env.run(all)
+    };
+    let create = run(&[
+        "create",
+        "--app",
+        OKTA,
+        "--catalog-id",
+        "cat",
+        "--delegated",
+        "--display-name",
+        "Lost",
+    ])
+    .code(7);
+    for needle in [
+        "CreateDelegated: no usable response, so the request may have been applied",
+        "looking for matching connectors failed too",
+    ] {
+        assert!(create.stderr.contains(needle), "{}", create.stderr);
+    }
+    let delete = run(&["delete", "--app", OKTA, "any"]).code(6);
+    assert!(
+        !delete.stderr.contains("may have been applied"),
+        "{}",
+        delete.stderr
+    );
+    let stats = served.stats();
+    assert_eq!(stats["by_operation"]["c1.CreateDelegated"], 1, "{stats}");
+    // `--retries 2`: the create sent once, the delete three times.
+    assert_eq!(stats["by_operation"]["c1.Delete"], 3, "{stats}");
+}
+
 /// The C1 commands take the same stack options as ISC's: `--ca-cert` trusts a tenant's
 /// private CA, and `--rate-limit` holds requests to the limit shared by every process
 /// of one client id (here: one request a minute, so a second run cannot start in time).
