@@ -10,7 +10,7 @@ use connkit_transport::{
 };
 
 use crate::auth::AssertionAuth;
-use crate::credentials::C1Credentials;
+use crate::credentials::{tenant_url, C1Credentials};
 use crate::error::{Error, Reconciliation, Result, ServiceError};
 use crate::operation::Operation;
 use crate::ops::CreatedConnector;
@@ -48,6 +48,12 @@ impl Client {
     /// The tenant's base URL.
     pub fn base_url(&self) -> &BaseUrl {
         &self.base
+    }
+
+    /// The transport requests go through (with the auth layer, when the client has
+    /// credentials: it sends a token to the tenant only).
+    pub fn transport(&self) -> &Arc<dyn Transport> {
+        &self.transport
     }
 
     /// Runs one operation: builds its request, sends it, decodes the answer.
@@ -230,7 +236,8 @@ impl std::fmt::Debug for ClientBuilder {
 
 impl ClientBuilder {
     /// The tenant URL, `https://{tenant}.conductor.one` (`http://` for loopback only).
-    /// Defaults to the client id's host ([`C1Credentials::tenant_url`]).
+    /// Defaults to the client id's host (`https://HOST`, `http://` for loopback).
+    /// Client credentials buy their tokens here (see [`build`](ClientBuilder::build)).
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
         self.base_url = Some(url.into());
         self
@@ -244,8 +251,11 @@ impl ClientBuilder {
         self
     }
 
-    /// Client credentials: tokens are bought with a signed assertion (see
-    /// [`AssertionAuth`]).
+    /// Client credentials: the client id `name@HOST/suffix` and the secret
+    /// `secret-token:conductorone.com:v1:…` (any `<prefix>:<issuer>:v1:<key>`, as
+    /// ConductorOne's own clients accept). Tokens are bought from the tenant's
+    /// `/auth/v1/token` with an EdDSA-signed assertion, cached until shortly before they
+    /// expire, renewed once on a 401, and sent to the tenant only.
     pub fn client_credentials(mut self, id: impl Into<String>, secret: impl Into<String>) -> Self {
         self.credentials = Some((id.into(), secret.into()));
         self
@@ -271,25 +281,33 @@ impl ClientBuilder {
     }
 
     /// Builds the client.
+    ///
+    /// Tokens bought with client credentials come from the base URL's tenant (its
+    /// `/auth/v1/token`, the assertion's audience its host), which defaults to the client
+    /// id's host: as ConductorOne's cone does, an explicit base URL is where the token is
+    /// bought, so the token only ever goes to the host it was bought for.
     pub fn build(self) -> Result<Client> {
-        let credentials = match &self.credentials {
-            Some((id, secret)) => Some(C1Credentials::new(id, secret).map_err(Error::config)?),
-            None => None,
+        let base_text = match (&self.base_url, &self.credentials) {
+            (Some(url), _) => Some(url.clone()),
+            (None, Some((id, _))) => Some(tenant_url(id).map_err(Error::config)?),
+            (None, None) => None,
         };
-        let base_text =
-            match (&self.base_url, &credentials) {
-                (Some(url), _) => url.clone(),
-                (None, Some(c)) => c.tenant_url(),
-                (None, None) => return Err(Error::invalid_input(
+        let base =
+            match base_text {
+                Some(text) if self.allow_http => {
+                    BaseUrl::parse_allow_http(&text).map_err(Error::config)?
+                }
+                Some(text) => BaseUrl::parse(&text).map_err(Error::config)?,
+                None => return Err(Error::invalid_input(
                     "no base URL: give one (e.g. https://acme.conductor.one) or client credentials",
                 )),
             };
-        let base = if self.allow_http {
-            BaseUrl::parse_allow_http(&base_text)
-        } else {
-            BaseUrl::parse(&base_text)
-        }
-        .map_err(Error::config)?;
+        let credentials = match &self.credentials {
+            Some((id, secret)) => {
+                Some(C1Credentials::new(id, secret, &base).map_err(Error::config)?)
+            }
+            None => None,
+        };
         let auth = match self.token {
             Some(token) => Some(Auth::bearer(token).map_err(Error::config)?),
             None => None,
@@ -313,9 +331,7 @@ impl ClientBuilder {
                 other => Error::invalid_input(other.to_string()),
             })?;
         let transport = match credentials {
-            Some(credentials) => {
-                Arc::new(AssertionAuth::new(transport, credentials).map_err(Error::config)?)
-            }
+            Some(credentials) => Arc::new(AssertionAuth::new(transport, credentials)),
             None => transport,
         };
         Ok(Client { base, transport })

@@ -17,10 +17,11 @@
 //! - Retries (the default transport): 429 for every method, 5xx and connection errors
 //!   for idempotent methods only, `Retry-After` honoured, exponential backoff from
 //!   500 ms with jitter — as ConductorOne's own CLI does.
-//! - Auth: a static token, or client credentials ([`C1Credentials`],
-//!   [`AssertionAuth`], [`assertion`]). Configuration from `CONDUCTORONE_*` and `c1`
-//!   profiles: [`SETTINGS`] for `connkit_transport::ConfigSources`, then
-//!   [`ClientBuilder::config`].
+//! - Auth: a static token, or client credentials
+//!   ([`ClientBuilder::client_credentials`]): tokens bought with an EdDSA-signed
+//!   assertion from the tenant's `/auth/v1/token` and sent to the tenant only.
+//!   Configuration from `CONDUCTORONE_*` and `c1` profiles: [`SETTINGS`] for
+//!   `connkit_transport::ConfigSources`, then [`ClientBuilder::config`].
 //! - Errors: the same contract as `connkit-connectors` ([`Error`], [`ErrorKind`]); a
 //!   POST whose answer was lost is [`Error::MaybeApplied`], and a create is first
 //!   looked for ([`Reconciliation`]: on app, catalog entry and display name, as
@@ -53,7 +54,7 @@
 //! # Ok(()) }
 //! ```
 
-pub mod assertion;
+mod assertion;
 mod auth;
 mod client;
 mod config;
@@ -64,11 +65,9 @@ mod operation;
 pub mod ops;
 mod paginate;
 
-pub use auth::AssertionAuth;
 pub use client::{default_retry_policy, Client, ClientBuilder};
 pub use config::{ENV_ACCESS_TOKEN, ENV_CLIENT_ID, ENV_CLIENT_SECRET, ENV_SERVER_URL, SETTINGS};
 pub use connkit_client::{DecodeFailure, ErrorKind, ErrorMetadata};
-pub use credentials::{audience_of, encode_secret, host_of, C1Credentials, SECRET_PREFIX};
 pub use error::{CreateLookup, Error, Reconciliation, Result, ServiceError, TRACE_ID_HEADER};
 pub use fluent::Call;
 pub use operation::{Operation, Route, API_PREFIX};

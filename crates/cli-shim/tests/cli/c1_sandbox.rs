@@ -316,7 +316,8 @@ fn a_c1_write_whose_answer_is_always_lost_exits_7() {
 
 /// The C1 commands take the same stack options as ISC's: `--ca-cert` trusts a tenant's
 /// private CA, and `--rate-limit` holds requests to the limit shared by every process
-/// of one client id (here: one request a minute, so a second run cannot start in time).
+/// of one client id (here: two requests a minute, so a second run cannot start in time).
+/// The token is bought where `CONDUCTORONE_SERVER_URL` points (the relay), as cone does.
 #[test]
 fn c1_commands_honour_ca_cert_and_rate_limit() {
     let env = Env::new();
@@ -344,16 +345,13 @@ fn c1_commands_honour_ca_cert_and_rate_limit() {
         "{}",
         untrusted.stderr
     );
-    let limited = ["--ca-cert", ca, "--rate-limit", "1/60s", "--timeout", "3s"];
+    let limited = ["--ca-cert", ca, "--rate-limit", "2/60s", "--timeout", "3s"];
     assert_eq!(run(&limited).ok().json().as_array().map(Vec::len), Some(2));
-    // The token (from the client id's host) and the list (through the relay) each took
-    // their host's one slot; the next run's would open in a minute.
+    // The token and the list, both through the relay, took the two slots; the next
+    // run's would open in a minute.
     let held = run(&limited).code(6);
     assert!(held.stderr.contains("rate limit"), "{}", held.stderr);
-    assert_eq!(
-        served.stats()["by_operation"]["c1.List"],
-        1,
-        "{}",
-        served.stats()
-    );
+    let stats = served.stats();
+    assert_eq!(stats["by_operation"]["c1.List"], 1, "{stats}");
+    assert_eq!(stats["by_operation"]["c1.Token"], 1, "{stats}");
 }
