@@ -45,6 +45,31 @@ impl std::fmt::Debug for Client {
 impl Client {
     connkit_client::client_entry_points!();
 
+    /// A client over `transport` as given (no layers added), with no base URL to make
+    /// up when the transport answers in-process ([`Transport::is_in_process`], e.g. the
+    /// sandbox): requests are addressed to [`IN_PROCESS_BASE_URL`](crate::IN_PROCESS_BASE_URL).
+    /// A transport that goes on the network needs a real URL: use [`Client::new`] or
+    /// the builder. The same entry as `connkit_connectors::Client::from_transport`.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), connkit_c1::Error> {
+    /// use connkit_c1::Client;
+    /// use connkit_sandbox::Sandbox;
+    ///
+    /// let sandbox = Sandbox::builder().build().unwrap();
+    /// let app = sandbox.c1().demo_app_ids()[0].clone();
+    /// let client = Client::from_transport(sandbox)?;
+    /// let page = client.list_connectors(&app).send().await?;
+    /// assert!(page.connectors().count() > 0);
+    /// # Ok(()) }
+    /// ```
+    pub fn from_transport(transport: impl Transport) -> Result<Self> {
+        Client::builder()
+            .transport_as_is(Arc::new(transport))
+            .build()
+    }
+
     /// The tenant's base URL.
     pub fn base_url(&self) -> &BaseUrl {
         &self.base
@@ -236,8 +261,10 @@ impl std::fmt::Debug for ClientBuilder {
 
 impl ClientBuilder {
     /// The tenant URL, `https://{tenant}.conductor.one` (`http://` for loopback only).
-    /// Defaults to the client id's host (`https://HOST`, `http://` for loopback).
-    /// Client credentials buy their tokens here (see [`build`](ClientBuilder::build)).
+    /// Defaults to the client id's host (`https://HOST`, `http://` for loopback), or,
+    /// for an in-process transport and no credentials, to
+    /// [`IN_PROCESS_BASE_URL`](crate::IN_PROCESS_BASE_URL). Client credentials buy their
+    /// tokens here (see [`build`](ClientBuilder::build)).
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
         self.base_url = Some(url.into());
         self
@@ -292,16 +319,17 @@ impl ClientBuilder {
             (None, Some((id, _))) => Some(tenant_url(id).map_err(Error::config)?),
             (None, None) => None,
         };
-        let base =
-            match base_text {
-                Some(text) if self.allow_http => {
-                    BaseUrl::parse_allow_http(&text).map_err(Error::config)?
-                }
-                Some(text) => BaseUrl::parse(&text).map_err(Error::config)?,
-                None => return Err(Error::invalid_input(
+        let base = match base_text {
+            Some(text) if self.allow_http => {
+                BaseUrl::parse_allow_http(&text).map_err(Error::config)?
+            }
+            Some(text) => BaseUrl::parse(&text).map_err(Error::config)?,
+            None => self.transport.in_process_base_url().ok_or_else(|| {
+                Error::invalid_input(
                     "no base URL: give one (e.g. https://acme.conductor.one) or client credentials",
-                )),
-            };
+                )
+            })?,
+        };
         let credentials = match &self.credentials {
             Some((id, secret)) => {
                 Some(C1Credentials::new(id, secret, &base).map_err(Error::config)?)

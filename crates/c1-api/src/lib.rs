@@ -27,19 +27,20 @@
 //!   looked for ([`Reconciliation`]: on app, catalog entry and display name, as
 //!   ConductorOne keeps no name unique).
 //! - Shared with the ISC client (`connkit-client`): request assembly and path encoding,
-//!   the paginator engine, and the transport choice of the builder.
+//!   the paginator engine, the transport choice of the builder, [`IN_PROCESS_BASE_URL`].
 //!
 //! ```
 //! # #[tokio::main(flavor = "current_thread")]
 //! # async fn main() -> Result<(), connkit_c1::Error> {
-//! use std::sync::Arc;
 //! use connkit_c1::Client;
 //! use connkit_models::c1::SyncStatus;
 //! use connkit_sandbox::Sandbox;
 //!
 //! let sandbox = Sandbox::builder().build().unwrap(); // in-process; seeds demo apps
 //! let app = sandbox.c1().demo_app_ids()[0].clone();
-//! let client = Client::new("http://127.0.0.1:1", Arc::new(sandbox))?;
+//! // Any `Transport` will do; here the sandbox, in-process. Against a tenant:
+//! // `Client::builder().client_credentials(id, secret).build()?`.
+//! let client = Client::from_transport(sandbox)?;
 //!
 //! let created = client.create_delegated_connector(&app, "catalog-okta")
 //!     .display_name("Okta")
@@ -53,6 +54,13 @@
 //! assert_eq!(connector.status.and_then(|s| s.status), Some(SyncStatus::Disabled));
 //! # Ok(()) }
 //! ```
+//!
+//! # Examples
+//!
+//! Runnable against the in-process sandbox, no network:
+//! `cargo run -p connkit-c1 --example in_process_sandbox` (a connector's whole life),
+//! `--example paginate` (every connector of an app, page by page and as a stream),
+//! `--example error_handling` (telling failures apart, printing the cause chain).
 
 mod assertion;
 mod auth;
@@ -72,3 +80,11 @@ pub use error::{CreateLookup, Error, Reconciliation, Result, ServiceError, TRACE
 pub use fluent::Call;
 pub use operation::{Operation, Route, API_PREFIX};
 pub use paginate::{ConnectorListing, Paginator};
+
+/// Where a client of an in-process transport is addressed when given no base URL (one
+/// value for both API clients; see [`Client::from_transport`]).
+pub use connkit_transport::IN_PROCESS_BASE_URL;
+
+/// The transport crate, re-exported so that one dependency is enough for a client:
+/// `connkit_c1::transport::{RetryPolicy, TransportStackBuilder, …}`.
+pub use connkit_transport as transport;

@@ -381,3 +381,22 @@ async fn a_5xx_after_retries_keeps_the_status_message_and_trace_id() {
     assert!(text.ends_with("after 2 attempt(s)"), "{text}");
     assert_eq!(err.kind(), connkit_client::ErrorKind::RetriesExhausted);
 }
+
+/// One way in, as for ISC: an in-process transport needs no base URL (it is addressed
+/// at the one `IN_PROCESS_BASE_URL` of both clients); a network one does.
+#[tokio::test]
+async fn an_in_process_transport_needs_no_base_url() {
+    let sandbox = Sandbox::new();
+    let app = sandbox.c1().demo_app_ids()[0].clone();
+    let client = Client::from_transport(sandbox).unwrap();
+    assert_eq!(client.base_url().root(), connkit_c1::IN_PROCESS_BASE_URL);
+    assert_eq!(
+        connkit_c1::IN_PROCESS_BASE_URL,
+        connkit_c1::transport::IN_PROCESS_BASE_URL
+    );
+    assert!(client.list_connectors(&app).send().await.is_ok());
+
+    let network = connkit_transport::HttpBackend::new().unwrap();
+    let err = Client::from_transport(network).unwrap_err();
+    assert!(err.to_string().contains("no base URL"), "{err}");
+}

@@ -15,7 +15,7 @@ use connkit_c1::{Client, ClientBuilder, Error, ENV_ACCESS_TOKEN, SETTINGS};
 use connkit_transport::{RateLimitPolicy, Resolved, Setting, PLATFORM_C1};
 
 use crate::args::GlobalArgs;
-use crate::connect::{embedded_sandbox, stack_options, IN_PROCESS_BASE_URL};
+use crate::connect::{embedded_sandbox, stack_options};
 use crate::exit::{Exit, Failure};
 use crate::tenant;
 
@@ -23,9 +23,8 @@ use crate::tenant;
 pub fn client(global: &GlobalArgs) -> Result<Client, Failure> {
     let (builder, profile_policy) = if global.sandbox {
         let sandbox = Arc::new(embedded_sandbox(global.quiet)?);
-        let builder = Client::builder()
-            .base_url(IN_PROCESS_BASE_URL)
-            .backend_with_stack(sandbox);
+        // No base URL: an in-process backend is addressed at `IN_PROCESS_BASE_URL`.
+        let builder = Client::builder().backend_with_stack(sandbox);
         (builder, None)
     } else {
         tenant_client(global)?
