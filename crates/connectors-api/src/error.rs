@@ -28,7 +28,13 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 /// [`std::error::Error::source`], and no message repeats its source's.
 ///
 /// Every struct variant is `#[non_exhaustive]`: match it with `..`, so that a field can
-/// be added without a breaking release.
+/// be added without a breaking release. The newtype variants (`Preflight`, `Service`,
+/// …) are not: each grows through the type it wraps, and a `#[non_exhaustive]` tuple
+/// variant could not be matched as `Error::Service(e)` outside this crate at all.
+///
+/// `connkit-c1`'s error keeps the same contract: the same accessors (its request id
+/// in its API's word, `trace_id`), `MaybeApplied`, `Transport { operation, .. }`, and
+/// `Config` for a client that cannot be built.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
