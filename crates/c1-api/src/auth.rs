@@ -1,11 +1,14 @@
 //! [`AssertionAuth`]: bearer tokens from ConductorOne's token endpoint, bought with a
-//! signed client assertion.
+//! signed client assertion. Internal: the [`ClientBuilder`](crate::ClientBuilder) puts
+//! it on the client's transport when given client credentials.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
 use bytes::Bytes;
-use connkit_transport::{clone_request, request_token, AuthProblem, Transport, TransportError};
+use connkit_transport::{
+    clone_request, request_token, same_origin, AuthProblem, Transport, TransportError,
+};
 use http::header::AUTHORIZATION;
 use http::{HeaderValue, StatusCode};
 
@@ -15,8 +18,8 @@ use crate::credentials::C1Credentials;
 /// How long before `expires_in` runs out a token is replaced.
 const REFRESH_MARGIN: Duration = Duration::from_secs(60);
 
-/// Puts `Authorization: Bearer …` on every request, with a token fetched from
-/// `https://HOST/auth/v1/token` through the inner transport.
+/// Puts `Authorization: Bearer …` on every request to the tenant, with a token fetched
+/// from the tenant's `/auth/v1/token` through the inner transport.
 ///
 /// The token request is the form `grant_type=client_credentials`, `client_id`,
 /// `client_assertion_type` (JWT bearer) and `client_assertion` (a fresh
@@ -24,11 +27,14 @@ const REFRESH_MARGIN: Duration = Duration::from_secs(60);
 /// out; one token request is in flight at a time (others wait and share it); a 401 on
 /// a request sent with a cached token fetches a new one and replays the request once.
 /// Failures are [`TransportError::Auth`] naming the endpoint.
+///
+/// The token goes only to the origin it was bought from (the token endpoint's scheme,
+/// host and port): a request to any other origin is sent without `Authorization`, as
+/// ConductorOne's `cone` does.
 #[derive(Clone)]
-pub struct AssertionAuth<T> {
+pub(crate) struct AssertionAuth<T> {
     inner: T,
     credentials: Arc<C1Credentials>,
-    token_uri: http::Uri,
     cache: Arc<tokio::sync::Mutex<Option<Cached>>>,
 }
 
@@ -39,14 +45,13 @@ struct Cached {
 }
 
 impl<T: Transport> AssertionAuth<T> {
-    /// Wraps `inner`. Fails if the client id's host makes no token URL.
-    pub fn new(inner: T, credentials: C1Credentials) -> Result<Self, TransportError> {
-        Ok(AssertionAuth {
-            token_uri: credentials.token_uri()?,
+    /// Wraps `inner`.
+    pub(crate) fn new(inner: T, credentials: C1Credentials) -> Self {
+        AssertionAuth {
             inner,
             credentials: Arc::new(credentials),
             cache: Arc::default(),
-        })
+        }
     }
 
     /// A token header: the cached one unless it is due, or is `stale` (the one a 401
@@ -60,7 +65,7 @@ impl<T: Transport> AssertionAuth<T> {
             }
         }
         let fresh = self.fetch().await.map_err(|problem| TransportError::Auth {
-            endpoint: self.token_uri.to_string(),
+            endpoint: self.credentials.token_uri().to_string(),
             problem,
         })?;
         *cache = Some(fresh.clone());
@@ -81,7 +86,7 @@ impl<T: Transport> AssertionAuth<T> {
         // the form needs scrubbing from errors.
         let grant = request_token(
             &self.inner,
-            &self.token_uri,
+            self.credentials.token_uri(),
             form,
             None,
             REFRESH_MARGIN,
@@ -98,7 +103,6 @@ impl<T: Transport> AssertionAuth<T> {
 impl<T> std::fmt::Debug for AssertionAuth<T> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("AssertionAuth")
-            .field("token_uri", &self.token_uri.to_string())
             .field("credentials", &self.credentials)
             .finish_non_exhaustive()
     }
@@ -110,6 +114,14 @@ impl<T: Transport> Transport for AssertionAuth<T> {
         &self,
         mut request: http::Request<Bytes>,
     ) -> Result<http::Response<Bytes>, TransportError> {
+        if !same_origin(self.credentials.token_uri(), request.uri()) {
+            tracing::debug!(
+                host = request.uri().host(),
+                "not the ConductorOne token's origin: sending without Authorization"
+            );
+            request.headers_mut().remove(AUTHORIZATION);
+            return self.inner.send(request).await;
+        }
         let header = self.token(None).await?;
         let mut first = clone_request(&request);
         first.headers_mut().insert(AUTHORIZATION, header.clone());

@@ -5,12 +5,15 @@ use std::time::Duration;
 
 use bytes::Bytes;
 use connkit_client::{StackError, TransportChoice};
-use connkit_transport::{Auth, BaseUrl, Deadline, RetryPolicy, Transport, TransportError};
+use connkit_transport::{
+    Auth, BaseUrl, Deadline, Idempotency, RetryPolicy, Transport, TransportError,
+};
 
 use crate::auth::AssertionAuth;
-use crate::credentials::C1Credentials;
-use crate::error::{Error, Result, ServiceError};
+use crate::credentials::{tenant_url, C1Credentials};
+use crate::error::{Error, Reconciliation, Result, ServiceError};
 use crate::operation::Operation;
+use crate::ops::CreatedConnector;
 
 /// A ConductorOne ConnectorService client. Cheap to clone, `Send + Sync`.
 ///
@@ -42,18 +45,104 @@ impl std::fmt::Debug for Client {
 impl Client {
     connkit_client::client_entry_points!();
 
+    /// A client over `transport` as given (no layers added), with no base URL to make
+    /// up when the transport answers in-process ([`Transport::is_in_process`], e.g. the
+    /// sandbox): requests are addressed to [`IN_PROCESS_BASE_URL`](crate::IN_PROCESS_BASE_URL).
+    /// A transport that goes on the network needs a real URL: use [`Client::new`] or
+    /// the builder. The same entry as `connkit_connectors::Client::from_transport`.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), connkit_c1::Error> {
+    /// use connkit_c1::Client;
+    /// use connkit_sandbox::Sandbox;
+    ///
+    /// let sandbox = Sandbox::builder().build().unwrap();
+    /// let app = sandbox.c1().demo_app_ids()[0].clone();
+    /// let client = Client::from_transport(sandbox)?;
+    /// let page = client.list_connectors(&app).send().await?;
+    /// assert!(page.connectors().count() > 0);
+    /// # Ok(()) }
+    /// ```
+    pub fn from_transport(transport: impl Transport) -> Result<Self> {
+        Client::builder()
+            .transport_as_is(Arc::new(transport))
+            .build()
+    }
+
     /// The tenant's base URL.
     pub fn base_url(&self) -> &BaseUrl {
         &self.base
     }
 
+    /// The transport requests go through (with the auth layer, when the client has
+    /// credentials: it sends a token to the tenant only).
+    pub fn transport(&self) -> &Arc<dyn Transport> {
+        &self.transport
+    }
+
     /// Runs one operation: builds its request, sends it, decodes the answer.
+    ///
+    /// A POST that got no usable answer fails with [`Error::MaybeApplied`]; for a
+    /// create, the app's connectors are first looked through (see
+    /// [`Reconciliation`](crate::Reconciliation)).
     pub async fn execute<O: Operation<Error = Error> + Sync>(
         &self,
         operation: &O,
     ) -> Result<O::Output> {
-        let response = self.fetch(operation, None).await?;
+        self.execute_until(operation, None).await
+    }
+
+    /// [`execute`](Client::execute) with a [`Deadline`] for the whole operation (the
+    /// reconciling lookup included), which the standard stack's layers respect.
+    pub(crate) async fn execute_until<O: Operation<Error = Error> + Sync>(
+        &self,
+        operation: &O,
+        deadline: Option<Deadline>,
+    ) -> Result<O::Output> {
+        let request = self.request(operation, deadline)?;
+        let created = request.extensions().get::<CreatedConnector>().cloned();
+        let response = match (self.send(operation, request).await, created) {
+            (
+                Err(Error::MaybeApplied {
+                    operation,
+                    source,
+                    reconciliation: Reconciliation::NotAttempted,
+                }),
+                Some(created),
+            ) => {
+                return Err(Error::MaybeApplied {
+                    operation,
+                    source,
+                    reconciliation: self.reconcile(&created, deadline).await,
+                })
+            }
+            (result, _) => result?,
+        };
         operation.parse_response(response)
+    }
+
+    /// What a lookup finds of the connector a create whose answer was lost would have
+    /// made: every connector of its app that matches what it sent.
+    async fn reconcile(
+        &self,
+        created: &CreatedConnector,
+        deadline: Option<Deadline>,
+    ) -> Reconciliation {
+        let mut connectors = self.list_connectors(created.app_id()).into_paginator();
+        if let Some(Deadline(at)) = deadline {
+            connectors = connectors.deadline(at);
+        }
+        let mut matching = Vec::new();
+        let lookup = loop {
+            match connectors.try_next().await {
+                Ok(Some(connector)) if created.matches(&connector) => matching.push(connector),
+                Ok(Some(_)) => {}
+                Ok(None) => break Ok((!matching.is_empty()).then_some(matching)),
+                Err(error) => break Err(error),
+            }
+        };
+        Reconciliation::of(lookup)
     }
 
     /// The I/O half of [`execute`](Client::execute): builds the request and sends it
@@ -64,27 +153,52 @@ impl Client {
         operation: &O,
         deadline: Option<Deadline>,
     ) -> Result<http::Response<Bytes>> {
-        use tracing::Instrument as _;
+        let request = self.request(operation, deadline)?;
+        self.send(operation, request).await
+    }
 
+    /// `operation`'s request against this tenant, carrying `deadline` if any.
+    fn request<O: Operation<Error = Error>>(
+        &self,
+        operation: &O,
+        deadline: Option<Deadline>,
+    ) -> Result<http::Request<Bytes>> {
         let mut request = operation.build_request(&self.base)?;
         if let Some(deadline) = deadline {
             request.extensions_mut().insert(deadline);
         }
+        Ok(request)
+    }
+
+    /// Sends `operation`'s `request`; a failure becomes this crate's error.
+    async fn send<O: Operation<Error = Error>>(
+        &self,
+        operation: &O,
+        request: http::Request<Bytes>,
+    ) -> Result<http::Response<Bytes>> {
+        use tracing::Instrument as _;
+
+        let idempotency = Idempotency::of(&request);
         let span = tracing::debug_span!("c1", operation = operation.operation_id());
         self.transport
             .send(request)
             .instrument(span)
             .await
-            .map_err(|e| after_retries(operation.operation_id(), e))
+            .map_err(|source| transport_failure(operation.operation_id(), idempotency, source))
     }
 }
 
 /// When retries ran out on an error answer, that answer as the service error it is
-/// (its `google.rpc.Status` message and `c1-trace-id` kept); anything else stays a
-/// transport error.
-fn after_retries(operation: &'static str, error: TransportError) -> Error {
+/// (its `google.rpc.Status` message and `c1-trace-id` kept); a POST that may have been
+/// processed is [`Error::MaybeApplied`] (not yet reconciled); anything else stays a
+/// transport error of `operation`.
+fn transport_failure(
+    operation: &'static str,
+    idempotency: Idempotency,
+    source: TransportError,
+) -> Error {
     if let (TransportError::RetriesExhausted { attempts, .. }, Some(last)) =
-        (&error, error.last_response())
+        (&source, source.last_response())
     {
         let response = last.to_response();
         if !response.status().is_success() {
@@ -93,7 +207,14 @@ fn after_retries(operation: &'static str, error: TransportError) -> Error {
             return Error::Service(Box::new(service));
         }
     }
-    Error::Transport(error)
+    if idempotency == Idempotency::NonIdempotent && source.may_have_been_processed() {
+        return Error::MaybeApplied {
+            operation,
+            source,
+            reconciliation: Reconciliation::NotAttempted,
+        };
+    }
+    Error::Transport { operation, source }
 }
 
 /// ConductorOne's retry rules, as its own CLI has them: 429 for every method, 5xx and
@@ -140,7 +261,10 @@ impl std::fmt::Debug for ClientBuilder {
 
 impl ClientBuilder {
     /// The tenant URL, `https://{tenant}.conductor.one` (`http://` for loopback only).
-    /// Defaults to the client id's host ([`C1Credentials::tenant_url`]).
+    /// Defaults to the client id's host (`https://HOST`, `http://` for loopback), or,
+    /// for an in-process transport and no credentials, to
+    /// [`IN_PROCESS_BASE_URL`](crate::IN_PROCESS_BASE_URL). Client credentials buy their
+    /// tokens here (see [`build`](ClientBuilder::build)).
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
         self.base_url = Some(url.into());
         self
@@ -154,8 +278,11 @@ impl ClientBuilder {
         self
     }
 
-    /// Client credentials: tokens are bought with a signed assertion (see
-    /// [`AssertionAuth`]).
+    /// Client credentials: the client id `name@HOST/suffix` and the secret
+    /// `secret-token:conductorone.com:v1:…` (any `<prefix>:<issuer>:v1:<key>`, as
+    /// ConductorOne's own clients accept). Tokens are bought from the tenant's
+    /// `/auth/v1/token` with an EdDSA-signed assertion, cached until shortly before they
+    /// expire, renewed once on a 401, and sent to the tenant only.
     pub fn client_credentials(mut self, id: impl Into<String>, secret: impl Into<String>) -> Self {
         self.credentials = Some((id.into(), secret.into()));
         self
@@ -181,26 +308,36 @@ impl ClientBuilder {
     }
 
     /// Builds the client.
+    ///
+    /// Tokens bought with client credentials come from the base URL's tenant (its
+    /// `/auth/v1/token`, the assertion's audience its host), which defaults to the client
+    /// id's host: as ConductorOne's cone does, an explicit base URL is where the token is
+    /// bought, so the token only ever goes to the host it was bought for.
     pub fn build(self) -> Result<Client> {
+        let base_text = match (&self.base_url, &self.credentials) {
+            (Some(url), _) => Some(url.clone()),
+            (None, Some((id, _))) => Some(tenant_url(id).map_err(Error::config)?),
+            (None, None) => None,
+        };
+        let base = match base_text {
+            Some(text) if self.allow_http => {
+                BaseUrl::parse_allow_http(&text).map_err(Error::config)?
+            }
+            Some(text) => BaseUrl::parse(&text).map_err(Error::config)?,
+            None => self.transport.in_process_base_url().ok_or_else(|| {
+                Error::invalid_input(
+                    "no base URL: give one (e.g. https://acme.conductor.one) or client credentials",
+                )
+            })?,
+        };
         let credentials = match &self.credentials {
-            Some((id, secret)) => Some(C1Credentials::new(id, secret)?),
+            Some((id, secret)) => {
+                Some(C1Credentials::new(id, secret, &base).map_err(Error::config)?)
+            }
             None => None,
         };
-        let base_text =
-            match (&self.base_url, &credentials) {
-                (Some(url), _) => url.clone(),
-                (None, Some(c)) => c.tenant_url(),
-                (None, None) => return Err(Error::invalid_input(
-                    "no base URL: give one (e.g. https://acme.conductor.one) or client credentials",
-                )),
-            };
-        let base = if self.allow_http {
-            BaseUrl::parse_allow_http(&base_text)?
-        } else {
-            BaseUrl::parse(&base_text)?
-        };
         let auth = match self.token {
-            Some(token) => Some(Auth::bearer(token)?),
+            Some(token) => Some(Auth::bearer(token).map_err(Error::config)?),
             None => None,
         };
         let (retries, timeout) = (self.retries, self.timeout);
@@ -218,11 +355,11 @@ impl ClientBuilder {
                 }
             })
             .map_err(|e| match e {
-                StackError::Transport(e) => Error::Transport(e),
+                StackError::Transport(source) => Error::config(source),
                 other => Error::invalid_input(other.to_string()),
             })?;
         let transport = match credentials {
-            Some(credentials) => Arc::new(AssertionAuth::new(transport, credentials)?),
+            Some(credentials) => Arc::new(AssertionAuth::new(transport, credentials)),
             None => transport,
         };
         Ok(Client { base, transport })

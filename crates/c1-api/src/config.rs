@@ -43,8 +43,7 @@ pub const SETTINGS: SettingNames = SettingNames::new(
 
 /// `https://HOST` of a client id (`http://` for a loopback host), if it names one.
 fn tenant_url_of(client_id: &str) -> Option<String> {
-    let host = crate::credentials::host_of(client_id).ok()?;
-    Some(crate::credentials::tenant_url_of_host(host))
+    crate::credentials::tenant_url(client_id).ok()
 }
 
 impl ClientBuilder {

@@ -1,10 +1,13 @@
-//! [`Error`]: everything a ConductorOne call can fail with.
+//! [`Error`]: everything a ConductorOne call can fail with, and [`Reconciliation`]: what
+//! a create whose answer was lost found.
+
+use std::fmt;
 
 use bytes::Bytes;
 use connkit_client::{
     decode_answer, transport_is_retryable, Answer, DecodeFailure, ErrorKind, ErrorMetadata,
 };
-use connkit_models::c1::{RpcCode, RpcStatus};
+use connkit_models::c1::{Connector, RpcCode, RpcStatus};
 use connkit_transport::TransportError;
 use http::StatusCode;
 
@@ -15,14 +18,36 @@ pub const TRACE_ID_HEADER: &str = "c1-trace-id";
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 /// What went wrong with a ConductorOne call.
+///
+/// The same contract as `connkit-connectors`' error: [`kind`](Error::kind) classifies it
+/// (for exit codes), [`is_retryable`](Error::is_retryable) says whether trying again
+/// later may help, [`as_service`](Error::as_service) / [`status`](Error::status) /
+/// [`trace_id`](Error::trace_id) tell what the service said; a write whose answer was
+/// lost is [`Error::MaybeApplied`], decided here, not by the caller. The `Display` of
+/// every variant is one line; the causes are in [`std::error::Error::source`].
+///
+/// The enum and every struct variant are `#[non_exhaustive]`: match with `..`, so that
+/// a variant or a field can be added without a breaking release. The newtype variants
+/// (`Service`, `Decode`, `Pagination`) are not: each wraps a `#[non_exhaustive]` type,
+/// which is where they grow, and a `#[non_exhaustive]` tuple variant could not be
+/// matched as `Error::Service(e)` outside this crate at all.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
-    /// The input cannot make a request (an empty id, a bad base URL); nothing was sent.
+    /// The input cannot make a request (an empty id, a bad argument); nothing was sent.
     #[error("invalid input: {message}")]
+    #[non_exhaustive]
     InvalidInput {
         /// What is wrong.
         message: String,
+    },
+    /// The client could not be configured (base URL, credentials, transport stack).
+    #[error("invalid client configuration")]
+    #[non_exhaustive]
+    Config {
+        /// What the transport crate refused.
+        #[source]
+        source: TransportError,
     },
     /// The service answered with an error status.
     #[error(transparent)]
@@ -33,6 +58,7 @@ pub enum Error {
     Decode(DecodeFailure),
     /// A page answered with a `nextPageToken` already seen: following it would loop.
     #[error("{operation}: the service sent page token {token:?} a second time; stopping instead of looping")]
+    #[non_exhaustive]
     RepeatedPageToken {
         /// The list operation.
         operation: &'static str,
@@ -42,9 +68,34 @@ pub enum Error {
     /// A listing failed on its own account (its page task was cancelled).
     #[error(transparent)]
     Pagination(connkit_client::PaginationError),
+    /// A POST was sent and no usable answer came back (the connection broke, a time
+    /// limit ran out while it was in flight): the service may have applied it. A create
+    /// is first looked up (see [`Reconciliation`]). What proves that a request was
+    /// **not** processed (a refused connection, a 429) is retried by the standard stack
+    /// and never ends here; see [`TransportError::may_have_been_processed`].
+    #[error(
+        "{operation}: no usable response, so the request may have been applied{reconciliation}"
+    )]
+    #[non_exhaustive]
+    MaybeApplied {
+        /// The operation, e.g. `CreateDelegated`.
+        operation: &'static str,
+        /// What the transport reported.
+        #[source]
+        source: TransportError,
+        /// What a lookup after the failure found.
+        reconciliation: Reconciliation,
+    },
     /// No complete answer was had (connection, timeout, auth, retries exhausted).
-    #[error(transparent)]
-    Transport(#[from] TransportError),
+    #[error("{operation}: no usable response")]
+    #[non_exhaustive]
+    Transport {
+        /// The operation, e.g. `List`.
+        operation: &'static str,
+        /// What the transport reported.
+        #[source]
+        source: TransportError,
+    },
 }
 
 impl From<connkit_client::InvalidRequest> for Error {
@@ -60,18 +111,29 @@ impl Error {
         }
     }
 
+    pub(crate) fn config(source: TransportError) -> Self {
+        Error::Config { source }
+    }
+
     /// Classifies the error (the same kinds as the ISC client's, for exit codes).
     pub fn kind(&self) -> ErrorKind {
         match self {
-            Error::InvalidInput { .. } => ErrorKind::InvalidInput,
-            Error::Service(e) => ErrorKind::of_status(e.status, e.attempts.is_some()),
-            Error::Transport(e) => ErrorKind::of_transport(e),
-            _ => ErrorKind::Other,
+            Error::InvalidInput { .. } | Error::Config { .. } => ErrorKind::InvalidInput,
+            Error::Service(e) => e.kind(),
+            Error::MaybeApplied {
+                reconciliation: Reconciliation::Absent,
+                ..
+            } => ErrorKind::Unreachable,
+            Error::MaybeApplied { .. } => ErrorKind::MaybeApplied,
+            Error::Transport { source, .. } => ErrorKind::of_transport(source),
+            Error::Decode(_) | Error::RepeatedPageToken { .. } | Error::Pagination(_) => {
+                ErrorKind::Other
+            }
         }
     }
 
     /// The service's error, if the service answered with one.
-    pub fn service(&self) -> Option<&ServiceError> {
+    pub fn as_service(&self) -> Option<&ServiceError> {
         match self {
             Error::Service(e) => Some(e),
             _ => None,
@@ -83,17 +145,20 @@ impl Error {
         ErrorMetadata::status(self)
     }
 
-    /// ConductorOne's request id (`c1-trace-id`), if the service answered.
+    /// ConductorOne's request id (`c1-trace-id`), if the service answered: what
+    /// `connkit-connectors` calls `tracking_id`, each in its API's words (both are
+    /// [`ErrorMetadata::request_id`]).
     pub fn trace_id(&self) -> Option<&str> {
         self.request_id()
     }
 
     /// `true` if trying again later may succeed (429, 503, 504; transport failures as
-    /// [`transport_is_retryable`] says).
+    /// [`transport_is_retryable`] says). Never for [`Error::MaybeApplied`]: sending the
+    /// write again may apply it twice.
     pub fn is_retryable(&self) -> bool {
         match self {
             Error::Service(e) => e.is_retryable(),
-            Error::Transport(e) => transport_is_retryable(e),
+            Error::Transport { source, .. } => transport_is_retryable(source),
             _ => false,
         }
     }
@@ -112,7 +177,9 @@ impl ErrorMetadata for Error {
         match self {
             Error::Service(e) => Some(e.operation),
             Error::Decode(DecodeFailure { operation, .. })
-            | Error::RepeatedPageToken { operation, .. } => Some(operation),
+            | Error::RepeatedPageToken { operation, .. }
+            | Error::MaybeApplied { operation, .. }
+            | Error::Transport { operation, .. } => Some(operation),
             _ => None,
         }
     }
@@ -123,6 +190,52 @@ impl ErrorMetadata for Error {
 
     fn is_retryable(&self) -> bool {
         Error::is_retryable(self)
+    }
+}
+
+/// What a create whose outcome is unknown ([`Error::MaybeApplied`]) found when it looked
+/// for the connector it would have made.
+///
+/// ConductorOne keeps no name unique, so the lookup cannot prove which connector a lost
+/// create made. It reconciles on what the service keeps as sent: the app, the catalog
+/// entry, and the display name when the create gave one
+/// ([`CreatedConnector`](crate::ops::CreatedConnector)):
+///
+/// - `NotAttempted`: not a create, so nothing was looked up;
+/// - `Exists(connectors)`: every connector of the app that matches what the create sent:
+///   it may have made one of them, or all may have existed before; check before creating
+///   again;
+/// - `Absent`: no connector of the app matches: the create was not applied, and may be
+///   sent again;
+/// - `Failed(error)`: the lookup failed too: the outcome stays unknown.
+///
+/// The same contract as `connkit-connectors`' (which looks up a unique name), in this
+/// API's words ([`CreateLookup`]).
+pub type Reconciliation = connkit_client::Reconciliation<CreateLookup>;
+
+/// How this client looks for a create whose answer was lost: it lists the app's
+/// connectors and keeps those that match what the create sent.
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct CreateLookup;
+
+impl connkit_client::Lookup for CreateLookup {
+    type Found = Vec<Connector>;
+    type Error = Error;
+
+    const LOOKUP: &'static str = "looking for matching connectors";
+    const ABSENT: &'static str = "; no connector of the app matches what it sent: the create was not applied and may be sent again";
+
+    fn describe(found: &Vec<Connector>, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let ids: Vec<&str> = found.iter().filter_map(|c| c.id.as_deref()).collect();
+        write!(
+            f,
+            "; {} connector(s) of the app match what it sent (id {}): it may have made one of \
+             them, or they existed before (ConductorOne names are not unique), so check before \
+             creating again",
+            found.len(),
+            ids.join(", ")
+        )
     }
 }
 
@@ -166,6 +279,11 @@ impl ServiceError {
             body: response.body().clone(),
             attempts: None,
         }
+    }
+
+    /// Classifies by status.
+    pub fn kind(&self) -> ErrorKind {
+        ErrorKind::of_status(self.status, self.attempts.is_some())
     }
 
     /// The gRPC code, from the body or else from the HTTP status.

@@ -30,10 +30,10 @@ pub struct Call<O> {
 }
 
 impl<O: Operation<Error = Error> + Sync> Call<O> {
-    /// Sends the request and decodes the answer.
+    /// Sends the request and decodes the answer (see [`Client::execute`]: a create
+    /// whose answer was lost is looked up before [`Error::MaybeApplied`] is returned).
     pub async fn send(self) -> Result<O::Output> {
-        let response = self.client.fetch(&self.op, self.deadline).await?;
-        self.op.parse_response(response)
+        self.client.execute_until(&self.op, self.deadline).await
     }
 
     /// Ends the call `limit` from now, retries and rate-limiter waits included (the

@@ -17,12 +17,17 @@
 //! - Retries (the default transport): 429 for every method, 5xx and connection errors
 //!   for idempotent methods only, `Retry-After` honoured, exponential backoff from
 //!   500 ms with jitter — as ConductorOne's own CLI does.
-//! - Auth: a static token, or client credentials ([`C1Credentials`],
-//!   [`AssertionAuth`], [`assertion`]). Configuration from `CONDUCTORONE_*` and `c1`
-//!   profiles: [`SETTINGS`] for `connkit_transport::ConfigSources`, then
-//!   [`ClientBuilder::config`].
+//! - Auth: a static token, or client credentials
+//!   ([`ClientBuilder::client_credentials`]): tokens bought with an EdDSA-signed
+//!   assertion from the tenant's `/auth/v1/token` and sent to the tenant only.
+//!   Configuration from `CONDUCTORONE_*` and `c1` profiles: [`SETTINGS`] for
+//!   `connkit_transport::ConfigSources`, then [`ClientBuilder::config`].
+//! - Errors: the same contract as `connkit-connectors` ([`Error`], [`ErrorKind`]); a
+//!   POST whose answer was lost is [`Error::MaybeApplied`], and a create is first
+//!   looked for ([`Reconciliation`]: on app, catalog entry and display name, as
+//!   ConductorOne keeps no name unique).
 //! - Shared with the ISC client (`connkit-client`): request assembly and path encoding,
-//!   the paginator engine, and the transport choice of the builder.
+//!   the paginator engine, the transport choice of the builder, [`IN_PROCESS_BASE_URL`].
 //! - Runtime: await the calls inside a Tokio runtime with I/O and timers enabled
 //!   (`#[tokio::main]`, or `tokio::runtime::Builder` with `enable_all()`), which the
 //!   standard transport's HTTP backend, timeouts and retries run on. Outside any Tokio
@@ -33,14 +38,15 @@
 //! ```
 //! # #[tokio::main(flavor = "current_thread")]
 //! # async fn main() -> Result<(), connkit_c1::Error> {
-//! use std::sync::Arc;
 //! use connkit_c1::Client;
 //! use connkit_models::c1::SyncStatus;
 //! use connkit_sandbox::Sandbox;
 //!
 //! let sandbox = Sandbox::builder().build().unwrap(); // in-process; seeds demo apps
 //! let app = sandbox.c1().demo_app_ids()[0].clone();
-//! let client = Client::new("http://127.0.0.1:1", Arc::new(sandbox))?;
+//! // Any `Transport` will do; here the sandbox, in-process. Against a tenant:
+//! // `Client::builder().client_credentials(id, secret).build()?`.
+//! let client = Client::from_transport(sandbox)?;
 //!
 //! let created = client.create_delegated_connector(&app, "catalog-okta")
 //!     .display_name("Okta")
@@ -54,8 +60,15 @@
 //! assert_eq!(connector.status.and_then(|s| s.status), Some(SyncStatus::Disabled));
 //! # Ok(()) }
 //! ```
+//!
+//! # Examples
+//!
+//! Runnable against the in-process sandbox, no network:
+//! `cargo run -p connkit-c1 --example c1_in_process_sandbox` (a connector's whole life),
+//! `--example c1_paginate` (every connector of an app, page by page and as a stream),
+//! `--example c1_error_handling` (telling failures apart, printing the cause chain).
 
-pub mod assertion;
+mod assertion;
 mod auth;
 mod client;
 mod config;
@@ -66,12 +79,18 @@ mod operation;
 pub mod ops;
 mod paginate;
 
-pub use auth::AssertionAuth;
 pub use client::{default_retry_policy, Client, ClientBuilder};
 pub use config::{ENV_ACCESS_TOKEN, ENV_CLIENT_ID, ENV_CLIENT_SECRET, ENV_SERVER_URL, SETTINGS};
 pub use connkit_client::{DecodeFailure, ErrorKind, ErrorMetadata, PaginationError};
-pub use credentials::{audience_of, encode_secret, host_of, C1Credentials, SECRET_PREFIX};
-pub use error::{Error, Result, ServiceError, TRACE_ID_HEADER};
+pub use error::{CreateLookup, Error, Reconciliation, Result, ServiceError, TRACE_ID_HEADER};
 pub use fluent::Call;
 pub use operation::{Operation, Route, API_PREFIX};
 pub use paginate::{ConnectorListing, Paginator};
+
+/// Where a client of an in-process transport is addressed when given no base URL (one
+/// value for both API clients; see [`Client::from_transport`]).
+pub use connkit_transport::IN_PROCESS_BASE_URL;
+
+/// The transport crate, re-exported so that one dependency is enough for a client:
+/// `connkit_c1::transport::{RetryPolicy, TransportStackBuilder, …}`.
+pub use connkit_transport as transport;

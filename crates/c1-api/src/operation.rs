@@ -10,6 +10,7 @@ use http::Method;
 use serde::de::DeserializeOwned;
 
 use crate::error::{Error, Result, ServiceError};
+use crate::ops::CreatedConnector;
 
 /// Where every ConnectorService path starts, below the tenant root.
 pub const API_PREFIX: &str = "/api/v1";
@@ -55,6 +56,14 @@ pub trait Route {
     fn body(&self) -> Result<Option<Bytes>> {
         Ok(None)
     }
+
+    /// For a create: what identifies the connector it makes, carried on the request as
+    /// an `http` extension, so that a create whose answer is lost can be looked for
+    /// ([`Reconciliation`](crate::Reconciliation)). `None` (the default) for every other
+    /// operation.
+    fn created(&self) -> Option<CreatedConnector> {
+        None
+    }
 }
 
 /// Builds `route`'s request against `base` (its root; any `/v2024` is ISC's and ignored).
@@ -66,7 +75,11 @@ pub(crate) fn build<R: Route + ?Sized>(route: &R, base: &BaseUrl) -> Result<http
     if let Some(body) = route.body()? {
         spec = spec.json(body);
     }
-    Ok(spec.build(base, API_PREFIX)?)
+    let mut request = spec.build(base, API_PREFIX)?;
+    if let Some(created) = route.created() {
+        request.extensions_mut().insert(created);
+    }
+    Ok(request)
 }
 
 /// Decodes the answer to `route`: 200 into its output, anything else into

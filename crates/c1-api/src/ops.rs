@@ -154,6 +154,49 @@ impl Route for DeleteConnector {
     }
 }
 
+/// What identifies the connector a create makes, as far as ConductorOne keeps it as
+/// sent: its app, its catalog entry, and its display name when the create gives one
+/// (ConductorOne keeps no name unique, so this can rule a connector out, never prove
+/// that a request made it).
+///
+/// A create's [`Route::created`] says it; the request carries it (as an `http`
+/// extension), and the [`Client`](crate::Client) looks for matching connectors when the
+/// create's answer is lost (see [`Reconciliation`](crate::Reconciliation)).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CreatedConnector {
+    app_id: String,
+    catalog_id: Option<String>,
+    display_name: Option<String>,
+}
+
+impl CreatedConnector {
+    /// The connector a create of `catalog_id` in app `app_id` makes, with
+    /// `display_name` if it gives one.
+    pub fn new(
+        app_id: impl Into<String>,
+        catalog_id: Option<String>,
+        display_name: Option<String>,
+    ) -> Self {
+        CreatedConnector {
+            app_id: app_id.into(),
+            catalog_id,
+            display_name,
+        }
+    }
+
+    /// The app the connector is made in.
+    pub fn app_id(&self) -> &str {
+        &self.app_id
+    }
+
+    /// `true` if `connector` could be the one the create made: same catalog entry, and
+    /// the same display name when the create gave one.
+    pub fn matches(&self, connector: &Connector) -> bool {
+        connector.catalog_id == self.catalog_id
+            && (self.display_name.is_none() || connector.display_name == self.display_name)
+    }
+}
+
 /// `Create`: `POST /apps/{app_id}/connectors/create`, a configured connector.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CreateConnector {
@@ -180,6 +223,13 @@ impl Route for CreateConnector {
     fn body(&self) -> Result<Option<Bytes>> {
         json_body(&self.body)
     }
+    fn created(&self) -> Option<CreatedConnector> {
+        Some(CreatedConnector::new(
+            &self.app_id,
+            self.body.catalog_id.clone(),
+            None,
+        ))
+    }
 }
 
 /// `CreateDelegated`: `POST /apps/{app_id}/connectors`, a connector waiting for its
@@ -205,6 +255,13 @@ impl Route for CreateDelegatedConnector {
     }
     fn body(&self) -> Result<Option<Bytes>> {
         json_body(&self.body)
+    }
+    fn created(&self) -> Option<CreatedConnector> {
+        Some(CreatedConnector::new(
+            &self.app_id,
+            self.body.catalog_id.clone(),
+            self.body.display_name.clone(),
+        ))
     }
 }
 

@@ -115,7 +115,7 @@ impl PageSource for ConnectorListing {
     }
 
     fn is_timeout(error: &Error) -> bool {
-        matches!(error, Error::Transport(e) if e.is_timeout())
+        matches!(error, Error::Transport { source, .. } if source.is_timeout())
     }
 }
 
@@ -126,10 +126,13 @@ impl From<PaginationError> for Error {
                 operation,
                 token: cursor,
             },
-            PaginationError::Expired { after, .. } => Error::Transport(TransportError::Timeout {
-                phase: connkit_transport::TimeoutPhase::Operation,
-                after,
-            }),
+            PaginationError::Expired { operation, after } => Error::Transport {
+                operation,
+                source: TransportError::Timeout {
+                    phase: connkit_transport::TimeoutPhase::Operation,
+                    after,
+                },
+            },
             other => Error::Pagination(other),
         }
     }

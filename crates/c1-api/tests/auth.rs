@@ -1,16 +1,13 @@
 //! Auth against the served sandbox: client credentials buy a token with a signed
 //! assertion that the sandbox verifies (cached, and honoured until it expires), a wrong
 //! key is refused with 401 and says why, a static token works; configuration from the
-//! `CONDUCTORONE_*` variables.
+//! `CONDUCTORONE_*` variables; the token is bought from, and only ever sent to, the
+//! tenant the client talks to.
 
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
-
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use base64::Engine as _;
-use connkit_c1::{assertion, C1Credentials, Client, Error};
-use connkit_models::c1::RpcCode;
+use connkit_c1::{Client, Error};
+use connkit_models::c1::{RpcCode, RpcStatus};
 use connkit_sandbox::{AuthMode, Sandbox, ServerHandle};
-use serde_json::Value;
+use connkit_transport::Transport as _;
 
 async fn served(mode: AuthMode) -> (Sandbox, ServerHandle, String) {
     let sandbox = Sandbox::builder()
@@ -66,7 +63,10 @@ async fn a_wrong_key_is_refused_with_401_saying_why() {
         .unwrap();
     let err = client.list_connectors("app").send().await.unwrap_err();
     let text = chain(&err);
-    assert!(matches!(&err, Error::Transport(t) if t.is_auth()), "{text}");
+    assert!(
+        matches!(&err, Error::Transport { source, .. } if source.is_auth()),
+        "{text}"
+    );
     assert!(
         text.contains("401") && text.contains("does not verify"),
         "{text}"
@@ -94,7 +94,7 @@ async fn a_static_token_and_its_refusal() {
         .unwrap();
     let err = bad.list_connectors(&app).send().await.unwrap_err();
     assert_eq!(
-        err.service().and_then(|e| e.code()),
+        err.as_service().and_then(|e| e.code()),
         Some(RpcCode::Unauthenticated)
     );
     assert_eq!(err.status().map(|s| s.as_u16()), Some(401));
@@ -119,42 +119,70 @@ async fn configuration_from_conductorone_variables() {
     client.list_connectors(&app).send().await.unwrap();
 }
 
-#[test]
-fn the_assertion_is_an_eddsa_jwt_with_the_documented_claims() {
-    let key = ed25519_dalek::SigningKey::from_bytes(&[3; 32]);
-    let credentials = C1Credentials::from_key("bot@acme.conductor.one:8443/x", key).unwrap();
-    let now = UNIX_EPOCH + Duration::from_secs(1_800_000_000);
-    let jws = assertion::sign(&credentials, now);
-    let parts: Vec<&str> = jws.split('.').collect();
-    assert_eq!(parts.len(), 3);
-    let decode =
-        |p: &str| -> Value { serde_json::from_slice(&URL_SAFE_NO_PAD.decode(p).unwrap()).unwrap() };
-    let header = decode(parts[0]);
-    assert_eq!(header["alg"], "EdDSA");
-    let nonce = header["nonce"].as_str().unwrap();
-    assert!(nonce.len() >= 16 && nonce.bytes().all(|b| b.is_ascii_hexdigit()));
-    let claims = decode(parts[1]);
-    assert_eq!(claims["iss"], "bot@acme.conductor.one:8443/x");
-    assert_eq!(claims["sub"], claims["iss"]);
-    assert_eq!(claims["aud"], "acme.conductor.one");
-    assert_eq!(claims["iat"], 1_800_000_000u64);
-    assert_eq!(claims["nbf"], 1_800_000_000u64 - 120);
-    assert_eq!(claims["exp"], 1_800_000_000u64 + 120);
-    let signature: [u8; 64] = URL_SAFE_NO_PAD
-        .decode(parts[2])
-        .unwrap()
-        .try_into()
+#[tokio::test]
+async fn a_secret_is_read_by_its_version_whatever_its_prefix() {
+    let (sandbox, _server, host) = served(AuthMode::AnyIssuedToken).await;
+    let (id, secret) = sandbox.c1().mint_credentials(&host).unwrap();
+    let key = secret.rsplit(':').next().unwrap();
+    let client = Client::builder()
+        .client_credentials(&id, format!("secret-token:elsewhere.example:v1:{key}"))
+        .build()
         .unwrap();
-    let signed = format!("{}.{}", parts[0], parts[1]);
-    ed25519_dalek::SigningKey::from_bytes(&[3; 32])
-        .verifying_key()
-        .verify_strict(
-            signed.as_bytes(),
-            &ed25519_dalek::Signature::from_bytes(&signature),
-        )
+    let app = sandbox.c1().demo_app_ids()[0].clone();
+    client.list_connectors(&app).send().await.unwrap();
+}
+
+/// As cone does: an explicit server URL is where the token is bought (and the
+/// assertion's audience); the client id's host is never contacted.
+#[tokio::test]
+async fn an_explicit_server_url_is_where_the_token_is_bought() {
+    let (named, _named_server, named_host) = served(AuthMode::AnyIssuedToken).await;
+    let (tenant, tenant_server, _) = served(AuthMode::AnyIssuedToken).await;
+    // The tenant knows a client whose id names the other host.
+    let (id, secret) = tenant.c1().mint_credentials(&named_host).unwrap();
+    let client = Client::builder()
+        .base_url(tenant_server.base_url())
+        .client_credentials(&id, &secret)
+        .build()
         .unwrap();
-    assert_ne!(
-        assertion::sign(&credentials, SystemTime::now()),
-        assertion::sign(&credentials, SystemTime::now())
-    );
+    let app = tenant.c1().demo_app_ids()[0].clone();
+    client.list_connectors(&app).send().await.unwrap();
+    let stats = tenant.stats();
+    assert_eq!(stats.by_operation.get("c1.Token"), Some(&1), "{stats:?}");
+    assert_eq!(named.stats().total, 0, "the client id's host was contacted");
+}
+
+/// A request to another host through the client's transport carries no token: the
+/// other sandbox says it got no Authorization header (a token of the tenant would be
+/// "unknown" there), and the tenant still gets its own.
+#[tokio::test]
+async fn the_token_never_reaches_another_host() {
+    let (tenant, _tenant_server, host) = served(AuthMode::AnyIssuedToken).await;
+    let (other, other_server, _) = served(AuthMode::AnyIssuedToken).await;
+    let (id, secret) = tenant.c1().mint_credentials(&host).unwrap();
+    let client = Client::builder()
+        .client_credentials(&id, &secret)
+        .build()
+        .unwrap();
+    let app = tenant.c1().demo_app_ids()[0].clone();
+    let to = |root: &str| {
+        http::Request::get(format!("{root}/api/v1/apps/{app}/connectors"))
+            .body(bytes::Bytes::new())
+            .unwrap()
+    };
+    for (root, refused) in [
+        (other_server.base_url(), true),
+        (format!("http://{host}"), false),
+    ] {
+        let answer = client.transport().send(to(&root)).await.unwrap();
+        assert_eq!(answer.status() == 401, refused, "{root}");
+        if refused {
+            let status: RpcStatus = serde_json::from_slice(answer.body()).unwrap();
+            assert_eq!(status.rpc_code(), Some(RpcCode::Unauthenticated));
+            let message = status.message.unwrap_or_default();
+            assert!(message.contains("no Authorization header"), "{message}");
+        }
+    }
+    assert_eq!(other.stats().total, 1);
+    assert_eq!(tenant.stats().by_operation.get("c1.Token"), Some(&1));
 }

@@ -139,7 +139,7 @@ async fn all_seventeen_operations() {
         assert_eq!(status.status, Some(SyncStatus::Disabled), "{mode}");
         let refused = client.force_sync(&app, &id).send().await.unwrap_err();
         assert_eq!(
-            refused.service().and_then(|e| e.code()),
+            refused.as_service().and_then(|e| e.code()),
             Some(RpcCode::FailedPrecondition)
         );
         client.resume_sync(&app, &id).send().await.unwrap();
@@ -159,7 +159,7 @@ async fn all_seventeen_operations() {
         // RotateCredential, GetCredentials, RevokeCredential
         let rotated = client.rotate_credential(&app, &id).send().await.unwrap();
         let secret = rotated.client_secret.unwrap();
-        assert!(secret.starts_with(connkit_c1::SECRET_PREFIX));
+        assert!(secret.starts_with("secret-token:conductorone.com:v1:"));
         let credential_id = rotated.credential.unwrap().id.unwrap();
         let fetched = client
             .get_credential(&app, &id, &credential_id)
@@ -190,7 +190,7 @@ async fn all_seventeen_operations() {
         // Delete
         client.delete_connector(&app, &id).send().await.unwrap();
         let err = client.get_connector(&app, &id).send().await.unwrap_err();
-        let service = err.service().expect("a service error");
+        let service = err.as_service().expect("a service error");
         assert_eq!(service.code(), Some(RpcCode::NotFound));
         let trace = service.trace_id().expect("c1-trace-id").to_owned();
         assert!(String::from_utf8_lossy(&service.body).contains(&trace));
@@ -239,6 +239,16 @@ async fn empty_ids_are_refused_before_anything_is_sent() {
     assert_eq!(request.uri().path(), "/api/v1/apps/a%2Fb/connectors/%2E%2E");
 }
 
+/// Whatever refuses a setting (the base URL here, the transport stack below) is
+/// `Error::Config` with the reason as its source, as in `connkit-connectors`.
+fn config_reason(err: &Error) -> String {
+    assert!(matches!(err, Error::Config { .. }), "{err:?}");
+    assert_eq!(err.kind(), connkit_c1::ErrorKind::InvalidInput);
+    std::error::Error::source(err)
+        .expect("a reason")
+        .to_string()
+}
+
 #[test]
 fn plain_http_only_for_loopback_unless_allowed() {
     let refused = Client::builder()
@@ -246,7 +256,8 @@ fn plain_http_only_for_loopback_unless_allowed() {
         .token("t")
         .build()
         .unwrap_err();
-    assert!(refused.to_string().contains("loopback"), "{refused}");
+    let reason = config_reason(&refused);
+    assert!(reason.contains("loopback"), "{reason}");
     let allowed = Client::builder()
         .base_url("http://acme.conductor.one")
         .token("t")
@@ -254,6 +265,18 @@ fn plain_http_only_for_loopback_unless_allowed() {
         .build()
         .unwrap();
     assert_eq!(allowed.base_url().root(), "http://acme.conductor.one");
+}
+
+#[test]
+fn a_stack_that_cannot_be_built_is_a_configuration_error() {
+    // The token cannot go in a header: the stack's auth layer refuses it.
+    let refused = Client::builder()
+        .base_url("https://acme.conductor.one")
+        .token("a\nb")
+        .build()
+        .unwrap_err();
+    let reason = config_reason(&refused);
+    assert!(reason.contains("header"), "{reason}");
 }
 
 #[tokio::test]
@@ -311,7 +334,7 @@ async fn a_calls_deadline_bounds_it_and_its_paginator() {
         .await
         .unwrap_err();
     assert!(
-        matches!(&err, Error::Transport(e) if e.is_timeout()),
+        matches!(&err, Error::Transport { source, .. } if source.is_timeout()),
         "{err:?}"
     );
     // Cut short, not answered after the sandbox's 5 s (not a speed measurement).
@@ -324,7 +347,7 @@ async fn a_calls_deadline_bounds_it_and_its_paginator() {
         .await
         .unwrap_err();
     assert!(
-        matches!(&err, Error::Transport(e) if e.is_timeout()),
+        matches!(&err, Error::Transport { source, .. } if source.is_timeout()),
         "{err:?}"
     );
 }
@@ -343,7 +366,7 @@ async fn a_5xx_after_retries_keeps_the_status_message_and_trace_id() {
         .build()
         .unwrap();
     let err = client.list_connectors(&app).send().await.unwrap_err();
-    let service = err.service().unwrap_or_else(|| panic!("{err:?}"));
+    let service = err.as_service().unwrap_or_else(|| panic!("{err:?}"));
     assert_eq!(service.status.as_u16(), 503);
     assert_eq!(
         service.message().map(|m| m.contains("injected fault")),
@@ -357,4 +380,23 @@ async fn a_5xx_after_retries_keeps_the_status_message_and_trace_id() {
     );
     assert!(text.ends_with("after 2 attempt(s)"), "{text}");
     assert_eq!(err.kind(), connkit_client::ErrorKind::RetriesExhausted);
+}
+
+/// One way in, as for ISC: an in-process transport needs no base URL (it is addressed
+/// at the one `IN_PROCESS_BASE_URL` of both clients); a network one does.
+#[tokio::test]
+async fn an_in_process_transport_needs_no_base_url() {
+    let sandbox = Sandbox::new();
+    let app = sandbox.c1().demo_app_ids()[0].clone();
+    let client = Client::from_transport(sandbox).unwrap();
+    assert_eq!(client.base_url().root(), connkit_c1::IN_PROCESS_BASE_URL);
+    assert_eq!(
+        connkit_c1::IN_PROCESS_BASE_URL,
+        connkit_c1::transport::IN_PROCESS_BASE_URL
+    );
+    assert!(client.list_connectors(&app).send().await.is_ok());
+
+    let network = connkit_transport::HttpBackend::new().unwrap();
+    let err = Client::from_transport(network).unwrap_err();
+    assert!(err.to_string().contains("no base URL"), "{err}");
 }

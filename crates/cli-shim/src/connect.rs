@@ -16,11 +16,6 @@ use crate::exit::Failure;
 use crate::sandbox_home;
 use crate::tenant;
 
-/// The base URL the in-process sandbox is addressed with by the ConductorOne client.
-/// Nothing goes on the network: the sandbox answers requests as a `Transport`,
-/// whatever their host.
-pub const IN_PROCESS_BASE_URL: &str = "http://127.0.0.1";
-
 /// Whether a command sends bodies, and so needs the pre-flight validators.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Preflight {

@@ -12,6 +12,8 @@
 //! - [`ErrorKind`] and [`ErrorMetadata`]: one classification of both clients' errors
 //!   (for exit codes) and the skeleton they share (operation, status, raw body, request
 //!   id, `is_retryable`).
+//! - [`Reconciliation`] over a [`Lookup`]: what a create whose answer was lost found when
+//!   its client looked for it, one contract in each API's words.
 //! - [`decode_answer`]: the lenient decoding of a JSON answer, each repaired member
 //!   noted under the `tracing` target [`REPAIR_TARGET`]; [`DecodeFailure`] when a body
 //!   cannot be read at all.
@@ -35,6 +37,7 @@ mod metadata;
 mod operation;
 mod page;
 mod paginate;
+mod reconcile;
 mod request;
 mod stack;
 mod stream;
@@ -48,6 +51,7 @@ pub use page::Page;
 pub use paginate::{
     Cursor, Offset, PageMeta, PageRequest, PageSource, PaginationError, Paginator, Sending, Token,
 };
+pub use reconcile::{Lookup, Reconciliation};
 pub use request::{InvalidRequest, RequestSpec};
 pub use stack::{ConfigureStack, StackError, TransportChoice};
 pub use stream::ListStream;

@@ -5,7 +5,8 @@ use std::fmt;
 use std::sync::Arc;
 
 use connkit_transport::{
-    Auth, AuthLayer, HttpBackend, Transport, TransportError, TransportStack, TransportStackBuilder,
+    Auth, AuthLayer, BaseUrl, HttpBackend, Transport, TransportError, TransportStack,
+    TransportStackBuilder, IN_PROCESS_BASE_URL,
 };
 
 /// Adjusts the standard stack before it is built.
@@ -97,6 +98,17 @@ impl TransportChoice {
             Kind::Default => false,
             Kind::Backend(t) | Kind::AsIs(t) => t.is_in_process(),
         }
+    }
+
+    /// The base URL a client of this transport gets when it was given none:
+    /// [`IN_PROCESS_BASE_URL`] when the transport answers in-process (nothing goes on the
+    /// network, so no real URL is needed), `None` when it goes on the network and needs
+    /// a real one.
+    pub fn in_process_base_url(&self) -> Option<BaseUrl> {
+        if !self.is_in_process() {
+            return None;
+        }
+        BaseUrl::parse(IN_PROCESS_BASE_URL).ok()
     }
 
     /// Builds the transport: the API's `defaults` (e.g. its retry policy) are applied to
@@ -202,8 +214,13 @@ mod tests {
     fn a_hook_without_a_stack_is_refused_and_in_process_is_seen() {
         let mut choice = TransportChoice::default();
         assert!(!choice.is_in_process());
+        assert!(choice.in_process_base_url().is_none());
         choice.as_is(Arc::new(ReplayTransport::new()));
         assert!(choice.is_in_process());
+        let base = choice
+            .in_process_base_url()
+            .expect("an in-process base URL");
+        assert_eq!(base.root(), IN_PROCESS_BASE_URL);
         choice.configure(|stack| stack);
         let err = choice.build(None, |stack| stack).err().expect("refused");
         assert!(matches!(err, StackError::HookWithoutStack), "{err}");

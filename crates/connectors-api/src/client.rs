@@ -63,7 +63,7 @@ impl Client {
     /// A client over `transport` as given (no layers added), with the built-in
     /// validators, and no base URL to make up when the transport answers in-process
     /// ([`Transport::is_in_process`], e.g. the sandbox): requests are addressed to
-    /// [`IN_PROCESS_BASE_URL`]. A transport that goes on the network needs a real URL:
+    /// [`IN_PROCESS_BASE_URL`](crate::IN_PROCESS_BASE_URL). A transport that goes on the network needs a real URL:
     /// use [`Client::new`] or the builder.
     ///
     /// This is how to get a client of the in-process sandbox
@@ -145,11 +145,8 @@ impl Client {
                 }),
                 Some(name),
             ) => {
-                let reconciliation = match self.find_connector_by_name(&name, deadline).await {
-                    Ok(Some(found)) => Reconciliation::Exists(Box::new(found)),
-                    Ok(None) => Reconciliation::Absent,
-                    Err(error) => Reconciliation::Failed(Box::new(error)),
-                };
+                let found = self.find_connector_by_name(&name, deadline).await;
+                let reconciliation = Reconciliation::of(found.map(|found| found.map(Box::new)));
                 Err(Error::MaybeApplied {
                     operation,
                     source,
@@ -266,11 +263,6 @@ enum Credentials {
     Bearer(Secret),
     OAuth(String, Secret),
 }
-
-/// The base URL of a client whose transport answers in-process and that was given none
-/// ([`Client::from_transport`]): nothing goes on the network, so the address is only a
-/// well-formed placeholder (loopback, so that plain `http` is accepted).
-pub const IN_PROCESS_BASE_URL: &str = "http://localhost";
 
 /// Settings for a [`Client`].
 ///
@@ -422,10 +414,10 @@ impl ClientBuilder {
                 BaseUrl::parse_allow_http(url).map_err(config)?
             }
             (None, Some(url)) => BaseUrl::parse(url).map_err(config)?,
-            (None, None) if self.transport.is_in_process() => {
-                BaseUrl::parse(IN_PROCESS_BASE_URL).map_err(config)?
-            }
-            (None, None) => return Err(Error::invalid_input("no base URL was given")),
+            (None, None) => self
+                .transport
+                .in_process_base_url()
+                .ok_or_else(|| Error::invalid_input("no base URL was given"))?,
         }
         .without_suffix(API_VERSION_PREFIX)
         .map_err(config)?;
@@ -510,7 +502,7 @@ mod tests {
     #[test]
     fn an_in_process_transport_needs_no_base_url() {
         let client = Client::from_transport(ReplayTransport::new()).unwrap();
-        assert_eq!(client.base_url().root(), IN_PROCESS_BASE_URL);
+        assert_eq!(client.base_url().root(), crate::IN_PROCESS_BASE_URL);
         let err = Client::from_transport(OnTheNetwork).unwrap_err();
         assert_eq!(err.to_string(), "invalid input: no base URL was given");
     }

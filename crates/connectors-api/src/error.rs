@@ -28,7 +28,13 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 /// [`std::error::Error::source`], and no message repeats its source's.
 ///
 /// Every struct variant is `#[non_exhaustive]`: match it with `..`, so that a field can
-/// be added without a breaking release.
+/// be added without a breaking release. The newtype variants (`Preflight`, `Service`,
+/// …) are not: each grows through the type it wraps, and a `#[non_exhaustive]` tuple
+/// variant could not be matched as `Error::Service(e)` outside this crate at all.
+///
+/// `connkit-c1`'s error keeps the same contract: the same accessors (its request id
+/// in its API's word, `trace_id`), `MaybeApplied`, `Transport { operation, .. }`, and
+/// `Config` for a client that cannot be built.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
@@ -223,39 +229,38 @@ impl From<connkit_client::InvalidRequest> for Error {
 }
 
 /// What a create whose outcome is unknown ([`Error::MaybeApplied`]) found when it looked
-/// for its connector by name (names are unique per tenant).
+/// for its connector by name (names are unique per tenant):
+///
+/// - `NotAttempted`: nothing to look up by (an update), so nothing was checked;
+/// - `Exists(connector)`: a connector with exactly this name exists now: most likely
+///   this request created it (or someone else did in the meantime);
+/// - `Absent`: no connector has this name: the create was not applied, and may be sent
+///   again;
+/// - `Failed(error)`: the lookup failed too: the outcome stays unknown.
+///
+/// The same contract as `connkit-c1`'s, in this API's words ([`CreateLookup`]).
+pub type Reconciliation = connkit_client::Reconciliation<CreateLookup>;
+
+/// How this client looks for a create whose answer was lost: by the connector's exact
+/// name ([`Client::find_connector`](crate::Client::find_connector)).
 #[derive(Debug)]
 #[non_exhaustive]
-pub enum Reconciliation {
-    /// Nothing to look up by (an update), so nothing was checked.
-    NotAttempted,
-    /// A connector with exactly this name exists now: most likely this request created
-    /// it (or someone else did in the meantime).
-    Exists(Box<V3ConnectorDto>),
-    /// No connector has this name: the create was not applied, and may be sent again.
-    Absent,
-    /// The lookup failed too: the outcome stays unknown.
-    Failed(Box<Error>),
-}
+pub struct CreateLookup;
 
-impl fmt::Display for Reconciliation {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Reconciliation::NotAttempted => Ok(()),
-            Reconciliation::Exists(found) => write!(
-                f,
-                "; a connector named {:?} exists now (scriptName {}): most likely this request created it",
-                found.name.as_deref().unwrap_or_default(),
-                found.script_name.as_deref().unwrap_or("unknown"),
-            ),
-            Reconciliation::Absent => f.write_str(
-                "; a lookup by name found no such connector: the create was not applied and may be sent again",
-            ),
-            Reconciliation::Failed(error) => write!(
-                f,
-                "; looking the connector up by name failed too ({error}): check before creating it again"
-            ),
-        }
+impl connkit_client::Lookup for CreateLookup {
+    type Found = Box<V3ConnectorDto>;
+    type Error = Error;
+
+    const LOOKUP: &'static str = "looking the connector up by name";
+    const ABSENT: &'static str = "; a lookup by name found no such connector: the create was not applied and may be sent again";
+
+    fn describe(found: &Box<V3ConnectorDto>, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "; a connector named {:?} exists now (scriptName {}): most likely this request created it",
+            found.name.as_deref().unwrap_or_default(),
+            found.script_name.as_deref().unwrap_or("unknown"),
+        )
     }
 }
 

@@ -134,10 +134,12 @@ mod paginate;
 pub mod preflight;
 mod settings;
 
-pub use client::{Client, ClientBuilder, IN_PROCESS_BASE_URL};
+pub use client::{Client, ClientBuilder};
 pub use connkit_client::Page;
 pub use connkit_client::{DecodeFailure, ErrorKind, ErrorMetadata, PaginationError};
-pub use error::{Error, PreflightRejected, Reconciliation, Result, RetryAfter, ServiceError};
+pub use error::{
+    CreateLookup, Error, PreflightRejected, Reconciliation, Result, RetryAfter, ServiceError,
+};
 pub use filter::FilterArg;
 pub use fluent::RequestBuilder;
 pub use multipart::FilePart;
@@ -151,6 +153,10 @@ pub use settings::{
 /// A stream of list results that ends after the first error; [`Unpin`], so
 /// `.next().await` needs no `pin!` (see [`connkit_client::ListStream`]).
 pub type ListStream<T> = connkit_client::ListStream<T, Error>;
+
+/// Where a client of an in-process transport is addressed when given no base URL (one
+/// value for both API clients; see [`Client::from_transport`]).
+pub use connkit_transport::IN_PROCESS_BASE_URL;
 
 /// The transport crate, re-exported so that one dependency is enough for a client:
 /// `connkit_connectors::transport::{RetryPolicy, TransportStackBuilder, …}`.

@@ -7,7 +7,7 @@ use std::time::Duration;
 use common::{fast_retries, Harness, Mode, MODES};
 use connkit_connectors::{Error, ErrorKind, RetryAfter};
 use connkit_sandbox::{AuthMode, RateLimitConfig, Sandbox};
-use connkit_transport::RetryPolicy;
+use connkit_transport::{RetryPolicy, Transport as _};
 
 #[tokio::test]
 async fn client_credentials_are_exchanged_for_a_token() {
@@ -168,4 +168,42 @@ async fn connection_failures_are_transport_errors_with_their_cause() {
         .expect("client");
     let err = client.get_connector("x").send().await.unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Unreachable, "{err:?}");
+}
+
+/// Two tenants on loopback: the client's token, bought from the first, must never reach
+/// the second, even when a request is addressed there through the client's transport.
+#[tokio::test]
+async fn a_token_is_never_sent_to_another_host() {
+    let tenant = || {
+        Sandbox::builder()
+            .seed(1)
+            .require_auth(AuthMode::AnyIssuedToken)
+            .build()
+            .expect("sandbox")
+    };
+    let (ours, other) = (tenant(), tenant());
+    let our_server = ours.serve("127.0.0.1:0".parse().unwrap()).await.unwrap();
+    let other_server = other.serve("127.0.0.1:0".parse().unwrap()).await.unwrap();
+    let client = connkit_connectors::Client::builder()
+        .base_url(our_server.base_url())
+        .client_credentials("id", "secret")
+        .build()
+        .expect("client");
+    client
+        .list_connectors()
+        .send()
+        .await
+        .expect("a token from our tenant, used there");
+
+    let elsewhere = http::Request::get(format!("{}/v2024/connectors", other_server.base_url()))
+        .header(http::header::AUTHORIZATION, "Bearer set-by-the-caller")
+        .body(bytes::Bytes::new())
+        .unwrap();
+    let answer = client.transport().send(elsewhere).await.unwrap();
+    // The other host saw no Authorization at all (a token of ours would be "unknown").
+    assert_eq!(answer.status(), http::StatusCode::UNAUTHORIZED);
+    let body = String::from_utf8_lossy(answer.body());
+    assert!(body.contains("no Authorization header"), "{body}");
+    let stats = other.stats();
+    assert_eq!(stats.total, 1, "{stats:?}");
 }

@@ -130,7 +130,11 @@ impl ClientCredentials {
 /// - however many tasks need a token at once, one token request is in flight (the
 ///   others wait for it and share its answer);
 /// - a 401 answer triggers one refresh and one replay of the request; a 401 after the
-///   replay is returned as `Ok(401)`.
+///   replay is returned as `Ok(401)`;
+/// - the token goes only to the origin it was bought from (the token endpoint's scheme,
+///   host and port, see [`same_origin`]): a request to any other origin is sent without
+///   `Authorization` (one the caller set is removed too), as ConductorOne's `cone` does,
+///   so that a mistyped or redirected URL never receives a tenant's token.
 ///
 /// Returns what the inner transport returns, or [`TransportError::Auth`] naming the
 /// token endpoint when no usable token could be had (a non-2xx answer, a body that is not
@@ -411,6 +415,30 @@ pub async fn request_token<T: Transport + ?Sized>(
     })
 }
 
+/// Whether `uri` is on the origin of `token_uri` (same scheme, host and port; the host
+/// compared regardless of case, a missing port read as the scheme's default): where a
+/// token bought at `token_uri` may be sent. A URI without a scheme or host is on no
+/// origin. Every auth layer that buys tokens checks this before it adds one.
+pub fn same_origin(token_uri: &http::Uri, uri: &http::Uri) -> bool {
+    fn origin(uri: &http::Uri) -> Option<(&str, &str, u16)> {
+        let scheme = uri.scheme_str()?;
+        let default_port = match scheme.to_ascii_lowercase().as_str() {
+            "https" => 443,
+            "http" => 80,
+            _ => return None,
+        };
+        Some((scheme, uri.host()?, uri.port_u16().unwrap_or(default_port)))
+    }
+    match (origin(token_uri), origin(uri)) {
+        (Some((scheme, host, port)), Some((other_scheme, other_host, other_port))) => {
+            scheme.eq_ignore_ascii_case(other_scheme)
+                && host.eq_ignore_ascii_case(other_host)
+                && port == other_port
+        }
+        _ => false,
+    }
+}
+
 /// A token found in the on-disk cache.
 struct FromDisk {
     header: HeaderValue,
@@ -520,6 +548,14 @@ impl<T: Transport> Transport for AuthLayer<T> {
                 request.headers_mut().insert(AUTHORIZATION, header.clone());
                 return self.inner.send(request).await;
             }
+            State::OAuth { settings, .. } if !same_origin(&settings.token_uri, request.uri()) => {
+                tracing::debug!(
+                    host = request.uri().host(),
+                    "not the token's origin: sending without Authorization"
+                );
+                request.headers_mut().remove(AUTHORIZATION);
+                return self.inner.send(request).await;
+            }
             State::OAuth { settings, tokens } => (settings, tokens),
         };
         let deadline = deadline_of(&request);
@@ -585,6 +621,28 @@ mod tests {
             let err = parse_token(body).err().unwrap();
             assert!(err.contains(needle), "{err}");
         }
+    }
+
+    #[test]
+    fn an_origin_is_scheme_host_and_port() {
+        let token: http::Uri = "https://Tenant.example/oauth/token".parse().unwrap();
+        let same = |uri: &str| same_origin(&token, &uri.parse().unwrap());
+        assert!(same("https://tenant.example/v2024/connectors"));
+        assert!(same("https://TENANT.example:443/x"));
+        assert!(!same("http://tenant.example/x"), "another scheme");
+        assert!(!same("https://tenant.example:8443/x"), "another port");
+        assert!(!same("https://tenant.example.evil/x"), "another host");
+        assert!(!same("https://evil.example/x"), "another host");
+        assert!(!same("/v2024/connectors"), "no host at all");
+        let local: http::Uri = "http://127.0.0.1:8080/auth/v1/token".parse().unwrap();
+        assert!(same_origin(
+            &local,
+            &"http://127.0.0.1:8080/api".parse().unwrap()
+        ));
+        assert!(!same_origin(
+            &local,
+            &"http://127.0.0.1:8081/api".parse().unwrap()
+        ));
     }
 
     #[test]

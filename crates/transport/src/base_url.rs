@@ -7,6 +7,14 @@ use std::net::IpAddr;
 
 use crate::TransportError;
 
+/// The base URL of a client whose transport answers in-process
+/// ([`Transport::is_in_process`](crate::Transport::is_in_process), e.g. the sandbox) and
+/// that was given none: nothing goes on the network, so the address is only a
+/// well-formed placeholder (a loopback host, so that plain `http` is accepted). One
+/// value for every API client, so that in-process requests of both APIs look alike (in
+/// recordings, logs, and to an auth layer comparing hosts).
+pub const IN_PROCESS_BASE_URL: &str = "http://localhost";
+
 /// A tenant base URL, normalised.
 ///
 /// Accepts `https://tenant.example`, also behind a path prefix such as

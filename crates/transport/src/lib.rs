@@ -177,9 +177,9 @@ mod trace;
 mod user_dirs;
 mod user_file;
 
-pub use auth::{request_token, Auth, AuthLayer, ClientCredentials, TokenGrant};
+pub use auth::{request_token, same_origin, Auth, AuthLayer, ClientCredentials, TokenGrant};
 pub use backend::{HttpBackend, HttpBackendBuilder, TlsBackend};
-pub use base_url::BaseUrl;
+pub use base_url::{BaseUrl, IN_PROCESS_BASE_URL};
 pub use config::{ConfigSources, ExplicitConfig, Origin, Resolved, ResolvedConfig};
 pub use config_error::{ConfigError, ConfigProblem, Setting};
 pub use duration::{DurationError, HumanDuration};

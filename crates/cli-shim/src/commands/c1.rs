@@ -21,7 +21,7 @@ use super::c1_args::{
     C1Command, C1ConnectorsCommand, C1CreateArgs, C1CredentialsCommand, C1Fields, C1ListArgs,
     C1Target, C1UpdateArgs,
 };
-use super::c1_connect::{client, failure, write_failure};
+use super::c1_connect::{client, failure};
 use crate::args::{GlobalArgs, OutputFormat};
 use crate::exit::{Exit, Failure};
 use crate::output::{write_object, ListWriter, Row};
@@ -55,6 +55,22 @@ pub async fn run(
     format: OutputFormat,
     out: &mut dyn Write,
 ) -> Result<(), Failure> {
+    // Each C1 write is one request, bounded by the stack's timeout, whose lost answer
+    // the library reports as `MaybeApplied`; the bound here is for what spans many
+    // requests (a listing with --all).
+    super::within_timeout(global.timeout, false, |_deadline| {
+        run_bounded(command, global, format, out)
+    })
+    .await
+}
+
+/// [`run`] without the whole-command bound.
+async fn run_bounded(
+    command: &C1Command,
+    global: &GlobalArgs,
+    format: OutputFormat,
+    out: &mut dyn Write,
+) -> Result<(), Failure> {
     let C1Command::Connectors(command) = command;
     let client = client(global)?;
     let mut out = Out {
@@ -66,25 +82,25 @@ pub async fn run(
     match command {
         C::List(args) => list(&client, args, &mut out).await,
         C::Get(t) => {
-            let answer = read(client.get_connector(app(t), &t.connector_id)).await?;
+            let answer = send(client.get_connector(app(t), &t.connector_id)).await?;
             out.object(&connector_of(answer))
         }
         C::Create(args) => create(&client, args, &mut out).await,
         C::Update(args) => update(&client, args, &mut out).await,
         C::Delete(t) => {
-            write(client.delete_connector(app(t), &t.connector_id)).await?;
+            send(client.delete_connector(app(t), &t.connector_id)).await?;
             out.done(format!("deleted connector {}", t.connector_id))
         }
         C::ForceSync(t) => {
-            write(client.force_sync(app(t), &t.connector_id)).await?;
+            send(client.force_sync(app(t), &t.connector_id)).await?;
             out.done(format!("sync of connector {} started", t.connector_id))
         }
         C::Pause(t) => {
-            write(client.pause_sync(app(t), &t.connector_id)).await?;
+            send(client.pause_sync(app(t), &t.connector_id)).await?;
             out.done(format!("syncing of connector {} paused", t.connector_id))
         }
         C::Resume(t) => {
-            write(client.resume_sync(app(t), &t.connector_id)).await?;
+            send(client.resume_sync(app(t), &t.connector_id)).await?;
             out.done(format!("syncing of connector {} resumed", t.connector_id))
         }
         C::Schedule(args) => {
@@ -93,41 +109,41 @@ pub async fn run(
             if let Some(zone) = &args.timezone {
                 call = call.timezone(zone);
             }
-            write(call).await?;
+            send(call).await?;
             out.done(format!("schedule of connector {} set", t.connector_id))
         }
         C::Credentials(C1CredentialsCommand::Rotate(t)) => {
-            let answer = write(client.rotate_credential(app(t), &t.connector_id)).await?;
+            let answer = send(client.rotate_credential(app(t), &t.connector_id)).await?;
             out.object(&answer)
         }
         C::Credentials(C1CredentialsCommand::Get(args)) => {
             let t = &args.target;
             let call = client.get_credential(app(t), &t.connector_id, &args.credential_id);
-            let answer = read(call).await?;
+            let answer = send(call).await?;
             out.object(&answer.credential.unwrap_or_default())
         }
         C::Credentials(C1CredentialsCommand::Revoke(args)) => {
             let t = &args.target;
             let call = client.revoke_credential(app(t), &t.connector_id, &args.credential_id);
-            write(call).await?;
+            send(call).await?;
             out.done(format!("credential {} revoked", args.credential_id))
         }
         C::DownloadUrl(args) => {
             let t = &args.target;
             let call = client.sync_download_url(app(t), &t.connector_id, &args.sync_id);
-            out.object(&read(call).await?)
+            out.object(&send(call).await?)
         }
         C::ConfirmSync(args) => {
             let t = &args.target;
             let call = client.confirm_sync_valid(app(t), &t.connector_id, &args.sync_id);
-            write(call).await?;
+            send(call).await?;
             out.done(format!("sync {} confirmed valid", args.sync_id))
         }
         C::ValidateConfig(args) => {
             let text = String::from_utf8(read_file(&args.file)?).map_err(|_| {
                 Failure::usage(format!("{} is not UTF-8 text", args.file.display()))
             })?;
-            let markers = read(client.validate_http_config(text))
+            let markers = send(client.validate_http_config(text))
                 .await?
                 .markers
                 .unwrap_or_default();
@@ -150,18 +166,12 @@ fn app(target: &C1Target) -> &str {
     &target.app.app_id
 }
 
-/// Sends a call that changes nothing.
-async fn read<O: Operation<Error = connkit_c1::Error> + Sync>(
+/// Sends a call; its error with its exit code (a write whose answer was lost is the
+/// library's `MaybeApplied`, exit 7).
+async fn send<O: Operation<Error = connkit_c1::Error> + Sync>(
     call: Call<O>,
 ) -> Result<O::Output, Failure> {
     call.send().await.map_err(failure)
-}
-
-/// Sends a call that changes something (its lost answer may mean it was applied).
-async fn write<O: Operation<Error = connkit_c1::Error> + Sync>(
-    call: Call<O>,
-) -> Result<O::Output, Failure> {
-    call.send().await.map_err(write_failure)
 }
 
 /// The connector of an answer (the whole answer if it has none).
@@ -189,7 +199,7 @@ async fn list(client: &Client, args: &C1ListArgs, out: &mut Out<'_>) -> Result<(
             writer.page(&items).map_err(Failure::write_failed)?;
         }
     } else {
-        let page = read(call).await?;
+        let page = send(call).await?;
         let items: Vec<Connector> = page.connectors().cloned().collect();
         writer.page(&items).map_err(Failure::write_failed)?;
         next = page.next_page_token().map(str::to_owned);
@@ -245,7 +255,7 @@ async fn create(client: &Client, args: &C1CreateArgs, out: &mut Out<'_>) -> Resu
         if let Some(ids) = user_ids {
             call = call.user_ids(ids.clone());
         }
-        write(call).await?
+        send(call).await?
     } else {
         if display_name.is_some() {
             return Err(Failure::usage(
@@ -262,7 +272,7 @@ async fn create(client: &Client, args: &C1CreateArgs, out: &mut Out<'_>) -> Resu
         if let Some(ids) = user_ids {
             call = call.user_ids(ids.clone());
         }
-        write(call).await?
+        send(call).await?
     };
     out.object(&connector_of(answer))
 }
@@ -297,7 +307,7 @@ async fn update(client: &Client, args: &C1UpdateArgs, out: &mut Out<'_>) -> Resu
             "nothing to update: give --display-name, --description, --config or --user-ids",
         ));
     }
-    let answer = write(call).await?;
+    let answer = send(call).await?;
     out.object(&connector_of(answer))
 }
 

@@ -15,7 +15,7 @@ use connkit_c1::{Client, ClientBuilder, Error, ENV_ACCESS_TOKEN, SETTINGS};
 use connkit_transport::{RateLimitPolicy, Resolved, Setting, PLATFORM_C1};
 
 use crate::args::GlobalArgs;
-use crate::connect::{embedded_sandbox, stack_options, IN_PROCESS_BASE_URL};
+use crate::connect::{embedded_sandbox, stack_options};
 use crate::exit::{Exit, Failure};
 use crate::tenant;
 
@@ -23,9 +23,8 @@ use crate::tenant;
 pub fn client(global: &GlobalArgs) -> Result<Client, Failure> {
     let (builder, profile_policy) = if global.sandbox {
         let sandbox = Arc::new(embedded_sandbox(global.quiet)?);
-        let builder = Client::builder()
-            .base_url(IN_PROCESS_BASE_URL)
-            .backend_with_stack(sandbox);
+        // No base URL: an in-process backend is addressed at `IN_PROCESS_BASE_URL`.
+        let builder = Client::builder().backend_with_stack(sandbox);
         (builder, None)
     } else {
         tenant_client(global)?
@@ -79,17 +78,9 @@ fn tenant_client(
     Ok((builder, resolved.rate_limit))
 }
 
-/// A client error with its exit code and `c1-trace-id`.
+/// A client error with its exit code and `c1-trace-id`. A write that may have been
+/// applied is the library's [`Error::MaybeApplied`] (exit 7), as for ISC.
 pub fn failure(error: Error) -> Failure {
     let exit = Exit::of(error.kind());
-    Failure::client(error, exit)
-}
-
-/// A write's error: one that got no usable answer may have been applied (7, not 6).
-pub fn write_failure(error: Error) -> Failure {
-    let exit = match &error {
-        Error::Transport(e) if e.may_have_been_processed() && !e.is_auth() => Exit::MaybeApplied,
-        _ => Exit::of(error.kind()),
-    };
     Failure::client(error, exit)
 }

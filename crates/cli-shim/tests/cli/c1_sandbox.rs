@@ -265,9 +265,59 @@ fn c1_commands_against_a_served_tenant_with_client_credentials() {
     env.run(["c1", "connectors", "list", "--app", OKTA]).code(2);
 }
 
+/// A C1 write whose answer is lost exits 7 ("may have been applied") as an ISC one
+/// does, because the library says so (`MaybeApplied`, a create looked for first); a
+/// delete, which is retried like any idempotent request, exits 6 when no answer comes.
+#[test]
+fn a_c1_write_whose_answer_is_always_lost_exits_7() {
+    let env = Env::new();
+    let served = Served::start(&env, &["--seed", "1", "--faults", "truncate=1"]);
+    let run = |args: &[&str]| {
+        let mut all = vec![
+            "--base-url",
+            &served.base_url,
+            "--token",
+            "t",
+            "--retries",
+            "2",
+        ];
+        all.extend(["c1", "connectors"]);
+        all.extend_from_slice(args);
+        env.run(all)
+    };
+    let create = run(&[
+        "create",
+        "--app",
+        OKTA,
+        "--catalog-id",
+        "cat",
+        "--delegated",
+        "--display-name",
+        "Lost",
+    ])
+    .code(7);
+    for needle in [
+        "CreateDelegated: no usable response, so the request may have been applied",
+        "looking for matching connectors failed too",
+    ] {
+        assert!(create.stderr.contains(needle), "{}", create.stderr);
+    }
+    let delete = run(&["delete", "--app", OKTA, "any"]).code(6);
+    assert!(
+        !delete.stderr.contains("may have been applied"),
+        "{}",
+        delete.stderr
+    );
+    let stats = served.stats();
+    assert_eq!(stats["by_operation"]["c1.CreateDelegated"], 1, "{stats}");
+    // `--retries 2`: the create sent once, the delete three times.
+    assert_eq!(stats["by_operation"]["c1.Delete"], 3, "{stats}");
+}
+
 /// The C1 commands take the same stack options as ISC's: `--ca-cert` trusts a tenant's
 /// private CA, and `--rate-limit` holds requests to the limit shared by every process
-/// of one client id (here: one request a minute, so a second run cannot start in time).
+/// of one client id (here: two requests a minute, so a second run cannot start in time).
+/// The token is bought where `CONDUCTORONE_SERVER_URL` points (the relay), as cone does.
 #[test]
 fn c1_commands_honour_ca_cert_and_rate_limit() {
     let env = Env::new();
@@ -295,16 +345,55 @@ fn c1_commands_honour_ca_cert_and_rate_limit() {
         "{}",
         untrusted.stderr
     );
-    let limited = ["--ca-cert", ca, "--rate-limit", "1/60s", "--timeout", "3s"];
+    let limited = ["--ca-cert", ca, "--rate-limit", "2/60s", "--timeout", "3s"];
     assert_eq!(run(&limited).ok().json().as_array().map(Vec::len), Some(2));
-    // The token (from the client id's host) and the list (through the relay) each took
-    // their host's one slot; the next run's would open in a minute.
+    // The token and the list, both through the relay, took the two slots; the next
+    // run's would open in a minute.
     let held = run(&limited).code(6);
     assert!(held.stderr.contains("rate limit"), "{}", held.stderr);
-    assert_eq!(
-        served.stats()["by_operation"]["c1.List"],
-        1,
+    let stats = served.stats();
+    assert_eq!(stats["by_operation"]["c1.List"], 1, "{stats}");
+    assert_eq!(stats["by_operation"]["c1.Token"], 1, "{stats}");
+}
+
+/// `--timeout` bounds a whole C1 command, not each of its requests: a listing of many
+/// slow pages stops when it runs out, as an ISC one does.
+#[test]
+fn timeout_bounds_a_whole_c1_listing() {
+    let env = Env::new();
+    let state = env.path().join("c1-state.db");
+    let state = state.to_str().expect("UTF-8 path");
+    {
+        let served = Served::start(&env, &["--state", state]);
+        // With the two demo connectors, 21: three pages of at least 10 (the smallest size).
+        for n in 0..19 {
+            let name = format!("Bulk {n}");
+            let mut args = vec!["--base-url", served.base_url.as_str(), "--token", "t"];
+            args.extend([
+                "c1",
+                "connectors",
+                "create",
+                "--app",
+                OKTA,
+                "--catalog-id",
+                "cat",
+            ]);
+            args.push("--delegated");
+            args.extend(["--display-name", &name]);
+            env.run(args).ok();
+        }
+    }
+    let slow = Served::start(&env, &["--state", state, "--faults", "latency=600ms"]);
+    let mut args = vec!["--base-url", slow.base_url.as_str(), "--token", "t"];
+    args.extend(["--timeout", "1s", "c1", "connectors", "list", "--app", OKTA]);
+    args.extend(["--all", "--page-size", "10", "-o", "ndjson"]);
+    let run = env.run(args).code(6);
+    assert!(
+        run.stderr
+            .starts_with("error: --timeout 1s ran out before the command finished"),
         "{}",
-        served.stats()
+        run.stderr
     );
+    // Three pages of 600 ms each would take 1.8 s; the bound stops it after one.
+    assert!(run.stdout.lines().count() < 21, "{}", run.stdout);
 }

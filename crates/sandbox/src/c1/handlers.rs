@@ -424,9 +424,16 @@ pub(crate) async fn validate_config(bytes: Bytes) -> Answer {
 /// `POST /auth/v1/token`.
 pub(crate) async fn token(
     State(c1): Shared,
+    uri: Uri,
     headers: HeaderMap,
     body: axum::body::Body,
 ) -> Response {
+    // Over HTTP the host is in `Host`; in-process, in the request's URI.
+    let addressed_to = headers
+        .get(header::HOST)
+        .and_then(|host| host.to_str().ok())
+        .or_else(|| uri.authority().map(|authority| authority.as_str()))
+        .map(str::to_owned);
     let bytes =
         match crate::isc::routes::read_body(&headers, body, token::MAX_TOKEN_REQUEST_BYTES).await {
             Ok(bytes) => bytes,
@@ -437,7 +444,13 @@ pub(crate) async fn token(
         Ok(store) => store,
         Err(e) => return e.into_response(),
     };
-    match token::exchange(&store, &c1.emulator.auth, &c1.seen, &form) {
+    match token::exchange(
+        &store,
+        &c1.emulator.auth,
+        &c1.seen,
+        &form,
+        addressed_to.as_deref(),
+    ) {
         Ok(issued) => json_response(
             StatusCode::OK,
             &serde_json::json!({

@@ -109,28 +109,35 @@ pub(crate) fn mint_key() -> Result<(SigningKey, String), String> {
     Ok((key, secret))
 }
 
-/// The host of `name@HOST/suffix` without its port: the audience an assertion must name.
+/// The host of `name@HOST/suffix` without its port: the audience an assertion names
+/// when its client was given no server URL.
 pub(crate) fn audience(client_id: &str) -> Option<&str> {
     let host = client_id.split_once('@')?.1;
-    let host = host.split_once('/').map_or(host, |(h, _)| h);
-    Some(match host.rsplit_once(':') {
+    Some(without_port(host.split_once('/').map_or(host, |(h, _)| h)))
+}
+
+/// `host` without a `:port` suffix (IPv6 brackets kept).
+fn without_port(host: &str) -> &str {
+    match host.rsplit_once(':') {
         Some((name, port)) if !port.contains(']') && port.bytes().all(|b| b.is_ascii_digit()) => {
             name
         }
         _ => host,
-    })
+    }
 }
 
 fn unauthenticated(message: impl Into<String>) -> C1Error {
     C1Error::new(RpcCode::Unauthenticated, message)
 }
 
-/// Checks the form and the assertion; issues a token on success.
+/// Checks the form and the assertion (sent to `addressed_to`, the request's host, if
+/// known); issues a token on success.
 pub(crate) fn exchange(
     store: &C1Store,
     tokens: &Authenticator,
     seen: &SeenAssertions,
     form: &[(String, String)],
+    addressed_to: Option<&str>,
 ) -> Result<IssuedToken, C1Error> {
     let field = |name: &str| {
         form.iter()
@@ -153,7 +160,13 @@ pub(crate) fn exchange(
         .get(client_id)
         .ok_or_else(|| unauthenticated(format!("unknown client id {client_id}")))?;
     let now = unix_now();
-    let verified = verify(field("client_assertion")?, client_id, &client.key, now)?;
+    let verified = verify(
+        field("client_assertion")?,
+        client_id,
+        &client.key,
+        now,
+        addressed_to,
+    )?;
     if !seen.first_use(&verified.keys, now, verified.until) {
         return Err(unauthenticated(
             "invalid client assertion: it was already used (sign a new one, with a new nonce)",
@@ -175,13 +188,19 @@ pub(crate) struct Verified {
 }
 
 /// Verifies a compact JWS: EdDSA, signed by `key`, `iss` = `sub` = `client_id`, `aud`
-/// = the client id's host (or an array naming it), `nbf` ≤ `exp`, and `now` inside
-/// `nbf..exp` (with leeway). A refusal names the claim that is wrong.
+/// naming the client id's host or the host the request was `addressed_to` (each without
+/// its port; a string or an array), `nbf` ≤ `exp`, and `now` inside `nbf..exp` (with
+/// leeway). A refusal names the claim that is wrong.
+///
+/// The addressed host is an audience because ConductorOne's own clients (cone, the Go
+/// SDK) sign for the server URL they were given, when they were given one, and send the
+/// token request there: a tenant knows itself by the name it is reached at.
 pub(crate) fn verify(
     jws: &str,
     client_id: &str,
     key: &VerifyingKey,
     now: u64,
+    addressed_to: Option<&str>,
 ) -> Result<Verified, C1Error> {
     let bad = |why: &str| unauthenticated(format!("invalid client assertion: {why}"));
     let mut parts = jws.split('.');
@@ -211,13 +230,19 @@ pub(crate) fn verify(
     if claims.iss != client_id || claims.sub != client_id {
         return Err(bad("iss and sub must both be the client id"));
     }
-    let expected = audience(client_id).unwrap_or_default();
-    if !claims.aud.names(expected) {
+    let mut expected = vec![audience(client_id).unwrap_or_default()];
+    expected.extend(addressed_to.map(without_port));
+    expected.dedup();
+    if !expected.iter().any(|host| claims.aud.names(host)) {
         let shown = match &claims.aud {
             Audience::One(aud) => format!("{aud:?}"),
             Audience::Many(auds) => format!("{auds:?}"),
         };
-        return Err(bad(&format!("aud is {shown}, expected {expected:?}")));
+        let expected: Vec<String> = expected.iter().map(|host| format!("{host:?}")).collect();
+        return Err(bad(&format!(
+            "aud is {shown}, expected {}",
+            expected.join(" or ")
+        )));
     }
     if claims.nbf > claims.exp {
         return Err(bad("nbf is after exp"));

@@ -555,6 +555,43 @@ async fn the_token_endpoint_verifies_the_signed_assertion() {
     assert!(assert_status(&after, 401, 16).contains("unknown client id"));
 }
 
+/// ConductorOne's clients given a server URL (cone, the Go SDK) sign for that host and
+/// send the token request there: the endpoint takes the host it is reached at as an
+/// audience, besides the client id's host, and names both when `aud` is neither.
+#[tokio::test]
+async fn the_host_the_token_endpoint_is_reached_at_is_an_audience_too() {
+    let pair = Pair::authed(1).await;
+    let (client_id, secret) = pair
+        .remote
+        .c1()
+        .mint_credentials("acme.conductor.one")
+        .unwrap();
+    let key = key_of(&secret);
+    let now = unix_now();
+    for (aud, accepted) in [
+        ("127.0.0.1", true),
+        ("acme.conductor.one", true),
+        ("other.example", false),
+    ] {
+        let assertion = Assertion {
+            client_id: &client_id,
+            key: &key,
+            aud,
+            now,
+        };
+        let answer = send_remote(&pair, token_request(&client_id, &assertion.sign())).await;
+        if accepted {
+            assert_eq!(answer.status, 200, "{aud}: {}", answer.text());
+        } else {
+            let message = assert_status(&answer, 401, 16);
+            assert!(
+                message.contains(r#"expected "acme.conductor.one" or "127.0.0.1""#),
+                "{message}"
+            );
+        }
+    }
+}
+
 /// One assertion buys one token; every form of `aud` ConductorOne's clients write is
 /// accepted; odd claims are refused naming the claim, never by a panic or a wrap.
 #[tokio::test]
