@@ -329,7 +329,7 @@ impl std::fmt::Display for ServiceError {
             write!(f, " [c1-trace-id {id}]")?;
         }
         if let Some(n) = self.attempts {
-            write!(f, " after {n} attempt(s)")?;
+            write!(f, " after {n} attempt{}", if n == 1 { "" } else { "s" })?;
         }
         Ok(())
     }

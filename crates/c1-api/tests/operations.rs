@@ -378,7 +378,7 @@ async fn a_5xx_after_retries_keeps_the_status_message_and_trace_id() {
         text.contains("injected fault") && text.contains(&trace),
         "{text}"
     );
-    assert!(text.ends_with("after 2 attempt(s)"), "{text}");
+    assert!(text.ends_with("after 2 attempts"), "{text}");
     assert_eq!(err.kind(), connkit_client::ErrorKind::RetriesExhausted);
 }
 

@@ -431,7 +431,7 @@ impl fmt::Display for ServiceError {
             write!(f, " (trackingId: {id})")?;
         }
         if let Some(n) = self.attempts {
-            write!(f, " after {n} attempt(s)")?;
+            write!(f, " after {n} attempt{}", if n == 1 { "" } else { "s" })?;
         }
         Ok(())
     }
