@@ -44,13 +44,8 @@ pub fn write_object<T: Serialize>(
         OutputFormat::Ndjson => write_line(out, value),
         OutputFormat::Table => {
             let value = serde_json::to_value(value).map_err(io::Error::from)?;
-            let rows: Vec<Vec<String>> = match value {
-                Value::Object(map) => map
-                    .into_iter()
-                    .map(|(key, value)| vec![key, cell(&value)])
-                    .collect(),
-                other => vec![vec![String::from("value"), cell(&other)]],
-            };
+            let mut rows = Vec::new();
+            field_rows("", value, &mut rows);
             write_table(out, &["FIELD", "VALUE"], &rows)
         }
     }
@@ -139,10 +134,33 @@ fn write_line<T: Serialize + ?Sized>(out: &mut dyn Write, value: &T) -> io::Resu
     out.write_all(b"\n")
 }
 
-/// A JSON value as a table cell: strings bare, absent as empty, long or multi-line
-/// text summarised so the table stays a table.
+/// One `FIELD  VALUE` row per leaf of `value`: a nested object's members are rows of
+/// their own under dotted names (`status.status  SYNC_STATUS_DONE`), never one cell of
+/// raw JSON.
+fn field_rows(name: &str, value: Value, rows: &mut Vec<Vec<String>>) {
+    match value {
+        Value::Object(map) if !map.is_empty() => {
+            for (key, value) in map {
+                let name = if name.is_empty() {
+                    key
+                } else {
+                    format!("{name}.{key}")
+                };
+                field_rows(&name, value, rows);
+            }
+        }
+        other => {
+            let name = if name.is_empty() { "value" } else { name };
+            rows.push(vec![name.to_owned(), cell(&other)]);
+        }
+    }
+}
+
+/// A JSON value as a table cell: strings bare, absent as empty. Multi-line text (an
+/// XML document) is summarised so the table stays a table; one line is never
+/// shortened, however long: it may be a secret shown once (a rotated client secret)
+/// or a token the user must copy whole.
 fn cell(value: &Value) -> String {
-    const MAX: usize = 60;
     let text = match value {
         Value::Null => return String::new(),
         Value::String(s) => s.clone(),
@@ -153,13 +171,13 @@ fn cell(value: &Value) -> String {
             .join(","),
         other => other.to_string(),
     };
-    if text.contains('\n') || text.chars().count() > MAX {
+    if text.contains('\n') {
         let first: String = text
             .lines()
             .next()
             .unwrap_or_default()
             .chars()
-            .take(MAX - 20)
+            .take(40)
             .collect();
         format!("{first}… ({} bytes)", text.len())
     } else {
@@ -273,6 +291,36 @@ mod tests {
             text,
             "NAME                     N\na\\u{1b}[2J\\rerror: fake  1\n"
         );
+    }
+
+    #[test]
+    fn object_table_shows_one_line_whole_and_nested_fields_as_rows() {
+        let secret = format!("secret-token:conductorone.com:v1:{}", "e".repeat(180));
+        let value = serde_json::json!({
+            "clientSecret": secret,
+            "status": {"status": "SYNC_STATUS_DONE", "completedAt": "2026-01-05T09:30:00Z"},
+            "empty": {},
+        });
+        let mut out = Vec::new();
+        write_object(&mut out, OutputFormat::Table, &value).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        let rows: Vec<Vec<&str>> = text
+            .lines()
+            .map(|l| l.split_whitespace().collect())
+            .collect();
+        assert!(
+            rows.contains(&vec!["clientSecret", secret.as_str()]),
+            "{text}"
+        );
+        assert!(
+            rows.contains(&vec!["status.status", "SYNC_STATUS_DONE"]),
+            "{text}"
+        );
+        assert!(
+            rows.contains(&vec!["status.completedAt", "2026-01-05T09:30:00Z"]),
+            "{text}"
+        );
+        assert!(!text.contains("{\""), "no raw JSON object: {text}");
     }
 
     #[test]

@@ -198,6 +198,19 @@ fn every_c1_command_on_the_embedded_sandbox() {
         .as_str()
         .unwrap()
         .starts_with("secret-token:"));
+    // A secret shown once is never shortened, in any output mode: the table too.
+    for format in ["table", "ndjson"] {
+        let mut args = vec!["--sandbox", "-o", format, "c1", "connectors"];
+        args.extend(["credentials", "rotate", "--app", OKTA, &id]);
+        let again = env.run(args).ok();
+        let secret = again
+            .stdout
+            .split(|c: char| c.is_whitespace() || c == '"')
+            .find(|word| word.starts_with("secret-token:"))
+            .unwrap_or_else(|| panic!("no secret in {}", again.stdout));
+        assert!(secret.len() > 100, "{format}: {secret}");
+        assert!(!again.stdout.contains('…'), "{format}: {}", again.stdout);
+    }
     let credential = rotated["credential"]["id"].as_str().unwrap();
     let shown = c1(
         &env,
