@@ -89,6 +89,7 @@
 
 mod apply;
 mod atomic;
+pub mod c1;
 mod confined;
 mod error;
 mod identity;
@@ -107,7 +108,7 @@ pub use apply::{
 pub use error::{Error, FileFinding, Result};
 pub use identity::name_key;
 pub use overlay::{ConnectorOverlay, Overlay, OVERLAYS_DIR};
-pub use plan::{plan, Action, ConnectorPlan, FileChange, Plan, PlanOptions};
+pub use plan::{plan, Action, ConnectorPlan, FileChange, Plan, PlanOptions, PlannedConnector};
 pub use pull::{pull, PullOptions};
 pub use remote::{is_custom, RemoteConnector};
 pub use spec::ConnectorSpec;
