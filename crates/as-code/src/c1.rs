@@ -66,7 +66,7 @@ use crate::apply::{drive, Named, Outcome};
 use crate::error::{Error, FileFinding, Result};
 use crate::identity::{name_key, quoted};
 use crate::plan::{unified_diff, PlannedConnector};
-use crate::spec::{empty_field, parse_fields, Fields};
+use crate::spec::{empty_field, json_file, parse_fields, Fields};
 use crate::tree::{folder_spec, read_folders, unexpected, write_folders, Layout};
 use crate::{
     Action, ApplyEvent, ApplyOptions, ApplyReport, Plan, ReadTree, Step, StepKind, CONNECTOR_FILE,
@@ -160,9 +160,7 @@ impl Spec {
 
     /// `connector.json` as written: pretty, keys sorted, a trailing newline.
     pub fn to_json(&self) -> Vec<u8> {
-        let mut out = serde_json::to_vec_pretty(self).unwrap_or_default();
-        out.push(b'\n');
-        out
+        json_file(self)
     }
 
     /// Parses `connector.json`, reporting every problem with its line and column: an

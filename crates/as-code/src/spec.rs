@@ -69,9 +69,7 @@ impl ConnectorSpec {
     /// `connector.json` as written: pretty, fields in a fixed order, metadata keys
     /// sorted, a trailing newline.
     pub fn to_json(&self) -> Vec<u8> {
-        let mut out = serde_json::to_vec_pretty(self).unwrap_or_default();
-        out.push(b'\n');
-        out
+        json_file(self)
     }
 
     /// Parses `connector.json`, reporting every problem with its line and column.
@@ -98,6 +96,13 @@ impl ConnectorSpec {
         }
         Ok(spec)
     }
+}
+
+/// `value` as a `connector.json` is written: pretty, a trailing newline.
+pub(crate) fn json_file<T: Serialize>(value: &T) -> Vec<u8> {
+    let mut out = serde_json::to_vec_pretty(value).unwrap_or_default();
+    out.push(b'\n');
+    out
 }
 
 /// The top-level fields a `connector.json` may hold, and those it may not, with why.

@@ -275,7 +275,88 @@ impl Layout for IscLayout {
         shown: &Path,
         findings: &mut Vec<FileFinding>,
     ) -> Result<Option<ConnectorFiles>> {
-        read_connector(dir, folder, shown, findings)
+        let Some((entries, spec_bytes)) = folder_spec(dir, folder, shown, findings)? else {
+            return Ok(None);
+        };
+        let spec = spec_bytes.and_then(|bytes| match ConnectorSpec::parse(&bytes) {
+            Ok(spec) => Some(spec),
+            Err(problems) => {
+                findings.extend(
+                    problems
+                        .into_iter()
+                        .map(|f| FileFinding::new(format!("{folder}/{CONNECTOR_FILE}"), f)),
+                );
+                None
+            }
+        });
+        // The other files are checked even when connector.json is wrong: every problem
+        // of the folder is reported at once.
+        let (mut documents, mut translations) = ([None, None, None], BTreeMap::new());
+        for entry in entries {
+            let name = entry.name.as_str();
+            if name.starts_with('.') || name == CONNECTOR_FILE {
+                continue;
+            }
+            if !entry.utf8 || matches!(entry.kind, Kind::Symlink | Kind::Special) {
+                // Already a finding of its own (`tree.file-name`, `tree.symlink`,
+                // `tree.special-file`).
+                continue;
+            }
+            let document = Document::ALL
+                .into_iter()
+                .find(|d| document_file(*d) == name);
+            match (document, entry.kind) {
+                (Some(document), Kind::File) => {
+                    documents[index(document)] = read_limited(
+                        dir,
+                        name,
+                        MAX_DOCUMENT_BYTES,
+                        format!("{folder}/{name}"),
+                        shown,
+                        findings,
+                    )?;
+                }
+                (None, Kind::Dir) if name == TRANSLATIONS_DIR => {
+                    let at = shown.join(TRANSLATIONS_DIR);
+                    let locales = confined::open_dir(dir, TRANSLATIONS_DIR, &at)?;
+                    for file in confined::entries(&locales, &at)? {
+                        let path = format!("{TRANSLATIONS_DIR}/{}", file.name);
+                        match file.name.strip_suffix(PROPERTIES) {
+                            _ if file.name.starts_with('.') || !file.utf8 => {}
+                            _ if matches!(file.kind, Kind::Symlink | Kind::Special) => {}
+                            Some(locale) if !locale.is_empty() && file.kind == Kind::File => {
+                                if let Some(bytes) = read_limited(
+                                    &locales,
+                                    &file.name,
+                                    MAX_TRANSLATIONS_BYTES,
+                                    format!("{folder}/{path}"),
+                                    &at,
+                                    findings,
+                                )? {
+                                    translations.insert(locale.to_owned(), bytes);
+                                }
+                            }
+                            _ => findings.push(unexpected(
+                                folder,
+                                &path,
+                                "not a translations file: expected <locale>.properties",
+                            )),
+                        }
+                    }
+                }
+                _ => findings.push(unexpected(
+                    folder,
+                    name,
+                    "not a connector file: expected connector.json, source-config.xml, \
+                     source-template.xml, correlation-config.xml or translations/<locale>.properties",
+                )),
+            }
+        }
+        Ok(spec.map(|spec| ConnectorFiles {
+            spec,
+            documents,
+            translations,
+        }))
     }
 
     fn write_folder(dir: &Dir, files: &ConnectorFiles, at: &Path) -> Result<()> {
@@ -445,94 +526,4 @@ pub(crate) fn folder_spec(
         }
     };
     Ok(Some((entries, spec_bytes)))
-}
-
-fn read_connector(
-    dir: &Dir,
-    folder: &str,
-    shown: &Path,
-    findings: &mut Vec<FileFinding>,
-) -> Result<Option<ConnectorFiles>> {
-    let Some((entries, spec_bytes)) = folder_spec(dir, folder, shown, findings)? else {
-        return Ok(None);
-    };
-    let spec = spec_bytes.and_then(|bytes| match ConnectorSpec::parse(&bytes) {
-        Ok(spec) => Some(spec),
-        Err(problems) => {
-            findings.extend(
-                problems
-                    .into_iter()
-                    .map(|f| FileFinding::new(format!("{folder}/{CONNECTOR_FILE}"), f)),
-            );
-            None
-        }
-    });
-    // The other files are checked even when connector.json is wrong: every problem
-    // of the folder is reported at once.
-    let (mut documents, mut translations) = ([None, None, None], BTreeMap::new());
-    for entry in entries {
-        let name = entry.name.as_str();
-        if name.starts_with('.') || name == CONNECTOR_FILE {
-            continue;
-        }
-        if !entry.utf8 || matches!(entry.kind, Kind::Symlink | Kind::Special) {
-            // Already a finding of its own (`tree.file-name`, `tree.symlink`,
-            // `tree.special-file`).
-            continue;
-        }
-        let document = Document::ALL
-            .into_iter()
-            .find(|d| document_file(*d) == name);
-        match (document, entry.kind) {
-            (Some(document), Kind::File) => {
-                documents[index(document)] = read_limited(
-                    dir,
-                    name,
-                    MAX_DOCUMENT_BYTES,
-                    format!("{folder}/{name}"),
-                    shown,
-                    findings,
-                )?;
-            }
-            (None, Kind::Dir) if name == TRANSLATIONS_DIR => {
-                let at = shown.join(TRANSLATIONS_DIR);
-                let locales = confined::open_dir(dir, TRANSLATIONS_DIR, &at)?;
-                for file in confined::entries(&locales, &at)? {
-                    let path = format!("{TRANSLATIONS_DIR}/{}", file.name);
-                    match file.name.strip_suffix(PROPERTIES) {
-                        _ if file.name.starts_with('.') || !file.utf8 => {}
-                        _ if matches!(file.kind, Kind::Symlink | Kind::Special) => {}
-                        Some(locale) if !locale.is_empty() && file.kind == Kind::File => {
-                            if let Some(bytes) = read_limited(
-                                &locales,
-                                &file.name,
-                                MAX_TRANSLATIONS_BYTES,
-                                format!("{folder}/{path}"),
-                                &at,
-                                findings,
-                            )? {
-                                translations.insert(locale.to_owned(), bytes);
-                            }
-                        }
-                        _ => findings.push(unexpected(
-                            folder,
-                            &path,
-                            "not a translations file: expected <locale>.properties",
-                        )),
-                    }
-                }
-            }
-            _ => findings.push(unexpected(
-                folder,
-                name,
-                "not a connector file: expected connector.json, source-config.xml, \
-                 source-template.xml, correlation-config.xml or translations/<locale>.properties",
-            )),
-        }
-    }
-    Ok(spec.map(|spec| ConnectorFiles {
-        spec,
-        documents,
-        translations,
-    }))
 }
