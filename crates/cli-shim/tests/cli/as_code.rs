@@ -24,7 +24,7 @@ fn run(env: &Env, served: &Served, args: &[&str]) -> Run {
     Run::from(connkit(env, served, args).output().expect("run connkit"))
 }
 
-fn path(dir: &Path) -> &str {
+pub(crate) fn path(dir: &Path) -> &str {
     dir.to_str().expect("UTF-8 temp path")
 }
 
@@ -45,7 +45,10 @@ fn writes(served: &Served) -> BTreeMap<String, u64> {
 }
 
 /// `after - before`, zero entries left out.
-fn delta(before: &BTreeMap<String, u64>, after: &BTreeMap<String, u64>) -> BTreeMap<String, u64> {
+pub(crate) fn delta(
+    before: &BTreeMap<String, u64>,
+    after: &BTreeMap<String, u64>,
+) -> BTreeMap<String, u64> {
     after
         .iter()
         .map(|(op, n)| (op.clone(), n - before.get(op).copied().unwrap_or_default()))
@@ -83,7 +86,7 @@ fn hand_written_tree(dir: &Path, n: usize) {
 }
 
 /// Every file under `dir` by relative path.
-fn files(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+pub(crate) fn files(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
     let mut out = BTreeMap::new();
     let mut stack = vec![dir.to_path_buf()];
     while let Some(folder) = stack.pop() {
