@@ -346,10 +346,12 @@ pub struct Tree {
 impl Tree {
     /// Reads the tree in `dir` (see [`crate::Tree::read`]).
     pub fn read(dir: &Path) -> Result<ReadTree<Tree>> {
-        let (connectors, findings) = read_folders::<C1Layout>(dir)?;
+        let read = read_folders::<C1Layout>(dir)?;
         Ok(ReadTree {
-            tree: Tree { connectors },
-            findings,
+            tree: Tree {
+                connectors: read.tree,
+            },
+            findings: read.findings,
         })
     }
 

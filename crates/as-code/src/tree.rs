@@ -198,10 +198,12 @@ impl Tree {
     /// special files, files over their size limit and look-alike connector names come
     /// back as findings, never followed or read whole.
     pub fn read(dir: &Path) -> Result<ReadTree> {
-        let (connectors, findings) = read_folders::<IscLayout>(dir)?;
+        let read = read_folders::<IscLayout>(dir)?;
         Ok(ReadTree {
-            tree: Tree { connectors },
-            findings,
+            tree: Tree {
+                connectors: read.tree,
+            },
+            findings: read.findings,
         })
     }
 
@@ -392,9 +394,7 @@ impl Layout for IscLayout {
 /// Reads the connector folders of the tree in `dir`, confined to it (see [`Tree`]), with
 /// every problem found: symlinks, special files, files over their size limit and
 /// look-alike connector names come back as findings, never followed or read whole.
-pub(crate) fn read_folders<L: Layout>(
-    dir: &Path,
-) -> Result<(BTreeMap<String, L::Files>, Vec<FileFinding>)> {
+pub(crate) fn read_folders<L: Layout>(dir: &Path) -> Result<ReadTree<BTreeMap<String, L::Files>>> {
     let root = confined::open(dir)?;
     let mut findings = confined::hostile_entries(&root, dir)?;
     let mut connectors = BTreeMap::new();
@@ -410,7 +410,10 @@ pub(crate) fn read_folders<L: Layout>(
         }
     }
     findings.extend(duplicate_names::<L>(&connectors));
-    Ok((connectors, findings))
+    Ok(ReadTree {
+        tree: connectors,
+        findings,
+    })
 }
 
 /// Writes the connector folders into `dir` in one step (see [`Tree::write`]): each
