@@ -469,24 +469,24 @@ fn ids(connectors: &[&Connector]) -> String {
 /// tell them apart.
 pub async fn pull(client: &Client, app: &str) -> Result<Tree> {
     let listed = list(client, app).await?;
-    let mut specs = Vec::with_capacity(listed.len());
-    for (key, same) in by_name(&listed) {
-        if same.len() > 1 {
+    // By name key: sorted, so folder suffixes do not depend on the listing's order.
+    let mut by_key: BTreeMap<String, (Spec, &Connector)> = BTreeMap::new();
+    for connector in &listed {
+        let spec = Spec::from_connector(connector)?;
+        let key = name_key(&spec.display_name);
+        if let Some((_, first)) = by_key.get(&key) {
             return Err(Error::Remote(format!(
-                "connectors {} of app {app} share the display name {}; a tree names \
-                 connectors by it, so none is pulled (rename one on the tenant)",
-                ids(&same),
-                quoted(same[0].display_name.as_deref().unwrap_or_default()),
+                "connectors {} of app {app} share the display name {} (after Unicode \
+                 normalisation and case folding); a tree names connectors by it, so none is \
+                 pulled (rename one on the tenant)",
+                ids(&[first, connector]),
+                quoted(&spec.display_name),
             )));
         }
-        specs.push((key, Spec::from_connector(same[0])?));
+        by_key.insert(key, (spec, connector));
     }
-    if let Some(nameless) = listed.iter().find(|c| c.display_name.is_none()) {
-        Spec::from_connector(nameless)?;
-    }
-    specs.sort_by(|a, b| a.0.cmp(&b.0));
     let mut tree = Tree::default();
-    for (_, spec) in specs {
+    for (spec, _) in by_key.into_values() {
         let base = slug(&spec.display_name);
         let folder = (1..)
             .map(|n| match n {
@@ -803,7 +803,7 @@ async fn create(
     let context = || format!("creating {} in app {app}", quoted(&wanted.display_name));
     let created = match request.send().await {
         Ok(answer) => answer.connector_view.and_then(|v| v.connector),
-        Err(e) if e.status().is_none_or(|s| s.is_server_error()) => {
+        Err(e) if may_have_been_applied(&e) => {
             let listed = list(client, app)
                 .await
                 .map_err(|_| Error::c1(context(), e))?;
@@ -823,6 +823,21 @@ async fn create(
         .ok_or_else(|| Error::Remote(format!("{}: the answer has no id", context())))?;
     let update = ConnectorPlan::compare(&plan.folder, wanted, Some(&created))?;
     Ok((id, update))
+}
+
+/// `true` when a create that failed may have been applied anyway: no answer came back
+/// (a connection lost, a timeout), or the service failed (5xx). Not when the service
+/// refused it, or the client did before sending (invalid input, auth, rate limit). A
+/// connection refused outright is looked up too: a needless listing, never a duplicate.
+fn may_have_been_applied(error: &connkit_c1::Error) -> bool {
+    use connkit_c1::ErrorKind as K;
+    match error.status() {
+        Some(status) => status.is_server_error(),
+        None => !matches!(
+            error.kind(),
+            K::InvalidInput | K::PreflightRejected | K::Auth | K::RateLimited
+        ),
+    }
 }
 
 #[cfg(test)]

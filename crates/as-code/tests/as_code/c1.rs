@@ -429,3 +429,65 @@ async fn a_create_whose_answer_was_lost_is_finished_without_a_duplicate() {
         "a re-run sends nothing"
     );
 }
+
+#[tokio::test(flavor = "current_thread")]
+async fn a_display_name_two_connectors_share_is_refused_never_guessed() {
+    let tenant = C1Tenant::new();
+    let first = tenant.add_full_connector("Okta HR").await;
+    let second = tenant.add_full_connector("okta hr").await;
+    let error = pull(&tenant.client, &tenant.app)
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(
+        error.contains(&first) && error.contains(&second) && error.contains("none is pulled"),
+        "{error}"
+    );
+    let mut tree = Tree::default();
+    tree.connectors.insert(
+        "okta-hr".into(),
+        connkit_as_code::c1::Spec {
+            display_name: "Okta HR".into(),
+            description: Some("changed".into()),
+            ..Default::default()
+        },
+    );
+    let plan_ = plan(&tenant.client, &tenant.app, &tree).await.unwrap();
+    assert_eq!(
+        plan_
+            .conflicts()
+            .map(|c| c.finding.code.as_str())
+            .collect::<Vec<_>>(),
+        ["connector.ambiguous-name"]
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_c1_tree_is_read_confined_like_an_isc_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let folder = dir.path().join("okta-hr");
+    std::fs::create_dir(&folder).unwrap();
+    std::os::unix::fs::symlink("/etc/passwd", folder.join("connector.json")).unwrap();
+    let big = dir.path().join("big");
+    std::fs::create_dir(&big).unwrap();
+    let huge = format!(
+        "{{\"displayName\": \"Big\", \"description\": \"{}\"}}",
+        "x".repeat(connkit_as_code::MAX_CONNECTOR_FILE_BYTES as usize)
+    );
+    std::fs::write(big.join("connector.json"), huge).unwrap();
+    let read = Tree::read(dir.path()).unwrap();
+    assert!(read.tree.connectors.is_empty());
+    let codes: Vec<_> = read
+        .findings
+        .iter()
+        .map(|f| (f.file.as_str(), f.finding.code.as_str()))
+        .collect();
+    assert_eq!(
+        codes,
+        [
+            ("okta-hr/connector.json", "tree.symlink"),
+            ("big/connector.json", "tree.too-large"),
+        ]
+    );
+}
