@@ -534,7 +534,18 @@ pub struct ConnectorPlan {
     wanted: Spec,
     /// The tenant's config, whose secrets an update of `config` sends back.
     #[serde(skip)]
-    remote_config: Option<Map<String, Value>>,
+    remote_config: Option<TenantConfig>,
+}
+
+/// A tenant's config with its secrets: kept only to send them back, never shown (its
+/// `Debug` says how many keys it has, nothing else).
+#[derive(Clone, PartialEq)]
+struct TenantConfig(Map<String, Value>);
+
+impl std::fmt::Debug for TenantConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "TenantConfig({} keys, not shown)", self.0.len())
+    }
 }
 
 impl PlannedConnector for ConnectorPlan {
@@ -595,7 +606,11 @@ impl ConnectorPlan {
                         ),
                     ));
                 }
-                let remote_config = remote.config.as_ref().and_then(|c| c.to_map().ok());
+                let remote_config = remote
+                    .config
+                    .as_ref()
+                    .and_then(|c| c.to_map().ok())
+                    .map(TenantConfig);
                 (Some(have), remote_config)
             }
             None => {
@@ -653,7 +668,7 @@ impl ConnectorPlan {
     fn update(&self) -> Connector {
         let wanted = &self.wanted;
         let config = wanted.config.clone().map(|mut config| {
-            if let Some(remote) = &self.remote_config {
+            if let Some(TenantConfig(remote)) = &self.remote_config {
                 restore_secrets(&mut config, remote);
             }
             connkit_models::c1::Config::from_map(config)

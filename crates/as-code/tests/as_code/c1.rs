@@ -335,7 +335,22 @@ async fn no_secret_lands_in_the_tree() {
         .unwrap();
     let secret = rotated.client_secret.expect("the rotated secret");
     let dir = tempfile::tempdir().unwrap();
-    tenant.pull().await.write(dir.path()).unwrap();
+    let mut tree = tenant.pull().await;
+    tree.write(dir.path()).unwrap();
+    // Nor in a plan that sends the config (it carries the tenant's secrets to send
+    // them back), shown as data or for debugging.
+    tree.connectors
+        .get_mut("okta-hr")
+        .unwrap()
+        .config
+        .as_mut()
+        .unwrap()["region"] = json!("us");
+    let plan_ = plan(&tenant.client, &tenant.app, &tree).await.unwrap();
+    let shown = format!("{plan_:?} {}", serde_json::to_string(&plan_).unwrap());
+    assert!(
+        shown.contains("\"us\"") && !shown.contains("SECRET"),
+        "{shown}"
+    );
     for (file, bytes) in files(dir.path()) {
         let text = String::from_utf8(bytes).unwrap();
         for leaked in ["SECRET", secret.as_str(), "apiToken", "password"] {
