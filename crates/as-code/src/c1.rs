@@ -57,7 +57,9 @@ use std::path::Path;
 
 use cap_std::fs::Dir;
 use connkit_c1::Client;
-use connkit_models::c1::{Connector, ConnectorSyncCronSchedule, SyncConfig, UpdateMask};
+use connkit_models::c1::{
+    Connector, ConnectorSyncCronSchedule, SyncConfig, UpdateMask, READ_ONLY_FIELDS,
+};
 use connkit_models::preflight::Finding;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -98,22 +100,18 @@ pub struct Spec {
     pub connector_sync_cron_schedule: Option<ConnectorSyncCronSchedule>,
 }
 
-/// Fields of a C1 `Connector` that `connector.json` cannot carry, and why.
+/// Fields of a C1 `Connector` that `connector.json` cannot carry (besides those the
+/// service sets: [`READ_ONLY_FIELDS`]), and why.
 const NOT_SETTABLE: &[(&str, &str)] = &[
     (
         "id",
         "ids are per tenant; a folder is matched by displayName within the app",
     ),
     ("appId", "the app is chosen with --app"),
-    ("status", "the service sets it"),
-    ("createdAt", "the service sets it"),
-    ("updatedAt", "the service sets it"),
-    ("deletedAt", "the service sets it"),
-    ("configUpdatedAt", "the service sets it"),
-    ("connectorApiVersion", "the service sets it"),
-    ("downloadUrl", "the service sets it"),
-    ("oauthAuthorizedAs", "the service sets it"),
-    ("syncDisabledAt", "pausing is not managed as code"),
+    (
+        "status",
+        "the service sets it; pause and resume are commands",
+    ),
     ("syncDisabledReason", "pausing is not managed as code"),
     ("syncDisabledCategory", "pausing is not managed as code"),
     (
@@ -121,6 +119,21 @@ const NOT_SETTABLE: &[(&str, &str)] = &[
         "secrets are never kept in a tree; rotate them on the tenant",
     ),
 ];
+
+/// What a `connector.json` may and may not hold.
+const FIELDS: Fields = Fields {
+    settable: &[
+        "displayName",
+        "catalogId",
+        "description",
+        "userIds",
+        "config",
+        "syncConfig",
+        "connectorSyncCronSchedule",
+    ],
+    service_set: READ_ONLY_FIELDS,
+    not_settable: NOT_SETTABLE,
+};
 
 impl Spec {
     /// The owned fields of `connector` (secrets left out of its config); an error names
@@ -167,21 +180,7 @@ impl Spec {
     /// unknown or read-only field, an empty `displayName`, a secret in `config`, a cron
     /// spec the service would refuse.
     pub fn parse(bytes: &[u8]) -> Result<Self, Vec<Finding>> {
-        let spec: Self = parse_fields(
-            bytes,
-            &Fields {
-                settable: &[
-                    "displayName",
-                    "catalogId",
-                    "description",
-                    "userIds",
-                    "config",
-                    "syncConfig",
-                    "connectorSyncCronSchedule",
-                ],
-                not_settable: NOT_SETTABLE,
-            },
-        )?;
+        let spec: Self = parse_fields(bytes, &FIELDS)?;
         if spec.display_name.trim().is_empty() {
             return Err(vec![empty_field(bytes, "displayName")]);
         }
@@ -346,13 +345,7 @@ pub struct Tree {
 impl Tree {
     /// Reads the tree in `dir` (see [`crate::Tree::read`]).
     pub fn read(dir: &Path) -> Result<ReadTree<Tree>> {
-        let read = read_folders::<C1Layout>(dir)?;
-        Ok(ReadTree {
-            tree: Tree {
-                connectors: read.tree,
-            },
-            findings: read.findings,
-        })
+        Ok(read_folders::<C1Layout>(dir)?.map(|connectors| Tree { connectors }))
     }
 
     /// Writes the tree into `dir` in one step (see [`crate::Tree::write`]).
@@ -378,7 +371,7 @@ impl Layout for C1Layout {
         shown: &Path,
         findings: &mut Vec<FileFinding>,
     ) -> Result<Option<Spec>> {
-        let Some((entries, bytes)) = folder_spec(dir, folder, shown, findings)? else {
+        let Some((entries, spec)) = folder_spec(dir, folder, shown, findings, Spec::parse)? else {
             return Ok(None);
         };
         for entry in &entries {
@@ -398,14 +391,7 @@ impl Layout for C1Layout {
                 ));
             }
         }
-        let file = format!("{folder}/{CONNECTOR_FILE}");
-        Ok(bytes.and_then(|bytes| match Spec::parse(&bytes) {
-            Ok(spec) => Some(spec),
-            Err(problems) => {
-                findings.extend(problems.into_iter().map(|f| FileFinding::new(&file, f)));
-                None
-            }
-        }))
+        Ok(spec)
     }
 
     fn write_folder(dir: &Dir, spec: &Spec, at: &Path) -> Result<()> {

@@ -23,21 +23,25 @@ pub struct ConnectorSpec {
     pub connector_metadata: Option<JsonObject>,
 }
 
-/// Fields of `ConnectorDetail` that `connector.json` cannot carry, and why.
+/// Fields of `ConnectorDetail` that the service sets.
+const SERVICE_SET: &[&str] = &[
+    "features",
+    "fileUpload",
+    "s3Location",
+    "uploadedFiles",
+    "sourceConfigFrom",
+];
+
+/// Other fields of `ConnectorDetail` that `connector.json` cannot carry, and why.
 const NOT_SETTABLE: &[(&str, &str)] = &[
     (
         "scriptName",
         "the folder name is the scriptName; the service derives it from the name",
     ),
-    ("features", "the service sets it"),
-    ("fileUpload", "the service sets it"),
-    ("s3Location", "the service sets it"),
-    ("uploadedFiles", "the service sets it"),
     (
         "sourceConfig",
         "the service sets it; edit source-config.xml",
     ),
-    ("sourceConfigFrom", "the service sets it"),
     ("sourceConfigXml", "edit source-config.xml instead"),
     ("applicationXml", "edit source-template.xml instead"),
     (
@@ -49,6 +53,20 @@ const NOT_SETTABLE: &[(&str, &str)] = &[
         "edit translations/<locale>.properties instead",
     ),
 ];
+
+/// What a `connector.json` may and may not hold.
+const FIELDS: Fields = Fields {
+    settable: &[
+        "name",
+        "type",
+        "className",
+        "directConnect",
+        "status",
+        "connectorMetadata",
+    ],
+    service_set: SERVICE_SET,
+    not_settable: NOT_SETTABLE,
+};
 
 impl ConnectorSpec {
     /// The spec of a connector as `GET /connectors/{scriptName}` answered it; `None`
@@ -74,20 +92,7 @@ impl ConnectorSpec {
 
     /// Parses `connector.json`, reporting every problem with its line and column.
     pub fn parse(bytes: &[u8]) -> Result<Self, Vec<Finding>> {
-        let spec: Self = parse_fields(
-            bytes,
-            &Fields {
-                settable: &[
-                    "name",
-                    "type",
-                    "className",
-                    "directConnect",
-                    "status",
-                    "connectorMetadata",
-                ],
-                not_settable: NOT_SETTABLE,
-            },
-        )?;
+        let spec: Self = parse_fields(bytes, &FIELDS)?;
         let create = &spec.create;
         for (field, value) in [("name", &create.name), ("className", &create.class_name)] {
             if value.trim().is_empty() {
@@ -109,7 +114,9 @@ pub(crate) fn json_file<T: Serialize>(value: &T) -> Vec<u8> {
 pub(crate) struct Fields {
     /// The fields it may hold.
     pub(crate) settable: &'static [&'static str],
-    /// Fields of the API's resource that it cannot carry, and why.
+    /// Fields of the API's resource that the service sets.
+    pub(crate) service_set: &'static [&'static str],
+    /// Other fields of the API's resource that it cannot carry, and why.
     pub(crate) not_settable: &'static [(&'static str, &'static str)],
 }
 
@@ -131,8 +138,13 @@ pub(crate) fn parse_fields<T: serde::de::DeserializeOwned>(
     let keys = top_level_keys(bytes);
     let mut findings = Vec::new();
     for key in object.keys() {
-        let message = match fields.not_settable.iter().find(|(field, _)| field == key) {
-            Some((_, why)) => (
+        let service_set = fields
+            .service_set
+            .contains(&key.as_str())
+            .then_some("the service sets it");
+        let not_settable = fields.not_settable.iter().find(|(field, _)| field == key);
+        let message = match service_set.or(not_settable.map(|(_, why)| *why)) {
+            Some(why) => (
                 "connector.unpatchable-field",
                 format!("`{key}` cannot be set through the API: {why}"),
             ),

@@ -193,18 +193,22 @@ pub struct ReadTree<T = Tree> {
     pub findings: Vec<FileFinding>,
 }
 
+impl<T> ReadTree<T> {
+    /// The same findings with `tree` turned into another type.
+    pub(crate) fn map<U>(self, into: impl FnOnce(T) -> U) -> ReadTree<U> {
+        ReadTree {
+            tree: into(self.tree),
+            findings: self.findings,
+        }
+    }
+}
+
 impl Tree {
     /// Reads the tree in `dir`, confined to it (see [`Tree`]): symlinks,
     /// special files, files over their size limit and look-alike connector names come
     /// back as findings, never followed or read whole.
     pub fn read(dir: &Path) -> Result<ReadTree> {
-        let read = read_folders::<IscLayout>(dir)?;
-        Ok(ReadTree {
-            tree: Tree {
-                connectors: read.tree,
-            },
-            findings: read.findings,
-        })
+        Ok(read_folders::<IscLayout>(dir)?.map(|connectors| Tree { connectors }))
     }
 
     /// Writes every connector into `dir` (created if missing) as one step, so a pull
@@ -277,20 +281,11 @@ impl Layout for IscLayout {
         shown: &Path,
         findings: &mut Vec<FileFinding>,
     ) -> Result<Option<ConnectorFiles>> {
-        let Some((entries, spec_bytes)) = folder_spec(dir, folder, shown, findings)? else {
+        let Some((entries, spec)) =
+            folder_spec(dir, folder, shown, findings, ConnectorSpec::parse)?
+        else {
             return Ok(None);
         };
-        let spec = spec_bytes.and_then(|bytes| match ConnectorSpec::parse(&bytes) {
-            Ok(spec) => Some(spec),
-            Err(problems) => {
-                findings.extend(
-                    problems
-                        .into_iter()
-                        .map(|f| FileFinding::new(format!("{folder}/{CONNECTOR_FILE}"), f)),
-                );
-                None
-            }
-        });
         // The other files are checked even when connector.json is wrong: every problem
         // of the folder is reported at once.
         let (mut documents, mut translations) = ([None, None, None], BTreeMap::new());
@@ -498,14 +493,16 @@ pub(crate) fn unexpected(folder: &str, name: &str, why: &str) -> FileFinding {
     )
 }
 
-/// The entries of a connector folder and its `connector.json` (`None` inside when it
-/// could not be read: a finding says why); `None` with a finding when it has none.
-pub(crate) fn folder_spec(
+/// The entries of a connector folder and its `connector.json` as `parse` reads it
+/// (`None` inside when it could not be read or parsed: findings say why); `None` with a
+/// finding when it has none.
+pub(crate) fn folder_spec<S>(
     dir: &Dir,
     folder: &str,
     shown: &Path,
     findings: &mut Vec<FileFinding>,
-) -> Result<Option<(Vec<confined::Entry>, Option<Bytes>)>> {
+    parse: fn(&[u8]) -> Result<S, Vec<Finding>>,
+) -> Result<Option<(Vec<confined::Entry>, Option<S>)>> {
     let entries = confined::entries(dir, shown)?;
     let spec_entry = entries.iter().find(|e| e.name == CONNECTOR_FILE);
     let spec_bytes = match spec_entry.map(|e| e.kind) {
@@ -528,5 +525,13 @@ pub(crate) fn folder_spec(
             return Ok(None);
         }
     };
-    Ok(Some((entries, spec_bytes)))
+    let spec = spec_bytes.and_then(|bytes| match parse(&bytes) {
+        Ok(spec) => Some(spec),
+        Err(problems) => {
+            let file = format!("{folder}/{CONNECTOR_FILE}");
+            findings.extend(problems.into_iter().map(|f| FileFinding::new(&file, f)));
+            None
+        }
+    });
+    Ok(Some((entries, spec)))
 }

@@ -7,7 +7,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
 use bytes::Bytes;
-use connkit_as_code::c1::{apply, plan, pull, Tree};
+use connkit_as_code::c1::{apply, plan, pull, Spec, Tree};
 use connkit_as_code::{Action, Error, StepKind};
 use connkit_c1::Client;
 use connkit_models::c1::{Config, Connector, ConnectorSyncCronSchedule, SyncConfig, UpdateMask};
@@ -171,6 +171,31 @@ impl C1Tenant {
             .unwrap();
         id
     }
+}
+
+/// A tree of one folder: a display name and, maybe, a catalog id.
+fn one_folder(folder: &str, name: &str, catalog: Option<&str>) -> Tree {
+    let spec = Spec {
+        display_name: name.into(),
+        catalog_id: catalog.map(str::to_owned),
+        ..Spec::default()
+    };
+    Tree {
+        connectors: BTreeMap::from([(folder.to_owned(), spec)]),
+    }
+}
+
+/// Each finding's file and code.
+fn findings(findings: &[connkit_as_code::FileFinding]) -> Vec<(&str, &str)> {
+    findings
+        .iter()
+        .map(|f| (f.file.as_str(), f.finding.code.as_str()))
+        .collect()
+}
+
+/// The codes of a plan's conflicts.
+fn conflicts(plan: &connkit_as_code::Plan<connkit_as_code::c1::ConnectorPlan>) -> Vec<&str> {
+    plan.conflicts().map(|c| c.finding.code.as_str()).collect()
 }
 
 #[tokio::test(flavor = "current_thread")]
@@ -372,37 +397,19 @@ async fn a_tree_the_api_cannot_take_is_refused_before_any_request() {
     .unwrap();
     std::fs::write(folder.join("notes.txt"), "hi").unwrap();
     let read = Tree::read(dir.path()).unwrap();
-    let codes: Vec<_> = read
-        .findings
-        .iter()
-        .map(|f| (f.file.as_str(), f.finding.code.as_str()))
-        .collect();
     assert_eq!(
-        codes,
+        findings(&read.findings),
         [
+            ("new/connector.json", "connector.secret"),
             ("new/notes.txt", "tree.unexpected-file"),
-            ("new/connector.json", "connector.secret")
         ]
     );
 
     // Without catalogId a folder that matches nothing cannot be created: a conflict,
     // and apply sends nothing.
-    let mut tree = Tree::default();
-    tree.connectors.insert(
-        "new".into(),
-        connkit_as_code::c1::Spec {
-            display_name: "New".into(),
-            ..Default::default()
-        },
-    );
+    let tree = one_folder("new", "New", None);
     let plan_ = plan(&tenant.client, &tenant.app, &tree).await.unwrap();
-    assert_eq!(
-        plan_
-            .conflicts()
-            .map(|c| c.finding.code.as_str())
-            .collect::<Vec<_>>(),
-        ["connector.create-only"]
-    );
+    assert_eq!(conflicts(&plan_), ["connector.create-only"]);
     tenant.sandbox.reset_stats();
     let refused = apply(
         &tenant.client,
@@ -419,18 +426,10 @@ async fn a_tree_the_api_cannot_take_is_refused_before_any_request() {
 #[tokio::test(flavor = "current_thread")]
 async fn a_create_whose_answer_was_lost_is_finished_without_a_duplicate() {
     let tenant = C1Tenant::with_lost_create(true).emptied().await;
-    let mut tree = Tree::default();
-    tree.connectors.insert(
-        "okta-hr".into(),
-        connkit_as_code::c1::Spec {
-            display_name: "Okta HR".into(),
-            catalog_id: Some("catalog-okta".into()),
-            sync_config: Some(SyncConfig {
-                sync_resource_type_ids: Some(vec!["user".into()]),
-            }),
-            ..Default::default()
-        },
-    );
+    let mut tree = one_folder("okta-hr", "Okta HR", Some("catalog-okta"));
+    tree.connectors.get_mut("okta-hr").unwrap().sync_config = Some(SyncConfig {
+        sync_resource_type_ids: Some(vec!["user".into()]),
+    });
     let report = tenant.push(&tree).await;
     assert!(
         report.is_complete() && report.applied.len() == 2,
@@ -458,23 +457,9 @@ async fn a_display_name_two_connectors_share_is_refused_never_guessed() {
         error.contains(&first) && error.contains(&second) && error.contains("none is pulled"),
         "{error}"
     );
-    let mut tree = Tree::default();
-    tree.connectors.insert(
-        "okta-hr".into(),
-        connkit_as_code::c1::Spec {
-            display_name: "Okta HR".into(),
-            description: Some("changed".into()),
-            ..Default::default()
-        },
-    );
+    let tree = one_folder("okta-hr", "Okta HR", Some("catalog-okta"));
     let plan_ = plan(&tenant.client, &tenant.app, &tree).await.unwrap();
-    assert_eq!(
-        plan_
-            .conflicts()
-            .map(|c| c.finding.code.as_str())
-            .collect::<Vec<_>>(),
-        ["connector.ambiguous-name"]
-    );
+    assert_eq!(conflicts(&plan_), ["connector.ambiguous-name"]);
 }
 
 #[cfg(unix)]
@@ -493,13 +478,8 @@ fn a_c1_tree_is_read_confined_like_an_isc_one() {
     std::fs::write(big.join("connector.json"), huge).unwrap();
     let read = Tree::read(dir.path()).unwrap();
     assert!(read.tree.connectors.is_empty());
-    let codes: Vec<_> = read
-        .findings
-        .iter()
-        .map(|f| (f.file.as_str(), f.finding.code.as_str()))
-        .collect();
     assert_eq!(
-        codes,
+        findings(&read.findings),
         [
             ("okta-hr/connector.json", "tree.symlink"),
             ("big/connector.json", "tree.too-large"),

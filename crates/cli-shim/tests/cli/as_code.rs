@@ -56,6 +56,16 @@ pub(crate) fn delta(
         .collect()
 }
 
+/// The action of each connector of a plan shown as JSON.
+pub(crate) fn actions(plan: &Value) -> Vec<String> {
+    plan["connectors"]
+        .as_array()
+        .expect("connectors")
+        .iter()
+        .map(|c| c["action"].as_str().unwrap_or_default().to_owned())
+        .collect()
+}
+
 /// Writes a tree of `n` custom connectors by hand, as a team would start one.
 fn hand_written_tree(dir: &Path, n: usize) {
     for i in 0..n {
@@ -154,13 +164,7 @@ fn pull_push_pull_round_trip_then_no_changes_and_zero_writes() {
         &["connectors", "diff", path(&pulled), "-o", "json"],
     )
     .code(0);
-    let actions: Vec<_> = diff.json()["connectors"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| c["action"].as_str().unwrap().to_owned())
-        .collect();
-    assert_eq!(actions, ["unchanged"; 3]);
+    assert_eq!(actions(&diff.json()), ["unchanged"; 3]);
 
     let before = writes(&prod);
     run(&env, &prod, &["connectors", "push", path(&pulled), "--yes"]).ok();

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use serde_json::{json, Value};
 
-use crate::as_code::{delta, files, path};
+use crate::as_code::{actions, delta, files, path};
 use crate::c1_sandbox::OKTA;
 use crate::support::{Env, Run, Served};
 
@@ -110,13 +110,7 @@ fn c1_round_trip_into_an_empty_app_then_diff_exit_0_and_a_second_push_writes_not
         &["diff", path(&pulled), "--app", OKTA, "-o", "json"],
     )
     .code(0);
-    let actions: Vec<_> = diff.json()["connectors"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| c["action"].as_str().unwrap().to_owned())
-        .collect();
-    assert_eq!(actions, ["unchanged"; 2]);
+    assert_eq!(actions(&diff.json()), ["unchanged"; 2]);
 
     let before = writes(&prod);
     c1(
