@@ -803,21 +803,25 @@ async fn create(
     }
     let context = || format!("creating {} in app {app}", quoted(&wanted.display_name));
     let created = match request.send().await {
-        Ok(answer) => answer.connector_view.and_then(|v| v.connector),
+        Ok(answer) => answer
+            .connector_view
+            .and_then(|v| v.connector)
+            .ok_or_else(|| {
+                Error::Remote(format!("{}: the service answered no connector", context()))
+            })?,
         Err(e) if may_have_been_applied(&e) => {
-            let listed = list(client, app)
-                .await
-                .map_err(|_| Error::c1(context(), e))?;
+            // The create may have been made: the connector of that name, if there is
+            // one now, is it. A listing that fails leaves the create's own error.
             let key = name_key(&wanted.display_name);
-            listed
-                .into_iter()
-                .find(|c| c.display_name.as_deref().map(name_key).as_deref() == Some(&key))
+            let found = list(client, app).await.ok().and_then(|listed| {
+                listed.into_iter().find(|c| {
+                    c.display_name.as_deref().map(name_key).as_deref() == Some(key.as_str())
+                })
+            });
+            found.ok_or_else(|| Error::c1(context(), e))?
         }
         Err(e) => return Err(Error::c1(context(), e)),
     };
-    let created = created.ok_or_else(|| {
-        Error::Remote(format!("{}: the service answered no connector", context()))
-    })?;
     let id = created
         .id
         .clone()
