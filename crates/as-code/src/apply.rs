@@ -10,7 +10,7 @@ use serde::Serialize;
 
 use crate::error::{Error, Result};
 use crate::patch::metadata_patch;
-use crate::plan::{Action, ConnectorPlan, FileChange, Plan};
+use crate::plan::{Action, ConnectorPlan, FileChange, Plan, PlannedConnector};
 use crate::remote::{fetch, find_by_name};
 use crate::tree::FileTarget;
 
@@ -57,6 +57,12 @@ pub enum StepKind {
     },
     /// `DELETE /connectors/{scriptName}`.
     Delete,
+    /// A ConductorOne update (`POST /api/v1/apps/{app_id}/connectors/{id}`) whose
+    /// `updateMask` names these fields, and only these.
+    Update {
+        /// The camelCase fields of the mask.
+        fields: Vec<String>,
+    },
 }
 
 impl fmt::Display for Step {
@@ -72,6 +78,7 @@ impl fmt::Display for Step {
             }
             StepKind::Upload { file } => write!(f, "upload {name} {file}"),
             StepKind::Delete => write!(f, "delete {name}"),
+            StepKind::Update { fields } => write!(f, "update {name} {}", fields.join(",")),
         }
     }
 }
@@ -133,6 +140,26 @@ pub async fn apply(
     options: &ApplyOptions,
     progress: &(dyn Fn(ApplyEvent<'_>) + Sync),
 ) -> Result<ApplyReport> {
+    drive(plan, options, progress, |connector, outcome| {
+        apply_connector(client, connector, outcome)
+    })
+    .await
+}
+
+/// What [`apply`] does for either API: refuses a plan with conflicts before anything
+/// is sent, runs `each` for every connector with something to do (several at a time,
+/// each connector's steps in order) and gathers their outcomes into one report.
+pub(crate) async fn drive<'p, C, F, Fut>(
+    plan: &'p Plan<C>,
+    options: &ApplyOptions,
+    progress: &'p (dyn Fn(ApplyEvent<'_>) + Sync),
+    each: F,
+) -> Result<ApplyReport>
+where
+    C: PlannedConnector + Named,
+    F: Fn(&'p C, Outcome<'p>) -> Fut,
+    Fut: std::future::Future<Output = Outcome<'p>>,
+{
     let conflicts: Vec<_> = plan.conflicts().cloned().collect();
     if !conflicts.is_empty() {
         return Err(Error::Invalid(conflicts));
@@ -140,9 +167,10 @@ pub async fn apply(
     let work = plan
         .connectors
         .iter()
-        .filter(|c| c.action != Action::Unchanged);
-    let mut outcomes = futures::stream::iter(work.map(|c| apply_connector(client, c, progress)))
-        .buffer_unordered(options.concurrency.max(1));
+        .filter(|c| c.action() != Action::Unchanged);
+    let mut outcomes =
+        futures::stream::iter(work.map(|c| each(c, Outcome::new(c.name(), progress))))
+            .buffer_unordered(options.concurrency.max(1));
     let mut report = ApplyReport::default();
     while let Some(outcome) = outcomes.next().await {
         report.applied.extend(outcome.applied);
@@ -150,6 +178,17 @@ pub async fn apply(
         report.not_attempted.extend(outcome.not_attempted);
     }
     Ok(report)
+}
+
+/// The name a connector's steps are reported under.
+pub(crate) trait Named {
+    fn name(&self) -> &str;
+}
+
+impl Named for ConnectorPlan {
+    fn name(&self) -> &str {
+        &self.name
+    }
 }
 
 /// The steps a plan entry will take (for a create, the patch may turn out to be needless
@@ -180,36 +219,44 @@ pub fn planned_steps(plan: &ConnectorPlan) -> Vec<Step> {
 }
 
 /// The report of one connector.
-struct Outcome<'p> {
-    plan: &'p ConnectorPlan,
+pub(crate) struct Outcome<'p> {
+    connector: &'p str,
     progress: &'p (dyn Fn(ApplyEvent<'_>) + Sync),
     applied: Vec<Step>,
     failed: Vec<FailedStep>,
     not_attempted: Vec<Step>,
 }
 
-impl Outcome<'_> {
-    fn step(&self, kind: StepKind) -> Step {
+impl<'p> Outcome<'p> {
+    fn new(connector: &'p str, progress: &'p (dyn Fn(ApplyEvent<'_>) + Sync)) -> Self {
+        Outcome {
+            connector,
+            progress,
+            applied: Vec::new(),
+            failed: Vec::new(),
+            not_attempted: Vec::new(),
+        }
+    }
+
+    pub(crate) fn step(&self, kind: StepKind) -> Step {
         Step {
-            connector: self.plan.name.clone(),
+            connector: self.connector.to_owned(),
             kind,
         }
     }
 
-    fn applied(&mut self, step: Step) {
+    pub(crate) fn applied(&mut self, step: Step) {
         (self.progress)(ApplyEvent::Applied(&step));
         self.applied.push(step);
     }
 
     /// Records the failure of `step`; the rest of `remaining` is not attempted.
-    fn failed(&mut self, step: Step, error: &Error, remaining: Vec<Step>) {
-        let outcome_unknown = error
-            .api_error()
-            .is_some_and(connkit_connectors::Error::is_retryable);
+    pub(crate) fn failed(&mut self, step: Step, error: &Error, remaining: Vec<Step>) {
         // The step already says which connector and what: keep the cause only.
-        let cause: &(dyn std::error::Error + 'static) = match error.api_error() {
-            Some(api) => api,
-            None => error,
+        let (cause, outcome_unknown): (&(dyn std::error::Error + 'static), bool) = match error {
+            Error::Api { source, .. } => (source, source.is_retryable()),
+            Error::C1Api { source, .. } => (source, source.is_retryable()),
+            other => (other, false),
         };
         let failed = FailedStep {
             error: chain(cause),
@@ -225,15 +272,8 @@ impl Outcome<'_> {
 async fn apply_connector<'p>(
     client: &Client,
     plan: &'p ConnectorPlan,
-    progress: &'p (dyn Fn(ApplyEvent<'_>) + Sync),
+    mut outcome: Outcome<'p>,
 ) -> Outcome<'p> {
-    let mut outcome = Outcome {
-        plan,
-        progress,
-        applied: Vec::new(),
-        failed: Vec::new(),
-        not_attempted: Vec::new(),
-    };
     match plan.action {
         Action::Unchanged => {}
         Action::Delete => {

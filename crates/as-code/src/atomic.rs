@@ -142,10 +142,29 @@ static PULLS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0
 /// Replaces the folder `dir` by a new tree in one step (see `Tree::write`):
 /// `build` writes the new tree into a copy of the old one (a handle to it, and the path
 /// to show in errors); the copy is then swapped in.
-pub(crate) fn replace_tree(
-    dir: &Path,
-    build: impl FnOnce(&Dir, &Path) -> Result<()>,
-) -> Result<()> {
+///
+/// Another pull into the same folder may swap it away and remove it while this one
+/// copies from it (two pulls of one process, or two processes): the copy then finds
+/// files gone. The whole replacement starts over from the folder now in place, a few
+/// times at most, so that each pull still ends with a whole tree (the last to finish
+/// wins).
+pub(crate) fn replace_tree(dir: &Path, build: impl Fn(&Dir, &Path) -> Result<()>) -> Result<()> {
+    const ATTEMPTS: usize = 4;
+    let mut attempt = 1;
+    loop {
+        match replace_once(dir, &build) {
+            Err(Error::Io { source, .. })
+                if source.kind() == io::ErrorKind::NotFound && attempt < ATTEMPTS =>
+            {
+                attempt += 1;
+            }
+            done => return done,
+        }
+    }
+}
+
+/// One attempt of [`replace_tree`].
+fn replace_once(dir: &Path, build: &dyn Fn(&Dir, &Path) -> Result<()>) -> Result<()> {
     let place = Place::locate(dir)?;
     place.remove_leftovers();
     let old = if place.exists {

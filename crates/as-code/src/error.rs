@@ -67,6 +67,15 @@ pub enum Error {
         #[source]
         source: connkit_connectors::Error,
     },
+    /// A request to the ConductorOne API failed.
+    #[error("{context}")]
+    C1Api {
+        /// Which connector and what was being done.
+        context: String,
+        /// The client's error.
+        #[source]
+        source: connkit_c1::Error,
+    },
     /// The service answered something a tree cannot hold (e.g. a connector without a
     /// name or class name).
     #[error("{0}")]
@@ -93,7 +102,22 @@ impl Error {
         }
     }
 
-    /// The client's error, when a request failed (to classify it, e.g. for exit codes).
+    pub(crate) fn c1(context: impl Into<String>, source: connkit_c1::Error) -> Self {
+        Error::C1Api {
+            context: context.into(),
+            source,
+        }
+    }
+
+    /// The ConductorOne client's error, when a request to that API failed.
+    pub fn c1_error(&self) -> Option<&connkit_c1::Error> {
+        match self {
+            Error::C1Api { source, .. } => Some(source),
+            _ => None,
+        }
+    }
+
+    /// The ISC client's error, when a request failed (to classify it, e.g. for exit codes).
     pub fn api_error(&self) -> Option<&connkit_connectors::Error> {
         match self {
             Error::Api { source, .. } => Some(source),

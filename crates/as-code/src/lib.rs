@@ -1,7 +1,8 @@
-//! Connectors as code for the SailPoint ISC **v2024 Connectors API**: pull a tenant's
-//! connectors into a folder a team keeps in git, compare it with a tenant as a
-//! [`Plan`], apply the plan, and promote the folder to another tenant with an
-//! [`Overlay`] of tenant-specific values.
+//! Connectors as code for the SailPoint ISC **v2024 Connectors API** and the
+//! ConductorOne **ConnectorService** ([`c1`]): pull a tenant's connectors into a folder
+//! a team keeps in git, compare it with a tenant as a [`Plan`], apply the plan, and
+//! promote the folder to another tenant (for ISC with an [`Overlay`] of
+//! tenant-specific values).
 //!
 //! ```
 //! # #[tokio::main(flavor = "current_thread")]
@@ -86,9 +87,36 @@
 //!
 //! Requests go through the [`Client`](connkit_connectors::Client) given, so its
 //! transport stack (auth, retries, the rate limiter) applies to every one of them.
+//!
+//! # One engine, two APIs
+//!
+//! ConductorOne connectors as code ([`c1`]) is not a copy of the above: what makes a
+//! tree safe and a push exact is written once and used by both APIs, so a fix to one
+//! is a fix to the other.
+//!
+//! - The tree reader and writer are generic over a folder layout (which files a
+//!   connector folder holds, and which name identifies a connector): confinement,
+//!   size caps, refused links and special files, look-alike names and the atomic swap
+//!   of a pull are one code path. ISC's layout is [`Tree`]; C1's is [`c1::Tree`], one
+//!   `connector.json` per folder.
+//! - [`Plan`] is generic over the plan of one connector ([`PlannedConnector`]):
+//!   "has changes", the conflicts that refuse a push before any request, and the count
+//!   of writes are decided once. ISC plans JSON Patches and uploads
+//!   ([`ConnectorPlan`]); C1 plans the fields of an update mask
+//!   ([`c1::ConnectorPlan`]).
+//! - One apply driver refuses a plan with conflicts, runs connectors several at a time
+//!   (each one's steps in order) and writes one [`ApplyReport`]: what was applied, what
+//!   failed (and whether it may have been applied anyway), what was not attempted.
+//!   Each API contributes only how one connector's steps are sent.
+//!
+//! What differs is what the APIs differ in. ISC names are unique per tenant, so the
+//! name is the identity; a C1 connector has only a tenant-given id, so a C1 tree holds
+//! no id and matches folders by display name within one app, refusing any ambiguity
+//! (see [`c1`] for the mapping, creates and secrets).
 
 mod apply;
 mod atomic;
+pub mod c1;
 mod confined;
 mod error;
 mod identity;
@@ -107,7 +135,7 @@ pub use apply::{
 pub use error::{Error, FileFinding, Result};
 pub use identity::name_key;
 pub use overlay::{ConnectorOverlay, Overlay, OVERLAYS_DIR};
-pub use plan::{plan, Action, ConnectorPlan, FileChange, Plan, PlanOptions};
+pub use plan::{plan, Action, ConnectorPlan, FileChange, Plan, PlanOptions, PlannedConnector};
 pub use pull::{pull, PullOptions};
 pub use remote::{is_custom, RemoteConnector};
 pub use spec::ConnectorSpec;

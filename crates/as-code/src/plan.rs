@@ -95,22 +95,66 @@ pub struct ConnectorPlan {
     pub(crate) wanted: Option<ConnectorFiles>,
 }
 
-/// The plan for a whole tree.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+/// The plan for a whole tree: of ISC connectors ([`ConnectorPlan`], the default) or of
+/// ConductorOne ones ([`c1::ConnectorPlan`](crate::c1::ConnectorPlan)). One type for
+/// both APIs, so that what a push is (changes, conflicts, the report) is decided once.
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct Plan {
+pub struct Plan<C = ConnectorPlan> {
     /// Every connector of the tree (in folder order), then the deletes.
-    pub connectors: Vec<ConnectorPlan>,
+    pub connectors: Vec<C>,
 }
 
-impl Plan {
+impl<C> Default for Plan<C> {
+    fn default() -> Self {
+        Self {
+            connectors: Vec::new(),
+        }
+    }
+}
+
+/// What the API-neutral parts of a push need to know of one connector's plan.
+pub trait PlannedConnector {
+    /// What to do.
+    fn action(&self) -> Action;
+    /// Changes the API cannot make: a push refuses the whole plan while there is one.
+    fn conflicts(&self) -> &[FileFinding];
+    /// The writes it will take, in order (see [`planned_steps`](crate::planned_steps)).
+    fn steps(&self) -> Vec<crate::Step>;
+}
+
+impl PlannedConnector for ConnectorPlan {
+    fn action(&self) -> Action {
+        self.action
+    }
+    fn conflicts(&self) -> &[FileFinding] {
+        &self.conflicts
+    }
+    fn steps(&self) -> Vec<crate::Step> {
+        crate::apply::planned_steps(self)
+    }
+}
+
+impl<C: PlannedConnector> Plan<C> {
     /// `true` when a push would send something.
     pub fn has_changes(&self) -> bool {
         self.connectors
             .iter()
-            .any(|c| c.action != Action::Unchanged)
+            .any(|c| c.action() != Action::Unchanged)
     }
 
+    /// Every conflict of every connector.
+    pub fn conflicts(&self) -> impl Iterator<Item = &FileFinding> {
+        self.connectors.iter().flat_map(|c| c.conflicts())
+    }
+
+    /// Every write a push of this plan would make.
+    pub fn steps(&self) -> usize {
+        self.connectors.iter().map(|c| c.steps().len()).sum()
+    }
+}
+
+impl Plan {
     /// `true` when a push would send `file` (`folder/path`, as in a [`FileFinding`]):
     /// a file that differs from the tenant's, or any file of a connector to create.
     /// Pre-flight findings in files that are not sent need not stop a push.
@@ -123,11 +167,6 @@ impl Plan {
                 .and_then(|rest| rest.strip_prefix('/'))
                 .is_some_and(|path| c.files.iter().any(|f| f.file == path))
         })
-    }
-
-    /// Every conflict of every connector.
-    pub fn conflicts(&self) -> impl Iterator<Item = &FileFinding> {
-        self.connectors.iter().flat_map(|c| &c.conflicts)
     }
 }
 
@@ -235,15 +274,20 @@ fn opt<T: Serialize>(value: &Option<T>) -> Option<String> {
     value.as_ref().and_then(|v| serde_json::to_string(v).ok())
 }
 
+/// The unified diff of `file` from the tenant's text (`a/`) to the tree's (`b/`).
+pub(crate) fn unified_diff(file: &str, old: &str, new: &str) -> String {
+    similar::TextDiff::from_lines(old, new)
+        .unified_diff()
+        .context_radius(3)
+        .header(&format!("a/{file}"), &format!("b/{file}"))
+        .to_string()
+}
+
 fn change(target: FileTarget, old: Option<&Bytes>, new: &Bytes) -> FileChange {
     let file = target.path();
     let old_text = old.map(|b| String::from_utf8_lossy(b)).unwrap_or_default();
     let new_text = String::from_utf8_lossy(new);
-    let diff = similar::TextDiff::from_lines(old_text.as_ref(), new_text.as_ref())
-        .unified_diff()
-        .context_radius(3)
-        .header(&format!("a/{file}"), &format!("b/{file}"))
-        .to_string();
+    let diff = unified_diff(&file, &old_text, &new_text);
     FileChange {
         file,
         diff,

@@ -23,21 +23,25 @@ pub struct ConnectorSpec {
     pub connector_metadata: Option<JsonObject>,
 }
 
-/// Fields of `ConnectorDetail` that `connector.json` cannot carry, and why.
+/// Fields of `ConnectorDetail` that the service sets.
+const SERVICE_SET: &[&str] = &[
+    "features",
+    "fileUpload",
+    "s3Location",
+    "uploadedFiles",
+    "sourceConfigFrom",
+];
+
+/// Other fields of `ConnectorDetail` that `connector.json` cannot carry, and why.
 const NOT_SETTABLE: &[(&str, &str)] = &[
     (
         "scriptName",
         "the folder name is the scriptName; the service derives it from the name",
     ),
-    ("features", "the service sets it"),
-    ("fileUpload", "the service sets it"),
-    ("s3Location", "the service sets it"),
-    ("uploadedFiles", "the service sets it"),
     (
         "sourceConfig",
         "the service sets it; edit source-config.xml",
     ),
-    ("sourceConfigFrom", "the service sets it"),
     ("sourceConfigXml", "edit source-config.xml instead"),
     ("applicationXml", "edit source-template.xml instead"),
     (
@@ -49,6 +53,20 @@ const NOT_SETTABLE: &[(&str, &str)] = &[
         "edit translations/<locale>.properties instead",
     ),
 ];
+
+/// What a `connector.json` may and may not hold.
+const FIELDS: Fields = Fields {
+    settable: &[
+        "name",
+        "type",
+        "className",
+        "directConnect",
+        "status",
+        "connectorMetadata",
+    ],
+    service_set: SERVICE_SET,
+    not_settable: NOT_SETTABLE,
+};
 
 impl ConnectorSpec {
     /// The spec of a connector as `GET /connectors/{scriptName}` answered it; `None`
@@ -69,80 +87,110 @@ impl ConnectorSpec {
     /// `connector.json` as written: pretty, fields in a fixed order, metadata keys
     /// sorted, a trailing newline.
     pub fn to_json(&self) -> Vec<u8> {
-        let mut out = serde_json::to_vec_pretty(self).unwrap_or_default();
-        out.push(b'\n');
-        out
+        json_file(self)
     }
 
     /// Parses `connector.json`, reporting every problem with its line and column.
     pub fn parse(bytes: &[u8]) -> Result<Self, Vec<Finding>> {
-        let value: Value =
-            serde_json::from_slice(bytes).map_err(|e| vec![serde_finding("json.syntax", &e)])?;
-        let Value::Object(object) = &value else {
-            return Err(vec![Finding::error(
-                "connector.not-object",
-                "connector.json must hold one JSON object",
-            )
-            .at(1, 1)]);
-        };
-        let keys = top_level_keys(bytes);
-        let mut findings = Vec::new();
-        for key in object.keys() {
-            let message = match NOT_SETTABLE.iter().find(|(field, _)| field == key) {
-                Some((_, why)) => (
-                    "connector.unpatchable-field",
-                    format!("`{key}` cannot be set through the API: {why}"),
-                ),
-                None if !matches!(
-                    key.as_str(),
-                    "name"
-                        | "type"
-                        | "className"
-                        | "directConnect"
-                        | "status"
-                        | "connectorMetadata"
-                ) =>
-                {
-                    (
-                        "connector.unknown-field",
-                        format!(
-                        "unknown field `{key}` (expected name, type, className, directConnect, \
-                         status or connectorMetadata)"
-                    ),
-                    )
-                }
-                None => continue,
-            };
-            let mut finding = Finding::error(message.0, message.1).at_pointer(format!("/{key}"));
-            if let Some((line, column)) = keys.iter().find(|(k, _)| k == key).map(|(_, at)| *at) {
-                finding = finding.at(line, column);
-            }
-            findings.push(finding);
-        }
-        if !findings.is_empty() {
-            return Err(findings);
-        }
-        let spec: Self = serde_json::from_slice(bytes)
-            .map_err(|e| vec![serde_finding("connector.invalid", &e)])?;
+        let spec: Self = parse_fields(bytes, &FIELDS)?;
         let create = &spec.create;
-        if create.name.trim().is_empty() || create.class_name.trim().is_empty() {
-            let field = if create.name.trim().is_empty() {
-                "name"
-            } else {
-                "className"
-            };
-            let mut finding = Finding::error(
-                "connector.empty-field",
-                format!("`{field}` must not be empty"),
-            )
-            .at_pointer(format!("/{field}"));
-            if let Some((line, column)) = keys.iter().find(|(k, _)| k == field).map(|(_, at)| *at) {
-                finding = finding.at(line, column);
+        for (field, value) in [("name", &create.name), ("className", &create.class_name)] {
+            if value.trim().is_empty() {
+                return Err(vec![empty_field(bytes, field)]);
             }
-            return Err(vec![finding]);
         }
         Ok(spec)
     }
+}
+
+/// `value` as a `connector.json` is written: pretty, a trailing newline.
+pub(crate) fn json_file<T: Serialize>(value: &T) -> Vec<u8> {
+    let mut out = serde_json::to_vec_pretty(value).unwrap_or_default();
+    out.push(b'\n');
+    out
+}
+
+/// The top-level fields a `connector.json` may hold, and those it may not, with why.
+pub(crate) struct Fields {
+    /// The fields it may hold.
+    pub(crate) settable: &'static [&'static str],
+    /// Fields of the API's resource that the service sets.
+    pub(crate) service_set: &'static [&'static str],
+    /// Other fields of the API's resource that it cannot carry, and why.
+    pub(crate) not_settable: &'static [(&'static str, &'static str)],
+}
+
+/// Parses a `connector.json` into `T`: one JSON object whose keys are all `fields.settable`;
+/// every other key is a finding at its line and column, all of them at once.
+pub(crate) fn parse_fields<T: serde::de::DeserializeOwned>(
+    bytes: &[u8],
+    fields: &Fields,
+) -> Result<T, Vec<Finding>> {
+    let value: Value =
+        serde_json::from_slice(bytes).map_err(|e| vec![serde_finding("json.syntax", &e)])?;
+    let Value::Object(object) = &value else {
+        return Err(vec![Finding::error(
+            "connector.not-object",
+            "connector.json must hold one JSON object",
+        )
+        .at(1, 1)]);
+    };
+    let keys = top_level_keys(bytes);
+    let mut findings = Vec::new();
+    for key in object.keys() {
+        let service_set = fields
+            .service_set
+            .contains(&key.as_str())
+            .then_some("the service sets it");
+        let not_settable = fields.not_settable.iter().find(|(field, _)| field == key);
+        let message = match service_set.or(not_settable.map(|(_, why)| *why)) {
+            Some(why) => (
+                "connector.unpatchable-field",
+                format!("`{key}` cannot be set through the API: {why}"),
+            ),
+            None if !fields.settable.contains(&key.as_str()) => (
+                "connector.unknown-field",
+                format!(
+                    "unknown field `{key}` (expected {})",
+                    one_of(fields.settable)
+                ),
+            ),
+            None => continue,
+        };
+        let finding = Finding::error(message.0, message.1).at_pointer(format!("/{key}"));
+        findings.push(at_key(&keys, key, finding));
+    }
+    if !findings.is_empty() {
+        return Err(findings);
+    }
+    serde_json::from_slice(bytes).map_err(|e| vec![serde_finding("connector.invalid", &e)])
+}
+
+/// `a, b or c`.
+fn one_of(fields: &[&str]) -> String {
+    match fields.split_last() {
+        Some((last, [])) => (*last).to_owned(),
+        Some((last, rest)) => format!("{} or {last}", rest.join(", ")),
+        None => String::new(),
+    }
+}
+
+/// `finding` placed at the line and column of the top-level key `key`, when it is there.
+fn at_key(keys: &[(String, (u32, u32))], key: &str, finding: Finding) -> Finding {
+    match keys.iter().find(|(k, _)| k == key).map(|(_, at)| *at) {
+        Some((line, column)) => finding.at(line, column),
+        None => finding,
+    }
+}
+
+/// The finding for a required text field of `connector.json` that is empty.
+pub(crate) fn empty_field(bytes: &[u8], field: &str) -> Finding {
+    let finding = Finding::error(
+        "connector.empty-field",
+        format!("`{field}` must not be empty"),
+    )
+    .at_pointer(format!("/{field}"));
+    at_key(&top_level_keys(bytes), field, finding)
 }
 
 fn serde_finding(code: &str, error: &serde_json::Error) -> Finding {

@@ -182,12 +182,25 @@ fn index(document: Document) -> usize {
 
 /// A tree as read from disk, with every problem found while reading it. Connectors
 /// whose `connector.json` is invalid are left out of `tree` and named in `findings`.
+///
+/// `T` is the tree of either API: [`Tree`] (ISC, the default) or
+/// [`c1::Tree`](crate::c1::Tree).
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct ReadTree {
+pub struct ReadTree<T = Tree> {
     /// What could be read.
-    pub tree: Tree,
+    pub tree: T,
     /// Problems with the files (all errors).
     pub findings: Vec<FileFinding>,
+}
+
+impl<T> ReadTree<T> {
+    /// The same findings with `tree` turned into another type.
+    pub(crate) fn map<U>(self, into: impl FnOnce(T) -> U) -> ReadTree<U> {
+        ReadTree {
+            tree: into(self.tree),
+            findings: self.findings,
+        }
+    }
 }
 
 impl Tree {
@@ -195,24 +208,7 @@ impl Tree {
     /// special files, files over their size limit and look-alike connector names come
     /// back as findings, never followed or read whole.
     pub fn read(dir: &Path) -> Result<ReadTree> {
-        let root = confined::open(dir)?;
-        let mut read = ReadTree {
-            tree: Tree::default(),
-            findings: confined::hostile_entries(&root, dir)?,
-        };
-        for entry in confined::entries(&root, dir)? {
-            let name = entry.name;
-            if !entry.utf8 || entry.kind != Kind::Dir || name.starts_with(['.', '_']) {
-                continue;
-            }
-            let shown = dir.join(&name);
-            let folder = confined::open_dir(&root, &name, &shown)?;
-            if let Some(files) = read_connector(&folder, &name, &shown, &mut read.findings)? {
-                read.tree.connectors.insert(name, files);
-            }
-        }
-        read.findings.extend(duplicate_names(&read.tree));
-        Ok(read)
+        Ok(read_folders::<IscLayout>(dir)?.map(|connectors| Tree { connectors }))
     }
 
     /// Writes every connector into `dir` (created if missing) as one step, so a pull
@@ -241,50 +237,204 @@ impl Tree {
     /// pull may lose what it wrote; of two pulls into one `dir` at once, the last to
     /// finish wins. `dir` itself may be a symlink: the folder it points to is replaced.
     pub fn write(&self, dir: &Path) -> Result<()> {
-        replace_tree(dir, |staging, shown| self.write_into(staging, shown))
+        write_folders::<IscLayout>(dir, &self.connectors)
+    }
+}
+
+/// What differs between the trees of the two APIs: the files of one connector's folder
+/// and the name that identifies it on a tenant. Everything else (confinement, size
+/// caps, look-alike names, the atomic swap of a pull) is the same code for both, in
+/// [`read_folders`] and [`write_folders`].
+pub(crate) trait Layout {
+    /// The files of one connector folder.
+    type Files;
+    /// What the name is called in findings (`name`, `displayName`).
+    const NAME_FIELD: &'static str;
+    /// The name that identifies a connector on a tenant.
+    fn name(files: &Self::Files) -> &str;
+    /// Reads one connector folder (`dir`, named `folder`, shown as `shown`); every
+    /// problem goes into `findings`, `None` when the folder cannot be a connector.
+    fn read_folder(
+        dir: &Dir,
+        folder: &str,
+        shown: &Path,
+        findings: &mut Vec<FileFinding>,
+    ) -> Result<Option<Self::Files>>;
+    /// Writes one connector's files into its folder `dir` (shown as `shown`).
+    fn write_folder(dir: &Dir, files: &Self::Files, shown: &Path) -> Result<()>;
+}
+
+/// The ISC layout: `connector.json`, three documents, `translations/`.
+struct IscLayout;
+
+impl Layout for IscLayout {
+    type Files = ConnectorFiles;
+    const NAME_FIELD: &'static str = "name";
+
+    fn name(files: &ConnectorFiles) -> &str {
+        &files.spec.create.name
     }
 
-    /// Writes the connectors into the folder `root` (shown as `shown`).
-    fn write_into(&self, root: &Dir, shown: &Path) -> Result<()> {
-        for (folder, files) in &self.connectors {
-            let at = shown.join(folder);
-            let translations_at = at.join(TRANSLATIONS_DIR);
-            root.create_dir_all(Path::new(folder).join(TRANSLATIONS_DIR))
-                .map_err(|e| Error::io("creating", &translations_at, e))?;
-            let dir = confined::open_dir(root, folder, &at)?;
-            write_atomic(&dir, CONNECTOR_FILE, &files.spec.to_json(), &at)?;
-            for document in Document::ALL {
-                if let Some(bytes) = files.document(document) {
-                    write_atomic(&dir, &document_file(document), bytes, &at)?;
-                }
+    fn read_folder(
+        dir: &Dir,
+        folder: &str,
+        shown: &Path,
+        findings: &mut Vec<FileFinding>,
+    ) -> Result<Option<ConnectorFiles>> {
+        let Some((entries, spec)) =
+            folder_spec(dir, folder, shown, findings, ConnectorSpec::parse)?
+        else {
+            return Ok(None);
+        };
+        // The other files are checked even when connector.json is wrong: every problem
+        // of the folder is reported at once.
+        let (mut documents, mut translations) = ([None, None, None], BTreeMap::new());
+        for entry in entries {
+            let name = entry.name.as_str();
+            if name.starts_with('.') || name == CONNECTOR_FILE {
+                continue;
             }
-            let translations = confined::open_dir(&dir, TRANSLATIONS_DIR, &translations_at)?;
-            for (locale, bytes) in &files.translations {
-                let name = format!("{locale}{PROPERTIES}");
-                write_atomic(&translations, &name, bytes, &translations_at)?;
+            if !entry.utf8 || matches!(entry.kind, Kind::Symlink | Kind::Special) {
+                // Already a finding of its own (`tree.file-name`, `tree.symlink`,
+                // `tree.special-file`).
+                continue;
             }
-            for entry in confined::entries(&translations, &translations_at)? {
-                let locale = entry.name.strip_suffix(PROPERTIES);
-                if entry.utf8
-                    && entry.kind == Kind::File
-                    && locale.is_some_and(|l| !files.translations.contains_key(l))
-                {
-                    translations
-                        .remove_file(&entry.name)
-                        .map_err(|e| Error::io("removing", translations_at.join(&entry.name), e))?;
+            let document = Document::ALL
+                .into_iter()
+                .find(|d| document_file(*d) == name);
+            match (document, entry.kind) {
+                (Some(document), Kind::File) => {
+                    documents[index(document)] = read_limited(
+                        dir,
+                        name,
+                        MAX_DOCUMENT_BYTES,
+                        format!("{folder}/{name}"),
+                        shown,
+                        findings,
+                    )?;
                 }
+                (None, Kind::Dir) if name == TRANSLATIONS_DIR => {
+                    let at = shown.join(TRANSLATIONS_DIR);
+                    let locales = confined::open_dir(dir, TRANSLATIONS_DIR, &at)?;
+                    for file in confined::entries(&locales, &at)? {
+                        let path = format!("{TRANSLATIONS_DIR}/{}", file.name);
+                        match file.name.strip_suffix(PROPERTIES) {
+                            _ if file.name.starts_with('.') || !file.utf8 => {}
+                            _ if matches!(file.kind, Kind::Symlink | Kind::Special) => {}
+                            Some(locale) if !locale.is_empty() && file.kind == Kind::File => {
+                                if let Some(bytes) = read_limited(
+                                    &locales,
+                                    &file.name,
+                                    MAX_TRANSLATIONS_BYTES,
+                                    format!("{folder}/{path}"),
+                                    &at,
+                                    findings,
+                                )? {
+                                    translations.insert(locale.to_owned(), bytes);
+                                }
+                            }
+                            _ => findings.push(unexpected(
+                                folder,
+                                &path,
+                                "not a translations file: expected <locale>.properties",
+                            )),
+                        }
+                    }
+                }
+                _ => findings.push(unexpected(
+                    folder,
+                    name,
+                    "not a connector file: expected connector.json, source-config.xml, \
+                     source-template.xml, correlation-config.xml or translations/<locale>.properties",
+                )),
+            }
+        }
+        Ok(spec.map(|spec| ConnectorFiles {
+            spec,
+            documents,
+            translations,
+        }))
+    }
+
+    fn write_folder(dir: &Dir, files: &ConnectorFiles, at: &Path) -> Result<()> {
+        let translations_at = at.join(TRANSLATIONS_DIR);
+        dir.create_dir_all(TRANSLATIONS_DIR)
+            .map_err(|e| Error::io("creating", &translations_at, e))?;
+        write_atomic(dir, CONNECTOR_FILE, &files.spec.to_json(), at)?;
+        for document in Document::ALL {
+            if let Some(bytes) = files.document(document) {
+                write_atomic(dir, &document_file(document), bytes, at)?;
+            }
+        }
+        let translations = confined::open_dir(dir, TRANSLATIONS_DIR, &translations_at)?;
+        for (locale, bytes) in &files.translations {
+            let name = format!("{locale}{PROPERTIES}");
+            write_atomic(&translations, &name, bytes, &translations_at)?;
+        }
+        for entry in confined::entries(&translations, &translations_at)? {
+            let locale = entry.name.strip_suffix(PROPERTIES);
+            if entry.utf8
+                && entry.kind == Kind::File
+                && locale.is_some_and(|l| !files.translations.contains_key(l))
+            {
+                translations
+                    .remove_file(&entry.name)
+                    .map_err(|e| Error::io("removing", translations_at.join(&entry.name), e))?;
             }
         }
         Ok(())
     }
 }
 
+/// Reads the connector folders of the tree in `dir`, confined to it (see [`Tree`]), with
+/// every problem found: symlinks, special files, files over their size limit and
+/// look-alike connector names come back as findings, never followed or read whole.
+pub(crate) fn read_folders<L: Layout>(dir: &Path) -> Result<ReadTree<BTreeMap<String, L::Files>>> {
+    let root = confined::open(dir)?;
+    let mut findings = confined::hostile_entries(&root, dir)?;
+    let mut connectors = BTreeMap::new();
+    for entry in confined::entries(&root, dir)? {
+        let name = entry.name;
+        if !entry.utf8 || entry.kind != Kind::Dir || name.starts_with(['.', '_']) {
+            continue;
+        }
+        let shown = dir.join(&name);
+        let folder = confined::open_dir(&root, &name, &shown)?;
+        if let Some(files) = L::read_folder(&folder, &name, &shown, &mut findings)? {
+            connectors.insert(name, files);
+        }
+    }
+    findings.extend(duplicate_names::<L>(&connectors));
+    Ok(ReadTree {
+        tree: connectors,
+        findings,
+    })
+}
+
+/// Writes the connector folders into `dir` in one step (see [`Tree::write`]): each
+/// folder created if missing, its files replaced, the rest of `dir` kept.
+pub(crate) fn write_folders<L: Layout>(
+    dir: &Path,
+    connectors: &BTreeMap<String, L::Files>,
+) -> Result<()> {
+    replace_tree(dir, |root, shown| {
+        for (folder, files) in connectors {
+            let at = shown.join(folder);
+            root.create_dir_all(folder)
+                .map_err(|e| Error::io("creating", &at, e))?;
+            let dir = confined::open_dir(root, folder, &at)?;
+            L::write_folder(&dir, files, &at)?;
+        }
+        Ok(())
+    })
+}
+
 /// A finding on the second of two folders whose names are one connector's.
-fn duplicate_names(tree: &Tree) -> Vec<FileFinding> {
+fn duplicate_names<L: Layout>(connectors: &BTreeMap<String, L::Files>) -> Vec<FileFinding> {
     let mut first: HashMap<String, &str> = HashMap::new();
     let mut findings = Vec::new();
-    for (folder, files) in &tree.connectors {
-        let name = &files.spec.create.name;
+    for (folder, files) in connectors {
+        let name = L::name(files);
         match first.get(&name_key(name)) {
             Some(other) => findings.push(FileFinding::new(
                 format!("{folder}/{CONNECTOR_FILE}"),
@@ -298,7 +448,7 @@ fn duplicate_names(tree: &Tree) -> Vec<FileFinding> {
                         quoted(name)
                     ),
                 )
-                .at_pointer("/name"),
+                .at_pointer(format!("/{}", L::NAME_FIELD)),
             )),
             None => {
                 first.insert(name_key(name), folder);
@@ -335,18 +485,24 @@ fn read_limited(
     Ok(None)
 }
 
-fn read_connector(
+/// A finding for `name` in the connector folder `folder`, a file that has no place there.
+pub(crate) fn unexpected(folder: &str, name: &str, why: &str) -> FileFinding {
+    FileFinding::new(
+        format!("{folder}/{name}"),
+        Finding::error("tree.unexpected-file", why.to_owned()),
+    )
+}
+
+/// The entries of a connector folder and its `connector.json` as `parse` reads it
+/// (`None` inside when it could not be read or parsed: findings say why); `None` with a
+/// finding when it has none.
+pub(crate) fn folder_spec<S>(
     dir: &Dir,
     folder: &str,
     shown: &Path,
     findings: &mut Vec<FileFinding>,
-) -> Result<Option<ConnectorFiles>> {
-    let unexpected = |name: &str, why: &str| {
-        FileFinding::new(
-            format!("{folder}/{name}"),
-            Finding::error("tree.unexpected-file", why.to_owned()),
-        )
-    };
+    parse: fn(&[u8]) -> Result<S, Vec<Finding>>,
+) -> Result<Option<(Vec<confined::Entry>, Option<S>)>> {
     let entries = confined::entries(dir, shown)?;
     let spec_entry = entries.iter().find(|e| e.name == CONNECTOR_FILE);
     let spec_bytes = match spec_entry.map(|e| e.kind) {
@@ -362,87 +518,20 @@ fn read_connector(
         Some(Kind::Symlink | Kind::Special) => None,
         _ => {
             findings.push(unexpected(
+                folder,
                 CONNECTOR_FILE,
                 "missing: every connector folder needs a connector.json (folders starting with `_` or `.` are not connectors)",
             ));
             return Ok(None);
         }
     };
-    let spec = spec_bytes.and_then(|bytes| match ConnectorSpec::parse(&bytes) {
+    let spec = spec_bytes.and_then(|bytes| match parse(&bytes) {
         Ok(spec) => Some(spec),
         Err(problems) => {
-            findings.extend(
-                problems
-                    .into_iter()
-                    .map(|f| FileFinding::new(format!("{folder}/{CONNECTOR_FILE}"), f)),
-            );
+            let file = format!("{folder}/{CONNECTOR_FILE}");
+            findings.extend(problems.into_iter().map(|f| FileFinding::new(&file, f)));
             None
         }
     });
-    // The other files are checked even when connector.json is wrong: every problem
-    // of the folder is reported at once.
-    let (mut documents, mut translations) = ([None, None, None], BTreeMap::new());
-    for entry in entries {
-        let name = entry.name.as_str();
-        if name.starts_with('.') || name == CONNECTOR_FILE {
-            continue;
-        }
-        if !entry.utf8 || matches!(entry.kind, Kind::Symlink | Kind::Special) {
-            // Already a finding of its own (`tree.file-name`, `tree.symlink`,
-            // `tree.special-file`).
-            continue;
-        }
-        let document = Document::ALL
-            .into_iter()
-            .find(|d| document_file(*d) == name);
-        match (document, entry.kind) {
-            (Some(document), Kind::File) => {
-                documents[index(document)] = read_limited(
-                    dir,
-                    name,
-                    MAX_DOCUMENT_BYTES,
-                    format!("{folder}/{name}"),
-                    shown,
-                    findings,
-                )?;
-            }
-            (None, Kind::Dir) if name == TRANSLATIONS_DIR => {
-                let at = shown.join(TRANSLATIONS_DIR);
-                let locales = confined::open_dir(dir, TRANSLATIONS_DIR, &at)?;
-                for file in confined::entries(&locales, &at)? {
-                    let path = format!("{TRANSLATIONS_DIR}/{}", file.name);
-                    match file.name.strip_suffix(PROPERTIES) {
-                        _ if file.name.starts_with('.') || !file.utf8 => {}
-                        _ if matches!(file.kind, Kind::Symlink | Kind::Special) => {}
-                        Some(locale) if !locale.is_empty() && file.kind == Kind::File => {
-                            if let Some(bytes) = read_limited(
-                                &locales,
-                                &file.name,
-                                MAX_TRANSLATIONS_BYTES,
-                                format!("{folder}/{path}"),
-                                &at,
-                                findings,
-                            )? {
-                                translations.insert(locale.to_owned(), bytes);
-                            }
-                        }
-                        _ => findings.push(unexpected(
-                            &path,
-                            "not a translations file: expected <locale>.properties",
-                        )),
-                    }
-                }
-            }
-            _ => findings.push(unexpected(
-                name,
-                "not a connector file: expected connector.json, source-config.xml, \
-                 source-template.xml, correlation-config.xml or translations/<locale>.properties",
-            )),
-        }
-    }
-    Ok(spec.map(|spec| ConnectorFiles {
-        spec,
-        documents,
-        translations,
-    }))
+    Ok(Some((entries, spec)))
 }

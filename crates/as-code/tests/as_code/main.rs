@@ -2,6 +2,7 @@
 //! round trip, minimal writes, the tree's pre-flight, hostile trees and a property test.
 
 mod bulk;
+mod c1;
 mod generated_trees;
 mod hostile_tree;
 mod preflight;

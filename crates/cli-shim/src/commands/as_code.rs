@@ -14,8 +14,9 @@ use std::sync::Mutex;
 
 use clap::Args;
 use connkit_as_code::{
-    apply, plan, planned_steps, preflight, pull as pull_tree, Action, ApplyEvent, ApplyOptions,
-    ApplyReport, Error as AsCodeError, FileFinding, Overlay, Plan, PlanOptions, PullOptions, Tree,
+    apply, plan, preflight, pull as pull_tree, Action, ApplyEvent, ApplyOptions, ApplyReport,
+    ConnectorPlan, Error as AsCodeError, FileFinding, Overlay, Plan, PlanOptions, PlannedConnector,
+    PullOptions, Tree,
 };
 use connkit_connectors::{Client, FilterArg};
 use serde_json::json;
@@ -99,14 +100,32 @@ pub async fn pull(client: &Client, args: &PullArgs, sink: Sink<'_>) -> Result<()
         .await
         .map_err(failure)?;
     drop(progress);
+    let hint = if tree.connectors.is_empty() && !args.builtin {
+        " (the tenant has no custom connectors; --builtin pulls the built-in ones too)"
+    } else {
+        ""
+    };
+    let folders: Vec<&String> = tree.connectors.keys().collect();
+    write_pulled(&args.dir, |dir| tree.write(dir), &folders, hint, sink)
+}
+
+/// Writes a pulled tree into `dir` with `write` (in one step) and says what was
+/// pulled, for either API: on stderr for a table, else `{"connectors": [folders]}`.
+pub(super) fn write_pulled(
+    dir: &Path,
+    write: impl FnOnce(&Path) -> Result<(), AsCodeError>,
+    folders: &[&String],
+    hint: &str,
+    sink: Sink<'_>,
+) -> Result<(), Failure> {
     // The tree is swapped in whole: a shell inside DIR keeps the old, removed folder.
     let inside = std::env::current_dir()
         .ok()
-        .zip(std::fs::canonicalize(&args.dir).ok())
+        .zip(std::fs::canonicalize(dir).ok())
         .is_some_and(|(cwd, dir)| cwd.starts_with(dir));
-    tree.write(&args.dir).map_err(|error| match error {
+    write(dir).map_err(|error| match error {
         AsCodeError::Invalid(findings) => refused(
-            &args.dir,
+            dir,
             findings.iter(),
             "the tree holds entries a pull never writes through",
             "nothing was written",
@@ -117,22 +136,16 @@ pub async fn pull(client: &Client, args: &PullArgs, sink: Sink<'_>) -> Result<()
         eprintln!(
             "note: {} was replaced by the pulled tree; a shell inside it still sees the old \
              folder until it changes directory (cd \"$PWD\")",
-            args.dir.display()
+            dir.display()
         );
     }
-    let folders: Vec<&String> = tree.connectors.keys().collect();
     match sink.format {
         OutputFormat::Table => {
             if !sink.quiet {
-                let hint = if folders.is_empty() && !args.builtin {
-                    " (the tenant has no custom connectors; --builtin pulls the built-in ones too)"
-                } else {
-                    ""
-                };
                 eprintln!(
                     "pulled {} into {}{hint}",
                     crate::output::counted(folders.len(), "connector", "connectors"),
-                    args.dir.display()
+                    dir.display()
                 );
             }
             Ok(())
@@ -162,6 +175,17 @@ pub async fn diff(
         plan(client, &tree, &options).await.map_err(failure)
     }
     .await;
+    diff_outcome(&args.dir, result, sink)
+}
+
+/// What `diff` prints and how it exits, for either API: the plan, exit 1 when there
+/// are changes, 3 when it has changes the API cannot make, and 8 for a failure that
+/// would exit 1 elsewhere.
+pub(super) fn diff_outcome<C: Shown>(
+    dir: &Path,
+    result: Result<Plan<C>, Failure>,
+    sink: Sink<'_>,
+) -> Result<(), Failure> {
     // Exit 1 means "changes" here: other failures that exit 1 elsewhere exit 8.
     let plan = result.map_err(|f| match f {
         Failure::Error {
@@ -178,7 +202,7 @@ pub async fn diff(
     write_plan(sink.out, sink.format, &plan).map_err(Failure::write_failed)?;
     if plan.conflicts().next().is_some() {
         return Err(rejected(
-            &args.dir,
+            dir,
             plan.conflicts(),
             "the plan has changes the API cannot make",
         ));
@@ -245,16 +269,68 @@ pub async fn push(
             )
         );
     }
-    let table = sink.format == OutputFormat::Table;
-    let writes: usize = plan.connectors.iter().map(|c| planned_steps(c).len()).sum();
-    if table || args.dry_run || !plan.has_changes() {
-        write_plan(sink.out, sink.format, &plan).map_err(Failure::write_failed)?;
+    let push = Push {
+        dry_run: args.dry_run,
+        yes: args.yes,
+        concurrency: args.concurrency,
+    };
+    send_plan(client, &plan, &push, sink).await
+}
+
+/// How a push sends its plan (for both APIs).
+pub(super) struct Push {
+    /// `--dry-run`.
+    pub(super) dry_run: bool,
+    /// `--yes`.
+    pub(super) yes: bool,
+    /// `--concurrency`.
+    pub(super) concurrency: u16,
+}
+
+/// Where a plan is applied: an ISC tenant, or an app of a ConductorOne tenant.
+pub(super) trait Target {
+    /// The plan of one connector.
+    type Connector: Shown;
+    /// Applies `plan` (see [`connkit_as_code::apply`]).
+    async fn apply(
+        &self,
+        plan: &Plan<Self::Connector>,
+        options: &ApplyOptions,
+        progress: &(dyn Fn(ApplyEvent<'_>) + Sync),
+    ) -> Result<ApplyReport, AsCodeError>;
+}
+
+impl Target for Client {
+    type Connector = ConnectorPlan;
+    async fn apply(
+        &self,
+        plan: &Plan,
+        options: &ApplyOptions,
+        progress: &(dyn Fn(ApplyEvent<'_>) + Sync),
+    ) -> Result<ApplyReport, AsCodeError> {
+        apply(self, plan, options, progress).await
     }
-    if !plan.has_changes() || args.dry_run {
+}
+
+/// The end of a push for either API: show the plan, stop at `--dry-run` or when there
+/// is nothing to do, confirm, apply with progress, report; exit 1 when some writes
+/// failed.
+pub(super) async fn send_plan<T: Target>(
+    target: &T,
+    plan: &Plan<T::Connector>,
+    push: &Push,
+    sink: Sink<'_>,
+) -> Result<(), Failure> {
+    let table = sink.format == OutputFormat::Table;
+    let writes = plan.steps();
+    if table || push.dry_run || !plan.has_changes() {
+        write_plan(sink.out, sink.format, plan).map_err(Failure::write_failed)?;
+    }
+    if !plan.has_changes() || push.dry_run {
         return Ok(());
     }
     sink.out.flush().map_err(Failure::write_failed)?;
-    if !args.yes {
+    if !push.yes {
         confirm(writes)?;
     }
     let progress = Mutex::new(Progress::new("pushing", !sink.quiet));
@@ -266,13 +342,14 @@ pub async fn push(
         }
     };
     let options = ApplyOptions {
-        concurrency: usize::from(args.concurrency),
+        concurrency: usize::from(push.concurrency),
     };
-    let report = apply(client, &plan, &options, &on_event)
+    let report = target
+        .apply(plan, &options, &on_event)
         .await
         .map_err(failure)?;
     drop(progress);
-    write_report(sink.out, sink.format, &plan, &report).map_err(Failure::write_failed)?;
+    write_report(sink.out, sink.format, plan, &report).map_err(Failure::write_failed)?;
     if report.is_complete() {
         Ok(())
     } else {
@@ -325,12 +402,7 @@ fn chosen_overlay(
 /// `connector.json`, a field it cannot hold, a stray file, an overlay that does not
 /// apply) come back with the tree.
 fn read_tree(dir: &Path, overlay: Option<&str>) -> Result<(Tree, Vec<FileFinding>), Failure> {
-    if !dir.is_dir() {
-        return Err(Failure::usage(format!(
-            "{} is not a folder (pull into it first)",
-            dir.display()
-        )));
-    }
+    existing_folder(dir)?;
     let read = Tree::read(dir).map_err(failure)?;
     let mut findings = read.findings;
     let mut tree = read.tree;
@@ -357,9 +429,21 @@ fn read_tree(dir: &Path, overlay: Option<&str>) -> Result<(Tree, Vec<FileFinding
     Ok((tree, findings))
 }
 
+/// A usage error unless `dir` is a folder to read a tree from.
+pub(super) fn existing_folder(dir: &Path) -> Result<(), Failure> {
+    if dir.is_dir() {
+        Ok(())
+    } else {
+        Err(Failure::usage(format!(
+            "{} is not a folder (pull into it first)",
+            dir.display()
+        )))
+    }
+}
+
 /// Prints every finding as `DIR/file:line:column: …` and fails with exit 3 (9 when a
 /// plugin failed).
-fn rejected<'a>(
+pub(super) fn rejected<'a>(
     dir: &Path,
     findings: impl Iterator<Item = &'a FileFinding>,
     what: &str,
@@ -368,7 +452,7 @@ fn rejected<'a>(
 }
 
 /// As [`rejected`], saying what was left undone.
-fn refused<'a>(
+pub(super) fn refused<'a>(
     dir: &Path,
     findings: impl Iterator<Item = &'a FileFinding>,
     what: &str,
@@ -451,15 +535,56 @@ fn confirm(writes: usize) -> Result<(), Failure> {
     }
 }
 
-/// The plan as data (JSON, NDJSON) or for people (a summary line per connector, the
-/// metadata patch, the unified diff of every file).
-fn write_plan(out: &mut dyn Write, format: OutputFormat, plan: &Plan) -> std::io::Result<()> {
+/// How a connector's plan is shown to people: where, who, and what changes.
+pub(super) trait Shown: PlannedConnector + serde::Serialize {
+    /// Its folder (or, for a delete, where it is on the tenant).
+    fn place(&self) -> &str;
+    /// Its name.
+    fn name(&self) -> &str;
+    /// The lines under its summary: what is sent.
+    fn details(&self, out: &mut dyn Write) -> std::io::Result<()>;
+}
+
+impl Shown for ConnectorPlan {
+    fn place(&self) -> &str {
+        self.folder
+            .as_deref()
+            .or(self.script_name.as_deref())
+            .unwrap_or_default()
+    }
+    fn name(&self) -> &str {
+        &self.name
+    }
+    fn details(&self, out: &mut dyn Write) -> std::io::Result<()> {
+        for op in &self.patch {
+            let value = op
+                .value
+                .as_ref()
+                .map(|v| format!(" {v}"))
+                .unwrap_or_default();
+            let line = format!("{} {}{value}", op.op, op.path);
+            writeln!(out, "  {}", untrusted::escape(&line))?;
+        }
+        for file in &self.files {
+            write!(out, "{}", untrusted::escape_keeping_lines(&file.diff))?;
+        }
+        Ok(())
+    }
+}
+
+/// The plan as data (JSON, NDJSON) or for people (a summary line per connector, then
+/// what is sent: the metadata patch and file diffs, or the changed fields' diffs).
+fn write_plan<C: Shown>(
+    out: &mut dyn Write,
+    format: OutputFormat,
+    plan: &Plan<C>,
+) -> std::io::Result<()> {
     if format != OutputFormat::Table {
         return crate::output::write_object(out, format, plan);
     }
     let mut counts = [0usize; 4];
     for connector in &plan.connectors {
-        let (slot, label) = match connector.action {
+        let (slot, label) = match connector.action() {
             Action::Create => (0, "create"),
             Action::Update => (1, "update"),
             Action::Delete => (2, "delete"),
@@ -469,29 +594,14 @@ fn write_plan(out: &mut dyn Write, format: OutputFormat, plan: &Plan) -> std::io
             }
         };
         counts[slot] += 1;
-        let place = connector
-            .folder
-            .as_deref()
-            .or(connector.script_name.as_deref())
-            .unwrap_or_default();
         // Names, values and documents come from the tenant or the tree: escaped.
         writeln!(
             out,
-            "{label} {place} ({})",
-            untrusted::escape(&connector.name)
+            "{label} {} ({})",
+            connector.place(),
+            untrusted::escape(connector.name())
         )?;
-        for op in &connector.patch {
-            let value = op
-                .value
-                .as_ref()
-                .map(|v| format!(" {v}"))
-                .unwrap_or_default();
-            let line = format!("{} {}{value}", op.op, op.path);
-            writeln!(out, "  {}", untrusted::escape(&line))?;
-        }
-        for file in &connector.files {
-            write!(out, "{}", untrusted::escape_keeping_lines(&file.diff))?;
-        }
+        connector.details(out)?;
     }
     writeln!(
         out,
@@ -504,7 +614,7 @@ fn write_plan(out: &mut dyn Write, format: OutputFormat, plan: &Plan) -> std::io
 fn write_report(
     out: &mut dyn Write,
     format: OutputFormat,
-    plan: &Plan,
+    plan: &impl serde::Serialize,
     report: &ApplyReport,
 ) -> std::io::Result<()> {
     if format != OutputFormat::Table {
@@ -537,10 +647,19 @@ fn write_report(
 }
 
 /// A library error as a failure with the right exit code.
-fn failure(error: AsCodeError) -> Failure {
+pub(super) fn failure(error: AsCodeError) -> Failure {
     match error {
         AsCodeError::Invalid(findings) => {
             rejected(Path::new("."), findings.iter(), "invalid input")
+        }
+        error if error.c1_error().is_some() => {
+            use connkit_c1::ErrorMetadata as _;
+            let c1 = error.c1_error();
+            Failure::Error {
+                exit: c1.map_or(Exit::Other, |e| Exit::of(e.kind())),
+                tracking_id: c1.and_then(|e| e.request_id()).map(str::to_owned),
+                error: Box::new(error),
+            }
         }
         error => {
             let api = error.api_error();

@@ -39,6 +39,15 @@ impl Out<'_> {
         write_object(self.out, self.format, value).map_err(Failure::write_failed)
     }
 
+    /// The same, for the connectors-as-code commands.
+    fn sink(&mut self) -> super::connectors::Sink<'_> {
+        super::connectors::Sink {
+            out: &mut *self.out,
+            format: self.format,
+            quiet: self.quiet,
+        }
+    }
+
     /// An operation that answers `{}` went through: say so on stderr.
     fn done(&self, what: String) -> Result<(), Failure> {
         if !self.quiet {
@@ -159,6 +168,9 @@ async fn run_bounded(
             }
             Ok(())
         }
+        C::Pull(args) => super::c1_as_code::pull(&client, args, out.sink()).await,
+        C::Diff(args) => super::c1_as_code::diff(&client, args, out.sink()).await,
+        C::Push(args) => super::c1_as_code::push(&client, args, out.sink()).await,
     }
 }
 

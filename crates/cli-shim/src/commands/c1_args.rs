@@ -43,6 +43,12 @@ pub enum C1ConnectorsCommand {
     ConfirmSync(C1SyncArgs),
     /// Check an HTTP connector configuration; prints the markers (ValidateHTTPConnectorConfig).
     ValidateConfig(C1ValidateArgs),
+    /// Write the app's connectors into DIR, one folder each, no id and no secret.
+    Pull(super::c1_as_code::C1TreeArgs),
+    /// Show what a push would change; exit 1 when it would change something.
+    Diff(super::c1_as_code::C1TreeArgs),
+    /// Make the app's connectors match DIR: updates name only the changed fields.
+    Push(super::c1_as_code::C1PushArgs),
 }
 
 /// `--app APP`

@@ -4,6 +4,7 @@ pub mod as_code;
 pub mod auth;
 mod c1;
 pub mod c1_args;
+mod c1_as_code;
 mod c1_connect;
 mod completions;
 mod connectors;

@@ -24,7 +24,7 @@ fn run(env: &Env, served: &Served, args: &[&str]) -> Run {
     Run::from(connkit(env, served, args).output().expect("run connkit"))
 }
 
-fn path(dir: &Path) -> &str {
+pub(crate) fn path(dir: &Path) -> &str {
     dir.to_str().expect("UTF-8 temp path")
 }
 
@@ -45,11 +45,24 @@ fn writes(served: &Served) -> BTreeMap<String, u64> {
 }
 
 /// `after - before`, zero entries left out.
-fn delta(before: &BTreeMap<String, u64>, after: &BTreeMap<String, u64>) -> BTreeMap<String, u64> {
+pub(crate) fn delta(
+    before: &BTreeMap<String, u64>,
+    after: &BTreeMap<String, u64>,
+) -> BTreeMap<String, u64> {
     after
         .iter()
         .map(|(op, n)| (op.clone(), n - before.get(op).copied().unwrap_or_default()))
         .filter(|(_, n)| *n > 0)
+        .collect()
+}
+
+/// The action of each connector of a plan shown as JSON.
+pub(crate) fn actions(plan: &Value) -> Vec<String> {
+    plan["connectors"]
+        .as_array()
+        .expect("connectors")
+        .iter()
+        .map(|c| c["action"].as_str().unwrap_or_default().to_owned())
         .collect()
 }
 
@@ -83,7 +96,7 @@ fn hand_written_tree(dir: &Path, n: usize) {
 }
 
 /// Every file under `dir` by relative path.
-fn files(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+pub(crate) fn files(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
     let mut out = BTreeMap::new();
     let mut stack = vec![dir.to_path_buf()];
     while let Some(folder) = stack.pop() {
@@ -151,13 +164,7 @@ fn pull_push_pull_round_trip_then_no_changes_and_zero_writes() {
         &["connectors", "diff", path(&pulled), "-o", "json"],
     )
     .code(0);
-    let actions: Vec<_> = diff.json()["connectors"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| c["action"].as_str().unwrap().to_owned())
-        .collect();
-    assert_eq!(actions, ["unchanged"; 3]);
+    assert_eq!(actions(&diff.json()), ["unchanged"; 3]);
 
     let before = writes(&prod);
     run(&env, &prod, &["connectors", "push", path(&pulled), "--yes"]).ok();

@@ -4,6 +4,7 @@
 
 mod as_code;
 mod as_code_hostile;
+mod c1_as_code;
 mod c1_python_sdk;
 mod c1_sandbox;
 mod c1_syncs;
