@@ -255,7 +255,7 @@ impl<'p> Outcome<'p> {
         // The step already says which connector and what: keep the cause only.
         let (cause, outcome_unknown): (&(dyn std::error::Error + 'static), bool) = match error {
             Error::Api { source, .. } => (source, source.is_retryable()),
-            Error::C1Api { source, .. } => (source, source.is_retryable()),
+            Error::C1Api { source, .. } => (&**source, source.is_retryable()),
             other => (other, false),
         };
         let failed = FailedStep {

@@ -72,9 +72,9 @@ pub enum Error {
     C1Api {
         /// Which connector and what was being done.
         context: String,
-        /// The client's error.
+        /// The client's error (boxed: it is far larger than every other variant).
         #[source]
-        source: connkit_c1::Error,
+        source: Box<connkit_c1::Error>,
     },
     /// The service answered something a tree cannot hold (e.g. a connector without a
     /// name or class name).
@@ -105,14 +105,14 @@ impl Error {
     pub(crate) fn c1(context: impl Into<String>, source: connkit_c1::Error) -> Self {
         Error::C1Api {
             context: context.into(),
-            source,
+            source: Box::new(source),
         }
     }
 
     /// The ConductorOne client's error, when a request to that API failed.
     pub fn c1_error(&self) -> Option<&connkit_c1::Error> {
         match self {
-            Error::C1Api { source, .. } => Some(source),
+            Error::C1Api { source, .. } => Some(&**source),
             _ => None,
         }
     }
