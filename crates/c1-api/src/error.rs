@@ -325,7 +325,14 @@ impl std::fmt::Display for ServiceError {
             }
             None => {}
         }
-        if let Some(id) = &self.trace_id {
+        // ConductorOne ends its messages with `(request-id: …)`, the same id as the
+        // header: say it once.
+        let said = self.message().unwrap_or_default();
+        if let Some(id) = self
+            .trace_id
+            .as_ref()
+            .filter(|id| !said.contains(id.as_str()))
+        {
             write!(f, " [c1-trace-id {id}]")?;
         }
         if let Some(n) = self.attempts {

@@ -239,7 +239,18 @@ fn every_c1_command_on_the_embedded_sandbox() {
 
     c1(&env, &["delete", "--app", OKTA, &id]).ok();
     let missing = c1(&env, &["get", "--app", OKTA, &id]).code(4);
-    assert!(missing.stderr.contains("c1-trace-id"), "{}", missing.stderr);
+    // The request id once: in ConductorOne's message, not again from the header.
+    assert_eq!(
+        missing.stderr.matches("request-id: ").count(),
+        1,
+        "{}",
+        missing.stderr
+    );
+    assert!(
+        !missing.stderr.contains("c1-trace-id"),
+        "{}",
+        missing.stderr
+    );
     c1(&env, &["get", "--app", "", &id]).code(2);
     c1(&env, &["update", "--app", OKTA, &id]).code(2);
     let all = c1(&env, &["list", "--app", OKTA, "--all", "--page-size", "10"])
