@@ -451,6 +451,8 @@ pub enum SandboxCommand {
     /// Mint a ConductorOne client credential that the sandbox's `/auth/v1/token`
     /// accepts; prints `CONDUCTORONE_CLIENT_ID=…` and `CONDUCTORONE_CLIENT_SECRET=…`.
     C1Credentials(C1CredentialsArgs),
+    /// List the ConductorOne apps in the sandbox state: the ids `--app` takes.
+    C1Apps(StateArgs),
     /// List a ConductorOne connector's sync runs in the sandbox state: the ids
     /// `c1 connectors download-url` and `confirm-sync` take.
     C1Syncs(C1SyncsArgs),

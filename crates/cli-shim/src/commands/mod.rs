@@ -13,7 +13,7 @@ pub mod plugins;
 pub mod profile;
 pub mod rate_limit;
 mod sandbox;
-mod sandbox_c1_syncs;
+mod sandbox_c1;
 mod schema;
 mod validate;
 

@@ -1,4 +1,4 @@
-//! `connkit sandbox serve|reset|export|import|c1-credentials|c1-syncs`.
+//! `connkit sandbox serve|reset|export|import|c1-credentials|c1-apps|c1-syncs`.
 
 use std::io::Write;
 
@@ -24,7 +24,8 @@ pub async fn run(
         SandboxCommand::Export(args) => export(args, quiet, out),
         SandboxCommand::Import(args) => import(args, quiet),
         SandboxCommand::C1Credentials(args) => c1_credentials(args, out),
-        SandboxCommand::C1Syncs(args) => super::sandbox_c1_syncs::run(args, format, out),
+        SandboxCommand::C1Apps(args) => super::sandbox_c1::apps(args, format, out),
+        SandboxCommand::C1Syncs(args) => super::sandbox_c1::syncs(args, format, out),
     }
 }
 

@@ -1,5 +1,5 @@
-//! `connkit sandbox c1-syncs`: the sync runs of a connector in the sandbox state, with
-//! the ids `c1 connectors download-url` and `confirm-sync` take.
+//! `connkit sandbox c1-apps` (the app ids `--app` takes) and `c1-syncs` (a connector's
+//! sync runs, with the ids `c1 connectors download-url` and `confirm-sync` take).
 
 use crate::c1_sandbox::{c1, OKTA};
 use crate::support::Env;
@@ -51,4 +51,22 @@ fn c1_syncs_lists_the_ids_the_sync_commands_take() {
         "{}",
         missing.stderr
     );
+}
+
+/// `connkit sandbox c1-apps`: the demo app ids, which `--app` takes, without reading
+/// the source.
+#[test]
+fn c1_apps_lists_the_ids_app_takes() {
+    let env = Env::new();
+    let listed = env.run(["-o", "json", "sandbox", "c1-apps"]).ok().json();
+    let ids: Vec<&str> = listed
+        .as_array()
+        .expect("an array")
+        .iter()
+        .map(|app| app["id"].as_str().expect("an id"))
+        .collect();
+    assert!(ids.contains(&OKTA), "{listed}");
+    for id in ids {
+        c1(&env, &["list", "--app", id]).ok();
+    }
 }
