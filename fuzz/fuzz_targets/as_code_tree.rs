@@ -19,6 +19,9 @@ use std::sync::LazyLock;
 use connkit_as_code::{ConnectorSpec, Tree};
 use libfuzzer_sys::fuzz_target;
 
+#[path = "sections.rs"]
+mod sections;
+
 const MAX_SECTIONS: usize = 24;
 const SECRET: &[u8] = b"OUTSIDE-THE-TREE-7f3a";
 
@@ -34,7 +37,7 @@ fuzz_target!(|data: &[u8]| {
     let tree_dir = BASE.join("tree");
     let _ = fs::remove_dir_all(&tree_dir);
     fs::create_dir_all(&tree_dir).expect("the tree folder");
-    for section in split(data).take(MAX_SECTIONS) {
+    for section in sections::split(data, b"\n%%\n").take(MAX_SECTIONS) {
         build(&tree_dir, section);
     }
     let Ok(read) = Tree::read(&tree_dir) else {
@@ -64,23 +67,6 @@ fuzz_target!(|data: &[u8]| {
         );
     }
 });
-
-fn split(data: &[u8]) -> impl Iterator<Item = &[u8]> {
-    let mut rest = Some(data);
-    std::iter::from_fn(move || {
-        let current = rest?;
-        match current.windows(4).position(|w| w == b"\n%%\n") {
-            Some(at) => {
-                rest = Some(&current[at + 4..]);
-                Some(&current[..at])
-            }
-            None => {
-                rest = None;
-                Some(current)
-            }
-        }
-    })
-}
 
 /// Creates what one section describes; anything it cannot create is skipped.
 fn build(tree: &Path, section: &[u8]) {

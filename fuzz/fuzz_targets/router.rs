@@ -30,6 +30,9 @@ use connkit_sandbox::{AuthMode, Sandbox};
 use connkit_transport::Transport;
 use http::{HeaderName, HeaderValue, Method, Request, Response, StatusCode};
 use libfuzzer_sys::fuzz_target;
+
+#[path = "sections.rs"]
+mod sections;
 use serde_json::Value;
 
 const MAX_REQUESTS: usize = 4;
@@ -54,7 +57,7 @@ fuzz_target!(|data: &[u8]| {
         .build()
         .expect("an in-memory sandbox builds");
     RUNTIME.block_on(async {
-        for text in split(data, b"\n%%\n").take(MAX_REQUESTS) {
+        for text in sections::split(data, b"\n%%\n").take(MAX_REQUESTS) {
             if let Some(request) = request(text) {
                 let path = request.uri().path();
                 let asked = Asked {
@@ -78,26 +81,6 @@ fuzz_target!(|data: &[u8]| {
         }
     });
 });
-
-fn split<'a>(data: &'a [u8], separator: &'a [u8]) -> impl Iterator<Item = &'a [u8]> {
-    let mut rest = Some(data);
-    std::iter::from_fn(move || {
-        let current = rest?;
-        match current
-            .windows(separator.len())
-            .position(|w| w == separator)
-        {
-            Some(at) => {
-                rest = Some(&current[at + separator.len()..]);
-                Some(&current[..at])
-            }
-            None => {
-                rest = None;
-                Some(current)
-            }
-        }
-    })
-}
 
 /// The request that `text` describes, if `http` can represent it.
 fn request(text: &[u8]) -> Option<Request<Bytes>> {

@@ -22,6 +22,7 @@ use connkit_models::preflight::Finding;
 use connkit_plugin_host::codes;
 use connkit_transport::TransportError;
 
+use crate::output::counted;
 use crate::untrusted;
 
 /// A boxed error that can cross threads.
@@ -233,15 +234,15 @@ impl Failure {
                 if failed > 0 {
                     return writeln!(
                         out,
-                        "error: {failed} plugin call{} failed on {file}, so pre-flight could \
-                         not judge it; nothing was sent",
-                        if failed == 1 { "" } else { "s" }
+                        "error: {} failed on {file}, so pre-flight could not judge it; \
+                         nothing was sent",
+                        counted(failed, "plugin call", "plugin calls")
                     );
                 }
                 writeln!(
                     out,
-                    "error: pre-flight rejected {file} ({errors} error{}); nothing was sent",
-                    if errors == 1 { "" } else { "s" }
+                    "error: pre-flight rejected {file} ({}); nothing was sent",
+                    counted(errors, "error", "errors")
                 )
             }
             Failure::Quiet(_) => Ok(()),
