@@ -9,8 +9,8 @@ use std::path::{Path, PathBuf};
 
 use connkit_transport::{
     read_user_file, ConfigError, ConfigSources, HttpBackend, RateLimitPolicy, ResolvedConfig,
-    Secret, SettingNames, TokenCache, TransportError, TransportStackBuilder, UserDir,
-    ENV_PROFILE, PROFILES_FILE,
+    Secret, SettingNames, TokenCache, TransportError, TransportStackBuilder, UserDir, ENV_PROFILE,
+    PROFILES_FILE,
 };
 
 /// A bearer token to send as is, for either API (ConductorOne also reads its own
@@ -87,7 +87,10 @@ impl<'a> DefaultSources<'a> {
         token_vars: &[&str],
     ) -> Result<Defaults, TransportError> {
         let var = |name: &str| (self.vars)(name).filter(|v| !v.trim().is_empty());
-        let token = token_vars.iter().find_map(|name| var(name)).map(Secret::new);
+        let token = token_vars
+            .iter()
+            .find_map(|name| var(name))
+            .map(Secret::new);
         let dir = |dir: UserDir| dir.path_with(|name| var(name).map(OsString::from));
         let mut sources = ConfigSources::new(names)
             .env(&var)

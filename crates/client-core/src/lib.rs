@@ -51,8 +51,8 @@ mod stack;
 mod stream;
 
 pub use call::{Call, Execute, Listing};
-pub use defaults::{DefaultSources, Defaults, ENV_RATE_LIMIT, ENV_TOKEN};
 pub use decode::{decode_answer, DecodeFailure, REPAIR_TARGET};
+pub use defaults::{DefaultSources, Defaults, ENV_RATE_LIMIT, ENV_TOKEN};
 pub use encode::{path_segment, PathBuilder, Query};
 pub use kind::ErrorKind;
 pub use metadata::{transport_is_retryable, Answer, ErrorMetadata};

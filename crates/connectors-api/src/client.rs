@@ -9,13 +9,14 @@ use connkit_models::filter;
 use connkit_models::isc::v2024::V3ConnectorDto;
 use connkit_models::preflight::{BodyKind, Finding, Validator};
 use connkit_transport::{
-    Auth, BaseUrl, ClientCredentials, Deadline, Idempotency, ResolvedConfig, Secret, Transport, TransportError,
+    Auth, BaseUrl, ClientCredentials, Deadline, Idempotency, ResolvedConfig, Secret, Transport,
+    TransportError,
 };
 
 use crate::error::{Error, PreflightRejected, Reconciliation, Result};
-use crate::prelude::*;
 use crate::operation::Operation;
 use crate::preflight;
+use crate::prelude::*;
 use crate::settings::{API_VERSION_PREFIX, SETTINGS};
 
 /// A client of the Connectors API. Cheap to clone (one `Arc`), `Send + Sync`.
@@ -303,11 +304,7 @@ impl Execute for Client {
 
     /// [`execute`](Client::execute) with a [`Deadline`] for the whole operation (the
     /// reconciling lookup by name included), which the standard stack's layers respect.
-    async fn execute_until<O>(
-        &self,
-        operation: &O,
-        deadline: Option<Deadline>,
-    ) -> Result<O::Output>
+    async fn execute_until<O>(&self, operation: &O, deadline: Option<Deadline>) -> Result<O::Output>
     where
         O: Operation<Error = Error> + Sync,
         O::Output: Send,

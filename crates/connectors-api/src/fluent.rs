@@ -79,18 +79,12 @@ impl Client {
     }
 
     /// `deleteCustomConnector`.
-    pub fn delete_connector(
-        &self,
-        script_name: impl Into<String>,
-    ) -> Call<DeleteConnector> {
+    pub fn delete_connector(&self, script_name: impl Into<String>) -> Call<DeleteConnector> {
         Call::new(self.clone(), DeleteConnector::new(script_name))
     }
 
     /// `updateConnector`: add operations with the builder's helpers.
-    pub fn update_connector(
-        &self,
-        script_name: impl Into<String>,
-    ) -> Call<UpdateConnector> {
+    pub fn update_connector(&self, script_name: impl Into<String>) -> Call<UpdateConnector> {
         Call::new(self.clone(), UpdateConnector::new(script_name))
     }
 
@@ -135,34 +129,22 @@ impl Client {
     }
 
     /// `getConnectorSourceTemplate`.
-    pub fn get_source_template(
-        &self,
-        script_name: impl Into<String>,
-    ) -> Call<GetDocument> {
+    pub fn get_source_template(&self, script_name: impl Into<String>) -> Call<GetDocument> {
         self.get_document(script_name, Document::SourceTemplate)
     }
 
     /// `putConnectorSourceTemplate`.
-    pub fn put_source_template(
-        &self,
-        script_name: impl Into<String>,
-    ) -> Call<PutDocument> {
+    pub fn put_source_template(&self, script_name: impl Into<String>) -> Call<PutDocument> {
         self.put_document(script_name, Document::SourceTemplate)
     }
 
     /// `getConnectorCorrelationConfig`.
-    pub fn get_correlation_config(
-        &self,
-        script_name: impl Into<String>,
-    ) -> Call<GetDocument> {
+    pub fn get_correlation_config(&self, script_name: impl Into<String>) -> Call<GetDocument> {
         self.get_document(script_name, Document::CorrelationConfig)
     }
 
     /// `putConnectorCorrelationConfig`.
-    pub fn put_correlation_config(
-        &self,
-        script_name: impl Into<String>,
-    ) -> Call<PutDocument> {
+    pub fn put_correlation_config(&self, script_name: impl Into<String>) -> Call<PutDocument> {
         self.put_document(script_name, Document::CorrelationConfig)
     }
 

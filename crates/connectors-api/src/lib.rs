@@ -141,8 +141,8 @@ pub mod prelude;
 mod settings;
 
 pub use client::{Client, ClientBuilder};
-pub use connkit_client::{DefaultSources, Page};
 pub use connkit_client::{DecodeFailure, ErrorKind, ErrorMetadata, PaginationError};
+pub use connkit_client::{DefaultSources, Page};
 pub use error::{
     CreateLookup, Error, PreflightRejected, Reconciliation, Result, RetryAfter, ServiceError,
 };

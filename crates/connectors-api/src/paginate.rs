@@ -3,7 +3,9 @@
 //! [`Offset`] cursors.
 
 use bytes::Bytes;
-use connkit_client::{Listing, Offset, PageMeta, PageRequest, PageSource, PaginationError, Sending};
+use connkit_client::{
+    Listing, Offset, PageMeta, PageRequest, PageSource, PaginationError, Sending,
+};
 use connkit_models::isc::v2024::V3ConnectorDto;
 use connkit_transport::{TimeoutPhase, TransportError};
 

@@ -6,6 +6,6 @@
 //! glob import cannot shadow a name of yours.
 
 pub use crate::fluent::{
-    GetConnectorCall, ListConnectorsCall, PutDocumentCall, PutTranslationsCall, UpdateConnectorCall,
-    UploadCall,
+    GetConnectorCall, ListConnectorsCall, PutDocumentCall, PutTranslationsCall,
+    UpdateConnectorCall, UploadCall,
 };

@@ -9,6 +9,7 @@
 use std::io::{Read as _, Write};
 use std::path::Path;
 
+use connkit_c1::prelude::*;
 use connkit_c1::{Call, Client, Operation};
 use connkit_connectors::preflight::SizeLimit;
 use connkit_models::c1::{
@@ -180,9 +181,11 @@ fn app(target: &C1Target) -> &str {
 
 /// Sends a call; its error with its exit code (a write whose answer was lost is the
 /// library's `MaybeApplied`, exit 7).
-async fn send<O: Operation<Error = connkit_c1::Error> + Sync>(
-    call: Call<O>,
-) -> Result<O::Output, Failure> {
+async fn send<O>(call: Call<O>) -> Result<O::Output, Failure>
+where
+    O: Operation<Error = connkit_c1::Error> + Sync,
+    O::Output: Send,
+{
     call.send().await.map_err(failure)
 }
 
