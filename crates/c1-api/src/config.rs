@@ -82,8 +82,10 @@ impl Client {
     /// let client = Client::try_from_sources(&DefaultSources::env(env)).unwrap();
     /// assert_eq!(client.base_url().root(), "https://acme.conductor.one");
     ///
+    /// // The error's source says what is missing and where it could come from.
     /// let err = Client::try_from_sources(&DefaultSources::env(|_| None)).unwrap_err();
-    /// assert!(err.to_string().contains("CONDUCTORONE_SERVER_URL"), "{err}");
+    /// let cause = std::error::Error::source(&err).unwrap().to_string();
+    /// assert!(cause.contains("CONDUCTORONE_SERVER_URL"), "{cause}");
     /// ```
     pub fn try_from_sources(sources: &DefaultSources<'_>) -> Result<Client> {
         let found = sources
