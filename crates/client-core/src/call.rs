@@ -273,3 +273,187 @@ macro_rules! call_setters {
         }
     };
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::{Arc, Mutex};
+
+    use bytes::Bytes;
+    use connkit_transport::BaseUrl;
+
+    use super::*;
+    use crate::paginate::{Offset, PageMeta, PageRequest, PaginationError, Sending};
+
+    /// A client that runs nothing: it notes the deadline each operation (or page) was
+    /// sent with, and decodes an empty answer.
+    #[derive(Clone, Default)]
+    struct Recorder {
+        sent: Arc<Mutex<Vec<Option<Deadline>>>>,
+    }
+
+    impl Recorder {
+        fn sent(&self) -> Vec<Option<Deadline>> {
+            self.sent.lock().unwrap().clone()
+        }
+    }
+
+    #[derive(Debug, PartialEq)]
+    struct Failure(String);
+
+    impl From<PaginationError> for Failure {
+        fn from(error: PaginationError) -> Self {
+            Failure(error.to_string())
+        }
+    }
+
+    impl Execute for Recorder {
+        type Error = Failure;
+
+        async fn execute_until<O>(
+            &self,
+            operation: &O,
+            deadline: Option<Deadline>,
+        ) -> Result<O::Output, Failure>
+        where
+            O: Operation<Error = Failure> + Sync,
+            O::Output: Send,
+        {
+            self.sent.lock().unwrap().push(deadline);
+            operation.parse_response(http::Response::new(Bytes::new()))
+        }
+    }
+
+    /// An operation whose answer is its own `n`; as a listing, pages of `n` items.
+    #[derive(Debug, Clone)]
+    struct Numbers {
+        n: u32,
+    }
+
+    impl Operation for Numbers {
+        type Output = u32;
+        type Error = Failure;
+
+        fn operation_id(&self) -> &'static str {
+            "numbers"
+        }
+
+        fn build_request(&self, _: &BaseUrl) -> Result<http::Request<Bytes>, Failure> {
+            Ok(http::Request::new(Bytes::new()))
+        }
+
+        fn parse_response(&self, _: http::Response<Bytes>) -> Result<u32, Failure> {
+            Ok(self.n)
+        }
+    }
+
+    impl Listing<Recorder> for Numbers {
+        type Source = Pages;
+
+        fn paginator(self, client: Recorder) -> Paginator<Pages> {
+            Paginator::new(Pages(client), Offset(0), self.n, 100)
+        }
+    }
+
+    /// One short page of two items.
+    #[derive(Clone)]
+    struct Pages(Recorder);
+
+    impl PageSource for Pages {
+        type Cursor = Offset;
+        type Page = Vec<u8>;
+        type Item = u8;
+        type Error = Failure;
+
+        fn operation_id(&self) -> &'static str {
+            "numbers"
+        }
+
+        fn send(&self, request: PageRequest<'_, Offset>) -> Sending<Failure> {
+            self.0.sent.lock().unwrap().push(request.deadline);
+            Box::pin(async { Ok(http::Response::new(Bytes::from_static(&[1, 2]))) })
+        }
+
+        fn decode(&self, _: &Offset, response: http::Response<Bytes>) -> Result<Vec<u8>, Failure> {
+            Ok(response.into_body().to_vec())
+        }
+
+        fn meta(page: &Vec<u8>) -> PageMeta<'_> {
+            PageMeta::new(page.len())
+        }
+
+        fn truncate(page: &mut Vec<u8>, len: usize) {
+            page.truncate(len);
+        }
+
+        fn into_items(page: Vec<u8>) -> Vec<u8> {
+            page
+        }
+    }
+
+    #[tokio::test]
+    async fn the_time_limit_and_its_twins_reach_the_client() {
+        let client = Recorder::default();
+        let call = |n| Call::new(client.clone(), Numbers { n });
+        let before = Instant::now();
+        assert_eq!(call(1).timeout(Duration::from_secs(60)).send().await, Ok(1));
+        let at = Instant::now() + Duration::from_secs(5);
+        assert_eq!(call(2).deadline(at).await, Ok(2), "IntoFuture sends too");
+        assert_eq!(call(3).deadline(at).set_deadline(None).send().await, Ok(3));
+        let timeout = Some(Duration::from_secs(1));
+        assert_eq!(call(4).set_timeout(timeout).set_timeout(None).await, Ok(4));
+        assert_eq!(call(5).set_deadline(Some(at)).await, Ok(5));
+
+        let sent = client.sent();
+        let Some(Deadline(first)) = sent[0] else {
+            panic!("the timeout became a deadline: {sent:?}")
+        };
+        assert!(
+            first >= before + Duration::from_secs(60)
+                && first <= Instant::now() + Duration::from_secs(60)
+        );
+        assert_eq!(
+            sent[1..],
+            [Some(Deadline(at)), None, None, Some(Deadline(at))]
+        );
+    }
+
+    #[tokio::test]
+    async fn a_failed_setter_is_what_send_returns_and_nothing_is_sent() {
+        let client = Recorder::default();
+        let failed = Call::new(client.clone(), Numbers { n: 1 })
+            .try_map_operation(|_| Err(Failure("no such file".into())))
+            .try_map_operation(|_| Err(Failure("a later failure".into())))
+            .map_operation(|op| Numbers { n: op.n + 1 });
+        assert_eq!(failed.operation().n, 2, "the setters after it still apply");
+        assert_eq!(failed.await, Err(Failure("no such file".into())));
+        let paged = Call::new(client.clone(), Numbers { n: 5 })
+            .try_map_operation(|_| Err(Failure("bad filter".into())))
+            .into_paginator()
+            .try_collect()
+            .await;
+        assert_eq!(paged, Err(Failure("bad filter".into())));
+        assert!(client.sent().is_empty(), "{:?}", client.sent());
+
+        let fine = Call::new(client.clone(), Numbers { n: 7 })
+            .try_map_operation(|op| {
+                op.n += 1;
+                Ok(())
+            })
+            .send()
+            .await;
+        assert_eq!(fine, Ok(8));
+    }
+
+    #[tokio::test]
+    async fn a_listing_pages_under_the_calls_deadline() {
+        let client = Recorder::default();
+        let at = Instant::now() + Duration::from_secs(30);
+        let items = Call::new(client.clone(), Numbers { n: 5 })
+            .deadline(at)
+            .into_paginator()
+            .try_collect()
+            .await;
+        assert_eq!(items, Ok(vec![1, 2]));
+        assert_eq!(client.sent(), [Some(Deadline(at))]);
+    }
+}
