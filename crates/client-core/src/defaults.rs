@@ -93,7 +93,7 @@ impl<'a> DefaultSources<'a> {
             .map(Secret::new);
         let dir = |dir: UserDir| dir.path_with(|name| var(name).map(OsString::from));
         let mut sources = ConfigSources::new(names)
-            .env(&var)
+            .env(var)
             .needs_credentials(token.is_none());
         if let Some(file) = &self.config_file {
             sources = sources.config_file(file);
