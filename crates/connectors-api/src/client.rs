@@ -131,8 +131,10 @@ impl Client {
     /// let client = Client::try_from_sources(&DefaultSources::env(env)).unwrap();
     /// assert_eq!(client.base_url().root(), "https://acme.api.identitynow.com");
     ///
+    /// // The error's source says what is missing and where it could come from.
     /// let err = Client::try_from_sources(&DefaultSources::env(|_| None)).unwrap_err();
-    /// assert!(err.to_string().contains("SAIL_BASE_URL"), "{err}");
+    /// let cause = std::error::Error::source(&err).unwrap().to_string();
+    /// assert!(cause.contains("SAIL_BASE_URL"), "{cause}");
     /// ```
     pub fn try_from_sources(sources: &DefaultSources<'_>) -> Result<Self> {
         let found = sources.resolve(SETTINGS, &[ENV_TOKEN]).map_err(config)?;

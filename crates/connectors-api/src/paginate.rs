@@ -51,6 +51,7 @@ use connkit_client::Page;
 /// ```
 /// # #[tokio::main(flavor = "current_thread")]
 /// # async fn main() -> Result<(), connkit_connectors::Error> {
+/// use connkit_connectors::prelude::*;
 /// use connkit_connectors::Client;
 /// use connkit_models::filter;
 /// use connkit_sandbox::Sandbox;
