@@ -82,6 +82,7 @@ mod paginate;
 pub use client::{default_retry_policy, Client, ClientBuilder};
 pub use config::{ENV_ACCESS_TOKEN, ENV_CLIENT_ID, ENV_CLIENT_SECRET, ENV_SERVER_URL, SETTINGS};
 pub use connkit_client::{DecodeFailure, ErrorKind, ErrorMetadata, PaginationError};
+pub use credentials::TOKEN_PATH;
 pub use error::{CreateLookup, Error, Reconciliation, Result, ServiceError, TRACE_ID_HEADER};
 pub use fluent::Call;
 pub use operation::{Operation, Route, API_PREFIX};
