@@ -58,7 +58,8 @@ impl Client {
     /// `CONDUCTORONE_ACCESS_TOKEN`), else the `c1` profile `CONNKIT_PROFILE` names (or
     /// the default one, if it is for `c1`); the tenant URL defaults to the client id's
     /// host. The rate-limit policy of `CONNKIT_RATE_LIMIT` or the profile, and the
-    /// profile's extra CA certificates, apply too. See [`DefaultSources`] for the
+    /// profile's extra CA certificates, apply too; tokens are shared through the
+    /// user's token cache. See [`DefaultSources`] for the
     /// order, and [`try_from_sources`](Client::try_from_sources) to read other sources.
     ///
     /// Fails with a configuration error ([`ErrorKind::InvalidInput`](crate::ErrorKind))
@@ -96,6 +97,9 @@ impl Client {
             .configure_stack(found.stack());
         if let Some(token) = &found.token {
             builder = builder.token(token.expose());
+        }
+        if let Some(cache) = found.token_cache {
+            builder = builder.token_cache(cache);
         }
         if let Some(backend) = found.backend {
             builder = builder.backend_with_stack(Arc::new(backend));

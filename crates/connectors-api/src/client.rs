@@ -4,13 +4,13 @@
 use std::fmt;
 use std::sync::Arc;
 
-use connkit_client::{DefaultSources, Defaults, Execute, StackError, TransportChoice, ENV_TOKEN};
+use connkit_client::{DefaultSources, Execute, StackError, TransportChoice, ENV_TOKEN};
 use connkit_models::filter;
 use connkit_models::isc::v2024::V3ConnectorDto;
 use connkit_models::preflight::{BodyKind, Finding, Validator};
 use connkit_transport::{
-    Auth, BaseUrl, ClientCredentials, Deadline, Idempotency, ResolvedConfig, Secret, Transport,
-    TransportError,
+    Auth, BaseUrl, ClientCredentials, Deadline, Idempotency, ResolvedConfig, Secret, TokenCache,
+    Transport, TransportError,
 };
 
 use crate::error::{Error, PreflightRejected, Reconciliation, Result};
@@ -139,27 +139,15 @@ impl Client {
     pub fn try_from_sources(sources: &DefaultSources<'_>) -> Result<Self> {
         let found = sources.resolve(SETTINGS, &[ENV_TOKEN]).map_err(config)?;
         let mut builder = Client::builder()
-            .base(found.config.base_url.value.clone())
+            .config(&found.config)
             .configure_stack(found.stack());
-        let Defaults {
-            config: resolved,
-            token,
-            backend,
-            token_cache,
-            ..
-        } = found;
-        if let Some(token) = token {
+        if let Some(token) = found.token {
             builder = builder.token(token);
-        } else if let (Some(id), Some(secret)) = (resolved.client_id, resolved.client_secret) {
-            let mut credentials =
-                ClientCredentials::new(&resolved.base_url.value, id.value, secret.value)
-                    .map_err(config)?;
-            if let Some(cache) = token_cache {
-                credentials = credentials.token_cache(cache);
-            }
-            builder = builder.auth(Auth::ClientCredentials(credentials));
         }
-        if let Some(backend) = backend {
+        if let Some(cache) = found.token_cache {
+            builder = builder.token_cache(cache);
+        }
+        if let Some(backend) = found.backend {
             builder = builder.backend_with_stack(Arc::new(backend));
         }
         builder.build()
@@ -365,6 +353,7 @@ pub struct ClientBuilder {
     base: Option<BaseUrl>,
     allow_http: bool,
     credentials: Option<Credentials>,
+    token_cache: Option<TokenCache>,
     transport: TransportChoice,
     builtins: bool,
     validators: Vec<Arc<dyn Validator>>,
@@ -377,6 +366,7 @@ impl Default for ClientBuilder {
             base: None,
             allow_http: false,
             credentials: None,
+            token_cache: None,
             transport: TransportChoice::default(),
             builtins: true,
             validators: Vec::new(),
@@ -390,6 +380,7 @@ impl fmt::Debug for ClientBuilder {
             .field("base_url", &self.base_url)
             .field("base", &self.base)
             .field("credentials", &self.credentials)
+            .field("token_cache", &self.token_cache)
             .field("builtins", &self.builtins)
             .field("validators", &self.validators.len())
             .finish_non_exhaustive()
@@ -451,6 +442,16 @@ impl ClientBuilder {
         self
     }
 
+    /// Shares the tokens that [`client_credentials`](ClientBuilder::client_credentials)
+    /// buy with other processes through `cache` (e.g. [`TokenCache::user`]); see
+    /// [`ClientCredentials::token_cache`]. Off unless set. The same option as
+    /// `connkit_c1::ClientBuilder::token_cache`; an [`auth`](ClientBuilder::auth) given
+    /// whole keeps its own settings.
+    pub fn token_cache(mut self, cache: TokenCache) -> Self {
+        self.token_cache = Some(cache);
+        self
+    }
+
     connkit_client::transport_choice_setters!();
 
     /// Adds a validator, run after the built-ins and any added before it.
@@ -492,7 +493,11 @@ impl ClientBuilder {
             Some(Credentials::Given(auth)) => Some(auth),
             Some(Credentials::Bearer(token)) => Some(Auth::bearer(token).map_err(config)?),
             Some(Credentials::OAuth(id, secret)) => {
-                Some(Auth::client_credentials(&base, id, secret).map_err(config)?)
+                let mut settings = ClientCredentials::new(&base, id, secret).map_err(config)?;
+                if let Some(cache) = self.token_cache {
+                    settings = settings.token_cache(cache);
+                }
+                Some(Auth::ClientCredentials(settings))
             }
         };
         let transport = self
