@@ -9,8 +9,9 @@ use connkit_transport::{
     SettingNames, TokenCache, Transport, TransportError, UserDir,
 };
 
-use crate::args::{GlobalArgs, OutputFormat};
+use crate::args::GlobalArgs;
 use crate::exit::{Exit, Failure};
+use crate::output::OutputFormat;
 
 /// The sources the global options name, for the API `names` describes (ISC's or
 /// ConductorOne's). A bearer token (`--token`, `CONNKIT_TOKEN`) means no client
