@@ -58,6 +58,11 @@ impl Sink<'_> {
     }
 }
 
+/// The key of a profile in `profiles.toml` that holds the command line's default output
+/// format: the command line's own, among the keys the transport leaves to the
+/// applications that share the file (`Profile::extra`).
+pub const PROFILE_KEY: &str = "output";
+
 /// The format to use: the one asked for, else a table on a terminal and JSON otherwise.
 pub fn resolve_format(requested: Option<OutputFormat>) -> OutputFormat {
     requested.unwrap_or(if io::stdout().is_terminal() {

@@ -10,7 +10,7 @@ use serde::Serialize;
 
 use crate::args::GlobalArgs;
 use crate::exit::Failure;
-use crate::output::{Row, Sink};
+use crate::output::{Row, Sink, PROFILE_KEY};
 use crate::tenant::{no_user_dir, usage};
 use args::ProfileCommand;
 use args::{AddArgs, Name, OptionalName};
@@ -39,7 +39,7 @@ impl ProfileRow {
             client_id: profile.client_id.clone(),
             secret: profile.secret.as_ref().map(SecretSource::to_string),
             rate_limit: profile.rate_limit.map(|p| p.to_string()),
-            output: profile.output.clone(),
+            output: profile.extra.get(PROFILE_KEY).cloned(),
             ca_cert: profile.ca_cert.as_ref().map(|p| p.display().to_string()),
         }
     }
@@ -157,10 +157,14 @@ fn new_profile(args: &AddArgs, global: &GlobalArgs) -> Result<Profile, Failure> 
     };
     profile.rate_limit = rate_limit;
     profile.ca_cert = global.ca_cert.as_deref().map(ca_cert).transpose()?;
-    profile.output = global
+    if let Some(format) = global
         .output
         .and_then(|o| clap::ValueEnum::to_possible_value(&o))
-        .map(|v| v.get_name().to_owned());
+    {
+        profile
+            .extra
+            .insert(PROFILE_KEY.to_owned(), format.get_name().to_owned());
+    }
     Ok(profile)
 }
 
