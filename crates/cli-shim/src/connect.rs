@@ -2,8 +2,10 @@
 //! embedded sandbox (`--sandbox`, which serves both APIs from one state), or a tenant
 //! resolved from flags, then the API's variables (`SAIL_*` or `CONDUCTORONE_*`) and a
 //! bearer token, then a profile of the API's platform, then a config file where the API
-//! has one (see [`crate::tenant`]); then the same stack settings (`--timeout`,
-//! `--retries`, `--rate-limit`, `--ca-cert`) over the API's own defaults. [`Api`] is
+//! has one (see [`crate::tenant`]), with client-credentials tokens shared across runs
+//! through the token cache (`--no-token-cache`, `connkit auth status|logout`); then the
+//! same stack settings (`--timeout`, `--retries`, `--rate-limit`, `--ca-cert`) over the
+//! API's own defaults. [`Api`] is
 //! what differs; [`within_timeout`] bounds a whole command.
 
 use std::future::Future;
@@ -13,8 +15,8 @@ use std::time::{Duration, Instant};
 use connkit_models::preflight::Validator;
 use connkit_sandbox::{Sandbox, SandboxError, DEMO_SEED};
 use connkit_transport::{
-    RateLimitPolicy, ResolvedConfig, RetryPolicy, Secret, Setting, SettingNames, Transport,
-    TransportStackBuilder, PLATFORM_C1,
+    RateLimitPolicy, ResolvedConfig, RetryPolicy, Secret, Setting, SettingNames, TokenCache,
+    Transport, TransportStackBuilder, PLATFORM_C1,
 };
 
 use crate::args::GlobalArgs;
@@ -150,11 +152,16 @@ impl Api for C1 {
         connkit_c1::Client::builder()
     }
 
-    /// The library signs its own client assertion from the resolved credentials.
+    /// The library signs its own client assertion from the resolved credentials; the
+    /// tokens it buys are shared across runs through the token cache, as ISC's are.
     fn tenant(resolved: &ResolvedConfig, global: &GlobalArgs) -> Result<Self::Builder, Failure> {
-        Ok(Self::builder()
+        let mut builder = Self::builder()
             .config(resolved)
-            .allow_http(global.allow_http))
+            .allow_http(global.allow_http);
+        if let Some(cache) = TokenCache::user().filter(|_| !global.no_token_cache) {
+            builder = builder.token_cache(cache);
+        }
+        Ok(builder)
     }
 
     fn token(builder: Self::Builder, token: String) -> Self::Builder {

@@ -1,8 +1,8 @@
 //! The same global options behave the same on both APIs: one table of cases, each run
 //! on `connkit connectors …` (ISC) and on `connkit c1 connectors …` (ConductorOne)
 //! against a `connkit sandbox serve` of its own. `--timeout`, `--retries`,
-//! `--rate-limit`, and the exit codes of a missing connector, a refused token, a usage
-//! error and a write whose outcome is unknown.
+//! `--rate-limit`, the token cache, and the exit codes of a missing connector, a
+//! refused token, a usage error and a write whose outcome is unknown.
 
 use std::time::{Duration, Instant};
 
@@ -29,6 +29,8 @@ struct Api {
     /// How the sandbox's stats name the operation of each command.
     get_operation: &'static str,
     create_operation: &'static str,
+    /// And of its token endpoint.
+    token_operation: &'static str,
 }
 
 const ISC: Api = Api {
@@ -45,6 +47,7 @@ const ISC: Api = Api {
     ],
     get_operation: "getConnector",
     create_operation: "createCustomConnector",
+    token_operation: "oauthToken",
 };
 
 const C1: Api = Api {
@@ -79,6 +82,7 @@ const C1: Api = Api {
     ],
     get_operation: "c1.Get",
     create_operation: "c1.CreateDelegated",
+    token_operation: "c1.Token",
 };
 
 impl Api {
@@ -105,6 +109,9 @@ struct Case {
     serve: &'static [&'static str],
     /// Global options (`--base-url` and, unless given here, `--token t` are added).
     options: &'static [&'static str],
+    /// Client credentials (the sandbox's: ISC takes any, ConductorOne's are the ones
+    /// `sandbox serve` printed) instead of `--token t`.
+    credentials: bool,
     command: Command,
     /// Runs before the one checked (they must succeed).
     runs_before: usize,
@@ -115,6 +122,8 @@ struct Case {
     sent: Option<u64>,
     /// How long the checked run may take at most.
     within: Duration,
+    /// How many tokens all runs bought, if checked.
+    tokens: Option<u64>,
 }
 
 /// Long enough for any case that is not about time.
@@ -125,100 +134,144 @@ const CASES: &[Case] = &[
         name: "--timeout bounds the command, however slow the server",
         serve: &["--faults", "latency=5s"],
         options: &["--timeout", "300ms"],
+        credentials: false,
         command: Command::Get,
         runs_before: 0,
         exit: 6,
         says: "error: --timeout 300ms ran out before the command finished",
         sent: None,
         within: Duration::from_secs(3),
+        tokens: None,
     },
     Case {
         name: "--retries 0 sends a request that keeps failing once",
         serve: &["--faults", "error=1"],
         options: &["--retries", "0"],
+        credentials: false,
         command: Command::Get,
         runs_before: 0,
         exit: 6,
         says: "503",
         sent: Some(1),
         within: SLOW,
+        tokens: None,
     },
     Case {
         name: "--retries 2 sends it three times",
         serve: &["--faults", "error=1"],
         options: &["--retries", "2"],
+        credentials: false,
         command: Command::Get,
         runs_before: 0,
         exit: 6,
         says: "503",
         sent: Some(3),
         within: SLOW,
+        tokens: None,
     },
     Case {
         name: "without --retries the default policy sends it four times",
         serve: &["--faults", "error=1"],
         options: &[],
+        credentials: false,
         command: Command::Get,
         runs_before: 0,
         exit: 6,
         says: "503",
         sent: Some(4),
         within: SLOW,
+        tokens: None,
     },
     Case {
         name: "--rate-limit holds a second run to the limit shared across processes",
         serve: &[],
         options: &["--rate-limit", "1/60s", "--timeout", "2s"],
+        credentials: false,
         command: Command::Get,
         runs_before: 1,
         exit: 6,
         says: "connkit rate-limit reset",
         sent: Some(0),
         within: Duration::from_secs(5),
+        tokens: None,
     },
     Case {
         name: "a bad --rate-limit is a usage error",
         serve: &[],
         options: &["--rate-limit", "fast"],
+        credentials: false,
         command: Command::Get,
         runs_before: 0,
         exit: 2,
         says: "--rate-limit",
         sent: Some(0),
         within: SLOW,
+        tokens: None,
     },
     Case {
         name: "a connector that does not exist exits 4",
         serve: &[],
         options: &[],
+        credentials: false,
         command: Command::GetMissing,
         runs_before: 0,
         exit: 4,
         says: "no-such-connector",
         sent: Some(1),
         within: SLOW,
+        tokens: None,
     },
     Case {
         name: "a token the server refuses exits 5",
         serve: &["--require-auth"],
         options: &["--token", "wrong"],
+        credentials: false,
         command: Command::Get,
         runs_before: 0,
         exit: 5,
         says: "401",
         sent: Some(1),
         within: SLOW,
+        tokens: None,
     },
     Case {
         name: "a create whose answer is always lost exits 7: it may have been applied",
         serve: &["--faults", "truncate=1"],
         options: &["--retries", "2"],
+        credentials: false,
         command: Command::Create,
         runs_before: 0,
         exit: 7,
         says: "may have been applied",
         sent: Some(1),
         within: SLOW,
+        tokens: None,
+    },
+    Case {
+        name: "a client-credentials token is cached: two runs buy one",
+        serve: &["--require-auth"],
+        options: &[],
+        credentials: true,
+        command: Command::Get,
+        runs_before: 1,
+        exit: 0,
+        says: "",
+        sent: Some(1),
+        within: SLOW,
+        tokens: Some(1),
+    },
+    Case {
+        name: "--no-token-cache buys a token each run",
+        serve: &["--require-auth"],
+        options: &["--no-token-cache"],
+        credentials: true,
+        command: Command::Get,
+        runs_before: 1,
+        exit: 0,
+        says: "",
+        sent: Some(1),
+        within: SLOW,
+        tokens: Some(2),
     },
 ];
 
@@ -229,8 +282,12 @@ fn check(case: &Case, api: &Api) -> Result<(), String> {
     serve.extend_from_slice(case.serve);
     let served = Served::start(&env, &serve);
     let mut args = vec!["--base-url", served.base_url.as_str()];
-    if !case.options.contains(&"--token") {
-        args.extend(["--token", "t"]);
+    let (c1_id, c1_secret) = &served.c1_credentials;
+    match (case.credentials, api.name) {
+        (true, "c1") => args.extend(["--client-id", c1_id, "--client-secret", c1_secret]),
+        (true, _) => args.extend(["--client-id", "parity", "--client-secret", "s3cret"]),
+        (false, _) if case.options.contains(&"--token") => {}
+        (false, _) => args.extend(["--token", "t"]),
     }
     args.extend_from_slice(case.options);
     args.extend_from_slice(api.args(case.command));
@@ -256,10 +313,16 @@ fn check(case: &Case, api: &Api) -> Result<(), String> {
     if took > case.within {
         wrong.push(format!("took {took:?} (at most {:?})", case.within));
     }
+    let stats = served.stats();
+    let count = |operation: &str| stats["by_operation"][operation].as_u64().unwrap_or(0);
+    if let Some(tokens) = case.tokens {
+        let bought = count(api.token_operation);
+        if bought != tokens {
+            wrong.push(format!("{bought} tokens bought (wanted {tokens})"));
+        }
+    }
     if let Some(sent) = case.sent {
-        let counted = served.stats()["by_operation"][api.operation(case.command)]
-            .as_u64()
-            .unwrap_or(0);
+        let counted = count(api.operation(case.command));
         let expected = sent + case.runs_before as u64;
         if counted != expected {
             wrong.push(format!(
@@ -310,7 +373,10 @@ fn each_api_names_its_own_settings_in_help() {
             assert!(text.contains(wanted), "{args:?} without {wanted}:\n{text}");
         }
         for unwanted in ["SAIL_", "identitynow"] {
-            assert!(!text.contains(unwanted), "{args:?} with {unwanted}:\n{text}");
+            assert!(
+                !text.contains(unwanted),
+                "{args:?} with {unwanted}:\n{text}"
+            );
         }
     }
     for args in [&["--help"][..], &["connectors", "get", "--help"]] {
@@ -318,6 +384,9 @@ fn each_api_names_its_own_settings_in_help() {
         for wanted in ["SAIL_BASE_URL", "SAIL_CLIENT_ID", "identitynow.com"] {
             assert!(text.contains(wanted), "{args:?} without {wanted}:\n{text}");
         }
-        assert!(!text.contains("CONDUCTORONE_CLIENT_ID"), "{args:?}:\n{text}");
+        assert!(
+            !text.contains("CONDUCTORONE_CLIENT_ID"),
+            "{args:?}:\n{text}"
+        );
     }
 }

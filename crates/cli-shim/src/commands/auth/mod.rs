@@ -1,10 +1,12 @@
-//! `connkit auth status|logout`: the client-credentials tokens cached across runs.
+//! `connkit auth status|logout`: the client-credentials tokens cached across runs, of
+//! both APIs (ISC's bought with a client secret, ConductorOne's with a signed
+//! assertion: one cache, one transport auth layer).
 
 pub mod args;
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use connkit_transport::{CachedTokenInfo, TokenCache, UserDir};
+use connkit_transport::{CachedTokenInfo, TokenCache, UserDir, PLATFORM_C1, PLATFORM_ISC};
 use serde::Serialize;
 
 use crate::exit::Failure;
@@ -15,6 +17,8 @@ use args::AuthCommand;
 /// One cached token as `auth status` shows it.
 #[derive(Serialize)]
 struct TokenRow {
+    /// `isc` or `c1`, told by the token endpoint's path; `-` for neither.
+    platform: &'static str,
     token_url: String,
     client_id: String,
     /// Seconds since the Unix epoch; absent when the endpoint gave no lifetime.
@@ -31,6 +35,7 @@ impl TokenRow {
             Some(t) => format!("expired at {}", http_date(t)),
         };
         TokenRow {
+            platform: platform(&entry.token_url),
             token_url: entry.token_url,
             client_id: entry.client_id,
             expires_at: entry
@@ -39,6 +44,19 @@ impl TokenRow {
                 .map(|d| d.as_secs()),
             status,
         }
+    }
+}
+
+/// The platform whose token endpoint `token_url` is: ConductorOne's
+/// [`TOKEN_PATH`](connkit_c1::TOKEN_PATH), ISC's `/oauth/token` (below any path prefix of
+/// the base URL).
+fn platform(token_url: &str) -> &'static str {
+    if token_url.ends_with(connkit_c1::TOKEN_PATH) {
+        PLATFORM_C1
+    } else if token_url.ends_with("/oauth/token") {
+        PLATFORM_ISC
+    } else {
+        "-"
     }
 }
 
@@ -54,9 +72,10 @@ fn http_date(t: SystemTime) -> String {
 }
 
 impl Row for TokenRow {
-    const HEADERS: &'static [&'static str] = &["TOKEN URL", "CLIENT ID", "STATUS"];
+    const HEADERS: &'static [&'static str] = &["PLATFORM", "TOKEN URL", "CLIENT ID", "STATUS"];
     fn cells(&self) -> Vec<String> {
         vec![
+            self.platform.to_owned(),
             self.token_url.clone(),
             self.client_id.clone(),
             self.status.clone(),
