@@ -132,6 +132,7 @@ mod operation;
 pub mod ops;
 mod paginate;
 pub mod preflight;
+pub mod raw;
 mod settings;
 
 pub use client::{Client, ClientBuilder};
