@@ -18,7 +18,11 @@ pub async fn serve(seed: usize, limit: Option<RateLimitConfig>) -> (Sandbox, Ser
             .require_auth(AuthMode::AnyIssuedToken)
             .rate_limit(limit);
     }
-    let sandbox = builder.build().expect("a sandbox");
+    serve_built(builder.build().expect("a sandbox")).await
+}
+
+/// `sandbox` served on 127.0.0.1 (a free port).
+pub async fn serve_built(sandbox: Sandbox) -> (Sandbox, ServerHandle) {
     let server = sandbox
         .serve(([127, 0, 0, 1], 0).into())
         .await

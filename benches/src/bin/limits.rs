@@ -7,7 +7,7 @@
 //! ```
 //!
 //! With no argument every scenario runs; otherwise those named (`exact`, `custom`,
-//! `loopback`, `three`, `default`).
+//! `loopback`, `three`, `default`, `raw`, `raw-state`).
 //!
 //! - **exact**: the client's fixed policy equals the sandbox's per-client limit;
 //! - **custom**: the sandbox allows half of what `auto` starts from against a hosted
@@ -21,6 +21,11 @@
 //!   `--all` picks on loopback (4) against an unlimited sandbox, versus the same pages
 //!   fetched raw (bytes only) by one bare HTTP client, one after the other on one
 //!   connection.
+//! - **raw `--all`** (issue 23): the same, with the items handed out as the JSON the
+//!   server sent (as `connkit connectors list --all -o ndjson` prints them: here each
+//!   written as an NDJSON line to a sink), against an in-memory sandbox (`raw`) and
+//!   one that keeps its state in SQLite (`raw-state`, as `--state` and the embedded
+//!   `--sandbox` do). Target: at most 0.8x the sequential raw fetch.
 //!
 //! The windows are 2 s rather than ISC's 10 s, with the issue's counts (100, 50) or
 //! smaller (20), so that a whole run takes well under two minutes; the limiter's
@@ -31,13 +36,15 @@
 //! client-side slot each token request takes shows up as overhead.
 
 use connkit_connectors::prelude::*;
+use std::io::Write;
 use std::path::PathBuf;
 use std::process::{Command, ExitCode};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use connkit_benches::served::{client, floor, refused, runtime, serve, StateDir};
+use connkit_benches::served::{client, floor, refused, runtime, serve, serve_built, StateDir};
 use connkit_connectors::ops::{ListConnectors, MAX_LIMIT};
+use connkit_connectors::raw::raw;
 use connkit_connectors::{Client, Operation};
 use connkit_sandbox::{RateLimitConfig, Sandbox, ServerHandle};
 use connkit_transport::{BaseUrl, HttpBackend, Limit, RateLimitPolicy, RateLimiter, Transport};
@@ -223,15 +230,56 @@ async fn child(args: &[String]) -> Result<(), String> {
     Ok(())
 }
 
-/// Default `--all` (default stack, concurrency 4) against the raw floor, alternately,
-/// `ROUNDS` times each; the medians.
-async fn default_all() -> Figure {
-    const TOTAL: usize = 50_000;
+/// How a `--all` scenario lists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Listing {
+    /// Decoded into `V3ConnectorDto`s (the typed paginator), in memory.
+    Typed,
+    /// As the JSON the server sent, written as NDJSON, against a sandbox in memory.
+    Raw,
+    /// The same against a sandbox whose state is a SQLite database.
+    RawState,
+}
+
+/// Connectors in a `--all` scenario.
+const TOTAL: usize = 50_000;
+
+/// Every connector through `client`, as `listing` says; how many there were.
+async fn list_all(client: &Client, listing: Listing) -> usize {
+    let pages = client.list_connectors().into_paginator().concurrency(4);
+    if listing == Listing::Typed {
+        return pages
+            .try_collect()
+            .await
+            .expect("the listing completes")
+            .len();
+    }
+    let mut pages = raw(pages);
+    let mut out = std::io::sink();
+    let mut listed = 0;
+    while let Some(page) = pages.next_page().await.expect("the listing completes") {
+        for item in &page.items {
+            out.write_all(item)
+                .and_then(|()| out.write_all(b"\n"))
+                .expect("a sink");
+        }
+        listed += page.items.len();
+    }
+    listed
+}
+
+/// `--all` (default stack, concurrency 4) as `listing` says, against the raw floor,
+/// alternately, `ROUNDS` times each; the medians.
+async fn default_all(listing: Listing) -> Figure {
     const ROUNDS: usize = 15;
-    let (sandbox, server) = serve(TOTAL, None).await;
+    let state = StateDir::new("limits", &format!("{listing:?}"));
+    let mut builder = Sandbox::builder().seed(TOTAL);
+    if listing == Listing::RawState {
+        builder = builder.state_file(state.0.join("sandbox.db"));
+    }
+    let (sandbox, server) = serve_built(builder.build().expect("a sandbox")).await;
     let base_url = server.base_url();
     let base = BaseUrl::parse(&base_url).expect("the sandbox's base URL");
-    let state = StateDir::new("limits", "default");
     let dir = state.0.clone();
     let client = Client::builder()
         .base_url(&base_url)
@@ -242,25 +290,24 @@ async fn default_all() -> Figure {
     let (mut listed, mut fetched) = (Vec::new(), Vec::new());
     for _ in 0..ROUNDS {
         let started = Instant::now();
-        let all = client
-            .list_connectors()
-            .into_paginator()
-            .concurrency(4)
-            .try_collect()
-            .await
-            .expect("the listing completes");
+        let all = list_all(&client, listing).await;
         listed.push(started.elapsed());
-        assert_eq!(all.len(), TOTAL);
+        assert_eq!(all, TOTAL);
         let started = Instant::now();
         fetch_raw(&raw, &base, TOTAL).await;
         fetched.push(started.elapsed());
     }
     server.shutdown().await;
+    let (name, target) = match listing {
+        Listing::Typed => ("default --all, typed", 1.15),
+        Listing::Raw => ("--all as sent (NDJSON), in memory", 0.8),
+        Listing::RawState => ("--all as sent (NDJSON), SQLite state", 0.8),
+    };
     Figure {
-        name: format!("default --all, unlimited, {TOTAL} connectors (vs raw)"),
+        name: format!("{name}, {TOTAL} connectors (vs raw fetch)"),
         measured: median(listed),
         minimum: median(fetched),
-        target: Some(1.15),
+        target: Some(target),
         refused: refused(&sandbox),
     }
 }
@@ -298,14 +345,18 @@ fn main() -> ExitCode {
         };
     }
     let runtime = runtime();
-    let scenarios: [(&str, &dyn Fn() -> Figure); 5] = [
+    let scenarios: [(&str, &dyn Fn() -> Figure); 7] = [
         ("exact", &|| runtime.block_on(exact())),
         ("custom", &|| runtime.block_on(custom_from_hosted_start())),
         ("loopback", &|| {
             runtime.block_on(custom_from_loopback_start())
         }),
         ("three", &|| runtime.block_on(three_processes())),
-        ("default", &|| runtime.block_on(default_all())),
+        ("default", &|| runtime.block_on(default_all(Listing::Typed))),
+        ("raw", &|| runtime.block_on(default_all(Listing::Raw))),
+        ("raw-state", &|| {
+            runtime.block_on(default_all(Listing::RawState))
+        }),
     ];
     if let Some(unknown) = args.iter().find(|a| !scenarios.iter().any(|(k, _)| k == a)) {
         let known: Vec<&str> = scenarios.iter().map(|(k, _)| *k).collect();

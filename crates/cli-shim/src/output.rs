@@ -127,8 +127,7 @@ impl<'a, T: Serialize + Row> ListWriter<'a, T> {
         for item in items {
             match self.format {
                 OutputFormat::Json => {
-                    self.out
-                        .write_all(if self.written == 0 { b"[\n" } else { b",\n" })?;
+                    self.separator()?;
                     serde_json::to_writer(&mut *self.out, item).map_err(io::Error::from)?;
                 }
                 OutputFormat::Ndjson => write_line(self.out, item)?,
@@ -137,6 +136,37 @@ impl<'a, T: Serialize + Row> ListWriter<'a, T> {
             self.written += 1;
         }
         self.out.flush()
+    }
+
+    /// Writes one page of items given as their compact JSON, exactly as serializing
+    /// each `T` prints it (a listing's raw items, checked to be so), then flushes: the
+    /// same bytes as [`page`](Self::page), without decoding. A table needs the decoded
+    /// items: asked for one, it fails with [`io::ErrorKind::InvalidInput`].
+    pub fn encoded_page(&mut self, items: &[impl AsRef<[u8]>]) -> io::Result<()> {
+        for item in items {
+            match self.format {
+                OutputFormat::Json => self.separator()?,
+                OutputFormat::Ndjson => {}
+                OutputFormat::Table => {
+                    return Err(io::Error::new(
+                        io::ErrorKind::InvalidInput,
+                        "a table is written from decoded items, not from their JSON",
+                    ))
+                }
+            }
+            self.out.write_all(item.as_ref())?;
+            if self.format == OutputFormat::Ndjson {
+                self.out.write_all(b"\n")?;
+            }
+            self.written += 1;
+        }
+        self.out.flush()
+    }
+
+    /// What goes before an item of a JSON list: the opening bracket or a comma.
+    fn separator(&mut self) -> io::Result<()> {
+        self.out
+            .write_all(if self.written == 0 { b"[\n" } else { b",\n" })
     }
 
     /// How many items have been written so far.

@@ -12,7 +12,7 @@
 use std::collections::{HashSet, VecDeque};
 use std::fmt;
 use std::future::Future;
-use std::hash::{DefaultHasher, Hash, Hasher};
+use std::hash::Hash;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
@@ -235,8 +235,9 @@ struct Fetched<S: PageSource> {
     cursor: S::Cursor,
     /// How many items were asked for.
     asked: u32,
-    /// A hash of the raw body, to tell a page the service repeated from a new one.
-    body: u64,
+    /// The raw body (a reference-counted handle), to tell a page the service repeated
+    /// from a new one.
+    body: Bytes,
 }
 
 /// A page being fetched and decoded.
@@ -281,8 +282,8 @@ pub struct Paginator<S: PageSource> {
     fetched: u64,
     total: Option<u64>,
     seen: HashSet<S::Cursor>,
-    /// The position and body hash of the last non-empty page fetched at a position.
-    previous: Option<(u64, u64)>,
+    /// The position and body of the last non-empty page fetched at a position.
+    previous: Option<(u64, Bytes)>,
     state: State<S>,
     /// Items of the current page not yet returned by `try_next`.
     buffer: VecDeque<S::Item>,
@@ -337,6 +338,37 @@ impl<S: PageSource> Paginator<S> {
             state: State::Start(None),
             buffer: VecDeque::new(),
             deadline: None,
+        }
+    }
+
+    /// The same listing (start, page size, item cap, concurrency, deadline) over
+    /// another source of the same pages, such as one that hands items out as the JSON
+    /// the service sent instead of decoding them. The listing starts from the
+    /// beginning: pages `self` already fetched are dropped, so call it before the first
+    /// page; an error waiting to be returned at the start is kept.
+    pub fn map_source<T>(self, source: impl FnOnce(S) -> T) -> Paginator<T>
+    where
+        T: PageSource<Cursor = S::Cursor, Error = S::Error>,
+    {
+        let pending = match self.state {
+            State::Start(error) => error,
+            _ => None,
+        };
+        Paginator {
+            source: source(self.source),
+            start: self.start,
+            page_size: self.page_size,
+            max_page_size: self.max_page_size,
+            cap: self.cap,
+            concurrency: self.concurrency,
+            delivered: 0,
+            fetched: 0,
+            total: None,
+            seen: HashSet::new(),
+            previous: None,
+            state: State::Start(pending),
+            buffer: VecDeque::new(),
+            deadline: self.deadline,
         }
     }
 
@@ -506,7 +538,7 @@ impl<S: PageSource> Paginator<S> {
         let Some(offset) = fetched.cursor.position().filter(|_| items > 0) else {
             return Ok(());
         };
-        match self.previous.replace((offset, fetched.body)) {
+        match self.previous.replace((offset, fetched.body.clone())) {
             Some((previous, body)) if body == fetched.body => Err(PaginationError::RepeatedPage {
                 operation: self.source.operation_id(),
                 offset,
@@ -710,7 +742,9 @@ fn decode<S: PageSource>(
     asked: u32,
     response: http::Response<Bytes>,
 ) -> Decoding<S> {
-    let body = body_hash(response.body());
+    // A handle, not a copy; compared with the next page's only when both are the
+    // same length (a hash of every body cost more than the decode of a small item).
+    let body = response.body().clone();
     let Ok(runtime) = tokio::runtime::Handle::try_current() else {
         return Box::pin(future::lazy(move |_| {
             let page = source.decode(&cursor, response)?;
@@ -739,14 +773,6 @@ fn decode<S: PageSource>(
             body,
         })
     })
-}
-
-/// A hash of a page's raw body: two pages with the same hash are taken to be the same
-/// page (a 64-bit hash; only consecutive pages are compared).
-fn body_hash(body: &[u8]) -> u64 {
-    let mut hasher = DefaultHasher::new();
-    hasher.write(body);
-    hasher.finish()
 }
 
 /// A second handle on a response: same status, version, headers and body bytes.

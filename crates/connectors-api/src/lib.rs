@@ -138,6 +138,7 @@ pub mod ops;
 mod paginate;
 pub mod preflight;
 pub mod prelude;
+pub mod raw;
 mod settings;
 
 pub use client::{Client, ClientBuilder};

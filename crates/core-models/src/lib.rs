@@ -110,6 +110,7 @@
 mod open_enum;
 
 pub mod c1;
+pub mod canonical;
 pub mod decode;
 pub mod filter;
 pub mod isc;

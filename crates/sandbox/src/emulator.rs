@@ -31,9 +31,7 @@ impl Emulator {
     /// its database.
     pub(crate) fn read(&self) -> Result<RwLockReadGuard<'_, Store>, ApiError> {
         if let Some(state) = &self.state {
-            if state.is_stale()? {
-                state.refresh(&mut self.write_store())?;
-            }
+            state.catch_up_reads(|| state.refresh(&mut self.write_store()))?;
         }
         Ok(self.store.read().unwrap_or_else(|e| e.into_inner()))
     }

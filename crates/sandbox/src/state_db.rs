@@ -21,7 +21,7 @@
 
 use std::fs::{self, File, OpenOptions};
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, MutexGuard, Weak};
+use std::sync::{Arc, Mutex, MutexGuard, TryLockError, Weak};
 use std::time::Duration;
 
 use rusqlite::{Connection, ErrorCode, OptionalExtension, Transaction, TransactionBehavior};
@@ -48,6 +48,11 @@ const INITIALIZED: &str = "initialized";
 #[derive(Debug)]
 pub(crate) struct StateDb {
     path: PathBuf,
+    /// Read-only connections that look for other connections' commits, so that
+    /// concurrent reads check in parallel instead of queueing on `inner` (none for a
+    /// database opened only to read). Declared first: they close before the writer,
+    /// which, closing last, checkpoints the write-ahead log into the database file.
+    readers: Vec<Mutex<Reader>>,
     inner: Mutex<Inner>,
     /// The lock file and the database file, held shared; released when dropped, after
     /// `inner` (fields drop in order: the connection closes first).
@@ -69,6 +74,18 @@ pub(crate) enum Hold {
     Shared,
     /// By a tool that replaces or deletes it: only when no sandbox has it open.
     Exclusive,
+}
+
+/// How many read-only connections a sandbox keeps: as many reads check for other
+/// sandboxes' writes at once before one waits.
+const READERS: usize = 4;
+
+/// A read-only connection and the `data_version` it last saw, once the store had
+/// caught up with it.
+#[derive(Debug)]
+struct Reader {
+    conn: Connection,
+    seen: i64,
 }
 
 /// The database files this process holds a descriptor of, by device and inode. SQLite's
@@ -278,7 +295,18 @@ impl StateDb {
         let conn = connect(path, busy_timeout).map_err(|e| e.at(path, "opening"))?;
         let held = hold(path, Hold::Shared)?;
         drop(early);
-        Ok(StateDb::over(path, conn, held))
+        let readers = (0..READERS)
+            .map(|_| {
+                let conn = connect_read_only(path)?;
+                let seen = data_version(&conn)?;
+                Ok(Mutex::new(Reader { conn, seen }))
+            })
+            .collect::<Result<_, DbError>>()
+            .map_err(|e| e.at(path, "opening"))?;
+        Ok(StateDb {
+            readers,
+            ..StateDb::over(path, conn, held)
+        })
     }
 
     /// Opens the existing database at `path` only to read it: nothing is created,
@@ -297,6 +325,7 @@ impl StateDb {
                 conn,
                 seen_version: 0,
             }),
+            readers: Vec::new(),
             _held: held,
         }
     }
@@ -366,11 +395,52 @@ impl StateDb {
         tx.commit().map_err(|e| at("committing")(e.into()))
     }
 
-    /// `true` when another connection committed since `store` was loaded.
-    pub(crate) fn is_stale(&self) -> Result<bool, ApiError> {
-        let inner = self.inner();
-        let version = data_version(&inner.conn).map_err(|e| self.api_error(e))?;
-        Ok(version != inner.seen_version)
+    /// Runs `refresh` (which reloads the store through [`refresh`](Self::refresh)) when
+    /// another connection may have committed since the store last caught up. The check
+    /// runs on a free read-only connection, so concurrent reads do not wait for each
+    /// other; a reader remembers what it saw only once `refresh` is done, so no read
+    /// that starts after a commit can answer from the store as it was before it.
+    pub(crate) fn catch_up_reads(
+        &self,
+        refresh: impl FnOnce() -> Result<(), ApiError>,
+    ) -> Result<(), ApiError> {
+        let free = self
+            .readers
+            .iter()
+            .find_map(|reader| match reader.try_lock() {
+                Ok(guard) => Some(guard),
+                Err(TryLockError::Poisoned(e)) => Some(e.into_inner()),
+                Err(TryLockError::WouldBlock) => None,
+            });
+        let mut reader = match free {
+            Some(reader) => reader,
+            None => match self.readers.first() {
+                Some(reader) => reader.lock().unwrap_or_else(|e| e.into_inner()),
+                None => return self.catch_up_on_writer(refresh),
+            },
+        };
+        let version = data_version(&reader.conn).map_err(|e| self.api_error(e))?;
+        if version != reader.seen {
+            // Our own writes count too: the refresh then finds nothing to load.
+            refresh()?;
+            reader.seen = version;
+        }
+        Ok(())
+    }
+
+    /// [`catch_up_reads`](Self::catch_up_reads) for a database opened without readers.
+    fn catch_up_on_writer(
+        &self,
+        refresh: impl FnOnce() -> Result<(), ApiError>,
+    ) -> Result<(), ApiError> {
+        let stale = {
+            let inner = self.inner();
+            data_version(&inner.conn).map_err(|e| self.api_error(e))? != inner.seen_version
+        };
+        if stale {
+            refresh()?;
+        }
+        Ok(())
     }
 
     /// Reloads `store` if another connection committed since it was loaded.

@@ -123,7 +123,7 @@ impl Operation for ListConnectors {
 }
 
 /// The `X-Total-Count` header, if present; a value that is not a number is an error.
-fn total_count(response: &http::Response<Bytes>) -> Result<Option<u64>> {
+pub(crate) fn total_count(response: &http::Response<Bytes>) -> Result<Option<u64>> {
     let Some(value) = response.headers().get("x-total-count") else {
         return Ok(None);
     };

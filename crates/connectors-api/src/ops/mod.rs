@@ -24,6 +24,7 @@ mod upload;
 
 pub use connector::{CreateConnector, DeleteConnector, GetConnector};
 pub use document::{Document, GetDocument, PutDocument, XML};
+pub(crate) use list::total_count;
 pub use list::{ListConnectors, MAX_LIMIT};
 pub use translations::{GetTranslations, PutTranslations, Translations, TEXT};
 pub use update::{UpdateConnector, JSON_PATCH};

@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 
 use connkit_models::isc::v2024::{ConnectorDetail, ConnectorStatus, V3ConnectorDto};
 
-use crate::isc::store::{slug, Record};
+use crate::isc::store::{slug, ListedJson, Record};
 use crate::isc::templates::OPEN;
 
 /// One connector family.
@@ -106,6 +106,7 @@ fn seed_record(i: usize) -> Record {
         correlation_config_xml: None,
         source_config_xml: None,
         translations: BTreeMap::new(),
+        listed: ListedJson::default(),
     }
 }
 

@@ -4,6 +4,7 @@
 use std::borrow::Cow;
 use std::collections::btree_map::Entry;
 use std::collections::{BTreeMap, HashSet};
+use std::sync::{Arc, OnceLock};
 
 use connkit_models::isc::v2024::{
     ConnectorDetail, ConnectorStatus, JsonObject, V3ConnectorDto, V3CreateConnectorDto,
@@ -47,6 +48,31 @@ pub(crate) struct Record {
     /// Translations PUT per locale; `en` falls back to a template when absent.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub(crate) translations: BTreeMap<String, String>,
+    /// The list item's JSON, made on first listing.
+    #[serde(skip)]
+    pub(crate) listed: ListedJson,
+}
+
+/// A record's list item (`V3ConnectorDto`) as compact JSON, serialized once and then
+/// spliced into every page that lists the record: a page costs copies of bytes, not
+/// 250 metadata templates built and serialized.
+///
+/// Records are never changed in place (a change replaces the record by an edited
+/// clone), so the cache cannot go stale: a clone starts without one, and it takes no
+/// part in equality.
+#[derive(Debug, Default)]
+pub(crate) struct ListedJson(OnceLock<Box<str>>);
+
+impl Clone for ListedJson {
+    fn clone(&self) -> Self {
+        ListedJson::default()
+    }
+}
+
+impl PartialEq for ListedJson {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
 }
 
 /// The three XML documents of a connector.
@@ -98,6 +124,7 @@ impl Record {
             correlation_config_xml: None,
             source_config_xml: None,
             translations: BTreeMap::new(),
+            listed: ListedJson::default(),
         }
     }
 
@@ -183,6 +210,17 @@ impl Record {
         }
     }
 
+    /// The list item as compact JSON (what serializing [`to_dto`](Self::to_dto) gives),
+    /// serialized on first use.
+    pub(crate) fn dto_json(&self) -> &str {
+        self.listed.0.get_or_init(|| {
+            // Serializing our own model cannot fail (string keys, no floats).
+            serde_json::to_string(&self.to_dto())
+                .unwrap_or_default()
+                .into_boxed_str()
+        })
+    }
+
     /// The detail answer (`GET` and `PATCH`).
     pub(crate) fn to_detail(&self) -> ConnectorDetail {
         let source_config = self.document(Document::SourceConfig).into_owned();
@@ -218,7 +256,7 @@ pub(crate) enum Undo {
     /// Remove the record that was inserted.
     Remove(String),
     /// Put back the record that was removed or replaced.
-    Restore(Box<Record>),
+    Restore(Arc<Record>),
 }
 
 impl Undo {
@@ -234,10 +272,15 @@ impl Undo {
 /// All connectors, ordered by `scriptName`.
 #[derive(Debug, Default)]
 pub(crate) struct Store {
-    /// Boxed: tree nodes move pointers, not whole records.
-    by_script: BTreeMap<String, Box<Record>>,
+    /// Shared pointers: tree nodes move pointers, not whole records, and the listing
+    /// below holds the same records.
+    by_script: BTreeMap<String, Arc<Record>>,
     /// Lower-cased names: unique per tenant, whatever the case.
     names: HashSet<String>,
+    /// The RELEASED records in `scriptName` order, made on first listing and dropped by
+    /// every change: an unfiltered page is then a slice at its offset, not a walk over
+    /// every record before it.
+    released: OnceLock<Vec<Arc<Record>>>,
 }
 
 /// Why records could not be put into a store.
@@ -275,6 +318,7 @@ impl Store {
         let mut store = Store {
             by_script: BTreeMap::new(),
             names: HashSet::with_capacity(records.size_hint().0),
+            released: OnceLock::new(),
         };
         for record in records {
             check_identity(&record)?;
@@ -286,6 +330,17 @@ impl Store {
     /// Every record, in `scriptName` order.
     pub(crate) fn records(&self) -> impl Iterator<Item = &Record> {
         self.by_script.values().map(|r| &**r)
+    }
+
+    /// The RELEASED records (those the list shows), in `scriptName` order.
+    pub(crate) fn released(&self) -> &[Arc<Record>] {
+        self.released.get_or_init(|| {
+            self.by_script
+                .values()
+                .filter(|r| r.status == ConnectorStatus::Released)
+                .cloned()
+                .collect()
+        })
     }
 
     /// The number of records.
@@ -329,7 +384,8 @@ impl Store {
         };
         let script = record.script_name.clone();
         self.names.insert(name);
-        slot.insert(Box::new(record));
+        slot.insert(Arc::new(record));
+        self.released.take();
         Ok(Undo::Remove(script))
     }
 
@@ -337,13 +393,15 @@ impl Store {
     pub(crate) fn remove(&mut self, script_name: &str) -> Option<Undo> {
         let record = self.by_script.remove(script_name)?;
         self.names.remove(&record.name.to_lowercase());
+        self.released.take();
         Some(Undo::Restore(record))
     }
 
     /// Replaces a record by one with the same script name and name.
     pub(crate) fn replace(&mut self, record: Record) -> Option<Undo> {
         let slot = self.by_script.get_mut(&record.script_name)?;
-        let old = std::mem::replace(slot, Box::new(record));
+        let old = std::mem::replace(slot, Arc::new(record));
+        self.released.take();
         Some(Undo::Restore(old))
     }
 
@@ -359,6 +417,7 @@ impl Store {
                     self.names.insert(record.name.to_lowercase());
                 }
                 self.by_script.insert(script, record);
+                self.released.take();
             }
         }
     }

@@ -8,6 +8,7 @@ use std::time::Instant;
 
 use connkit_connectors::ops::Document;
 use connkit_connectors::prelude::*;
+use connkit_connectors::raw::raw;
 use connkit_connectors::{Client, Error as ApiError, Reconciliation};
 use connkit_models::isc::v2024::{ConnectorStatus, Locale, V3ConnectorDto, V3CreateConnectorDto};
 use connkit_models::preflight::BodyKind;
@@ -163,11 +164,23 @@ async fn list(
         return writeln!(sink.out, "{total}").map_err(Failure::write_failed);
     }
     let mut writer = ListWriter::<V3ConnectorDto>::new(sink.out, sink.format);
-    let total = if args.all {
+    let total = if args.all && sink.format == OutputFormat::Table {
         let mut pages = request.into_paginator().concurrency(concurrency);
         let mut progress = Progress::new("connectors", !sink.quiet);
         while let Some(page) = pages.next_page().await? {
             writer.page(&page.items).map_err(Failure::write_failed)?;
+            progress.update(writer.written(), pages.total());
+        }
+        pages.total()
+    } else if args.all {
+        // JSON and NDJSON print each item as the server sent it when that is already
+        // what re-encoding it would print (checked), without decoding it.
+        let mut pages = raw(request.into_paginator().concurrency(concurrency));
+        let mut progress = Progress::new("connectors", !sink.quiet);
+        while let Some(page) = pages.next_page().await? {
+            writer
+                .encoded_page(&page.items)
+                .map_err(Failure::write_failed)?;
             progress.update(writer.written(), pages.total());
         }
         pages.total()
