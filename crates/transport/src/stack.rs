@@ -49,6 +49,8 @@ impl TransportStack {
             retry: RetryPolicy::default(),
             rate_limit: RateLimitChoice::Policy(RateLimitPolicy::Auto),
             rate_limit_state: RateLimitState::CacheDir,
+            #[cfg(feature = "redis")]
+            shared_state: None,
             attempt_timeout: TransportStackBuilder::DEFAULT_ATTEMPT_TIMEOUT,
             operation_timeout: TransportStackBuilder::DEFAULT_OPERATION_TIMEOUT,
         }
@@ -62,6 +64,8 @@ pub struct TransportStackBuilder {
     retry: RetryPolicy,
     rate_limit: RateLimitChoice,
     rate_limit_state: RateLimitState,
+    #[cfg(feature = "redis")]
+    shared_state: Option<crate::SharedState>,
     attempt_timeout: Duration,
     operation_timeout: Duration,
 }
@@ -142,6 +146,18 @@ impl TransportStackBuilder {
         self
     }
 
+    /// Shares the policy's limiters across machines through `state` (Redis), with the
+    /// state files of [`rate_limit_state_dir`](Self::rate_limit_state_dir) as the
+    /// fallback while it cannot be reached; `None` (the default) shares through the
+    /// files only. A limiter given with [`rate_limit`](Self::rate_limit) is used as it
+    /// is (see [`RateLimiter::shared_across`]).
+    #[cfg(feature = "redis")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "redis")))]
+    pub fn shared_state(mut self, state: Option<crate::SharedState>) -> Self {
+        self.shared_state = state;
+        self
+    }
+
     /// The limit on each attempt.
     pub fn attempt_timeout(mut self, limit: Duration) -> Self {
         self.attempt_timeout = limit;
@@ -182,6 +198,8 @@ impl TransportStackBuilder {
                     None => Caller::Anonymous,
                 };
                 let limits = PerHost::new(policy, caller, state_dir, self.attempt_timeout);
+                #[cfg(feature = "redis")]
+                let limits = limits.shared_across(self.shared_state);
                 stack = Arc::new(RateLimit::per_host(stack, limits));
             }
         }
