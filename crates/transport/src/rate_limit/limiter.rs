@@ -160,17 +160,25 @@ impl RateLimiter {
     /// The limit in force now, `None` when unthrottled: as Redis last said it when the
     /// ledger is shared across machines and Redis answers.
     pub fn current_limit(&self) -> Option<Limit> {
-        #[cfg(feature = "redis")]
-        let remote = self
-            .shared
+        let (max, window) = self
+            .remote_limit()
+            .unwrap_or_else(|| self.shared.store.with(|l| l.limit(self.shared.rule)));
+        max.and_then(|max| Limit::new(max, Duration::from_millis(window)).ok())
+    }
+
+    /// The limit (max, window in ms) that Redis last said is in force, if it answered
+    /// the last call.
+    #[cfg(feature = "redis")]
+    fn remote_limit(&self) -> Option<(Option<u32>, u64)> {
+        self.shared
             .remote
             .as_ref()
-            .and_then(RemoteLedger::last_limit);
-        #[cfg(not(feature = "redis"))]
-        let remote = None;
-        let (max, window) =
-            remote.unwrap_or_else(|| self.shared.store.with(|l| l.limit(self.shared.rule)));
-        max.and_then(|max| Limit::new(max, Duration::from_millis(window)).ok())
+            .and_then(RemoteLedger::last_limit)
+    }
+
+    #[cfg(not(feature = "redis"))]
+    fn remote_limit(&self) -> Option<(Option<u32>, u64)> {
+        None
     }
 
     /// The shared state file, if any.
