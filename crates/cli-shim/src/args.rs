@@ -128,6 +128,19 @@ pub struct GlobalArgs {
     #[arg(long, global = true, value_name = "auto|off|MAX/WINDOW")]
     pub rate_limit: Option<String>,
 
+    /// Share the rate limit of each client id with every machine that uses this Redis:
+    /// `redis://[:PASSWORD@]HOST[:PORT][/DB]`, `rediss://…` (TLS), or `off`. While it
+    /// cannot be reached, this machine's state files are used [then the profile's
+    /// shared_state; the file store by default].
+    #[arg(
+        long,
+        global = true,
+        value_name = "URL",
+        env = "CONNKIT_SHARED_STATE",
+        hide_env_values = true
+    )]
+    pub shared_state: Option<String>,
+
     /// More diagnostics on stderr (repeat for more).
     #[arg(short, long, global = true, action = clap::ArgAction::Count, conflicts_with = "quiet")]
     pub verbose: u8,

@@ -8,11 +8,12 @@ use connkit_connectors::{Client, ClientBuilder, DEFAULT_CONFIG_FILE, ENV_BASE_UR
 use connkit_models::preflight::Validator;
 use connkit_sandbox::{Sandbox, SandboxError, DEMO_SEED};
 use connkit_transport::{
-    RateLimitPolicy, Resolved, RetryPolicy, Secret, Setting, TransportStackBuilder,
+    RateLimitPolicy, RetryPolicy, Secret, Setting, SharedState, TransportStackBuilder,
 };
 
 use crate::args::GlobalArgs;
 use crate::exit::Failure;
+use crate::rate_limit::ProfileLimits;
 use crate::sandbox_home;
 use crate::tenant;
 
@@ -31,14 +32,19 @@ pub fn client(
     global: &GlobalArgs,
     preflight: Preflight,
 ) -> Result<(Client, RateLimitPolicy), Failure> {
-    let (builder, profile_policy) = if global.sandbox {
-        (sandbox_client(global.quiet)?, None)
+    let (builder, profile) = if global.sandbox {
+        (sandbox_client(global.quiet)?, ProfileLimits::default())
     } else {
         tenant_client(global)?
     };
-    let policy = crate::rate_limit::policy(global, profile_policy.as_ref())?;
-    let mut builder =
-        builder.configure_stack(stack_options(global, policy, RetryPolicy::default()));
+    let policy = crate::rate_limit::policy(global, &profile)?;
+    let shared = crate::rate_limit::shared_state(global, &profile)?;
+    let mut builder = builder.configure_stack(stack_options(
+        global,
+        policy,
+        shared,
+        RetryPolicy::default(),
+    ));
     if let Some(token) = &global.token {
         builder = builder.token(Secret::new(token.clone()));
     }
@@ -94,10 +100,8 @@ pub fn embedded_sandbox(quiet: bool) -> Result<Sandbox, Failure> {
 }
 
 /// A tenant: explicit flags, then the environment, then a profile, then `./config.json`;
-/// with the rate-limit policy of the profile used, if it has one.
-fn tenant_client(
-    global: &GlobalArgs,
-) -> Result<(ClientBuilder, Option<Resolved<RateLimitPolicy>>), Failure> {
+/// with what the profile used says about limits.
+fn tenant_client(global: &GlobalArgs) -> Result<(ClientBuilder, ProfileLimits), Failure> {
     let resolved = tenant::sources(global, SETTINGS).resolve().map_err(|e| {
         if e.as_config()
             .is_some_and(|c| c.is_missing(Setting::BaseUrl))
@@ -119,22 +123,23 @@ fn tenant_client(
     if let Some(backend) = tenant::ca_backend(global, &resolved)? {
         builder = builder.backend_with_stack(backend);
     }
-    Ok((builder, resolved.rate_limit))
+    Ok((builder, ProfileLimits::of(&resolved)))
 }
 
 /// The stack settings of the global options, for either API's builder: `--timeout`
 /// bounds each whole operation; `--retries N` allows N retries (N + 1 attempts) of the
 /// API's `retry` policy; `rate_limit` is the policy (its default, `auto`, gives the
 /// embedded sandbox no limiter: a `--all` listing of a large seed is not held to 100
-/// requests per 10 s).
+/// requests per 10 s), shared across machines through `shared` if given.
 pub fn stack_options(
     global: &GlobalArgs,
     rate_limit: RateLimitPolicy,
+    shared: Option<SharedState>,
     retry: RetryPolicy,
 ) -> impl FnOnce(TransportStackBuilder) -> TransportStackBuilder + Send + 'static {
     let (timeout, retries) = (global.timeout, global.retries);
     move |mut stack| {
-        stack = stack.rate_limit_policy(rate_limit);
+        stack = stack.rate_limit_policy(rate_limit).shared_state(shared);
         if let Some(limit) = timeout {
             stack = stack.operation_timeout(limit);
         }

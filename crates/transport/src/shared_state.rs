@@ -78,7 +78,7 @@ impl SharedState {
     /// or `rediss://…` for TLS (the platform's roots). Nothing is connected yet: the
     /// first request does that, and falls back to local state if it cannot.
     pub fn redis(url: &str) -> Result<Self, InvalidSharedState> {
-        let shown = without_password(url);
+        let (shown, _) = crate::redact::url_without_password(url);
         let invalid = |reason: String| InvalidSharedState {
             shown: shown.clone(),
             reason,
@@ -188,24 +188,6 @@ impl fmt::Debug for SharedState {
     }
 }
 
-/// `url` with the password of its user info (if any) replaced by `***`.
-fn without_password(url: &str) -> String {
-    let Some((scheme, rest)) = url.split_once("://") else {
-        return "(not a URL)".to_owned();
-    };
-    let authority_end = rest.find('/').unwrap_or(rest.len());
-    let (authority, path) = rest.split_at(authority_end);
-    match authority.rsplit_once('@') {
-        Some((user_info, host)) => {
-            let user = user_info
-                .split_once(':')
-                .map_or(user_info, |(user, _)| user);
-            format!("{scheme}://{user}:***@{host}{path}")
-        }
-        None => url.to_owned(),
-    }
-}
-
 fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(|e| e.into_inner())
 }
@@ -227,6 +209,5 @@ mod tests {
             "{err}"
         );
         assert!(!err.to_string().contains("hunter2"), "{err}");
-        assert_eq!(without_password("no url"), "(not a URL)");
     }
 }

@@ -12,35 +12,35 @@
 use std::sync::Arc;
 
 use connkit_c1::{Client, ClientBuilder, Error, ENV_ACCESS_TOKEN, SETTINGS};
-use connkit_transport::{RateLimitPolicy, Resolved, Setting, PLATFORM_C1};
+use connkit_transport::{Setting, PLATFORM_C1};
 
 use crate::args::GlobalArgs;
 use crate::connect::{embedded_sandbox, stack_options};
 use crate::exit::{Exit, Failure};
+use crate::rate_limit::ProfileLimits;
 use crate::tenant;
 
 /// Builds the client the global options ask for.
 pub fn client(global: &GlobalArgs) -> Result<Client, Failure> {
-    let (builder, profile_policy) = if global.sandbox {
+    let (builder, profile) = if global.sandbox {
         let sandbox = Arc::new(embedded_sandbox(global.quiet)?);
         // No base URL: an in-process backend is addressed at `IN_PROCESS_BASE_URL`.
         let builder = Client::builder().backend_with_stack(sandbox);
-        (builder, None)
+        (builder, ProfileLimits::default())
     } else {
         tenant_client(global)?
     };
-    let policy = crate::rate_limit::policy(global, profile_policy.as_ref())?;
+    let policy = crate::rate_limit::policy(global, &profile)?;
+    let shared = crate::rate_limit::shared_state(global, &profile)?;
     let retry = connkit_c1::default_retry_policy();
     builder
-        .configure_stack(stack_options(global, policy, retry))
+        .configure_stack(stack_options(global, policy, shared, retry))
         .build()
         .map_err(failure)
 }
 
-/// A tenant, with the rate-limit policy of the profile used, if it has one.
-fn tenant_client(
-    global: &GlobalArgs,
-) -> Result<(ClientBuilder, Option<Resolved<RateLimitPolicy>>), Failure> {
+/// A tenant, with what the profile used says about limits.
+fn tenant_client(global: &GlobalArgs) -> Result<(ClientBuilder, ProfileLimits), Failure> {
     let token = global.token.clone().or_else(|| {
         std::env::var(ENV_ACCESS_TOKEN)
             .ok()
@@ -75,7 +75,7 @@ fn tenant_client(
     if let Some(backend) = tenant::ca_backend(global, &resolved)? {
         builder = builder.backend_with_stack(backend);
     }
-    Ok((builder, resolved.rate_limit))
+    Ok((builder, ProfileLimits::of(&resolved)))
 }
 
 /// A client error with its exit code and `c1-trace-id`. A write that may have been

@@ -23,6 +23,7 @@ mod rate_limit;
 mod readme_as_code;
 mod sandbox_state;
 mod served;
+mod shared_state;
 mod support;
 mod terminal_safety;
 mod tls_relay;
