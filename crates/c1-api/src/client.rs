@@ -6,10 +6,10 @@ use std::time::Duration;
 use bytes::Bytes;
 use connkit_client::{StackError, TransportChoice};
 use connkit_transport::{
-    Auth, BaseUrl, Deadline, Idempotency, RetryPolicy, Transport, TransportError,
+    Auth, BaseUrl, Deadline, Idempotency, RetryPolicy, Secret, TokenCache, Transport,
+    TransportError,
 };
 
-use crate::auth::AssertionAuth;
 use crate::credentials::{tenant_url, C1Credentials};
 use crate::error::{Error, Reconciliation, Result, ServiceError};
 use crate::operation::Operation;
@@ -236,25 +236,37 @@ pub fn default_retry_policy() -> RetryPolicy {
 /// - [`transport_as_is`](ClientBuilder::transport_as_is): any transport as is.
 ///
 /// Auth (a [`token`](ClientBuilder::token) or
-/// [`client_credentials`](ClientBuilder::client_credentials)) is added in every case.
+/// [`client_credentials`](ClientBuilder::client_credentials), whichever was set last)
+/// is the transport's auth layer in every case, as for ISC's client.
 #[derive(Default)]
 #[must_use]
 pub struct ClientBuilder {
     base_url: Option<String>,
     transport: TransportChoice,
-    token: Option<String>,
-    credentials: Option<(String, String)>,
+    credentials: Option<Credentials>,
+    token_cache: Option<TokenCache>,
     retries: Option<u32>,
     timeout: Option<Duration>,
     allow_http: bool,
 }
 
+/// How the client authenticates.
+enum Credentials {
+    Token(Secret),
+    Client { id: String, secret: Secret },
+}
+
 impl std::fmt::Debug for ClientBuilder {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let client_id = match &self.credentials {
+            Some(Credentials::Client { id, .. }) => Some(id),
+            _ => None,
+        };
         f.debug_struct("ClientBuilder")
             .field("base_url", &self.base_url)
             .field("transport", &self.transport)
-            .field("client_id", &self.credentials.as_ref().map(|c| &c.0))
+            .field("client_id", &client_id)
+            .field("token_cache", &self.token_cache)
             .finish_non_exhaustive()
     }
 }
@@ -272,19 +284,34 @@ impl ClientBuilder {
 
     connkit_client::transport_choice_setters!();
 
-    /// A static access token.
+    /// A static access token (replaces client credentials set before).
     pub fn token(mut self, token: impl Into<String>) -> Self {
-        self.token = Some(token.into());
+        self.credentials = Some(Credentials::Token(Secret::new(token)));
         self
     }
 
-    /// Client credentials: the client id `name@HOST/suffix` and the secret
-    /// `secret-token:conductorone.com:v1:…` (any `<prefix>:<issuer>:v1:<key>`, as
-    /// ConductorOne's own clients accept). Tokens are bought from the tenant's
-    /// `/auth/v1/token` with an EdDSA-signed assertion, cached until shortly before they
-    /// expire, renewed once on a 401, and sent to the tenant only.
+    /// Client credentials (replace a token set before): the client id
+    /// `name@HOST/suffix` and the secret `secret-token:conductorone.com:v1:…` (any
+    /// `<prefix>:<issuer>:v1:<key>`, as ConductorOne's own clients accept). Tokens are
+    /// bought from the tenant's `/auth/v1/token` with an EdDSA-signed assertion by the
+    /// transport's auth layer: cached until shortly before they expire (and across
+    /// processes with a [`token_cache`](ClientBuilder::token_cache)), one request in
+    /// flight at a time, renewed once on a 401, and sent to the tenant only.
     pub fn client_credentials(mut self, id: impl Into<String>, secret: impl Into<String>) -> Self {
-        self.credentials = Some((id.into(), secret.into()));
+        self.credentials = Some(Credentials::Client {
+            id: id.into(),
+            secret: Secret::new(secret),
+        });
+        self
+    }
+
+    /// Shares the tokens that client credentials buy with other processes through
+    /// `cache` (e.g. [`TokenCache::user`]), as
+    /// [`ClientCredentials::token_cache`](connkit_transport::ClientCredentials::token_cache)
+    /// does for ISC: a token an earlier run cached is used until its refresh time. Off
+    /// unless set; no effect with a static token.
+    pub fn token_cache(mut self, cache: TokenCache) -> Self {
+        self.token_cache = Some(cache);
         self
     }
 
@@ -316,8 +343,10 @@ impl ClientBuilder {
     pub fn build(self) -> Result<Client> {
         let base_text = match (&self.base_url, &self.credentials) {
             (Some(url), _) => Some(url.clone()),
-            (None, Some((id, _))) => Some(tenant_url(id).map_err(Error::config)?),
-            (None, None) => None,
+            (None, Some(Credentials::Client { id, .. })) => {
+                Some(tenant_url(id).map_err(Error::config)?)
+            }
+            (None, _) => None,
         };
         let base = match base_text {
             Some(text) if self.allow_http => {
@@ -330,14 +359,18 @@ impl ClientBuilder {
                 )
             })?,
         };
-        let credentials = match &self.credentials {
-            Some((id, secret)) => {
-                Some(C1Credentials::new(id, secret, &base).map_err(Error::config)?)
+        let auth = match self.credentials {
+            Some(Credentials::Token(token)) => Some(Auth::bearer(token).map_err(Error::config)?),
+            Some(Credentials::Client { id, secret }) => {
+                let credentials =
+                    C1Credentials::new(&id, secret.expose(), &base).map_err(Error::config)?;
+                let mut settings =
+                    crate::auth::client_credentials(credentials, secret).map_err(Error::config)?;
+                if let Some(cache) = self.token_cache {
+                    settings = settings.token_cache(cache);
+                }
+                Some(Auth::ClientCredentials(settings))
             }
-            None => None,
-        };
-        let auth = match self.token {
-            Some(token) => Some(Auth::bearer(token).map_err(Error::config)?),
             None => None,
         };
         let (retries, timeout) = (self.retries, self.timeout);
@@ -358,10 +391,6 @@ impl ClientBuilder {
                 StackError::Transport(source) => Error::config(source),
                 other => Error::invalid_input(other.to_string()),
             })?;
-        let transport = match credentials {
-            Some(credentials) => Arc::new(AssertionAuth::new(transport, credentials)),
-            None => transport,
-        };
         Ok(Client { base, transport })
     }
 }

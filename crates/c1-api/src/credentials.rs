@@ -10,6 +10,10 @@ use connkit_transport::{BaseUrl, ConfigError, TransportError};
 use ed25519_dalek::SigningKey;
 use serde::Deserialize;
 
+/// The token endpoint's path below a tenant's root: where client credentials buy
+/// tokens, and how a cached token (`connkit auth status`) is told to be ConductorOne's.
+pub const TOKEN_PATH: &str = "/auth/v1/token";
+
 /// The one secret format version there is (`…:…:v1:<key>`).
 const SECRET_VERSION: &str = "v1";
 
@@ -60,7 +64,7 @@ impl C1Credentials {
         key: SigningKey,
         tenant: &BaseUrl,
     ) -> Result<Self, TransportError> {
-        let token_uri: http::Uri = format!("{}/auth/v1/token", tenant.root())
+        let token_uri: http::Uri = format!("{}{TOKEN_PATH}", tenant.root())
             .parse()
             .map_err(|e| config_error(format!("{tenant}: no token URL can be made of it ({e})")))?;
         let audience = token_uri.host().map(str::to_owned).ok_or_else(|| {

@@ -19,7 +19,9 @@
 //!   500 ms with jitter — as ConductorOne's own CLI does.
 //! - Auth: a static token, or client credentials
 //!   ([`ClientBuilder::client_credentials`]): tokens bought with an EdDSA-signed
-//!   assertion from the tenant's `/auth/v1/token` and sent to the tenant only.
+//!   assertion from the tenant's `/auth/v1/token` and sent to the tenant only, by the
+//!   transport's auth layer as for ISC (refresh, single flight, one replay on a 401,
+//!   and a token cache shared across processes with [`ClientBuilder::token_cache`]).
 //!   Configuration from `CONDUCTORONE_*` and `c1` profiles: [`SETTINGS`] for
 //!   `connkit_transport::ConfigSources`, then [`ClientBuilder::config`].
 //! - Errors: the same contract as `connkit-connectors` ([`Error`], [`ErrorKind`]); a
@@ -82,6 +84,7 @@ mod paginate;
 pub use client::{default_retry_policy, Client, ClientBuilder};
 pub use config::{ENV_ACCESS_TOKEN, ENV_CLIENT_ID, ENV_CLIENT_SECRET, ENV_SERVER_URL, SETTINGS};
 pub use connkit_client::{DecodeFailure, ErrorKind, ErrorMetadata, PaginationError};
+pub use credentials::TOKEN_PATH;
 pub use error::{CreateLookup, Error, Reconciliation, Result, ServiceError, TRACE_ID_HEADER};
 pub use fluent::Call;
 pub use operation::{Operation, Route, API_PREFIX};

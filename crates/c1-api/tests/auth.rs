@@ -2,12 +2,13 @@
 //! assertion that the sandbox verifies (cached, and honoured until it expires), a wrong
 //! key is refused with 401 and says why, a static token works; configuration from the
 //! `CONDUCTORONE_*` variables; the token is bought from, and only ever sent to, the
-//! tenant the client talks to.
+//! tenant the client talks to; the transport's auth layer does it all, so a token cache
+//! shared by clients (and processes) buys one token, and a 401 refreshes it once.
 
 use connkit_c1::{Client, Error};
 use connkit_models::c1::{RpcCode, RpcStatus};
 use connkit_sandbox::{AuthMode, Sandbox, ServerHandle};
-use connkit_transport::Transport as _;
+use connkit_transport::{HttpBackend, TokenCache, Transport as _};
 
 async fn served(mode: AuthMode) -> (Sandbox, ServerHandle, String) {
     let sandbox = Sandbox::builder()
@@ -185,4 +186,132 @@ async fn the_token_never_reaches_another_host() {
     }
     assert_eq!(other.stats().total, 1);
     assert_eq!(tenant.stats().by_operation.get("c1.Token"), Some(&1));
+}
+
+/// A token cache directory of this test's own (removed when dropped).
+struct CacheDir(std::path::PathBuf);
+
+impl CacheDir {
+    fn new(name: &str) -> Self {
+        let dir = std::env::temp_dir().join(format!(
+            "connkit-c1-auth-{name}-{}-{:x}",
+            std::process::id(),
+            fastrand::u64(..)
+        ));
+        CacheDir(dir)
+    }
+
+    fn cache(&self) -> TokenCache {
+        TokenCache::in_dir(&self.0)
+    }
+}
+
+impl Drop for CacheDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn cached_client(id: &str, secret: &str, dir: &CacheDir) -> Client {
+    Client::builder()
+        .client_credentials(id, secret)
+        .token_cache(dir.cache())
+        .build()
+        .unwrap()
+}
+
+/// Two clients (as two runs of a program would) that share a token cache directory
+/// make one token request between them; the cache lists the token by its URL and
+/// client id, and holds neither the secret nor anything of the assertion.
+#[tokio::test]
+async fn clients_sharing_a_token_cache_buy_one_token() {
+    let (sandbox, _server, host) = served(AuthMode::AnyIssuedToken).await;
+    let (id, secret) = sandbox.c1().mint_credentials(&host).unwrap();
+    let app = sandbox.c1().demo_app_ids()[0].clone();
+    let dir = CacheDir::new("shared");
+    for _ in 0..2 {
+        let client = cached_client(&id, &secret, &dir);
+        client.list_connectors(&app).send().await.unwrap();
+    }
+    let stats = sandbox.stats();
+    assert_eq!(stats.by_operation.get("c1.Token"), Some(&1), "{stats:?}");
+    assert_eq!(stats.by_operation.get("c1.List"), Some(&2), "{stats:?}");
+
+    let entries = dir.cache().entries().unwrap();
+    assert_eq!(entries.len(), 1, "{entries:?}");
+    assert_eq!(entries[0].client_id, id);
+    assert_eq!(entries[0].token_url, format!("http://{host}/auth/v1/token"));
+    assert!(entries[0].expires_at.is_some());
+    let text = std::fs::read_to_string(&entries[0].path).unwrap();
+    let key = secret.rsplit(':').next().unwrap();
+    assert!(!text.contains(key), "the secret is in the cache: {text}");
+
+    // Another secret for the same client id finds no token there: it asks (and is
+    // refused, as the key is not the client's).
+    let (_, other_secret) = sandbox.c1().mint_credentials(&host).unwrap();
+    let other = Client::builder()
+        .client_credentials(&id, &other_secret)
+        .token_cache(dir.cache())
+        .retries(1)
+        .build()
+        .unwrap();
+    let err = other.list_connectors(&app).send().await.unwrap_err();
+    assert!(chain(&err).contains("does not verify"), "{}", chain(&err));
+    assert_eq!(sandbox.stats().by_operation.get("c1.Token"), Some(&2));
+}
+
+/// A cached token the tenant no longer honours is answered 401: the auth layer buys a
+/// new one once, replays the request once, and caches the new token in its place.
+#[tokio::test]
+async fn a_401_on_a_cached_token_refreshes_once_and_replays() {
+    let (sandbox, _server, host) = served(AuthMode::AnyIssuedToken).await;
+    let (id, secret) = sandbox.c1().mint_credentials(&host).unwrap();
+    let app = sandbox.c1().demo_app_ids()[0].clone();
+    let dir = CacheDir::new("refresh");
+    cached_client(&id, &secret, &dir)
+        .list_connectors(&app)
+        .send()
+        .await
+        .unwrap();
+    let path = dir.cache().entries().unwrap().remove(0).path;
+    let mut entry: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+    entry["access_token"] = "revoked-by-the-tenant".into();
+    std::fs::write(&path, entry.to_string()).unwrap();
+    sandbox.reset_stats();
+
+    let page = cached_client(&id, &secret, &dir)
+        .list_connectors(&app)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.connectors().count(), 2);
+    let stats = sandbox.stats();
+    assert_eq!(stats.by_operation.get("c1.Token"), Some(&1), "{stats:?}");
+    assert_eq!(
+        stats.by_operation.get("c1.List"),
+        Some(&2),
+        "one 401, one replay: {stats:?}"
+    );
+    let cached: serde_json::Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+    assert_ne!(cached["access_token"], "revoked-by-the-tenant");
+}
+
+/// A transport used as is still gets the auth layer when the client has credentials,
+/// as ISC's client does.
+#[tokio::test]
+async fn a_transport_as_is_gets_the_auth_layer() {
+    let (sandbox, server, host) = served(AuthMode::AnyIssuedToken).await;
+    let (id, secret) = sandbox.c1().mint_credentials(&host).unwrap();
+    let app = sandbox.c1().demo_app_ids()[0].clone();
+    let client = Client::builder()
+        .base_url(server.base_url())
+        .client_credentials(&id, &secret)
+        .transport_as_is(std::sync::Arc::new(HttpBackend::new().unwrap()))
+        .build()
+        .unwrap();
+    for _ in 0..2 {
+        client.list_connectors(&app).send().await.unwrap();
+    }
+    assert_eq!(sandbox.stats().by_operation.get("c1.Token"), Some(&1));
 }

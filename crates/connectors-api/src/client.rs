@@ -9,7 +9,8 @@ use connkit_models::filter;
 use connkit_models::isc::v2024::V3ConnectorDto;
 use connkit_models::preflight::{BodyKind, Finding, Validator};
 use connkit_transport::{
-    Auth, BaseUrl, Deadline, Idempotency, ResolvedConfig, Secret, Transport, TransportError,
+    Auth, BaseUrl, ClientCredentials, Deadline, Idempotency, ResolvedConfig, Secret, TokenCache,
+    Transport, TransportError,
 };
 
 use crate::error::{Error, PreflightRejected, Reconciliation, Result};
@@ -299,6 +300,7 @@ pub struct ClientBuilder {
     base: Option<BaseUrl>,
     allow_http: bool,
     credentials: Option<Credentials>,
+    token_cache: Option<TokenCache>,
     transport: TransportChoice,
     builtins: bool,
     validators: Vec<Arc<dyn Validator>>,
@@ -311,6 +313,7 @@ impl Default for ClientBuilder {
             base: None,
             allow_http: false,
             credentials: None,
+            token_cache: None,
             transport: TransportChoice::default(),
             builtins: true,
             validators: Vec::new(),
@@ -324,6 +327,7 @@ impl fmt::Debug for ClientBuilder {
             .field("base_url", &self.base_url)
             .field("base", &self.base)
             .field("credentials", &self.credentials)
+            .field("token_cache", &self.token_cache)
             .field("builtins", &self.builtins)
             .field("validators", &self.validators.len())
             .finish_non_exhaustive()
@@ -385,6 +389,16 @@ impl ClientBuilder {
         self
     }
 
+    /// Shares the tokens that [`client_credentials`](ClientBuilder::client_credentials)
+    /// buy with other processes through `cache` (e.g. [`TokenCache::user`]); see
+    /// [`ClientCredentials::token_cache`]. Off unless set. The same option as
+    /// `connkit_c1::ClientBuilder::token_cache`; an [`auth`](ClientBuilder::auth) given
+    /// whole keeps its own settings.
+    pub fn token_cache(mut self, cache: TokenCache) -> Self {
+        self.token_cache = Some(cache);
+        self
+    }
+
     connkit_client::transport_choice_setters!();
 
     /// Adds a validator, run after the built-ins and any added before it.
@@ -426,7 +440,11 @@ impl ClientBuilder {
             Some(Credentials::Given(auth)) => Some(auth),
             Some(Credentials::Bearer(token)) => Some(Auth::bearer(token).map_err(config)?),
             Some(Credentials::OAuth(id, secret)) => {
-                Some(Auth::client_credentials(&base, id, secret).map_err(config)?)
+                let mut settings = ClientCredentials::new(&base, id, secret).map_err(config)?;
+                if let Some(cache) = self.token_cache {
+                    settings = settings.token_cache(cache);
+                }
+                Some(Auth::ClientCredentials(settings))
             }
         };
         let transport = self

@@ -211,3 +211,40 @@ async fn a_token_is_never_sent_to_another_host() {
     let stats = other.stats();
     assert_eq!(stats.total, 1, "{stats:?}");
 }
+
+/// Two clients sharing a token cache directory (as two runs of a program would) make
+/// one token request between them: the builder's `token_cache`, as C1's has.
+#[tokio::test]
+async fn clients_sharing_a_token_cache_buy_one_token() {
+    let sandbox = Sandbox::builder()
+        .seed(1)
+        .require_auth(AuthMode::AnyIssuedToken)
+        .build()
+        .expect("sandbox");
+    let server = sandbox
+        .serve("127.0.0.1:0".parse().expect("address"))
+        .await
+        .expect("serve");
+    let dir = std::env::temp_dir().join(format!(
+        "connkit-isc-shared-token-cache-{}",
+        std::process::id()
+    ));
+    let _ = std::fs::remove_dir_all(&dir);
+    for _ in 0..2 {
+        let client = connkit_connectors::Client::builder()
+            .base_url(server.base_url())
+            .client_credentials("id", "secret")
+            .token_cache(connkit_transport::TokenCache::in_dir(&dir))
+            .build()
+            .expect("client");
+        client.list_connectors().send().await.expect("list");
+    }
+    let cached = connkit_transport::TokenCache::in_dir(&dir)
+        .entries()
+        .expect("entries");
+    let _ = std::fs::remove_dir_all(&dir);
+    let stats = sandbox.stats();
+    assert_eq!(stats.by_operation.get("oauthToken"), Some(&1), "{stats:?}");
+    assert_eq!(cached.len(), 1, "{cached:?}");
+    assert_eq!(cached[0].client_id, "id");
+}

@@ -1,6 +1,8 @@
 //! `AuthLayer`: puts a bearer token on every request (static, or OAuth2 client
 //! credentials with caching in memory and optionally on disk, single-flight refresh and
-//! one replay on 401).
+//! one replay on 401). How the client proves itself to the token endpoint is pluggable
+//! ([`ClientAuthMethod`]): the client secret in the form (ISC), or anything an API crate
+//! computes per request, such as a freshly signed JWT assertion (ConductorOne).
 
 use std::fmt;
 use std::sync::Arc;
@@ -23,7 +25,8 @@ use crate::{
 pub enum Auth {
     /// A fixed bearer token (e.g. `--token`). Never refreshed; a 401 is returned as is.
     Bearer(Secret),
-    /// OAuth2 client credentials against `{root}/oauth/token`.
+    /// OAuth2 client credentials against a token endpoint (ISC's `{root}/oauth/token`
+    /// by default; see [`ClientCredentials`]).
     ClientCredentials(ClientCredentials),
 }
 
@@ -47,24 +50,73 @@ impl Auth {
     }
 }
 
-/// OAuth2 client-credentials settings: `POST {root}/oauth/token` with the form
-/// `grant_type=client_credentials&client_id=…&client_secret=…`, answered by
-/// `{access_token, token_type, expires_in}`.
+/// How a client proves who it is to the token endpoint (OAuth2's "client
+/// authentication method"): the form fields sent after
+/// `grant_type=client_credentials&client_id=…`.
+///
+/// [`ClientCredentials::new`] sends the client secret itself (`client_secret=…`, as ISC
+/// wants); an API whose token endpoint wants something else, such as a JWT assertion
+/// signed with a key the secret carries (RFC 7523 `private_key_jwt`), implements this and
+/// passes it to [`ClientCredentials::with_method`]. Everything else (caching in memory and
+/// on disk, single flight, refresh, the 401 replay, the same-origin rule) stays the
+/// [`AuthLayer`]'s, so every API gets it alike.
+pub trait ClientAuthMethod: fmt::Debug + Send + Sync {
+    /// The fields for one token request, in order. Called for every request, so a method
+    /// may sign something fresh each time. Every value is treated as secret: scrubbed from
+    /// the errors that quote the token endpoint's answer.
+    fn form_fields(&self, client_secret: &Secret) -> Vec<(&'static str, Secret)>;
+}
+
+/// `client_secret=…` in the form (OAuth2 `client_secret_post`).
+#[derive(Debug)]
+struct SecretInForm;
+
+impl ClientAuthMethod for SecretInForm {
+    fn form_fields(&self, client_secret: &Secret) -> Vec<(&'static str, Secret)> {
+        vec![("client_secret", client_secret.clone())]
+    }
+}
+
+/// OAuth2 client-credentials settings: `POST` to the token endpoint with the form
+/// `grant_type=client_credentials&client_id=…` and the fields of the
+/// [`ClientAuthMethod`] (by default `client_secret=…`), answered by `{access_token,
+/// token_type, expires_in}`.
 #[derive(Debug, Clone)]
 pub struct ClientCredentials {
     token_uri: http::Uri,
     client_id: String,
     client_secret: Secret,
+    method: Arc<dyn ClientAuthMethod>,
     refresh_margin: Duration,
     token_cache: Option<TokenCache>,
 }
 
 impl ClientCredentials {
-    /// Settings for the tenant at `base`. Refuses an empty client id or secret.
+    /// Settings for the tenant at `base`: its `/oauth/token`, with the client secret in
+    /// the form. Refuses an empty client id or secret.
     pub fn new(
         base: &BaseUrl,
         client_id: impl Into<String>,
         client_secret: impl Into<Secret>,
+    ) -> Result<Self, TransportError> {
+        Self::with_method(
+            base.token_uri().clone(),
+            client_id,
+            client_secret,
+            Arc::new(SecretInForm),
+        )
+    }
+
+    /// Settings for the token endpoint `token_uri`, where the client proves itself by
+    /// `method` (see [`ClientAuthMethod`]). `client_secret` is what `method` is given for
+    /// each request, and what the [`TokenCache`] files the token under (as a salted
+    /// digest, with the token URL and client id). Refuses an empty client id or secret,
+    /// and a token URL without a scheme and host (tokens are sent only to its origin).
+    pub fn with_method(
+        token_uri: http::Uri,
+        client_id: impl Into<String>,
+        client_secret: impl Into<Secret>,
+        method: Arc<dyn ClientAuthMethod>,
     ) -> Result<Self, TransportError> {
         let client_id = client_id.into();
         let client_secret = client_secret.into();
@@ -74,10 +126,16 @@ impl ClientCredentials {
         if client_secret.expose().is_empty() {
             return Err(TransportError::config("the OAuth2 client secret is empty"));
         }
+        if !same_origin(&token_uri, &token_uri) {
+            return Err(TransportError::config(format!(
+                "the token URL {token_uri} is not an http(s) URL with a host"
+            )));
+        }
         Ok(ClientCredentials {
-            token_uri: base.token_uri().clone(),
+            token_uri,
             client_id,
             client_secret,
+            method,
             refresh_margin: Duration::from_secs(60),
             token_cache: None,
         })
@@ -121,7 +179,7 @@ impl ClientCredentials {
 
 /// Puts `Authorization: Bearer …` on every request (replacing any the caller set).
 ///
-/// With [`Auth::ClientCredentials`]:
+/// With [`Auth::ClientCredentials`] (whatever its [`ClientAuthMethod`]):
 /// - the token is fetched through the *inner* transport on first use and cached until
 ///   shortly before `expires_in` runs out (see [`ClientCredentials::refresh_margin`]);
 /// - with a [`TokenCache`] ([`ClientCredentials::token_cache`]) a token an earlier
@@ -211,8 +269,8 @@ impl<T> fmt::Debug for AuthLayer<T> {
             State::Static(_) => f.write_str("AuthLayer(Bearer([redacted]))"),
             State::OAuth { settings, .. } => write!(
                 f,
-                "AuthLayer(ClientCredentials {{ token_uri: {}, client_id: {:?}, client_secret: [redacted] }})",
-                settings.token_uri, settings.client_id
+                "AuthLayer(ClientCredentials {{ token_uri: {}, client_id: {:?}, client_secret: [redacted], method: {:?} }})",
+                settings.token_uri, settings.client_id, settings.method
             ),
         }
     }
@@ -304,18 +362,25 @@ impl<T: Transport> AuthLayer<T> {
         settings: &ClientCredentials,
         deadline: Option<Instant>,
     ) -> Result<(HeaderValue, Option<Instant>), AuthProblem> {
-        let form = form_urlencoded::Serializer::new(String::new())
-            .append_pair("grant_type", "client_credentials")
-            .append_pair("client_id", &settings.client_id)
-            .append_pair("client_secret", settings.client_secret.expose())
-            .finish();
+        let fields = settings.method.form_fields(&settings.client_secret);
+        let form = {
+            let mut form = form_urlencoded::Serializer::new(String::new());
+            form.append_pair("grant_type", "client_credentials")
+                .append_pair("client_id", &settings.client_id);
+            for (name, value) in &fields {
+                form.append_pair(name, value.expose());
+            }
+            form.finish()
+        };
+        let mut secrets: Vec<&Secret> = fields.iter().map(|(_, value)| value).collect();
+        secrets.push(&settings.client_secret);
         let grant = request_token(
             &self.inner,
             &settings.token_uri,
             form,
             deadline,
             settings.refresh_margin,
-            &[&settings.client_secret],
+            &secrets,
         )
         .await?;
         let (token, requested_at, usable_for) =
@@ -343,13 +408,12 @@ impl<T: Transport> AuthLayer<T> {
 
 /// What a token endpoint granted.
 #[derive(Debug)]
-#[non_exhaustive]
-pub struct TokenGrant {
+struct TokenGrant {
     /// `Bearer <token>`, marked sensitive.
-    pub header: HeaderValue,
+    header: HeaderValue,
     /// When to fetch a new one: the refresh margin (at most a quarter of the lifetime)
     /// before it expires; `None` means "until a 401".
-    pub refresh_at: Option<Instant>,
+    refresh_at: Option<Instant>,
     token: Token,
     requested_at: Instant,
     usable_for: Option<Duration>,
@@ -358,8 +422,7 @@ pub struct TokenGrant {
 /// Posts the form-encoded OAuth2 token request `form` to `uri` through `inner` (marked
 /// idempotent: asking twice is harmless) and reads `{access_token, token_type,
 /// expires_in}` leniently. The `secrets` the form carries are scrubbed from errors.
-/// Shared by every grant that answers in that shape (client secret, signed assertion).
-pub async fn request_token<T: Transport + ?Sized>(
+async fn request_token<T: Transport + ?Sized>(
     inner: &T,
     uri: &http::Uri,
     form: String,

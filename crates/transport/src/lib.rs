@@ -70,9 +70,10 @@
 //!   `./config.json`; without it no profile is read.
 //! - **Token cache**: [`TokenCache`] keeps client-credentials tokens in `tokens/` of
 //!   [`UserDir::Cache`] (`$CONNKIT_CACHE_DIR`, else `$XDG_CACHE_HOME/connkit`, else
-//!   `~/.cache/connkit`), one 0600 file per (token URL, client id), never the secret.
-//!   [`ClientCredentials::token_cache`] turns it on for an [`AuthLayer`]; without it
-//!   tokens are cached in memory only.
+//!   `~/.cache/connkit`), one 0600 file per (token URL, client id), never the secret,
+//!   whatever [`ClientAuthMethod`] buys the token (ISC's client secret, ConductorOne's
+//!   signed assertion). [`ClientCredentials::token_cache`] turns it on for an
+//!   [`AuthLayer`]; without it tokens are cached in memory only.
 //!
 //! ```no_run
 //! # fn demo() -> Result<(), connkit_transport::TransportError> {
@@ -180,7 +181,7 @@ mod trace;
 mod user_dirs;
 mod user_file;
 
-pub use auth::{request_token, same_origin, Auth, AuthLayer, ClientCredentials, TokenGrant};
+pub use auth::{same_origin, Auth, AuthLayer, ClientAuthMethod, ClientCredentials};
 pub use backend::{HttpBackend, HttpBackendBuilder, TlsBackend};
 pub use base_url::{BaseUrl, IN_PROCESS_BASE_URL};
 pub use config::{ConfigSources, ExplicitConfig, Origin, Resolved, ResolvedConfig};

@@ -1,10 +1,12 @@
-//! `connkit auth status|logout`: the client-credentials tokens cached across runs.
+//! `connkit auth status|logout`: the client-credentials tokens cached across runs, of
+//! both APIs (ISC's bought with a client secret, ConductorOne's with a signed
+//! assertion: one cache, one transport auth layer).
 
 use std::io::Write;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use clap::Subcommand;
-use connkit_transport::{CachedTokenInfo, TokenCache, UserDir};
+use connkit_transport::{CachedTokenInfo, TokenCache, UserDir, PLATFORM_C1, PLATFORM_ISC};
 use serde::Serialize;
 
 use crate::args::OutputFormat;
@@ -15,7 +17,8 @@ use crate::tenant::no_user_dir;
 /// `connkit auth …`
 #[derive(Debug, Subcommand)]
 pub enum AuthCommand {
-    /// List the cached tokens: token endpoint, client id and expiry (never the token).
+    /// List the cached tokens: platform, token endpoint, client id and expiry (never
+    /// the token).
     Status,
     /// Remove every cached token; the next run asks the token endpoint again.
     Logout,
@@ -24,6 +27,8 @@ pub enum AuthCommand {
 /// One cached token as `auth status` shows it.
 #[derive(Serialize)]
 struct TokenRow {
+    /// `isc` or `c1`, told by the token endpoint's path; `-` for neither.
+    platform: &'static str,
     token_url: String,
     client_id: String,
     /// Seconds since the Unix epoch; absent when the endpoint gave no lifetime.
@@ -40,6 +45,7 @@ impl TokenRow {
             Some(t) => format!("expired at {}", http_date(t)),
         };
         TokenRow {
+            platform: platform(&entry.token_url),
             token_url: entry.token_url,
             client_id: entry.client_id,
             expires_at: entry
@@ -48,6 +54,19 @@ impl TokenRow {
                 .map(|d| d.as_secs()),
             status,
         }
+    }
+}
+
+/// The platform whose token endpoint `token_url` is: ConductorOne's
+/// [`TOKEN_PATH`](connkit_c1::TOKEN_PATH), ISC's `/oauth/token` (below any path prefix of
+/// the base URL).
+fn platform(token_url: &str) -> &'static str {
+    if token_url.ends_with(connkit_c1::TOKEN_PATH) {
+        PLATFORM_C1
+    } else if token_url.ends_with("/oauth/token") {
+        PLATFORM_ISC
+    } else {
+        "-"
     }
 }
 
@@ -63,9 +82,10 @@ fn http_date(t: SystemTime) -> String {
 }
 
 impl Row for TokenRow {
-    const HEADERS: &'static [&'static str] = &["TOKEN URL", "CLIENT ID", "STATUS"];
+    const HEADERS: &'static [&'static str] = &["PLATFORM", "TOKEN URL", "CLIENT ID", "STATUS"];
     fn cells(&self) -> Vec<String> {
         vec![
+            self.platform.to_owned(),
             self.token_url.clone(),
             self.client_id.clone(),
             self.status.clone(),

@@ -7,12 +7,13 @@
 //! `--profile`, which must be for platform `c1`, or a default profile that is; the
 //! tenant URL defaults to the client id's host). `--token`, else
 //! `CONDUCTORONE_ACCESS_TOKEN`, is a static token. `--ca-cert`, `--rate-limit`,
-//! `--timeout` and `--retries` apply as they do to ISC.
+//! `--timeout`, `--retries` and the token cache (`--no-token-cache`, `connkit auth
+//! status|logout`) apply as they do to ISC.
 
 use std::sync::Arc;
 
 use connkit_c1::{Client, ClientBuilder, Error, ENV_ACCESS_TOKEN, SETTINGS};
-use connkit_transport::{Setting, PLATFORM_C1};
+use connkit_transport::{Setting, TokenCache, PLATFORM_C1};
 
 use crate::args::GlobalArgs;
 use crate::connect::{embedded_sandbox, stack_options};
@@ -71,6 +72,9 @@ fn tenant_client(global: &GlobalArgs) -> Result<(ClientBuilder, ProfileLimits), 
         .allow_http(global.allow_http);
     if let Some(token) = token {
         builder = builder.token(token);
+    }
+    if let Some(cache) = TokenCache::user().filter(|_| !global.no_token_cache) {
+        builder = builder.token_cache(cache);
     }
     if let Some(backend) = tenant::ca_backend(global, &resolved)? {
         builder = builder.backend_with_stack(backend);

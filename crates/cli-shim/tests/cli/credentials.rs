@@ -525,3 +525,74 @@ fn a_hung_secret_command_ends_with_the_timeout() {
     });
     assert!(gone, "the secret command's child outlived connkit");
 }
+
+/// ConductorOne client credentials go through the same auth layer and token cache as
+/// ISC's: two runs buy one token; `auth status` lists it as `c1` with its token URL,
+/// client id and expiry (never the token, never the secret); `auth logout` removes it,
+/// and the next run buys a new one. `--no-token-cache` leaves the cache alone.
+#[test]
+fn c1_tokens_are_cached_listed_and_logged_out_like_isc_ones() {
+    let env = Env::new();
+    let served = Served::start(&env, &["--seed", "1", "--require-auth"]);
+    let (id, secret) = served.c1_credentials.clone();
+    let c1_token_requests = || {
+        served.stats()["by_operation"]["c1.Token"]
+            .as_u64()
+            .unwrap_or(0)
+    };
+    let list = |extra: &[&str]| {
+        let mut args = vec!["-o", "json"];
+        args.extend_from_slice(extra);
+        args.extend(["c1", "connectors", "list", "--app", crate::c1_sandbox::OKTA]);
+        Run::from(
+            env.cmd(args)
+                .env("CONDUCTORONE_SERVER_URL", &served.base_url)
+                .env("CONDUCTORONE_CLIENT_ID", &id)
+                .env("CONDUCTORONE_CLIENT_SECRET", &secret)
+                .output()
+                .expect("run connkit"),
+        )
+        .ok()
+    };
+    let first = list(&[]);
+    let second = list(&[]);
+    assert_eq!(c1_token_requests(), 1, "two runs, one token request");
+    let files = cache_files(&env);
+    assert_eq!(files.len(), 1, "{files:?}");
+    let cached: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&files[0]).expect("read cache")).expect("JSON");
+    let token = cached["access_token"].as_str().expect("a token").to_owned();
+    let key = secret.rsplit(':').next().expect("a key");
+    assert_nowhere(&env, key, &[&first, &second]);
+
+    let status = env.run(["auth", "status", "-o", "json"]).ok();
+    let rows = status.json();
+    let row = &rows.as_array().expect("a list")[0];
+    assert_eq!(row["platform"], "c1", "{row}");
+    assert_eq!(row["client_id"], id.as_str(), "{row}");
+    assert_eq!(
+        row["token_url"],
+        format!("{}/auth/v1/token", served.base_url),
+        "{row}"
+    );
+    assert!(row["expires_at"].as_u64().is_some(), "{row}");
+    let table = env.run(["auth", "status", "-o", "table"]).ok();
+    assert!(table.stdout.contains("c1") && table.stdout.contains("valid until"));
+    for run in [&status, &table] {
+        assert!(!run.stdout.contains(&token) && !run.stderr.contains(&token));
+    }
+
+    list(&["--no-token-cache"]);
+    assert_eq!(c1_token_requests(), 2);
+    assert_eq!(cache_files(&env), files);
+
+    let logout = env.run(["auth", "logout"]).ok();
+    assert!(
+        logout.stderr.contains("removed 1 cached token"),
+        "{}",
+        logout.stderr
+    );
+    assert!(cache_files(&env).is_empty());
+    list(&[]);
+    assert_eq!(c1_token_requests(), 3);
+}

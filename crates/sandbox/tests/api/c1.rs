@@ -394,15 +394,125 @@ impl Assertion<'_> {
     }
 
     pub(crate) fn sign_claims(&self, claims: Value) -> String {
-        let part = |v: Value| URL_SAFE_NO_PAD.encode(v.to_string());
         let nonce = format!("{:032x}", fastrand::u128(..));
-        let input = format!(
-            "{}.{}",
-            part(json!({"alg": "EdDSA", "typ": "JWT", "nonce": nonce})),
-            part(claims)
-        );
+        self.sign_with_header(
+            json!({"alg": "EdDSA", "typ": "JWT", "nonce": nonce}),
+            claims,
+        )
+    }
+
+    /// `claims` under `header`, signed with the key.
+    pub(crate) fn sign_with_header(&self, header: Value, claims: Value) -> String {
+        let part = |v: Value| URL_SAFE_NO_PAD.encode(v.to_string());
+        let input = format!("{}.{}", part(header), part(claims));
         let signature = self.key.sign(input.as_bytes());
         format!("{input}.{}", URL_SAFE_NO_PAD.encode(signature.to_bytes()))
+    }
+}
+
+/// Every form of assertion ConductorOne's own clients send buys a token: the header
+/// with or without `typ` (connkit and cone write none, go-jose callers may add
+/// `"JWT"`), with or without a `kid` (go-jose writes the JWK's, when it has one), with a
+/// `nonce` (cone, the Go SDK) or a `jti` claim instead; `aud` a string (baton-sdk,
+/// Terraform) or an array (cone, the Go SDK). Ed25519 is the only key a secret holds
+/// (cone refuses any other), so EdDSA is the only `alg` taken: an ES256 or `none`
+/// assertion is refused naming `alg`, and each broken claim is refused naming it.
+#[tokio::test]
+async fn every_assertion_form_of_conductorones_clients_is_accepted() {
+    let pair = Pair::authed(1).await;
+    let (client_id, key) = minted(&pair);
+    let good = Assertion {
+        client_id: &client_id,
+        key: &key,
+        aud: "127.0.0.1",
+        now: unix_now(),
+    };
+    let nonce = || format!("{:032x}", fastrand::u128(..));
+    let headers = [
+        ("no typ", json!({"alg": "EdDSA", "nonce": nonce()})),
+        (
+            "typ JWT",
+            json!({"alg": "EdDSA", "typ": "JWT", "nonce": nonce()}),
+        ),
+        (
+            "kid",
+            json!({"alg": "EdDSA", "kid": "k-1", "nonce": nonce()}),
+        ),
+        (
+            "kid and typ",
+            json!({"alg": "EdDSA", "kid": "k-1", "typ": "JWT", "nonce": nonce()}),
+        ),
+        ("no nonce, a jti", json!({"alg": "EdDSA"})),
+    ];
+    for (form, header) in headers {
+        for aud in [
+            json!("127.0.0.1"),
+            json!(["127.0.0.1"]),
+            json!(["other.example", "127.0.0.1"]),
+        ] {
+            let mut claims = good.claims();
+            claims["aud"] = aud.clone();
+            claims["jti"] = json!(nonce());
+            let mut header = header.clone();
+            if header.get("nonce").is_some() {
+                header["nonce"] = json!(nonce());
+            }
+            let signed = good.sign_with_header(header, claims);
+            let answer = send_remote(&pair, token_request(&client_id, &signed)).await;
+            assert_eq!(answer.status, 200, "{form}, aud {aud}: {}", answer.text());
+        }
+    }
+
+    let bare = |alg: &str| json!({"alg": alg, "nonce": nonce()});
+    let with = |name: &str, value: Value| {
+        let mut claims = good.claims();
+        claims[name] = value;
+        claims
+    };
+    let at = |now: u64| Assertion { now, ..good }.claims();
+    let other_key = SigningKey::from_bytes(&[9; 32]);
+    let forged = Assertion {
+        key: &other_key,
+        ..good
+    };
+    let refusals = [
+        (
+            good.sign_with_header(bare("ES256"), good.claims()),
+            "alg is \"ES256\"",
+        ),
+        (
+            good.sign_with_header(bare("none"), good.claims()),
+            "alg is \"none\"",
+        ),
+        (
+            good.sign_with_header(bare("EdDSA"), with("aud", json!(["other.example"]))),
+            "aud is [\"other.example\"], expected \"127.0.0.1\"",
+        ),
+        (
+            good.sign_with_header(bare("EdDSA"), with("aud", json!("other.example"))),
+            "aud is \"other.example\"",
+        ),
+        (
+            good.sign_with_header(bare("EdDSA"), at(good.now - 600)),
+            "exp is in the past",
+        ),
+        (
+            good.sign_with_header(bare("EdDSA"), at(good.now + 600)),
+            "nbf is in the future",
+        ),
+        (
+            good.sign_with_header(bare("EdDSA"), with("iss", json!("someone@else/x"))),
+            "iss and sub",
+        ),
+        (
+            forged.sign_with_header(bare("EdDSA"), good.claims()),
+            "signature does not verify",
+        ),
+    ];
+    for (signed, needle) in refusals {
+        let refused = send_remote(&pair, token_request(&client_id, &signed)).await;
+        let message = assert_status(&refused, 401, 16);
+        assert!(message.contains(needle), "{needle}: {message}");
     }
 }
 

@@ -411,3 +411,115 @@ async fn the_token_cache_serves_later_stacks_and_drops_a_rejected_token() {
     );
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// A client authentication method of an API crate's own: the form carries what it
+/// makes for each token request (here a counter, as a signed assertion is new each
+/// time), never the client secret; its values are scrubbed from errors like a secret.
+#[derive(Debug, Default)]
+struct NumberedAssertion(AtomicUsize);
+
+impl connkit_transport::ClientAuthMethod for NumberedAssertion {
+    fn form_fields(
+        &self,
+        client_secret: &connkit_transport::Secret,
+    ) -> Vec<(&'static str, connkit_transport::Secret)> {
+        assert_eq!(client_secret.expose(), CLIENT_SECRET);
+        let n = self.0.fetch_add(1, Ordering::SeqCst) + 1;
+        vec![
+            ("client_assertion_type", "jwt".into()),
+            ("client_assertion", format!("signed-{n}").into()),
+        ]
+    }
+}
+
+#[tokio::test]
+async fn a_pluggable_method_makes_each_token_request_and_gets_the_layers_rules() {
+    // The endpoint takes assertions 1 and 2, refuses the third quoting it; the API
+    // answers 401 to the first token (as to one revoked).
+    let server = serve(|seen, _| async move {
+        if seen.path == "/auth/token" {
+            let form = seen.body_str();
+            return match form.rsplit_once("client_assertion=signed-") {
+                Some((_, "1")) => json(200, r#"{"access_token":"t1","expires_in":600}"#),
+                Some((_, "2")) => json(200, r#"{"access_token":"t2","expires_in":600}"#),
+                _ => json(401, &format!(r#"{{"error":"bad assertion in {form}"}}"#)),
+            };
+        }
+        let token = seen.header("authorization").unwrap_or("").to_owned();
+        respond(if token == "Bearer t1" { 401 } else { 200 }, &[], token)
+    })
+    .await;
+    let token_uri: http::Uri = format!("{}/auth/token", server.base().root())
+        .parse()
+        .unwrap();
+    let credentials = ClientCredentials::with_method(
+        token_uri.clone(),
+        CLIENT_ID,
+        CLIENT_SECRET,
+        Arc::new(NumberedAssertion::default()),
+    )
+    .unwrap();
+    let transport = TransportStack::builder(HttpBackend::new().unwrap())
+        .auth(Auth::ClientCredentials(credentials))
+        .retry(RetryPolicy::no_retries())
+        .build()
+        .unwrap();
+    let api = format!("{}/api/things", server.base().root());
+    let answer = transport.send(request(Method::GET, &api)).await.unwrap();
+    assert_eq!(
+        (answer.status().as_u16(), &answer.body()[..]),
+        (200, &b"Bearer t2"[..])
+    );
+    let forms: Vec<String> = server
+        .seen_at("/auth/token")
+        .iter()
+        .map(|s| s.body_str().to_owned())
+        .collect();
+    assert_eq!(
+        forms,
+        [
+            "grant_type=client_credentials&client_id=client-7&client_assertion_type=jwt&client_assertion=signed-1",
+            "grant_type=client_credentials&client_id=client-7&client_assertion_type=jwt&client_assertion=signed-2",
+        ]
+    );
+    // Another origin gets no token, and asks for none.
+    let other = server.base().root().replace("127.0.0.1", "localhost");
+    let answer = transport
+        .send(request(Method::GET, &format!("{other}/api/things")))
+        .await
+        .unwrap();
+    assert_eq!(&answer.body()[..], b"");
+    assert_eq!(server.seen_at("/auth/token").len(), 2);
+
+    // A token endpoint that quotes the form has its fields scrubbed from the error.
+    let credentials = ClientCredentials::with_method(
+        token_uri,
+        CLIENT_ID,
+        CLIENT_SECRET,
+        Arc::new(NumberedAssertion(AtomicUsize::new(5))),
+    )
+    .unwrap();
+    let transport = TransportStack::builder(HttpBackend::new().unwrap())
+        .auth(Auth::ClientCredentials(credentials))
+        .retry(RetryPolicy::no_retries())
+        .build()
+        .unwrap();
+    let err = transport
+        .send(request(Method::GET, &api))
+        .await
+        .unwrap_err();
+    let text = chain(&err);
+    assert!(
+        text.contains("401") && text.contains("[redacted]"),
+        "{text}"
+    );
+    assert!(!text.contains("signed-6"), "{text}");
+
+    let no_host = ClientCredentials::with_method(
+        "/auth/token".parse().unwrap(),
+        CLIENT_ID,
+        CLIENT_SECRET,
+        Arc::new(NumberedAssertion::default()),
+    );
+    assert!(no_host.unwrap_err().to_string().contains("with a host"));
+}
