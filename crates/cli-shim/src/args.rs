@@ -141,6 +141,12 @@ pub struct GlobalArgs {
     )]
     pub shared_state: Option<String>,
 
+    /// Whether --shared-state holds the client's access tokens too, so that machines
+    /// share one token (`on`, the default), or each fetches its own (`off`). `on` puts
+    /// bearer tokens in that Redis: use one you trust, with a password and TLS.
+    #[arg(long, global = true, value_name = "on|off", default_value = "on", value_parser = ["on", "off"], hide_default_value = true)]
+    pub shared_state_tokens: String,
+
     /// More diagnostics on stderr (repeat for more).
     #[arg(short, long, global = true, action = clap::ArgAction::Count, conflicts_with = "quiet")]
     pub verbose: u8,

@@ -138,8 +138,12 @@ pub fn stack_options(
     retry: RetryPolicy,
 ) -> impl FnOnce(TransportStackBuilder) -> TransportStackBuilder + Send + 'static {
     let (timeout, retries) = (global.timeout, global.retries);
+    let share_tokens = global.shared_state_tokens == "on";
     move |mut stack| {
-        stack = stack.rate_limit_policy(rate_limit).shared_state(shared);
+        stack = stack
+            .rate_limit_policy(rate_limit)
+            .shared_state(shared)
+            .share_tokens(share_tokens);
         if let Some(limit) = timeout {
             stack = stack.operation_timeout(limit);
         }

@@ -169,6 +169,8 @@ mod settings;
 #[cfg(feature = "redis")]
 #[cfg_attr(docsrs, doc(cfg(feature = "redis")))]
 pub mod shared_state;
+#[cfg(feature = "redis")]
+mod shared_tokens;
 mod stack;
 #[cfg(any(test, feature = "test-util"))]
 #[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]

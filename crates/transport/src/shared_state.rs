@@ -106,14 +106,12 @@ impl SharedState {
         &self.inner.shown
     }
 
-    /// Runs `script` on `key`, bounded by [`CALL_TIMEOUT`] and `deadline`. `None` when
-    /// Redis is down or fails now: the caller falls back to its local state (said
+    /// Sends `request`, bounded by [`CALL_TIMEOUT`] and `deadline`. `None` when Redis
+    /// is down or fails now: the caller falls back to this machine's own files (said
     /// once, here).
     pub(crate) async fn run<T: redis::FromRedisValue>(
         &self,
-        script: &redis::Script,
-        key: &str,
-        args: &[String],
+        request: Request<'_>,
         deadline: Option<Instant>,
     ) -> Option<T> {
         let inner = &*self.inner;
@@ -139,11 +137,16 @@ impl SharedState {
                 }
             };
             drop(connection);
-            let mut invocation = script.key(key);
-            for arg in args {
-                invocation.arg(arg);
+            match request {
+                Request::Script { script, key, args } => {
+                    let mut invocation = script.key(key);
+                    for arg in args {
+                        invocation.arg(arg);
+                    }
+                    invocation.invoke_async::<T>(&mut conn).await
+                }
+                Request::Command(command) => command.query_async::<T>(&mut conn).await,
             }
-            invocation.invoke_async::<T>(&mut conn).await
         };
         let outcome = match tokio::time::timeout(bound, call).await {
             Ok(Ok(value)) => Ok(value),
@@ -155,8 +158,8 @@ impl SharedState {
                 if inner.said_down.swap(false, Ordering::Relaxed) {
                     tracing::warn!(
                         target: TARGET,
-                        "the shared state {} answers again: rate limits are shared through it \
-                         again",
+                        "the shared state {} answers again: rate limits (and tokens, if shared) \
+                         are shared through it again",
                         inner.shown
                     );
                 }
@@ -168,8 +171,9 @@ impl SharedState {
                 if !inner.said_down.swap(true, Ordering::Relaxed) {
                     tracing::warn!(
                         target: TARGET,
-                        "the shared state {} cannot be used ({reason}): rate limits are kept \
-                         in this machine's state file until it answers again (tried every {} s)",
+                        "the shared state {} cannot be used ({reason}): this machine's own state \
+                         files serve the rate limit (and tokens) until it answers again (tried \
+                         every {} s)",
                         inner.shown,
                         RETRY_DOWN.as_secs()
                     );
@@ -178,6 +182,18 @@ impl SharedState {
             }
         }
     }
+}
+
+/// What [`SharedState::run`] sends.
+pub(crate) enum Request<'a> {
+    /// A Lua script on one key (`EVALSHA`, loaded on a miss).
+    Script {
+        script: &'a redis::Script,
+        key: &'a str,
+        args: &'a [String],
+    },
+    /// One command.
+    Command(redis::Cmd),
 }
 
 impl fmt::Debug for SharedState {

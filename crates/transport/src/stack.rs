@@ -51,6 +51,8 @@ impl TransportStack {
             rate_limit_state: RateLimitState::CacheDir,
             #[cfg(feature = "redis")]
             shared_state: None,
+            #[cfg(feature = "redis")]
+            share_tokens: true,
             attempt_timeout: TransportStackBuilder::DEFAULT_ATTEMPT_TIMEOUT,
             operation_timeout: TransportStackBuilder::DEFAULT_OPERATION_TIMEOUT,
         }
@@ -66,6 +68,8 @@ pub struct TransportStackBuilder {
     rate_limit_state: RateLimitState,
     #[cfg(feature = "redis")]
     shared_state: Option<crate::SharedState>,
+    #[cfg(feature = "redis")]
+    share_tokens: bool,
     attempt_timeout: Duration,
     operation_timeout: Duration,
 }
@@ -150,11 +154,23 @@ impl TransportStackBuilder {
     /// state files of [`rate_limit_state_dir`](Self::rate_limit_state_dir) as the
     /// fallback while it cannot be reached; `None` (the default) shares through the
     /// files only. A limiter given with [`rate_limit`](Self::rate_limit) is used as it
-    /// is (see [`RateLimiter::shared_across`]).
+    /// is (see [`RateLimiter::shared_across`]). Client-credentials tokens are shared
+    /// there too ([`ClientCredentials::shared_tokens`](crate::ClientCredentials::shared_tokens)),
+    /// unless [`share_tokens(false)`](Self::share_tokens).
     #[cfg(feature = "redis")]
     #[cfg_attr(docsrs, doc(cfg(feature = "redis")))]
     pub fn shared_state(mut self, state: Option<crate::SharedState>) -> Self {
         self.shared_state = state;
+        self
+    }
+
+    /// Whether the [`shared_state`](Self::shared_state) holds tokens too (default
+    /// `true`): `false` keeps bearer tokens out of Redis, and each machine fetches its
+    /// own.
+    #[cfg(feature = "redis")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "redis")))]
+    pub fn share_tokens(mut self, share: bool) -> Self {
+        self.share_tokens = share;
         self
     }
 
@@ -172,7 +188,13 @@ impl TransportStackBuilder {
 
     /// Stacks the layers. Fails only if the auth settings cannot be used (a static token
     /// that cannot be a header value).
-    pub fn build(self) -> Result<Arc<dyn Transport>, TransportError> {
+    pub fn build(#[allow(unused_mut)] mut self) -> Result<Arc<dyn Transport>, TransportError> {
+        #[cfg(feature = "redis")]
+        if let (Some(state), true, Some(Auth::ClientCredentials(credentials))) =
+            (&self.shared_state, self.share_tokens, &mut self.auth)
+        {
+            *credentials = credentials.clone().shared_tokens(state.clone());
+        }
         let in_process = self.backend.is_in_process();
         let mut stack: Arc<dyn Transport> = Arc::new(Traced::new(Timeout::per_attempt(
             self.backend,

@@ -36,11 +36,11 @@ fn list_all<'a>(served: &'a Served, redis: &'a str) -> Vec<&'a str> {
     ]
 }
 
-/// Starts one machine's listing.
-fn machine(served: &Served, redis: &str) -> (Env, Child) {
+/// Starts one machine's listing, with `extra` global options.
+fn machine(served: &Served, redis: &str, extra: &[&str]) -> (Env, Child) {
     let env = Env::new();
     let child = env
-        .cmd(list_all(served, redis))
+        .cmd(extra.iter().copied().chain(list_all(served, redis)))
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -95,12 +95,14 @@ fn machines_with_one_client_id_keep_to_its_one_limit_through_redis() {
     );
     let url = redis.url();
     // Each machine alone would send 20 per second: three would draw 429s by the dozen.
-    let machines: Vec<_> = (0..3).map(|_| machine(&served, &url)).collect();
+    let machines: Vec<_> = (0..3).map(|_| machine(&served, &url, &[])).collect();
     for machine in machines {
         delivered_every_item_once(machine, SEED);
     }
     let stats = served.stats();
     assert!(refused(&served) <= 2, "{stats}");
+    // One token for the fleet, each machine's own token cache notwithstanding.
+    assert_eq!(stats["by_operation"]["oauthToken"], 1, "{stats}");
     assert_eq!(
         stats["by_operation"]["getConnectorList"],
         3 * SEED as u64 + refused(&served)
@@ -123,7 +125,7 @@ fn a_redis_lost_mid_run_costs_no_item_and_is_used_again_when_back() {
         &["--seed", "60", "--require-auth", "--rate-limit", "20/1s"],
     );
     let url = redis.url();
-    let machines: Vec<_> = (0..3).map(|_| machine(&served, &url)).collect();
+    let machines: Vec<_> = (0..3).map(|_| machine(&served, &url, &[])).collect();
     std::thread::sleep(Duration::from_millis(800));
     redis.kill();
     std::thread::sleep(Duration::from_millis(1500));
@@ -144,6 +146,24 @@ fn a_redis_lost_mid_run_costs_no_item_and_is_used_again_when_back() {
             .contains(":1"),
         "the machines went back to Redis"
     );
+}
+
+#[test]
+fn tokens_stay_out_of_redis_when_told() {
+    let redis = RedisServer::start();
+    let server_env = Env::new();
+    let served = Served::start(&server_env, &["--seed", "3", "--require-auth"]);
+    let url = redis.url();
+    let off = ["--shared-state-tokens", "off"];
+    let machines: Vec<_> = (0..2).map(|_| machine(&served, &url, &off)).collect();
+    for machine in machines {
+        delivered_every_item_once(machine, 3);
+    }
+    let stats = served.stats();
+    assert_eq!(stats["by_operation"]["oauthToken"], 2, "{stats}");
+    assert!(redis
+        .command(&["KEYS", "connkit:token:*"])
+        .starts_with("*0"));
 }
 
 #[test]

@@ -11,7 +11,7 @@ use super::ledger::{
     MAX_SLOTS, POLL,
 };
 use super::policy::Limit;
-use crate::shared_state::{SharedState, TARGET};
+use crate::shared_state::{Request, SharedState, TARGET};
 
 /// The ledger's script, loaded once per Redis (`EVALSHA`, `SCRIPT LOAD` on a miss).
 static SCRIPT: LazyLock<redis::Script> =
@@ -128,7 +128,12 @@ impl RemoteLedger {
     }
 
     async fn call(&self, args: &[String], deadline: Option<Instant>) -> Option<Vec<i64>> {
-        let reply = self.state.run(&SCRIPT, &self.key, args, deadline).await;
+        let request = Request::Script {
+            script: &SCRIPT,
+            key: &self.key,
+            args,
+        };
+        let reply = self.state.run(request, deadline).await;
         if reply.is_none() {
             *lock(&self.limit) = None;
         }
