@@ -350,6 +350,15 @@ pub fn finding_line(file: &str, finding: &Finding) -> String {
     untrusted::escape(&line).into_owned()
 }
 
+/// A ConductorOne client error with its exit code and `c1-trace-id`. A write that may
+/// have been applied is the library's `MaybeApplied` (exit 7), as for ISC.
+impl From<connkit_c1::Error> for Failure {
+    fn from(error: connkit_c1::Error) -> Self {
+        let exit = Exit::of(error.kind());
+        Failure::client(error, exit)
+    }
+}
+
 impl From<ApiError> for Failure {
     /// For operations without a body: a pre-flight rejection cannot happen there.
     fn from(error: ApiError) -> Self {

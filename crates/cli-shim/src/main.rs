@@ -8,10 +8,14 @@
 #![allow(rustdoc::bare_urls)]
 
 mod args;
+mod as_code;
+mod c1_target;
 mod commands;
 mod connect;
 mod exit;
+mod input;
 mod output;
+mod plugins;
 mod progress;
 mod rate_limit;
 mod sandbox_home;
@@ -34,7 +38,7 @@ fn main() -> ExitCode {
     let Cli { global, command } = Cli::parse();
     let command = match command {
         // The child of an isolated plugin: stdout is its protocol channel.
-        Command::PluginWorker(args) => return commands::plugins::worker(&args.path),
+        Command::PluginWorker(args) => return plugins::worker(&args.path),
         Command::User(command) => command,
     };
     init_diagnostics(global.verbose, global.quiet);

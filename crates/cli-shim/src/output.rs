@@ -7,11 +7,61 @@
 
 use std::io::{self, IsTerminal, Write};
 
+use clap::ValueEnum;
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::args::OutputFormat;
+use crate::exit::Failure;
 use crate::untrusted;
+
+/// How results are written to stdout.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    /// Aligned columns for people.
+    Table,
+    /// One JSON document.
+    Json,
+    /// One JSON value per line, streamed.
+    Ndjson,
+}
+
+/// Where every command's results go and how they look: stdout, the format, and
+/// whether notes on stderr are wanted. One for every command family.
+pub struct Sink<'a> {
+    /// stdout (buffered; lists flush once per page).
+    pub out: &'a mut dyn Write,
+    /// The output format.
+    pub format: OutputFormat,
+    /// `-q`: no progress, no notes on stderr.
+    pub quiet: bool,
+}
+
+impl Sink<'_> {
+    /// Writes one object in the sink's format.
+    pub fn object<T: Serialize>(&mut self, value: &T) -> Result<(), Failure> {
+        write_object(self.out, self.format, value).map_err(Failure::write_failed)
+    }
+
+    /// Writes a whole list (one page) in the sink's format.
+    pub fn list<T: Serialize + Row>(&mut self, items: &[T]) -> Result<(), Failure> {
+        let mut writer = ListWriter::new(&mut *self.out, self.format);
+        writer.page(items).map_err(Failure::write_failed)?;
+        writer.finish(None).map_err(Failure::write_failed)
+    }
+
+    /// A line for people on stderr (what was done, where), unless `-q`; escaped, as it
+    /// may quote a server's text.
+    pub fn note(&self, message: &str) {
+        if !self.quiet {
+            eprintln!("{}", untrusted::escape(message));
+        }
+    }
+}
+
+/// The key of a profile in `profiles.toml` that holds the command line's default output
+/// format: the command line's own, among the keys the transport leaves to the
+/// applications that share the file (`Profile::extra`).
+pub const PROFILE_KEY: &str = "output";
 
 /// The format to use: the one asked for, else a table on a terminal and JSON otherwise.
 pub fn resolve_format(requested: Option<OutputFormat>) -> OutputFormat {

@@ -9,8 +9,9 @@ use connkit_transport::{
     SettingNames, TokenCache, Transport, TransportError, UserDir,
 };
 
-use crate::args::{GlobalArgs, OutputFormat};
+use crate::args::GlobalArgs;
 use crate::exit::{Exit, Failure};
+use crate::output::{OutputFormat, PROFILE_KEY};
 
 /// The sources the global options name, for the API `names` describes (ISC's or
 /// ConductorOne's). A bearer token (`--token`, `CONNKIT_TOKEN`) means no client
@@ -74,18 +75,19 @@ pub fn auth(resolved: &ResolvedConfig, global: &GlobalArgs) -> Result<Option<Aut
     Ok(Some(Auth::ClientCredentials(credentials)))
 }
 
-/// The output format of the chosen (or default) profile, for when `-o` is not given.
-/// Best effort: a profiles file that cannot be read is reported by the commands that
-/// need a profile to connect, not by the choice of a format; an unknown format is
-/// ignored with a warning, so that `connkit profile …` can still fix it.
+/// The output format of the chosen (or default) profile (its [`PROFILE_KEY`]), for
+/// when `-o` is not given. Best effort: a profiles file that cannot be read is reported
+/// by the commands that need a profile to connect, not by the choice of a format; an
+/// unknown format is ignored with a warning, so that `connkit profile …` can still fix
+/// it.
 pub fn profile_output(global: &GlobalArgs) -> Option<OutputFormat> {
     let file = ProfileFile::load(ProfileFile::user_path()?).ok()?;
     let name = global.profile.as_deref().or(file.default_name())?;
-    let output = file.get(name)?.output.as_deref()?;
+    let output = file.get(name)?.extra.get(PROFILE_KEY)?;
     let format = clap::ValueEnum::from_str(output, true).ok();
     if format.is_none() && !global.quiet {
         eprintln!(
-            "warning: profile `{name}` in {}: output `{output}` is not table, json or \
+            "warning: profile `{name}` in {}: {PROFILE_KEY} `{output}` is not table, json or \
              ndjson; ignored",
             file.path().display()
         );

@@ -233,12 +233,11 @@ impl<'a> ConfigSources<'a> {
         let base_url = self.checked_base_url(found.base_url)?;
         let (client_id, client_secret) =
             self.credential_pair(found.client_id, found.client_secret)?;
-        let (profile, rate_limit, output, ca_cert, shared_state) = match profile_used {
-            None => (None, None, None, None, None),
+        let (profile, rate_limit, ca_cert, shared_state) = match profile_used {
+            None => (None, None, None, None),
             Some((name, profile, origin)) => (
                 Some(name),
                 from(profile.rate_limit, &origin),
-                from(profile.output, &origin),
                 from(profile.ca_cert, &origin),
                 from(profile.shared_state, &origin),
             ),
@@ -249,7 +248,6 @@ impl<'a> ConfigSources<'a> {
             client_secret,
             profile,
             rate_limit,
-            output,
             ca_cert,
             shared_state,
         })
@@ -610,8 +608,6 @@ pub struct ResolvedConfig {
     pub profile: Option<String>,
     /// That profile's rate-limit policy: below a flag or variable, above the default.
     pub rate_limit: Option<Resolved<RateLimitPolicy>>,
-    /// That profile's default output format as written.
-    pub output: Option<Resolved<String>>,
     /// That profile's extra CA certificates (PEM), already joined to the profiles
     /// file's directory if written relative.
     pub ca_cert: Option<Resolved<PathBuf>>,
@@ -1031,7 +1027,6 @@ secret_command = ["printf", "from-command"]
         );
         assert_eq!(acme.profile.as_deref(), Some("acme"));
         assert_eq!(acme.rate_limit.unwrap().value.to_string(), "50/10s");
-        assert_eq!(acme.output.unwrap().value, "table");
         assert!(matches!(acme.base_url.origin, Origin::Profile { ref name, .. } if name == "acme"));
 
         // Named, its secret from its command; the environment's client id wins.

@@ -65,7 +65,8 @@
 //!   (`$CONNKIT_CONFIG_DIR`, else `$XDG_CONFIG_HOME/connkit`, else `~/.config/connkit`):
 //!   named tenants of any `platform`, each with a base URL, a client id, a
 //!   [`SecretSource`] (an environment variable or a command; a plain secret only in a
-//!   0600 file), a [`RateLimitPolicy`], a default output format and a CA file.
+//!   0600 file), a [`RateLimitPolicy`] and a CA file, and the string keys of other
+//!   applications that share the file ([`Profile::extra`]).
 //!   [`ConfigSources::profiles`] puts a profile between the environment and
 //!   `./config.json`; without it no profile is read.
 //! - **Token cache**: [`TokenCache`] keeps client-credentials tokens in `tokens/` of

@@ -14,9 +14,14 @@
 //! # secret_command = ["pass", "show", "acme/isc"]   (its stdout is the secret)
 //! # client_secret = "…"          (refused unless the file is mode 0600)
 //! rate_limit = "auto"            # auto | off | MAX/WINDOW, e.g. 100/10s
-//! output = "table"               # the default output format of the command-line tool
 //! ca_cert = "/etc/ssl/acme-proxy.pem"   # also trust these CAs (relative: to this file)
+//! output = "table"               # a key of an application that shares the file
 //! ```
+//!
+//! Keys this crate does not read are kept, with string values, for the applications
+//! that share the file ([`Profile::extra`]: connkit's command line keeps its default
+//! output format there); one that looks like a misspelling of a key of this crate
+//! (`base_ulr`) is refused.
 //!
 //! TOML because people edit this file by hand; `toml_edit` because connkit edits it too
 //! (`connkit profile add|remove|use`) and must keep the user's comments and layout.
@@ -70,8 +75,6 @@ pub struct Profile {
     pub secret: Option<SecretSource>,
     /// The client-side rate-limit policy (`rate_limit = "auto" | "off" | "MAX/WINDOW"`).
     pub rate_limit: Option<RateLimitPolicy>,
-    /// The command-line tool's default output format (`table`, `json`, `ndjson`).
-    pub output: Option<String>,
     /// A PEM file of CA certificates to trust besides the platform's (a private CA, a
     /// TLS-inspecting proxy). A relative `ca_cert` in the file is read as relative to
     /// the file's directory (so the profile works from any working directory) and held
@@ -81,6 +84,10 @@ pub struct Profile {
     /// `rediss://…`): never with a password, since a profile is plain text; a URL with
     /// one goes in `CONNKIT_SHARED_STATE`.
     pub shared_state: Option<String>,
+    /// Keys this crate does not read, with their string values: the settings of the
+    /// applications that share the file (connkit's command line keeps its default
+    /// output format as `output`). Read and written back as they are.
+    pub extra: BTreeMap<String, String>,
 }
 
 impl Profile {
@@ -92,9 +99,9 @@ impl Profile {
             client_id: None,
             secret: None,
             rate_limit: None,
-            output: None,
             ca_cert: None,
             shared_state: None,
+            extra: BTreeMap::new(),
         }
     }
 }
@@ -485,7 +492,6 @@ impl ProfileFile {
             text("client_id", &profile.client_id),
             secret,
             text("rate_limit", &profile.rate_limit.map(|p| p.to_string())),
-            text("output", &profile.output),
             text(
                 "ca_cert",
                 &profile.ca_cert.as_ref().map(|p| p.display().to_string()),
@@ -494,6 +500,9 @@ impl ProfileFile {
         ];
         for (key, value) in fields.into_iter().flatten() {
             table.insert(key, value);
+        }
+        for (key, value) in &profile.extra {
+            table.insert(key, toml_edit::value(value.as_str()));
         }
         let profiles = self.doc.entry("profiles").or_insert_with(|| {
             let mut t = Table::new();
@@ -622,7 +631,6 @@ fn parse_profile(
                 })?;
                 profile.rate_limit = Some(policy);
             }
-            "output" => profile.output = Some(text(" (table, json or ndjson)")?),
             "ca_cert" => profile.ca_cert = Some(beside(path, text(" (a PEM file)")?)),
             "shared_state" => {
                 let url = text(" (redis://HOST[:PORT][/DB])")?;
@@ -634,13 +642,25 @@ fn parse_profile(
                 }
                 profile.shared_state = Some(url);
             }
-            other => {
-                let span = table.key(other).and_then(|k| k.span());
-                return Err(at(span, format!(
-                    "profile `{name}`: unknown key `{other}` (expected platform, base_url, client_id, \
-                     secret_env, secret_command, client_secret, rate_limit, output, ca_cert, shared_state)"
-                )));
-            }
+            other => match (misspelt(other), string(item)) {
+                (None, Some(value)) => {
+                    profile.extra.insert(other.to_owned(), value);
+                }
+                (near, _) => {
+                    let span = table.key(other).and_then(|k| k.span());
+                    let hint = near.map_or_else(
+                        || "; a key of another application must be a string".to_owned(),
+                        |key| format!("; did you mean `{key}`?"),
+                    );
+                    return Err(at(
+                        span,
+                        format!(
+                            "profile `{name}`: unknown key `{other}` (expected {}{hint})",
+                            PROFILE_KEYS.join(", ")
+                        ),
+                    ));
+                }
+            },
         }
     }
     profile.platform = platform.ok_or_else(|| {
@@ -650,6 +670,47 @@ fn parse_profile(
         )
     })?;
     Ok(profile)
+}
+
+/// The keys of a profile that this crate reads.
+const PROFILE_KEYS: [&str; 9] = [
+    "platform",
+    "base_url",
+    "client_id",
+    "secret_env",
+    "secret_command",
+    "client_secret",
+    "rate_limit",
+    "ca_cert",
+    "shared_state",
+];
+
+/// The key of [`PROFILE_KEYS`] that `key` looks like a misspelling of (at most two
+/// edits away, ignoring case), if any: such a key is refused rather than kept as
+/// another application's, which would leave the setting silently unset.
+fn misspelt(key: &str) -> Option<&'static str> {
+    let key = key.to_ascii_lowercase();
+    PROFILE_KEYS
+        .into_iter()
+        .find(|known| edit_distance(&key, known) <= 2)
+}
+
+/// The Levenshtein distance between `a` and `b`, in characters.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let above = row[j + 1];
+            row[j + 1] = (above + 1)
+                .min(row[j] + 1)
+                .min(diagonal + usize::from(ca != *cb));
+            diagonal = above;
+        }
+    }
+    row[b.len()]
 }
 
 /// `file` as written in the profiles file at `profiles`: relative to its directory.
@@ -696,7 +757,19 @@ mod tests {
             ),
             (
                 format!("{A}base_ulr = \"x\"\n"),
-                &["line 3, column 1", "unknown key `base_ulr`"],
+                &[
+                    "line 3, column 1",
+                    "unknown key `base_ulr`",
+                    "did you mean `base_url`?",
+                ],
+            ),
+            (
+                format!("{A}Client_Secret = \"918273\"\n"),
+                &["did you mean `client_secret`?"],
+            ),
+            (
+                format!("{A}theme = 3\n"),
+                &["unknown key `theme`", "must be a string"],
             ),
             (
                 format!("{A}client_secret = 918273\n"),
@@ -743,6 +816,33 @@ mod tests {
             }
             assert!(!err.contains("918273"), "{err}");
         }
+    }
+
+    #[test]
+    fn other_applications_keys_are_kept_and_written_back() {
+        let text = "[profiles.a]\nplatform = \"isc\"\noutput = \"json\" # mine\ntheme = \"dark\"\n";
+        let mut file = ProfileFile::parse(Path::new("/p/profiles.toml"), text).unwrap();
+        let a = file.get("a").unwrap().clone();
+        assert_eq!(a.extra.get("output").map(String::as_str), Some("json"));
+        assert_eq!(a.extra.get("theme").map(String::as_str), Some("dark"));
+        let mut b = Profile::new(PLATFORM_C1);
+        b.extra.insert("output".into(), "ndjson".into());
+        file.set("b", b.clone()).unwrap();
+        let again = ProfileFile::parse(Path::new("/p/profiles.toml"), &file.text()).unwrap();
+        assert_eq!(again.get("a"), Some(&a));
+        assert_eq!(again.get("b"), Some(&b));
+        assert!(file.text().contains("# mine"), "{}", file.text());
+    }
+
+    #[test]
+    fn misspellings_are_near_a_known_key() {
+        assert_eq!(misspelt("platfrom"), Some("platform"));
+        assert_eq!(misspelt("CA_CERT"), Some("ca_cert"));
+        assert_eq!(misspelt("secretenv"), Some("secret_env"));
+        assert_eq!(misspelt("output"), None);
+        assert_eq!(misspelt("theme"), None);
+        assert_eq!(edit_distance("", "abc"), 3);
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
     }
 
     #[test]

@@ -16,6 +16,7 @@ mod listing_guards;
 mod name_limit;
 mod odd_answers;
 mod offline;
+mod parity;
 mod plugin_failures;
 pub mod plugins;
 mod profile_settings;

@@ -150,3 +150,34 @@ fn an_unknown_profile_output_is_ignored_with_a_warning() {
     assert_eq!(listed.json()[0]["output"], "yaml");
     assert_says(&listed, &["profile `p`", "output `yaml`", "ignored"]);
 }
+
+/// The command line's `output` key, which the transport leaves to it: a profile file
+/// written before it moved still sets the default format, and `profile add -o` writes
+/// it next to another application's key, which is kept.
+#[test]
+fn the_profile_output_key_is_the_command_lines_own() {
+    let env = Env::new();
+    let served = Served::start(&env, &["--seed", "2"]);
+    profiles(
+        &env,
+        &format!(
+            "default = \"p\"\n[profiles.p]\nplatform = \"isc\"\nbase_url = \"{}\"\n\
+             output = \"ndjson\"\ntheme = \"dark\" # another tool's\n",
+            served.base_url
+        ),
+    );
+    let listed = env.run(["--token", "t", "connectors", "list"]).ok();
+    assert_eq!(listed.stdout.lines().count(), 2, "{}", listed.stdout);
+    assert!(listed.stdout.starts_with('{'), "NDJSON: {}", listed.stdout);
+    let shown = env.run(["profile", "show", "-o", "json"]).ok().json();
+    assert_eq!(shown["output"], "ndjson");
+
+    env.run(["-o", "table", "profile", "add", "q", "--platform", "c1"])
+        .ok();
+    let text = std::fs::read_to_string(env.path().join("config/profiles.toml")).unwrap();
+    assert!(text.contains("theme = \"dark\" # another tool's"), "{text}");
+    assert!(text.contains("[profiles.q]"), "{text}");
+    let shown = env.run(["profile", "show", "q", "-o", "json"]).ok().json();
+    assert_eq!(shown["output"], "table");
+    assert_eq!(shown["platform"], "c1");
+}

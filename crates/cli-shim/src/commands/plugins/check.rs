@@ -10,11 +10,12 @@ use connkit_models::preflight::{BodyKind, Finding};
 use connkit_plugin_host::Plugin;
 use serde::Serialize;
 
+use super::args::PluginCheckArgs;
 use super::PluginRow;
-use crate::args::{GlobalArgs, OutputFormat, PluginCheckArgs};
-use crate::commands::input::{Input, SizeCheck};
+use crate::args::GlobalArgs;
 use crate::exit::{finding_line, plugin_failures, Exit, Failure};
-use crate::output::write_object;
+use crate::input::{Input, SizeCheck};
+use crate::output::{write_object, OutputFormat};
 
 /// The plugin's info and what each `validate` call returned.
 #[derive(Debug, Serialize)]

@@ -1,31 +1,30 @@
 //! `connkit sandbox serve|reset|export|import|c1-credentials|c1-apps|c1-syncs`.
 
-use std::io::Write;
+pub mod args;
+mod c1;
 
-use connkit_sandbox::{state, AuthMode, RateLimitConfig, Sandbox, MAX_SEED};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use crate::args::{
-    C1CredentialsArgs, OutputFormat, SandboxCommand, ServeArgs, StateArgs, StateFileArgs,
-};
+use connkit_sandbox::{state, AuthMode, RateLimitConfig, Sandbox, MAX_SEED};
+
 use crate::exit::Failure;
+use crate::output::Sink;
 use crate::sandbox_home;
+use args::SandboxCommand;
+use args::{C1CredentialsArgs, ServeArgs, StateArgs, StateFileArgs};
 
 /// Runs one `sandbox` subcommand.
-pub async fn run(
-    command: &SandboxCommand,
-    quiet: bool,
-    format: OutputFormat,
-    out: &mut dyn Write,
-) -> Result<(), Failure> {
+pub async fn run(command: &SandboxCommand, sink: Sink<'_>) -> Result<(), Failure> {
+    let (quiet, out) = (sink.quiet, &mut *sink.out);
     match command {
         SandboxCommand::Serve(args) => serve(args, quiet, out).await,
         SandboxCommand::Reset(args) => reset(args, quiet),
         SandboxCommand::Export(args) => export(args, quiet, out),
         SandboxCommand::Import(args) => import(args, quiet),
         SandboxCommand::C1Credentials(args) => c1_credentials(args, out),
-        SandboxCommand::C1Apps(args) => super::sandbox_c1::apps(args, format, out),
-        SandboxCommand::C1Syncs(args) => super::sandbox_c1::syncs(args, format, out),
+        SandboxCommand::C1Apps(args) => c1::apps(args, sink),
+        SandboxCommand::C1Syncs(args) => c1::syncs(args, sink),
     }
 }
 

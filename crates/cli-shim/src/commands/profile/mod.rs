@@ -1,82 +1,19 @@
 //! `connkit profile list|show|add|remove|use`: named tenants in the profiles file
 //! (`profiles.toml` in the config directory; see `connkit_transport::ProfileFile`).
 
-use std::io::Write;
+pub mod args;
+
 use std::path::{Path, PathBuf};
 
-use clap::{Args, Subcommand};
-use connkit_transport::{
-    Profile, ProfileFile, RateLimitPolicy, SecretSource, UserDir, PLATFORM_C1, PLATFORM_ISC,
-};
+use connkit_transport::{Profile, ProfileFile, RateLimitPolicy, SecretSource, UserDir};
 use serde::Serialize;
 
-use crate::args::{GlobalArgs, OutputFormat};
+use crate::args::GlobalArgs;
 use crate::exit::Failure;
-use crate::output::{write_object, ListWriter, Row};
+use crate::output::{Row, Sink, PROFILE_KEY};
 use crate::tenant::{no_user_dir, usage};
-
-/// `connkit profile …`
-#[derive(Debug, Subcommand)]
-pub enum ProfileCommand {
-    /// List the profiles; `*` marks the default.
-    List,
-    /// Show one profile (the default when no name is given); never its secret.
-    Show(OptionalName),
-    /// Add or replace a profile: `--base-url`, `--client-id`, `--ca-cert` and `-o` are
-    /// taken from the global options, the secret from `--secret-env VAR` or a command
-    /// after `--`.
-    Add(AddArgs),
-    /// Remove a profile.
-    Remove(Name),
-    /// Make a profile the default one.
-    Use(Name),
-}
-
-/// A profile name.
-#[derive(Debug, Args)]
-pub struct Name {
-    /// The profile's name.
-    #[arg(value_name = "NAME")]
-    pub name: String,
-}
-
-/// A profile name, or the default profile.
-#[derive(Debug, Args)]
-pub struct OptionalName {
-    /// The profile's name [default: the default profile].
-    #[arg(value_name = "NAME")]
-    pub name: Option<String>,
-}
-
-/// `connkit profile add NAME …`
-#[derive(Debug, Args)]
-pub struct AddArgs {
-    /// The profile's name.
-    #[arg(value_name = "NAME")]
-    pub name: String,
-    /// The platform whose API the profile is for: `isc` (SailPoint Identity Security
-    /// Cloud) or `c1` (ConductorOne).
-    #[arg(
-        long,
-        value_name = "P",
-        default_value = PLATFORM_ISC,
-        value_parser = [PLATFORM_ISC, PLATFORM_C1]
-    )]
-    pub platform: String,
-    /// Read the client secret from this environment variable when the profile is used.
-    #[arg(long, value_name = "VAR", conflicts_with = "secret_command")]
-    pub secret_env: Option<String>,
-    /// After `--`: a command to run (no shell) when the profile is used, whose stdout is
-    /// the secret, e.g. `connkit profile add acme … -- pass show acme`.
-    #[arg(last = true, value_name = "SECRET_COMMAND")]
-    pub secret_command: Vec<String>,
-    /// The client-side rate-limit policy: auto, off or MAX/WINDOW (e.g. 100/10s).
-    #[arg(long, value_name = "POLICY")]
-    pub rate_limit: Option<String>,
-    /// Make it the default profile.
-    #[arg(long = "default")]
-    pub make_default: bool,
-}
+use args::ProfileCommand;
+use args::{AddArgs, Name, OptionalName};
 
 /// A profile as `list` and `show` print it: the secret's source, never the secret.
 #[derive(Serialize)]
@@ -102,7 +39,7 @@ impl ProfileRow {
             client_id: profile.client_id.clone(),
             secret: profile.secret.as_ref().map(SecretSource::to_string),
             rate_limit: profile.rate_limit.map(|p| p.to_string()),
-            output: profile.output.clone(),
+            output: profile.extra.get(PROFILE_KEY).cloned(),
             ca_cert: profile.ca_cert.as_ref().map(|p| p.display().to_string()),
         }
     }
@@ -125,8 +62,7 @@ impl Row for ProfileRow {
 pub fn run(
     command: &ProfileCommand,
     global: &GlobalArgs,
-    format: OutputFormat,
-    out: &mut dyn Write,
+    mut sink: Sink<'_>,
 ) -> Result<(), Failure> {
     let path = ProfileFile::user_path().ok_or_else(|| no_user_dir(UserDir::Config, "profiles"))?;
     let mut file = ProfileFile::load(&path).map_err(usage)?;
@@ -147,10 +83,7 @@ pub fn run(
                     path.display()
                 ));
             }
-            let mut list = ListWriter::new(out, format);
-            list.page(&rows)
-                .and_then(|()| list.finish(None))
-                .map_err(Failure::write_failed)
+            sink.list(&rows)
         }
         ProfileCommand::Show(OptionalName { name }) => {
             let name = match name.as_deref().or(file.default_name()) {
@@ -164,7 +97,7 @@ pub fn run(
             };
             let profile = file.require(&name).map_err(usage)?;
             let row = ProfileRow::new(&name, profile, &file);
-            write_object(out, format, &row).map_err(Failure::write_failed)
+            sink.object(&row)
         }
         ProfileCommand::Add(args) => {
             let profile = new_profile(args, global)?;
@@ -224,10 +157,14 @@ fn new_profile(args: &AddArgs, global: &GlobalArgs) -> Result<Profile, Failure> 
     };
     profile.rate_limit = rate_limit;
     profile.ca_cert = global.ca_cert.as_deref().map(ca_cert).transpose()?;
-    profile.output = global
+    if let Some(format) = global
         .output
         .and_then(|o| clap::ValueEnum::to_possible_value(&o))
-        .map(|v| v.get_name().to_owned());
+    {
+        profile
+            .extra
+            .insert(PROFILE_KEY.to_owned(), format.get_name().to_owned());
+    }
     Ok(profile)
 }
 

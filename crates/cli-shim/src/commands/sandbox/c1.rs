@@ -4,15 +4,13 @@
 //! download-url` and `confirm-sync` take). A served sandbox answers the syncs at
 //! `GET /__sandbox/c1/apps/{app}/connectors/{id}/syncs`.
 
-use std::io::Write;
-
 use connkit_sandbox::SyncRecord;
 use serde::Serialize;
 
-use super::sandbox::open_state;
-use crate::args::{C1SyncsArgs, OutputFormat, StateArgs};
+use super::args::{C1SyncsArgs, StateArgs};
+use super::open_state;
 use crate::exit::{Exit, Failure};
-use crate::output::{ListWriter, Row};
+use crate::output::{Row, Sink};
 
 impl Row for SyncRecord {
     const HEADERS: &'static [&'static str] =
@@ -42,7 +40,7 @@ impl Row for AppRow {
 }
 
 /// Lists the apps, by id.
-pub fn apps(args: &StateArgs, format: OutputFormat, out: &mut dyn Write) -> Result<(), Failure> {
+pub fn apps(args: &StateArgs, mut sink: Sink<'_>) -> Result<(), Failure> {
     let sandbox = open_state(args)?;
     let rows: Vec<AppRow> = sandbox
         .c1()
@@ -50,13 +48,11 @@ pub fn apps(args: &StateArgs, format: OutputFormat, out: &mut dyn Write) -> Resu
         .into_iter()
         .map(|(id, name)| AppRow { id, name })
         .collect();
-    let mut list = ListWriter::new(out, format);
-    list.page(&rows).map_err(Failure::write_failed)?;
-    list.finish(None).map_err(Failure::write_failed)
+    sink.list(&rows)
 }
 
 /// Lists the runs, oldest first; an unknown app or connector exits 4.
-pub fn syncs(args: &C1SyncsArgs, format: OutputFormat, out: &mut dyn Write) -> Result<(), Failure> {
+pub fn syncs(args: &C1SyncsArgs, mut sink: Sink<'_>) -> Result<(), Failure> {
     let sandbox = open_state(&args.state)?;
     let (app, connector) = (&args.target.app.app_id, &args.target.connector_id);
     let syncs = sandbox
@@ -68,7 +64,5 @@ pub fn syncs(args: &C1SyncsArgs, format: OutputFormat, out: &mut dyn Write) -> R
                 format!("connector {connector} not found in app {app} of the sandbox state"),
             )
         })?;
-    let mut list = ListWriter::new(out, format);
-    list.page(&syncs).map_err(Failure::write_failed)?;
-    list.finish(None).map_err(Failure::write_failed)
+    sink.list(&syncs)
 }

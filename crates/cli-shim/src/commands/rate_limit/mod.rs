@@ -1,28 +1,18 @@
 //! `connkit rate-limit status|reset`: what the limiter shared by every connkit process
 //! of a client id has learned from 429s, and a way to forget it.
 
-use std::io::Write;
+pub mod args;
+
 use std::time::Duration;
 
-use clap::Subcommand;
 use connkit_transport::{RateLimitStateInfo, RateLimitStates, UserDir};
 use serde::Serialize;
 
-use crate::args::{GlobalArgs, OutputFormat};
+use crate::args::GlobalArgs;
 use crate::exit::Failure;
-use crate::output::{ListWriter, Row};
+use crate::output::{Row, Sink};
 use crate::tenant::no_user_dir;
-
-/// `connkit rate-limit …`
-#[derive(Debug, Subcommand)]
-pub enum RateLimitCommand {
-    /// Show each shared state: tenant, caller, learned limit, hold left, requests
-    /// counted. With `--profile` or `--base-url`, only that tenant's.
-    Status,
-    /// Forget what 429s taught (learned limit and hold), also for running processes.
-    /// With `--profile` or `--base-url`, only that tenant's.
-    Reset,
-}
+use args::RateLimitCommand;
 
 /// One state as `rate-limit status` shows it.
 #[derive(Serialize)]
@@ -80,8 +70,7 @@ fn seconds(window: Duration) -> String {
 pub fn run(
     command: &RateLimitCommand,
     global: &GlobalArgs,
-    format: OutputFormat,
-    out: &mut dyn Write,
+    mut sink: Sink<'_>,
 ) -> Result<(), Failure> {
     let states =
         RateLimitStates::user().ok_or_else(|| no_user_dir(UserDir::Cache, "rate-limit state"))?;
@@ -103,10 +92,7 @@ pub fn run(
                 eprintln!("no rate-limit state in {dir}");
             }
             let rows: Vec<StateRow> = entries.iter().map(StateRow::from).collect();
-            let mut list = ListWriter::new(out, format);
-            list.page(&rows)
-                .and_then(|()| list.finish(None))
-                .map_err(Failure::write_failed)
+            sink.list(&rows)
         }
         RateLimitCommand::Reset => {
             for entry in &entries {

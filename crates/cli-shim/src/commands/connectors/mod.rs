@@ -1,6 +1,9 @@
-//! `connkit connectors …`: the 13 operations of the Connectors API.
+//! `connkit connectors …`: the 13 operations of the Connectors API, and ISC connectors
+//! as code (`as_code`).
 
-use std::io::Write;
+pub mod args;
+mod as_code;
+
 use std::time::Instant;
 
 use connkit_connectors::ops::Document;
@@ -8,26 +11,16 @@ use connkit_connectors::{Client, Error as ApiError, Operation, Reconciliation, R
 use connkit_models::isc::v2024::{ConnectorStatus, Locale, V3ConnectorDto, V3CreateConnectorDto};
 use connkit_models::preflight::BodyKind;
 
-use crate::args::{
-    ConnectorsCommand, CreateArgs, GlobalArgs, ListArgs, OutputFormat, TranslationsCommand,
-    XmlDocCommand,
-};
-use crate::commands::input::{Input, SizeCheck};
-use crate::connect::{self, Preflight};
+use args::ConnectorsCommand;
+use args::{CreateArgs, ListArgs, TranslationsCommand, XmlDocCommand};
+
+use crate::args::GlobalArgs;
+use crate::connect::{self, within_timeout, Isc, Preflight};
 use crate::exit::{Exit, Failure};
-use crate::output::{write_object, write_verbatim, ListWriter, Row};
+use crate::input::{Input, SizeCheck};
+use crate::output::{write_verbatim, ListWriter, OutputFormat, Row, Sink};
 use crate::progress::Progress;
 use crate::untrusted;
-
-/// Where results go and how they look.
-pub struct Sink<'a> {
-    /// stdout.
-    pub out: &'a mut dyn Write,
-    /// The output format.
-    pub format: OutputFormat,
-    /// `-q`: no progress, no notes on stderr.
-    pub quiet: bool,
-}
 
 /// Runs one `connectors` subcommand. `--timeout` bounds the whole command: every
 /// page, wait and retry, and a create's lookup by name.
@@ -37,7 +30,7 @@ pub async fn run(
     sink: Sink<'_>,
 ) -> Result<(), Failure> {
     let writes = matches!(command, ConnectorsCommand::Push(_));
-    super::within_timeout(global.timeout, writes, |deadline| {
+    within_timeout(global.timeout, writes, |deadline| {
         run_until(command, global, deadline, sink)
     })
     .await
@@ -50,7 +43,7 @@ async fn run_until(
     command: &ConnectorsCommand,
     global: &GlobalArgs,
     deadline: Option<Instant>,
-    sink: Sink<'_>,
+    mut sink: Sink<'_>,
 ) -> Result<(), Failure> {
     let preflight = if command.sends_body() {
         Preflight::Needed
@@ -58,7 +51,7 @@ async fn run_until(
         Preflight::NotNeeded
     };
     let size_check = SizeCheck::unless(global.no_preflight);
-    let (client, policy) = connect::client(global, preflight)?;
+    let (client, policy) = connect::client::<Isc>(global, preflight)?;
     match command {
         ConnectorsCommand::List(args) => {
             let concurrency = match args.concurrency {
@@ -73,7 +66,7 @@ async fn run_until(
                 request = request.locale(Locale::from(locale.as_str()));
             }
             let detail = request.send().await?;
-            write_object(sink.out, sink.format, &detail).map_err(Failure::write_failed)
+            sink.object(&detail)
         }
         ConnectorsCommand::Delete(args) => {
             client.delete_connector(&args.script_name).send().await?;
@@ -92,7 +85,7 @@ async fn run_until(
             .send()
             .await
             .map_err(|e| Failure::api(e, &input.label))?;
-            write_object(sink.out, sink.format, &detail).map_err(Failure::write_failed)
+            sink.object(&detail)
         }
         ConnectorsCommand::SourceConfig(doc) => {
             document(&client, Document::SourceConfig, doc, size_check, sink).await
@@ -110,9 +103,9 @@ async fn run_until(
                 .await?;
             write_verbatim(sink.out, text.as_bytes()).map_err(Failure::write_failed)
         }
-        ConnectorsCommand::Pull(args) => super::as_code::pull(&client, args, sink).await,
-        ConnectorsCommand::Diff(args) => super::as_code::diff(&client, args, global, sink).await,
-        ConnectorsCommand::Push(args) => super::as_code::push(&client, args, global, sink).await,
+        ConnectorsCommand::Pull(args) => as_code::pull(&client, args, sink).await,
+        ConnectorsCommand::Diff(args) => as_code::diff(&client, args, global, sink).await,
+        ConnectorsCommand::Push(args) => as_code::push(&client, args, global, sink).await,
         ConnectorsCommand::Translations(TranslationsCommand::Put(args)) => {
             let mut request =
                 client.put_translations(&args.script_name, Locale::from(args.locale.as_str()));
@@ -126,7 +119,7 @@ async fn run_until(
             progress.show();
             let detail = request.send().await.map_err(|e| Failure::api(e, &label))?;
             drop(progress);
-            write_object(sink.out, sink.format, &detail).map_err(Failure::write_failed)
+            sink.object(&detail)
         }
     }
 }
@@ -217,7 +210,7 @@ async fn create(
     args: &CreateArgs,
     deadline: Option<Instant>,
     size_check: SizeCheck,
-    sink: Sink<'_>,
+    mut sink: Sink<'_>,
 ) -> Result<(), Failure> {
     let (request, label) = match &args.file {
         Some(file) => {
@@ -256,7 +249,7 @@ async fn create(
         }
         Err(e) => return Err(Failure::api(e, &label)),
     };
-    write_object(sink.out, sink.format, &created).map_err(Failure::write_failed)
+    sink.object(&created)
 }
 
 /// `get` prints the XML verbatim; `put` uploads a file after pre-flight.
@@ -265,7 +258,7 @@ async fn document(
     document: Document,
     command: &XmlDocCommand,
     size_check: SizeCheck,
-    sink: Sink<'_>,
+    mut sink: Sink<'_>,
 ) -> Result<(), Failure> {
     match command {
         XmlDocCommand::Get(args) => {
@@ -289,7 +282,7 @@ async fn document(
                 .await
                 .map_err(|e| Failure::api(e, &input.label))?;
             drop(progress);
-            write_object(sink.out, sink.format, &detail).map_err(Failure::write_failed)
+            sink.object(&detail)
         }
     }
 }

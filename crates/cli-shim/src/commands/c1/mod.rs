@@ -6,87 +6,46 @@
 //! line on stderr (unless `-q`). `validate-config` writes its markers and exits 3 when
 //! one of them is an error.
 
-use std::io::{Read as _, Write};
+pub mod args;
+mod as_code;
+
 use std::path::Path;
 
 use connkit_c1::{Call, Client, Operation};
-use connkit_connectors::preflight::SizeLimit;
 use connkit_models::c1::{
     Config, Connector, ConnectorServiceGetResponse, EditorMarker, MarkerSeverity,
 };
-use connkit_transport::read_user_file;
-use serde::Serialize;
 
-use super::c1_args::{
-    C1Command, C1ConnectorsCommand, C1CreateArgs, C1CredentialsCommand, C1Fields, C1ListArgs,
+use crate::args::GlobalArgs;
+use crate::connect::{self, within_timeout, C1};
+use crate::exit::{Exit, Failure};
+use crate::input::Input;
+use crate::output::{ListWriter, Row, Sink};
+use crate::untrusted;
+use args::{
+    C1Args, C1ConnectorsCommand, C1CreateArgs, C1CredentialsCommand, C1Fields, C1ListArgs,
     C1Target, C1UpdateArgs,
 };
-use super::c1_connect::{client, failure};
-use crate::args::{GlobalArgs, OutputFormat};
-use crate::exit::{Exit, Failure};
-use crate::output::{write_object, ListWriter, Row};
-use crate::untrusted;
-
-/// Where results go and how they look.
-struct Out<'a> {
-    out: &'a mut dyn Write,
-    format: OutputFormat,
-    quiet: bool,
-}
-
-impl Out<'_> {
-    fn object<T: Serialize>(&mut self, value: &T) -> Result<(), Failure> {
-        write_object(self.out, self.format, value).map_err(Failure::write_failed)
-    }
-
-    /// The same, for the connectors-as-code commands.
-    fn sink(&mut self) -> super::connectors::Sink<'_> {
-        super::connectors::Sink {
-            out: &mut *self.out,
-            format: self.format,
-            quiet: self.quiet,
-        }
-    }
-
-    /// An operation that answers `{}` went through: say so on stderr.
-    fn done(&self, what: String) -> Result<(), Failure> {
-        if !self.quiet {
-            eprintln!("{}", untrusted::escape(&what));
-        }
-        Ok(())
-    }
-}
 
 /// Runs one `c1` subcommand.
-pub async fn run(
-    command: &C1Command,
-    global: &GlobalArgs,
-    format: OutputFormat,
-    out: &mut dyn Write,
-) -> Result<(), Failure> {
+pub async fn run(command: &C1Args, global: &GlobalArgs, sink: Sink<'_>) -> Result<(), Failure> {
     // Each C1 write is one request, bounded by the stack's timeout, whose lost answer
     // the library reports as `MaybeApplied`; the bound here is for what spans many
     // requests (a listing with --all).
-    super::within_timeout(global.timeout, false, |_deadline| {
-        run_bounded(command, global, format, out)
+    within_timeout(global.timeout, false, |_deadline| {
+        run_bounded(command, global, sink)
     })
     .await
 }
 
 /// [`run`] without the whole-command bound.
 async fn run_bounded(
-    command: &C1Command,
+    command: &C1Args,
     global: &GlobalArgs,
-    format: OutputFormat,
-    out: &mut dyn Write,
+    mut out: Sink<'_>,
 ) -> Result<(), Failure> {
-    let C1Command::Connectors(command) = command;
-    let client = client(global)?;
-    let mut out = Out {
-        out,
-        format,
-        quiet: global.quiet,
-    };
+    let args::C1Command::Connectors(command) = &command.command;
+    let (client, _policy) = connect::client::<C1>(global, connect::Preflight::NotNeeded)?;
     use C1ConnectorsCommand as C;
     match command {
         C::List(args) => list(&client, args, &mut out).await,
@@ -98,19 +57,28 @@ async fn run_bounded(
         C::Update(args) => update(&client, args, &mut out).await,
         C::Delete(t) => {
             send(client.delete_connector(app(t), &t.connector_id)).await?;
-            out.done(format!("deleted connector {}", t.connector_id))
+            done(&out, format!("deleted connector {}", t.connector_id))
         }
         C::ForceSync(t) => {
             send(client.force_sync(app(t), &t.connector_id)).await?;
-            out.done(format!("sync of connector {} started", t.connector_id))
+            done(
+                &out,
+                format!("sync of connector {} started", t.connector_id),
+            )
         }
         C::Pause(t) => {
             send(client.pause_sync(app(t), &t.connector_id)).await?;
-            out.done(format!("syncing of connector {} paused", t.connector_id))
+            done(
+                &out,
+                format!("syncing of connector {} paused", t.connector_id),
+            )
         }
         C::Resume(t) => {
             send(client.resume_sync(app(t), &t.connector_id)).await?;
-            out.done(format!("syncing of connector {} resumed", t.connector_id))
+            done(
+                &out,
+                format!("syncing of connector {} resumed", t.connector_id),
+            )
         }
         C::Schedule(args) => {
             let t = &args.target;
@@ -119,7 +87,10 @@ async fn run_bounded(
                 call = call.timezone(zone);
             }
             send(call).await?;
-            out.done(format!("schedule of connector {} set", t.connector_id))
+            done(
+                &out,
+                format!("schedule of connector {} set", t.connector_id),
+            )
         }
         C::Credentials(C1CredentialsCommand::Rotate(t)) => {
             let answer = send(client.rotate_credential(app(t), &t.connector_id)).await?;
@@ -135,7 +106,7 @@ async fn run_bounded(
             let t = &args.target;
             let call = client.revoke_credential(app(t), &t.connector_id, &args.credential_id);
             send(call).await?;
-            out.done(format!("credential {} revoked", args.credential_id))
+            done(&out, format!("credential {} revoked", args.credential_id))
         }
         C::DownloadUrl(args) => {
             let t = &args.target;
@@ -146,19 +117,15 @@ async fn run_bounded(
             let t = &args.target;
             let call = client.confirm_sync_valid(app(t), &t.connector_id, &args.sync_id);
             send(call).await?;
-            out.done(format!("sync {} confirmed valid", args.sync_id))
+            done(&out, format!("sync {} confirmed valid", args.sync_id))
         }
         C::ValidateConfig(args) => {
-            let text = String::from_utf8(read_file(&args.file)?).map_err(|_| {
-                Failure::usage(format!("{} is not UTF-8 text", args.file.display()))
-            })?;
+            let text = Input::read_text(&args.file, "text")?;
             let markers = send(client.validate_http_config(text))
                 .await?
                 .markers
                 .unwrap_or_default();
-            let mut writer = ListWriter::<EditorMarker>::new(out.out, out.format);
-            writer.page(&markers).map_err(Failure::write_failed)?;
-            writer.finish(None).map_err(Failure::write_failed)?;
+            out.list::<EditorMarker>(&markers)?;
             let errors = markers
                 .iter()
                 .filter(|m| m.severity == Some(MarkerSeverity::Error))
@@ -168,10 +135,16 @@ async fn run_bounded(
             }
             Ok(())
         }
-        C::Pull(args) => super::c1_as_code::pull(&client, args, out.sink()).await,
-        C::Diff(args) => super::c1_as_code::diff(&client, args, out.sink()).await,
-        C::Push(args) => super::c1_as_code::push(&client, args, out.sink()).await,
+        C::Pull(args) => as_code::pull(&client, args, out).await,
+        C::Diff(args) => as_code::diff(&client, args, out).await,
+        C::Push(args) => as_code::push(&client, args, out).await,
     }
+}
+
+/// An operation that answers `{}` went through: say so on stderr.
+fn done(out: &Sink<'_>, what: String) -> Result<(), Failure> {
+    out.note(&what);
+    Ok(())
 }
 
 fn app(target: &C1Target) -> &str {
@@ -183,7 +156,7 @@ fn app(target: &C1Target) -> &str {
 async fn send<O: Operation<Error = connkit_c1::Error> + Sync>(
     call: Call<O>,
 ) -> Result<O::Output, Failure> {
-    call.send().await.map_err(failure)
+    call.send().await.map_err(Failure::from)
 }
 
 /// The connector of an answer (the whole answer if it has none).
@@ -194,7 +167,7 @@ fn connector_of(answer: ConnectorServiceGetResponse) -> Connector {
         .unwrap_or_default()
 }
 
-async fn list(client: &Client, args: &C1ListArgs, out: &mut Out<'_>) -> Result<(), Failure> {
+async fn list(client: &Client, args: &C1ListArgs, out: &mut Sink<'_>) -> Result<(), Failure> {
     let mut call = client.list_connectors(&args.app.app_id);
     if let Some(size) = args.page_size {
         call = call.page_size(size);
@@ -206,7 +179,7 @@ async fn list(client: &Client, args: &C1ListArgs, out: &mut Out<'_>) -> Result<(
     let mut next = None;
     if args.all {
         let mut pages = call.into_paginator();
-        while let Some(page) = pages.next_page().await.map_err(failure)? {
+        while let Some(page) = pages.next_page().await.map_err(Failure::from)? {
             let items: Vec<Connector> = page.connectors().cloned().collect();
             writer.page(&items).map_err(Failure::write_failed)?;
         }
@@ -228,27 +201,12 @@ async fn list(client: &Client, args: &C1ListArgs, out: &mut Out<'_>) -> Result<(
 
 /// The configuration file's `{"@type": …, …}`.
 fn config(path: &Path) -> Result<Config, Failure> {
-    let text = String::from_utf8(read_file(path)?)
-        .map_err(|_| Failure::usage(format!("{} is not UTF-8 JSON", path.display())))?;
+    let text = Input::read_text(path, "JSON")?;
     Config::from_json(&text)
         .map_err(|e| Failure::usage(format!("{}: not a configuration: {e}", path.display())))
 }
 
-/// A file's bytes, or stdin's for `-`.
-fn read_file(path: &Path) -> Result<Vec<u8>, Failure> {
-    let mut bytes = Vec::new();
-    if path.as_os_str() == "-" {
-        std::io::stdin()
-            .lock()
-            .read_to_end(&mut bytes)
-            .map_err(|e| Failure::context("reading stdin", e))?;
-        return Ok(bytes);
-    }
-    read_user_file(path, SizeLimit::default().max_bytes as u64)
-        .map_err(|e| Failure::context(format!("reading {}", path.display()), e))
-}
-
-async fn create(client: &Client, args: &C1CreateArgs, out: &mut Out<'_>) -> Result<(), Failure> {
+async fn create(client: &Client, args: &C1CreateArgs, out: &mut Sink<'_>) -> Result<(), Failure> {
     let app = &args.app.app_id;
     let C1Fields {
         display_name,
@@ -289,7 +247,7 @@ async fn create(client: &Client, args: &C1CreateArgs, out: &mut Out<'_>) -> Resu
     out.object(&connector_of(answer))
 }
 
-async fn update(client: &Client, args: &C1UpdateArgs, out: &mut Out<'_>) -> Result<(), Failure> {
+async fn update(client: &Client, args: &C1UpdateArgs, out: &mut Sink<'_>) -> Result<(), Failure> {
     let t = &args.target;
     let mut call = if args.delegated {
         client.update_delegated_connector(app(t), &t.connector_id)

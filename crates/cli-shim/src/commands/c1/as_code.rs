@@ -1,53 +1,26 @@
 //! `connkit c1 connectors pull|diff|push DIR --app APP`: ConductorOne connectors as
 //! code, on the same engine (`connkit_as_code::c1`) and the same command shell as ISC's
-//! (`as_code`): the same confirmation, progress, plan and report output, exit codes.
+//! ([`crate::as_code`]): the same confirmation, progress, plan and report output, exit
+//! codes.
 //!
 //! A folder is matched to a connector of the app by its `displayName`; a folder that
 //! matches none is created (see `connkit_as_code::c1`). Overlays and `--prune` are
 //! ISC-only for now.
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use clap::Args;
 use connkit_as_code::c1::{self, ConnectorPlan, Tree};
 use connkit_as_code::{ApplyEvent, ApplyOptions, ApplyReport, Error as AsCodeError, Plan};
 use connkit_c1::Client;
 
-use super::as_code::{
+use super::args::{C1PushArgs, C1TreeArgs};
+use crate::as_code::{
     diff_outcome, existing_folder, failure, rejected, send_plan, write_pulled, Push, Shown, Target,
 };
-use crate::commands::connectors::Sink;
 use crate::exit::Failure;
+use crate::output::Sink;
 use crate::untrusted;
-
-/// `DIR --app APP`: what `pull` and `diff` take.
-#[derive(Debug, Args)]
-pub struct C1TreeArgs {
-    /// The folder: one sub-folder per connector, each with its connector.json.
-    #[arg(value_name = "DIR")]
-    pub dir: PathBuf,
-    /// The app whose connectors the folder holds.
-    #[arg(long = "app", value_name = "APP_ID")]
-    pub app_id: String,
-}
-
-/// `connkit c1 connectors push DIR --app APP`
-#[derive(Debug, Args)]
-pub struct C1PushArgs {
-    /// The folder and the app.
-    #[command(flatten)]
-    pub tree: C1TreeArgs,
-    /// Validate and show the plan; send nothing.
-    #[arg(long)]
-    pub dry_run: bool,
-    /// Do not ask for confirmation (required when stdin is not a terminal).
-    #[arg(long, short = 'y')]
-    pub yes: bool,
-    /// Connectors written at a time (the client's rate limiter still applies).
-    #[arg(long, value_name = "N", default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=64))]
-    pub concurrency: u16,
-}
 
 /// An app of a ConductorOne tenant, where a plan is applied.
 struct App<'a> {

@@ -2,27 +2,17 @@
 //! both APIs (ISC's bought with a client secret, ConductorOne's with a signed
 //! assertion: one cache, one transport auth layer).
 
-use std::io::Write;
+pub mod args;
+
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use clap::Subcommand;
 use connkit_transport::{CachedTokenInfo, TokenCache, UserDir, PLATFORM_C1, PLATFORM_ISC};
 use serde::Serialize;
 
-use crate::args::OutputFormat;
 use crate::exit::Failure;
-use crate::output::{ListWriter, Row};
+use crate::output::{Row, Sink};
 use crate::tenant::no_user_dir;
-
-/// `connkit auth …`
-#[derive(Debug, Subcommand)]
-pub enum AuthCommand {
-    /// List the cached tokens: platform, token endpoint, client id and expiry (never
-    /// the token).
-    Status,
-    /// Remove every cached token; the next run asks the token endpoint again.
-    Logout,
-}
+use args::AuthCommand;
 
 /// One cached token as `auth status` shows it.
 #[derive(Serialize)]
@@ -94,12 +84,8 @@ impl Row for TokenRow {
 }
 
 /// Runs `connkit auth status|logout`.
-pub fn run(
-    command: &AuthCommand,
-    format: OutputFormat,
-    quiet: bool,
-    out: &mut dyn Write,
-) -> Result<(), Failure> {
+pub fn run(command: &AuthCommand, mut sink: Sink<'_>) -> Result<(), Failure> {
+    let quiet = sink.quiet;
     let cache = TokenCache::user().ok_or_else(|| no_user_dir(UserDir::Cache, "cached tokens"))?;
     let dir = cache.dir().display().to_string();
     match command {
@@ -112,10 +98,7 @@ pub fn run(
             }
             let now = SystemTime::now();
             let rows: Vec<TokenRow> = entries.into_iter().map(|e| TokenRow::new(e, now)).collect();
-            let mut list = ListWriter::new(out, format);
-            list.page(&rows)
-                .and_then(|()| list.finish(None))
-                .map_err(Failure::write_failed)
+            sink.list(&rows)
         }
         AuthCommand::Logout => {
             let removed = cache

@@ -6,26 +6,25 @@ use std::io::Write;
 
 use connkit_models::preflight::{run_all, Finding};
 
-use crate::args::{GlobalArgs, OutputFormat, ValidateArgs};
-use crate::commands::input::{Input, SizeCheck};
-use crate::commands::plugins;
+pub mod args;
+
+use crate::args::GlobalArgs;
 use crate::exit::{finding_line, plugin_failures, Exit, Failure};
-use crate::output::write_object;
+use crate::input::{Input, SizeCheck};
+use crate::output::{write_object, OutputFormat, Sink};
+use crate::plugins;
+use args::ValidateArgs;
 
 /// Checks the file and writes every finding: compiler-style lines for a table, an
 /// array for JSON, one finding per line for NDJSON.
-pub fn run(
-    args: &ValidateArgs,
-    global: &GlobalArgs,
-    format: OutputFormat,
-    out: &mut dyn Write,
-) -> Result<(), Failure> {
+pub fn run(args: &ValidateArgs, global: &GlobalArgs, sink: Sink<'_>) -> Result<(), Failure> {
     // Checked from its size first: a huge file is refused without being read.
     let input = Input::read(&args.file, args.kind, SizeCheck::Limit)?;
     let mut validators = connkit_connectors::preflight::builtin_validators();
     validators.extend(plugins::validators(global)?);
     let findings = run_all(&validators, args.kind, &input.bytes);
-    write_findings(out, format, &input.label, &findings).map_err(Failure::write_failed)?;
+    write_findings(sink.out, sink.format, &input.label, &findings)
+        .map_err(Failure::write_failed)?;
     let errors = findings.iter().filter(|f| f.is_error()).count();
     let failed = plugin_failures(&findings);
     if failed > 0 {

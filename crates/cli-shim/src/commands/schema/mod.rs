@@ -1,16 +1,18 @@
 //! `connkit schema [TYPE]`: the JSON Schema of a model, from connkit-models' registry
 //! ([`connkit_models::schema`]).
 
-use std::io::Write;
-
 use connkit_models::schema::{self, ModelSchema};
 
-use crate::args::SchemaArgs;
+pub mod args;
+
 use crate::exit::Failure;
+use crate::output::Sink;
+use args::SchemaArgs;
 
 /// Lists the models, or prints the schema of the one named (exactly as listed, or
 /// ignoring case when that is unambiguous).
-pub fn run(args: &SchemaArgs, out: &mut dyn Write) -> Result<(), Failure> {
+pub fn run(args: &SchemaArgs, sink: Sink<'_>) -> Result<(), Failure> {
+    let out = sink.out;
     let Some(wanted) = &args.type_name else {
         for model in schema::all() {
             writeln!(out, "{}", model.name).map_err(Failure::write_failed)?;

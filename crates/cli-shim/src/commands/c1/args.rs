@@ -1,8 +1,48 @@
-//! The command line of `connkit c1 …`: the 17 ConnectorService operations.
+//! The command line of `connkit c1 …`: the 17 ConnectorService operations and
+//! connectors as code, with the connection options' help in ConductorOne's names.
 
 use std::path::PathBuf;
 
 use clap::{Args, Subcommand};
+
+use crate::args::{ApiHelp, ConnectionHelp, ConnectionNames};
+pub use crate::c1_target::{C1App, C1Target};
+
+/// `connkit c1 [connection options] …`
+#[derive(Debug, Args)]
+#[command(after_long_help = "Connection settings: flags, then the environment \
+                       (CONDUCTORONE_SERVER_URL, CONDUCTORONE_CLIENT_ID, \
+                       CONDUCTORONE_CLIENT_SECRET; a bearer token from --token, CONNKIT_TOKEN \
+                       or CONDUCTORONE_ACCESS_TOKEN), then the profile (--profile, \
+                       CONNKIT_PROFILE, else the default one if it is for platform `c1`). The \
+                       tenant URL defaults to the client id's host, e.g. \
+                       https://example.conductor.one for bot@example.conductor.one/x.\n\n\
+                       Exit codes and --timeout, --retries and --rate-limit are those of \
+                       `connkit --help`.")]
+pub struct C1Args {
+    /// The connection options, named as ConductorOne's tools name them.
+    #[command(flatten)]
+    pub connection: ConnectionHelp<C1Help>,
+    /// What to do.
+    #[command(subcommand)]
+    pub command: C1Command,
+}
+
+/// The help text of the connection options under `connkit c1`.
+#[derive(Debug)]
+pub struct C1Help;
+
+impl ApiHelp for C1Help {
+    const NAMES: ConnectionNames = ConnectionNames {
+        base_url: "Tenant URL, e.g. https://example.conductor.one [env: \
+                   CONDUCTORONE_SERVER_URL; default: the client id's host]",
+        token: "A bearer token to send as is (skips the client-credentials exchange); when \
+                unset, CONDUCTORONE_ACCESS_TOKEN",
+        client_id: "Client id, e.g. bot@example.conductor.one/x [env: CONDUCTORONE_CLIENT_ID]",
+        client_secret: "Client secret, secret-token:conductorone.com:v1:… [env: \
+                        CONDUCTORONE_CLIENT_SECRET]",
+    };
+}
 
 /// `connkit c1 …`
 #[derive(Debug, Subcommand)]
@@ -44,30 +84,11 @@ pub enum C1ConnectorsCommand {
     /// Check an HTTP connector configuration; prints the markers (ValidateHTTPConnectorConfig).
     ValidateConfig(C1ValidateArgs),
     /// Write the app's connectors into DIR, one folder each, no id and no secret.
-    Pull(super::c1_as_code::C1TreeArgs),
+    Pull(C1TreeArgs),
     /// Show what a push would change; exit 1 when it would change something.
-    Diff(super::c1_as_code::C1TreeArgs),
+    Diff(C1TreeArgs),
     /// Make the app's connectors match DIR: updates name only the changed fields.
-    Push(super::c1_as_code::C1PushArgs),
-}
-
-/// `--app APP`
-#[derive(Debug, Args)]
-pub struct C1App {
-    /// The app id.
-    #[arg(long = "app", value_name = "APP_ID")]
-    pub app_id: String,
-}
-
-/// `--app APP ID`
-#[derive(Debug, Args)]
-pub struct C1Target {
-    /// The app.
-    #[command(flatten)]
-    pub app: C1App,
-    /// The connector id.
-    #[arg(value_name = "CONNECTOR_ID")]
-    pub connector_id: String,
+    Push(C1PushArgs),
 }
 
 /// `connkit c1 connectors list`
@@ -188,4 +209,32 @@ pub struct C1ValidateArgs {
     /// The configuration text (`-`: stdin).
     #[arg(value_name = "FILE")]
     pub file: PathBuf,
+}
+
+/// `DIR --app APP`: what `pull` and `diff` take.
+#[derive(Debug, Args)]
+pub struct C1TreeArgs {
+    /// The folder: one sub-folder per connector, each with its connector.json.
+    #[arg(value_name = "DIR")]
+    pub dir: PathBuf,
+    /// The app whose connectors the folder holds.
+    #[arg(long = "app", value_name = "APP_ID")]
+    pub app_id: String,
+}
+
+/// `connkit c1 connectors push DIR --app APP`
+#[derive(Debug, Args)]
+pub struct C1PushArgs {
+    /// The folder and the app.
+    #[command(flatten)]
+    pub tree: C1TreeArgs,
+    /// Validate and show the plan; send nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Do not ask for confirmation (required when stdin is not a terminal).
+    #[arg(long, short = 'y')]
+    pub yes: bool,
+    /// Connectors written at a time (the client's rate limiter still applies).
+    #[arg(long, value_name = "N", default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=64))]
+    pub concurrency: u16,
 }

@@ -1,66 +1,30 @@
-//! Validator plugins: loading them for pre-flight (`--plugin`, `CONNKIT_PLUGIN_PATH`;
-//! isolated in `connkit __plugin-worker` children unless `--in-process-plugins`, each
-//! call bounded by `--plugin-timeout`), `connkit plugins list|check`, and the hidden
-//! worker subcommand that isolated mode re-executes.
+//! `connkit plugins list|check`: the validator plugins the user asked for, loaded as
+//! pre-flight loads them ([`crate::plugins`]), and what each reports.
 
-use std::io::Write;
-use std::path::{Path, PathBuf};
-use std::process::ExitCode;
-use std::sync::Arc;
-
-use connkit_models::preflight::{BodyKind, Validator};
-use connkit_plugin_host::{
-    discover, LoadError, Loader, Plugin, PluginInfo, WorkerCommand, DEFAULT_TIMEOUT,
-};
-use serde::Serialize;
-
-use crate::args::{GlobalArgs, OutputFormat, PluginsCommand};
-use crate::exit::{Exit, Failure};
-use crate::output::{ListWriter, Row};
-
+pub mod args;
 mod check;
 
-/// The hidden subcommand isolated mode runs as `connkit __plugin-worker PATH`.
-pub const WORKER_SUBCOMMAND: &str = "__plugin-worker";
+use connkit_models::preflight::BodyKind;
+use connkit_plugin_host::{LoadError, Plugin, PluginInfo};
+use serde::Serialize;
 
-/// Serves one plugin over stdin/stdout for a host in isolated mode.
-pub fn worker(path: &Path) -> ExitCode {
-    connkit_plugin_host::worker::run(path)
-}
-
-/// The validators of every plugin the user asked for (`CONNKIT_PLUGIN_PATH`, then each
-/// `--plugin`), loaded in-process or isolated. Any plugin that cannot be loaded is an
-/// error: pre-flight must not silently run without it.
-pub fn validators(global: &GlobalArgs) -> Result<Vec<Arc<dyn Validator>>, Failure> {
-    let loader = loader(global)?;
-    requested(global)
-        .into_iter()
-        .map(|path| {
-            let plugin = path.and_then(|p| loader.load(&p)).map_err(load_failure)?;
-            if global.verbose > 0 && !global.quiet {
-                eprintln!(
-                    "plugin `{}`: confinement: {}",
-                    plugin.info().name,
-                    plugin.confinement()
-                );
-            }
-            Ok(plugin.validator())
-        })
-        .collect()
-}
+use crate::args::GlobalArgs;
+use crate::exit::{Exit, Failure};
+use crate::output::{Row, Sink};
+use crate::plugins::{load_failure, loader, requested};
+use args::PluginsCommand;
 
 /// Runs `connkit plugins list|check`.
 pub fn run(
     command: &PluginsCommand,
     global: &GlobalArgs,
-    format: OutputFormat,
-    out: &mut dyn Write,
+    mut sink: Sink<'_>,
 ) -> Result<(), Failure> {
     let loader = loader(global)?;
     match command {
         PluginsCommand::Check(args) => {
             let plugin = loader.load(&args.path).map_err(load_failure)?;
-            check::run(&plugin, args, global, format, out)
+            check::run(&plugin, args, global, sink.format, sink.out)
         }
         PluginsCommand::List => {
             let mut rows = Vec::new();
@@ -78,9 +42,7 @@ pub fn run(
             if rows.is_empty() && !global.quiet {
                 eprintln!("no plugins: pass --plugin PATH or set CONNKIT_PLUGIN_PATH");
             }
-            let mut writer = ListWriter::new(out, format);
-            writer.page(&rows).map_err(Failure::write_failed)?;
-            writer.finish(None).map_err(Failure::write_failed)?;
+            sink.list(&rows)?;
             match failed {
                 0 => Ok(()),
                 n => Err(Failure::plain(
@@ -95,41 +57,9 @@ pub fn run(
     }
 }
 
-/// Isolated in `connkit __plugin-worker PATH` children (so a plugin that crashes or
-/// hangs is a finding, not the end of connkit), or in-process when asked; with the
-/// `--plugin-timeout` for each call. (`--isolate-plugins` is the default's old name.)
-fn loader(global: &GlobalArgs) -> Result<Loader, Failure> {
-    let loader = if global.in_process_plugins {
-        Loader::in_process()
-    } else {
-        let worker = WorkerCommand::current_exe([WORKER_SUBCOMMAND]).map_err(|e| {
-            Failure::context("finding the connkit executable for plugin workers", e)
-        })?;
-        Loader::isolated(worker)
-    };
-    Ok(loader.with_timeout(Some(global.plugin_timeout.unwrap_or(DEFAULT_TIMEOUT))))
-}
-
-/// `CONNKIT_PLUGIN_PATH` entries, then each `--plugin`; an unreadable directory on the
-/// path list is an entry of its own.
-fn requested(global: &GlobalArgs) -> Vec<Result<PathBuf, LoadError>> {
-    discover::from_env()
-        .into_iter()
-        .chain(global.plugins.iter().cloned().map(Ok))
-        .collect()
-}
-
-fn load_failure(error: LoadError) -> Failure {
-    Failure::Error {
-        exit: Exit::Other,
-        error: Box::new(error),
-        tracking_id: None,
-    }
-}
-
 /// What `plugins list|check` shows about one plugin.
 #[derive(Debug, Default, Serialize)]
-pub(crate) struct PluginRow {
+pub struct PluginRow {
     path: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     name: Option<String>,
@@ -147,7 +77,7 @@ pub(crate) struct PluginRow {
 }
 
 impl PluginRow {
-    pub(crate) fn loaded(plugin: &Plugin) -> Self {
+    pub fn loaded(plugin: &Plugin) -> Self {
         let PluginInfo {
             name,
             version,
