@@ -47,11 +47,16 @@ async fn machine(args: &[String]) -> Result<(), String> {
     let start = Limit::new(MAX, WINDOW).map_err(|e| e.to_string())?;
     let mut limiter = RateLimiter::adaptive(Some(start))
         .shared_through(std::path::Path::new(dir).join("state.json"));
-    if let Some(url) = redis {
-        let state = SharedState::redis(url).map_err(|e| e.to_string())?;
-        limiter = limiter.shared_across(state, "bench-machines");
+    let shared = redis
+        .map(|url| SharedState::redis(url).map_err(|e| e.to_string()))
+        .transpose()?;
+    if let Some(state) = &shared {
+        limiter = limiter.shared_across(state.clone(), "bench-machines");
     }
-    let client = client(base_url, CLIENT_ID, move |s| s.rate_limit(limiter));
+    // The stack's shared state holds the token too.
+    let client = client(base_url, CLIENT_ID, move |s| {
+        s.rate_limit(limiter).shared_state(shared)
+    });
     let items = client
         .list_connectors()
         .limit(1)

@@ -101,7 +101,17 @@ pub(crate) async fn turn(state: &SharedState, key: &TokenKey, deadline: Option<I
         let taken: Option<Option<String>> = state.run(Request::Command(set), deadline).await;
         match taken {
             None => return Turn::Alone,
-            Some(Some(_)) => return Turn::Mine(id),
+            // Taken, perhaps just after another machine stored its token and let go:
+            // look once more before fetching.
+            Some(Some(_)) => {
+                return match load(state, key, deadline).await {
+                    Some(token) => {
+                        release(state, key, &id).await;
+                        Turn::Theirs(token)
+                    }
+                    None => Turn::Mine(id),
+                }
+            }
             Some(None) => {}
         }
         if let Some(token) = load(state, key, deadline).await {
