@@ -27,6 +27,7 @@
 //! `client/1` relative to `raw/1`, the two run alternately (see
 //! `connkit_benches::paired_ratio`).
 
+use connkit_c1::prelude::*;
 use std::hint::black_box;
 use std::sync::Arc;
 use std::time::Duration;

@@ -30,6 +30,7 @@
 //! counted: the sandbox does not count token requests against the client, so the
 //! client-side slot each token request takes shows up as overhead.
 
+use connkit_connectors::prelude::*;
 use std::path::PathBuf;
 use std::process::{Command, ExitCode};
 use std::sync::Arc;

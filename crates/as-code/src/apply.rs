@@ -3,6 +3,7 @@
 
 use std::fmt;
 
+use connkit_connectors::prelude::*;
 use connkit_connectors::{Client, ErrorKind, Reconciliation};
 use connkit_models::isc::v2024::Locale;
 use futures::StreamExt;
@@ -447,7 +448,10 @@ async fn send_changes(
         let sent = match file {
             None => client
                 .update_connector(script)
-                .map_operations(patch)
+                .map_operation(|mut update| {
+                    update.operations.extend_from_slice(patch);
+                    update
+                })
                 .send()
                 .await
                 .map(drop),
@@ -498,20 +502,4 @@ fn chain(error: &(dyn std::error::Error + 'static)) -> String {
         source = cause.source();
     }
     text
-}
-
-/// Adds every operation of a patch to an update request.
-trait MapOperations {
-    fn map_operations(self, operations: &[connkit_models::isc::v2024::JsonPatchOperation]) -> Self;
-}
-
-impl MapOperations
-    for connkit_connectors::RequestBuilder<connkit_connectors::ops::UpdateConnector>
-{
-    fn map_operations(self, operations: &[connkit_models::isc::v2024::JsonPatchOperation]) -> Self {
-        operations
-            .iter()
-            .cloned()
-            .fold(self, |request, op| request.operation(op))
-    }
 }

@@ -52,6 +52,7 @@
 //! nothing else is read. A push sends, per connector, one update whose `updateMask`
 //! names exactly the fields that differ, or a create and at most one update.
 
+use connkit_c1::prelude::*;
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 

@@ -8,6 +8,7 @@
 //! # #[tokio::main(flavor = "current_thread")]
 //! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
 //! use connkit_as_code::{apply, plan, pull, ApplyOptions, PlanOptions, PullOptions, Tree};
+//! use connkit_connectors::prelude::*;
 //! use connkit_connectors::Client;
 //! use connkit_models::isc::v2024::V3CreateConnectorDto;
 //! use connkit_sandbox::Sandbox;

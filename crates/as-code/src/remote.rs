@@ -1,5 +1,6 @@
 //! Reading connectors from a tenant into the tree's shape.
 
+use connkit_connectors::prelude::*;
 use std::collections::BTreeMap;
 
 use bytes::Bytes;

@@ -5,6 +5,7 @@
 //!
 //! `cargo run -p connkit-c1 --example c1_error_handling`
 
+use connkit_c1::prelude::*;
 use std::time::Duration;
 
 use connkit_c1::transport::RetryPolicy;

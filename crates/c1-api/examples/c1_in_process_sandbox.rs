@@ -7,6 +7,7 @@
 //! and revokes a credential, and deletes it: the same calls work against a tenant with a
 //! client from `Client::builder().client_credentials(id, secret).build()?`.
 
+use connkit_c1::prelude::*;
 use connkit_c1::{Client, Error, ErrorKind};
 use connkit_models::c1::SyncStatus;
 use connkit_sandbox::Sandbox;

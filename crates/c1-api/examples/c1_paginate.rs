@@ -7,6 +7,7 @@
 //! twice ends the listing with an error instead of a loop. The stream is `Unpin`:
 //! `.next().await` works on it as it is.
 
+use connkit_c1::prelude::*;
 use std::time::Duration;
 
 use connkit_c1::Client;

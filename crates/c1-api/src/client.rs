@@ -4,14 +4,14 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::Bytes;
-use connkit_client::{StackError, TransportChoice};
+use connkit_client::{Execute, LookupResult, StackError, TransportChoice};
 use connkit_transport::{
     Auth, BaseUrl, Deadline, Idempotency, RetryPolicy, Secret, TokenCache, Transport,
     TransportError,
 };
 
 use crate::credentials::{tenant_url, C1Credentials};
-use crate::error::{Error, Reconciliation, Result, ServiceError};
+use crate::error::{CreateLookup, Error, Reconciliation, Result, ServiceError};
 use crate::operation::Operation;
 use crate::ops::CreatedConnector;
 
@@ -25,6 +25,7 @@ use crate::ops::CreatedConnector;
 ///     .base_url("https://acme.conductor.one")
 ///     .client_credentials("bot@acme.conductor.one/x", "secret-token:conductorone.com:v1:…")
 ///     .build()?;
+/// use connkit_c1::prelude::*;
 /// let page = client.list_connectors("app-1").page_size(50).send().await?;
 /// # let _ = page; Ok(()) }
 /// ```
@@ -43,7 +44,19 @@ impl std::fmt::Debug for Client {
 }
 
 impl Client {
-    connkit_client::client_entry_points!();
+    /// Starts a [`ClientBuilder`].
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::default()
+    }
+
+    /// A client for `base_url` over `transport` as given (no layers added; every other
+    /// setting at its default).
+    pub fn new(base_url: &str, transport: Arc<dyn Transport>) -> Result<Self> {
+        Client::builder()
+            .base_url(base_url)
+            .transport_as_is(transport)
+            .build()
+    }
 
     /// A client over `transport` as given (no layers added), with no base URL to make
     /// up when the transport answers in-process ([`Transport::is_in_process`], e.g. the
@@ -86,63 +99,32 @@ impl Client {
     /// A POST that got no usable answer fails with [`Error::MaybeApplied`]; for a
     /// create, the app's connectors are first looked through (see
     /// [`Reconciliation`](crate::Reconciliation)).
-    pub async fn execute<O: Operation<Error = Error> + Sync>(
-        &self,
-        operation: &O,
-    ) -> Result<O::Output> {
+    pub async fn execute<O>(&self, operation: &O) -> Result<O::Output>
+    where
+        O: Operation<Error = Error> + Sync,
+        O::Output: Send,
+    {
         self.execute_until(operation, None).await
-    }
-
-    /// [`execute`](Client::execute) with a [`Deadline`] for the whole operation (the
-    /// reconciling lookup included), which the standard stack's layers respect.
-    pub(crate) async fn execute_until<O: Operation<Error = Error> + Sync>(
-        &self,
-        operation: &O,
-        deadline: Option<Deadline>,
-    ) -> Result<O::Output> {
-        let request = self.request(operation, deadline)?;
-        let created = request.extensions().get::<CreatedConnector>().cloned();
-        let response = match (self.send(operation, request).await, created) {
-            (
-                Err(Error::MaybeApplied {
-                    operation,
-                    source,
-                    reconciliation: Reconciliation::NotAttempted,
-                }),
-                Some(created),
-            ) => {
-                return Err(Error::MaybeApplied {
-                    operation,
-                    source,
-                    reconciliation: self.reconcile(&created, deadline).await,
-                })
-            }
-            (result, _) => result?,
-        };
-        operation.parse_response(response)
     }
 
     /// What a lookup finds of the connector a create whose answer was lost would have
     /// made: every connector of its app that matches what it sent.
-    async fn reconcile(
+    async fn matching(
         &self,
-        created: &CreatedConnector,
+        created: CreatedConnector,
         deadline: Option<Deadline>,
-    ) -> Reconciliation {
-        let mut connectors = self.list_connectors(created.app_id()).into_paginator();
-        if let Some(Deadline(at)) = deadline {
-            connectors = connectors.deadline(at);
-        }
+    ) -> LookupResult<CreateLookup> {
+        let mut connectors = self
+            .list_connectors(created.app_id())
+            .set_deadline(deadline.map(|Deadline(at)| at))
+            .into_paginator();
         let mut matching = Vec::new();
-        let lookup = loop {
-            match connectors.try_next().await {
-                Ok(Some(connector)) if created.matches(&connector) => matching.push(connector),
-                Ok(Some(_)) => {}
-                Ok(None) => break Ok((!matching.is_empty()).then_some(matching)),
-                Err(error) => break Err(error),
+        while let Some(connector) = connectors.try_next().await? {
+            if created.matches(&connector) {
+                matching.push(connector);
             }
-        };
-        Reconciliation::of(lookup)
+        }
+        Ok((!matching.is_empty()).then_some(matching))
     }
 
     /// The I/O half of [`execute`](Client::execute): builds the request and sends it
@@ -185,6 +167,25 @@ impl Client {
             .instrument(span)
             .await
             .map_err(|source| transport_failure(operation.operation_id(), idempotency, source))
+    }
+}
+
+impl Execute for Client {
+    type Error = Error;
+
+    /// [`execute`](Client::execute) with a [`Deadline`] for the whole operation (the
+    /// reconciling lookup included), which the standard stack's layers respect.
+    async fn execute_until<O>(&self, operation: &O, deadline: Option<Deadline>) -> Result<O::Output>
+    where
+        O: Operation<Error = Error> + Sync,
+        O::Output: Send,
+    {
+        let request = self.request(operation, deadline)?;
+        let created = request.extensions().get::<CreatedConnector>().cloned();
+        let result = self.send(operation, request).await;
+        let lookup = created.map(|created| move || self.matching(created, deadline));
+        let response = connkit_client::reconciled(result, lookup).await?;
+        operation.parse_response(response)
     }
 }
 

@@ -1,11 +1,16 @@
 //! ConductorOne's names for its settings ([`SETTINGS`]): the `CONDUCTORONE_*`
 //! variables its own tools read and `c1` profiles, resolved by the same
 //! [`ConfigSources`](connkit_transport::ConfigSources) as ISC's; the tenant URL defaults
-//! to the client id's host. [`ClientBuilder::config`] takes what they resolve to.
+//! to the client id's host. [`ClientBuilder::config`] takes what they resolve to;
+//! [`Client::try_default`] resolves and builds in one call.
 
+use std::sync::Arc;
+
+use connkit_client::{DefaultSources, ENV_TOKEN};
 use connkit_transport::{ResolvedConfig, SettingNames, PLATFORM_C1};
 
-use crate::client::ClientBuilder;
+use crate::client::{Client, ClientBuilder};
+use crate::error::{Error, Result};
 
 /// A static access token.
 pub const ENV_ACCESS_TOKEN: &str = "CONDUCTORONE_ACCESS_TOKEN";
@@ -44,6 +49,63 @@ pub const SETTINGS: SettingNames = SettingNames::new(
 /// `https://HOST` of a client id (`http://` for a loopback host), if it names one.
 fn tenant_url_of(client_id: &str) -> Option<String> {
     crate::credentials::tenant_url(client_id).ok()
+}
+
+impl Client {
+    /// A client configured as `connkit c1` is when given no flags: the tenant URL and
+    /// credentials from `CONDUCTORONE_SERVER_URL`, `CONDUCTORONE_CLIENT_ID`,
+    /// `CONDUCTORONE_CLIENT_SECRET` (or a static token in `CONNKIT_TOKEN`, else
+    /// `CONDUCTORONE_ACCESS_TOKEN`), else the `c1` profile `CONNKIT_PROFILE` names (or
+    /// the default one, if it is for `c1`); the tenant URL defaults to the client id's
+    /// host. The rate-limit policy of `CONNKIT_RATE_LIMIT` or the profile, and the
+    /// profile's extra CA certificates, apply too; tokens are shared through the
+    /// user's token cache. See [`DefaultSources`] for the
+    /// order, and [`try_from_sources`](Client::try_from_sources) to read other sources.
+    ///
+    /// Fails with a configuration error ([`ErrorKind::InvalidInput`](crate::ErrorKind))
+    /// that names what is missing (e.g. no tenant: which variables or profile could
+    /// give one) or wrong, and where it came from.
+    pub fn try_default() -> Result<Client> {
+        Client::try_from_sources(&DefaultSources::process())
+    }
+
+    /// [`try_default`](Client::try_default) reading `sources` (e.g. an environment of
+    /// the caller's own) instead of the process's.
+    ///
+    /// ```
+    /// use connkit_c1::{Client, DefaultSources};
+    ///
+    /// let env = |name: &str| match name {
+    ///     "CONDUCTORONE_SERVER_URL" => Some("https://acme.conductor.one".to_owned()),
+    ///     "CONDUCTORONE_ACCESS_TOKEN" => Some("t0ken".to_owned()),
+    ///     _ => None,
+    /// };
+    /// let client = Client::try_from_sources(&DefaultSources::env(env)).unwrap();
+    /// assert_eq!(client.base_url().root(), "https://acme.conductor.one");
+    ///
+    /// // The error's source says what is missing and where it could come from.
+    /// let err = Client::try_from_sources(&DefaultSources::env(|_| None)).unwrap_err();
+    /// let cause = std::error::Error::source(&err).unwrap().to_string();
+    /// assert!(cause.contains("CONDUCTORONE_SERVER_URL"), "{cause}");
+    /// ```
+    pub fn try_from_sources(sources: &DefaultSources<'_>) -> Result<Client> {
+        let found = sources
+            .resolve(SETTINGS, &[ENV_TOKEN, ENV_ACCESS_TOKEN])
+            .map_err(Error::config)?;
+        let mut builder = Client::builder()
+            .config(&found.config)
+            .configure_stack(found.stack());
+        if let Some(token) = &found.token {
+            builder = builder.token(token.expose());
+        }
+        if let Some(cache) = found.token_cache {
+            builder = builder.token_cache(cache);
+        }
+        if let Some(backend) = found.backend {
+            builder = builder.backend_with_stack(Arc::new(backend));
+        }
+        builder.build()
+    }
 }
 
 impl ClientBuilder {

@@ -213,6 +213,20 @@ impl ErrorMetadata for Error {
 /// API's words ([`CreateLookup`]).
 pub type Reconciliation = connkit_client::Reconciliation<CreateLookup>;
 
+impl connkit_client::Unreconciled for Error {
+    type Lookup = CreateLookup;
+
+    fn unreconciled(&mut self) -> Option<&mut Reconciliation> {
+        match self {
+            Error::MaybeApplied {
+                reconciliation: reconciliation @ Reconciliation::NotAttempted,
+                ..
+            } => Some(reconciliation),
+            _ => None,
+        }
+    }
+}
+
 /// How this client looks for a create whose answer was lost: it lists the app's
 /// connectors and keeps those that match what the create sent.
 #[derive(Debug)]

@@ -1,70 +1,54 @@
-//! The fluent layer: [`Call`] pairs a [`Client`] with one operation; setters fill the
-//! operation, [`Call::send`] runs it.
+//! The fluent layer: every operation method of [`Client`] returns a [`Call`] — the
+//! shared [`connkit_client::Call`] (time limits, `send`, `.await`, `into_paginator`) —
+//! whose setters fill the operation. Each operation's setters are an extension trait of
+//! its own (see [`connkit_client::Call`] on why), all in the [`prelude`](crate::prelude);
+//! each optional one has a `set_*(Option<T>)` twin that clears it with `None`.
 
-use std::time::{Duration, Instant};
-
+use connkit_client::call_setters;
 use connkit_models::c1::{
     Config, Connector, ConnectorExpandMask, ConnectorScheduleCron,
     ConnectorServiceCreateDelegatedRequest, ConnectorServiceCreateRequest, UpdateMask,
 };
-use connkit_transport::Deadline;
 
 use crate::client::Client;
-use crate::error::{Error, Result};
-use crate::operation::Operation;
 use crate::ops::{
     ConfirmSyncValid, ConnectorRef, CreateConnector, CreateDelegatedConnector, CredentialRef,
     DeleteConnector, GetConnector, GetCredential, GetSyncDownloadUrl, ListConnectors,
     RevokeCredential, RotateCredential, SyncAction, SyncControl, UpdateConnector, UpdateRoute,
     UpdateSchedule, ValidateHttpConfig,
 };
-use crate::paginate::{ConnectorListing, Paginator};
 
-/// One operation, ready to send.
-#[derive(Debug, Clone)]
-#[must_use = "a call does nothing until `send` is awaited"]
-pub struct Call<O> {
-    client: Client,
-    op: O,
-    deadline: Option<Deadline>,
-}
-
-impl<O: Operation<Error = Error> + Sync> Call<O> {
-    /// Sends the request and decodes the answer (see [`Client::execute`]: a create
-    /// whose answer was lost is looked up before [`Error::MaybeApplied`] is returned).
-    pub async fn send(self) -> Result<O::Output> {
-        self.client.execute_until(&self.op, self.deadline).await
-    }
-
-    /// Ends the call `limit` from now, retries and rate-limiter waits included (the
-    /// standard stack's layers respect the request's [`Deadline`]).
-    pub fn timeout(mut self, limit: Duration) -> Self {
-        self.deadline = Instant::now().checked_add(limit).map(Deadline);
-        self
-    }
-
-    /// Ends the call at `at` (see [`timeout`](Call::timeout)).
-    pub fn deadline(mut self, at: Instant) -> Self {
-        self.deadline = Some(Deadline(at));
-        self
-    }
-
-    /// The sans-IO operation, e.g. to build its request without sending it.
-    pub fn operation(&self) -> &O {
-        &self.op
-    }
-}
+/// One operation bound to a [`Client`], ready to [`send`](connkit_client::Call::send)
+/// or `.await`. Its setters come with the [`prelude`](crate::prelude).
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), connkit_c1::Error> {
+/// use std::time::Duration;
+/// use connkit_c1::prelude::*;
+/// use connkit_c1::Client;
+/// use connkit_sandbox::Sandbox;
+///
+/// let sandbox = Sandbox::builder().build().unwrap();
+/// let app = sandbox.c1().demo_app_ids()[0].clone();
+/// let client = Client::from_transport(sandbox)?;
+/// let created = client
+///     .create_delegated_connector(&app, "catalog-okta")
+///     .display_name("Okta")
+///     .set_description(None)
+///     .timeout(Duration::from_secs(30))
+///     .await?;
+/// assert!(created.connector_view.is_some());
+/// # Ok(()) }
+/// ```
+pub type Call<O> = connkit_client::Call<Client, O>;
 
 impl Client {
     fn call<O>(&self, op: O) -> Call<O> {
-        Call {
-            client: self.clone(),
-            op,
-            deadline: None,
-        }
+        Call::new(self.clone(), op)
     }
 
-    /// `List`: one page of an app's connectors (see [`Call::into_paginator`] for all).
+    /// `List`: one page of an app's connectors (see [`into_paginator`](connkit_client::Call::into_paginator) for all).
     pub fn list_connectors(&self, app_id: impl Into<String>) -> Call<ListConnectors> {
         self.call(ListConnectors::new(app_id))
     }
@@ -118,8 +102,8 @@ impl Client {
         })
     }
 
-    /// `Update`: set fields with the setters of `Call<UpdateConnector>`; the mask is
-    /// the fields set unless [`update_mask`](Call::update_mask) names it.
+    /// `Update`: set fields with the setters of [`UpdateConnectorCall`]; the mask
+    /// is the fields set unless [`update_mask`](UpdateConnectorCall::update_mask) names it.
     pub fn update_connector(
         &self,
         app_id: impl Into<String>,
@@ -140,9 +124,11 @@ impl Client {
         app_id: impl Into<String>,
         id: impl Into<String>,
     ) -> Call<UpdateConnector> {
-        let mut call = self.update_connector(app_id, id);
-        call.op.route = UpdateRoute::Delegated;
-        call
+        self.update_connector(app_id, id)
+            .map_operation(|op| UpdateConnector {
+                route: UpdateRoute::Delegated,
+                ..op
+            })
     }
 
     fn sync_control(&self, target: ConnectorRef, action: SyncAction) -> Call<SyncControl> {
@@ -259,116 +245,202 @@ impl Client {
     }
 }
 
-impl Call<ListConnectors> {
-    /// Items per page (the service clamps to 10..=100).
-    pub fn page_size(mut self, size: u32) -> Self {
-        self.op.page_size = Some(size);
-        self
-    }
+call_setters! {
+    /// The setters of `List` ([`Client::list_connectors`]).
+    pub trait ListConnectorsCall for Call<ListConnectors> {
+        /// Items per page (the service clamps to 10..=100).
+        fn page_size(self, size: u32) -> Self {
+            self.set_page_size(Some(size))
+        }
 
-    /// Starts at this page token.
-    pub fn page_token(mut self, token: impl Into<String>) -> Self {
-        self.op.page_token = Some(token.into());
-        self
-    }
+        /// Items per page, or the service's default with `None`.
+        fn set_page_size(self, size: Option<u32>) -> Self {
+            self.map_operation(|op| ListConnectors { page_size: size, ..op })
+        }
 
-    /// Every page from here on, following `nextPageToken`.
-    pub fn into_paginator(self) -> Paginator {
-        let pages = ConnectorListing::paginator(self.client, self.op);
-        match self.deadline {
-            Some(Deadline(at)) => pages.deadline(at),
-            None => pages,
+        /// Starts at this page token.
+        fn page_token(self, token: impl Into<String>) -> Self {
+            self.set_page_token(Some(token.into()))
+        }
+
+        /// Starts at this page token, or at the first page with `None`.
+        fn set_page_token(self, token: Option<String>) -> Self {
+            self.map_operation(|op| ListConnectors { page_token: token, ..op })
         }
     }
 }
 
-/// Setters shared by the create and create-delegated bodies.
-macro_rules! create_setters {
-    ($op:ty) => {
-        impl Call<$op> {
-            /// The description.
-            pub fn description(mut self, text: impl Into<String>) -> Self {
-                self.op.body.description = Some(text.into());
-                self
-            }
-
-            /// The integration owners.
-            pub fn user_ids(mut self, ids: Vec<String>) -> Self {
-                self.op.body.user_ids = Some(ids);
-                self
-            }
-
-            /// What to expand in the answer (`app_id` or `*`).
-            pub fn expand(mut self, paths: Vec<String>) -> Self {
-                self.op.body.expand_mask = Some(ConnectorExpandMask { paths: Some(paths) });
-                self
-            }
+call_setters! {
+    /// The setters `Create` and `CreateDelegated` share
+    /// ([`Client::create_connector`], [`Client::create_delegated_connector`]).
+    pub trait CreateCall for Call<CreateConnector>, Call<CreateDelegatedConnector> {
+        /// The description.
+        fn description(self, text: impl Into<String>) -> Self {
+            self.set_description(Some(text.into()))
         }
-    };
-}
-create_setters!(CreateConnector);
-create_setters!(CreateDelegatedConnector);
 
-impl Call<CreateConnector> {
-    /// The configuration, `{"@type": …, …}`.
-    pub fn config(mut self, config: Config) -> Self {
-        self.op.body.config = Some(config);
-        self
+        /// The description, or none with `None`.
+        fn set_description(self, text: Option<String>) -> Self {
+            self.map_operation(|mut op| {
+                op.body.description = text;
+                op
+            })
+        }
+
+        /// The integration owners.
+        fn user_ids(self, ids: Vec<String>) -> Self {
+            self.set_user_ids(Some(ids))
+        }
+
+        /// The integration owners, or none with `None`.
+        fn set_user_ids(self, ids: Option<Vec<String>>) -> Self {
+            self.map_operation(|mut op| {
+                op.body.user_ids = ids;
+                op
+            })
+        }
+
+        /// What to expand in the answer (`app_id` or `*`).
+        fn expand(self, paths: Vec<String>) -> Self {
+            self.set_expand(Some(paths))
+        }
+
+        /// What to expand in the answer, or nothing with `None`.
+        fn set_expand(self, paths: Option<Vec<String>>) -> Self {
+            self.map_operation(|mut op| {
+                op.body.expand_mask = paths.map(|paths| ConnectorExpandMask { paths: Some(paths) });
+                op
+            })
+        }
     }
 }
 
-impl Call<CreateDelegatedConnector> {
-    /// The display name.
-    pub fn display_name(mut self, name: impl Into<String>) -> Self {
-        self.op.body.display_name = Some(name.into());
-        self
+call_setters! {
+    /// The setter of `Create` only ([`Client::create_connector`]).
+    pub trait CreateConnectorCall for Call<CreateConnector> {
+        /// The configuration, `{"@type": …, …}`.
+        fn config(self, config: Config) -> Self {
+            self.set_config(Some(config))
+        }
+
+        /// The configuration, or none with `None`.
+        fn set_config(self, config: Option<Config>) -> Self {
+            self.map_operation(|mut op| {
+                op.body.config = config;
+                op
+            })
+        }
     }
 }
 
-impl Call<UpdateConnector> {
-    /// The display name.
-    pub fn display_name(mut self, name: impl Into<String>) -> Self {
-        self.op.connector.display_name = Some(name.into());
-        self
-    }
+call_setters! {
+    /// The setter of `CreateDelegated` only ([`Client::create_delegated_connector`]).
+    pub trait CreateDelegatedCall for Call<CreateDelegatedConnector> {
+        /// The display name.
+        fn display_name(self, name: impl Into<String>) -> Self {
+            self.set_display_name(Some(name.into()))
+        }
 
-    /// The description.
-    pub fn description(mut self, text: impl Into<String>) -> Self {
-        self.op.connector.description = Some(text.into());
-        self
-    }
-
-    /// The integration owners.
-    pub fn user_ids(mut self, ids: Vec<String>) -> Self {
-        self.op.connector.user_ids = Some(ids);
-        self
-    }
-
-    /// The configuration.
-    pub fn config(mut self, config: Config) -> Self {
-        self.op.connector.config = Some(config);
-        self
-    }
-
-    /// Any writable fields at once, from a whole connector (read-only fields are
-    /// dropped); later setters override.
-    pub fn connector(mut self, connector: Connector) -> Self {
-        self.op.connector = connector;
-        self
-    }
-
-    /// Names the mask explicitly: fields it names that the connector leaves unset are
-    /// cleared by the service.
-    pub fn update_mask(mut self, mask: UpdateMask) -> Self {
-        self.op.update_mask = Some(mask);
-        self
+        /// The display name, or none with `None`.
+        fn set_display_name(self, name: Option<String>) -> Self {
+            self.map_operation(|mut op| {
+                op.body.display_name = name;
+                op
+            })
+        }
     }
 }
 
-impl Call<UpdateSchedule> {
-    /// The IANA time zone the cron expression is read in.
-    pub fn timezone(mut self, zone: impl Into<String>) -> Self {
-        self.op.cron.timezone = Some(zone.into());
-        self
+call_setters! {
+    /// The setters of `Update` and `UpdateDelegated` ([`Client::update_connector`]):
+    /// a field set (to `Some`) is in the update mask, unless
+    /// [`update_mask`](UpdateConnectorCall::update_mask) names the mask.
+    pub trait UpdateConnectorCall for Call<UpdateConnector> {
+        /// The display name.
+        fn display_name(self, name: impl Into<String>) -> Self {
+            self.set_display_name(Some(name.into()))
+        }
+
+        /// The display name, or left as it is with `None`.
+        fn set_display_name(self, name: Option<String>) -> Self {
+            self.map_operation(|mut op| {
+                op.connector.display_name = name;
+                op
+            })
+        }
+
+        /// The description.
+        fn description(self, text: impl Into<String>) -> Self {
+            self.set_description(Some(text.into()))
+        }
+
+        /// The description, or left as it is with `None`.
+        fn set_description(self, text: Option<String>) -> Self {
+            self.map_operation(|mut op| {
+                op.connector.description = text;
+                op
+            })
+        }
+
+        /// The integration owners.
+        fn user_ids(self, ids: Vec<String>) -> Self {
+            self.set_user_ids(Some(ids))
+        }
+
+        /// The integration owners, or left as they are with `None`.
+        fn set_user_ids(self, ids: Option<Vec<String>>) -> Self {
+            self.map_operation(|mut op| {
+                op.connector.user_ids = ids;
+                op
+            })
+        }
+
+        /// The configuration.
+        fn config(self, config: Config) -> Self {
+            self.set_config(Some(config))
+        }
+
+        /// The configuration, or left as it is with `None`.
+        fn set_config(self, config: Option<Config>) -> Self {
+            self.map_operation(|mut op| {
+                op.connector.config = config;
+                op
+            })
+        }
+
+        /// Any writable fields at once, from a whole connector (read-only fields are
+        /// dropped); later setters override.
+        fn connector(self, connector: Connector) -> Self {
+            self.map_operation(|op| UpdateConnector { connector, ..op })
+        }
+
+        /// Names the mask explicitly: fields it names that the connector leaves unset
+        /// are cleared by the service.
+        fn update_mask(self, mask: UpdateMask) -> Self {
+            self.set_update_mask(Some(mask))
+        }
+
+        /// Names the mask explicitly, or with `None` makes it the fields set.
+        fn set_update_mask(self, mask: Option<UpdateMask>) -> Self {
+            self.map_operation(|op| UpdateConnector { update_mask: mask, ..op })
+        }
+    }
+}
+
+call_setters! {
+    /// The setter of `UpdateConnectorSchedule` ([`Client::update_schedule`]).
+    pub trait UpdateScheduleCall for Call<UpdateSchedule> {
+        /// The IANA time zone the cron expression is read in.
+        fn timezone(self, zone: impl Into<String>) -> Self {
+            self.set_timezone(Some(zone.into()))
+        }
+
+        /// The time zone, or the service's default with `None`.
+        fn set_timezone(self, zone: Option<String>) -> Self {
+            self.map_operation(|mut op| {
+                op.cron.timezone = zone;
+                op
+            })
+        }
     }
 }

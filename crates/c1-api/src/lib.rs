@@ -5,7 +5,9 @@
 //! - Sans-IO core: every operation in [`ops`] is a [`Route`] (name, method, path,
 //!   query, JSON body) and thereby the shared [`Operation`]: it builds an
 //!   `http::Request<Bytes>` and decodes an `http::Response<Bytes>`; the [`Client`]'s
-//!   fluent methods ([`Call::send`]) are a thin layer on top.
+//!   fluent methods return a [`Call`] (the shared [`connkit_client::Call`]: `send`,
+//!   `.await`, `timeout`, `deadline`, `into_paginator`), a thin layer on top whose
+//!   setters are extension traits (`use connkit_c1::prelude::*;`).
 //! - Paths are `{base}/api/v1/…`; every id is percent-encoded as one segment and an
 //!   empty id is refused before anything is sent (the API would redirect
 //!   `/connectors/` to the list and answer the wrong question).
@@ -23,7 +25,8 @@
 //!   transport's auth layer as for ISC (refresh, single flight, one replay on a 401,
 //!   and a token cache shared across processes with [`ClientBuilder::token_cache`]).
 //!   Configuration from `CONDUCTORONE_*` and `c1` profiles: [`SETTINGS`] for
-//!   `connkit_transport::ConfigSources`, then [`ClientBuilder::config`].
+//!   `connkit_transport::ConfigSources`, then [`ClientBuilder::config`]; or all at
+//!   once, as the `connkit` command line does, with [`Client::try_default`].
 //! - Errors: the same contract as `connkit-connectors` ([`Error`], [`ErrorKind`]); a
 //!   POST whose answer was lost is [`Error::MaybeApplied`], and a create is first
 //!   looked for ([`Reconciliation`]: on app, catalog entry and display name, as
@@ -40,6 +43,7 @@
 //! ```
 //! # #[tokio::main(flavor = "current_thread")]
 //! # async fn main() -> Result<(), connkit_c1::Error> {
+//! use connkit_c1::prelude::*; // the operations' setters
 //! use connkit_c1::Client;
 //! use connkit_models::c1::SyncStatus;
 //! use connkit_sandbox::Sandbox;
@@ -80,10 +84,13 @@ mod fluent;
 mod operation;
 pub mod ops;
 mod paginate;
+pub mod prelude;
 
 pub use client::{default_retry_policy, Client, ClientBuilder};
 pub use config::{ENV_ACCESS_TOKEN, ENV_CLIENT_ID, ENV_CLIENT_SECRET, ENV_SERVER_URL, SETTINGS};
-pub use connkit_client::{DecodeFailure, ErrorKind, ErrorMetadata, PaginationError};
+pub use connkit_client::{
+    DecodeFailure, DefaultSources, ErrorKind, ErrorMetadata, PaginationError,
+};
 pub use credentials::TOKEN_PATH;
 pub use error::{CreateLookup, Error, Reconciliation, Result, ServiceError, TRACE_ID_HEADER};
 pub use fluent::Call;

@@ -2,7 +2,7 @@
 //! [`connkit_client::Paginator`] over [`ConnectorListing`] with [`Token`] cursors.
 
 use bytes::Bytes;
-use connkit_client::{PageMeta, PageRequest, PageSource, PaginationError, Sending, Token};
+use connkit_client::{Listing, PageMeta, PageRequest, PageSource, PaginationError, Sending, Token};
 use connkit_models::c1::{Connector, ConnectorServiceListResponse};
 use connkit_transport::TransportError;
 
@@ -31,6 +31,7 @@ use crate::ops::{ListConnectors, PAGE_SIZE_RANGE};
 ///
 /// let sandbox = Sandbox::builder().build().unwrap();
 /// let app = sandbox.c1().demo_app_ids()[0].clone();
+/// use connkit_c1::prelude::*;
 /// let client = connkit_c1::Client::new("http://127.0.0.1:1", Arc::new(sandbox))?;
 /// let all = client.list_connectors(&app).page_size(10).into_paginator().try_collect().await?;
 /// assert!(!all.is_empty());
@@ -50,9 +51,12 @@ pub struct ConnectorListing {
     template: ListConnectors,
 }
 
-impl ConnectorListing {
-    /// The paginator for `template`, from its `page_token` on.
-    pub(crate) fn paginator(client: Client, template: ListConnectors) -> Paginator {
+impl Listing<Client> for ListConnectors {
+    type Source = ConnectorListing;
+
+    /// The paginator of this list, from its `page_token` on.
+    fn paginator(self, client: Client) -> Paginator {
+        let template = self;
         let start = Token(template.page_token.clone().filter(|t| !t.is_empty()));
         let page_size = template.page_size.unwrap_or(PAGE_SIZE_RANGE.1);
         connkit_client::Paginator::new(

@@ -188,6 +188,15 @@ async fn the_token_never_reaches_another_host() {
     assert_eq!(tenant.stats().by_operation.get("c1.Token"), Some(&1));
 }
 
+/// A directory of its own under the system's temporary one, removed on drop.
+struct TempDir(std::path::PathBuf);
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
 /// A token cache directory of this test's own (removed when dropped).
 struct CacheDir(std::path::PathBuf);
 
@@ -210,6 +219,66 @@ impl Drop for CacheDir {
     fn drop(&mut self) {
         let _ = std::fs::remove_dir_all(&self.0);
     }
+}
+
+#[tokio::test]
+async fn try_default_reads_the_c1_profile_the_environment_names() {
+    use connkit_c1::prelude::*;
+    use connkit_c1::DefaultSources;
+
+    let (sandbox, _server, host) = served(AuthMode::AnyIssuedToken).await;
+    let (id, secret) = sandbox.c1().mint_credentials(&host).unwrap();
+    let app = sandbox.c1().demo_app_ids()[0].clone();
+    let dir = TempDir(
+        std::env::temp_dir().join(format!("connkit-c1-try-default-{}", std::process::id())),
+    );
+    std::fs::create_dir_all(&dir.0).unwrap();
+    std::fs::write(
+        dir.0.join("profiles.toml"),
+        format!(
+            "default = \"isc\"\n[profiles.isc]\nplatform = \"isc\"\n\
+             base_url = \"https://acme.api.identitynow.com\"\n\
+             [profiles.work]\nplatform = \"c1\"\nclient_id = \"{id}\"\nsecret_env = \"C1_SECRET\"\n"
+        ),
+    )
+    .unwrap();
+    let config_dir = dir.0.display().to_string();
+    let vars = |profile: Option<&'static str>| {
+        let config_dir = config_dir.clone();
+        let secret = secret.clone();
+        move |name: &str| match name {
+            "CONNKIT_CONFIG_DIR" => Some(config_dir.clone()),
+            "CONNKIT_PROFILE" => profile.map(str::to_owned),
+            "C1_SECRET" => Some(secret.clone()),
+            _ => None,
+        }
+    };
+
+    let client = Client::try_from_sources(&DefaultSources::env(vars(Some("work")))).unwrap();
+    assert_eq!(client.base_url().root(), format!("http://{host}"));
+    let page = client.list_connectors(&app).page_size(10).await.unwrap();
+    assert_eq!(page.connectors().count(), 2);
+    // The `set_*` twins: `None` undoes what the setter before it set.
+    let created = client
+        .create_delegated_connector(&app, "catalog-okta")
+        .display_name("Twins")
+        .description("dropped")
+        .set_description(None)
+        .await
+        .unwrap();
+    let connector = created.connector_view.and_then(|v| v.connector).unwrap();
+    assert_eq!(connector.display_name.as_deref(), Some("Twins"));
+    assert_eq!(connector.description, None);
+    assert_eq!(sandbox.stats().by_operation.get("c1.Token"), Some(&1));
+
+    // The default profile is ISC's: nothing for ConductorOne, so the tenant is missing.
+    let err = Client::try_from_sources(&DefaultSources::env(vars(None))).unwrap_err();
+    assert_eq!(err.kind(), connkit_c1::ErrorKind::InvalidInput);
+    let text = chain(&err);
+    assert!(text.contains("CONDUCTORONE_SERVER_URL"), "{text}");
+    let err = Client::try_from_sources(&DefaultSources::env(vars(Some("isc")))).unwrap_err();
+    let text = chain(&err);
+    assert!(text.contains("platform `isc`"), "{text}");
 }
 
 fn cached_client(id: &str, secret: &str, dir: &CacheDir) -> Client {

@@ -2,6 +2,7 @@
 //! in-process and over real HTTP on 127.0.0.1; errors keep the `google.rpc.Status`,
 //! the raw body and `c1-trace-id`; empty ids are refused before anything is sent.
 
+use connkit_c1::prelude::*;
 use std::sync::Arc;
 
 use connkit_c1::{Client, Error, Operation as _};

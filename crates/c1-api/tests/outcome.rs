@@ -6,6 +6,7 @@
 //! whose draws hit exactly the request it means (at a ratio of 0.5, a draw below 0.5 is
 //! a fault) and checks the sandbox's fault count to show it did.
 
+use connkit_c1::prelude::*;
 use std::time::Duration;
 
 use connkit_c1::{Client, Error, ErrorKind, Reconciliation};

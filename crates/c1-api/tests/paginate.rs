@@ -2,6 +2,7 @@
 //! repeated token is an error rather than a loop, the next page is fetched while the
 //! current one is worked through, and a dropped listing drops that request too.
 
+use connkit_c1::prelude::*;
 use std::sync::Arc;
 use std::time::Duration;
 

@@ -5,6 +5,7 @@
 //! (which keeps no name unique) lists the connectors that match what the create sent.
 
 use std::fmt;
+use std::future::Future;
 
 /// How an API client looks for what a lost create made, and how it words the outcome.
 /// Implemented by a marker type in each API crate (its `Reconciliation` is
@@ -44,7 +45,7 @@ pub enum Reconciliation<L: Lookup> {
 
 impl<L: Lookup> Reconciliation<L> {
     /// The reconciliation a lookup's result makes: found, nothing found, or failed.
-    pub fn of(lookup: Result<Option<L::Found>, L::Error>) -> Self {
+    pub fn of(lookup: LookupResult<L>) -> Self {
         match lookup {
             Ok(Some(found)) => Reconciliation::Exists(found),
             Ok(None) => Reconciliation::Absent,
@@ -52,6 +53,40 @@ impl<L: Lookup> Reconciliation<L> {
         }
     }
 }
+
+/// An API error that can be a create's unknown outcome still to be looked up: each
+/// API's `Error::MaybeApplied` with [`Reconciliation::NotAttempted`].
+pub trait Unreconciled {
+    /// How the API looks for what a lost create made.
+    type Lookup: Lookup;
+
+    /// The reconciliation still to be made, when this is an unknown outcome not yet
+    /// looked up; `None` for every other error.
+    fn unreconciled(&mut self) -> Option<&mut Reconciliation<Self::Lookup>>;
+}
+
+/// `result`, with the lookup made when it is an unknown outcome not yet looked up and
+/// the operation was a create (`lookup` is `Some`): the one reconciling step both
+/// clients take after sending, so a create whose answer was lost says what was found.
+pub async fn reconciled<T, E, F, Fut>(result: Result<T, E>, lookup: Option<F>) -> Result<T, E>
+where
+    E: Unreconciled,
+    F: FnOnce() -> Fut,
+    Fut: Future<Output = LookupResult<E::Lookup>>,
+{
+    match (result, lookup) {
+        (Err(mut error), Some(lookup)) => {
+            if let Some(pending) = error.unreconciled() {
+                *pending = Reconciliation::of(lookup().await);
+            }
+            Err(error)
+        }
+        (result, _) => result,
+    }
+}
+
+/// What a lookup gives: what it found, if anything, or its own failure.
+pub type LookupResult<L> = Result<Option<<L as Lookup>::Found>, <L as Lookup>::Error>;
 
 impl<L: Lookup> fmt::Display for Reconciliation<L> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -146,6 +146,10 @@ impl TransportChoice {
 /// once: expands, inside `impl ClientBuilder { … }`, to `backend_with_stack`,
 /// `transport_as_is` and `configure_stack`, which set the builder's
 /// `transport: TransportChoice` field.
+///
+/// A macro because Rust leaves no other way to give two builder types of two crates
+/// the same inherent methods: a trait with provided methods would make every user of a
+/// builder import it, and builder setters are expected to work without one.
 #[macro_export]
 macro_rules! transport_choice_setters {
     () => {
@@ -176,31 +180,6 @@ macro_rules! transport_choice_setters {
         pub fn configure_stack(mut self, hook: impl $crate::ConfigureStack) -> Self {
             self.transport.configure(hook);
             self
-        }
-    };
-}
-
-/// The two entry points every API client's `Client` offers, defined once: expands,
-/// inside `impl Client { … }`, to `builder()` (its `ClientBuilder`, at its defaults) and
-/// `new(base_url, transport)` (that transport as is, everything else at its defaults).
-#[macro_export]
-macro_rules! client_entry_points {
-    () => {
-        /// Starts a [`ClientBuilder`].
-        pub fn builder() -> ClientBuilder {
-            ClientBuilder::default()
-        }
-
-        /// A client for `base_url` over `transport` as given (no layers added; every
-        /// other setting at its default).
-        pub fn new(
-            base_url: &str,
-            transport: ::std::sync::Arc<dyn $crate::__transport::Transport>,
-        ) -> Result<Self> {
-            Client::builder()
-                .base_url(base_url)
-                .transport_as_is(transport)
-                .build()
         }
     };
 }

@@ -3,6 +3,7 @@
 //!
 //! `cargo run -p connkit-connectors --example error_handling`
 
+use connkit_connectors::prelude::*;
 use std::error::Error as _;
 
 use connkit_connectors::transport::RetryPolicy;

@@ -6,6 +6,7 @@
 //! metadata and deletes it: the same calls work against a tenant with a client from
 //! `Client::builder().base_url(url).client_credentials(id, secret).build()?`.
 
+use connkit_connectors::prelude::*;
 use connkit_connectors::{Client, Error};
 use connkit_models::isc::v2024::V3CreateConnectorDto;
 use connkit_sandbox::Sandbox;

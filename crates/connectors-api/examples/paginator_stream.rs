@@ -4,6 +4,7 @@
 //!
 //! The stream is `Unpin`: `.next().await` works on it as it is, no `pin!` needed.
 
+use connkit_connectors::prelude::*;
 use std::time::Duration;
 
 use connkit_connectors::Client;

@@ -4,7 +4,7 @@
 use std::fmt;
 use std::sync::Arc;
 
-use connkit_client::{StackError, TransportChoice};
+use connkit_client::{DefaultSources, Execute, StackError, TransportChoice, ENV_TOKEN};
 use connkit_models::filter;
 use connkit_models::isc::v2024::V3ConnectorDto;
 use connkit_models::preflight::{BodyKind, Finding, Validator};
@@ -16,12 +16,12 @@ use connkit_transport::{
 use crate::error::{Error, PreflightRejected, Reconciliation, Result};
 use crate::operation::Operation;
 use crate::preflight;
-use crate::settings::API_VERSION_PREFIX;
+use crate::prelude::*;
+use crate::settings::{API_VERSION_PREFIX, SETTINGS};
 
 /// A client of the Connectors API. Cheap to clone (one `Arc`), `Send + Sync`.
 ///
-/// Every operation is a method returning a [`RequestBuilder`](crate::RequestBuilder)
-/// (see the crate docs); [`execute`](Client::execute) runs any sans-IO
+/// Every operation is a method returning a [`Call`](crate::Call) (see the crate docs); [`execute`](Client::execute) runs any sans-IO
 /// [`Operation`] directly. Before a create, update or PUT body leaves, every
 /// validator runs on it; an error finding stops the request and nothing is sent.
 ///
@@ -59,7 +59,19 @@ impl fmt::Debug for Client {
 }
 
 impl Client {
-    connkit_client::client_entry_points!();
+    /// Starts a [`ClientBuilder`].
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::default()
+    }
+
+    /// A client for `base_url` over `transport` as given (no layers added; every other
+    /// setting at its default).
+    pub fn new(base_url: &str, transport: Arc<dyn Transport>) -> Result<Self> {
+        Client::builder()
+            .base_url(base_url)
+            .transport_as_is(transport)
+            .build()
+    }
 
     /// A client over `transport` as given (no layers added), with the built-in
     /// validators, and no base URL to make up when the transport answers in-process
@@ -87,6 +99,58 @@ impl Client {
         Client::builder()
             .transport_as_is(Arc::new(transport))
             .build()
+    }
+
+    /// A client configured as the `connkit` command line is when given no flags: the
+    /// base URL and credentials from `SAIL_BASE_URL`, `SAIL_CLIENT_ID`,
+    /// `SAIL_CLIENT_SECRET` (or a bearer token in `CONNKIT_TOKEN`), else the profile
+    /// `CONNKIT_PROFILE` names (or the default one, if it is for ISC), else
+    /// `./config.json`; the rate-limit policy of `CONNKIT_RATE_LIMIT` or the profile;
+    /// the profile's extra CA certificates; tokens shared through the user's token
+    /// cache. See [`DefaultSources`] for the order, and
+    /// [`try_from_sources`](Client::try_from_sources) to read other sources.
+    ///
+    /// Fails with an [`Error::Config`] that names what is missing (e.g. no base URL:
+    /// which variable, profile or file could give one) or wrong, and where it came from.
+    pub fn try_default() -> Result<Self> {
+        Client::try_from_sources(&DefaultSources::process())
+    }
+
+    /// [`try_default`](Client::try_default) reading `sources` (e.g. an environment of
+    /// the caller's own, or another config file) instead of the process's.
+    ///
+    /// ```
+    /// use connkit_client::DefaultSources;
+    /// use connkit_connectors::Client;
+    ///
+    /// let env = |name: &str| match name {
+    ///     "SAIL_BASE_URL" => Some("https://acme.api.identitynow.com/v2024".to_owned()),
+    ///     "CONNKIT_TOKEN" => Some("t0ken".to_owned()),
+    ///     _ => None,
+    /// };
+    /// let client = Client::try_from_sources(&DefaultSources::env(env)).unwrap();
+    /// assert_eq!(client.base_url().root(), "https://acme.api.identitynow.com");
+    ///
+    /// // The error's source says what is missing and where it could come from.
+    /// let err = Client::try_from_sources(&DefaultSources::env(|_| None)).unwrap_err();
+    /// let cause = std::error::Error::source(&err).unwrap().to_string();
+    /// assert!(cause.contains("SAIL_BASE_URL"), "{cause}");
+    /// ```
+    pub fn try_from_sources(sources: &DefaultSources<'_>) -> Result<Self> {
+        let found = sources.resolve(SETTINGS, &[ENV_TOKEN]).map_err(config)?;
+        let mut builder = Client::builder()
+            .config(&found.config)
+            .configure_stack(found.stack());
+        if let Some(token) = found.token {
+            builder = builder.token(token);
+        }
+        if let Some(cache) = found.token_cache {
+            builder = builder.token_cache(cache);
+        }
+        if let Some(backend) = found.backend {
+            builder = builder.backend_with_stack(Arc::new(backend));
+        }
+        builder.build()
     }
 
     /// The tenant's base URL.
@@ -120,42 +184,12 @@ impl Client {
     /// A POST or PATCH that got no usable answer fails with [`Error::MaybeApplied`]; for
     /// a create, the connector is first looked up by name (see
     /// [`Reconciliation`](crate::Reconciliation)).
-    pub async fn execute<O: Operation<Error = Error> + Sync>(
-        &self,
-        operation: &O,
-    ) -> Result<O::Output> {
+    pub async fn execute<O>(&self, operation: &O) -> Result<O::Output>
+    where
+        O: Operation<Error = Error> + Sync,
+        O::Output: Send,
+    {
         self.execute_until(operation, None).await
-    }
-
-    /// [`execute`](Client::execute) with a [`Deadline`] for the whole operation (the
-    /// reconciling lookup included), which the standard stack's layers respect.
-    pub(crate) async fn execute_until<O: Operation<Error = Error> + Sync>(
-        &self,
-        operation: &O,
-        deadline: Option<Deadline>,
-    ) -> Result<O::Output> {
-        match (
-            self.run(operation, deadline).await,
-            operation.created_name(),
-        ) {
-            (
-                Err(Error::MaybeApplied {
-                    operation,
-                    source,
-                    reconciliation: Reconciliation::NotAttempted,
-                }),
-                Some(name),
-            ) => {
-                let found = self.find_connector_by_name(&name, deadline).await;
-                let reconciliation = Reconciliation::of(found.map(|found| found.map(Box::new)));
-                Err(Error::MaybeApplied {
-                    operation,
-                    source,
-                    reconciliation,
-                })
-            }
-            (result, _) => result,
-        }
     }
 
     /// Sends `operation` and decodes the answer, without reconciling.
@@ -182,10 +216,8 @@ impl Client {
         let mut candidates = self
             .list_connectors()
             .filter(filter::field("name").sw(name))
+            .set_deadline(deadline.map(|Deadline(at)| at))
             .into_paginator();
-        if let Some(deadline) = deadline {
-            candidates = candidates.deadline(deadline.0);
-        }
         while let Some(connector) = candidates.try_next().await? {
             if connector.name.as_deref() == Some(name) {
                 return Ok(Some(connector));
@@ -254,6 +286,27 @@ impl Client {
             operation: operation.operation_id(),
             source,
         }
+    }
+}
+
+impl Execute for Client {
+    type Error = Error;
+
+    /// [`execute`](Client::execute) with a [`Deadline`] for the whole operation (the
+    /// reconciling lookup by name included), which the standard stack's layers respect.
+    async fn execute_until<O>(&self, operation: &O, deadline: Option<Deadline>) -> Result<O::Output>
+    where
+        O: Operation<Error = Error> + Sync,
+        O::Output: Send,
+    {
+        let result = self.run(operation, deadline).await;
+        let lookup = operation.created_name().map(|name| {
+            move || async move {
+                let found = self.find_connector_by_name(&name, deadline).await;
+                found.map(|found| found.map(Box::new))
+            }
+        });
+        connkit_client::reconciled(result, lookup).await
     }
 }
 

@@ -241,6 +241,20 @@ impl From<connkit_client::InvalidRequest> for Error {
 /// The same contract as `connkit-c1`'s, in this API's words ([`CreateLookup`]).
 pub type Reconciliation = connkit_client::Reconciliation<CreateLookup>;
 
+impl connkit_client::Unreconciled for Error {
+    type Lookup = CreateLookup;
+
+    fn unreconciled(&mut self) -> Option<&mut Reconciliation> {
+        match self {
+            Error::MaybeApplied {
+                reconciliation: reconciliation @ Reconciliation::NotAttempted,
+                ..
+            } => Some(reconciliation),
+            _ => None,
+        }
+    }
+}
+
 /// How this client looks for a create whose answer was lost: by the connector's exact
 /// name ([`Client::find_connector`](crate::Client::find_connector)).
 #[derive(Debug)]

@@ -5,6 +5,7 @@
 //! ```
 //! # #[tokio::main(flavor = "current_thread")]
 //! # async fn main() -> Result<(), connkit_connectors::Error> {
+//! use connkit_connectors::prelude::*; // the operations' setters
 //! use connkit_connectors::{Client, ErrorKind};
 //! use connkit_models::isc::v2024::{Locale, V3CreateConnectorDto};
 //! use connkit_sandbox::Sandbox;
@@ -57,8 +58,11 @@
 //!
 //! - [`ops`]: each operation as a sans-IO [`Operation`] (typed input →
 //!   `http::Request<Bytes>`, `http::Response<Bytes>` → typed output or [`Error`]).
-//! - [`Client`] / [`ClientBuilder`]: base URL, credentials, transport, validators; the
-//!   fluent [`RequestBuilder`] per operation (each optional setter has a
+//! - [`Client`] / [`ClientBuilder`]: base URL, credentials, transport, validators
+//!   ([`Client::try_default`]: all from the environment, the profile and
+//!   `./config.json`); the fluent [`Call`] per operation — the shared
+//!   [`connkit_client::Call`], with each operation's setters in an extension trait
+//!   (`use connkit_connectors::prelude::*;`; each optional setter has a
 //!   `set_*(Option<T>)` twin). [`Client::from_transport`] for an in-process transport
 //!   such as the sandbox; [`ClientBuilder::backend_with_stack`] /
 //!   [`ClientBuilder::transport_as_is`] for any other.
@@ -96,7 +100,8 @@
 //!
 //! # Deadlines
 //!
-//! [`Paginator::timeout`] bounds a whole listing and [`RequestBuilder::deadline`] one
+//! [`Paginator::timeout`] bounds a whole listing and [`Call::deadline`] (or
+//! [`Call::timeout`]) one
 //! operation (a create's lookup included): each request carries the
 //! [`Deadline`](connkit_transport::Deadline), which the standard stack's timeout, retry
 //! and rate-limit layers respect.
@@ -132,16 +137,17 @@ mod operation;
 pub mod ops;
 mod paginate;
 pub mod preflight;
+pub mod prelude;
 mod settings;
 
 pub use client::{Client, ClientBuilder};
-pub use connkit_client::Page;
 pub use connkit_client::{DecodeFailure, ErrorKind, ErrorMetadata, PaginationError};
+pub use connkit_client::{DefaultSources, Page};
 pub use error::{
     CreateLookup, Error, PreflightRejected, Reconciliation, Result, RetryAfter, ServiceError,
 };
 pub use filter::FilterArg;
-pub use fluent::RequestBuilder;
+pub use fluent::Call;
 pub use multipart::FilePart;
 pub use operation::Operation;
 pub use paginate::{ConnectorListing, Paginator};

@@ -3,7 +3,9 @@
 //! [`Offset`] cursors.
 
 use bytes::Bytes;
-use connkit_client::{Offset, PageMeta, PageRequest, PageSource, PaginationError, Sending};
+use connkit_client::{
+    Listing, Offset, PageMeta, PageRequest, PageSource, PaginationError, Sending,
+};
 use connkit_models::isc::v2024::V3ConnectorDto;
 use connkit_transport::{TimeoutPhase, TransportError};
 
@@ -49,6 +51,7 @@ use connkit_client::Page;
 /// ```
 /// # #[tokio::main(flavor = "current_thread")]
 /// # async fn main() -> Result<(), connkit_connectors::Error> {
+/// use connkit_connectors::prelude::*;
 /// use connkit_connectors::Client;
 /// use connkit_models::filter;
 /// use connkit_sandbox::Sandbox;
@@ -92,13 +95,15 @@ pub struct ConnectorListing {
     template: ListConnectors,
 }
 
-impl ConnectorListing {
-    /// The paginator for `list`, from its `offset` on.
-    pub(crate) fn paginator(client: Client, list: ListConnectors) -> Paginator {
-        let start = Offset(list.offset.unwrap_or(0));
-        let page_size = list.limit.unwrap_or(MAX_LIMIT);
+impl Listing<Client> for ListConnectors {
+    type Source = ConnectorListing;
+
+    /// The paginator for this list, from its `offset` on.
+    fn paginator(self, client: Client) -> Paginator {
+        let start = Offset(self.offset.unwrap_or(0));
+        let page_size = self.limit.unwrap_or(MAX_LIMIT);
         // Check the filter once; every page then sends its canonical text.
-        let (filters, error) = match list.filters.as_ref().map(FilterArg::to_query) {
+        let (filters, error) = match self.filters.as_ref().map(FilterArg::to_query) {
             None => (None, None),
             Some(Ok(text)) => (Some(FilterArg::Unchecked(text)), None),
             Some(Err(error)) => (None, Some(error)),
@@ -108,7 +113,7 @@ impl ConnectorListing {
             limit: None,
             offset: None,
             count: false,
-            locale: list.locale,
+            locale: self.locale,
         };
         let pages = connkit_client::Paginator::new(
             ConnectorListing { client, template },
@@ -121,7 +126,9 @@ impl ConnectorListing {
             None => pages,
         }
     }
+}
 
+impl ConnectorListing {
     /// The list request for `limit` items at `offset`.
     fn at(&self, Offset(offset): Offset, limit: Option<u32>) -> ListConnectors {
         let mut op = self.template.clone().offset(offset);

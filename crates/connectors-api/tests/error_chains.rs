@@ -2,6 +2,7 @@
 //! message repeats the next one's text (so printing the whole chain, as the CLI does,
 //! says each thing once).
 
+use connkit_connectors::prelude::*;
 use std::error::Error as _;
 use std::sync::Arc;
 use std::time::Duration;

@@ -2,6 +2,7 @@
 //! error instead of the same connectors again and again, and a listing dropped while
 //! its request waits in the rate limiter sends nothing afterwards.
 
+use connkit_connectors::prelude::*;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;

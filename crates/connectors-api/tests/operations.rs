@@ -4,6 +4,7 @@
 mod common;
 
 use common::{path_and_query, Harness, Mode, MODES};
+use connkit_connectors::prelude::*;
 use connkit_connectors::{Error, ErrorKind};
 use connkit_models::filter;
 use connkit_models::isc::v2024::{Locale, UpdateStatus, V3CreateConnectorDto};

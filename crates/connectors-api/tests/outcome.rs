@@ -3,6 +3,7 @@
 
 mod common;
 
+use connkit_connectors::prelude::*;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 

@@ -3,6 +3,7 @@
 
 mod common;
 
+use connkit_connectors::prelude::*;
 use std::collections::HashSet;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;

@@ -5,6 +5,7 @@ mod common;
 #[path = "../../core-models/tests/fixtures/xml/corpus.rs"]
 mod corpus;
 
+use connkit_connectors::prelude::*;
 use std::sync::Arc;
 
 use common::{Harness, Mode};

@@ -2,6 +2,7 @@
 //! 127.0.0.1, counted through `GET /__sandbox/stats`: counts of 429s, never timings.
 //! Windows are short (1–2 s) where the property is the same as at 100/10 s.
 
+use connkit_connectors::prelude::*;
 use std::collections::HashSet;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};

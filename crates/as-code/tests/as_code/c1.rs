@@ -2,6 +2,7 @@
 //! update mask of one change, no secret in a tree, pre-flight before any request, and
 //! a lost create answer.
 
+use connkit_c1::prelude::*;
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};

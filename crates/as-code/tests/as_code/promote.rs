@@ -3,6 +3,7 @@
 //! into an empty tenant with no edit.
 
 use connkit_as_code::Tree;
+use connkit_connectors::prelude::*;
 use connkit_models::isc::v2024::V3CreateConnectorDto;
 
 use crate::support::{files, Tenant};

@@ -1,5 +1,6 @@
 //! Tenants (in-process sandboxes) with request counters, and trees on disk.
 
+use connkit_connectors::prelude::*;
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::Arc;

@@ -11,6 +11,7 @@ mod as_code;
 
 use std::path::Path;
 
+use connkit_c1::prelude::*;
 use connkit_c1::{Call, Client, Operation};
 use connkit_models::c1::{
     Config, Connector, ConnectorServiceGetResponse, EditorMarker, MarkerSeverity,
@@ -153,9 +154,11 @@ fn app(target: &C1Target) -> &str {
 
 /// Sends a call; its error with its exit code (a write whose answer was lost is the
 /// library's `MaybeApplied`, exit 7).
-async fn send<O: Operation<Error = connkit_c1::Error> + Sync>(
-    call: Call<O>,
-) -> Result<O::Output, Failure> {
+async fn send<O>(call: Call<O>) -> Result<O::Output, Failure>
+where
+    O: Operation<Error = connkit_c1::Error> + Sync,
+    O::Output: Send,
+{
     call.send().await.map_err(Failure::from)
 }
 

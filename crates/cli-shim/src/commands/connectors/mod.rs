@@ -7,7 +7,8 @@ mod as_code;
 use std::time::Instant;
 
 use connkit_connectors::ops::Document;
-use connkit_connectors::{Client, Error as ApiError, Operation, Reconciliation, RequestBuilder};
+use connkit_connectors::prelude::*;
+use connkit_connectors::{Client, Error as ApiError, Reconciliation};
 use connkit_models::isc::v2024::{ConnectorStatus, Locale, V3ConnectorDto, V3CreateConnectorDto};
 use connkit_models::preflight::BodyKind;
 
@@ -78,13 +79,12 @@ async fn run_until(
         ConnectorsCommand::Create(args) => create(&client, args, deadline, size_check, sink).await,
         ConnectorsCommand::Update(args) => {
             let input = Input::read(&args.patch, BodyKind::JsonPatch, size_check)?;
-            let detail = until(
-                client.update_connector_json(&args.script_name, input.bytes),
-                deadline,
-            )
-            .send()
-            .await
-            .map_err(|e| Failure::api(e, &input.label))?;
+            let detail = client
+                .update_connector_json(&args.script_name, input.bytes)
+                .set_deadline(deadline)
+                .send()
+                .await
+                .map_err(|e| Failure::api(e, &input.label))?;
             sink.object(&detail)
         }
         ConnectorsCommand::SourceConfig(doc) => {
@@ -124,17 +124,6 @@ async fn run_until(
     }
 }
 
-/// `request` with the command's deadline, if there is one.
-fn until<O: Operation<Error = ApiError> + Send + Sync>(
-    request: RequestBuilder<O>,
-    deadline: Option<Instant>,
-) -> RequestBuilder<O> {
-    match deadline {
-        Some(deadline) => request.deadline(deadline),
-        None => request,
-    }
-}
-
 /// One page, or every page with `--all` (`concurrency` pages at a time), written as
 /// each page arrives.
 async fn list(
@@ -144,7 +133,7 @@ async fn list(
     concurrency: usize,
     sink: Sink<'_>,
 ) -> Result<(), Failure> {
-    let mut request = until(client.list_connectors(), deadline);
+    let mut request = client.list_connectors().set_deadline(deadline);
     if let Some(filter) = &args.filter {
         request = request.filter(filter.as_str());
     }
@@ -230,7 +219,7 @@ async fn create(
             (client.create_connector(&dto), "create request".to_owned())
         }
     };
-    let created = match until(request, deadline).send().await {
+    let created = match request.set_deadline(deadline).send().await {
         Ok(created) => created,
         Err(ApiError::MaybeApplied {
             reconciliation: Reconciliation::Exists(found),
