@@ -18,6 +18,7 @@ use std::process::{Command, ExitCode};
 use std::time::{Duration, Instant};
 
 use connkit_benches::served::{client, floor, refused, runtime, serve, StateDir};
+use connkit_connectors::prelude::*;
 use connkit_sandbox::RateLimitConfig;
 use connkit_transport::test_util::RedisServer;
 use connkit_transport::{Limit, RateLimiter, SharedState};
