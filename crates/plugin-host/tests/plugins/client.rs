@@ -3,6 +3,7 @@
 
 use std::sync::Arc;
 
+use connkit_connectors::prelude::*;
 use connkit_connectors::{Client, ErrorKind};
 use connkit_plugin_host::{Loader, WorkerCommand};
 use connkit_sandbox::Sandbox;
