@@ -133,6 +133,25 @@ pub struct GlobalArgs {
     #[arg(long, global = true, value_name = "auto|off|MAX/WINDOW")]
     pub rate_limit: Option<String>,
 
+    /// Share the rate limit of each client id with every machine that uses this Redis:
+    /// `redis://[:PASSWORD@]HOST[:PORT][/DB]`, `rediss://…` (TLS), or `off`. While it
+    /// cannot be reached, this machine's state files are used [then the profile's
+    /// shared_state; the file store by default].
+    #[arg(
+        long,
+        global = true,
+        value_name = "URL",
+        env = "CONNKIT_SHARED_STATE",
+        hide_env_values = true
+    )]
+    pub shared_state: Option<String>,
+
+    /// Whether --shared-state holds the client's access tokens too, so that machines
+    /// share one token (`on`, the default), or each fetches its own (`off`). `on` puts
+    /// bearer tokens in that Redis: use one you trust, with a password and TLS.
+    #[arg(long, global = true, value_name = "on|off", default_value = "on", value_parser = ["on", "off"], hide_default_value = true)]
+    pub shared_state_tokens: String,
+
     /// More diagnostics on stderr (repeat for more).
     #[arg(short, long, global = true, action = clap::ArgAction::Count, conflicts_with = "quiet")]
     pub verbose: u8,

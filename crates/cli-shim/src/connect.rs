@@ -15,12 +15,13 @@ use std::time::{Duration, Instant};
 use connkit_models::preflight::Validator;
 use connkit_sandbox::{Sandbox, SandboxError, DEMO_SEED};
 use connkit_transport::{
-    RateLimitPolicy, ResolvedConfig, RetryPolicy, Secret, Setting, SettingNames, TokenCache,
-    Transport, TransportStackBuilder, PLATFORM_C1,
+    RateLimitPolicy, ResolvedConfig, RetryPolicy, Secret, Setting, SettingNames, SharedState,
+    TokenCache, Transport, TransportStackBuilder, PLATFORM_C1,
 };
 
 use crate::args::GlobalArgs;
 use crate::exit::{Exit, Failure};
+use crate::rate_limit::ProfileLimits;
 use crate::sandbox_home;
 use crate::tenant;
 
@@ -213,10 +214,10 @@ pub fn client<A: Api>(
             .and_then(|name| std::env::var(name).ok())
             .filter(|t| !t.trim().is_empty())
     });
-    let (mut builder, profile_policy) = if global.sandbox {
+    let (mut builder, profile) = if global.sandbox {
         // In-process: no base URL needed (nothing goes on the network).
         let sandbox = Arc::new(embedded_sandbox(global.quiet)?);
-        (A::backend(A::builder(), sandbox), None)
+        (A::backend(A::builder(), sandbox), ProfileLimits::default())
     } else {
         let resolved = tenant::sources(global, A::SETTINGS)
             .needs_credentials(token.is_none())
@@ -234,10 +235,11 @@ pub fn client<A: Api>(
         if let Some(backend) = tenant::ca_backend(global, &resolved)? {
             builder = A::backend(builder, backend);
         }
-        (builder, resolved.rate_limit)
+        (builder, ProfileLimits::of(&resolved))
     };
-    let policy = crate::rate_limit::policy(global, profile_policy.as_ref())?;
-    let hook = stack_options(global, policy, A::retry_policy());
+    let policy = crate::rate_limit::policy(global, &profile)?;
+    let shared = crate::rate_limit::shared_state(global, &profile)?;
+    let hook = stack_options(global, policy, shared, A::retry_policy());
     builder = A::configure_stack(builder, Box::new(hook));
     if let Some(token) = token {
         builder = A::token(builder, token);
@@ -278,15 +280,21 @@ pub fn embedded_sandbox(quiet: bool) -> Result<Sandbox, Failure> {
 /// bounds each whole operation; `--retries N` allows N retries (N + 1 attempts) of the
 /// API's `retry` policy; `rate_limit` is the policy (its default, `auto`, gives the
 /// embedded sandbox no limiter: a `--all` listing of a large seed is not held to 100
-/// requests per 10 s).
+/// requests per 10 s), shared across machines through `shared` if given (with the
+/// tokens, unless `--shared-state-tokens off`).
 fn stack_options(
     global: &GlobalArgs,
     rate_limit: RateLimitPolicy,
+    shared: Option<SharedState>,
     retry: RetryPolicy,
 ) -> impl FnOnce(TransportStackBuilder) -> TransportStackBuilder + Send + 'static {
     let (timeout, retries) = (global.timeout, global.retries);
+    let share_tokens = global.shared_state_tokens == "on";
     move |mut stack| {
-        stack = stack.rate_limit_policy(rate_limit);
+        stack = stack
+            .rate_limit_policy(rate_limit)
+            .shared_state(shared)
+            .share_tokens(share_tokens);
         if let Some(limit) = timeout {
             stack = stack.operation_timeout(limit);
         }

@@ -1,9 +1,9 @@
 //! The client's rate-limit policy: `--rate-limit`, else `CONNKIT_RATE_LIMIT`, else the
-//! profile's `rate_limit`, else `auto`; and the concurrency `connectors list --all`
-//! picks under it.
+//! profile's `rate_limit`, else `auto`; where it is shared across machines
+//! (`--shared-state`); and the concurrency `connectors list --all` picks under it.
 
 use connkit_connectors::Client;
-use connkit_transport::{RateLimitPolicy, Resolved};
+use connkit_transport::{RateLimitPolicy, Resolved, ResolvedConfig, SharedState};
 
 use crate::args::GlobalArgs;
 use crate::exit::Failure;
@@ -13,21 +13,64 @@ use crate::exit::Failure;
 /// the flag.
 pub const ENV_RATE_LIMIT: &str = "CONNKIT_RATE_LIMIT";
 
-/// The policy the options ask for, falling back to `profile`'s (the profile the tenant
-/// was resolved with, already checked when its file was read); a bad value is a usage
-/// error naming its source.
-pub fn policy(
-    global: &GlobalArgs,
-    profile: Option<&Resolved<RateLimitPolicy>>,
-) -> Result<RateLimitPolicy, Failure> {
+/// What the profile a tenant was resolved with says about limits (nothing for the
+/// embedded sandbox, or without a profile).
+#[derive(Debug, Default)]
+pub struct ProfileLimits {
+    rate_limit: Option<Resolved<RateLimitPolicy>>,
+    shared_state: Option<Resolved<String>>,
+}
+
+impl ProfileLimits {
+    /// The profile's `rate_limit` and `shared_state`, as `resolved` found them.
+    pub fn of(resolved: &ResolvedConfig) -> Self {
+        ProfileLimits {
+            rate_limit: resolved.rate_limit.clone(),
+            shared_state: resolved.shared_state.clone(),
+        }
+    }
+}
+
+/// The policy the options ask for, falling back to `profile`'s (already checked when
+/// its file was read); a bad value is a usage error naming its source.
+pub fn policy(global: &GlobalArgs, profile: &ProfileLimits) -> Result<RateLimitPolicy, Failure> {
     let (text, source) = match &global.rate_limit {
         Some(text) => (text.clone(), "--rate-limit"),
         None => match std::env::var(ENV_RATE_LIMIT) {
             Ok(text) if !text.trim().is_empty() => (text, ENV_RATE_LIMIT),
-            _ => return Ok(profile.map_or(RateLimitPolicy::Auto, |p| p.value)),
+            _ => {
+                return Ok(profile
+                    .rate_limit
+                    .as_ref()
+                    .map_or(RateLimitPolicy::Auto, |p| p.value))
+            }
         },
     };
     text.parse()
+        .map_err(|e| Failure::usage(format!("{source}: {e}")))
+}
+
+/// Where the limit is shared across machines: `--shared-state` (or
+/// `CONNKIT_SHARED_STATE`), else the profile's `shared_state`; `off` for nowhere but
+/// this machine's state files. A URL that cannot be used is a usage error naming its
+/// source, its password never shown.
+pub fn shared_state(
+    global: &GlobalArgs,
+    profile: &ProfileLimits,
+) -> Result<Option<SharedState>, Failure> {
+    let (url, source) = match (&global.shared_state, &profile.shared_state) {
+        (Some(url), _) => (
+            url.as_str(),
+            "--shared-state / CONNKIT_SHARED_STATE".to_owned(),
+        ),
+        (None, Some(url)) => (url.value.as_str(), url.origin.to_string()),
+        (None, None) => return Ok(None),
+    };
+    if url.trim().eq_ignore_ascii_case("off") {
+        return Ok(None);
+    }
+    SharedState::redis(url.trim())
+        .map(Some)
         .map_err(|e| Failure::usage(format!("{source}: {e}")))
 }
 

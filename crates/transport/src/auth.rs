@@ -14,6 +14,7 @@ use http::{HeaderValue, Method, StatusCode};
 
 use crate::redact::scrub;
 use crate::request::{clone_request, deadline_of};
+use crate::token_cache::StoredToken;
 use crate::{
     AuthProblem, BaseUrl, Deadline, Idempotency, Secret, TokenCache, TokenKey, Transport,
     TransportError,
@@ -89,6 +90,9 @@ pub struct ClientCredentials {
     method: Arc<dyn ClientAuthMethod>,
     refresh_margin: Duration,
     token_cache: Option<TokenCache>,
+    /// Where tokens are shared across machines, looked at before `token_cache`.
+    #[cfg(feature = "redis")]
+    shared_tokens: Option<crate::SharedState>,
 }
 
 impl ClientCredentials {
@@ -138,6 +142,8 @@ impl ClientCredentials {
             method,
             refresh_margin: Duration::from_secs(60),
             token_cache: None,
+            #[cfg(feature = "redis")]
+            shared_tokens: None,
         })
     }
 
@@ -147,6 +153,17 @@ impl ClientCredentials {
     /// tokens to disk unless its caller asks for it.
     pub fn token_cache(mut self, cache: TokenCache) -> Self {
         self.token_cache = Some(cache);
+        self
+    }
+
+    /// Shares tokens across machines through `state` (Redis): the fleet makes one token
+    /// request per token lifetime. This puts bearer tokens in that Redis: see
+    /// [`shared_state`](crate::shared_state) on trusting it. The
+    /// [`token_cache`](Self::token_cache) stays this machine's own.
+    #[cfg(feature = "redis")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "redis")))]
+    pub fn shared_tokens(mut self, state: crate::SharedState) -> Self {
+        self.shared_tokens = Some(state);
         self
     }
 
@@ -318,6 +335,11 @@ impl<T: Transport> AuthLayer<T> {
             .as_ref()
             .filter(|c| Some(c.generation) == stale)
             .map(|c| c.header.clone());
+        #[cfg(feature = "redis")]
+        let shared_turn = match from_shared(settings, rejected.as_ref(), deadline).await {
+            Ok(found) => return Ok(adopt(&mut tokens, found, generation)),
+            Err(turn) => turn,
+        };
         let mut fetch_lock = None;
         if let Some(cache) = &settings.token_cache {
             let found = match from_disk(cache, settings, rejected.as_ref()) {
@@ -330,16 +352,15 @@ impl<T: Transport> AuthLayer<T> {
                 }
             };
             if let Some(found) = found {
-                tokens.cached = Some(Cached {
-                    header: found.header.clone(),
-                    generation,
-                    refresh_at: found.refresh_at,
-                });
-                return Ok((found.header, generation));
+                return Ok(adopt(&mut tokens, found, generation));
             }
         }
         let fetched = self.fetch(settings, deadline).await;
         drop(fetch_lock);
+        #[cfg(feature = "redis")]
+        if let (Some(state), Some(id)) = (&settings.shared_tokens, shared_turn) {
+            crate::shared_tokens::release(state, &settings.cache_key(), &id).await;
+        }
         match fetched {
             Ok((header, refresh_at)) => {
                 tokens.cached = Some(Cached {
@@ -390,9 +411,16 @@ impl<T: Transport> AuthLayer<T> {
             expires_in_s = token.expires_in.map(|d| d.as_secs()),
             "fetched an OAuth2 access token"
         );
+        let requested_at = SystemTime::now() - requested_at.elapsed();
+        let at = |d: Option<Duration>| d.and_then(|d| requested_at.checked_add(d));
+        #[cfg(feature = "redis")]
+        if let Some(state) = &settings.shared_tokens {
+            let key = settings.cache_key();
+            let (expires_at, refresh_at) = (at(token.expires_in), at(usable_for));
+            crate::shared_tokens::store(state, &key, &token.access_token, expires_at, refresh_at)
+                .await;
+        }
         if let Some(cache) = &settings.token_cache {
-            let requested_at = SystemTime::now() - requested_at.elapsed();
-            let at = |d: Option<Duration>| d.and_then(|d| requested_at.checked_add(d));
             if let Err(e) = cache.store(
                 &settings.cache_key(),
                 &token.access_token,
@@ -502,10 +530,31 @@ pub fn same_origin(token_uri: &http::Uri, uri: &http::Uri) -> bool {
     }
 }
 
-/// A token found in the on-disk cache.
-struct FromDisk {
+/// A token found in a cache (this machine's files, or shared).
+struct Found {
     header: HeaderValue,
     refresh_at: Option<Instant>,
+}
+
+/// Uses `found` as this client's token from now on.
+fn adopt(tokens: &mut Tokens, found: Found, generation: u64) -> (HeaderValue, u64) {
+    tokens.cached = Some(Cached {
+        header: found.header.clone(),
+        generation,
+        refresh_at: found.refresh_at,
+    });
+    (found.header, generation)
+}
+
+/// `stored` as a header and an `Instant` to refresh at, unless it is `rejected` (the
+/// token just answered with 401).
+fn found(stored: StoredToken, rejected: Option<&HeaderValue>) -> Option<Found> {
+    let header = bearer_header(&stored.access_token).filter(|h| Some(h) != rejected)?;
+    let refresh_at = stored.refresh_at.map(|t| {
+        let left = t.duration_since(SystemTime::now()).unwrap_or_default();
+        Instant::now() + left
+    });
+    Some(Found { header, refresh_at })
 }
 
 /// The usable token `cache` holds for this client, unless it is the one just answered
@@ -514,14 +563,9 @@ fn from_disk(
     cache: &TokenCache,
     settings: &ClientCredentials,
     rejected: Option<&HeaderValue>,
-) -> Option<FromDisk> {
+) -> Option<Found> {
     let key = settings.cache_key();
-    let stored = cache.load(&key);
-    let header = stored
-        .as_ref()
-        .and_then(|s| bearer_header(&s.access_token))
-        .filter(|h| Some(h) != rejected);
-    let (Some(stored), Some(header)) = (stored, header) else {
+    let Some(found) = cache.load(&key).and_then(|s| found(s, rejected)) else {
         if rejected.is_some() {
             if let Err(e) = cache.remove(&key) {
                 tracing::warn!(cache = %cache.dir().display(), error = %e, "could not remove a rejected token from the cache");
@@ -529,16 +573,40 @@ fn from_disk(
         }
         return None;
     };
-    let refresh_at = stored.refresh_at.map(|t| {
-        let left = t.duration_since(SystemTime::now()).unwrap_or_default();
-        Instant::now() + left
-    });
     tracing::debug!(
         endpoint = %settings.token_uri,
-        valid_for_s = refresh_at.map(|t| t.saturating_duration_since(Instant::now()).as_secs()),
+        valid_for_s = found.refresh_at.map(|t| t.saturating_duration_since(Instant::now()).as_secs()),
         "using a cached OAuth2 access token"
     );
-    Some(FromDisk { header, refresh_at })
+    Some(found)
+}
+
+/// A token that another machine shared (feature `redis`), unless it is `rejected`
+/// (then it is forgotten there); otherwise whose turn it is to fetch: `Err(Some(lock
+/// id))` when this machine's, `Err(None)` without a shared store, when it cannot say,
+/// or when the other machine's token is the rejected one.
+#[cfg(feature = "redis")]
+async fn from_shared(
+    settings: &ClientCredentials,
+    rejected: Option<&HeaderValue>,
+    deadline: Option<Instant>,
+) -> Result<Found, Option<String>> {
+    use crate::shared_tokens::{self, Turn};
+    let Some(state) = &settings.shared_tokens else {
+        return Err(None);
+    };
+    let key = settings.cache_key();
+    if let Some(stored) = shared_tokens::load(state, &key, deadline).await {
+        match found(stored, rejected) {
+            Some(found) => return Ok(found),
+            None => shared_tokens::forget(state, &key).await,
+        }
+    }
+    match shared_tokens::turn(state, &key, deadline).await {
+        Turn::Mine(id) => Err(Some(id)),
+        Turn::Theirs(stored) => found(stored, rejected).ok_or(None),
+        Turn::Alone => Err(None),
+    }
 }
 
 /// The longest a token is used before asking for a new one, whatever `expires_in`

@@ -233,12 +233,13 @@ impl<'a> ConfigSources<'a> {
         let base_url = self.checked_base_url(found.base_url)?;
         let (client_id, client_secret) =
             self.credential_pair(found.client_id, found.client_secret)?;
-        let (profile, rate_limit, ca_cert) = match profile_used {
-            None => (None, None, None),
+        let (profile, rate_limit, ca_cert, shared_state) = match profile_used {
+            None => (None, None, None, None),
             Some((name, profile, origin)) => (
                 Some(name),
                 from(profile.rate_limit, &origin),
                 from(profile.ca_cert, &origin),
+                from(profile.shared_state, &origin),
             ),
         };
         Ok(ResolvedConfig {
@@ -248,6 +249,7 @@ impl<'a> ConfigSources<'a> {
             profile,
             rate_limit,
             ca_cert,
+            shared_state,
         })
     }
 
@@ -609,6 +611,8 @@ pub struct ResolvedConfig {
     /// That profile's extra CA certificates (PEM), already joined to the profiles
     /// file's directory if written relative.
     pub ca_cert: Option<Resolved<PathBuf>>,
+    /// That profile's shared-state URL (never with a password).
+    pub shared_state: Option<Resolved<String>>,
 }
 
 impl ResolvedConfig {

@@ -167,6 +167,11 @@ mod request;
 mod retry;
 mod runtime;
 mod settings;
+#[cfg(feature = "redis")]
+#[cfg_attr(docsrs, doc(cfg(feature = "redis")))]
+pub mod shared_state;
+#[cfg(feature = "redis")]
+mod shared_tokens;
 mod stack;
 #[cfg(any(test, feature = "test-util"))]
 #[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
@@ -198,6 +203,8 @@ pub use redact::{Secret, REDACTED};
 pub use request::{clone_request, Attempt, Deadline, Idempotency};
 pub use retry::{Retry, RetryPolicy};
 pub use settings::SettingNames;
+#[cfg(feature = "redis")]
+pub use shared_state::SharedState;
 pub use stack::{TransportStack, TransportStackBuilder};
 pub use timeout::Timeout;
 pub use token_cache::{CachedTokenInfo, FetchLock, TokenCache, TokenKey};

@@ -80,6 +80,10 @@ pub struct Profile {
     /// the file's directory (so the profile works from any working directory) and held
     /// here joined to it.
     pub ca_cert: Option<PathBuf>,
+    /// Where the rate limit is shared across machines (`redis://HOST[:PORT][/DB]` or
+    /// `rediss://…`): never with a password, since a profile is plain text; a URL with
+    /// one goes in `CONNKIT_SHARED_STATE`.
+    pub shared_state: Option<String>,
     /// Keys this crate does not read, with their string values: the settings of the
     /// applications that share the file (connkit's command line keeps its default
     /// output format as `output`). Read and written back as they are.
@@ -96,6 +100,7 @@ impl Profile {
             secret: None,
             rate_limit: None,
             ca_cert: None,
+            shared_state: None,
             extra: BTreeMap::new(),
         }
     }
@@ -491,6 +496,7 @@ impl ProfileFile {
                 "ca_cert",
                 &profile.ca_cert.as_ref().map(|p| p.display().to_string()),
             ),
+            text("shared_state", &profile.shared_state),
         ];
         for (key, value) in fields.into_iter().flatten() {
             table.insert(key, value);
@@ -626,6 +632,16 @@ fn parse_profile(
                 profile.rate_limit = Some(policy);
             }
             "ca_cert" => profile.ca_cert = Some(beside(path, text(" (a PEM file)")?)),
+            "shared_state" => {
+                let url = text(" (redis://HOST[:PORT][/DB])")?;
+                if crate::redact::url_without_password(&url).1 {
+                    return Err(at(item.span(), format!(
+                        "profile `{name}`: `shared_state` holds a password, and a profile is plain \
+                         text: give the whole URL in CONNKIT_SHARED_STATE (from a secret store) instead"
+                    )));
+                }
+                profile.shared_state = Some(url);
+            }
             other => match (misspelt(other), string(item)) {
                 (None, Some(value)) => {
                     profile.extra.insert(other.to_owned(), value);
@@ -657,7 +673,7 @@ fn parse_profile(
 }
 
 /// The keys of a profile that this crate reads.
-const PROFILE_KEYS: [&str; 8] = [
+const PROFILE_KEYS: [&str; 9] = [
     "platform",
     "base_url",
     "client_id",
@@ -666,6 +682,7 @@ const PROFILE_KEYS: [&str; 8] = [
     "client_secret",
     "rate_limit",
     "ca_cert",
+    "shared_state",
 ];
 
 /// The key of [`PROFILE_KEYS`] that `key` looks like a misspelling of (at most two
@@ -779,6 +796,10 @@ mod tests {
                 &["line 3, column 14", "at least 1"],
             ),
             (
+                format!("{A}shared_state = \"redis://:918273@cache:6379\"\n"),
+                &["line 3, column 16", "`shared_state` holds a password"],
+            ),
+            (
                 "[profiles.a]\nbase_url = \"https://t\"\n".into(),
                 &["no `platform`"],
             ),
@@ -835,6 +856,25 @@ mod tests {
         let b = file.get("b").unwrap();
         assert_eq!(b.rate_limit, Some(RateLimitPolicy::Off));
         assert_eq!(b.ca_cert.as_deref(), Some(Path::new("/etc/ca.pem")));
+    }
+
+    #[test]
+    fn shared_state_is_kept_and_written_back() {
+        let text =
+            "[profiles.a]\nplatform = \"isc\"\nshared_state = \"rediss://cache.example:6380/2\"\n";
+        let mut file = ProfileFile::parse(Path::new("/p/profiles.toml"), text).unwrap();
+        let a = file.get("a").unwrap().clone();
+        assert_eq!(
+            a.shared_state.as_deref(),
+            Some("rediss://cache.example:6380/2")
+        );
+        file.set("b", a).unwrap();
+        let written = file.text();
+        let again = ProfileFile::parse(Path::new("/p/profiles.toml"), &written).unwrap();
+        assert_eq!(
+            again.get("b").unwrap().shared_state,
+            again.get("a").unwrap().shared_state
+        );
     }
 
     #[test]

@@ -51,6 +51,23 @@ impl fmt::Display for Secret {
     }
 }
 
+/// `url` with the password of its user info replaced by `***` (a URL that names one
+/// must never be printed whole), and whether it had one.
+pub(crate) fn url_without_password(url: &str) -> (String, bool) {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return ("(not a URL)".to_owned(), false);
+    };
+    let authority_end = rest.find('/').unwrap_or(rest.len());
+    let (authority, path) = rest.split_at(authority_end);
+    match authority
+        .rsplit_once('@')
+        .and_then(|(info, host)| Some((info.split_once(':')?, host)))
+    {
+        Some(((user, _password), host)) => (format!("{scheme}://{user}:***@{host}{path}"), true),
+        None => (url.to_owned(), false),
+    }
+}
+
 /// Replaces every occurrence of each non-empty secret in `text` with `[redacted]`, also
 /// in the form-encoded spelling a token endpoint may echo back.
 pub(crate) fn scrub(text: &str, secrets: &[&Secret]) -> String {
@@ -76,6 +93,36 @@ mod tests {
         assert_eq!(format!("{s}"), "[redacted]");
         assert_eq!(format!("{s:?}"), "Secret([redacted])");
         assert_eq!(s.expose(), "hunter2");
+    }
+
+    #[test]
+    fn a_url_password_never_shows() {
+        let cases = [
+            (
+                "redis://:hunter2@127.0.0.1:6379/3",
+                "redis://:***@127.0.0.1:6379/3",
+                true,
+            ),
+            (
+                "rediss://ops:hunter2@cache.example",
+                "rediss://ops:***@cache.example",
+                true,
+            ),
+            (
+                "redis://ops@cache.example/1",
+                "redis://ops@cache.example/1",
+                false,
+            ),
+            (
+                "redis://cache.example/a@b",
+                "redis://cache.example/a@b",
+                false,
+            ),
+            ("not a url", "(not a URL)", false),
+        ];
+        for (url, shown, had) in cases {
+            assert_eq!(url_without_password(url), (shown.to_owned(), had), "{url}");
+        }
     }
 
     #[test]

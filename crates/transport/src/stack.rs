@@ -49,6 +49,10 @@ impl TransportStack {
             retry: RetryPolicy::default(),
             rate_limit: RateLimitChoice::Policy(RateLimitPolicy::Auto),
             rate_limit_state: RateLimitState::CacheDir,
+            #[cfg(feature = "redis")]
+            shared_state: None,
+            #[cfg(feature = "redis")]
+            share_tokens: true,
             attempt_timeout: TransportStackBuilder::DEFAULT_ATTEMPT_TIMEOUT,
             operation_timeout: TransportStackBuilder::DEFAULT_OPERATION_TIMEOUT,
         }
@@ -62,6 +66,10 @@ pub struct TransportStackBuilder {
     retry: RetryPolicy,
     rate_limit: RateLimitChoice,
     rate_limit_state: RateLimitState,
+    #[cfg(feature = "redis")]
+    shared_state: Option<crate::SharedState>,
+    #[cfg(feature = "redis")]
+    share_tokens: bool,
     attempt_timeout: Duration,
     operation_timeout: Duration,
 }
@@ -142,6 +150,30 @@ impl TransportStackBuilder {
         self
     }
 
+    /// Shares the policy's limiters across machines through `state` (Redis), with the
+    /// state files of [`rate_limit_state_dir`](Self::rate_limit_state_dir) as the
+    /// fallback while it cannot be reached; `None` (the default) shares through the
+    /// files only. A limiter given with [`rate_limit`](Self::rate_limit) is used as it
+    /// is (see [`RateLimiter::shared_across`]). Client-credentials tokens are shared
+    /// there too ([`ClientCredentials::shared_tokens`](crate::ClientCredentials::shared_tokens)),
+    /// unless [`share_tokens(false)`](Self::share_tokens).
+    #[cfg(feature = "redis")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "redis")))]
+    pub fn shared_state(mut self, state: Option<crate::SharedState>) -> Self {
+        self.shared_state = state;
+        self
+    }
+
+    /// Whether the [`shared_state`](Self::shared_state) holds tokens too (default
+    /// `true`): `false` keeps bearer tokens out of Redis, and each machine fetches its
+    /// own.
+    #[cfg(feature = "redis")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "redis")))]
+    pub fn share_tokens(mut self, share: bool) -> Self {
+        self.share_tokens = share;
+        self
+    }
+
     /// The limit on each attempt.
     pub fn attempt_timeout(mut self, limit: Duration) -> Self {
         self.attempt_timeout = limit;
@@ -156,7 +188,13 @@ impl TransportStackBuilder {
 
     /// Stacks the layers. Fails only if the auth settings cannot be used (a static token
     /// that cannot be a header value).
-    pub fn build(self) -> Result<Arc<dyn Transport>, TransportError> {
+    pub fn build(#[allow(unused_mut)] mut self) -> Result<Arc<dyn Transport>, TransportError> {
+        #[cfg(feature = "redis")]
+        if let (Some(state), true, Some(Auth::ClientCredentials(credentials))) =
+            (&self.shared_state, self.share_tokens, &mut self.auth)
+        {
+            *credentials = credentials.clone().shared_tokens(state.clone());
+        }
         let in_process = self.backend.is_in_process();
         let mut stack: Arc<dyn Transport> = Arc::new(Traced::new(Timeout::per_attempt(
             self.backend,
@@ -182,6 +220,8 @@ impl TransportStackBuilder {
                     None => Caller::Anonymous,
                 };
                 let limits = PerHost::new(policy, caller, state_dir, self.attempt_timeout);
+                #[cfg(feature = "redis")]
+                let limits = limits.shared_across(self.shared_state);
                 stack = Arc::new(RateLimit::per_host(stack, limits));
             }
         }

@@ -1,6 +1,7 @@
 //! Test doubles (feature `test-util`): [`ReplayTransport`] answers queued responses,
 //! [`Recorder`] wraps any transport; both record every request they are given so tests
-//! can assert the exact bytes sent, or that nothing was sent.
+//! can assert the exact bytes sent, or that nothing was sent. [`RedisServer`] runs a
+//! real `redis-server` for the tests of state shared across machines.
 
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -9,6 +10,9 @@ use bytes::Bytes;
 use http::{HeaderMap, Method, StatusCode, Uri};
 
 use crate::{Transport, TransportError};
+
+mod redis_server;
+pub use redis_server::RedisServer;
 
 /// One request as it was handed to a transport.
 #[derive(Debug, Clone, PartialEq, Eq)]

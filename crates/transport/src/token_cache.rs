@@ -60,6 +60,13 @@ pub struct TokenKey {
 }
 
 impl TokenKey {
+    /// The salted digest of (token URL, client id, secret), hex: a name for the token
+    /// that reveals none of them.
+    #[cfg(feature = "redis")]
+    pub(crate) fn digest(&self) -> &str {
+        &self.secret_digest
+    }
+
     /// The key of the token that `client_id` with `secret` gets from `token_url`.
     pub fn new(token_url: &str, client_id: &str, secret: &Secret) -> Self {
         let mut digest = Sha256::new();
@@ -280,15 +287,7 @@ impl TokenCache {
         expires_at: Option<SystemTime>,
         refresh_at: Option<SystemTime>,
     ) -> io::Result<()> {
-        let entry = Entry {
-            token_url: key.token_url.clone(),
-            client_id: key.client_id.clone(),
-            secret_digest: Some(key.secret_digest.clone()),
-            access_token: access_token.expose().to_owned(),
-            expires_at: expires_at.map(to_epoch),
-            refresh_at: refresh_at.map(to_epoch),
-        };
-        let json = serde_json::to_vec_pretty(&entry).map_err(io::Error::other)?;
+        let json = entry_json(key, access_token, expires_at, refresh_at);
         write_private(&self.path_for(key), &json)
     }
 
@@ -332,6 +331,31 @@ fn fnv1a(key: &TokenKey) -> u64 {
 
 /// A token file's entry; `None` for anything that is not a small regular file holding
 /// one (a FIFO or a link to a device in the cache must not hang or exhaust connkit).
+/// The cache's JSON for this token (also what a shared store keeps, feature `redis`).
+pub(crate) fn entry_json(
+    key: &TokenKey,
+    access_token: &Secret,
+    expires_at: Option<SystemTime>,
+    refresh_at: Option<SystemTime>,
+) -> Vec<u8> {
+    let entry = Entry {
+        token_url: key.token_url.clone(),
+        client_id: key.client_id.clone(),
+        secret_digest: Some(key.secret_digest.clone()),
+        access_token: access_token.expose().to_owned(),
+        expires_at: expires_at.map(to_epoch),
+        refresh_at: refresh_at.map(to_epoch),
+    };
+    serde_json::to_vec_pretty(&entry).unwrap_or_default()
+}
+
+/// The usable token that `json` (an [`entry_json`]) holds for `key`; `None` for
+/// anything else, whoever wrote it.
+#[cfg(feature = "redis")]
+pub(crate) fn token_in(json: &[u8], key: &TokenKey) -> Option<StoredToken> {
+    serde_json::from_slice::<Entry>(json).ok()?.usable_for(key)
+}
+
 fn read_entry(path: &Path) -> Option<Entry> {
     let bytes = crate::read_user_file(path, MAX_ENTRY_BYTES).ok()?;
     match serde_json::from_slice(&bytes) {

@@ -25,6 +25,7 @@ mod raw_listing;
 mod readme_as_code;
 mod sandbox_state;
 mod served;
+mod shared_state;
 mod support;
 mod terminal_safety;
 mod tls_relay;

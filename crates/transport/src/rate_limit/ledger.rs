@@ -10,14 +10,14 @@ use serde::{Deserialize, Serialize};
 use super::policy::Limit;
 
 /// The window tracked before anything is known: ISC's documented one.
-const DEFAULT_WINDOW_MS: u64 = 10_000;
+pub(super) const DEFAULT_WINDOW_MS: u64 = 10_000;
 /// After a 429 the limit drops to this fraction of what the window had admitted.
-const DECREASE: f64 = 0.9;
+pub(super) const DECREASE: f64 = 0.9;
 /// How often a waiter looks again while a slot it waits for is still in flight (its
 /// owner may be another process, which cannot wake it).
 pub(super) const POLL: Duration = Duration::from_millis(20);
 /// Slots kept at most; an unthrottled limiter drops the oldest beyond this.
-const MAX_SLOTS: usize = 4096;
+pub(super) const MAX_SLOTS: usize = 4096;
 /// The longest window a 429 can teach. A server (or a proxy) can answer anything in
 /// `Retry-After`; what is learned from it outlives the command and is shared with every
 /// process of the client id, so it is capped. ISC's windows are seconds long.

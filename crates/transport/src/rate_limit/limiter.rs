@@ -12,7 +12,11 @@ use http::StatusCode;
 
 use super::ledger::{millis, Outcome, Rule, Wait};
 use super::policy::Limit;
+#[cfg(feature = "redis")]
+use super::remote::{Admission, RemoteLedger};
 use super::store::Store;
+#[cfg(feature = "redis")]
+use crate::SharedState;
 use crate::TransportError;
 
 /// A client-side limiter: never more than the limit's `max` requests in any window,
@@ -40,6 +44,9 @@ use crate::TransportError;
 ///   (checked through `/proc` on Linux, elsewhere by its expiry: a window after the
 ///   longest an attempt may last) is freed a window after it is found, so a crash
 ///   never leaves the state wedged.
+/// - **Shared across machines** ([`shared_across`](RateLimiter::shared_across), feature
+///   `redis`): the ledger lives in Redis and every acquire and release is one atomic
+///   script there; the local store is the fallback while Redis cannot be reached.
 ///
 /// Waiters in one process are served in arrival order.
 #[derive(Clone)]
@@ -50,6 +57,9 @@ pub struct RateLimiter {
 struct Shared {
     rule: Rule,
     store: Store,
+    /// The ledger in Redis, used before `store` whenever Redis answers.
+    #[cfg(feature = "redis")]
+    remote: Option<RemoteLedger>,
     /// The longest one attempt may last: how long an open slot is held at most.
     lease: Duration,
     /// Taken while waiting, so waiters go in arrival order.
@@ -92,6 +102,8 @@ impl RateLimiter {
             shared: Arc::new(Shared {
                 rule,
                 store,
+                #[cfg(feature = "redis")]
+                remote: None,
                 lease,
                 turn: tokio::sync::Mutex::new(()),
                 said_follows: AtomicBool::new(false),
@@ -116,19 +128,57 @@ impl RateLimiter {
         self.rebuilt(self.state_file().map(Path::to_path_buf), limit)
     }
 
+    /// A limiter with the same rule, lease and state file whose ledger lives in
+    /// `state` under `name` (a state file's name without `.json`), shared by every
+    /// machine that uses it; the state file (or memory) is the fallback while Redis
+    /// cannot be reached. Clones of `self` do not share with the new one: call this
+    /// first.
+    #[cfg(feature = "redis")]
+    pub fn shared_across(&self, state: SharedState, name: &str) -> Self {
+        let mut rebuilt = self.rebuilt(self.state_file().map(Path::to_path_buf), self.shared.lease);
+        if let Some(shared) = Arc::get_mut(&mut rebuilt.shared) {
+            shared.remote = Some(RemoteLedger::new(state, name));
+        }
+        rebuilt
+    }
+
     fn rebuilt(&self, path: Option<PathBuf>, lease: Duration) -> Self {
         let rule = self.shared.rule;
         let store = match path {
             Some(path) => Store::file(path, rule != Rule::Adaptive { start: None }),
             None => Store::memory(),
         };
-        Self::with_rule(rule, store, lease)
+        #[cfg_attr(not(feature = "redis"), allow(unused_mut))]
+        let mut rebuilt = Self::with_rule(rule, store, lease);
+        #[cfg(feature = "redis")]
+        if let Some(shared) = Arc::get_mut(&mut rebuilt.shared) {
+            shared.remote.clone_from(&self.shared.remote);
+        }
+        rebuilt
     }
 
-    /// The limit in force now, `None` when unthrottled.
+    /// The limit in force now, `None` when unthrottled: as Redis last said it when the
+    /// ledger is shared across machines and Redis answers.
     pub fn current_limit(&self) -> Option<Limit> {
-        let (max, window) = self.shared.store.with(|l| l.limit(self.shared.rule));
+        let (max, window) = self
+            .remote_limit()
+            .unwrap_or_else(|| self.shared.store.with(|l| l.limit(self.shared.rule)));
         max.and_then(|max| Limit::new(max, Duration::from_millis(window)).ok())
+    }
+
+    /// The limit (max, window in ms) that Redis last said is in force, if it answered
+    /// the last call.
+    #[cfg(feature = "redis")]
+    fn remote_limit(&self) -> Option<(Option<u32>, u64)> {
+        self.shared
+            .remote
+            .as_ref()
+            .and_then(RemoteLedger::last_limit)
+    }
+
+    #[cfg(not(feature = "redis"))]
+    fn remote_limit(&self) -> Option<(Option<u32>, u64)> {
+        None
     }
 
     /// The shared state file, if any.
@@ -148,11 +198,14 @@ impl RateLimiter {
         let pid = std::process::id();
         loop {
             let now = now_ms();
-            let (taken, follows) = shared.store.with(|ledger| {
-                ledger.prune(shared.rule, now, shared.lease, process_alive);
-                let taken = ledger.try_admit(shared.rule, now, pid, shared.lease);
-                (taken, ledger.follows_another(shared.rule))
-            });
+            let (taken, follows) = match self.try_remote(now, deadline).await {
+                Some(taken) => taken,
+                None => shared.store.with(|ledger| {
+                    ledger.prune(shared.rule, now, shared.lease, process_alive);
+                    let taken = ledger.try_admit(shared.rule, now, pid, shared.lease);
+                    (taken.map(Held::Local), ledger.follows_another(shared.rule))
+                }),
+            };
             if follows && !shared.said_follows.swap(true, Ordering::Relaxed) {
                 tracing::info!(
                     limit = ?self.current_limit(),
@@ -161,10 +214,10 @@ impl RateLimiter {
                 );
             }
             let Wait { earliest, recheck } = match taken {
-                Ok(id) => {
+                Ok(held) => {
                     return Ok(RateLimitPermit {
                         limiter: self.clone(),
-                        id,
+                        held,
                         done: false,
                     })
                 }
@@ -181,7 +234,62 @@ impl RateLimiter {
         }
     }
 
-    fn finish(&self, id: u64, outcome: Outcome) {
+    /// A slot from the ledger in Redis, or how long to wait there; `None` without one,
+    /// or when Redis cannot be used now (the local store decides instead).
+    #[cfg(feature = "redis")]
+    async fn try_remote(
+        &self,
+        now: u64,
+        deadline: Option<Instant>,
+    ) -> Option<(Result<Held, Wait>, bool)> {
+        let shared = &*self.shared;
+        let remote = shared.remote.as_ref()?;
+        let Admission { taken, follows } = remote
+            .try_admit(shared.rule, shared.lease, now, deadline)
+            .await?;
+        Some((taken.map(Held::Remote), follows))
+    }
+
+    #[cfg(not(feature = "redis"))]
+    async fn try_remote(
+        &self,
+        _now: u64,
+        _deadline: Option<Instant>,
+    ) -> Option<(Result<Held, Wait>, bool)> {
+        None
+    }
+
+    fn finish(&self, held: Held, outcome: Outcome) {
+        match held {
+            Held::Local(id) => self.finish_locally(id, outcome),
+            #[cfg(feature = "redis")]
+            Held::Remote(id) => {
+                // A permit is settled from sync code (and from `Drop`), Redis is async:
+                // the release runs as a task. Without a runtime it cannot run, and the
+                // slot frees by its lease instead.
+                let Ok(runtime) = tokio::runtime::Handle::try_current() else {
+                    return;
+                };
+                let limiter = self.clone();
+                runtime.spawn(async move {
+                    let shared = &*limiter.shared;
+                    let Some(remote) = &shared.remote else { return };
+                    // When Redis went away meanwhile, the slot frees by its lease, and
+                    // the local store learns from the 429s it sees itself (it holds
+                    // none of the slots this 429 would have to be judged against).
+                    if remote
+                        .finish(shared.rule, shared.lease, id, outcome)
+                        .await
+                        .is_some()
+                    {
+                        limiter.say_refused(outcome);
+                    }
+                });
+            }
+        }
+    }
+
+    fn finish_locally(&self, id: u64, outcome: Outcome) {
         let shared = &*self.shared;
         let now = now_ms();
         let learned = shared.store.with(|ledger| {
@@ -192,6 +300,12 @@ impl RateLimiter {
         if learned {
             shared.store.publish();
         }
+        self.say_refused(outcome);
+    }
+
+    /// After a 429: said at DEBUG each time, and once at WARN by an adaptive limiter.
+    fn say_refused(&self, outcome: Outcome) {
+        let shared = &*self.shared;
         if let Outcome::Refused(_) = outcome {
             let limit = self.current_limit();
             tracing::debug!(limit = ?limit, "429: the client-side limit adapts");
@@ -226,8 +340,18 @@ impl fmt::Debug for RateLimiter {
 #[must_use = "the slot stays open until its outcome is reported or the permit dropped"]
 pub struct RateLimitPermit {
     limiter: RateLimiter,
-    id: u64,
+    held: Held,
     done: bool,
+}
+
+/// Where a permit's slot is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Held {
+    /// In the local store (memory or the state file).
+    Local(u64),
+    /// In the ledger in Redis.
+    #[cfg(feature = "redis")]
+    Remote(u64),
 }
 
 impl RateLimitPermit {
@@ -242,7 +366,7 @@ impl RateLimitPermit {
             Outcome::Admitted
         };
         self.done = true;
-        self.limiter.finish(self.id, outcome);
+        self.limiter.finish(self.held, outcome);
     }
 
     /// No response: the slot frees a window from now.
@@ -254,7 +378,7 @@ impl RateLimitPermit {
 impl Drop for RateLimitPermit {
     fn drop(&mut self) {
         if !self.done {
-            self.limiter.finish(self.id, Outcome::Failed);
+            self.limiter.finish(self.held, Outcome::Failed);
         }
     }
 }
@@ -262,7 +386,7 @@ impl Drop for RateLimitPermit {
 impl fmt::Debug for RateLimitPermit {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("RateLimitPermit")
-            .field("id", &self.id)
+            .field("held", &self.held)
             .finish()
     }
 }

@@ -35,6 +35,8 @@
 mod ledger;
 mod limiter;
 mod policy;
+#[cfg(feature = "redis")]
+mod remote;
 mod states;
 mod store;
 
@@ -137,6 +139,9 @@ pub(crate) struct PerHost {
     caller: Caller,
     state_dir: Option<PathBuf>,
     attempt_bound: Duration,
+    /// Where the ledgers are shared across machines, before the state files.
+    #[cfg(feature = "redis")]
+    shared_state: Option<crate::SharedState>,
     by_host: Mutex<HashMap<String, RateLimiter>>,
 }
 
@@ -152,8 +157,17 @@ impl PerHost {
             caller,
             state_dir,
             attempt_bound,
+            #[cfg(feature = "redis")]
+            shared_state: None,
             by_host: Mutex::new(HashMap::new()),
         }
+    }
+
+    /// Shares every host's ledger through `state` (the state files stay the fallback).
+    #[cfg(feature = "redis")]
+    pub(crate) fn shared_across(mut self, state: Option<crate::SharedState>) -> Self {
+        self.shared_state = state;
+        self
     }
 
     fn limiter_for(&self, uri: &http::Uri) -> RateLimiter {
@@ -169,12 +183,17 @@ impl PerHost {
                     }
                 };
                 let limiter = limiter.attempt_bound(self.attempt_bound);
-                match &self.state_dir {
-                    Some(dir) => {
-                        limiter.shared_through(dir.join(state_file_name(authority, &self.caller)))
-                    }
+                let name = state_name(authority, &self.caller);
+                let limiter = match &self.state_dir {
+                    Some(dir) => limiter.shared_through(dir.join(format!("{name}.json"))),
                     None => limiter,
-                }
+                };
+                #[cfg(feature = "redis")]
+                let limiter = match &self.shared_state {
+                    Some(state) => limiter.shared_across(state.clone(), &name),
+                    None => limiter,
+                };
+                limiter
             })
             .clone()
     }
@@ -185,15 +204,16 @@ pub(crate) fn auto_start(host: &str) -> Option<Limit> {
     (!is_loopback_host(host)).then_some(Limit::ISC_DEFAULT)
 }
 
-/// `<authority>~<who>.json`, every byte outside `[A-Za-z0-9._-]` written `%XX` so that
-/// the name is one portable path segment and distinct inputs never collide.
-fn state_file_name(authority: &str, caller: &Caller) -> String {
+/// `<authority>~<who>` (a state file's name without `.json`, a Redis key's last part),
+/// every byte outside `[A-Za-z0-9._-]` written `%XX` so that the name is one portable
+/// path segment and distinct inputs never collide.
+fn state_name(authority: &str, caller: &Caller) -> String {
     let who = match caller {
         Caller::Client(id) => format!("client-{}", escape(id)),
         Caller::Bearer => "bearer".to_owned(),
         Caller::Anonymous => "anonymous".to_owned(),
     };
-    format!("{}~{who}.json", escape(authority))
+    format!("{}~{who}", escape(authority))
 }
 
 /// The inverse of [`escape`]; `None` for text that `escape` cannot have written.
@@ -246,16 +266,16 @@ mod tests {
     fn state_file_names_are_one_safe_segment_per_host_and_caller() {
         let client = Caller::Client("a/b~c".into());
         assert_eq!(
-            state_file_name("acme.api.identitynow.com", &client),
-            "acme.api.identitynow.com~client-a%2Fb%7Ec.json"
+            state_name("acme.api.identitynow.com", &client),
+            "acme.api.identitynow.com~client-a%2Fb%7Ec"
         );
         assert_eq!(
-            state_file_name("127.0.0.1:8080", &Caller::Bearer),
-            "127.0.0.1%3A8080~bearer.json"
+            state_name("127.0.0.1:8080", &Caller::Bearer),
+            "127.0.0.1%3A8080~bearer"
         );
         assert_ne!(
-            state_file_name("h", &Caller::Client("bearer".into())),
-            state_file_name("h", &Caller::Bearer)
+            state_name("h", &Caller::Client("bearer".into())),
+            state_name("h", &Caller::Bearer)
         );
     }
 

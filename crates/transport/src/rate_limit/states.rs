@@ -141,7 +141,7 @@ fn parse_file_name(name: &str) -> Option<(String, Caller)> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::{state_file_name, RateLimiter};
+    use super::super::{state_name, RateLimiter};
     use super::*;
     use crate::Limit;
 
@@ -152,7 +152,7 @@ mod tests {
             Caller::Bearer,
             Caller::Anonymous,
         ] {
-            let name = state_file_name("127.0.0.1:8080", &caller);
+            let name = format!("{}.json", state_name("127.0.0.1:8080", &caller));
             assert_eq!(
                 parse_file_name(&name),
                 Some(("127.0.0.1:8080".to_owned(), caller))
@@ -171,7 +171,10 @@ mod tests {
     #[tokio::test]
     async fn a_state_shows_what_a_429_taught_and_resets_for_running_limiters() {
         let dir = tempfile::tempdir().unwrap();
-        let name = state_file_name("tenant.example:443", &Caller::Client("svc".into()));
+        let name = format!(
+            "{}.json",
+            state_name("tenant.example:443", &Caller::Client("svc".into()))
+        );
         let limiter =
             RateLimiter::adaptive(Some(Limit::ISC_DEFAULT)).shared_through(dir.path().join(name));
         limiter.acquire(None).await.unwrap().answered(&ok(200));
