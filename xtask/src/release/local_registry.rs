@@ -89,14 +89,16 @@ impl Registry {
     }
 
     /// The index entries of `name` (one JSON object per published version), in publish
-    /// order.
+    /// order. Only whole lines count: the registry may be writing the last one while a
+    /// test polls (a torn line is read again, whole, on the next poll).
     pub fn entries(&self, name: &str) -> Vec<serde_json::Value> {
         // The index layout for names of four or more characters: `ab/cd/abcd…`.
         let path = self.root.join(&name[..2]).join(&name[2..4]).join(name);
         let Ok(text) = fs::read_to_string(path) else {
             return Vec::new();
         };
-        text.lines()
+        text.split_inclusive('\n')
+            .filter_map(|line| line.strip_suffix('\n'))
             .map(|line| serde_json::from_str(line).expect("index line"))
             .collect()
     }
