@@ -4,7 +4,7 @@
 //! Each item is exactly what serializing the decoded
 //! [`V3ConnectorDto`](connkit_models::isc::v2024::V3ConnectorDto) with
 //! `serde_json::to_vec` gives, so the output is the same byte for byte as through the
-//! typed [`Paginator`](crate::Paginator). When a page already is in that form (the
+//! typed [`Paginator`]. When a page already is in that form (the
 //! common case: checked in one pass by
 //! [`connkit_models::canonical::array_items`]), its items are slices of the body as
 //! received, neither decoded nor re-encoded. A page that is not (unknown members,
