@@ -33,6 +33,8 @@ use std::time::{Duration, Instant};
 use redis::aio::MultiplexedConnection;
 use redis::AsyncConnectionConfig;
 
+use crate::rate_limit::lock;
+
 /// The `tracing` target of what the shared state says (a fallback, a recovery, junk).
 pub const TARGET: &str = "connkit::shared_state";
 
@@ -202,10 +204,6 @@ impl fmt::Debug for SharedState {
             .field(&self.inner.shown)
             .finish()
     }
-}
-
-fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    mutex.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 #[cfg(test)]

@@ -53,6 +53,8 @@ use bytes::Bytes;
 pub use limiter::{RateLimitPermit, RateLimiter};
 pub use policy::{Limit, RateLimitPolicy};
 pub use states::{RateLimitStateInfo, RateLimitStates};
+#[cfg(feature = "redis")]
+pub(crate) use store::lock;
 
 /// The folder of the state files in the cache directory.
 pub(crate) const STATE_DIR: &str = "rate-limit";

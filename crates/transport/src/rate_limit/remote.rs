@@ -11,6 +11,7 @@ use super::ledger::{
     MAX_SLOTS, POLL,
 };
 use super::policy::Limit;
+use super::store::lock;
 use crate::shared_state::{Request, SharedState, TARGET};
 
 /// The ledger's script, loaded once per Redis (`EVALSHA`, `SCRIPT LOAD` on a miss).
@@ -198,8 +199,4 @@ impl RemoteLedger {
         *lock(&self.limit) = None;
         None
     }
-}
-
-fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    mutex.lock().unwrap_or_else(|e| e.into_inner())
 }

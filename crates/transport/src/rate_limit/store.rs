@@ -239,7 +239,8 @@ fn lock_within(file: &File, wait: Duration) -> std::io::Result<()> {
 }
 
 /// Locks a mutex whose holder may have panicked: the ledger is valid after any change.
-fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+/// A mutex's guard, poisoned or not: what it guards stays consistent between panics.
+pub(crate) fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(|e| e.into_inner())
 }
 
