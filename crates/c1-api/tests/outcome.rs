@@ -26,7 +26,7 @@ async fn lossy(faults: &str) -> (Sandbox, ServerHandle, Client) {
         .max_backoff(Duration::from_millis(4));
     let client = Client::builder()
         .base_url(server.base_url())
-        .configure_stack(move |stack| stack.retry(fast))
+        .configure_stack(move |stack| stack.retry(fast).rate_limit_state_dir(None))
         .build()
         .expect("client");
     (sandbox, server, client)

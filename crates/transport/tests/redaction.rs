@@ -104,6 +104,7 @@ async fn secrets_never_reach_logs_or_errors() {
     let base = server.base();
     let auth = Auth::client_credentials(&base, "client-id", SECRET).unwrap();
     let ok = TransportStack::builder(HttpBackend::new().unwrap())
+        .rate_limit_state_dir(None)
         .auth(auth.clone())
         .retry(RetryPolicy::default().max_attempts(2))
         .build()
@@ -116,6 +117,7 @@ async fn secrets_never_reach_logs_or_errors() {
 
     // The endpoint refuses and echoes the secret it was sent (form-encoded).
     let echoing = TransportStack::builder(HttpBackend::new().unwrap())
+        .rate_limit_state_dir(None)
         .auth(Auth::client_credentials(&base, "client-id", format!("{SECRET}x")).unwrap())
         .build()
         .unwrap();
@@ -132,6 +134,7 @@ async fn secrets_never_reach_logs_or_errors() {
 
     // A static token that the API refuses.
     let static_stack = TransportStack::builder(HttpBackend::new().unwrap())
+        .rate_limit_state_dir(None)
         .auth(Auth::bearer(STATIC_TOKEN).unwrap())
         .build()
         .unwrap();

@@ -65,7 +65,7 @@ pub async fn tenant(t: Tenant) -> TestServer {
 }
 
 pub fn oauth_stack(server: &TestServer, secret: &str) -> Arc<dyn Transport> {
-    TransportStack::builder(HttpBackend::new().unwrap())
+    crate::server::stack_builder()
         .auth(Auth::client_credentials(&server.base(), CLIENT_ID, secret).unwrap())
         .retry(RetryPolicy::no_retries())
         .build()
@@ -269,7 +269,7 @@ async fn an_unusable_token_answer_stops_before_the_api_is_called() {
 async fn an_unreachable_token_endpoint_is_unreachable_not_an_auth_failure() {
     let addr = crate::server::closed_port().await;
     let base = connkit_transport::BaseUrl::parse(&format!("http://{addr}")).unwrap();
-    let transport = TransportStack::builder(HttpBackend::new().unwrap())
+    let transport = crate::server::stack_builder()
         .auth(Auth::client_credentials(&base, CLIENT_ID, CLIENT_SECRET).unwrap())
         .retry(crate::retry::fast_retries(2))
         .build()
@@ -307,7 +307,7 @@ async fn a_static_bearer_token_is_sent_and_a_401_returned_as_is() {
         api: |token| if token == "static-tok" { 401 } else { 500 },
     })
     .await;
-    let transport = TransportStack::builder(HttpBackend::new().unwrap())
+    let transport = crate::server::stack_builder()
         .auth(Auth::bearer("static-tok").unwrap())
         .build()
         .unwrap();
@@ -370,7 +370,7 @@ fn cached_stack(server: &TestServer, cache: &TokenCache) -> Arc<dyn Transport> {
     let credentials = ClientCredentials::new(&server.base(), CLIENT_ID, CLIENT_SECRET)
         .unwrap()
         .token_cache(cache.clone());
-    TransportStack::builder(HttpBackend::new().unwrap())
+    crate::server::stack_builder()
         .auth(Auth::ClientCredentials(credentials))
         .retry(RetryPolicy::no_retries())
         .build()
@@ -459,7 +459,7 @@ async fn a_pluggable_method_makes_each_token_request_and_gets_the_layers_rules()
         Arc::new(NumberedAssertion::default()),
     )
     .unwrap();
-    let transport = TransportStack::builder(HttpBackend::new().unwrap())
+    let transport = crate::server::stack_builder()
         .auth(Auth::ClientCredentials(credentials))
         .retry(RetryPolicy::no_retries())
         .build()
@@ -499,7 +499,7 @@ async fn a_pluggable_method_makes_each_token_request_and_gets_the_layers_rules()
         Arc::new(NumberedAssertion(AtomicUsize::new(5))),
     )
     .unwrap();
-    let transport = TransportStack::builder(HttpBackend::new().unwrap())
+    let transport = crate::server::stack_builder()
         .auth(Auth::ClientCredentials(credentials))
         .retry(RetryPolicy::no_retries())
         .build()

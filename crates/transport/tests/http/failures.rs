@@ -69,9 +69,7 @@ async fn get_from_a_silent_server(
     configure: impl FnOnce(TransportStackBuilder) -> TransportStackBuilder,
 ) -> (TransportError, usize) {
     let (addr, accepted) = raw_server(|_| Raw::Hang).await;
-    let transport = configure(TransportStack::builder(HttpBackend::new().unwrap()))
-        .build()
-        .unwrap();
+    let transport = configure(crate::server::stack_builder()).build().unwrap();
     let err = transport
         .send(request(
             Method::GET,
@@ -178,7 +176,7 @@ async fn the_operation_timeout_ends_at_an_earlier_deadline_of_the_request() {
     // A caller's whole-job deadline (e.g. a paginator's) is shorter than the stack's
     // per-operation limit: the operation ends at the deadline.
     let (addr, accepted) = raw_server(|_| Raw::Hang).await;
-    let transport = TransportStack::builder(HttpBackend::new().unwrap())
+    let transport = crate::server::stack_builder()
         .retry(RetryPolicy::no_retries())
         .operation_timeout(Duration::from_secs(20))
         .build()

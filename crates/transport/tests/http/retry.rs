@@ -19,7 +19,7 @@ pub fn fast_retries(attempts: u32) -> RetryPolicy {
 }
 
 pub fn stack(policy: RetryPolicy) -> Arc<dyn Transport> {
-    TransportStack::builder(HttpBackend::new().unwrap())
+    crate::server::stack_builder()
         .retry(policy)
         .build()
         .unwrap()
@@ -195,7 +195,7 @@ async fn exhausted_retries_carry_the_last_response() {
 #[tokio::test]
 async fn the_retry_layer_will_not_wait_past_the_operation_deadline() {
     let server = serve(|_, _| async { respond(503, &[("retry-after", "5")], "") }).await;
-    let transport = TransportStack::builder(HttpBackend::new().unwrap())
+    let transport = crate::server::stack_builder()
         .retry(fast_retries(4))
         .operation_timeout(Duration::from_secs(2))
         .build()

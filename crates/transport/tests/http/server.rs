@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use axum::body::Body;
 use axum::response::Response;
 use bytes::Bytes;
-use connkit_transport::BaseUrl;
+use connkit_transport::{BaseUrl, HttpBackend, TransportStack, TransportStackBuilder};
 use http::{HeaderMap, Method, StatusCode};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
@@ -60,6 +60,16 @@ impl TestServer {
     pub fn seen_at(&self, path: &str) -> Vec<Seen> {
         self.seen().into_iter().filter(|s| s.path == path).collect()
     }
+}
+
+/// A stack over reqwest whose rate limiters keep what they learn in this process.
+///
+/// Test servers listen on ports that the OS hands out again, and a 429 or a long
+/// `Retry-After` taught to one server must not hold back a later test whose server
+/// gets the same port; by default the state would outlive the test in the user's
+/// cache directory.
+pub fn stack_builder() -> TransportStackBuilder {
+    TransportStack::builder(HttpBackend::new().unwrap()).rate_limit_state_dir(None)
 }
 
 /// Serves `handler(request, index of this request among all arrivals)`.

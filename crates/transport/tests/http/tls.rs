@@ -141,7 +141,7 @@ fn a_root_bundle_without_certificates_is_a_config_error() {
 #[tokio::test]
 async fn an_untrusted_certificate_is_said_in_words_and_never_retried() {
     let (addr, accepted) = tls_server().await;
-    let transport = TransportStack::builder(HttpBackend::new().unwrap())
+    let transport = crate::server::stack_builder()
         .retry(crate::retry::fast_retries(4))
         .build()
         .unwrap();
