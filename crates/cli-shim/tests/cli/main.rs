@@ -12,6 +12,7 @@ mod credentials;
 mod embedded;
 mod hardening;
 mod hostile_files;
+mod journal;
 mod listing_guards;
 mod name_limit;
 mod odd_answers;
