@@ -38,9 +38,11 @@
 //! - `c1/`: the ConductorOne room (its router and middleware, its store and how the
 //!   state database keeps it, the token endpoint, `google.rpc.Status` errors);
 //! - the crate root: what both share: the HTTP server (`server`), the gate every API
-//!   request passes (`gate`: faults, rate limit, auth, stats) with its parts (`faults`,
-//!   `rate_limit`, `auth`, `stats`), the admin routes under `/__sandbox` (`admin`), the
-//!   state database and its JSON form ([`state`], `state_db`, `state_json`), the
+//!   request passes (`gate`: fault rules, random faults, rate limit, auth, stats) with
+//!   its parts (`fault_rules`, `faults`, `rate_limit`, `auth`, `stats`), the request
+//!   journal over the whole router (`journal`, with `redact` for the credentials it
+//!   leaves out), the admin routes under `/__sandbox` (`admin`) and the dashboard page
+//!   (`dashboard`, its files in `dashboard/`), the state database and its JSON form ([`state`], `state_db`, `state_json`), the
 //!   in-process [`Transport`](connkit_transport::Transport), and the default error
 //!   shape (`api_error`, ISC's, for admin routes and unclaimed paths).
 //!
@@ -158,6 +160,38 @@
 //! - **Stats**: `GET /__sandbox/stats` answers [`Stats`] as JSON
 //!   (`{"total", "by_operation", "by_status", "injected_faults"}`),
 //!   `DELETE /__sandbox/stats` resets it. Admin requests are neither counted nor gated.
+//! - **Request journal** ([`SandboxBuilder::journal`], default the last
+//!   [`DEFAULT_JOURNAL_CAPACITY`] requests, 0 off): every request to either API (not
+//!   to `/__sandbox`) as a [`JournalEntry`]: time, API, operation, method, path,
+//!   query, client id, headers, body (the first [`JOURNAL_BODY_LIMIT`] bytes), status,
+//!   latency, injected fault, tracking id. Credentials are redacted everywhere: the
+//!   `Authorization` value (its scheme kept), and any header, query or form parameter
+//!   or JSON member whose name holds `secret`, `token`, `password`, `assertion`,
+//!   `cookie`, `api-key`, `private` or `signature`. `GET /__sandbox/requests` answers
+//!   the entries oldest first, filtered by `operation`, `status`, `client_id`, `since`
+//!   (ms since the epoch), `after` (an id), `path` (contained); `DELETE` clears it;
+//!   `GET /__sandbox/requests/stream` is a server-sent event stream (`event: request`,
+//!   the entry as JSON) of the new ones, with the same filters. In-process:
+//!   [`Sandbox::requests`] and [`Sandbox::assert_requests`].
+//! - **Fault rules** ([`FaultRule`], [`SandboxBuilder::fault_rule`],
+//!   [`Sandbox::add_fault_rule`]): deterministic faults for the requests a rule
+//!   matches (operation, method, path or path prefix, client id): skip the first K,
+//!   then hit the next N (or all) with a status and body, a delay, a reset, a
+//!   truncation or a 429 with a given `Retry-After`. The first rule that hits decides;
+//!   they run before the random faults, which a hit request skips. `GET
+//!   /__sandbox/faults` lists them with their match counts, `POST` adds one (JSON, or
+//!   the flag syntax of [`FaultRule`]'s `FromStr`) and answers it with its id,
+//!   `DELETE /__sandbox/faults[/{id}]` removes them. They are in memory only: the
+//!   state export leaves them out.
+//! - **Dashboard** at `/__sandbox/`: one page (HTML, CSS, JavaScript embedded in the
+//!   binary; no build step; a `Content-Security-Policy` of this origin only) with the
+//!   live journal, the stats, the rate limiter's windows (`GET /__sandbox/rate-limit`;
+//!   a raw token never shows), the fault rules, and the state of both APIs (`GET
+//!   /__sandbox/state`, at most 500 ISC connectors).
+//! - **Admin routes** that change something (`DELETE` on the journal or the stats,
+//!   fault rules) answer 403 when [`SandboxBuilder::admin_routes`] is off;
+//!   `connkit sandbox serve` turns them off on a non-loopback address unless given
+//!   `--admin-routes`.
 //! - **C1 syncs**: `GET /__sandbox/c1/apps/{app_id}/connectors/{connector_id}/syncs`
 //!   answers a connector's sync runs (`{"syncs": [{"syncId", "lifecycleId",
 //!   "completedAt", "confirmed"}]}`, oldest first; [`SyncRecord`]), the ids
