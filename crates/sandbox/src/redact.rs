@@ -164,6 +164,13 @@ mod tests {
         let shown = redact_body(body, body.len(), Some("application/json")).unwrap();
         assert!(!shown.contains("s3") && !shown.contains("\"p\""), "{shown}");
         assert!(shown.contains("\"name\":\"x\""), "{shown}");
+        let c1_token = b"grant_type=client_credentials&client_id=c&client_assertion=eyJ.x.y";
+        let shown = redact_body(
+            c1_token,
+            c1_token.len(),
+            Some("application/x-www-form-urlencoded"),
+        );
+        assert!(!shown.unwrap().contains("eyJ"));
         let form = b"client_id=a&client_secret=s3";
         let shown = redact_body(form, form.len(), Some("application/x-www-form-urlencoded"));
         assert_eq!(

@@ -157,6 +157,20 @@ async fn a_fault_rule_added_through_the_page_fails_the_next_request() {
             Duration::from_secs(5),
         )
         .await;
+    // A rule the sandbox refuses says why on the page.
+    browser
+        .eval(
+            "(() => { document.getElementById('fault-value').value = '700'; \
+             document.getElementById('add-fault').click(); return true; })()",
+        )
+        .await;
+    browser
+        .wait_for(
+            "document.getElementById('fault-error').textContent.includes('not in 200..=599')",
+            Duration::from_secs(5),
+        )
+        .await;
+    assert_eq!(sandbox.fault_rules().len(), 1);
     // Removing it through the page.
     browser
         .eval("document.querySelector('#fault-rules button').click(), true")
@@ -169,6 +183,37 @@ async fn a_fault_rule_added_through_the_page_fails_the_next_request() {
         );
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn without_admin_routes_the_page_is_read_only() {
+    let sandbox = Sandbox::builder()
+        .seed(5)
+        .admin_routes(false)
+        .build()
+        .unwrap();
+    let server = sandbox.serve("127.0.0.1:0".parse().unwrap()).await.unwrap();
+    let mut browser = dashboard(&server, SIZES[0]).await;
+    let state = browser
+        .eval(
+            "[document.getElementById('mode').textContent, \
+             [...document.querySelectorAll('.admin')].every(c => c.disabled)]",
+        )
+        .await;
+    assert_eq!(
+        state[0],
+        "Read-only: admin routes disabled (start with --admin-routes)."
+    );
+    assert_eq!(
+        state[1], true,
+        "every control that changes something is disabled"
+    );
+    // Even a script on the page cannot add a rule.
+    let status = browser
+        .eval("fetch('/__sandbox/faults', {method: 'POST', body: 'reset'}).then(r => r.status)")
+        .await;
+    assert_eq!(status, 403);
+    assert!(sandbox.fault_rules().is_empty());
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
