@@ -82,6 +82,7 @@ async fn a_request_shows_in_the_journal_within_a_second_and_opens_into_its_detai
         took < Duration::from_secs(1),
         "the request showed after {took:?}"
     );
+    println!("the request showed in the page's journal after {took:?}");
     browser
         .eval("document.querySelector('#journal li summary').click(), true")
         .await;
