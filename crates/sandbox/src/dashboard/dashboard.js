@@ -4,6 +4,7 @@ const $ = (id) => document.getElementById(id);
 const api = "/__sandbox";
 let info = { admin_routes: false };
 const entries = [];
+let lastId = 0; // the newest entry seen, also after the journal was cleared
 const KEEP = 500;
 
 function el(tag, attrs, ...children) {
@@ -63,23 +64,34 @@ function renderJournal() {
 }
 
 function add(e) {
+  if (e.id <= lastId) return; // seen already
+  lastId = e.id;
   entries.push(e);
   if (entries.length > KEEP) entries.shift();
   const f = filters();
   if (passes(e, f)) {
     $("journal").prepend(row(e));
+    while ($("journal").children.length > KEEP) $("journal").lastChild.remove();
     const shown = $("journal").children.length;
     $("journal-count").textContent = shown + " of " + entries.length + " requests shown (newest first)";
   }
+}
+
+// What arrived while the stream was not connected (before its first connection, or
+// while it reconnects): the entries after the last one seen.
+async function catchUp() {
+  for (const e of await getJson("/requests?after=" + lastId)) add(e);
 }
 
 async function loadJournal() {
   entries.length = 0;
   const list = await getJson("/requests");
   entries.push(...list.slice(-KEEP));
+  lastId = list.length > 0 ? list[list.length - 1].id : 0;
   renderJournal();
   const stream = new EventSource(api + "/requests/stream");
   stream.addEventListener("request", (event) => add(JSON.parse(event.data)));
+  stream.addEventListener("open", () => { catchUp().catch(() => {}); });
 }
 
 function fillCounts(tbodyId, counts) {
