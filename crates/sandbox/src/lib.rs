@@ -165,9 +165,10 @@
 //!   to `/__sandbox`) as a [`JournalEntry`]: time, API, operation, method, path,
 //!   query, client id, headers, body (the first [`JOURNAL_BODY_LIMIT`] bytes), status,
 //!   latency, injected fault, tracking id. Credentials are redacted everywhere: the
-//!   `Authorization` value (its scheme kept), and any header, query or form parameter
-//!   or JSON member whose name holds `secret`, `token`, `password`, `assertion`,
-//!   `cookie`, `api-key`, `private` or `signature`. `GET /__sandbox/requests` answers
+//!   `Authorization` value (its scheme kept), and any header, query or form parameter,
+//!   JSON member or XML attribute whose name holds `secret`, `token`, `password`,
+//!   `assertion`, `cookie`, `api-key`, `private` or `signature` (also the `value` of
+//!   an `<entry key="password" …>`). `GET /__sandbox/requests` answers
 //!   the entries oldest first, filtered by `operation`, `status`, `client_id`, `since`
 //!   (ms since the epoch), `after` (an id), `path` (contained); `DELETE` clears it;
 //!   `GET /__sandbox/requests/stream` is a server-sent event stream (`event: request`,

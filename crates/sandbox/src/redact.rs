@@ -85,10 +85,10 @@ pub(crate) fn redact_body(kept: &[u8], total: usize, content_type: Option<&str>)
         json.to_string()
     } else {
         match std::str::from_utf8(kept) {
-            Ok(text) => redact_json_text(text),
+            Ok(text) => redact_text(text),
             // A cut may end inside a character.
             Err(e) if cut && e.error_len().is_none() => {
-                redact_json_text(&String::from_utf8_lossy(&kept[..e.valid_up_to()]))
+                redact_text(&String::from_utf8_lossy(&kept[..e.valid_up_to()]))
             }
             Err(_) => return Some(format!("<{total} bytes, not UTF-8>")),
         }
@@ -119,8 +119,8 @@ fn redact_json(value: &mut Value) {
 
 /// A text that did not parse as JSON (a cut JSON body, XML, multipart): a JSON-looking
 /// body is cut and cannot be parsed, so it is not shown at all rather than with a
-/// secret in it; any other text is kept.
-fn redact_json_text(text: &str) -> String {
+/// secret in it; any other text is kept with its secret attributes redacted.
+fn redact_text(text: &str) -> String {
     let trimmed = text.trim_start();
     if (trimmed.starts_with('{') || trimmed.starts_with('['))
         && text.to_ascii_lowercase().split('"').any(is_secret_name)
@@ -130,8 +130,40 @@ fn redact_json_text(text: &str) -> String {
             text.len()
         )
     } else {
-        text.to_owned()
+        redact_attributes(text)
     }
+}
+
+/// Redacts the values of markup attributes named as secrets (`password="…"`) and the
+/// `value` of an entry whose `key` names one (`<entry key="password" value="…"/>`, how
+/// ISC's XML documents keep settings).
+fn redact_attributes(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    let mut secret_entry = false;
+    while let Some(at) = rest.find("=\"") {
+        let (before, after) = rest.split_at(at);
+        let Some(length) = after[2..].find('"') else {
+            break;
+        };
+        let value = &after[2..2 + length];
+        let name = before
+            .rsplit(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | ':')))
+            .next()
+            .unwrap_or_default();
+        out.push_str(before);
+        out.push_str("=\"");
+        if is_secret_name(name) || (secret_entry && name == "value") {
+            out.push_str(REDACTED);
+        } else {
+            out.push_str(value);
+        }
+        out.push('"');
+        secret_entry = name == "key" && is_secret_name(value);
+        rest = &after[2 + length + 1..];
+    }
+    out.push_str(rest);
+    out
 }
 
 #[cfg(test)]
@@ -177,6 +209,17 @@ mod tests {
             shown.as_deref(),
             Some("client_id=a&client_secret=%5Bredacted%5D")
         );
+    }
+
+    #[test]
+    fn xml_settings_lose_their_secrets() {
+        let xml = r#"<Attributes><entry key="password" value="p4ss"/><entry key="host" value="ldap"/><Conn user="u" apiToken="t0k"/></Attributes>"#;
+        let shown = redact_body(xml.as_bytes(), xml.len(), Some("application/xml")).unwrap();
+        assert_eq!(
+            shown,
+            r#"<Attributes><entry key="password" value="[redacted]"/><entry key="host" value="ldap"/><Conn user="u" apiToken="[redacted]"/></Attributes>"#
+        );
+        assert_eq!(redact_attributes(r#"a="1" b=""#), r#"a="1" b=""#);
     }
 
     #[test]
