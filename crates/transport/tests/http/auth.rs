@@ -6,8 +6,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use connkit_transport::{
-    Auth, AuthProblem, ClientCredentials, HttpBackend, RetryPolicy, TokenCache, Transport,
-    TransportError, TransportStack,
+    Auth, AuthProblem, ClientCredentials, RetryPolicy, TokenCache, Transport, TransportError,
 };
 use http::Method;
 

@@ -5,7 +5,7 @@ use std::time::{Duration, Instant};
 
 use connkit_transport::{
     Deadline, HttpBackend, LastAttempt, RetryPolicy, TimeoutPhase, Transport, TransportError,
-    TransportStack, TransportStackBuilder,
+    TransportStackBuilder,
 };
 use http::Method;
 

@@ -4,9 +4,7 @@
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
-use connkit_transport::{
-    HttpBackend, Idempotency, LastAttempt, RetryPolicy, Transport, TransportError, TransportStack,
-};
+use connkit_transport::{Idempotency, LastAttempt, RetryPolicy, Transport, TransportError};
 use http::Method;
 
 use crate::server::{json, request, respond, serve, TestServer};

@@ -5,9 +5,7 @@ use std::net::SocketAddr;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
-use connkit_transport::{
-    ConfigProblem, HttpBackend, TlsBackend, Transport, TransportError, TransportStack,
-};
+use connkit_transport::{ConfigProblem, HttpBackend, TlsBackend, Transport, TransportError};
 use http::Method;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
