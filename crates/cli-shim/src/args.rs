@@ -214,6 +214,8 @@ pub enum UserCommand {
     /// The client-side rate limit shared by every connkit process of a client id.
     #[command(subcommand)]
     RateLimit(rate_limit::args::RateLimitCommand),
+    /// The profile, tenant, client id, platform and cached token each API would use.
+    Whoami,
 }
 
 /// What an API family's connection options say in `--help`: its variables and an

@@ -13,6 +13,7 @@ mod c1_target;
 mod commands;
 mod connect;
 mod exit;
+mod expiry;
 mod input;
 mod output;
 mod plugins;
