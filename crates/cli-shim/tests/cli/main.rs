@@ -13,6 +13,7 @@ mod embedded;
 mod hardening;
 mod hostile_files;
 mod listing_guards;
+mod login;
 mod name_limit;
 mod odd_answers;
 mod offline;

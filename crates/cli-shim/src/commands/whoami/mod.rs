@@ -5,7 +5,9 @@
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use connkit_transport::{CachedTokenInfo, ResolvedConfig, TokenCache, PLATFORM_C1, PLATFORM_ISC};
+use connkit_transport::{
+    CachedTokenInfo, ProfileFile, ResolvedConfig, TokenCache, PLATFORM_C1, PLATFORM_ISC,
+};
 use serde::Serialize;
 
 use crate::args::GlobalArgs;
@@ -25,8 +27,10 @@ struct IdentityRow {
     tenant: Option<String>,
     client_id: Option<String>,
     /// How requests would authenticate: `client credentials`, `bearer token`,
-    /// `embedded sandbox`, or why none.
-    auth: String,
+    /// `embedded sandbox`, or `not configured`.
+    auth: &'static str,
+    /// Why the settings do not resolve, when they do not.
+    problem: Option<String>,
     /// Seconds since the Unix epoch when the cached token expires, if one is cached.
     token_expires_at: Option<u64>,
     /// `valid until <HTTP date>`, `expired at <HTTP date>`, `none cached`, or `-`.
@@ -34,15 +38,21 @@ struct IdentityRow {
 }
 
 impl Row for IdentityRow {
-    const HEADERS: &'static [&'static str] =
-        &["PLATFORM", "PROFILE", "TENANT", "CLIENT ID", "AUTH", "TOKEN"];
+    const HEADERS: &'static [&'static str] = &[
+        "PLATFORM",
+        "PROFILE",
+        "TENANT",
+        "CLIENT ID",
+        "AUTH",
+        "TOKEN",
+    ];
     fn cells(&self) -> Vec<String> {
         vec![
             self.platform.to_owned(),
             self.profile.clone().unwrap_or_default(),
             self.tenant.clone().unwrap_or_default(),
             self.client_id.clone().unwrap_or_default(),
-            self.auth.clone(),
+            self.auth.to_owned(),
             self.token.clone(),
         ]
     }
@@ -61,7 +71,12 @@ pub fn run(global: &GlobalArgs, mut sink: Sink<'_>) -> Result<(), Failure> {
         None => Vec::new(),
     };
     let rows = [
-        identity::<Isc>(global, PLATFORM_ISC, |root| format!("{root}/oauth/token"), &cached),
+        identity::<Isc>(
+            global,
+            PLATFORM_ISC,
+            |root| format!("{root}/oauth/token"),
+            &cached,
+        ),
         identity::<C1>(
             global,
             PLATFORM_C1,
@@ -69,6 +84,13 @@ pub fn run(global: &GlobalArgs, mut sink: Sink<'_>) -> Result<(), Failure> {
             &cached,
         ),
     ];
+    if !global.quiet {
+        for row in &rows {
+            if let Some(problem) = &row.problem {
+                eprintln!("{}: {problem}", row.platform);
+            }
+        }
+    }
     sink.list(&rows)
 }
 
@@ -85,39 +107,44 @@ fn identity<A: Api>(
         profile: None,
         tenant: None,
         client_id: None,
-        auth: String::new(),
+        auth: "not configured",
+        problem: None,
         token_expires_at: None,
         token: "-".to_owned(),
     };
     if global.sandbox {
-        row.auth = "embedded sandbox".to_owned();
+        row.auth = "embedded sandbox";
         return row;
     }
     let bearer = global.token.is_some()
         || A::ENV_TOKEN.is_some_and(|name| std::env::var_os(name).is_some_and(|t| !t.is_empty()));
-    let resolved = match tenant::sources(global, A::SETTINGS)
-        .needs_credentials(!bearer)
-        .resolve()
-    {
-        Ok(resolved) => resolved,
+    let sources = tenant::sources(global, A::SETTINGS);
+    let resolved = match sources.needs_credentials(!bearer).resolve() {
+        Ok(resolved) => {
+            row.auth = if bearer {
+                "bearer token"
+            } else {
+                "client credentials"
+            };
+            resolved
+        }
         Err(error) => {
-            // Without credentials the tenant may still be known.
-            if let Ok(resolved) = tenant::sources(global, A::SETTINGS)
+            row.problem = Some(error.to_string());
+            // Without its secret (a variable unset here, say), the tenant and client
+            // may still be known, and a token cached for them.
+            match tenant::sources(global, A::SETTINGS)
                 .needs_credentials(false)
                 .resolve()
             {
-                describe(&mut row, &resolved);
+                Ok(resolved) => resolved,
+                Err(_) => return row,
             }
-            row.auth = format!("not configured: {error}");
-            return row;
         }
     };
     describe(&mut row, &resolved);
     if bearer {
-        row.auth = "bearer token".to_owned();
         return row;
     }
-    row.auth = "client credentials".to_owned();
     let (Some(client_id), Some(root)) = (&row.client_id, &row.tenant) else {
         return row;
     };
@@ -139,9 +166,19 @@ fn identity<A: Api>(
     row
 }
 
-/// Copies the profile, tenant and client id of `resolved` into `row`.
+/// Copies the profile, tenant and client id of `resolved` into `row`; the client id
+/// from the profile itself when `resolved` has none (its secret could not be read).
 fn describe(row: &mut IdentityRow, resolved: &ResolvedConfig) {
     row.profile = resolved.profile.clone();
     row.tenant = Some(resolved.base_url.value.root().to_owned());
-    row.client_id = resolved.client_id.as_ref().map(|id| id.value.clone());
+    row.client_id = match &resolved.client_id {
+        Some(id) => Some(id.value.clone()),
+        None => resolved.profile.as_deref().and_then(profile_client_id),
+    };
+}
+
+/// The client id the profile `name` of the user's profiles file names.
+fn profile_client_id(name: &str) -> Option<String> {
+    let file = ProfileFile::load(ProfileFile::user_path()?).ok()?;
+    file.get(name)?.client_id.clone()
 }
