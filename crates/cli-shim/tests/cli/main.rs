@@ -25,6 +25,7 @@ mod rate_limit;
 mod raw_listing;
 mod readme_as_code;
 mod sandbox_state;
+mod scaffold;
 mod served;
 mod shared_state;
 mod support;
