@@ -162,7 +162,8 @@ pub struct GlobalArgs {
     pub quiet: bool,
 
     /// Use this profile of the profiles file (see `connkit profile`).
-    #[arg(long, global = true, value_name = "NAME", env = "CONNKIT_PROFILE")]
+    #[arg(long, global = true, value_name = "NAME", env = "CONNKIT_PROFILE",
+          add = clap_complete::engine::ArgValueCandidates::new(crate::completion::profiles))]
     pub profile: Option<String>,
 
     /// Neither read nor write the token cache (client-credentials tokens are otherwise

@@ -8,6 +8,7 @@ mod c1_as_code;
 mod c1_python_sdk;
 mod c1_sandbox;
 mod c1_syncs;
+mod completion;
 mod credentials;
 mod embedded;
 mod hardening;

@@ -4,6 +4,12 @@ use clap::Args;
 
 /// `connkit completions SHELL`
 #[derive(Debug, Args)]
+#[command(
+    after_help = "This script completes commands and options. To also complete your profile \
+                  names, connector scriptNames and locales, load the dynamic one instead: \
+                  `source <(COMPLETE=bash connkit)` in ~/.bashrc (likewise zsh, fish, elvish, \
+                  powershell). It asks the default tenant for scriptNames at most once a minute."
+)]
 pub struct CompletionsArgs {
     /// The shell to generate for.
     #[arg(value_name = "SHELL")]
