@@ -4,8 +4,10 @@ use std::sync::{RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use crate::api_error::ApiError;
 use crate::auth::Authenticator;
+use crate::fault_rules::FaultRules;
 use crate::faults::FaultInjector;
 use crate::isc::store::{Store, Undo};
+use crate::journal::Journal;
 use crate::rate_limit::ClientWindows;
 use crate::state_db::StateDb;
 use crate::stats::StatsRecorder;
@@ -19,6 +21,10 @@ pub(crate) struct Emulator {
     pub(crate) rate_limit: Option<ClientWindows>,
     pub(crate) faults: Option<FaultInjector>,
     pub(crate) stats: StatsRecorder,
+    pub(crate) journal: Journal,
+    pub(crate) fault_rules: FaultRules,
+    /// Whether the admin routes that change something answer (else 403).
+    pub(crate) admin_routes: bool,
     pub(crate) max_body_bytes: usize,
 }
 

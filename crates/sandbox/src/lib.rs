@@ -38,9 +38,11 @@
 //! - `c1/`: the ConductorOne room (its router and middleware, its store and how the
 //!   state database keeps it, the token endpoint, `google.rpc.Status` errors);
 //! - the crate root: what both share: the HTTP server (`server`), the gate every API
-//!   request passes (`gate`: faults, rate limit, auth, stats) with its parts (`faults`,
-//!   `rate_limit`, `auth`, `stats`), the admin routes under `/__sandbox` (`admin`), the
-//!   state database and its JSON form ([`state`], `state_db`, `state_json`), the
+//!   request passes (`gate`: fault rules, random faults, rate limit, auth, stats) with
+//!   its parts (`fault_rules`, `faults`, `rate_limit`, `auth`, `stats`), the request
+//!   journal over the whole router (`journal`, with `redact` for the credentials it
+//!   leaves out), the admin routes under `/__sandbox` (`admin`) and the dashboard page
+//!   (`dashboard`, its files in `dashboard/`), the state database and its JSON form ([`state`], `state_db`, `state_json`), the
 //!   in-process [`Transport`](connkit_transport::Transport), and the default error
 //!   shape (`api_error`, ISC's, for admin routes and unclaimed paths).
 //!
@@ -158,6 +160,39 @@
 //! - **Stats**: `GET /__sandbox/stats` answers [`Stats`] as JSON
 //!   (`{"total", "by_operation", "by_status", "injected_faults"}`),
 //!   `DELETE /__sandbox/stats` resets it. Admin requests are neither counted nor gated.
+//! - **Request journal** ([`SandboxBuilder::journal`], default the last
+//!   [`DEFAULT_JOURNAL_CAPACITY`] requests, 0 off): every request to either API (not
+//!   to `/__sandbox`) as a [`JournalEntry`]: time, API, operation, method, path,
+//!   query, client id, headers, body (the first [`JOURNAL_BODY_LIMIT`] bytes), status,
+//!   latency, injected fault, tracking id. Credentials are redacted everywhere: the
+//!   `Authorization` value (its scheme kept), and any header, query or form parameter,
+//!   JSON member or XML attribute whose name holds `secret`, `token`, `password`,
+//!   `assertion`, `cookie`, `api-key`, `private` or `signature` (also the `value` of
+//!   an `<entry key="password" …>`). `GET /__sandbox/requests` answers
+//!   the entries oldest first, filtered by `operation`, `status`, `client_id`, `since`
+//!   (ms since the epoch), `after` (an id), `path` (contained); `DELETE` clears it;
+//!   `GET /__sandbox/requests/stream` is a server-sent event stream (`event: request`,
+//!   the entry as JSON) of the new ones, with the same filters. In-process:
+//!   [`Sandbox::requests`] and [`Sandbox::assert_requests`].
+//! - **Fault rules** ([`FaultRule`], [`SandboxBuilder::fault_rule`],
+//!   [`Sandbox::add_fault_rule`]): deterministic faults for the requests a rule
+//!   matches (operation, method, path or path prefix, client id): skip the first K,
+//!   then hit the next N (or all) with a status and body, a delay, a reset, a
+//!   truncation or a 429 with a given `Retry-After`. The first rule that hits decides;
+//!   they run before the random faults, which a hit request skips. `GET
+//!   /__sandbox/faults` lists them with their match counts, `POST` adds one (JSON, or
+//!   the flag syntax of [`FaultRule`]'s `FromStr`) and answers it with its id,
+//!   `DELETE /__sandbox/faults[/{id}]` removes them. They are in memory only: the
+//!   state export leaves them out.
+//! - **Dashboard** at `/__sandbox/`: one page (HTML, CSS, JavaScript embedded in the
+//!   binary; no build step; a `Content-Security-Policy` of this origin only) with the
+//!   live journal, the stats, the rate limiter's windows (`GET /__sandbox/rate-limit`;
+//!   a raw token never shows), the fault rules, and the state of both APIs (`GET
+//!   /__sandbox/state`, at most 500 ISC connectors).
+//! - **Admin routes** that change something (`DELETE` on the journal or the stats,
+//!   fault rules) answer 403 when [`SandboxBuilder::admin_routes`] is off;
+//!   `connkit sandbox serve` turns them off on a non-loopback address unless given
+//!   `--admin-routes`.
 //! - **C1 syncs**: `GET /__sandbox/c1/apps/{app_id}/connectors/{connector_id}/syncs`
 //!   answers a connector's sync runs (`{"syncs": [{"syncId", "lifecycleId",
 //!   "completedAt", "confirmed"}]}`, oldest first; [`SyncRecord`]), the ids
@@ -171,16 +206,20 @@ mod admin;
 mod api_error;
 mod auth;
 mod c1;
+mod dashboard;
 mod emulator;
 mod error;
+mod fault_rules;
 mod faults;
 #[cfg(feature = "fuzzing")]
 #[cfg_attr(docsrs, doc(cfg(feature = "fuzzing")))]
 pub mod fuzzing;
 mod gate;
 mod isc;
+mod journal;
 mod json;
 mod rate_limit;
+mod redact;
 mod server;
 pub mod state;
 mod state_db;
@@ -196,8 +235,10 @@ use std::time::Duration;
 pub use auth::AuthMode;
 pub use c1::{C1Sandbox, SyncRecord};
 pub use error::SandboxError;
+pub use fault_rules::{FaultAction, FaultRule};
 pub use faults::FaultConfig;
 pub use isc::seed;
+pub use journal::{JournalEntry, JournalFilter, DEFAULT_JOURNAL_CAPACITY, JOURNAL_BODY_LIMIT};
 pub use rate_limit::RateLimitConfig;
 pub use server::ServerHandle;
 pub use stats::Stats;
@@ -259,13 +300,24 @@ impl Sandbox {
             rate_limit: options.rate_limit.map(rate_limit::ClientWindows::new),
             faults: options.faults.map(faults::FaultInjector::new),
             stats: stats::StatsRecorder::default(),
+            journal: journal::Journal::new(options.journal_capacity),
+            fault_rules: fault_rules::FaultRules::default(),
+            admin_routes: options.admin_routes,
             max_body_bytes: options.max_body_bytes,
         });
+        for rule in options.fault_rules {
+            // Validated by `build`.
+            let _ = emulator.fault_rules.add(rule);
+        }
         let c1 = C1Sandbox::new(emulator.clone(), c1_store);
         Sandbox {
             router: isc::routes::router(emulator.clone())
                 .merge(c1.router())
-                .merge(admin::router(emulator.clone())),
+                .merge(admin::router(emulator.clone(), c1.clone()))
+                .layer(axum::middleware::from_fn_with_state(
+                    emulator.clone(),
+                    journal::record,
+                )),
             emulator,
             c1,
             seed_ignored,
@@ -304,6 +356,78 @@ impl Sandbox {
     pub fn reset_stats(&self) {
         self.emulator.stats.reset();
     }
+
+    /// The journaled requests that pass `filter`, oldest first (what
+    /// `GET /__sandbox/requests` answers).
+    pub fn requests(&self, filter: &JournalFilter) -> Vec<JournalEntry> {
+        self.emulator.journal.list(filter)
+    }
+
+    /// Forgets every journaled request.
+    pub fn clear_requests(&self) {
+        self.emulator.journal.clear();
+    }
+
+    /// Asserts that exactly `count` journaled requests pass `filter`, and answers
+    /// them; the panic message lists what the journal holds, so that a failing test
+    /// says what was sent instead.
+    ///
+    /// ```
+    /// # use connkit_sandbox::{JournalFilter, Sandbox};
+    /// let sandbox = Sandbox::new();
+    /// // … the code under test calls the sandbox …
+    /// sandbox.assert_requests(&JournalFilter::operation("putConnectorSourceConfig"), 0);
+    /// ```
+    #[track_caller]
+    pub fn assert_requests(&self, filter: &JournalFilter, count: usize) -> Vec<JournalEntry> {
+        let found = self.requests(filter);
+        if found.len() != count {
+            let seen: Vec<String> = self
+                .requests(&JournalFilter::default())
+                .iter()
+                .map(|e| {
+                    let status = e.status.map_or("reset".to_owned(), |s| s.to_string());
+                    format!(
+                        "  #{} {} {} {} -> {status}",
+                        e.id, e.operation, e.method, e.path
+                    )
+                })
+                .collect();
+            panic!(
+                "expected {count} request(s) matching {filter:?}, found {}; the journal holds:\n{}",
+                found.len(),
+                if seen.is_empty() {
+                    "  (nothing)".to_owned()
+                } else {
+                    seen.join("\n")
+                }
+            );
+        }
+        found
+    }
+
+    /// Adds a scripted fault rule; answers it with its id and match count.
+    pub fn add_fault_rule(&self, rule: FaultRule) -> Result<FaultRule, SandboxError> {
+        self.emulator
+            .fault_rules
+            .add(rule)
+            .map_err(SandboxError::Config)
+    }
+
+    /// The fault rules in force, with how many requests each matched.
+    pub fn fault_rules(&self) -> Vec<FaultRule> {
+        self.emulator.fault_rules.list()
+    }
+
+    /// Removes one fault rule; `false` when there was none with that id.
+    pub fn remove_fault_rule(&self, id: u64) -> bool {
+        self.emulator.fault_rules.remove(id)
+    }
+
+    /// Removes every fault rule.
+    pub fn clear_fault_rules(&self) {
+        self.emulator.fault_rules.clear();
+    }
 }
 
 impl Default for Sandbox {
@@ -323,6 +447,9 @@ pub struct SandboxBuilder {
     state_file: Option<PathBuf>,
     busy_timeout: Duration,
     max_body_bytes: usize,
+    journal_capacity: usize,
+    fault_rules: Vec<FaultRule>,
+    admin_routes: bool,
 }
 
 impl Default for SandboxBuilder {
@@ -336,6 +463,9 @@ impl Default for SandboxBuilder {
             state_file: None,
             busy_timeout: DEFAULT_BUSY_TIMEOUT,
             max_body_bytes: DEFAULT_MAX_BODY_BYTES,
+            journal_capacity: DEFAULT_JOURNAL_CAPACITY,
+            fault_rules: Vec::new(),
+            admin_routes: true,
         }
     }
 }
@@ -396,6 +526,27 @@ impl SandboxBuilder {
         self
     }
 
+    /// How many requests the journal keeps (default [`DEFAULT_JOURNAL_CAPACITY`]; 0
+    /// turns it off).
+    pub fn journal(mut self, capacity: usize) -> Self {
+        self.journal_capacity = capacity;
+        self
+    }
+
+    /// A scripted fault rule in force from the start (repeatable; see [`FaultRule`]).
+    pub fn fault_rule(mut self, rule: FaultRule) -> Self {
+        self.fault_rules.push(rule);
+        self
+    }
+
+    /// Whether the admin routes that change something (clearing the journal or the
+    /// stats, fault rules) answer (default `true`); when `false` they answer 403. The
+    /// CLI turns them off on non-loopback addresses unless asked.
+    pub fn admin_routes(mut self, enabled: bool) -> Self {
+        self.admin_routes = enabled;
+        self
+    }
+
     /// Builds the sandbox: validates the options, opens (and seeds if new) the state
     /// database.
     pub fn build(self) -> Result<Sandbox, SandboxError> {
@@ -408,6 +559,9 @@ impl SandboxBuilder {
                     "rate limit max and window must be above zero".to_owned(),
                 ));
             }
+        }
+        for rule in &self.fault_rules {
+            rule.validate().map_err(SandboxError::Config)?;
         }
         if self.seed > MAX_SEED {
             return Err(SandboxError::Config(format!(

@@ -107,6 +107,61 @@ impl ClientWindows {
     }
 }
 
+/// One client's window as `GET /__sandbox/rate-limit` shows it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub(crate) struct WindowView {
+    /// The client id, or `(no token)` / `(a token not issued here)`: a raw token is
+    /// a credential and is never shown.
+    pub(crate) client: String,
+    /// Requests admitted in the current window.
+    pub(crate) used: usize,
+    /// Milliseconds until the oldest of them leaves the window.
+    pub(crate) frees_in_ms: u64,
+}
+
+/// The limit and every client's window.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub(crate) struct WindowsView {
+    pub(crate) max: u32,
+    pub(crate) window_ms: u64,
+    pub(crate) windows: Vec<WindowView>,
+}
+
+impl ClientWindows {
+    /// Every window that still holds a request at `now`, busiest first.
+    pub(crate) fn snapshot(&self, now: Instant) -> WindowsView {
+        let window = self.config.window;
+        let windows = self.windows.lock().unwrap_or_else(|e| e.into_inner());
+        let mut views: Vec<WindowView> = windows
+            .iter()
+            .filter_map(|(key, times)| {
+                let live: Vec<&Instant> = times
+                    .iter()
+                    .filter(|t| now.saturating_duration_since(**t) < window)
+                    .collect();
+                let oldest = **live.first()?;
+                let client = match key.split_once(':') {
+                    Some(("client", id)) => id.to_owned(),
+                    Some((_, "")) => "(no token)".to_owned(),
+                    _ => "(a token not issued here)".to_owned(),
+                };
+                let frees_in = (oldest + window).saturating_duration_since(now);
+                Some(WindowView {
+                    client,
+                    used: live.len(),
+                    frees_in_ms: u64::try_from(frees_in.as_millis()).unwrap_or(u64::MAX),
+                })
+            })
+            .collect();
+        views.sort_by(|a, b| b.used.cmp(&a.used).then_with(|| a.client.cmp(&b.client)));
+        WindowsView {
+            max: self.config.max,
+            window_ms: u64::try_from(window.as_millis()).unwrap_or(u64::MAX),
+            windows: views,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -131,6 +186,40 @@ mod tests {
             limiter.check("a", t0 + Duration::from_secs(11)),
             Err(Duration::from_secs(3))
         );
+    }
+
+    #[test]
+    fn the_snapshot_names_clients_and_never_shows_a_token() {
+        let limiter = ClientWindows::new(RateLimitConfig {
+            max: 3,
+            window: Duration::from_secs(10),
+        });
+        let old = Instant::now();
+        limiter.check("client:old", old).unwrap();
+        let t0 = old + Duration::from_secs(20);
+        for key in [
+            "client:ci",
+            "client:ci",
+            "header:Bearer raw-secret",
+            "header:",
+        ] {
+            limiter.check(key, t0).unwrap();
+        }
+        let view = limiter.snapshot(t0 + Duration::from_secs(4));
+        let shown: Vec<(&str, usize, u64)> = view
+            .windows
+            .iter()
+            .map(|w| (w.client.as_str(), w.used, w.frees_in_ms))
+            .collect();
+        assert_eq!(
+            shown,
+            [
+                ("ci", 2, 6000),
+                ("(a token not issued here)", 1, 6000),
+                ("(no token)", 1, 6000)
+            ]
+        );
+        assert!(!format!("{view:?}").contains("raw-secret"));
     }
 
     #[test]

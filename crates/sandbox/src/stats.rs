@@ -20,7 +20,7 @@ pub struct Stats {
     pub by_operation: BTreeMap<String, u64>,
     /// By status code, as a string (`"200"`).
     pub by_status: BTreeMap<String, u64>,
-    /// By injected fault (`error`, `reset`, `truncate`).
+    /// By injected fault (`error`, `reset`, `truncate`; `rule` for a fault rule's hit).
     pub injected_faults: BTreeMap<String, u64>,
 }
 

@@ -13,6 +13,7 @@ mod credentials;
 mod embedded;
 mod hardening;
 mod hostile_files;
+mod journal;
 mod listing_guards;
 mod login;
 mod name_limit;

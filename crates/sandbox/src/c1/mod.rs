@@ -48,6 +48,7 @@ mod handlers;
 pub(crate) mod persist;
 mod state;
 mod status;
+pub(crate) use status::TRACE_ID as TRACE_ID_HEADER;
 pub(crate) mod token;
 
 use std::sync::{Arc, RwLock};
@@ -171,7 +172,7 @@ impl C1Sandbox {
 
     /// The store for the accessors below: caught up with the state database when it
     /// can be read, else as this sandbox last saw it.
-    fn snapshot(&self) -> std::sync::RwLockReadGuard<'_, C1Store> {
+    pub(crate) fn snapshot(&self) -> std::sync::RwLockReadGuard<'_, C1Store> {
         self.0.read().unwrap_or_else(|_| self.0.cached())
     }
 

@@ -344,7 +344,6 @@ impl Store {
     }
 
     /// The number of records.
-    #[cfg(test)]
     pub(crate) fn len(&self) -> usize {
         self.by_script.len()
     }

@@ -10,6 +10,7 @@ mod c1_state;
 mod c1_syncs;
 mod fuzz_found;
 mod gates;
+mod journal;
 mod operations;
 mod state;
 mod wire;

@@ -3,14 +3,15 @@
 use std::path::PathBuf;
 
 use clap::{Args, Subcommand};
-use connkit_sandbox::FaultConfig;
+use connkit_sandbox::{FaultConfig, FaultRule, DEFAULT_JOURNAL_CAPACITY};
+use connkit_transport::HumanDuration;
 
 /// `connkit sandbox …`
 #[derive(Debug, Subcommand)]
 pub enum SandboxCommand {
     /// Serve the sandbox over HTTP; prints its base URL as the first stdout line and
     /// runs until Ctrl-C or SIGTERM.
-    Serve(ServeArgs),
+    Serve(Box<ServeArgs>),
     /// Forget the `--sandbox` state (or `--state FILE`); the next use starts from the
     /// demo set again. Refused while a sandbox has the state open.
     Reset(StateArgs),
@@ -27,6 +28,33 @@ pub enum SandboxCommand {
     /// List a ConductorOne connector's sync runs in the sandbox state: the ids
     /// `c1 connectors download-url` and `confirm-sync` take.
     C1Syncs(C1SyncsArgs),
+    /// Show the requests a served sandbox journaled (credentials redacted), oldest
+    /// first; `--follow` keeps printing new ones.
+    Requests(RequestsArgs),
+}
+
+/// `connkit sandbox requests`
+#[derive(Debug, Args)]
+pub struct RequestsArgs {
+    /// The served sandbox: the base URL `sandbox serve` printed first.
+    #[arg(long, value_name = "URL", default_value = "http://127.0.0.1:8080")]
+    pub url: String,
+    /// Only this operation (`getConnector`, `c1.List`, …).
+    #[arg(long, value_name = "OPERATION_ID")]
+    pub operation: Option<String>,
+    /// Only this answered status.
+    #[arg(long, value_name = "CODE")]
+    pub status: Option<u16>,
+    /// Only requests of this client id.
+    #[arg(long, value_name = "ID")]
+    pub client_id: Option<String>,
+    /// Only requests that arrived within this long, e.g. `5m`.
+    #[arg(long, value_name = "DURATION")]
+    pub since: Option<HumanDuration>,
+    /// Keep printing new requests (one line each, or NDJSON with `-o json|ndjson`)
+    /// until Ctrl-C.
+    #[arg(long, short = 'f')]
+    pub follow: bool,
 }
 
 /// `connkit sandbox c1-syncs --app APP CONNECTOR_ID`
@@ -97,4 +125,21 @@ pub struct ServeArgs {
     /// exactly TOKEN when given (`--require-auth=TOKEN`).
     #[arg(long, value_name = "TOKEN", num_args = 0..=1, require_equals = true)]
     pub require_auth: Option<Option<String>>,
+    /// How many requests the journal keeps (`GET /__sandbox/requests`,
+    /// `connkit sandbox requests`); 0 turns it off.
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_JOURNAL_CAPACITY)]
+    pub journal: usize,
+    /// A scripted fault, e.g. `operation=updateConnector,skip=1,times=1,status=503`
+    /// (criteria operation, method, path, client, skip, times; one action: status=N,
+    /// delay=D, reset, truncate, retry-after=S), or the same as JSON; repeatable.
+    #[arg(long = "fault-rule", value_name = "RULE")]
+    pub fault_rules: Vec<FaultRule>,
+    /// Scripted faults from a JSON file: an array of rules as `GET /__sandbox/faults`
+    /// lists them.
+    #[arg(long, value_name = "FILE")]
+    pub fault_rules_file: Option<PathBuf>,
+    /// Allow the admin routes that change something (clearing the journal, fault
+    /// rules) on a non-loopback address; on loopback they are always allowed.
+    #[arg(long)]
+    pub admin_routes: bool,
 }

@@ -1,12 +1,14 @@
-//! `connkit sandbox serve|reset|export|import|c1-credentials|c1-apps|c1-syncs`.
+//! `connkit sandbox serve|reset|export|import|c1-credentials|c1-apps|c1-syncs|requests`.
 
 pub mod args;
 mod c1;
+mod requests;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use connkit_sandbox::{state, AuthMode, RateLimitConfig, Sandbox, MAX_SEED};
+use connkit_sandbox::{state, AuthMode, FaultRule, RateLimitConfig, Sandbox, MAX_SEED};
+use connkit_transport::read_user_file;
 
 use crate::exit::Failure;
 use crate::output::Sink;
@@ -25,6 +27,7 @@ pub async fn run(command: &SandboxCommand, sink: Sink<'_>) -> Result<(), Failure
         SandboxCommand::C1Credentials(args) => c1_credentials(args, out),
         SandboxCommand::C1Apps(args) => c1::apps(args, sink),
         SandboxCommand::C1Syncs(args) => c1::syncs(args, sink),
+        SandboxCommand::Requests(args) => requests::run(args, sink).await,
     }
 }
 
@@ -56,6 +59,16 @@ async fn serve(args: &ServeArgs, quiet: bool, out: &mut dyn Write) -> Result<(),
         Some(None) => builder = builder.require_auth(AuthMode::AnyIssuedToken),
         Some(Some(token)) => builder = builder.require_auth(AuthMode::Fixed(token.clone())),
     }
+    for rule in args.fault_rules.iter().cloned() {
+        builder = builder.fault_rule(rule);
+    }
+    if let Some(file) = &args.fault_rules_file {
+        for rule in fault_rules_file(file)? {
+            builder = builder.fault_rule(rule);
+        }
+    }
+    let admin_routes = args.addr.ip().is_loopback() || args.admin_routes;
+    builder = builder.journal(args.journal).admin_routes(admin_routes);
     let sandbox = builder
         .build()
         .map_err(|e| Failure::context("starting the sandbox", e))?;
@@ -81,12 +94,18 @@ async fn serve(args: &ServeArgs, quiet: bool, out: &mut dyn Write) -> Result<(),
         .map_err(Failure::write_failed)?;
     if !quiet {
         eprintln!(
-            "sandbox serving the v2024 Connectors API at {}/v2024 and the ConductorOne \
-             ConnectorService at {}/api/v1 (stats: {}/__sandbox/stats); Ctrl-C to stop",
-            server.base_url(),
-            server.base_url(),
-            server.base_url()
+            "sandbox serving the v2024 Connectors API at {base}/v2024 and the ConductorOne \
+             ConnectorService at {base}/api/v1 (dashboard: {base}/__sandbox/, stats: \
+             {base}/__sandbox/stats); Ctrl-C to stop",
+            base = server.base_url(),
         );
+        if !admin_routes {
+            eprintln!(
+                "admin routes disabled on {}: the dashboard and /__sandbox are read-only \
+                 (--admin-routes allows changes)",
+                args.addr
+            );
+        }
         if let Some(fixed) = &args.require_auth {
             let isc = match fixed {
                 Some(_) => "the bearer token given to --require-auth",
@@ -102,6 +121,23 @@ async fn serve(args: &ServeArgs, quiet: bool, out: &mut dyn Write) -> Result<(),
     shutdown_signal().await?;
     server.shutdown().await;
     Ok(())
+}
+
+/// The largest fault rules file read.
+const MAX_FAULT_RULES_FILE: u64 = 1024 * 1024;
+
+/// The rules of a `--fault-rules-file`: a JSON array; every error names the file.
+fn fault_rules_file(file: &Path) -> Result<Vec<FaultRule>, Failure> {
+    let name = format!("--fault-rules-file {}", file.display());
+    let bytes = read_user_file(file, MAX_FAULT_RULES_FILE)
+        .map_err(|e| Failure::usage(format!("{name}: cannot read it: {e}")))?;
+    let rules: Vec<FaultRule> = serde_json::from_slice(&bytes)
+        .map_err(|e| Failure::usage(format!("{name}: not a JSON array of fault rules: {e}")))?;
+    for (index, rule) in rules.iter().enumerate() {
+        rule.validate()
+            .map_err(|e| Failure::usage(format!("{name}: rule {index}: {e}")))?;
+    }
+    Ok(rules)
 }
 
 /// Mints a C1 credential for clients that reach the sandbox at `host`, as the lines
