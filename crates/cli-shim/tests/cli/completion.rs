@@ -88,3 +88,16 @@ fn script_names_come_from_the_default_tenant_then_from_the_cache() {
     env.file("cache/completion/script-names.json", "{\"values\": [\"x\"");
     assert_eq!(offered(&env), Vec::<String>::new());
 }
+
+#[test]
+fn nushell_gets_a_static_script() {
+    let env = Env::new();
+    let script = env.run(["completions", "nushell"]).ok().stdout;
+    assert!(script.starts_with("module completions {"), "{script}");
+    for command in ["connkit login", "connkit whoami", "connkit plugins new"] {
+        assert!(
+            script.contains(&format!("export extern \"{command}\"")),
+            "no {command}"
+        );
+    }
+}

@@ -12,6 +12,23 @@ use clap::Args;
 )]
 pub struct CompletionsArgs {
     /// The shell to generate for.
-    #[arg(value_name = "SHELL")]
-    pub shell: clap_complete::Shell,
+    #[arg(value_name = "SHELL", value_enum)]
+    pub shell: CompletionShell,
+}
+
+/// The shells a script can be generated for: clap_complete's, and Nushell.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum CompletionShell {
+    /// Bash.
+    Bash,
+    /// Elvish.
+    Elvish,
+    /// fish.
+    Fish,
+    /// Nushell (static: commands and options only).
+    Nushell,
+    /// PowerShell.
+    Powershell,
+    /// Zsh.
+    Zsh,
 }
