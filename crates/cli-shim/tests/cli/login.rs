@@ -190,3 +190,37 @@ fn a_stored_secret_is_only_in_a_0600_file() {
     let mode = std::fs::metadata(&path).expect("stat").permissions().mode();
     assert_eq!(mode & 0o777, 0o600);
 }
+
+/// On a terminal, login asks for each answer not given as a flag.
+#[test]
+fn on_a_terminal_login_asks_what_the_flags_did_not_say() {
+    use expectrl::{Eof, Session};
+
+    let env = Env::new();
+    let served = Served::start(&env, &["--seed", "3", "--require-auth"]);
+    let mut cmd = env.cmd(["login"]);
+    // Inherit: the pseudo-terminal the session puts on stdin (not the usual null).
+    cmd.env("PTY_SECRET", "typed-nowhere")
+        .stdin(Stdio::inherit());
+    let mut session = Session::spawn(cmd).expect("spawn login on a pty");
+    session.set_expect_timeout(Some(std::time::Duration::from_secs(30)));
+    let answers = [
+        ("Profile name [default]: ", "asked"),
+        ("Platform (isc or c1) [isc]: ", ""),
+        ("Tenant URL: ", served.base_url.as_str()),
+        ("Client id: ", "pty-client"),
+        ("[env]: ", "env"),
+        ("Variable name: ", "PTY_SECRET"),
+    ];
+    for (question, answer) in answers {
+        session.expect(question).expect(question);
+        session.send_line(answer).expect("answer");
+    }
+    session
+        .expect("checked: a token was issued")
+        .expect("checked");
+    session.expect(Eof).expect("login ends");
+    let text = profiles_text(&env);
+    assert!(text.contains("[profiles.asked]") && text.contains("secret_env = \"PTY_SECRET\""));
+    assert!(text.contains("client_id = \"pty-client\""), "{text}");
+}
