@@ -8,7 +8,8 @@ use clap::{Args, Parser, Subcommand};
 use connkit_transport::HumanDuration;
 
 use crate::commands::{
-    auth, c1, completions, connectors, plugins, profile, rate_limit, sandbox, schema, validate,
+    auth, c1, completions, connectors, login, plugins, profile, rate_limit, sandbox, schema,
+    validate,
 };
 use crate::output::OutputFormat;
 
@@ -45,7 +46,7 @@ pub struct Cli {
 }
 
 /// Options accepted before or after any subcommand.
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 #[command(next_help_heading = "Global options")]
 pub struct GlobalArgs {
     /// Run against the embedded sandbox (in-process; state kept in the data directory).
@@ -161,7 +162,8 @@ pub struct GlobalArgs {
     pub quiet: bool,
 
     /// Use this profile of the profiles file (see `connkit profile`).
-    #[arg(long, global = true, value_name = "NAME", env = "CONNKIT_PROFILE")]
+    #[arg(long, global = true, value_name = "NAME", env = "CONNKIT_PROFILE",
+          add = clap_complete::engine::ArgValueCandidates::new(crate::completion::profiles))]
     pub profile: Option<String>,
 
     /// Neither read nor write the token cache (client-credentials tokens are otherwise
@@ -214,6 +216,10 @@ pub enum UserCommand {
     /// The client-side rate limit shared by every connkit process of a client id.
     #[command(subcommand)]
     RateLimit(rate_limit::args::RateLimitCommand),
+    /// Create a profile step by step (or from flags), make it the default, and check it.
+    Login(login::args::LoginArgs),
+    /// The profile, tenant, client id, platform and cached token each API would use.
+    Whoami,
 }
 
 /// What an API family's connection options say in `--help`: its variables and an

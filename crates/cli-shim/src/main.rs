@@ -11,8 +11,10 @@ mod args;
 mod as_code;
 mod c1_target;
 mod commands;
+mod completion;
 mod connect;
 mod exit;
+mod expiry;
 mod input;
 mod output;
 mod plugins;
@@ -34,6 +36,8 @@ fn main() -> ExitCode {
     // First: other processes of this user (a plugin worker included) must not read
     // connkit's memory or environment, which may hold secrets, via /proc.
     let hidden = connkit_plugin_host::hide_process_secrets();
+    // `COMPLETE=SHELL connkit …`: the shell asks for completions (see `completions`).
+    clap_complete::CompleteEnv::with_factory(<Cli as clap::CommandFactory>::command).complete();
     // Usage errors exit 2 and `--help`/`--version` exit 0, as clap does by default.
     let Cli { global, command } = Cli::parse();
     let command = match command {

@@ -196,8 +196,8 @@ pub use profile::{
     PROFILES_FILE, SECRET_COMMAND_TIMEOUT,
 };
 pub use rate_limit::{
-    Limit, RateLimit, RateLimitPermit, RateLimitPolicy, RateLimitStateInfo, RateLimitStates,
-    RateLimiter,
+    rate_limit_waited, Limit, RateLimit, RateLimitPermit, RateLimitPolicy, RateLimitStateInfo,
+    RateLimitStates, RateLimiter,
 };
 pub use redact::{Secret, REDACTED};
 pub use request::{clone_request, Attempt, Deadline, Idempotency};

@@ -7,12 +7,14 @@ pub mod auth;
 pub mod c1;
 pub mod completions;
 pub mod connectors;
+pub mod login;
 pub mod plugins;
 pub mod profile;
 pub mod rate_limit;
 pub mod sandbox;
 pub mod schema;
 pub mod validate;
+pub mod whoami;
 
 use std::io::{BufWriter, Write};
 
@@ -46,6 +48,8 @@ pub fn run(global: &GlobalArgs, command: &Command) -> Result<(), Failure> {
         Command::Auth(command) => auth::run(command, sink),
         Command::Profile(command) => profile::run(command, global, sink),
         Command::RateLimit(command) => rate_limit::run(command, global, sink),
+        Command::Whoami => whoami::run(global, sink),
+        Command::Login(args) => login::run(args, global),
     };
     // What was written stays written, even when the command then failed.
     let flushed = stdout.flush().map_err(Failure::write_failed);

@@ -3,7 +3,7 @@
 
 use std::fmt;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
@@ -18,6 +18,16 @@ use super::store::Store;
 #[cfg(feature = "redis")]
 use crate::SharedState;
 use crate::TransportError;
+
+/// Microseconds this process's limiters have slept waiting for a slot, all together.
+static WAITED_MICROS: AtomicU64 = AtomicU64::new(0);
+
+/// How long this process has waited for client-side rate limits so far, all limiters
+/// together: what a progress line shows beside the work done, so that a slow job
+/// that is only being held back says so.
+pub fn rate_limit_waited() -> Duration {
+    Duration::from_micros(WAITED_MICROS.load(Ordering::Relaxed))
+}
 
 /// A client-side limiter: never more than the limit's `max` requests in any window,
 /// counted the way a server counts them. Clones share one window.
@@ -229,8 +239,12 @@ impl RateLimiter {
                     wait: opens.saturating_duration_since(Instant::now()),
                 });
             }
-            crate::runtime::sleep(Duration::from_millis(recheck.saturating_sub(now).max(1)))
-                .await?;
+            let pause = Duration::from_millis(recheck.saturating_sub(now).max(1));
+            let slept = Instant::now();
+            let result = crate::runtime::sleep(pause).await;
+            let waited = u64::try_from(slept.elapsed().as_micros()).unwrap_or(u64::MAX);
+            WAITED_MICROS.fetch_add(waited, Ordering::Relaxed);
+            result?;
         }
     }
 

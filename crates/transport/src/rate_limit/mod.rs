@@ -50,7 +50,7 @@ use std::time::Duration;
 
 use bytes::Bytes;
 
-pub use limiter::{RateLimitPermit, RateLimiter};
+pub use limiter::{rate_limit_waited, RateLimitPermit, RateLimiter};
 pub use policy::{Limit, RateLimitPolicy};
 pub use states::{RateLimitStateInfo, RateLimitStates};
 #[cfg(feature = "redis")]

@@ -4,7 +4,7 @@
 
 pub mod args;
 
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{SystemTime, UNIX_EPOCH};
 
 use connkit_transport::{CachedTokenInfo, TokenCache, UserDir, PLATFORM_C1, PLATFORM_ISC};
 use serde::Serialize;
@@ -29,11 +29,7 @@ struct TokenRow {
 
 impl TokenRow {
     fn new(entry: CachedTokenInfo, now: SystemTime) -> Self {
-        let status = match entry.expires_at {
-            None => "valid until a 401".to_owned(),
-            Some(t) if t > now => format!("valid until {}", http_date(t)),
-            Some(t) => format!("expired at {}", http_date(t)),
-        };
+        let status = crate::expiry::describe(entry.expires_at, now);
         TokenRow {
             platform: platform(&entry.token_url),
             token_url: entry.token_url,
@@ -57,17 +53,6 @@ fn platform(token_url: &str) -> &'static str {
         PLATFORM_ISC
     } else {
         "-"
-    }
-}
-
-/// `t` as an HTTP date; one past what that format holds (the year 9999), which a
-/// cache file written by anyone may claim, is said in words instead of panicking.
-fn http_date(t: SystemTime) -> String {
-    const LAST_HTTP_DATE: Duration = Duration::from_secs(253_402_300_799);
-    match t.duration_since(UNIX_EPOCH) {
-        Ok(since) if since <= LAST_HTTP_DATE => httpdate::fmt_http_date(t),
-        Ok(_) => "after the year 9999".to_owned(),
-        Err(_) => "before 1970".to_owned(),
     }
 }
 
@@ -112,22 +97,5 @@ pub fn run(command: &AuthCommand, mut sink: Sink<'_>) -> Result<(), Failure> {
             }
             Ok(())
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn any_expiry_is_shown_without_panicking() {
-        let at = |secs: u64| UNIX_EPOCH + Duration::from_secs(secs);
-        assert_eq!(http_date(at(0)), "Thu, 01 Jan 1970 00:00:00 GMT");
-        assert_eq!(
-            http_date(at(253_402_300_799)),
-            "Fri, 31 Dec 9999 23:59:59 GMT"
-        );
-        assert_eq!(http_date(at(253_402_300_800)), "after the year 9999");
-        assert_eq!(http_date(at(u64::MAX / 4)), "after the year 9999");
     }
 }

@@ -20,6 +20,7 @@ use crate::as_code::{
 };
 use crate::exit::Failure;
 use crate::output::Sink;
+use crate::progress::while_running;
 use crate::untrusted;
 
 /// An app of a ConductorOne tenant, where a plan is applied.
@@ -57,7 +58,10 @@ impl Shown for ConnectorPlan {
 
 /// `pull`: the app's connectors into DIR.
 pub async fn pull(client: &Client, args: &C1TreeArgs, sink: Sink<'_>) -> Result<(), Failure> {
-    let tree = c1::pull(client, &args.app_id).await.map_err(failure)?;
+    let pulling = c1::pull(client, &args.app_id);
+    let tree = while_running("pulling the app's connectors", !sink.quiet, pulling)
+        .await
+        .map_err(failure)?;
     let hint = if tree.connectors.is_empty() {
         " (the app has no connectors)"
     } else {
@@ -71,7 +75,10 @@ pub async fn pull(client: &Client, args: &C1TreeArgs, sink: Sink<'_>) -> Result<
 pub async fn diff(client: &Client, args: &C1TreeArgs, sink: Sink<'_>) -> Result<(), Failure> {
     let plan = async {
         let tree = read_tree(&args.dir)?;
-        c1::plan(client, &args.app_id, &tree).await.map_err(failure)
+        let planning = c1::plan(client, &args.app_id, &tree);
+        while_running("planning", !sink.quiet, planning)
+            .await
+            .map_err(failure)
     }
     .await;
     diff_outcome(&args.dir, plan, sink)

@@ -22,6 +22,7 @@ use crate::connect::{self, within_timeout, C1};
 use crate::exit::{Exit, Failure};
 use crate::input::Input;
 use crate::output::{ListWriter, Row, Sink};
+use crate::progress::Progress;
 use crate::untrusted;
 use args::{
     C1Args, C1ConnectorsCommand, C1CreateArgs, C1CredentialsCommand, C1Fields, C1ListArgs,
@@ -182,9 +183,12 @@ async fn list(client: &Client, args: &C1ListArgs, out: &mut Sink<'_>) -> Result<
     let mut next = None;
     if args.all {
         let mut pages = call.into_paginator();
+        let mut progress = Progress::new("connectors", !out.quiet);
         while let Some(page) = pages.next_page().await.map_err(Failure::from)? {
             let items: Vec<Connector> = page.connectors().cloned().collect();
             writer.page(&items).map_err(Failure::write_failed)?;
+            // Page tokens say nothing of the total.
+            progress.update(writer.written(), None);
         }
     } else {
         let page = send(call).await?;

@@ -3,6 +3,9 @@
 
 use std::path::PathBuf;
 
+use clap_complete::engine::ArgValueCandidates;
+
+use crate::completion;
 use clap::{Args, Subcommand};
 
 /// `connkit connectors …`
@@ -82,7 +85,7 @@ pub struct ListArgs {
     #[arg(long, value_name = "N", requires = "all", value_parser = clap::value_parser!(u16).range(1..=64))]
     pub concurrency: Option<u16>,
     /// Locale for translated fields, e.g. `en` or `no`.
-    #[arg(long, value_name = "L")]
+    #[arg(long, value_name = "L", add = ArgValueCandidates::new(completion::locales))]
     pub locale: Option<String>,
 }
 
@@ -90,7 +93,7 @@ pub struct ListArgs {
 #[derive(Debug, Args)]
 pub struct ScriptNameArg {
     /// The connector's script name.
-    #[arg(value_name = "SCRIPT_NAME")]
+    #[arg(value_name = "SCRIPT_NAME", add = ArgValueCandidates::new(completion::script_names))]
     pub script_name: String,
 }
 
@@ -98,10 +101,10 @@ pub struct ScriptNameArg {
 #[derive(Debug, Args)]
 pub struct GetArgs {
     /// The connector's script name.
-    #[arg(value_name = "SCRIPT_NAME")]
+    #[arg(value_name = "SCRIPT_NAME", add = ArgValueCandidates::new(completion::script_names))]
     pub script_name: String,
     /// Locale for translated fields.
-    #[arg(long, value_name = "L")]
+    #[arg(long, value_name = "L", add = ArgValueCandidates::new(completion::locales))]
     pub locale: Option<String>,
 }
 
@@ -136,7 +139,7 @@ pub struct CreateArgs {
 #[derive(Debug, Args)]
 pub struct UpdateArgs {
     /// The connector's script name.
-    #[arg(value_name = "SCRIPT_NAME")]
+    #[arg(value_name = "SCRIPT_NAME", add = ArgValueCandidates::new(completion::script_names))]
     pub script_name: String,
     /// A JSON Patch document (RFC 6902), `-` for stdin.
     #[arg(long, value_name = "FILE")]
@@ -156,7 +159,7 @@ pub enum XmlDocCommand {
 #[derive(Debug, Args)]
 pub struct PutArgs {
     /// The connector's script name.
-    #[arg(value_name = "SCRIPT_NAME")]
+    #[arg(value_name = "SCRIPT_NAME", add = ArgValueCandidates::new(completion::script_names))]
     pub script_name: String,
     /// The file to upload, `-` for stdin.
     #[arg(value_name = "FILE")]
@@ -176,10 +179,10 @@ pub enum TranslationsCommand {
 #[derive(Debug, Args)]
 pub struct TranslationsGetArgs {
     /// The connector's script name.
-    #[arg(value_name = "SCRIPT_NAME")]
+    #[arg(value_name = "SCRIPT_NAME", add = ArgValueCandidates::new(completion::script_names))]
     pub script_name: String,
     /// The locale, e.g. `en`, `de`, `no`.
-    #[arg(value_name = "LOCALE")]
+    #[arg(value_name = "LOCALE", add = ArgValueCandidates::new(completion::locales))]
     pub locale: String,
 }
 
@@ -187,10 +190,10 @@ pub struct TranslationsGetArgs {
 #[derive(Debug, Args)]
 pub struct TranslationsPutArgs {
     /// The connector's script name.
-    #[arg(value_name = "SCRIPT_NAME")]
+    #[arg(value_name = "SCRIPT_NAME", add = ArgValueCandidates::new(completion::script_names))]
     pub script_name: String,
     /// The locale, e.g. `en`, `de`, `no`.
-    #[arg(value_name = "LOCALE")]
+    #[arg(value_name = "LOCALE", add = ArgValueCandidates::new(completion::locales))]
     pub locale: String,
     /// The `.properties` file, `-` for stdin.
     #[arg(value_name = "FILE")]

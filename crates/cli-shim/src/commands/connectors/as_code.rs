@@ -20,7 +20,7 @@ use crate::as_code::{
 };
 use crate::exit::Failure;
 use crate::output::Sink;
-use crate::progress::Progress;
+use crate::progress::{while_running, Progress};
 use crate::untrusted;
 
 /// `pull`: the tenant's connectors into DIR.
@@ -66,7 +66,10 @@ pub async fn diff(
             prune: args.prune,
             ..PlanOptions::default()
         };
-        plan(client, &tree, &options).await.map_err(failure)
+        let planning = plan(client, &tree, &options);
+        while_running("planning", !sink.quiet, planning)
+            .await
+            .map_err(failure)
     }
     .await;
     diff_outcome(&args.dir, result, sink)

@@ -14,6 +14,41 @@ pub enum PluginsCommand {
     /// empty body of each kind it declares) to show that it answers. Exit 9 when the
     /// plugin fails.
     Check(PluginCheckArgs),
+    /// Write a new validator plugin project (Rust or C) that builds on its own and
+    /// passes `plugins check` as written.
+    New(PluginNewArgs),
+}
+
+/// `connkit plugins new NAME [--lang rust|c] [--dir DIR]`
+#[derive(Debug, Args)]
+pub struct PluginNewArgs {
+    /// The plugin's name: lowercase letters, digits, `-` and `_`, starting with a letter.
+    #[arg(value_name = "NAME")]
+    pub name: String,
+    /// The project's language.
+    #[arg(long, value_enum, default_value = "rust")]
+    pub lang: Language,
+    /// Where to write it (a new or empty folder) [default: ./NAME].
+    #[arg(long, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
+}
+
+/// What a new plugin project is written in.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum Language {
+    /// A cargo project depending on `connkit-plugin-abi`.
+    Rust,
+    /// One C file, the ABI's header and a Makefile.
+    C,
+}
+
+impl std::fmt::Display for Language {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Language::Rust => "Rust",
+            Language::C => "C",
+        })
+    }
 }
 
 /// `connkit plugins check PATH [--sample FILE [--kind KIND]]`

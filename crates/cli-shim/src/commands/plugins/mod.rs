@@ -1,8 +1,10 @@
-//! `connkit plugins list|check`: the validator plugins the user asked for, loaded as
-//! pre-flight loads them ([`crate::plugins`]), and what each reports.
+//! `connkit plugins list|check|new`: the validator plugins the user asked for, loaded as
+//! pre-flight loads them ([`crate::plugins`]), and what each reports; and new ones,
+//! written from templates.
 
 pub mod args;
 mod check;
+mod new;
 
 use connkit_models::preflight::BodyKind;
 use connkit_plugin_host::{LoadError, Plugin, PluginInfo};
@@ -14,19 +16,30 @@ use crate::output::{Row, Sink};
 use crate::plugins::{load_failure, loader, requested};
 use args::PluginsCommand;
 
-/// Runs `connkit plugins list|check`.
+/// Runs `connkit plugins list|check|new`.
 pub fn run(
     command: &PluginsCommand,
     global: &GlobalArgs,
     mut sink: Sink<'_>,
 ) -> Result<(), Failure> {
-    let loader = loader(global)?;
     match command {
+        PluginsCommand::New(args) => {
+            let dir = new::run(args)?;
+            if !global.quiet {
+                eprintln!(
+                    "wrote a {} validator plugin project in {} (see its README.md)",
+                    args.lang,
+                    dir.display()
+                );
+            }
+            Ok(())
+        }
         PluginsCommand::Check(args) => {
-            let plugin = loader.load(&args.path).map_err(load_failure)?;
+            let plugin = loader(global)?.load(&args.path).map_err(load_failure)?;
             check::run(&plugin, args, global, sink.format, sink.out)
         }
         PluginsCommand::List => {
+            let loader = loader(global)?;
             let mut rows = Vec::new();
             let mut failed = 0;
             for entry in requested(global) {
