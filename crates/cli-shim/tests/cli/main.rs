@@ -21,6 +21,7 @@ mod parity;
 mod plugin_failures;
 pub mod plugins;
 mod profile_settings;
+mod query;
 mod rate_limit;
 mod raw_listing;
 mod readme_as_code;
