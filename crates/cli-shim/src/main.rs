@@ -15,6 +15,7 @@ mod connect;
 mod exit;
 mod input;
 mod output;
+mod patch_args;
 mod plugins;
 mod progress;
 mod rate_limit;

@@ -1,5 +1,6 @@
 //! `-o yaml`: the JSON a command prints, as YAML, for objects, listings (`--all`'s raw
-//! path too) and a secret shown once, which no output mode may shorten.
+//! path too) and a secret shown once, which no output mode may shorten; and
+//! `connectors update --set/--unset`, read back with `connectors get`.
 
 use serde_json::Value;
 
@@ -28,6 +29,14 @@ fn run(env: &Env, served: &Served, format: &str, args: &[&str]) -> Run {
     )
 }
 
+/// The script name of the served sandbox's first connector.
+fn first_script_name(env: &Env, served: &Served) -> String {
+    let listed = run(env, served, "json", &["connectors", "list", "--limit", "1"]).ok();
+    let name = listed.json()[0]["scriptName"].as_str().map(str::to_owned);
+    name.expect("a script name")
+}
+
+/// `run`'s stdout, read as YAML.
 fn yaml(run: &Run) -> Value {
     serde_norway::from_str(&run.stdout).unwrap_or_else(|e| panic!("not YAML ({e}): {}", run.stdout))
 }
@@ -50,15 +59,7 @@ fn yaml_is_the_json_output_re_encoded_for_objects_and_listings() {
         assert_eq!(yaml(&as_yaml), json, "{listing:?}");
         assert!(json.as_array().is_some_and(|items| !items.is_empty()));
     }
-    let first = run(
-        &env,
-        &served,
-        "json",
-        &["connectors", "list", "--limit", "1"],
-    )
-    .ok()
-    .json();
-    let name = first[0]["scriptName"].as_str().expect("a script name");
+    let name = &first_script_name(&env, &served);
     let get = ["connectors", "get", name];
     assert_eq!(
         yaml(&run(&env, &served, "yaml", &get).ok()),
@@ -101,4 +102,52 @@ fn a_rotated_secret_is_whole_in_every_output_mode() {
         assert!(!secret.contains('…'), "{format}: {secret}");
         assert!(rotated.stdout.contains(&secret), "{format}");
     }
+}
+
+#[test]
+fn update_set_and_unset_round_trip_through_get() {
+    let env = Env::new();
+    let served = Served::start(&env, &["--seed", "3"]);
+    let name = &first_script_name(&env, &served);
+    let update = |flags: &[&str]| {
+        let mut args = vec!["connectors", "update", name];
+        args.extend_from_slice(flags);
+        run(&env, &served, "json", &args)
+    };
+    update(&[
+        "--set",
+        "connectorMetadata.team=identity core",
+        "--set",
+        "connectorMetadata.limits={\"pages\":3}",
+        "--set",
+        "connectorMetadata.count=7",
+    ])
+    .ok();
+    let got = run(&env, &served, "json", &["connectors", "get", name])
+        .ok()
+        .json();
+    assert_eq!(got["connectorMetadata"]["team"], "identity core");
+    assert_eq!(
+        got["connectorMetadata"]["limits"],
+        serde_json::json!({"pages": 3})
+    );
+    assert_eq!(got["connectorMetadata"]["count"], 7);
+
+    update(&["--unset", "connectorMetadata.team"]).ok();
+    let got = run(&env, &served, "json", &["connectors", "get", name])
+        .ok()
+        .json();
+    assert!(got["connectorMetadata"].get("team").is_none(), "{got}");
+    assert_eq!(got["connectorMetadata"]["count"], 7);
+
+    let bad = update(&["--set", "novalue"]).code(2);
+    assert!(bad.stderr.contains("novalue"), "{}", bad.stderr);
+    update(&[]).code(2);
+    // The built patch is pre-flighted as a patch file is: nothing is sent.
+    let refused = update(&["--set", "scriptName=other"]).code(3);
+    assert!(
+        refused.stderr.contains("--set/--unset") && refused.stderr.contains("not patchable"),
+        "{}",
+        refused.stderr
+    );
 }
