@@ -11,7 +11,7 @@ use crate::commands::{
     auth, c1, completions, connectors, login, plugins, profile, rate_limit, sandbox, schema,
     validate,
 };
-use crate::output::OutputFormat;
+use crate::output::Requested;
 
 /// `connkit`: work with identity-platform connectors over their HTTP APIs.
 #[derive(Debug, Parser)]
@@ -77,7 +77,7 @@ pub struct GlobalArgs {
 
     /// Output format [default: table on a terminal, json otherwise]
     #[arg(short = 'o', long = "output", global = true, value_enum)]
-    pub output: Option<OutputFormat>,
+    pub output: Option<Requested>,
 
     /// Load a validator plugin (a dynamic library) for pre-flight; repeatable.
     #[arg(long = "plugin", global = true, value_name = "PATH")]

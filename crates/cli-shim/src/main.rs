@@ -17,6 +17,7 @@ mod exit;
 mod expiry;
 mod input;
 mod output;
+mod patch_args;
 mod plugins;
 mod progress;
 mod rate_limit;

@@ -1,9 +1,10 @@
-//! Writing results to stdout as an aligned table, one JSON document, or NDJSON.
+//! Writing results to stdout as an aligned table, one JSON document, NDJSON, or YAML.
 //!
 //! Lists are written page by page as they arrive: JSON as a streamed array (`[`, one
 //! item per line, `]`), NDJSON as one item per line. Neither keeps items after writing
 //! them, so memory stays flat however many pages there are. Only the table collects
-//! its rows, because column widths depend on every row.
+//! its rows, because column widths depend on every row. YAML is the JSON a command
+//! writes, re-encoded once it is complete ([`Requested::Yaml`]), so it is held whole.
 
 use std::io::{self, IsTerminal, Write};
 
@@ -23,6 +24,51 @@ pub enum OutputFormat {
     Json,
     /// One JSON value per line, streamed.
     Ndjson,
+}
+
+/// What `-o` asks for: a format commands write, or YAML, which is the JSON they write
+/// re-encoded (so every command that prints JSON prints YAML, one code path).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Requested {
+    /// Aligned columns for people.
+    Table,
+    /// One JSON document.
+    Json,
+    /// One JSON value per line, streamed.
+    Ndjson,
+    /// YAML: the JSON output re-encoded, held whole until the command is done.
+    Yaml,
+}
+
+impl Requested {
+    /// The format commands write for this request: YAML is written as JSON first.
+    pub fn written(self) -> OutputFormat {
+        match self {
+            Requested::Table => OutputFormat::Table,
+            Requested::Json | Requested::Yaml => OutputFormat::Json,
+            Requested::Ndjson => OutputFormat::Ndjson,
+        }
+    }
+}
+
+/// Re-encodes what a command wrote as JSON into YAML on `out`: each JSON document one
+/// YAML document (`---` between them). Output that is not JSON (an XML document printed
+/// verbatim) is written unchanged. Strings are never folded or shortened: a secret shown
+/// once stays on one line, whole.
+pub fn json_to_yaml(json: &[u8], out: &mut dyn Write) -> io::Result<()> {
+    let documents: Result<Vec<Value>, _> = serde_json::Deserializer::from_slice(json)
+        .into_iter()
+        .collect();
+    let Ok(documents) = documents else {
+        return write_verbatim(out, json);
+    };
+    for (i, document) in documents.iter().enumerate() {
+        if i > 0 {
+            out.write_all(b"---\n")?;
+        }
+        serde_norway::to_writer(&mut *out, document).map_err(io::Error::other)?;
+    }
+    out.flush()
 }
 
 /// Where every command's results go and how they look: stdout, the format, and
@@ -64,11 +110,11 @@ impl Sink<'_> {
 pub const PROFILE_KEY: &str = "output";
 
 /// The format to use: the one asked for, else a table on a terminal and JSON otherwise.
-pub fn resolve_format(requested: Option<OutputFormat>) -> OutputFormat {
+pub fn resolve_format(requested: Option<Requested>) -> Requested {
     requested.unwrap_or(if io::stdout().is_terminal() {
-        OutputFormat::Table
+        Requested::Table
     } else {
-        OutputFormat::Json
+        Requested::Json
     })
 }
 
@@ -401,6 +447,28 @@ mod tests {
             "{text}"
         );
         assert!(!text.contains("{\""), "no raw JSON object: {text}");
+    }
+
+    fn yaml(json: &str) -> String {
+        let mut out = Vec::new();
+        json_to_yaml(json.as_bytes(), &mut out).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn yaml_keeps_long_strings_whole_and_separates_documents() {
+        let secret = format!("secret-token:{}", "e".repeat(300));
+        let text = yaml(&format!(r#"{{"clientSecret": "{secret}", "n": [1, "2"]}}"#));
+        assert_eq!(text, format!("clientSecret: {secret}\nn:\n- 1\n- '2'\n"));
+        assert_eq!(yaml("1\n{\"a\": null}"), "1\n---\na: null\n");
+        let parsed: Value = serde_norway::from_str(&yaml(r#"{"x": "a\nb: c"}"#)).unwrap();
+        assert_eq!(parsed, serde_json::json!({"x": "a\nb: c"}));
+    }
+
+    #[test]
+    fn yaml_writes_what_is_not_json_unchanged() {
+        assert_eq!(yaml("<a/>\n"), "<a/>\n");
+        assert_eq!(yaml(""), "");
     }
 
     #[test]

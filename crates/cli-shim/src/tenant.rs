@@ -11,7 +11,7 @@ use connkit_transport::{
 
 use crate::args::GlobalArgs;
 use crate::exit::{Exit, Failure};
-use crate::output::{OutputFormat, PROFILE_KEY};
+use crate::output::{Requested, PROFILE_KEY};
 
 /// The sources the global options name, for the API `names` describes (ISC's or
 /// ConductorOne's). A bearer token (`--token`, `CONNKIT_TOKEN`) means no client
@@ -80,15 +80,15 @@ pub fn auth(resolved: &ResolvedConfig, global: &GlobalArgs) -> Result<Option<Aut
 /// by the commands that need a profile to connect, not by the choice of a format; an
 /// unknown format is ignored with a warning, so that `connkit profile …` can still fix
 /// it.
-pub fn profile_output(global: &GlobalArgs) -> Option<OutputFormat> {
+pub fn profile_output(global: &GlobalArgs) -> Option<Requested> {
     let file = ProfileFile::load(ProfileFile::user_path()?).ok()?;
     let name = global.profile.as_deref().or(file.default_name())?;
     let output = file.get(name)?.extra.get(PROFILE_KEY)?;
     let format = clap::ValueEnum::from_str(output, true).ok();
     if format.is_none() && !global.quiet {
         eprintln!(
-            "warning: profile `{name}` in {}: {PROFILE_KEY} `{output}` is not table, json or \
-             ndjson; ignored",
+            "warning: profile `{name}` in {}: {PROFILE_KEY} `{output}` is not table, json, \
+             ndjson or yaml; ignored",
             file.path().display()
         );
     }

@@ -24,6 +24,7 @@ mod plugin_failures;
 pub mod plugins;
 mod profile_settings;
 mod progress;
+mod query;
 mod rate_limit;
 mod raw_listing;
 mod readme_as_code;

@@ -143,12 +143,12 @@ fn an_unknown_profile_output_is_ignored_with_a_warning() {
     let env = Env::new();
     profiles(
         &env,
-        "default = \"p\"\n[profiles.p]\nplatform = \"isc\"\noutput = \"yaml\"\n",
+        "default = \"p\"\n[profiles.p]\nplatform = \"isc\"\noutput = \"toml\"\n",
     );
     // Still usable, so that `profile add` or `remove` can fix it; stdout is a pipe: JSON.
     let listed = env.run(["profile", "list"]).ok();
-    assert_eq!(listed.json()[0]["output"], "yaml");
-    assert_says(&listed, &["profile `p`", "output `yaml`", "ignored"]);
+    assert_eq!(listed.json()[0]["output"], "toml");
+    assert_says(&listed, &["profile `p`", "output `toml`", "ignored"]);
 }
 
 /// The command line's `output` key, which the transport leaves to it: a profile file

@@ -142,8 +142,15 @@ pub struct UpdateArgs {
     #[arg(value_name = "SCRIPT_NAME", add = ArgValueCandidates::new(completion::script_names))]
     pub script_name: String,
     /// A JSON Patch document (RFC 6902), `-` for stdin.
-    #[arg(long, value_name = "FILE")]
-    pub patch: PathBuf,
+    #[arg(long, value_name = "FILE", required_unless_present_any = ["set", "unset"], conflicts_with_all = ["set", "unset"])]
+    pub patch: Option<PathBuf>,
+    /// Set a field: a dotted key from the connector's root (`connectorMetadata.team`)
+    /// and a value, JSON when it parses as JSON, else text; repeatable.
+    #[arg(long, value_name = "KEY=VALUE")]
+    pub set: Vec<String>,
+    /// Remove a field, by dotted key; repeatable.
+    #[arg(long, value_name = "KEY")]
+    pub unset: Vec<String>,
 }
 
 /// `connkit connectors source-config|source-template|correlation-config …`

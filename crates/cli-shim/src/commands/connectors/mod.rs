@@ -79,7 +79,14 @@ async fn run_until(
         }
         ConnectorsCommand::Create(args) => create(&client, args, deadline, size_check, sink).await,
         ConnectorsCommand::Update(args) => {
-            let input = Input::read(&args.patch, BodyKind::JsonPatch, size_check)?;
+            let input = match &args.patch {
+                Some(path) => Input::read(path, BodyKind::JsonPatch, size_check)?,
+                // Built from the flags, then pre-flighted as a patch file would be.
+                None => Input {
+                    label: "--set/--unset".to_owned(),
+                    bytes: crate::patch_args::json_patch(&args.set, &args.unset)?,
+                },
+            };
             let detail = client
                 .update_connector_json(&args.script_name, input.bytes)
                 .set_deadline(deadline)
