@@ -68,16 +68,9 @@ fn dispatch(global: &GlobalArgs, command: &Command, sink: Sink<'_>) -> Result<()
         Command::Auth(command) => auth::run(command, sink),
         Command::Profile(command) => profile::run(command, global, sink),
         Command::RateLimit(command) => rate_limit::run(command, global, sink),
-<<<<<<< HEAD
         Command::Whoami => whoami::run(global, sink),
         Command::Login(args) => login::run(args, global),
-    };
-    // What was written stays written, even when the command then failed.
-    let flushed = stdout.flush().map_err(Failure::write_failed);
-    result.and(flushed)
-=======
     }
->>>>>>> h-edit
 }
 
 fn runtime() -> Result<tokio::runtime::Runtime, Failure> {
