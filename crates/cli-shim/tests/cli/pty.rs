@@ -10,8 +10,7 @@ use crate::support::Env;
 /// Everything `connkit args` printed on the terminal (stdout and stderr together) in
 /// the isolated `env`, with `extra` environment variables.
 pub fn run(env: &Env, extra: &[(&str, &str)], args: &[&str]) -> String {
-    let mut command: Command = env.command();
-    command.args(args);
+    let mut command: Command = env.cmd(args);
     for (key, value) in extra {
         command.env(key, value);
     }
