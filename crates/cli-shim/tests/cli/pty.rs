@@ -17,5 +17,6 @@ pub fn run(env: &Env, extra: &[(&str, &str)], args: &[&str]) -> String {
     let mut session = Session::spawn(command).expect("spawn connkit under a pty");
     session.set_expect_timeout(Some(std::time::Duration::from_secs(60)));
     let found = session.expect(Eof).expect("connkit ends");
-    String::from_utf8_lossy(found.before()).into_owned()
+    // `Eof` matches everything printed up to the end.
+    String::from_utf8_lossy(found.get(0).unwrap_or_default()).into_owned()
 }
