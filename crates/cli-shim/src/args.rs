@@ -174,6 +174,10 @@ pub struct GlobalArgs {
     /// Accept a plain http:// base URL for hosts other than loopback (insecure).
     #[arg(long, global = true)]
     pub allow_http: bool,
+
+    /// Colour on a terminal (`auto`, off when `NO_COLOR` is set), always, or never.
+    #[arg(long, global = true, value_enum, default_value = "auto")]
+    pub color: crate::style::ColorChoice,
 }
 
 /// The top-level commands: the user's, and the hidden worker of isolated plugins.

@@ -23,6 +23,7 @@ use connkit_plugin_host::codes;
 use connkit_transport::TransportError;
 
 use crate::output::counted;
+use crate::style::{self, Kind, Stream};
 use crate::untrusted;
 
 /// A boxed error that can cross threads.
@@ -234,14 +235,16 @@ impl Failure {
                 if failed > 0 {
                     return writeln!(
                         out,
-                        "error: {} failed on {file}, so pre-flight could not judge it; \
+                        "{} {} failed on {file}, so pre-flight could not judge it; \
                          nothing was sent",
+                        error_label(),
                         counted(failed, "plugin call", "plugin calls")
                     );
                 }
                 writeln!(
                     out,
-                    "error: pre-flight rejected {file} ({}); nothing was sent",
+                    "{} pre-flight rejected {file} ({}); nothing was sent",
+                    error_label(),
                     counted(errors, "error", "errors")
                 )
             }
@@ -253,7 +256,7 @@ impl Failure {
                 // cause only when it adds something.
                 // Messages carry servers' and plugins' text: escaped (`untrusted`).
                 let mut printed = error.to_string();
-                writeln!(out, "error: {}", untrusted::escape(&printed))?;
+                writeln!(out, "{} {}", error_label(), untrusted::escape(&printed))?;
                 let mut hidden = false;
                 for cause in causes(&**error, verbose, &mut hidden) {
                     let text = cause.to_string();
@@ -284,6 +287,11 @@ impl Failure {
             }
         }
     }
+}
+
+/// `error:`, red and bold when stderr gets colour.
+fn error_label() -> String {
+    style::paint(Stream::Stderr, Kind::Error, "error:")
 }
 
 /// The causes of `error` to print. `verbose`: every one. Otherwise connkit's own

@@ -22,6 +22,7 @@ mod plugins;
 mod progress;
 mod rate_limit;
 mod sandbox_home;
+mod style;
 mod tenant;
 mod trust;
 mod untrusted;
@@ -46,6 +47,7 @@ fn main() -> ExitCode {
         Command::PluginWorker(args) => return plugins::worker(&args.path),
         Command::User(command) => command,
     };
+    style::init(global.color);
     init_diagnostics(global.verbose, global.quiet);
     if let (Err(e), 1..) = (hidden, global.verbose) {
         eprintln!("connkit: other processes of this user may read its secrets: {e}");

@@ -13,6 +13,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::exit::Failure;
+use crate::style::{self, Kind, Stream};
 use crate::untrusted;
 
 /// How results are written to stdout.
@@ -330,7 +331,7 @@ fn write_table(out: &mut dyn Write, headers: &[&str], rows: &[Vec<String>]) -> i
             *width = (*width).max(cell.chars().count());
         }
     }
-    for row in std::iter::once(&headers).chain(&rows) {
+    for (n, row) in std::iter::once(&headers).chain(&rows).enumerate() {
         let mut line = String::new();
         for (i, (cell, width)) in row.iter().zip(&widths).enumerate() {
             if i > 0 {
@@ -341,7 +342,12 @@ fn write_table(out: &mut dyn Write, headers: &[&str], rows: &[Vec<String>]) -> i
                 line.extend(std::iter::repeat_n(' ', width - cell.chars().count()));
             }
         }
-        writeln!(out, "{}", line.trim_end())?;
+        let line = line.trim_end();
+        // The header line is bold when stdout gets colour; cells never are.
+        match n {
+            0 => writeln!(out, "{}", style::paint(Stream::Stdout, Kind::Header, line))?,
+            _ => writeln!(out, "{line}")?,
+        }
     }
     Ok(())
 }

@@ -1,10 +1,6 @@
 //! Progress lines: on a terminal (a pseudo-terminal here) `--all` listings and `pull`
 //! show a count, a rate, the time left and the rate-limit wait; in a pipe, nothing.
 
-use std::time::Duration;
-
-use expectrl::{Eof, Session};
-
 use crate::support::Env;
 
 /// A listing of the embedded sandbox's 50 connectors, 10 a page, at most 2 requests a
@@ -25,15 +21,7 @@ const SLOW_LISTING: [&str; 10] = [
 /// Everything `connkit ARGS…` writes on a pseudo-terminal (stdout and stderr both),
 /// until it exits.
 fn on_terminal(env: &Env, args: &[&str]) -> String {
-    let mut session = Session::spawn(env.cmd(args)).expect("spawn connkit on a pty");
-    session.set_expect_timeout(Some(Duration::from_secs(60)));
-    let seen = session.expect(Eof).expect("connkit ends");
-    // The end of output matches with all of it.
-    let mut bytes = seen.before().to_vec();
-    for matched in seen.matches() {
-        bytes.extend_from_slice(matched);
-    }
-    String::from_utf8_lossy(&bytes).into_owned()
+    crate::pty::run(env, &[], args)
 }
 
 #[test]
