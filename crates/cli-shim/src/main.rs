@@ -15,6 +15,7 @@ mod completion;
 mod connect;
 mod exit;
 mod expiry;
+mod help;
 mod input;
 mod output;
 mod patch_args;
@@ -30,7 +31,7 @@ mod untrusted;
 use std::io::Write;
 use std::process::ExitCode;
 
-use clap::Parser;
+use clap::FromArgMatches;
 
 use crate::args::{Cli, Command};
 
@@ -41,7 +42,8 @@ fn main() -> ExitCode {
     // `COMPLETE=SHELL connkit …`: the shell asks for completions (see `completions`).
     clap_complete::CompleteEnv::with_factory(<Cli as clap::CommandFactory>::command).complete();
     // Usage errors exit 2 and `--help`/`--version` exit 0, as clap does by default.
-    let Cli { global, command } = Cli::parse();
+    let Cli { global, command } =
+        Cli::from_arg_matches(&help::command().get_matches()).unwrap_or_else(|e| e.exit());
     let command = match command {
         // The child of an isolated plugin: stdout is its protocol channel.
         Command::PluginWorker(args) => return plugins::worker(&args.path),

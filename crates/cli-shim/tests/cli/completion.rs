@@ -7,7 +7,7 @@ use crate::support::{Env, Run, Served};
 
 /// The candidates bash would get for the word at `index` of `words` (`connkit` is
 /// word 0).
-fn complete(env: &Env, words: &[&str], index: usize) -> Vec<String> {
+pub fn complete(env: &Env, words: &[&str], index: usize) -> Vec<String> {
     let run = Run::from(
         env.cmd(["--", "connkit"])
             .args(&words[1..])
