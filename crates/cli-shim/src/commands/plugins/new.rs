@@ -19,7 +19,9 @@ const ABI_VERSION: &str = env!("CARGO_PKG_VERSION");
 type Template = (&'static str, &'static str);
 
 const RUST: &[Template] = &[
-    ("Cargo.toml", include_str!("templates/rust/Cargo.toml")),
+    // `.in`: a folder holding a `Cargo.toml` is another package to `cargo package`,
+    // which would leave the templates out of connkit-cli's crate.
+    ("Cargo.toml", include_str!("templates/rust/Cargo.toml.in")),
     ("src/lib.rs", include_str!("templates/rust/lib.rs")),
     ("README.md", include_str!("templates/rust/README.md")),
     (".gitignore", include_str!("templates/rust/gitignore")),
